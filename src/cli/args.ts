@@ -1,0 +1,24 @@
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { TidingsError } from '../model/errors.js';
+
+type Options = NonNullable<ParseArgsConfig['options']>;
+
+/** Shared option parsing: every command gets --help and a usage error with exit status 2. */
+export function parseCommandArgs<O extends Options>(
+  args: string[],
+  options: O,
+  usage: string,
+): { values: { [K in keyof O]?: O[K]['type'] extends 'boolean' ? boolean : string } & { help?: boolean }; positionals: string[] } | null {
+  const parsed = parseArgs({ args, options: { ...options, help: { type: 'boolean', short: 'h' } }, allowPositionals: true, strict: true });
+  if ((parsed.values as { help?: boolean }).help) {
+    process.stdout.write(`${usage.trim()}\n`);
+    return null;
+  }
+  return parsed as never;
+}
+
+export function usageError(message: string): TidingsError {
+  return new TidingsError('usage', message);
+}
+
+export const DB_OPTION = { db: { type: 'string' } } as const;

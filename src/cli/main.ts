@@ -1,0 +1,74 @@
+import { TidingsError, asTidingsError } from '../model/errors.js';
+
+/**
+ * `tidings` entry point. Each command lives in its own module and is imported only when
+ * run, so `tidings parse` does not load the web server or the database driver.
+ */
+interface CommandModule {
+  run(args: string[]): Promise<void>;
+}
+
+const COMMANDS: Record<string, { summary: string; load: () => Promise<CommandModule> }> = {
+  serve: { summary: 'web app, scheduler and workers in one process', load: () => import('./commands/serve.js') },
+  add: { summary: 'subscribe to a feed or to the feed a site names', load: () => import('./commands/add.js') },
+  import: { summary: 'subscribe to the feeds of an OPML file', load: () => import('./commands/opml.js').then((m) => ({ run: m.runImport })) },
+  export: { summary: 'print subscriptions as OPML', load: () => import('./commands/opml.js').then((m) => ({ run: m.runExport })) },
+  refresh: { summary: 'fetch due feeds (or one) and store new articles', load: () => import('./commands/refresh.js') },
+  feeds: { summary: 'list feeds with their status', load: () => import('./commands/feeds.js') },
+  list: { summary: 'newest articles first', load: () => import('./commands/list.js') },
+  show: { summary: 'one article in the reading format', load: () => import('./commands/show.js') },
+  parse: { summary: 'parse one feed document (JSON)', load: () => import('./commands/parse.js') },
+  extract: { summary: 'extract one article page (JSON)', load: () => import('./commands/extract.js') },
+};
+
+export function usageText(): string {
+  const width = Math.max(...Object.keys(COMMANDS).map((c) => c.length));
+  return [
+    'Usage: tidings <command> [options]',
+    '',
+    'Commands:',
+    ...Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`),
+    '',
+    'Run `tidings <command> --help` for the options of one command.',
+    'Environment: TIDINGS_DB (SQLite file, default ./data/tidings.db), TZ,',
+    '             TIDINGS_ALLOW_PRIVATE_NETWORKS=true (allow fetching private addresses).',
+    '',
+  ].join('\n');
+}
+
+export async function main(argv: string[]): Promise<void> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    process.stdout.write(usageText());
+    if (!name) process.exitCode = 2;
+    return;
+  }
+  if (name === '--version' || name === '-V') {
+    process.stdout.write('tidings 0.1.0\n');
+    return;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    process.stderr.write(`error[usage]: unknown command "${name}"\n\n${usageText()}`);
+    process.exitCode = 2;
+    return;
+  }
+  try {
+    const mod = await command.load();
+    await mod.run(rest);
+  } catch (err) {
+    reportError(err);
+  }
+}
+
+export function reportError(err: unknown): void {
+  const e = err instanceof TidingsError ? err : isUsageError(err) ? new TidingsError('usage', (err as Error).message) : asTidingsError(err);
+  process.stderr.write(`error[${e.code}]: ${e.message}\n`);
+  if (e.code === 'internal' && process.env.TIDINGS_DEBUG) process.stderr.write(`${(err as Error).stack}\n`);
+  process.exitCode = e.code === 'usage' ? 2 : 1;
+}
+
+function isUsageError(err: unknown): boolean {
+  const code = (err as { code?: string })?.code ?? '';
+  return code.startsWith('ERR_PARSE_ARGS');
+}

@@ -1,0 +1,139 @@
+/* eslint-disable @typescript-eslint/no-explicit-any */
+/**
+ * DOM clean-up before Readability: real image URLs instead of lazy-load placeholders,
+ * figures rebuilt so caption and credit survive Readability's clean-up, and the boxes news
+ * pages wrap around an article (share bars, newsletter sign-ups, "read next") taken out.
+ */
+
+const LAZY_SRC_ATTRS = ['data-src', 'data-lazy-src', 'data-original', 'data-url', 'data-lazy', 'data-hi-res-src', 'data-full-src'];
+const LAZY_SRCSET_ATTRS = ['data-srcset', 'data-lazy-srcset'];
+
+function isPlaceholder(src: string | null): boolean {
+  if (!src) return true;
+  const s = src.trim();
+  return !s || s.startsWith('data:') || /(?:blank|spacer|placeholder|pixel|transparent|grey|gray|loading|lazy)[^/]*\.(?:gif|png|svg)(?:\?|$)/i.test(s);
+}
+
+export function resolveLazyImages(document: any, pageUrl: string): void {
+  for (const img of Array.from(document.querySelectorAll('img, source')) as any[]) {
+    for (const attr of LAZY_SRC_ATTRS) {
+      const v = img.getAttribute(attr);
+      if (v && !v.startsWith('data:') && (isPlaceholder(img.getAttribute('src')) || img.tagName === 'SOURCE')) {
+        img.setAttribute('src', v);
+        break;
+      }
+    }
+    for (const attr of LAZY_SRCSET_ATTRS) {
+      const v = img.getAttribute(attr);
+      if (v) {
+        img.setAttribute('srcset', v);
+        break;
+      }
+    }
+    if (img.tagName === 'IMG' && isPlaceholder(img.getAttribute('src'))) {
+      const best = bestFromSrcset(img.getAttribute('srcset'));
+      if (best) img.setAttribute('src', best);
+    }
+    if (img.tagName === 'IMG' && isTrackingPixel(img)) img.remove();
+    else if (img.getAttribute('src')) {
+      try {
+        img.setAttribute('src', new URL(img.getAttribute('src'), pageUrl).href);
+      } catch {
+        /* keep the attribute as written */
+      }
+    }
+  }
+}
+
+function bestFromSrcset(srcset: string | null): string | null {
+  if (!srcset) return null;
+  let best: { url: string; w: number } | null = null;
+  for (const part of srcset.split(/,\s+/)) {
+    const [url, size] = part.trim().split(/\s+/);
+    if (!url) continue;
+    const w = size ? Number.parseFloat(size) : 1;
+    if (!best || w > best.w) best = { url, w };
+  }
+  return best?.url ?? null;
+}
+
+function isTrackingPixel(img: any): boolean {
+  const w = img.getAttribute('width');
+  const h = img.getAttribute('height');
+  if ((w === '1' || w === '0') && (h === '1' || h === '0')) return true;
+  const src = img.getAttribute('src') ?? '';
+  return /\/(?:pixel|beacon|tracking|count)(?:\.gif|\.png|\/|\?)/i.test(src);
+}
+
+const CREDIT = /(?:^|[-_\s])(?:credit|credits|copyright|photographer|attribution|image-source|photo-source|source|byline|courtesy|getty|rights)(?:[-_\s]|$)/i;
+const CAPTION = /caption/i;
+
+function classAndId(el: any): string {
+  return `${el.getAttribute('class') ?? ''} ${el.getAttribute('id') ?? ''} ${el.getAttribute('itemprop') ?? ''}`;
+}
+
+function text(el: any): string {
+  return String(el.textContent ?? '').replace(/[\s\u00a0]+/g, ' ').trim();
+}
+
+/** Rebuilds each figure as image(s) + `<figcaption><span class=caption/> <span class=credit/></figcaption>`. */
+export function normaliseFigures(document: any): void {
+  // WordPress and friends mark captioned images with a div, not a figure.
+  for (const div of Array.from(document.querySelectorAll('div.wp-caption, div[class*="image-caption"], div[class*="media-caption"]')) as any[]) {
+    if (div.querySelector('img') && !div.closest('figure')) {
+      const fig = document.createElement('figure');
+      for (const c of Array.from(div.childNodes)) fig.appendChild(c);
+      div.replaceWith(fig);
+    }
+  }
+  for (const fig of Array.from(document.querySelectorAll('figure')) as any[]) {
+    if (fig.querySelector('figure')) continue; // galleries: their inner figures carry the captions
+    const media = fig.querySelector('img, picture, video, iframe');
+    if (!media) continue;
+    const creditEls = (Array.from(fig.querySelectorAll('*')) as any[]).filter(
+      (e) => CREDIT.test(classAndId(e)) && !e.querySelector('img') && text(e).length > 0 && text(e).length < 300,
+    );
+    const outermostCredits = creditEls.filter((e) => !creditEls.some((o) => o !== e && o.contains(e)));
+    const credit = outermostCredits.map(text).filter(Boolean).join(' ');
+    for (const e of outermostCredits) e.remove();
+    let captionEl = fig.querySelector('figcaption');
+    if (!captionEl) {
+      captionEl = (Array.from(fig.querySelectorAll('*')) as any[]).find((e) => CAPTION.test(classAndId(e)) && !e.querySelector('img') && text(e).length > 0) ?? null;
+    }
+    const caption = captionEl ? text(captionEl) : '';
+    if (captionEl) captionEl.remove();
+    if (!caption && !credit) continue;
+    const figcaption = document.createElement('figcaption');
+    if (caption) {
+      const s = document.createElement('span');
+      s.setAttribute('class', 'caption');
+      s.textContent = caption;
+      figcaption.appendChild(s);
+    }
+    if (credit) {
+      if (caption) figcaption.appendChild(document.createTextNode(' '));
+      const s = document.createElement('span');
+      s.setAttribute('class', 'credit');
+      s.textContent = credit;
+      figcaption.appendChild(s);
+    }
+    fig.appendChild(figcaption);
+  }
+}
+
+const NOISE =
+  /(?:^|[-_\s])(?:share|sharing|social|newsletter|related|recirc|recirculation|promo|advert|advertisement|ads?|sponsor|sponsored|subscribe|subscription|signup|sign-up|outbrain|taboola|read-?next|read-?more|more-stories|most-popular|trending|comments?|paywall|donate)(?:[-_\s]|$)/i;
+
+export function removeNoise(document: any): void {
+  const body = document.body;
+  if (!body) return;
+  const candidates = (Array.from(body.querySelectorAll('[class], [id]')) as any[]).filter((el) => NOISE.test(classAndId(el)));
+  for (const el of candidates) {
+    if (!el.isConnected && el.parentNode === null) continue;
+    if (el.tagName === 'BODY' || el.tagName === 'HTML' || el.tagName === 'ARTICLE' || el.tagName === 'MAIN') continue;
+    // An article container can carry a class like "share-enabled": never remove real text.
+    const paragraphs = (Array.from(el.querySelectorAll('p')) as any[]).filter((p) => text(p).length > 120).length;
+    if (paragraphs >= 2) continue;
+    el.remove();
+  }
+}

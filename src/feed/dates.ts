@@ -1,0 +1,131 @@
+/**
+ * Feed dates in every form publishers send them (RFC 822 and its sloppy cousins, W3C-DTF /
+ * ISO 8601, a few others) → `YYYY-MM-DDTHH:MM:SSZ`. A date that carries no zone is UTC.
+ */
+const MONTHS: Record<string, number> = {
+  jan: 1, feb: 2, mar: 3, apr: 4, may: 5, jun: 6, jul: 7, aug: 8, sep: 9, sept: 9, oct: 10, nov: 11, dec: 12,
+  january: 1, february: 2, march: 3, april: 4, june: 6, july: 7, august: 8, september: 9, october: 10, november: 11, december: 12,
+};
+
+const ZONES: Record<string, number> = {
+  ut: 0, utc: 0, gmt: 0, z: 0, wet: 0, bst: 60, cet: 60, cest: 120, eet: 120, eest: 180, msk: 180,
+  est: -300, edt: -240, cst: -360, cdt: -300, mst: -420, mdt: -360, pst: -480, pdt: -420,
+  ast: -240, adt: -180, akst: -540, akdt: -480, hst: -600, nzst: 720, nzdt: 780, aest: 600, aedt: 660,
+  acst: 570, awst: 480, jst: 540, kst: 540, ist: 330, sgt: 480, hkt: 480,
+  // RFC 822 military zones (their signs were famously specified backwards; treat as UTC offsets as written)
+  a: -60, m: -720, n: 60, y: 720,
+};
+
+export function parseDate(input: string | null | undefined): string | null {
+  if (!input) return null;
+  const s = input.trim().replace(/\s+/g, ' ');
+  if (!s) return null;
+  let ms = parseW3c(s);
+  if (ms === undefined) ms = parseRfc822(s);
+  if (ms === undefined) ms = parseLoose(s);
+  if (ms === null || !Number.isFinite(ms)) return null;
+  return formatIso(ms);
+}
+
+export function formatIso(ms: number): string {
+  return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
+}
+
+function utc(y: number, mo: number, d: number, h = 0, mi = 0, sec = 0, offsetMinutes = 0): number | null {
+  if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 24 || mi > 59 || sec > 61) return null;
+  const ms = Date.UTC(y, mo - 1, d, h, mi, Math.min(sec, 59));
+  const check = new Date(Date.UTC(y, mo - 1, d));
+  if (check.getUTCDate() !== d) return null; // 31 February and friends
+  return ms - offsetMinutes * 60_000;
+}
+
+function offsetOf(zone: string | undefined): number | null {
+  if (!zone) return 0;
+  const z = zone.trim();
+  const m = /^(?:GMT|UTC|UT)?([+-])(\d{1,2}):?(\d{2})?$/i.exec(z);
+  if (m) {
+    const sign = m[1] === '-' ? -1 : 1;
+    const hh = Number(m[2]);
+    const mm = Number(m[3] ?? 0);
+    if (m[3] === undefined && m[2]!.length > 2) return null;
+    return sign * (hh * 60 + mm);
+  }
+  const named = ZONES[z.toLowerCase()];
+  return named === undefined ? null : named;
+}
+
+function year2(y: string): number {
+  const n = Number(y);
+  if (y.length === 2) return n < 50 ? 2000 + n : 1900 + n;
+  if (y.length === 3) return 1900 + n;
+  return n;
+}
+
+// 2025-03-27T21:15:07.123+01:00, 2025-03-27, 2025-03, 2025, 20250327T211507Z, 2025-03-27 21:15
+const W3C =
+  /^(\d{4})(?:-?(\d{2})(?:-?(\d{2})(?:[T ](\d{1,2}):?(\d{2})(?::?(\d{2})(?:[.,]\d+)?)?\s*(Z|[+-]\d{2}(?::?\d{2})?|[A-Za-z]{1,5})?)?)?)?$/;
+// Ordinal dates 2025-086 are rare in feeds; not supported.
+
+function parseW3c(s: string): number | null | undefined {
+  const m = W3C.exec(s);
+  if (!m) return undefined;
+  const y = Number(m[1]);
+  const mo = m[2] ? Number(m[2]) : 1;
+  const d = m[3] ? Number(m[3]) : 1;
+  const off = offsetOf(m[7]);
+  if (off === null) return null;
+  return utc(y, mo, d, m[4] ? Number(m[4]) : 0, m[5] ? Number(m[5]) : 0, m[6] ? Number(m[6]) : 0, off);
+}
+
+// [Thu,] 27 Mar 2025 21:15[:07] [+0000|GMT|EST]  (also "27-Mar-2025", "Mar 27 2025", missing comma)
+const RFC822 =
+  /^(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s*)?(\d{1,2})[\s-]+([A-Za-z]{3,9})\.?[\s-]+(\d{2,4}),?(?:\s+(\d{1,2}):(\d{2})(?::(\d{2}))?(?:\.\d+)?)?\s*([A-Za-z]{1,5}|(?:GMT|UTC)?[+-]\d{1,2}:?\d{2}|[+-]\d{4})?\s*(?:\([^)]*\))?$/i;
+const US_STYLE =
+  /^(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+)?([A-Za-z]{3,9})\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4}),?(?:\s+(?:at\s+)?(\d{1,2}):(\d{2})(?::(\d{2}))?\s*([AaPp][Mm])?)?\s*([A-Za-z]{1,5}|(?:GMT|UTC)?[+-]\d{1,2}:?\d{2})?$/i;
+// asctime: Thu Mar 27 21:15:07 2025
+const ASCTIME = /^[A-Za-z]{3}\s+([A-Za-z]{3})\s+(\d{1,2})\s+(\d{1,2}):(\d{2}):(\d{2})\s+(?:([A-Za-z]{1,5}|[+-]\d{4})\s+)?(\d{4})$/;
+
+// undefined: not this form; null: this form, but an impossible date.
+function parseRfc822(s: string): number | null | undefined {
+  let m = RFC822.exec(s);
+  if (m) {
+    const mo = MONTHS[m[2]!.toLowerCase()];
+    if (!mo) return null;
+    const off = offsetOf(m[7]);
+    if (off === null) return null;
+    return utc(year2(m[3]!), mo, Number(m[1]), m[4] ? Number(m[4]) : 0, m[5] ? Number(m[5]) : 0, m[6] ? Number(m[6]) : 0, off);
+  }
+  m = US_STYLE.exec(s);
+  if (m) {
+    const mo = MONTHS[m[1]!.toLowerCase()];
+    if (!mo) return null;
+    let h = m[4] ? Number(m[4]) : 0;
+    if (m[7]) {
+      const pm = m[7].toLowerCase() === 'pm';
+      if (h === 12) h = pm ? 12 : 0;
+      else if (pm) h += 12;
+    }
+    const off = offsetOf(m[8]);
+    if (off === null) return null;
+    return utc(Number(m[3]), mo, Number(m[2]), h, m[5] ? Number(m[5]) : 0, m[6] ? Number(m[6]) : 0, off);
+  }
+  m = ASCTIME.exec(s);
+  if (m) {
+    const mo = MONTHS[m[1]!.toLowerCase()];
+    const off = offsetOf(m[6]);
+    if (!mo || off === null) return null;
+    return utc(Number(m[7]), mo, Number(m[2]), Number(m[3]), Number(m[4]), Number(m[5]), off);
+  }
+  return undefined;
+}
+
+function parseLoose(s: string): number | null {
+  // Last resort: the engine's parser, but only when the string names its zone, since a
+  // zoneless string would be read in the server's local time.
+  if (!/(?:Z|[+-]\d{2}:?\d{2}|GMT|UTC)\s*$/i.test(s)) {
+    const t = Date.parse(`${s} UTC`);
+    return Number.isNaN(t) ? null : t;
+  }
+  const t = Date.parse(s);
+  return Number.isNaN(t) ? null : t;
+}

@@ -1,0 +1,63 @@
+import type { MediaObject, Person } from '../model/feed.js';
+import { child, children, resolveUrl, textOf, type XNode } from './xmlTree.js';
+import { cleanText, nonEmpty, plainText } from './text.js';
+
+/**
+ * Namespaced extensions that RSS and Atom items share: Dublin Core, Media RSS (with
+ * captions and credits, which Tidings shows under images), iTunes authors.
+ */
+export function mediaObjects(item: XNode): MediaObject[] {
+  const out: MediaObject[] = [];
+  const seen = new Set<string>();
+  const itemLevel = { caption: mediaText(item, 'media:description') ?? mediaText(item, 'media:title'), credit: mediaText(item, 'media:credit') };
+  const visit = (node: XNode, inherited: { caption: string | null; credit: string | null }) => {
+    for (const c of node.children) {
+      if (typeof c === 'string') continue;
+      if (c.name === 'media:group') {
+        visit(c, {
+          caption: mediaText(c, 'media:description') ?? mediaText(c, 'media:title') ?? inherited.caption,
+          credit: mediaText(c, 'media:credit') ?? inherited.credit,
+        });
+      } else if (c.name === 'media:content' || c.name === 'media:thumbnail') {
+        const url = resolveUrl(c.attrs.url, c.base);
+        if (!url || seen.has(url)) continue;
+        seen.add(url);
+        const type = nonEmpty(c.attrs.type);
+        const medium = nonEmpty(c.attrs.medium) ?? (c.name === 'media:thumbnail' || type?.startsWith('image/') ? 'image' : null);
+        out.push({
+          url,
+          type,
+          medium,
+          caption: mediaText(c, 'media:description') ?? mediaText(c, 'media:title') ?? inherited.caption,
+          credit: mediaText(c, 'media:credit') ?? inherited.credit,
+        });
+      }
+    }
+  };
+  visit(item, itemLevel);
+  return out;
+}
+
+function mediaText(node: XNode, name: string): string | null {
+  const n = child(node, name);
+  if (!n) return null;
+  return nonEmpty(n.attrs.type === 'html' || name === 'media:description' ? plainText(textOf(n)) : cleanText(textOf(n)));
+}
+
+/** "John Doe (john@example.com)", "john@example.com (John Doe)", "John Doe <john@example.com>". */
+export function parsePerson(raw: string | null | undefined): Person | null {
+  const s = cleanText(raw);
+  if (!s) return null;
+  let m = /^([^\s@()<>]+@[^\s@()<>]+)\s*\((.+)\)$/.exec(s);
+  if (m) return { name: m[2]!.trim(), email: m[1]!, url: null };
+  m = /^(.+?)\s*[(<]([^\s@()<>]+@[^\s@()<>]+)[)>]$/.exec(s);
+  if (m) return { name: m[1]!.trim(), email: m[2]!, url: null };
+  if (/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(s)) return { name: null, email: s, url: null };
+  return { name: s, email: null, url: null };
+}
+
+export function dcCreators(item: XNode): Person[] {
+  return [...children(item, 'dc:creator'), ...children(item, 'dc:author'), ...children(item, 'itunes:author')]
+    .map((n) => parsePerson(plainText(textOf(n))))
+    .filter((p): p is Person => p !== null);
+}

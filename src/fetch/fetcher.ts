@@ -1,0 +1,244 @@
+import zlib from 'node:zlib';
+import { Readable } from 'node:stream';
+import { Agent, request } from 'undici';
+import { TidingsError, asTidingsError } from '../model/errors.js';
+import { buildSafeConnector } from './safeConnector.js';
+import { HostLimiter } from './hostLimiter.js';
+import { decodeBody } from './charset.js';
+
+export interface FetcherConfig {
+  allowPrivateNetworks: boolean;
+  userAgent: string;
+  connectTimeoutMs: number;
+  /** Time allowed until the response headers arrive. */
+  headersTimeoutMs: number;
+  /** Longest silence allowed between two body chunks. */
+  bodyIdleTimeoutMs: number;
+  /** Whole request, redirects and body included: stops a publisher that trickles bytes. */
+  totalTimeoutMs: number;
+  maxBytes: number;
+  maxRedirects: number;
+  perHostConcurrency: number;
+}
+
+export const defaultFetcherConfig: FetcherConfig = {
+  allowPrivateNetworks: false,
+  userAgent: 'Tidings/0.1 (self-hosted news reader; +https://github.com/tidings-reader/tidings)',
+  connectTimeoutMs: 10_000,
+  headersTimeoutMs: 20_000,
+  bodyIdleTimeoutMs: 20_000,
+  totalTimeoutMs: 60_000,
+  maxBytes: 15 * 1024 * 1024,
+  maxRedirects: 5,
+  perHostConcurrency: 2,
+};
+
+export interface FetchRequest {
+  etag?: string | null;
+  lastModified?: string | null;
+  accept?: string;
+  signal?: AbortSignal;
+}
+
+export interface FetchResult {
+  /** Address after redirects. */
+  url: string;
+  status: number;
+  notModified: boolean;
+  contentType: string | null;
+  etag: string | null;
+  lastModified: string | null;
+  headers: Record<string, string>;
+  bytes: Buffer;
+}
+
+export const FEED_ACCEPT =
+  'application/rss+xml, application/atom+xml, application/feed+json, application/json;q=0.9, application/xml;q=0.9, text/xml;q=0.8, */*;q=0.5';
+export const PAGE_ACCEPT = 'text/html,application/xhtml+xml;q=0.9,*/*;q=0.5';
+
+/** The one way Tidings talks to the outside: every fetch of a feed or page goes through here. */
+export class Fetcher {
+  readonly config: FetcherConfig;
+  private readonly agent: Agent;
+  private readonly limiter: HostLimiter;
+
+  constructor(config: Partial<FetcherConfig> = {}) {
+    this.config = { ...defaultFetcherConfig, ...config };
+    this.agent = new Agent({
+      connect: buildSafeConnector({
+        connectTimeoutMs: this.config.connectTimeoutMs,
+        allowPrivate: this.config.allowPrivateNetworks,
+      }),
+      headersTimeout: this.config.headersTimeoutMs,
+      bodyTimeout: this.config.bodyIdleTimeoutMs,
+      connections: 64,
+    });
+    this.limiter = new HostLimiter(this.config.perHostConcurrency);
+  }
+
+  async fetch(url: string, req: FetchRequest = {}): Promise<FetchResult> {
+    const deadline = AbortSignal.timeout(this.config.totalTimeoutMs);
+    const signal = req.signal ? AbortSignal.any([req.signal, deadline]) : deadline;
+    let current = checkUrl(url);
+    try {
+      for (let hop = 0; ; hop++) {
+        const result = await this.limiter.run(current.host, () => this.fetchOnce(current, req, signal, hop === 0));
+        if ('redirect' in result) {
+          if (hop >= this.config.maxRedirects) {
+            throw new TidingsError('too_many_redirects', `more than ${this.config.maxRedirects} redirects from ${url}`);
+          }
+          current = checkUrl(result.redirect, current);
+          continue;
+        }
+        return result;
+      }
+    } catch (err) {
+      if (signal.aborted && deadline.aborted && !(err instanceof TidingsError && err.code !== 'network_error')) {
+        throw new TidingsError('timeout', `gave up on ${url} after ${this.config.totalTimeoutMs} ms`);
+      }
+      throw asTidingsError(err);
+    }
+  }
+
+  private async fetchOnce(
+    url: URL,
+    req: FetchRequest,
+    signal: AbortSignal,
+    conditional: boolean,
+  ): Promise<FetchResult | { redirect: string }> {
+    const headers: Record<string, string> = {
+      'user-agent': this.config.userAgent,
+      accept: req.accept ?? '*/*',
+      'accept-encoding': 'gzip, deflate, br',
+    };
+    if (conditional && req.etag) headers['if-none-match'] = req.etag;
+    if (conditional && req.lastModified) headers['if-modified-since'] = req.lastModified;
+    let res;
+    try {
+      res = await request(url, { dispatcher: this.agent, method: 'GET', headers, signal });
+    } catch (err) {
+      throw mapUndiciError(err, url);
+    }
+    const h = flattenHeaders(res.headers);
+    const status = res.statusCode;
+    if (status >= 300 && status < 400 && status !== 304) {
+      res.body.destroy();
+      const location = h['location'];
+      if (!location) throw new TidingsError('http_error', `HTTP ${status} without Location from ${url}`, { status });
+      return { redirect: location };
+    }
+    if (status === 304) {
+      res.body.destroy();
+      return { url: url.href, status, notModified: true, contentType: h['content-type'] ?? null, etag: h['etag'] ?? req.etag ?? null, lastModified: h['last-modified'] ?? req.lastModified ?? null, headers: h, bytes: Buffer.alloc(0) };
+    }
+    if (status === 429 || status === 503) {
+      res.body.destroy();
+      const retry = h['retry-after'];
+      throw new TidingsError('rate_limited', `HTTP ${status} from ${url.host}${retry ? `; retry after ${retry}` : ''}`, { status });
+    }
+    if (status < 200 || status >= 300) {
+      res.body.destroy();
+      throw new TidingsError('http_error', `HTTP ${status} from ${url.href}`, { status });
+    }
+    const bytes = await this.readBody(res.body, h['content-encoding'], h['content-length'], url);
+    return {
+      url: url.href,
+      status,
+      notModified: false,
+      contentType: h['content-type'] ?? null,
+      etag: h['etag'] ?? null,
+      lastModified: h['last-modified'] ?? null,
+      headers: h,
+      bytes,
+    };
+  }
+
+  private async readBody(body: Readable, encoding: string | undefined, length: string | undefined, url: URL): Promise<Buffer> {
+    const max = this.config.maxBytes;
+    const tooLarge = () => new TidingsError('too_large', `body of ${url.href} exceeds ${max} bytes`);
+    if (length && Number(length) > max) {
+      body.destroy();
+      throw tooLarge();
+    }
+    const decoder = decompressorFor(encoding);
+    const stream: Readable = decoder ? body.pipe(decoder) : body;
+    if (decoder) body.on('error', (e) => decoder.destroy(e));
+    const chunks: Buffer[] = [];
+    let total = 0;
+    try {
+      for await (const chunk of stream) {
+        total += (chunk as Buffer).length;
+        if (total > max) throw tooLarge();
+        chunks.push(chunk as Buffer);
+      }
+    } catch (err) {
+      body.destroy();
+      decoder?.destroy();
+      if (err instanceof TidingsError) throw err;
+      throw mapUndiciError(err, url);
+    }
+    return Buffer.concat(chunks, total);
+  }
+
+  async close(): Promise<void> {
+    await this.agent.close();
+  }
+}
+
+function decompressorFor(encoding: string | undefined): zlib.Gunzip | zlib.Inflate | zlib.BrotliDecompress | null {
+  const e = (encoding ?? '').trim().toLowerCase();
+  if (e === 'gzip' || e === 'x-gzip') return zlib.createGunzip();
+  if (e === 'deflate') return zlib.createInflate();
+  if (e === 'br') return zlib.createBrotliDecompress();
+  return null;
+}
+
+function flattenHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(headers)) if (v !== undefined) out[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : v;
+  return out;
+}
+
+export function checkUrl(raw: string, base?: URL): URL {
+  let url: URL;
+  try {
+    url = new URL(raw.trim(), base);
+  } catch {
+    throw new TidingsError('invalid_url', `not a valid URL: ${raw}`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new TidingsError('unsupported_scheme', `only http and https are fetched, not ${url.protocol}`);
+  }
+  if (url.username || url.password) {
+    // Credentials in a URL would be sent to whichever host a redirect names.
+    url.username = '';
+    url.password = '';
+  }
+  url.hash = '';
+  return url;
+}
+
+function mapUndiciError(err: unknown, url: URL): TidingsError {
+  const e = err as { code?: string; name?: string; message?: string; cause?: unknown };
+  if (err instanceof TidingsError) return err;
+  if (e.cause instanceof TidingsError) return e.cause;
+  switch (e.code) {
+    case 'UND_ERR_CONNECT_TIMEOUT':
+      return new TidingsError('timeout', `connecting to ${url.host} timed out`, { cause: err });
+    case 'UND_ERR_HEADERS_TIMEOUT':
+      return new TidingsError('timeout', `${url.host} sent no response headers in time`, { cause: err });
+    case 'UND_ERR_BODY_TIMEOUT':
+      return new TidingsError('timeout', `${url.host} stalled while sending the body`, { cause: err });
+    case 'Z_DATA_ERROR':
+    case 'Z_BUF_ERROR':
+    case 'ERR__ERROR_FORMAT_PADDING_1':
+      return new TidingsError('network_error', `corrupt compressed body from ${url.host}`, { cause: err });
+  }
+  if (e.name === 'AbortError' || e.name === 'TimeoutError') return new TidingsError('timeout', `request to ${url.host} aborted: ${e.message}`, { cause: err });
+  return asTidingsError(err);
+}
+
+/** Decodes a fetched body to text using header, BOM and in-document charset declarations. */
+export function bodyText(result: Pick<FetchResult, 'bytes' | 'contentType'>): string {
+  return decodeBody(result.bytes, result.contentType).text;
+}

@@ -1,0 +1,88 @@
+/** Stored entities. Times are ISO 8601 UTC strings (`2025-03-27T21:15:07Z`). */
+export interface Source {
+  id: number;
+  name: string;
+  homepage: string | null;
+}
+
+export type FeedStatus = 'new' | 'ok' | 'not_modified' | 'error';
+
+export interface Feed {
+  id: number;
+  sourceId: number;
+  url: string;
+  siteUrl: string | null;
+  title: string | null;
+  section: string | null;
+  /** Set when a person named the source/section; derivation then never overrides it. */
+  sourceOverride: string | null;
+  sectionOverride: string | null;
+  etag: string | null;
+  lastModified: string | null;
+  lastFetchedAt: string | null;
+  lastStatus: FeedStatus;
+  lastErrorCode: string | null;
+  lastError: string | null;
+  errorCount: number;
+  nextCheckAt: string | null;
+  intervalSeconds: number;
+  createdAt: string;
+}
+
+export interface FeedWithSource extends Feed { sourceName: string }
+
+export interface ArticleImage {
+  url: string;
+  caption: string | null;
+  credit: string | null;
+  position: number;
+}
+
+export interface Article {
+  id: number;
+  sourceId: number;
+  guid: string | null;
+  url: string;
+  canonicalUrl: string;
+  title: string;
+  byline: string | null;
+  /** "Created at": publisher's first publication, else first seen. */
+  publishedAt: string;
+  /** The publisher's own modification time, when it states one. */
+  publisherUpdatedAt: string | null;
+  /** When Tidings last saw the text change (null until the first change after the first version). */
+  changedAt: string | null;
+  firstSeenAt: string;
+  text: string;
+  html: string;
+  leadImageUrl: string | null;
+  lang: string | null;
+  wordCount: number;
+  contentHash: string;
+  extractStatus: 'ok' | 'feed_only' | 'failed' | 'pending';
+  extractError: string | null;
+}
+
+export interface ArticleView extends Article {
+  sourceName: string;
+  section: string | null;
+  images: ArticleImage[];
+}
+
+export interface Revision {
+  id: number;
+  articleId: number;
+  seenAt: string;
+  reason: 'first' | 'feed_update' | 'page_change';
+  title: string;
+  text: string;
+  contentHash: string;
+}
+
+/** "Updated at" as the reading format defines it. */
+export function updatedAtOf(a: Pick<Article, 'publishedAt' | 'publisherUpdatedAt' | 'changedAt'>): string {
+  const candidates = [a.publisherUpdatedAt, a.changedAt].filter((t): t is string => !!t);
+  if (candidates.length === 0) return a.publishedAt;
+  const latest = candidates.reduce((x, y) => (Date.parse(x) >= Date.parse(y) ? x : y));
+  return Date.parse(latest) >= Date.parse(a.publishedAt) ? latest : a.publishedAt;
+}

@@ -1,0 +1,47 @@
+/**
+ * Every failure Tidings reports carries a stable machine-readable code. The CLI prints
+ * `error[code]: message`; the store records the code on the feed or article it concerns.
+ */
+export type ErrorCode =
+  | 'blocked_address'
+  | 'invalid_url'
+  | 'unsupported_scheme'
+  | 'timeout'
+  | 'too_large'
+  | 'too_many_redirects'
+  | 'http_error'
+  | 'rate_limited'
+  | 'network_error'
+  | 'dns_error'
+  | 'not_a_feed'
+  | 'no_feed_found'
+  | 'parse_error'
+  | 'extract_failed'
+  | 'not_found'
+  | 'invalid_input'
+  | 'usage'
+  | 'internal';
+
+export class TidingsError extends Error {
+  readonly code: ErrorCode;
+  readonly status?: number;
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown; status?: number }) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'TidingsError';
+    this.code = code;
+    if (options?.status !== undefined) this.status = options.status;
+  }
+}
+
+/** Maps anything thrown to a TidingsError without losing its code when it has one. */
+export function asTidingsError(err: unknown): TidingsError {
+  if (err instanceof TidingsError) return err;
+  const cause = err as { code?: string; message?: string } | undefined;
+  const nested = (err as { cause?: unknown } | undefined)?.cause;
+  if (nested instanceof TidingsError) return nested;
+  const code = cause?.code ?? '';
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return new TidingsError('dns_error', cause?.message ?? 'DNS lookup failed', { cause: err });
+  if (/TIMEOUT/i.test(code) || code === 'ETIMEDOUT') return new TidingsError('timeout', cause?.message ?? 'timed out', { cause: err });
+  if (code.startsWith('E') || code.startsWith('UND_ERR')) return new TidingsError('network_error', cause?.message ?? code, { cause: err });
+  return new TidingsError('internal', cause?.message ?? String(err), { cause: err });
+}
