@@ -134,7 +134,7 @@ export class Fetcher {
     if (status === 429 || status === 503) {
       res.body.destroy();
       const retry = h['retry-after'];
-      throw new TidingsError('rate_limited', `HTTP ${status} from ${url.host}${retry ? `; retry after ${retry}` : ''}`, { status });
+      throw new TidingsError('rate_limited', `HTTP ${status} from ${url.host}${retry ? `; retry after ${retry}` : ''}`, { status, ...(retry ? { retryAfter: retry } : {}) });
     }
     if (status < 200 || status >= 300) {
       res.body.destroy();

@@ -59,6 +59,8 @@ export interface Article {
   lang: string | null;
   wordCount: number;
   contentHash: string;
+  /** Hash of the feed item this version came from (see feedItemHash). */
+  feedHash: string | null;
   extractStatus: 'ok' | 'feed_only' | 'failed' | 'pending';
   extractError: string | null;
 }

@@ -25,11 +25,14 @@ export type ErrorCode =
 export class TidingsError extends Error {
   readonly code: ErrorCode;
   readonly status?: number;
-  constructor(code: ErrorCode, message: string, options?: { cause?: unknown; status?: number }) {
+  /** Retry-After header of a 429/503 answer, as sent. */
+  readonly retryAfter?: string;
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown; status?: number; retryAfter?: string }) {
     super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'TidingsError';
     this.code = code;
     if (options?.status !== undefined) this.status = options.status;
+    if (options?.retryAfter !== undefined) this.retryAfter = options.retryAfter;
   }
 }
 

@@ -1,2 +1,32 @@
-export async function run(_args: string[]): Promise<void> { throw new Error('not yet'); }
-export const runImport = run; export const runExport = run;
+import { DB_OPTION, parseCommandArgs, usageError } from '../args.js';
+import { withPipeline } from '../context.js';
+import { writeOut } from '../batch.js';
+
+const USAGE = `
+Usage: tidings add URL [--source NAME] [--section NAME] [--json] [--db PATH]
+
+Subscribes to a feed, or to the feed a site's page names (<link rel="alternate">).
+Fetches it once to learn its title and publisher, then prints the feed's id.
+--source / --section name the publisher and section instead of deriving them.
+`;
+
+export async function run(args: string[]): Promise<void> {
+  const parsed = parseCommandArgs(args, { ...DB_OPTION, source: { type: 'string' }, section: { type: 'string' }, json: { type: 'boolean' } }, USAGE);
+  if (!parsed) return;
+  const url = parsed.positionals[0];
+  if (!url) throw usageError('add needs a URL');
+  await withPipeline({ db: parsed.values.db }, async (p) => {
+    const { subscribe } = await import('../../ingest/subscribe.js');
+    const r = await subscribe(p, url, { source: parsed.values.source ?? null, section: parsed.values.section ?? null });
+    if (parsed.values.json) {
+      writeOut(JSON.stringify({ id: r.feed.id, url: r.feed.url, source: r.feed.sourceName, section: r.feed.section, created: r.created, alternatives: r.alternatives }));
+      return;
+    }
+    writeOut(String(r.feed.id));
+    const name = r.feed.section ? `${r.feed.sourceName} (${r.feed.section})` : r.feed.sourceName;
+    process.stderr.write(`${r.created ? 'subscribed to' : 'already subscribed to'} ${name} — ${r.feed.url}\n`);
+    if (r.alternatives.length) {
+      process.stderr.write(`the page names ${r.alternatives.length} more feed(s):\n${r.alternatives.map((a) => `  ${a.url}${a.title ? `  ${a.title}` : ''}`).join('\n')}\n`);
+    }
+  });
+}

@@ -1,2 +1,48 @@
-export async function run(_args: string[]): Promise<void> { throw new Error('not yet'); }
-export const runImport = run; export const runExport = run;
+import { DB_OPTION, parseCommandArgs, usageError } from '../args.js';
+import { withPipeline } from '../context.js';
+import { ProgressBar } from '../progressBar.js';
+import { TidingsError } from '../../model/errors.js';
+import type { RefreshReport } from '../../ingest/refreshFeed.js';
+
+const USAGE = `
+Usage: tidings refresh [--feed ID] [--all] [--db PATH]
+
+Fetches every due feed (or the one given, or --all), stores new and changed articles
+with their full text, then exits. Progress goes to stderr. Exit status 1 only when
+every feed refreshed failed.
+`;
+
+export async function run(args: string[]): Promise<void> {
+  const parsed = parseCommandArgs(args, { ...DB_OPTION, feed: { type: 'string' }, all: { type: 'boolean' } }, USAGE);
+  if (!parsed) return;
+  const feedId = parsed.values.feed !== undefined ? Number(parsed.values.feed) : undefined;
+  if (feedId !== undefined && !Number.isInteger(feedId)) throw usageError('--feed takes a numeric feed id');
+  await withPipeline({ db: parsed.values.db }, async (p) => {
+    const { refreshFeeds, dueFeeds } = await import('../../ingest/refreshRunner.js');
+    let feeds;
+    if (feedId !== undefined) {
+      const f = await p.store.getFeed(feedId);
+      if (!f) throw new TidingsError('not_found', `no feed with id ${feedId}`);
+      feeds = [f];
+    } else feeds = parsed.values.all ? await p.store.listFeeds() : await dueFeeds(p);
+    if (feeds.length === 0) {
+      process.stderr.write('no feed is due; use --all to refresh every feed\n');
+      return;
+    }
+    const bar = new ProgressBar(feeds.length, 'refresh');
+    const reports = await refreshFeeds(p, feeds, {
+      onDone: (feed, r) => bar.tick(`${feed.sourceName}${feed.section ? ` (${feed.section})` : ''}: ${describe(r)}`),
+    });
+    const sum = (k: 'created' | 'updated' | 'linked') => reports.reduce((n, r) => n + r[k], 0);
+    const failed = reports.filter((r) => r.status === 'error');
+    bar.finish(`refreshed ${reports.length} feed(s): ${sum('created')} new, ${sum('updated')} updated, ${sum('linked')} linked, ${failed.length} failed`);
+    for (const r of failed) process.stderr.write(`  feed ${r.feedId}: error[${r.errorCode}]: ${r.error}\n`);
+    if (failed.length === reports.length) process.exitCode = 1;
+  });
+}
+
+function describe(r: RefreshReport): string {
+  if (r.status === 'error') return `error[${r.errorCode}]`;
+  if (r.status === 'not_modified') return 'not modified';
+  return `${r.created} new, ${r.updated} updated${r.pagesFailed ? `, ${r.pagesFailed} page(s) failed` : ''}`;
+}

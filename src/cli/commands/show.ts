@@ -1,2 +1,71 @@
-export async function run(_args: string[]): Promise<void> { throw new Error('not yet'); }
-export const runImport = run; export const runExport = run;
+import { DB_OPTION, parseCommandArgs, usageError } from '../args.js';
+import { withStore } from '../context.js';
+import { writeOut } from '../batch.js';
+import { TidingsError } from '../../model/errors.js';
+
+const USAGE = `
+Usage: tidings show ID [--format text|html|json] [--now ISO] [--tz ZONE] [--revisions] [--db PATH]
+
+Prints one article in the reading format. --now fixes the clock used for the relative
+age; --tz (or TZ) sets the zone of the times shown (default UTC). --revisions lists the
+stored versions of the article.
+`;
+
+export function parseNow(raw: string | undefined): Date {
+  if (raw === undefined) return new Date();
+  const t = Date.parse(raw);
+  if (Number.isNaN(t)) throw usageError(`--now takes an ISO 8601 time, not "${raw}"`);
+  return new Date(t);
+}
+
+export async function run(args: string[]): Promise<void> {
+  const parsed = parseCommandArgs(
+    args,
+    { ...DB_OPTION, format: { type: 'string' }, now: { type: 'string' }, tz: { type: 'string' }, revisions: { type: 'boolean' }, hyperlinks: { type: 'boolean' } },
+    USAGE,
+  );
+  if (!parsed) return;
+  const id = Number(parsed.positionals[0]);
+  if (!parsed.positionals[0] || !Number.isInteger(id)) throw usageError('show needs a numeric article ID');
+  const format = parsed.values.format ?? 'text';
+  if (!['text', 'html', 'json'].includes(format)) throw usageError('--format is text, html or json');
+  const now = parseNow(parsed.values.now);
+  const { isValidTimeZone } = await import('../../render/time.js');
+  if (parsed.values.tz && !isValidTimeZone(parsed.values.tz)) throw usageError(`unknown time zone "${parsed.values.tz}"`);
+  await withStore({ db: parsed.values.db, tz: parsed.values.tz }, async (store, config) => {
+    const article = await store.getArticle(id);
+    if (!article) throw new TidingsError('not_found', `no article with id ${id}`);
+    const timeZone = isValidTimeZone(config.timeZone) ? config.timeZone : 'UTC';
+    const { readingParts, renderText, renderHtmlFragment } = await import('../../render/readingFormat.js');
+    const parts = readingParts(article, { now, timeZone });
+    if (parsed.values.revisions) {
+      const revisions = await store.listRevisions(id);
+      const { formatLocalTime } = await import('../../render/time.js');
+      writeOut(revisions.map((r, i) => `${i + 1}  ${formatLocalTime(r.seenAt, timeZone)}  ${r.reason.padEnd(11)}  ${r.title}`).join('\n'));
+      return;
+    }
+    if (format === 'json') {
+      writeOut(
+        JSON.stringify({
+          id: article.id, title: parts.title, url: parts.url, source: parts.source, section: parts.section,
+          published: article.publishedAt, updated: parts.updatedAt, age: parts.age, byline: article.byline,
+          text: parts.body, html: article.html, images: article.images, extractStatus: article.extractStatus, extractError: article.extractError,
+        }),
+      );
+      return;
+    }
+    if (format === 'html') {
+      writeOut(renderHtmlFragment(parts, article.html));
+      return;
+    }
+    const hyperlinks = parsed.values.hyperlinks ?? supportsHyperlinks();
+    writeOut(renderText(parts, { hyperlinks }));
+  });
+}
+
+function supportsHyperlinks(): boolean {
+  if (!process.stdout.isTTY) return false;
+  const env = process.env;
+  if (env.TERM === 'dumb') return false;
+  return !!(env.WT_SESSION || env.VTE_VERSION || env.KITTY_WINDOW_ID || env.WEZTERM_PANE || /^(?:iTerm\.app|WezTerm|vscode|ghostty)$/.test(env.TERM_PROGRAM ?? '') || env.DOMTERM);
+}

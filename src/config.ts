@@ -1,0 +1,38 @@
+import type { FetcherConfig } from './fetch/fetcher.js';
+
+/** Settings from the environment (documented in the README); command options override them. */
+export interface TidingsConfig {
+  dbPath: string;
+  databaseUrl: string | undefined;
+  timeZone: string;
+  fetch: Partial<FetcherConfig>;
+  /** How many article pages one refresh fetches at once (the per-host limit still applies). */
+  pageConcurrency: number;
+  /** Most items taken from one feed document per refresh. */
+  maxItemsPerFeed: number;
+  defaultIntervalSeconds: number;
+  maxBackoffSeconds: number;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: { db?: string | undefined; tz?: string | undefined } = {}): TidingsConfig {
+  const int = (name: string, fallback: number) => {
+    const v = Number.parseInt(env[name] ?? '', 10);
+    return Number.isFinite(v) && v > 0 ? v : fallback;
+  };
+  const fetch: Partial<FetcherConfig> = {
+    allowPrivateNetworks: /^(?:1|true|yes)$/i.test(env.TIDINGS_ALLOW_PRIVATE_NETWORKS ?? ''),
+  };
+  if (env.TIDINGS_FETCH_TIMEOUT_MS) fetch.totalTimeoutMs = int('TIDINGS_FETCH_TIMEOUT_MS', 60_000);
+  if (env.TIDINGS_MAX_BODY_BYTES) fetch.maxBytes = int('TIDINGS_MAX_BODY_BYTES', 15 * 1024 * 1024);
+  if (env.TIDINGS_USER_AGENT) fetch.userAgent = env.TIDINGS_USER_AGENT;
+  return {
+    dbPath: overrides.db ?? env.TIDINGS_DB ?? './data/tidings.db',
+    databaseUrl: env.DATABASE_URL || undefined,
+    timeZone: overrides.tz ?? (env.TZ || 'UTC'),
+    fetch,
+    pageConcurrency: int('TIDINGS_PAGE_CONCURRENCY', 4),
+    maxItemsPerFeed: int('TIDINGS_MAX_ITEMS_PER_FEED', 200),
+    defaultIntervalSeconds: int('TIDINGS_REFRESH_INTERVAL_SECONDS', 30 * 60),
+    maxBackoffSeconds: 24 * 3600,
+  };
+}

@@ -1,0 +1,61 @@
+import { parseXml, escapeAttr, type XNode } from './xmlTree.js';
+import { TidingsError } from '../model/errors.js';
+
+/** OPML 1.0/2.0 subscription lists, in and out. Folders (nested outlines) become categories. */
+export interface OpmlOutline {
+  url: string;
+  title: string | null;
+  siteUrl: string | null;
+  category: string | null;
+}
+
+export function parseOpml(text: string): OpmlOutline[] {
+  const doc = parseXml(text, null);
+  if (!doc.root || doc.root.local.toLowerCase() !== 'opml') throw new TidingsError('invalid_input', 'not an OPML document');
+  const body = doc.root.children.find((c): c is XNode => typeof c !== 'string' && c.local === 'body');
+  const out: OpmlOutline[] = [];
+  const walk = (node: XNode, category: string | null) => {
+    for (const c of node.children) {
+      if (typeof c === 'string' || c.local !== 'outline') continue;
+      const url = c.attrs.xmlUrl ?? c.attrs.xmlurl ?? c.attrs.url;
+      const title = (c.attrs.title ?? c.attrs.text ?? '').trim() || null;
+      if (url && /^https?:\/\//i.test(url.trim())) {
+        out.push({ url: url.trim(), title, siteUrl: c.attrs.htmlUrl?.trim() || null, category });
+      }
+      walk(c, url ? category : title ?? category);
+    }
+  };
+  if (body) walk(body, null);
+  return out;
+}
+
+export function renderOpml(feeds: Array<{ url: string; title: string | null; siteUrl: string | null; category?: string | null }>, title = 'Tidings subscriptions', now = new Date()): string {
+  const lines = [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    '<opml version="2.0">',
+    '  <head>',
+    `    <title>${escapeAttr(title)}</title>`,
+    `    <dateCreated>${now.toUTCString()}</dateCreated>`,
+    '  </head>',
+    '  <body>',
+  ];
+  const byCategory = new Map<string, typeof feeds>();
+  for (const f of feeds) {
+    const k = f.category ?? '';
+    byCategory.set(k, [...(byCategory.get(k) ?? []), f]);
+  }
+  const outline = (f: (typeof feeds)[number], indent: string) => {
+    const t = escapeAttr(f.title ?? f.url);
+    return `${indent}<outline type="rss" text="${t}" title="${t}" xmlUrl="${escapeAttr(f.url)}"${f.siteUrl ? ` htmlUrl="${escapeAttr(f.siteUrl)}"` : ''}/>`;
+  };
+  for (const [category, list] of byCategory) {
+    if (!category) for (const f of list) lines.push(outline(f, '    '));
+    else {
+      lines.push(`    <outline text="${escapeAttr(category)}" title="${escapeAttr(category)}">`);
+      for (const f of list) lines.push(outline(f, '      '));
+      lines.push('    </outline>');
+    }
+  }
+  lines.push('  </body>', '</opml>', '');
+  return lines.join('\n');
+}

@@ -1,0 +1,166 @@
+import type { Article, FeedWithSource } from '../model/article.js';
+import type { ParsedFeed, ParsedItem } from '../model/feed.js';
+import { TidingsError, asTidingsError } from '../model/errors.js';
+import { FEED_ACCEPT, PAGE_ACCEPT, bodyText } from '../fetch/fetcher.js';
+import { parseFeed } from '../feed/parseFeed.js';
+import { extractArticle, type ExtractedArticle } from '../extract/extractArticle.js';
+import { formatIso } from '../feed/dates.js';
+import type { ArticleWrite, RefreshWrite } from '../store/store.js';
+import type { Pipeline } from './pipeline.js';
+import { buildArticleWrite, feedItemHash, itemUrl } from './articleBuilder.js';
+import { canonicalizeUrl } from './articleIdentity.js';
+import { deriveSourceAndSection } from './sourceNaming.js';
+import { nextCheckAfterFailure, nextCheckAfterSuccess, parseRetryAfter } from './pollingPolicy.js';
+
+export interface RefreshReport {
+  feedId: number;
+  status: 'ok' | 'not_modified' | 'error';
+  errorCode?: string;
+  error?: string;
+  created: number;
+  updated: number;
+  linked: number;
+  unchanged: number;
+  pagesFailed: number;
+}
+
+/**
+ * One feed, once: fetch (conditionally) → parse → tell new from known → fetch and extract
+ * the pages that need it → write everything in one transaction. A failure is recorded on
+ * the feed and returned, never thrown, so one broken feed cannot stop the others.
+ */
+export async function refreshFeed(p: Pipeline, feed: FeedWithSource, onProgress?: (done: number, total: number) => void): Promise<RefreshReport> {
+  const report: RefreshReport = { feedId: feed.id, status: 'ok', created: 0, updated: 0, linked: 0, unchanged: 0, pagesFailed: 0 };
+  try {
+    const res = await p.fetcher.fetch(feed.url, { etag: feed.etag, lastModified: feed.lastModified, accept: FEED_ACCEPT });
+    const fetchedAt = formatIso(p.now().getTime());
+    if (res.notModified) {
+      await p.store.saveRefresh({
+        feedId: feed.id,
+        fetchedAt,
+        status: 'not_modified',
+        etag: res.etag,
+        lastModified: res.lastModified,
+        nextCheckAt: formatIso(nextCheckAfterSuccess(p.now(), feed.intervalSeconds, null).getTime()),
+        articles: [],
+        links: [],
+      });
+      report.status = 'not_modified';
+      return report;
+    }
+    const parsed = parseFeed(bodyText(res), { url: res.url });
+    const write = await planRefresh(p, feed, parsed, fetchedAt, report, onProgress);
+    write.etag = res.etag;
+    write.lastModified = res.lastModified;
+    const outcome = await p.store.saveRefresh(write);
+    Object.assign(report, { created: outcome.created, updated: outcome.updated, linked: outcome.linked, unchanged: report.unchanged + outcome.unchanged });
+    return report;
+  } catch (err) {
+    const e = asTidingsError(err);
+    const now = p.now();
+    const retryAfter = parseRetryAfter(e.retryAfter, now);
+    try {
+      await p.store.recordFeedFailure(feed.id, {
+        at: formatIso(now.getTime()),
+        code: e.code,
+        message: e.message,
+        nextCheckAt: formatIso(nextCheckAfterFailure(now, feed.errorCount + 1, feed.intervalSeconds, p.config.maxBackoffSeconds, retryAfter).getTime()),
+      });
+    } catch {
+      /* the store itself failing is reported by the caller's next step; keep the original error */
+    }
+    return { ...report, status: 'error', errorCode: e.code, error: e.message };
+  }
+}
+
+async function planRefresh(
+  p: Pipeline,
+  feed: FeedWithSource,
+  parsed: ParsedFeed,
+  fetchedAt: string,
+  report: RefreshReport,
+  onProgress?: (done: number, total: number) => void,
+): Promise<RefreshWrite> {
+  const write: RefreshWrite = {
+    feedId: feed.id,
+    fetchedAt,
+    status: 'ok',
+    etag: null,
+    lastModified: null,
+    nextCheckAt: formatIso(nextCheckAfterSuccess(p.now(), feed.intervalSeconds, parsed.ttl).getTime()),
+    feedTitle: parsed.title,
+    siteUrl: parsed.link ?? feed.siteUrl,
+    articles: [],
+    links: [],
+  };
+  const items = parsed.items.slice(0, p.config.maxItemsPerFeed);
+  const work: Array<{ item: ParsedItem; url: string; reason: ArticleWrite['reason'] }> = [];
+  const seen = new Set<string>();
+  for (const item of items) {
+    const url = itemUrl(item);
+    if (!url) continue;
+    const canonical = canonicalizeUrl(url);
+    if (seen.has(canonical)) continue;
+    seen.add(canonical);
+    const known = await p.store.findKnownArticle(feed.id, feed.sourceId, { guid: item.id, canonicalUrl: canonical, contentHash: '' });
+    if (!known) {
+      work.push({ item, url, reason: 'first' });
+      continue;
+    }
+    write.links.push({ articleId: known.id, guid: item.id });
+    if (feedSaysChanged(item, known)) work.push({ item, url, reason: 'feed_update' });
+    else report.unchanged++;
+  }
+
+  let done = 0;
+  onProgress?.(0, work.length);
+  let siteName: string | null = null;
+  const results = await mapLimit(work, p.config.pageConcurrency, async (w) => {
+    let extracted: ExtractedArticle | null = null;
+    let extractError: string | null = null;
+    try {
+      const page = await p.fetcher.fetch(w.url, { accept: PAGE_ACCEPT });
+      extracted = extractArticle(bodyText(page), page.url);
+      siteName ??= extracted.siteName;
+    } catch (err) {
+      const e = err instanceof TidingsError ? err : asTidingsError(err);
+      extractError = `${e.code}: ${e.message}`;
+      report.pagesFailed++;
+    }
+    onProgress?.(++done, work.length);
+    return buildArticleWrite({ item: w.item, url: w.url, extracted, extractError, seenAt: formatIso(p.now().getTime()), reason: w.reason });
+  });
+  write.articles = results;
+
+  if (!feed.sourceOverride || !feed.sectionOverride) {
+    const naming = deriveSourceAndSection(parsed.title, siteName, parsed.link ?? feed.siteUrl ?? feed.url);
+    if (!feed.sectionOverride && (naming.from === 'site' || feed.section === null)) write.section = naming.section;
+    if (!feed.sourceOverride && naming.from === 'site') write.sourceName = { name: naming.source, from: 'site' };
+  }
+  return write;
+}
+
+/** The feed tells us an item changed: a newer modification date, or different title/content. */
+function feedSaysChanged(item: ParsedItem, known: Pick<Article, 'publisherUpdatedAt' | 'publishedAt' | 'feedHash'>): boolean {
+  if (known.feedHash && known.feedHash !== feedItemHash(item)) return true;
+  if (item.updated) {
+    const last = known.publisherUpdatedAt ?? known.publishedAt;
+    if (Date.parse(item.updated) > Date.parse(last)) return true;
+  }
+  return false;
+}
+
+async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out = new Array<R>(items.length);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(limit, items.length) }, async () => {
+      while (next < items.length) {
+        const i = next++;
+        out[i] = await fn(items[i]!);
+      }
+    }),
+  );
+  return out;
+}
+

@@ -1,0 +1,44 @@
+/** Times as the reading format shows them: `YYYY-MM-DD HH:MM:SS` in the configured zone. */
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+export function formatLocalTime(iso: string, timeZone = 'UTC'): string {
+  let f = formatters.get(timeZone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-CA', {
+      timeZone,
+      year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23',
+    });
+    formatters.set(timeZone, f);
+  }
+  const parts = Object.fromEntries(f.formatToParts(new Date(iso)).map((p) => [p.type, p.value]));
+  return `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute}:${parts.second}`;
+}
+
+export function isValidTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** How long ago, in words: `just now`, `1 minute ago`, `5 hours ago`, `3 days ago`, `2 months ago`. */
+export function relativeAge(iso: string, now: Date): string {
+  const seconds = Math.floor((now.getTime() - Date.parse(iso)) / 1000);
+  if (seconds < 0) {
+    return seconds > -60 ? 'just now' : `in ${unit(-seconds)}`;
+  }
+  if (seconds < 60) return 'just now';
+  return `${unit(seconds)} ago`;
+}
+
+function unit(seconds: number): string {
+  const plural = (n: number, w: string) => `${n} ${w}${n === 1 ? '' : 's'}`;
+  if (seconds < 3600) return plural(Math.floor(seconds / 60), 'minute');
+  if (seconds < 86400) return plural(Math.floor(seconds / 3600), 'hour');
+  const days = Math.floor(seconds / 86400);
+  if (days < 30) return plural(days, 'day');
+  if (days < 365) return plural(Math.floor(days / 30), 'month');
+  return plural(Math.floor(days / 365), 'year');
+}

@@ -1,0 +1,418 @@
+import { sql, type Kysely, type Selectable, type Transaction } from 'kysely';
+import { updatedAtOf, type Article, type ArticleView, type FeedStatus, type FeedWithSource, type Revision } from '../model/article.js';
+import type { ArticleTable, Database, FeedTable } from './schema.js';
+import type { ArticleKeys, ArticleListItem, ArticleQuery, ArticleWrite, FeedFailure, NewFeed, RefreshOutcome, RefreshWrite, Store } from './store.js';
+
+/**
+ * The Store written once in Kysely's query builder. Dialect folders (`sqlite/`,
+ * `postgres/`) only open the connection and run their migrations.
+ */
+export class KyselyStore implements Store {
+  constructor(protected readonly db: Kysely<Database>, private readonly onClose: () => Promise<void> = async () => db.destroy()) {}
+
+  async close(): Promise<void> {
+    await this.onClose();
+  }
+
+  async getSetting(key: string): Promise<string | null> {
+    const row = await this.db.selectFrom('setting').select('value').where('key', '=', key).executeTakeFirst();
+    return row?.value ?? null;
+  }
+
+  async setSetting(key: string, value: string): Promise<void> {
+    await this.db.insertInto('setting').values({ key, value }).onConflict((oc) => oc.column('key').doUpdateSet({ value })).execute();
+  }
+
+  async addFeed(f: NewFeed): Promise<{ feed: FeedWithSource; created: boolean }> {
+    const existing = await this.getFeedByUrl(f.url);
+    if (existing) return { feed: existing, created: false };
+    const id = await this.db.transaction().execute(async (trx) => {
+      const sourceId = await ensureSource(trx, f.sourceName, f.sourceNameFrom, f.sourceHomepage, f.now);
+      const row = await trx
+        .insertInto('feed')
+        .values({
+          source_id: sourceId,
+          url: f.url,
+          site_url: f.siteUrl,
+          title: f.title,
+          section: f.section,
+          source_override: f.sourceOverride,
+          section_override: f.sectionOverride,
+          last_status: 'new',
+          error_count: 0,
+          interval_seconds: f.intervalSeconds,
+          next_check_at: null,
+          created_at: f.now,
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      return row.id;
+    });
+    return { feed: (await this.getFeed(id))!, created: true };
+  }
+
+  private feedQuery() {
+    return this.db.selectFrom('feed').innerJoin('source', 'source.id', 'feed.source_id').selectAll('feed').select('source.name as source_name');
+  }
+
+  async getFeed(id: number): Promise<FeedWithSource | null> {
+    const row = await this.feedQuery().where('feed.id', '=', id).executeTakeFirst();
+    return row ? toFeed(row) : null;
+  }
+
+  async getFeedByUrl(url: string): Promise<FeedWithSource | null> {
+    const row = await this.feedQuery().where('feed.url', '=', url).executeTakeFirst();
+    return row ? toFeed(row) : null;
+  }
+
+  async listFeeds(): Promise<FeedWithSource[]> {
+    const rows = await this.feedQuery().orderBy('source.name').orderBy('feed.section').orderBy('feed.id').execute();
+    return rows.map(toFeed);
+  }
+
+  async dueFeeds(now: string, limit: number): Promise<FeedWithSource[]> {
+    const rows = await this.feedQuery()
+      .where((eb) => eb.or([eb('feed.next_check_at', 'is', null), eb('feed.next_check_at', '<=', now)]))
+      .orderBy(sql`coalesce(feed.next_check_at, '')`)
+      .orderBy('feed.id')
+      .limit(limit)
+      .execute();
+    return rows.map(toFeed);
+  }
+
+  async recordFeedFailure(feedId: number, failure: FeedFailure): Promise<void> {
+    await this.db
+      .updateTable('feed')
+      .set((eb) => ({
+        last_fetched_at: failure.at,
+        last_status: 'error',
+        last_error_code: failure.code,
+        last_error: failure.message.slice(0, 1000),
+        error_count: eb('error_count', '+', 1),
+        next_check_at: failure.nextCheckAt,
+      }))
+      .where('id', '=', feedId)
+      .execute();
+  }
+
+  async findKnownArticle(feedId: number, sourceId: number, keys: ArticleKeys): Promise<Article | null> {
+    const row = await findArticleRow(this.db, feedId, sourceId, keys);
+    return row ? toArticle(row) : null;
+  }
+
+  async saveRefresh(w: RefreshWrite): Promise<RefreshOutcome> {
+    return this.db.transaction().execute(async (trx) => {
+      const feed = await trx.selectFrom('feed').select(['source_id', 'source_override']).where('id', '=', w.feedId).executeTakeFirstOrThrow();
+      const outcome: RefreshOutcome = { created: 0, updated: 0, linked: 0, unchanged: 0, articleIds: [] };
+      const patch: Partial<Record<keyof FeedTable, unknown>> = {
+        last_fetched_at: w.fetchedAt,
+        last_status: w.status,
+        last_error_code: null,
+        last_error: null,
+        error_count: 0,
+        next_check_at: w.nextCheckAt,
+        etag: w.etag,
+        last_modified: w.lastModified,
+      };
+      if (w.feedTitle !== undefined) patch.title = w.feedTitle;
+      if (w.siteUrl !== undefined) patch.site_url = w.siteUrl;
+      if (w.section !== undefined) patch.section = w.section;
+      await trx.updateTable('feed').set(patch as never).where('id', '=', w.feedId).execute();
+      if (w.sourceName && !feed.source_override) {
+        // The publisher's own name replaces a guess from a feed title, never a person's choice.
+        const allowed = w.sourceName.from === 'site' ? ['feed', 'site'] : ['feed'];
+        await trx
+          .updateTable('source')
+          .set({ name: w.sourceName.name, name_from: w.sourceName.from })
+          .where('id', '=', feed.source_id)
+          .where('name_from', 'in', allowed)
+          .execute();
+      }
+      for (const link of w.links) {
+        if (await linkArticle(trx, link.articleId, w.feedId, link.guid, w.fetchedAt)) outcome.linked++;
+      }
+      for (const a of w.articles) {
+        const existing = await findArticleRow(trx, w.feedId, feed.source_id, a.keys);
+        if (!existing) {
+          const id = await insertArticle(trx, feed.source_id, a);
+          await linkArticle(trx, id, w.feedId, a.keys.guid, a.seenAt);
+          outcome.created++;
+          outcome.articleIds.push(id);
+          continue;
+        }
+        outcome.articleIds.push(existing.id);
+        if (await linkArticle(trx, existing.id, w.feedId, a.keys.guid, a.seenAt)) outcome.linked++;
+        if (existing.content_hash === a.keys.contentHash && existing.title === a.title) {
+          await trx
+            .updateTable('article')
+            .set({ feed_hash: a.feedHash, publisher_updated_at: laterOf(existing.publisher_updated_at, a.publisherUpdatedAt) })
+            .where('id', '=', existing.id)
+            .execute();
+          outcome.unchanged++;
+          continue;
+        }
+        if (a.extractStatus !== 'ok' && existing.extract_status === 'ok') {
+          // A failed re-fetch must not replace full text with the feed's teaser.
+          outcome.unchanged++;
+          continue;
+        }
+        await trx
+          .updateTable('article')
+          .set({
+            title: a.title,
+            byline: a.byline ?? existing.byline,
+            publisher_updated_at: laterOf(existing.publisher_updated_at, a.publisherUpdatedAt),
+            changed_at: a.seenAt,
+            text: a.text,
+            html: a.html,
+            lead_image_url: a.leadImageUrl,
+            lang: a.lang ?? existing.lang,
+            word_count: a.wordCount,
+            content_hash: a.keys.contentHash,
+            feed_hash: a.feedHash,
+            extract_status: a.extractStatus,
+            extract_error: a.extractError,
+          })
+          .where('id', '=', existing.id)
+          .execute();
+        await insertRevision(trx, existing.id, a);
+        await replaceImages(trx, existing.id, a);
+        outcome.updated++;
+      }
+      return outcome;
+    });
+  }
+
+  async listArticles(q: ArticleQuery): Promise<ArticleListItem[]> {
+    let query = this.db
+      .selectFrom('article')
+      .innerJoin('source', 'source.id', 'article.source_id')
+      .select([
+        'article.id',
+        'article.title',
+        'article.canonical_url',
+        'article.published_at',
+        'article.publisher_updated_at',
+        'article.changed_at',
+        sql<string>`substr(article.text, 1, 400)`.as('excerpt'),
+        'source.name as source_name',
+      ])
+      .select((eb) =>
+        eb
+          .selectFrom('article_feed')
+          .innerJoin('feed', 'feed.id', 'article_feed.feed_id')
+          .select(sql<string | null>`coalesce(feed.section_override, feed.section)`.as('section'))
+          .whereRef('article_feed.article_id', '=', 'article.id')
+          .orderBy('article_feed.first_seen_at')
+          .orderBy('article_feed.feed_id')
+          .limit(1)
+          .as('section'),
+      );
+    if (q.feedId !== undefined) {
+      const feedId = q.feedId;
+      query = query.where((eb) => eb.exists(eb.selectFrom('article_feed').select('article_feed.article_id').whereRef('article_feed.article_id', '=', 'article.id').where('article_feed.feed_id', '=', feedId)));
+    }
+    if (q.before) {
+      const b = q.before;
+      query = query.where((eb) => eb.or([eb('article.published_at', '<', b.publishedAt), eb.and([eb('article.published_at', '=', b.publishedAt), eb('article.id', '<', b.id)])]));
+    }
+    const rows = await query.orderBy('article.published_at', 'desc').orderBy('article.id', 'desc').limit(q.limit).execute();
+    return rows.map((r) => ({
+      id: r.id,
+      title: r.title,
+      url: r.canonical_url,
+      source: r.source_name,
+      section: r.section ?? null,
+      published: r.published_at,
+      updated: updatedAtOf({ publishedAt: r.published_at, publisherUpdatedAt: r.publisher_updated_at, changedAt: r.changed_at }),
+      excerpt: r.excerpt.replace(/\s+/g, ' ').trim(),
+    }));
+  }
+
+  async getArticle(id: number): Promise<ArticleView | null> {
+    const row = await this.db
+      .selectFrom('article')
+      .innerJoin('source', 'source.id', 'article.source_id')
+      .selectAll('article')
+      .select('source.name as source_name')
+      .where('article.id', '=', id)
+      .executeTakeFirst();
+    if (!row) return null;
+    const feed = await this.db
+      .selectFrom('article_feed')
+      .innerJoin('feed', 'feed.id', 'article_feed.feed_id')
+      .select(['feed.section', 'feed.section_override'])
+      .where('article_feed.article_id', '=', id)
+      .orderBy('article_feed.first_seen_at')
+      .orderBy('article_feed.feed_id')
+      .executeTakeFirst();
+    const images = await this.db.selectFrom('image').selectAll().where('article_id', '=', id).orderBy('position').execute();
+    return {
+      ...toArticle(row),
+      sourceName: row.source_name,
+      section: feed ? feed.section_override ?? feed.section : null,
+      images: images.map((i) => ({ url: i.url, caption: i.caption, credit: i.credit, position: i.position })),
+    };
+  }
+
+  async listRevisions(articleId: number): Promise<Revision[]> {
+    const rows = await this.db.selectFrom('revision').select(['id', 'article_id', 'seen_at', 'reason', 'title', 'text', 'content_hash']).where('article_id', '=', articleId).orderBy('id').execute();
+    return rows.map((r) => ({ id: r.id, articleId: r.article_id, seenAt: r.seen_at, reason: r.reason as Revision['reason'], title: r.title, text: r.text, contentHash: r.content_hash }));
+  }
+}
+
+type Db = Kysely<Database> | Transaction<Database>;
+
+async function ensureSource(trx: Db, name: string, from: string, homepage: string | null, now: string): Promise<number> {
+  const host = hostOf(homepage);
+  if (host) {
+    const found = await trx.selectFrom('source').select(['id', 'name_from']).where('host', '=', host).executeTakeFirst();
+    if (found) {
+      // A person's name for the publisher, or the publisher's own, beats one guessed from a feed title.
+      if (rank(from) > rank(found.name_from)) await trx.updateTable('source').set({ name, name_from: from }).where('id', '=', found.id).execute();
+      return found.id;
+    }
+  }
+  const row = await trx.insertInto('source').values({ name, homepage, host, name_from: from, created_at: now }).returning('id').executeTakeFirstOrThrow();
+  return row.id;
+}
+
+function rank(from: string): number {
+  return from === 'user' ? 3 : from === 'site' ? 2 : 1;
+}
+
+function hostOf(url: string | null): string | null {
+  if (!url) return null;
+  try {
+    return new URL(url).hostname.toLowerCase().replace(/^www\./, '');
+  } catch {
+    return null;
+  }
+}
+
+async function findArticleRow(db: Db, feedId: number, sourceId: number, keys: ArticleKeys): Promise<Selectable<ArticleTable> | undefined> {
+  if (keys.guid) {
+    const byGuid = await db
+      .selectFrom('article_feed')
+      .innerJoin('article', 'article.id', 'article_feed.article_id')
+      .selectAll('article')
+      .where('article_feed.feed_id', '=', feedId)
+      .where('article_feed.guid', '=', keys.guid)
+      .executeTakeFirst();
+    if (byGuid) return byGuid;
+  }
+  const byUrl = await db.selectFrom('article').selectAll().where('canonical_url', '=', keys.canonicalUrl).executeTakeFirst();
+  if (byUrl) return byUrl;
+  return db.selectFrom('article').selectAll().where('source_id', '=', sourceId).where('content_hash', '=', keys.contentHash).executeTakeFirst();
+}
+
+async function linkArticle(trx: Db, articleId: number, feedId: number, guid: string | null, at: string): Promise<boolean> {
+  const r = await trx
+    .insertInto('article_feed')
+    .values({ article_id: articleId, feed_id: feedId, guid, first_seen_at: at })
+    .onConflict((oc) => oc.columns(['article_id', 'feed_id']).doNothing())
+    .executeTakeFirst();
+  return Number(r.numInsertedOrUpdatedRows ?? 0) > 0;
+}
+
+async function insertArticle(trx: Db, sourceId: number, a: ArticleWrite): Promise<number> {
+  const row = await trx
+    .insertInto('article')
+    .values({
+      source_id: sourceId,
+      guid: a.keys.guid,
+      url: a.url,
+      canonical_url: a.keys.canonicalUrl,
+      title: a.title,
+      byline: a.byline,
+      published_at: a.publishedAt,
+      publisher_updated_at: a.publisherUpdatedAt,
+      changed_at: null,
+      first_seen_at: a.seenAt,
+      text: a.text,
+      html: a.html,
+      lead_image_url: a.leadImageUrl,
+      lang: a.lang,
+      word_count: a.wordCount,
+      content_hash: a.keys.contentHash,
+      feed_hash: a.feedHash,
+      extract_status: a.extractStatus,
+      extract_error: a.extractError,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  await insertRevision(trx, row.id, { ...a, reason: 'first' });
+  await replaceImages(trx, row.id, a);
+  return row.id;
+}
+
+async function insertRevision(trx: Db, articleId: number, a: ArticleWrite): Promise<void> {
+  await trx
+    .insertInto('revision')
+    .values({ article_id: articleId, seen_at: a.seenAt, reason: a.reason, title: a.title, text: a.text, html: a.html, content_hash: a.keys.contentHash })
+    .execute();
+}
+
+async function replaceImages(trx: Db, articleId: number, a: ArticleWrite): Promise<void> {
+  await trx.deleteFrom('image').where('article_id', '=', articleId).execute();
+  if (a.images.length === 0) return;
+  await trx
+    .insertInto('image')
+    .values(a.images.map((i) => ({ article_id: articleId, position: i.position, url: i.url, caption: i.caption, credit: i.credit })))
+    .execute();
+}
+
+function laterOf(a: string | null, b: string | null): string | null {
+  if (!a) return b;
+  if (!b) return a;
+  return Date.parse(a) >= Date.parse(b) ? a : b;
+}
+
+function toFeed(r: Selectable<FeedTable> & { source_name: string }): FeedWithSource {
+  return {
+    id: r.id,
+    sourceId: r.source_id,
+    sourceName: r.source_name,
+    url: r.url,
+    siteUrl: r.site_url,
+    title: r.title,
+    section: r.section_override ?? r.section,
+    sourceOverride: r.source_override,
+    sectionOverride: r.section_override,
+    etag: r.etag,
+    lastModified: r.last_modified,
+    lastFetchedAt: r.last_fetched_at,
+    lastStatus: r.last_status as FeedStatus,
+    lastErrorCode: r.last_error_code,
+    lastError: r.last_error,
+    errorCount: r.error_count,
+    nextCheckAt: r.next_check_at,
+    intervalSeconds: r.interval_seconds,
+    createdAt: r.created_at,
+  };
+}
+
+function toArticle(r: Selectable<ArticleTable>): Article {
+  return {
+    id: r.id,
+    sourceId: r.source_id,
+    guid: r.guid,
+    url: r.url,
+    canonicalUrl: r.canonical_url,
+    title: r.title,
+    byline: r.byline,
+    publishedAt: r.published_at,
+    publisherUpdatedAt: r.publisher_updated_at,
+    changedAt: r.changed_at,
+    firstSeenAt: r.first_seen_at,
+    text: r.text,
+    html: r.html,
+    leadImageUrl: r.lead_image_url,
+    lang: r.lang,
+    wordCount: r.word_count,
+    contentHash: r.content_hash,
+    feedHash: r.feed_hash,
+    extractStatus: r.extract_status as Article['extractStatus'],
+    extractError: r.extract_error,
+  };
+}

@@ -1,0 +1,99 @@
+import type { Generated } from 'kysely';
+
+/** Table shapes as Kysely sees them; the same for every dialect. Times are ISO 8601 UTC text. */
+export interface SourceTable {
+  id: Generated<number>;
+  name: string;
+  homepage: string | null;
+  /** Lower-case host of the homepage: feeds of one publisher share a source. */
+  host: string | null;
+  /** How the name was found: 'site' (og:site_name), 'feed' (feed title), 'user'. */
+  name_from: string;
+  created_at: string;
+}
+
+export interface FeedTable {
+  id: Generated<number>;
+  source_id: number;
+  url: string;
+  site_url: string | null;
+  title: string | null;
+  section: string | null;
+  source_override: string | null;
+  section_override: string | null;
+  etag: string | null;
+  last_modified: string | null;
+  last_fetched_at: string | null;
+  last_status: string;
+  last_error_code: string | null;
+  last_error: string | null;
+  error_count: number;
+  next_check_at: string | null;
+  interval_seconds: number;
+  created_at: string;
+}
+
+export interface ArticleTable {
+  id: Generated<number>;
+  source_id: number;
+  guid: string | null;
+  url: string;
+  canonical_url: string;
+  title: string;
+  byline: string | null;
+  published_at: string;
+  publisher_updated_at: string | null;
+  changed_at: string | null;
+  first_seen_at: string;
+  text: string;
+  html: string;
+  lead_image_url: string | null;
+  lang: string | null;
+  word_count: number;
+  content_hash: string;
+  feed_hash: string | null;
+  extract_status: string;
+  extract_error: string | null;
+}
+
+export interface ArticleFeedTable {
+  article_id: number;
+  feed_id: number;
+  guid: string | null;
+  first_seen_at: string;
+}
+
+export interface RevisionTable {
+  id: Generated<number>;
+  article_id: number;
+  seen_at: string;
+  reason: string;
+  title: string;
+  text: string;
+  html: string;
+  content_hash: string;
+}
+
+export interface ImageTable {
+  id: Generated<number>;
+  article_id: number;
+  position: number;
+  url: string;
+  caption: string | null;
+  credit: string | null;
+}
+
+export interface SettingTable {
+  key: string;
+  value: string;
+}
+
+export interface Database {
+  source: SourceTable;
+  feed: FeedTable;
+  article: ArticleTable;
+  article_feed: ArticleFeedTable;
+  revision: RevisionTable;
+  image: ImageTable;
+  setting: SettingTable;
+}

@@ -1,0 +1,105 @@
+import { sql, type Kysely, type Migration } from 'kysely';
+
+/**
+ * Versioned schema. A migration, once released, is never edited: add a new one.
+ * Kysely's Migrator records applied versions and runs each pending one in a transaction.
+ */
+export const sqliteMigrations: Record<string, Migration> = {
+  '0001_core': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('source')
+        .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('homepage', 'text')
+        .addColumn('host', 'text', (c) => c.unique())
+        .addColumn('name_from', 'text', (c) => c.notNull().defaultTo('feed'))
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createTable('feed')
+        .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+        .addColumn('source_id', 'integer', (c) => c.notNull().references('source.id'))
+        .addColumn('url', 'text', (c) => c.notNull().unique())
+        .addColumn('site_url', 'text')
+        .addColumn('title', 'text')
+        .addColumn('section', 'text')
+        .addColumn('source_override', 'text')
+        .addColumn('section_override', 'text')
+        .addColumn('etag', 'text')
+        .addColumn('last_modified', 'text')
+        .addColumn('last_fetched_at', 'text')
+        .addColumn('last_status', 'text', (c) => c.notNull().defaultTo('new'))
+        .addColumn('last_error_code', 'text')
+        .addColumn('last_error', 'text')
+        .addColumn('error_count', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('next_check_at', 'text')
+        .addColumn('interval_seconds', 'integer', (c) => c.notNull().defaultTo(1800))
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('feed_next_check').on('feed').column('next_check_at').execute();
+      await db.schema
+        .createTable('article')
+        .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+        .addColumn('source_id', 'integer', (c) => c.notNull().references('source.id'))
+        .addColumn('guid', 'text')
+        .addColumn('url', 'text', (c) => c.notNull())
+        .addColumn('canonical_url', 'text', (c) => c.notNull().unique())
+        .addColumn('title', 'text', (c) => c.notNull())
+        .addColumn('byline', 'text')
+        .addColumn('published_at', 'text', (c) => c.notNull())
+        .addColumn('publisher_updated_at', 'text')
+        .addColumn('changed_at', 'text')
+        .addColumn('first_seen_at', 'text', (c) => c.notNull())
+        .addColumn('text', 'text', (c) => c.notNull())
+        .addColumn('html', 'text', (c) => c.notNull())
+        .addColumn('lead_image_url', 'text')
+        .addColumn('lang', 'text')
+        .addColumn('word_count', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('content_hash', 'text', (c) => c.notNull())
+        .addColumn('feed_hash', 'text')
+        .addColumn('extract_status', 'text', (c) => c.notNull())
+        .addColumn('extract_error', 'text')
+        .execute();
+      await db.schema.createIndex('article_source_hash').on('article').columns(['source_id', 'content_hash']).execute();
+      await db.schema.createIndex('article_river').on('article').columns(['published_at desc', 'id desc']).execute();
+      await db.schema
+        .createTable('article_feed')
+        .addColumn('article_id', 'integer', (c) => c.notNull().references('article.id').onDelete('cascade'))
+        .addColumn('feed_id', 'integer', (c) => c.notNull().references('feed.id').onDelete('cascade'))
+        .addColumn('guid', 'text')
+        .addColumn('first_seen_at', 'text', (c) => c.notNull())
+        .addPrimaryKeyConstraint('article_feed_pk', ['article_id', 'feed_id'])
+        .execute();
+      await db.schema.createIndex('article_feed_guid').on('article_feed').columns(['feed_id', 'guid']).execute();
+      await db.schema
+        .createTable('revision')
+        .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+        .addColumn('article_id', 'integer', (c) => c.notNull().references('article.id').onDelete('cascade'))
+        .addColumn('seen_at', 'text', (c) => c.notNull())
+        .addColumn('reason', 'text', (c) => c.notNull())
+        .addColumn('title', 'text', (c) => c.notNull())
+        .addColumn('text', 'text', (c) => c.notNull())
+        .addColumn('html', 'text', (c) => c.notNull())
+        .addColumn('content_hash', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('revision_article').on('revision').columns(['article_id', 'id']).execute();
+      await db.schema
+        .createTable('image')
+        .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+        .addColumn('article_id', 'integer', (c) => c.notNull().references('article.id').onDelete('cascade'))
+        .addColumn('position', 'integer', (c) => c.notNull())
+        .addColumn('url', 'text', (c) => c.notNull())
+        .addColumn('caption', 'text')
+        .addColumn('credit', 'text')
+        .execute();
+      await db.schema.createIndex('image_article').on('image').columns(['article_id', 'position']).execute();
+      await db.schema
+        .createTable('setting')
+        .addColumn('key', 'text', (c) => c.primaryKey())
+        .addColumn('value', 'text', (c) => c.notNull())
+        .execute();
+      await sql`select 1`.execute(db);
+    },
+  },
+};

@@ -1,0 +1,121 @@
+import type { Article, ArticleImage, ArticleView, Feed, FeedWithSource, Revision } from '../model/article.js';
+
+/**
+ * The one storage interface. Callers never see SQL or a dialect: SQLite (one machine) and
+ * PostgreSQL (many machines) fill it alike.
+ */
+export interface Store {
+  close(): Promise<void>;
+
+  getSetting(key: string): Promise<string | null>;
+  setSetting(key: string, value: string): Promise<void>;
+
+  /** Subscribes to a feed; returns the existing one when the URL is known. */
+  addFeed(feed: NewFeed): Promise<{ feed: FeedWithSource; created: boolean }>;
+  getFeed(id: number): Promise<FeedWithSource | null>;
+  getFeedByUrl(url: string): Promise<FeedWithSource | null>;
+  listFeeds(): Promise<FeedWithSource[]>;
+  /** Feeds whose next check is due at `now` (never-checked first). */
+  dueFeeds(now: string, limit: number): Promise<FeedWithSource[]>;
+  recordFeedFailure(feedId: number, failure: FeedFailure): Promise<void>;
+
+  /** The stored article an incoming item is, if any: by the feed's GUID, then canonical URL, then content hash. */
+  findKnownArticle(feedId: number, sourceId: number, keys: ArticleKeys): Promise<Article | null>;
+  /** All writes of one feed refresh, in one transaction. */
+  saveRefresh(write: RefreshWrite): Promise<RefreshOutcome>;
+
+  listArticles(query: ArticleQuery): Promise<ArticleListItem[]>;
+  getArticle(id: number): Promise<ArticleView | null>;
+  listRevisions(articleId: number): Promise<Revision[]>;
+}
+
+export interface NewFeed {
+  url: string;
+  siteUrl: string | null;
+  title: string | null;
+  section: string | null;
+  sourceName: string;
+  /** 'site' when the name came from the publisher's page, 'feed' from the feed title, 'user' from --source. */
+  sourceNameFrom: 'site' | 'feed' | 'user';
+  sourceHomepage: string | null;
+  sourceOverride: string | null;
+  sectionOverride: string | null;
+  intervalSeconds: number;
+  now: string;
+}
+
+export interface FeedFailure {
+  at: string;
+  code: string;
+  message: string;
+  nextCheckAt: string;
+}
+
+export interface ArticleKeys {
+  guid: string | null;
+  canonicalUrl: string;
+  contentHash: string;
+}
+
+export interface ArticleWrite {
+  keys: ArticleKeys;
+  url: string;
+  title: string;
+  byline: string | null;
+  publishedAt: string;
+  publisherUpdatedAt: string | null;
+  text: string;
+  html: string;
+  leadImageUrl: string | null;
+  lang: string | null;
+  wordCount: number;
+  feedHash: string;
+  extractStatus: Article['extractStatus'];
+  extractError: string | null;
+  images: ArticleImage[];
+  seenAt: string;
+  reason: Revision['reason'];
+}
+
+export interface RefreshWrite {
+  feedId: number;
+  fetchedAt: string;
+  status: 'ok' | 'not_modified';
+  etag: string | null;
+  lastModified: string | null;
+  nextCheckAt: string;
+  feedTitle?: string | null;
+  siteUrl?: string | null;
+  section?: string | null;
+  /** A better source name learnt during this refresh (from the publisher's page). */
+  sourceName?: { name: string; from: 'site' | 'feed' } | null;
+  articles: ArticleWrite[];
+  /** Items already stored that this feed now also carries. */
+  links: Array<{ articleId: number; guid: string | null }>;
+}
+
+export interface RefreshOutcome {
+  created: number;
+  updated: number;
+  linked: number;
+  unchanged: number;
+  articleIds: number[];
+}
+
+export interface ArticleQuery {
+  feedId?: number;
+  limit: number;
+  /** Keyset cursor: articles strictly older than this (published_at, id). */
+  before?: { publishedAt: string; id: number };
+}
+
+export interface ArticleListItem {
+  id: number;
+  title: string;
+  url: string;
+  source: string;
+  section: string | null;
+  published: string;
+  updated: string;
+  excerpt: string;
+}
