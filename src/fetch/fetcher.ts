@@ -2,7 +2,7 @@ import zlib from 'node:zlib';
 import { Readable } from 'node:stream';
 import { Agent, request } from 'undici';
 import { TidingsError, asTidingsError } from '../model/errors.js';
-import { buildSafeConnector } from './safeConnector.js';
+import { buildSafeConnector, type AddressPolicy } from './safeConnector.js';
 import { HostLimiter } from './hostLimiter.js';
 import { decodeBody } from './charset.js';
 
@@ -19,6 +19,8 @@ export interface FetcherConfig {
   maxBytes: number;
   maxRedirects: number;
   perHostConcurrency: number;
+  /** Which addresses are refused and why; the default refuses every non-global address. Tests narrow it. */
+  addressPolicy?: AddressPolicy;
 }
 
 export const defaultFetcherConfig: FetcherConfig = {
@@ -68,6 +70,7 @@ export class Fetcher {
       connect: buildSafeConnector({
         connectTimeoutMs: this.config.connectTimeoutMs,
         allowPrivate: this.config.allowPrivateNetworks,
+        ...(this.config.addressPolicy ? { policy: this.config.addressPolicy } : {}),
       }),
       headersTimeout: this.config.headersTimeoutMs,
       bodyTimeout: this.config.bodyIdleTimeoutMs,
@@ -122,22 +125,22 @@ export class Fetcher {
     const h = flattenHeaders(res.headers);
     const status = res.statusCode;
     if (status >= 300 && status < 400 && status !== 304) {
-      res.body.destroy();
+      await discard(res.body);
       const location = h['location'];
       if (!location) throw new TidingsError('http_error', `HTTP ${status} without Location from ${url}`, { status });
       return { redirect: location };
     }
     if (status === 304) {
-      res.body.destroy();
+      await discard(res.body);
       return { url: url.href, status, notModified: true, contentType: h['content-type'] ?? null, etag: h['etag'] ?? req.etag ?? null, lastModified: h['last-modified'] ?? req.lastModified ?? null, headers: h, bytes: Buffer.alloc(0) };
     }
     if (status === 429 || status === 503) {
-      res.body.destroy();
+      await discard(res.body);
       const retry = h['retry-after'];
       throw new TidingsError('rate_limited', `HTTP ${status} from ${url.host}${retry ? `; retry after ${retry}` : ''}`, { status, ...(retry ? { retryAfter: retry } : {}) });
     }
     if (status < 200 || status >= 300) {
-      res.body.destroy();
+      await discard(res.body);
       throw new TidingsError('http_error', `HTTP ${status} from ${url.href}`, { status });
     }
     const bytes = await this.readBody(res.body, h['content-encoding'], h['content-length'], url);
@@ -157,7 +160,7 @@ export class Fetcher {
     const max = this.config.maxBytes;
     const tooLarge = () => new TidingsError('too_large', `body of ${url.href} exceeds ${max} bytes`);
     if (length && Number(length) > max) {
-      body.destroy();
+      await discard(body);
       throw tooLarge();
     }
     const decoder = decompressorFor(encoding);
@@ -172,6 +175,7 @@ export class Fetcher {
         chunks.push(chunk as Buffer);
       }
     } catch (err) {
+      body.on('error', () => {});
       body.destroy();
       decoder?.destroy();
       if (err instanceof TidingsError) throw err;
@@ -183,6 +187,13 @@ export class Fetcher {
   async close(): Promise<void> {
     await this.agent.close();
   }
+}
+
+/** Lets go of a body we will not read without leaving an unhandled 'error' behind. */
+async function discard(body: Readable & { dump?: (opts?: { limit: number }) => Promise<void> }): Promise<void> {
+  body.on('error', () => {});
+  if (body.dump) await body.dump({ limit: 64 * 1024 }).catch(() => {});
+  else body.destroy();
 }
 
 function decompressorFor(encoding: string | undefined): zlib.Gunzip | zlib.Inflate | zlib.BrotliDecompress | null {

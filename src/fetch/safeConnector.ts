@@ -11,12 +11,18 @@ type LookupCallback = (err: NodeJS.ErrnoException | null, address: string | dns.
  * connect, so the address checked is the address connected to: no gap for DNS rebinding
  * between a check and the connection, and every redirect hop passes through it again.
  */
-export function guardedLookup(hostname: string, options: dns.LookupOptions, callback: LookupCallback): void {
+export type AddressPolicy = (address: string) => string | null;
+
+export function guardedLookup(policy: AddressPolicy) {
+  return (hostname: string, options: dns.LookupOptions, callback: LookupCallback): void => lookupWith(policy, hostname, options, callback);
+}
+
+function lookupWith(policy: AddressPolicy, hostname: string, options: dns.LookupOptions, callback: LookupCallback): void {
   dns.lookup(hostname, { ...options, all: true }, (err, addresses) => {
     if (err) return callback(err, []);
     const list = addresses as dns.LookupAddress[];
     for (const a of list) {
-      const reason = blockedReason(a.address);
+      const reason = policy(a.address);
       if (reason) {
         return callback(blockedError(hostname, a.address, reason), []);
       }
@@ -35,16 +41,17 @@ function blockedError(host: string, address: string, reason: string): TidingsErr
   );
 }
 
-export function buildSafeConnector(opts: { connectTimeoutMs: number; allowPrivate: boolean }): buildConnector.connector {
+export function buildSafeConnector(opts: { connectTimeoutMs: number; allowPrivate: boolean; policy?: AddressPolicy }): buildConnector.connector {
+  const policy = opts.policy ?? blockedReason;
   const base = buildConnector({
     timeout: opts.connectTimeoutMs,
-    ...(opts.allowPrivate ? {} : { lookup: guardedLookup }),
+    ...(opts.allowPrivate ? {} : { lookup: guardedLookup(policy) }),
   } as buildConnector.BuildOptions);
   return (options, callback) => {
     if (!opts.allowPrivate) {
       const host = options.hostname.replace(/^\[|\]$/g, '');
       if (net.isIP(host)) {
-        const reason = blockedReason(host);
+        const reason = policy(host);
         if (reason) return callback(blockedError(host, host, reason), null);
       }
     }
