@@ -53,6 +53,17 @@ function isKnownCharset(label: string): boolean {
 
 export function decodeBody(bytes: Uint8Array, contentType?: string | null): { text: string; charset: string } {
   const charset = detectCharset(bytes, contentType);
-  const text = new TextDecoder(charset, { ignoreBOM: false }).decode(bytes);
+  const decoder = new TextDecoder(charset, { ignoreBOM: false });
+  // Node 20's windows-1252 decoder (also behind latin1/iso-8859-1/ascii labels) is plain
+  // Latin-1: it leaves 0x80–0x9F as C1 controls instead of curly quotes, dashes and €.
+  const text = decoder.encoding === 'windows-1252' ? fixCp1252(decoder.decode(bytes)) : decoder.decode(bytes);
   return { text, charset };
+}
+
+const CP1252 =
+  '\u20ac\u0081\u201a\u0192\u201e\u2026\u2020\u2021\u02c6\u2030\u0160\u2039\u0152\u008d\u017d\u008f' +
+  '\u0090\u2018\u2019\u201c\u201d\u2022\u2013\u2014\u02dc\u2122\u0161\u203a\u0153\u009d\u017e\u0178';
+
+function fixCp1252(s: string): string {
+  return /[\u0080-\u009f]/.test(s) ? s.replace(/[\u0080-\u009f]/g, (c) => CP1252[c.charCodeAt(0) - 0x80]!) : s;
 }
