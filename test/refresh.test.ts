@@ -2,7 +2,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import BetterSqlite3 from 'better-sqlite3';
 import { PublisherServer, articlePage, rssFeed } from './support/publisherServer.js';
-import { testPipeline, type TestPipeline } from './support/pipeline.js';
+import { testPipeline } from './support/pipeline.js';
 import { subscribe } from '../src/ingest/subscribe.js';
 import { refreshFeed } from '../src/ingest/refreshFeed.js';
 import { refreshFeeds } from '../src/ingest/refreshRunner.js';

@@ -1,4 +1,4 @@
-import type { Article, ArticleImage, ArticleView, Feed, FeedWithSource, Revision } from '../model/article.js';
+import type { Article, ArticleImage, ArticleView, FeedWithSource, Revision } from '../model/article.js';
 
 /**
  * The one storage interface. Callers never see SQL or a dialect: SQLite (one machine) and

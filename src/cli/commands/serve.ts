@@ -1,2 +1,79 @@
-export async function run(_args: string[]): Promise<void> { throw new Error('not yet'); }
-export const runImport = run; export const runExport = run;
+import path from 'node:path';
+import fs from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { DB_OPTION, parseCommandArgs, usageError } from '../args.js';
+import { loadConfig } from '../../config.js';
+
+const USAGE = `
+Usage: tidings serve [--port N] [--host H] [--db PATH] [--starter] [--no-scheduler]
+
+Runs the web app, the refresh scheduler and its workers in one process
+(default http://127.0.0.1:8080). --starter subscribes, on the very first run only, to
+the starter list of world-news feeds. SIGTERM / Ctrl-C stop it gracefully: refreshes in
+flight finish their writes first.
+`;
+
+export const STARTER_OPML = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '..', 'starter', 'world-news.opml');
+
+export async function run(args: string[]): Promise<void> {
+  const parsed = parseCommandArgs(
+    args,
+    { ...DB_OPTION, port: { type: 'string' }, host: { type: 'string' }, starter: { type: 'boolean' }, 'no-scheduler': { type: 'boolean' }, tz: { type: 'string' } },
+    USAGE,
+  );
+  if (!parsed) return;
+  const port = parsed.values.port !== undefined ? Number(parsed.values.port) : Number(process.env.PORT ?? 8080);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw usageError('--port takes a port number');
+  const host = parsed.values.host ?? process.env.TIDINGS_HOST ?? '127.0.0.1';
+  const config = loadConfig(process.env, { db: parsed.values.db, tz: parsed.values.tz });
+  const { openStore } = await import('../../store/openStore.js');
+  const { createPipeline } = await import('../../ingest/pipeline.js');
+  const { FeedScheduler } = await import('../../ingest/feedScheduler.js');
+  const { buildApp } = await import('../../server/app.js');
+  const store = await openStore({ dbPath: config.dbPath, databaseUrl: config.databaseUrl });
+  const pipeline = createPipeline(store, config);
+  const log = (msg: string) => process.stderr.write(`${new Date().toISOString()} ${msg}\n`);
+
+  if (parsed.values.starter && !(await store.getSetting('starter_imported'))) {
+    // Mark first: a crash during the import must not subscribe the user again next start.
+    await store.setSetting('starter_imported', new Date().toISOString());
+    if ((await store.listFeeds()).length === 0 && fs.existsSync(STARTER_OPML)) {
+      const { importOpml } = await import('../../ingest/opmlImport.js');
+      log('first run: subscribing to the starter world-news feeds');
+      const r = await importOpml(pipeline, fs.readFileSync(STARTER_OPML, 'utf8'));
+      log(`starter feeds: ${r.added} subscribed, ${r.failed} not reachable now (their errors show on /feeds)`);
+    }
+  }
+
+  const scheduler = parsed.values['no-scheduler']
+    ? null
+    : new FeedScheduler(pipeline, {
+        onReport: (feed, r) =>
+          log(`refresh ${feed.url}: ${r.status === 'error' ? `error[${r.errorCode}] ${r.error}` : r.status === 'not_modified' ? 'not modified' : `${r.created} new, ${r.updated} updated`}`),
+      });
+  const app = buildApp({ store, config, scheduler });
+  await app.listen({ port, host });
+  const address = app.server.address();
+  const shown = typeof address === 'object' && address ? `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}` : String(address);
+  log(`Tidings is serving on ${shown} (database ${config.databaseUrl ? 'PostgreSQL' : path.resolve(config.dbPath)})`);
+  scheduler?.start();
+
+  await new Promise<void>((resolve) => {
+    let stopping = false;
+    const stop = (signal: string) => {
+      if (stopping) return;
+      stopping = true;
+      log(`${signal}: finishing refreshes in flight, then stopping`);
+      void (async () => {
+        await scheduler?.stop();
+        await app.close();
+        await pipeline.fetcher.close();
+        await store.close();
+        log('stopped');
+        resolve();
+      })();
+    };
+    process.once('SIGTERM', () => stop('SIGTERM'));
+    process.once('SIGINT', () => stop('SIGINT'));
+  });
+}

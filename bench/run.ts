@@ -1,0 +1,164 @@
+/**
+ * `npm run bench`: Tidings against named peers, in one process, on the same inputs.
+ *  - feed parsing: parseFeed vs rss-parser, feedsmith, @rowanmanning/feed-parser on the
+ *    real-world feeds of ../shared/corpus (when present) and on a generated large feed;
+ *  - extraction: extractArticle (linkedom + Readability + our clean-up) vs plain
+ *    @mozilla/readability on jsdom and on linkedom, on the corpus article pages.
+ * CPU time (process.cpuUsage), best of several rounds, no forced GC between runs.
+ * Results go to stdout as a table and to bench/results/latest.json.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import zlib from 'node:zlib';
+import { fileURLToPath } from 'node:url';
+import { parseFeed } from '../src/feed/parseFeed.js';
+import { extractArticle } from '../src/extract/extractArticle.js';
+import { generateLargeFeed } from './largeFeed.js';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const shared = process.env.TIDINGS_SHARED ?? path.resolve(root, '..', 'shared');
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+
+type Parser = { name: string; parse: (text: string) => Promise<number> | number };
+
+function cpuMs(): number {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+}
+
+async function timeIt(fn: () => Promise<unknown>): Promise<number> {
+  let best = Infinity;
+  for (let r = 0; r < ROUNDS; r++) {
+    const t0 = cpuMs();
+    await fn();
+    best = Math.min(best, cpuMs() - t0);
+  }
+  return best;
+}
+
+function listFiles(dir: string, pred: (f: string) => boolean): string[] {
+  if (!fs.existsSync(dir)) return [];
+  const out: string[] = [];
+  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) out.push(...listFiles(p, pred));
+    else if (pred(p)) out.push(p);
+  }
+  return out.sort();
+}
+
+async function feedParsers(): Promise<Parser[]> {
+  const RssParser = (await import('rss-parser')).default;
+  const feedsmith = await import('feedsmith');
+  const rowan = await import('@rowanmanning/feed-parser');
+  const rss = new RssParser();
+  return [
+    { name: 'tidings', parse: (t) => parseFeed(t, { url: 'http://bench.test/feed' }).items.length },
+    { name: 'rss-parser', parse: async (t) => (await rss.parseString(t)).items.length },
+    { name: 'feedsmith', parse: (t) => ((feedsmith.parseFeed(t) as { feed: { items?: unknown[]; entries?: unknown[] } }).feed.items ?? (feedsmith.parseFeed(t) as { feed: { entries?: unknown[] } }).feed.entries ?? []).length },
+    { name: '@rowanmanning/feed-parser', parse: (t) => rowan.parseFeed(t).items.length },
+  ];
+}
+
+interface Row { suite: string; name: string; mb: number; ms: number; mbPerS: number; itemsPerS: number; failed: number; ratio?: string }
+
+async function benchFeeds(label: string, docs: string[]): Promise<Row[]> {
+  const parsers = await feedParsers();
+  const bytes = docs.reduce((n, d) => n + Buffer.byteLength(d), 0);
+  const rows: Row[] = [];
+  for (const p of parsers) {
+    let items = 0;
+    let failed = 0;
+    const ms = await timeIt(async () => {
+      items = 0;
+      failed = 0;
+      for (const d of docs) {
+        try {
+          items += await p.parse(d);
+        } catch {
+          failed++;
+        }
+      }
+    });
+    rows.push({ suite: label, name: p.name, mb: bytes / 1e6, ms, mbPerS: bytes / 1e6 / (ms / 1000), itemsPerS: items / (ms / 1000), failed });
+  }
+  const fastestPeer = Math.max(...rows.filter((r) => r.name !== 'tidings').map((r) => r.mbPerS));
+  for (const r of rows) r.ratio = `${(r.mbPerS / fastestPeer).toFixed(2)}× fastest peer`;
+  return rows;
+}
+
+interface ExtractRow { name: string; pagesPerS: number; p50: number; p95: number; failed: number; ratio?: string }
+
+async function benchExtract(pages: Array<{ html: string; url: string }>): Promise<ExtractRow[]> {
+  const { Readability } = await import('@mozilla/readability');
+  const { JSDOM, VirtualConsole } = await import('jsdom');
+  const quiet = new VirtualConsole(); // jsdom reports every CSS it cannot parse; not our concern here
+  const { parseHTML } = await import('linkedom');
+  const contenders: Array<{ name: string; run: (html: string, url: string) => unknown }> = [
+    { name: 'tidings (linkedom + readability + clean-up)', run: (h, u) => extractArticle(h, u) },
+    { name: 'readability on jsdom', run: (h, u) => new Readability(new JSDOM(h, { url: u, virtualConsole: quiet }).window.document).parse() },
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    { name: 'readability on linkedom', run: (h) => new Readability((parseHTML(h) as any).document).parse() },
+  ];
+  const out: ExtractRow[] = [];
+  for (const c of contenders) {
+    const times: number[] = [];
+    let failed = 0;
+    const t0 = cpuMs();
+    for (const p of pages) {
+      const s = cpuMs();
+      try {
+        c.run(p.html, p.url);
+      } catch {
+        failed++;
+      }
+      times.push(cpuMs() - s);
+    }
+    const total = cpuMs() - t0;
+    times.sort((a, b) => a - b);
+    out.push({ name: c.name, pagesPerS: pages.length / (total / 1000), p50: times[Math.floor(times.length * 0.5)] ?? 0, p95: times[Math.floor(times.length * 0.95)] ?? 0, failed });
+  }
+  const jsdom = out.find((o) => o.name.includes('jsdom'))!;
+  for (const o of out) o.ratio = `${(o.pagesPerS / jsdom.pagesPerS).toFixed(2)}× jsdom`;
+  return out;
+}
+
+function table(rows: Array<Record<string, unknown>>): string {
+  const cols = Object.keys(rows[0] ?? {});
+  const fmt = (v: unknown) => (typeof v === 'number' ? (Number.isInteger(v) ? String(v) : v.toFixed(v < 10 ? 2 : 1)) : String(v));
+  const widths = cols.map((c) => Math.max(c.length, ...rows.map((r) => fmt(r[c]).length)));
+  const line = (vals: string[]) => vals.map((v, i) => v.padEnd(widths[i]!)).join('  ');
+  return [line(cols), line(widths.map((w) => '-'.repeat(w))), ...rows.map((r) => line(cols.map((c) => fmt(r[c]))))].join('\n');
+}
+
+async function main(): Promise<void> {
+  const results: Record<string, unknown> = { node: process.version, date: new Date().toISOString() };
+  const realDir = path.join(shared, 'corpus', 'realworld-feeds');
+  const realDocs = listFiles(realDir, (f) => /\.(xml|rss|atom|json)$/.test(f) && !f.endsWith('expectations.json')).map((f) => fs.readFileSync(f, 'utf8'));
+  const feedRows: Row[] = [];
+  if (realDocs.length) feedRows.push(...(await benchFeeds(`real-world feeds (${realDocs.length} files)`, realDocs)));
+  else console.log(`real-world feeds: skipped (${realDir} not found)`);
+  const sizeMb = Number(process.env.BENCH_LARGE_FEED_MB ?? 20);
+  feedRows.push(...(await benchFeeds(`generated ${sizeMb} MB RSS feed`, [generateLargeFeed(sizeMb * 1e6)])));
+  console.log('\nFeed parsing (CPU time, best of rounds)\n');
+  console.log(table(feedRows.map((r) => ({ suite: r.suite, parser: r.name, 'MB/s': r.mbPerS, 'items/s': Math.round(r.itemsPerS), failed: r.failed, ratio: r.ratio }))));
+  results.feeds = feedRows;
+
+  const pageFiles = [
+    ...listFiles(path.join(shared, 'corpus', 'readability', 'test-pages'), (f) => f.endsWith('source.html')),
+    ...listFiles(path.join(shared, 'corpus', 'article-extraction-benchmark', 'html'), (f) => f.endsWith('.html.gz')),
+  ];
+  if (pageFiles.length) {
+    const pages = pageFiles.map((f) => ({ html: (f.endsWith('.gz') ? zlib.gunzipSync(fs.readFileSync(f)) : fs.readFileSync(f)).toString('utf8'), url: 'http://fakehost/test/page.html' }));
+    const rows = await benchExtract(pages);
+    console.log(`\nArticle extraction (${pages.length} corpus pages, CPU time)\n`);
+    console.log(table(rows.map((r) => ({ extractor: r.name, 'pages/s': r.pagesPerS, 'p50 ms': r.p50, 'p95 ms': r.p95, failed: r.failed, ratio: r.ratio }))));
+    results.extract = rows;
+  } else console.log('\narticle extraction: skipped (../shared/corpus not found)');
+  console.log(`\npeak RSS of the whole run: ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`);
+  const outDir = path.join(root, 'bench', 'results');
+  fs.mkdirSync(outDir, { recursive: true });
+  fs.writeFileSync(path.join(outDir, 'latest.json'), JSON.stringify(results, null, 2));
+}
+
+await main();

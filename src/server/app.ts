@@ -1,0 +1,84 @@
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { Store } from '../store/store.js';
+import type { TidingsConfig } from '../config.js';
+import type { SchedulerStatus } from '../ingest/feedScheduler.js';
+import { articlePage, errorPage, feedsPage, riverPage } from './ui/pages.js';
+import { STYLESHEET } from './ui/styles.js';
+
+const CSP = [
+  "default-src 'none'",
+  "style-src 'self'",
+  'img-src https: http: data:',
+  'media-src https: http:',
+  'frame-src https://www.youtube-nocookie.com https://www.youtube.com https://player.vimeo.com',
+  "base-uri 'none'",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+/** The web app: server-rendered pages over the store. Knows nothing of fetching. */
+export function buildApp(opts: { store: Store; config: TidingsConfig; scheduler?: { status: SchedulerStatus } | null; now?: () => Date; logger?: boolean }): FastifyInstance {
+  const app = Fastify({ logger: opts.logger ?? false, trustProxy: false, bodyLimit: 1 << 20 });
+  const now = opts.now ?? (() => new Date());
+  const tz = opts.config.timeZone;
+
+  app.addHook('onSend', async (_req, reply, payload) => {
+    reply.header('content-security-policy', CSP);
+    reply.header('x-content-type-options', 'nosniff');
+    reply.header('referrer-policy', 'no-referrer');
+    reply.header('x-frame-options', 'DENY');
+    reply.header('cross-origin-opener-policy', 'same-origin');
+    return payload;
+  });
+
+  app.get('/static/app.css', async (_req, reply) => {
+    reply.type('text/css; charset=utf-8').header('cache-control', 'public, max-age=3600');
+    return STYLESHEET;
+  });
+
+  app.get<{ Querystring: { feed?: string; before?: string } }>('/', async (req, reply) => {
+    const feedId = req.query.feed !== undefined ? Number(req.query.feed) : undefined;
+    if (feedId !== undefined && !Number.isInteger(feedId)) return reply.code(400).type('text/html').send(errorPage(400, 'feed must be a number'));
+    const before = parseCursor(req.query.before);
+    const feed = feedId !== undefined ? await opts.store.getFeed(feedId) : null;
+    if (feedId !== undefined && !feed) return reply.code(404).type('text/html').send(errorPage(404, 'No such feed.'));
+    const pageSize = 50;
+    const items = await opts.store.listArticles({ limit: pageSize + 1, ...(feedId !== undefined ? { feedId } : {}), ...(before ? { before } : {}) });
+    const page = items.slice(0, pageSize);
+    const last = page[page.length - 1];
+    const nextCursor = items.length > pageSize && last ? `${encodeURIComponent(last.published)}_${last.id}` : null;
+    reply.type('text/html; charset=utf-8');
+    return riverPage(page, { now: now(), timeZone: tz, nextCursor, feed });
+  });
+
+  app.get<{ Params: { id: string } }>('/articles/:id', async (req, reply) => {
+    const id = Number(req.params.id);
+    const article = Number.isInteger(id) ? await opts.store.getArticle(id) : null;
+    if (!article) return reply.code(404).type('text/html; charset=utf-8').send(errorPage(404, 'No such article.'));
+    reply.type('text/html; charset=utf-8');
+    return articlePage(article, { now: now(), timeZone: tz });
+  });
+
+  app.get('/feeds', async (_req, reply) => {
+    reply.type('text/html; charset=utf-8');
+    return feedsPage(await opts.store.listFeeds(), { now: now(), timeZone: tz });
+  });
+
+  app.get('/healthz', async () => ({ ok: true, scheduler: opts.scheduler?.status ?? null }));
+
+  app.setNotFoundHandler((_req, reply) => {
+    reply.code(404).type('text/html; charset=utf-8').send(errorPage(404, 'Not found.'));
+  });
+  app.setErrorHandler((err: { statusCode?: number }, _req, reply) => {
+    const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
+    reply.code(status).type('text/html; charset=utf-8').send(errorPage(status, status === 500 ? 'Something went wrong.' : 'Bad request.'));
+  });
+  return app;
+}
+
+/** Keyset cursor `<published ISO>_<id>`: deep pages cost the same as the first. */
+function parseCursor(raw: string | undefined): { publishedAt: string; id: number } | undefined {
+  if (!raw) return undefined;
+  const m = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z)_(\d+)$/.exec(decodeURIComponent(raw));
+  return m ? { publishedAt: m[1]!, id: Number(m[2]) } : undefined;
+}

@@ -1,0 +1,83 @@
+import type { ArticleView, FeedWithSource } from '../../model/article.js';
+import type { ArticleListItem } from '../../store/store.js';
+import { readingParts } from '../../render/readingFormat.js';
+import { formatLocalTime, relativeAge } from '../../render/time.js';
+import { html, raw, type SafeHtml } from './html.js';
+
+export function layout(title: string, body: SafeHtml): string {
+  return html`<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="referrer" content="no-referrer">
+<title>${title} · Tidings</title>
+<link rel="stylesheet" href="/static/app.css">
+</head>
+<body>
+<header class="top"><a class="brand" href="/">Tidings</a><a href="/">River</a><a href="/feeds">Feeds</a></header>
+<main id="main">
+${body}
+</main>
+</body>
+</html>`.value;
+}
+
+export function riverPage(items: ArticleListItem[], opts: { now: Date; timeZone: string; nextCursor: string | null; feed: FeedWithSource | null }): string {
+  const heading = opts.feed ? `${opts.feed.sourceName}${opts.feed.section ? ` (${opts.feed.section})` : ''}` : 'All articles';
+  const body = html`<h1>${heading}</h1>
+${items.length === 0 ? html`<p class="muted">No articles yet. Feeds are refreshed in the background; see <a href="/feeds">Feeds</a> for their status.</p>` : ''}
+<ol class="river">
+${items.map(
+  (a) => html`<li>
+<div class="meta">${a.source}${a.section ? html` (${a.section})` : ''} · <time datetime="${a.updated}" title="${formatLocalTime(a.updated, opts.timeZone)}">${relativeAge(a.updated, opts.now)}</time>${a.updated !== a.published ? html` · <span class="updated">updated</span>` : ''}</div>
+<h2><a href="/articles/${a.id}">${a.title}</a></h2>
+${a.excerpt ? html`<p class="excerpt">${truncate(a.excerpt, 220)}</p>` : ''}
+</li>`,
+)}
+</ol>
+${opts.nextCursor ? html`<nav class="pager"><a rel="next" href="?${opts.feed ? `feed=${opts.feed.id}&` : ''}before=${opts.nextCursor}">Older articles →</a></nav>` : ''}`;
+  return layout(heading, body);
+}
+
+export function articlePage(a: ArticleView, opts: { now: Date; timeZone: string }): string {
+  const p = readingParts(a, opts);
+  const body = html`<article class="reading">
+<h1>${p.title}</h1>
+<p class="byline">By ${p.source}${p.section ? ` (${p.section})` : ''} | Created at <time datetime="${p.createdAt}">${p.created}</time> | ${p.wasUpdated ? html`<span class="updated">Updated at</span>` : 'Updated at'} <time datetime="${p.updatedAt}">${p.updated}</time> ${p.age}</p>
+<div class="body">${raw(withImageHints(a.html))}</div>
+<p class="original"><a href="${p.url}" rel="noopener noreferrer">Read Entire Article</a></p>
+</article>`;
+  return layout(p.title, body);
+}
+
+export function feedsPage(feeds: FeedWithSource[], opts: { now: Date; timeZone: string }): string {
+  const body = html`<h1>Feeds</h1>
+<table class="feeds">
+<thead><tr><th scope="col">Source (section)</th><th scope="col">Last fetch</th><th scope="col">Status</th><th scope="col">Next check</th></tr></thead>
+<tbody>
+${feeds.map(
+  (f) => html`<tr>
+<td><a href="/?feed=${f.id}">${f.sourceName}${f.section ? html` (${f.section})` : ''}</a><br><span class="muted">${f.url}</span></td>
+<td>${f.lastFetchedAt ? html`<time datetime="${f.lastFetchedAt}">${relativeAge(f.lastFetchedAt, opts.now)}</time>` : 'never'}</td>
+<td class="${f.lastStatus === 'error' ? 'status-error' : ''}">${f.lastStatus}${f.lastErrorCode ? html`<br>${f.lastErrorCode}: ${truncate(f.lastError ?? '', 160)}${f.errorCount > 1 ? html` (${f.errorCount} times)` : ''}` : ''}</td>
+<td>${f.nextCheckAt ? formatLocalTime(f.nextCheckAt, opts.timeZone) : 'now'}</td>
+</tr>`,
+)}
+</tbody>
+</table>`;
+  return layout('Feeds', body);
+}
+
+export function errorPage(status: number, message: string): string {
+  return layout(`${status}`, html`<h1>${status}</h1><p>${message}</p>`);
+}
+
+function truncate(s: string, n: number): string {
+  return s.length > n ? `${s.slice(0, n - 1)}…` : s;
+}
+
+/** Article images load lazily and send no referrer to the publisher's image host. */
+function withImageHints(articleHtml: string): string {
+  return articleHtml.replace(/<img\b/g, '<img loading="lazy" decoding="async" referrerpolicy="no-referrer"');
+}

@@ -1,0 +1,30 @@
+/** The whole stylesheet: served as a file so the CSP can forbid inline styles. */
+export const STYLESHEET = `
+:root{color-scheme:light dark;--bg:#fdfdfb;--fg:#1b1b1b;--muted:#5b5b5b;--line:#e3e1dc;--accent:#0b5cad;--warn:#8a3b00;--card:#fff}
+@media (prefers-color-scheme:dark){:root{--bg:#15171a;--fg:#e8e6e3;--muted:#a9a7a3;--line:#2c2f34;--accent:#7fb6ff;--warn:#ffb37a;--card:#1c1f23}}
+*{box-sizing:border-box}
+body{margin:0;background:var(--bg);color:var(--fg);font:17px/1.6 Charter,"Bitstream Charter","Sitka Text",Cambria,serif}
+a{color:var(--accent)}
+a:focus-visible,button:focus-visible{outline:3px solid var(--accent);outline-offset:2px}
+header.top{display:flex;gap:1.25rem;align-items:baseline;padding:.75rem 1.25rem;border-bottom:1px solid var(--line);font-family:system-ui,sans-serif;font-size:15px}
+header.top .brand{font-weight:700;font-size:18px;color:var(--fg);text-decoration:none}
+main{max-width:46rem;margin:0 auto;padding:1rem 1.25rem 4rem}
+.river{list-style:none;padding:0;margin:0}
+.river li{padding:.9rem 0;border-bottom:1px solid var(--line)}
+.river .meta,.byline,.muted{font-family:system-ui,sans-serif;font-size:14px;color:var(--muted)}
+.river h2{font-size:1.15rem;line-height:1.35;margin:.15rem 0}
+.river h2 a{color:var(--fg);text-decoration:none}
+.river h2 a:hover{text-decoration:underline}
+.river p.excerpt{margin:.2rem 0 0;color:var(--muted);font-size:15px}
+article.reading h1{font-size:2rem;line-height:1.2;margin:.5rem 0}
+article.reading .body img,article.reading .body video{max-width:100%;height:auto}
+article.reading figure{margin:1.25rem 0}
+article.reading figcaption{font-family:system-ui,sans-serif;font-size:14px;color:var(--muted)}
+article.reading .credit{font-style:italic}
+.updated{color:var(--warn);font-weight:600}
+.original{margin-top:2rem;font-family:system-ui,sans-serif}
+table.feeds{width:100%;border-collapse:collapse;font-family:system-ui,sans-serif;font-size:14px}
+table.feeds th,table.feeds td{text-align:left;padding:.4rem .5rem;border-bottom:1px solid var(--line);vertical-align:top}
+.status-error{color:var(--warn)}
+nav.pager{margin-top:1.5rem;font-family:system-ui,sans-serif}
+`;
