@@ -1,0 +1,101 @@
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { PublisherServer, articlePage, rssFeed } from './support/publisherServer.js';
+import { testPipeline, type TestPipeline } from './support/pipeline.js';
+import { tempDir, tidingsBin, repoRoot } from './support/cli.js';
+import { subscribe } from '../src/ingest/subscribe.js';
+import { FeedScheduler } from '../src/ingest/feedScheduler.js';
+import { buildApp } from '../src/server/app.js';
+import { bodyHtml, title } from './fixtures/gazetteArticle.js';
+
+let server: PublisherServer;
+let tp: TestPipeline;
+before(async () => {
+  server = await new PublisherServer().start();
+  tp = await testPipeline();
+});
+after(async () => {
+  await tp.close();
+  await server.stop();
+});
+
+test('the scheduler refreshes due feeds; a failing feed is recorded and does not hold up the others', async () => {
+  server.set('/', { body: '<html><head><meta property="og:site_name" content="Norhaven Gazette"></head></html>' });
+  server.set('/world.xml', {
+    type: 'application/rss+xml',
+    body: rssFeed({ title: 'World News | Norhaven Gazette', link: server.url('/'), items: [{ title, link: server.url('/story/<1>'), pubDate: 'Thu, 27 Mar 2025 21:15:07 +0000' }] }),
+  });
+  server.set('/story/%3C1%3E', { body: articlePage({ title, siteName: 'Norhaven Gazette', published: '2025-03-27T21:15:07Z', modified: '2025-03-30T22:38:58Z', bodyHtml }) });
+  server.set('/fails.xml', { status: 503, body: 'down', headers: { 'retry-after': '3600' } });
+  const good = await subscribe(tp.p, server.url('/world.xml'));
+  const bad = await subscribe(tp.p, server.url('/fails.xml'), { allowUnreachable: true });
+  const scheduler = new FeedScheduler(tp.p, { tickMs: 50, concurrency: 2 });
+  scheduler.start();
+  const deadline = Date.now() + 10_000;
+  while (scheduler.status.refreshed < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
+  await scheduler.stop();
+  assert.equal(scheduler.status.refreshed, 2, 'each due feed refreshed exactly once (next checks are in the future)');
+  const feeds = new Map((await tp.store.listFeeds()).map((f) => [f.id, f]));
+  assert.equal(feeds.get(good.feed.id)!.lastStatus, 'ok');
+  const failed = feeds.get(bad.feed.id)!;
+  assert.equal(failed.lastErrorCode, 'rate_limited');
+  assert.ok(Date.parse(failed.nextCheckAt!) - Date.now() >= 3500 * 1000, 'Retry-After is honoured');
+});
+
+test('web pages: river, article in the reading format, feeds with errors, strict headers', async () => {
+  const app = buildApp({ store: tp.store, config: tp.p.config, now: () => new Date('2025-04-02T23:00:00Z') });
+  const river = await app.inject({ method: 'GET', url: '/' });
+  assert.equal(river.statusCode, 200);
+  const csp = String(river.headers['content-security-policy']);
+  assert.match(csp, /default-src 'none'/);
+  assert.doesNotMatch(csp, /unsafe-inline/);
+  assert.match(csp, /frame-ancestors 'none'/);
+  assert.equal(river.headers['referrer-policy'], 'no-referrer');
+  assert.match(river.body, /Norhaven Gazette \(World News\) · <time[^>]*>3 days ago<\/time>/);
+  const id = /href="\/articles\/(\d+)"/.exec(river.body)![1];
+  assert.match(river.body, new RegExp(`<h2><a href="/articles/${id}">Norhaven opens a floating library`));
+  const page = await app.inject({ method: 'GET', url: `/articles/${id}` });
+  assert.equal(page.statusCode, 200);
+  assert.match(page.body, /<h1>Norhaven opens a floating library that moves every month<\/h1>/);
+  assert.match(page.body, /By Norhaven Gazette \(World News\) \| Created at <time datetime="2025-03-27T21:15:07Z">2025-03-27 21:15:07<\/time> \| <span class="updated">Updated at<\/span> <time datetime="2025-03-30T22:38:58Z">2025-03-30 22:38:58<\/time> 3 days ago/);
+  assert.match(page.body, /<span class="credit">Kari Lund\/Norhaven Gazette<\/span>/);
+  assert.match(page.body, /<img loading="lazy" decoding="async" referrerpolicy="no-referrer"/);
+  assert.match(page.body, /<a href="http:\/\/127\.0\.0\.1:\d+\/story\/%3C1%3E" rel="noopener noreferrer">Read Entire Article<\/a>/);
+  assert.doesNotMatch(page.body, /<script/);
+  const feeds = await app.inject({ method: 'GET', url: '/feeds' });
+  assert.match(feeds.body, /rate_limited: HTTP 503/);
+  assert.equal((await app.inject({ method: 'GET', url: '/articles/99999' })).statusCode, 404);
+  assert.equal((await app.inject({ method: 'GET', url: '/?feed=abc' })).statusCode, 400);
+  const css = await app.inject({ method: 'GET', url: '/static/app.css' });
+  assert.match(String(css.headers['content-type']), /text\/css/);
+  await app.close();
+});
+
+test('tidings serve listens on 127.0.0.1 and stops cleanly on SIGTERM', async () => {
+  const db = path.join(tempDir(), 'serve.db');
+  const child = spawn(process.execPath, [tidingsBin, 'serve', '--port', '0', '--db', db, '--no-scheduler'], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  const url = await new Promise<string>((resolve, reject) => {
+    const t = setTimeout(() => reject(new Error(`serve did not start: ${stderr}`)), 10_000);
+    child.stderr.on('data', (d) => {
+      stderr += d;
+      const m = /serving on (http:\/\/[\d.:]+)/.exec(stderr);
+      if (m) {
+        clearTimeout(t);
+        resolve(m[1]!);
+      }
+    });
+  });
+  assert.match(url, /^http:\/\/127\.0\.0\.1:\d+$/);
+  const res = await fetch(`${url}/healthz`);
+  assert.equal(res.status, 200);
+  const code = await new Promise<number | null>((resolve) => {
+    child.on('close', resolve);
+    child.kill('SIGTERM');
+  });
+  assert.equal(code, 0, stderr);
+  assert.match(stderr, /SIGTERM: finishing refreshes in flight/);
+  assert.match(stderr, /stopped/);
+});

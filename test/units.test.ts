@@ -1,0 +1,105 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { parseDate } from '../src/feed/dates.js';
+import { deriveSourceAndSection, hostLabel } from '../src/ingest/sourceNaming.js';
+import { canonicalizeUrl, contentHash } from '../src/ingest/articleIdentity.js';
+import { articleText } from '../src/render/articleText.js';
+import { relativeAge, formatLocalTime } from '../src/render/time.js';
+import { sanitizeHtml } from '../src/extract/sanitizeHtml.js';
+import { backoffSeconds, nextCheckAfterFailure, nextCheckAfterSuccess, parseRetryAfter } from '../src/ingest/pollingPolicy.js';
+import { updatedAtOf } from '../src/model/article.js';
+
+test('dates of every common feed form become UTC', () => {
+  const cases: Array<[string, string | null]> = [
+    ['Thu, 27 Mar 2025 21:15:07 +0000', '2025-03-27T21:15:07Z'],
+    ['Thu, 27 Mar 2025 21:15:07 GMT', '2025-03-27T21:15:07Z'],
+    ['27 Mar 2025 17:15:07 EDT', '2025-03-27T21:15:07Z'],
+    ['Thu, 27 Mar 25 21:15 +0100', '2025-03-27T20:15:00Z'],
+    ['thursday, 27 march 2025 21:15:07 -0000', '2025-03-27T21:15:07Z'],
+    ['2025-03-27T21:15:07.123+01:00', '2025-03-27T20:15:07Z'],
+    ['2025-03-27T21:15:07Z', '2025-03-27T21:15:07Z'],
+    ['2025-03-27', '2025-03-27T00:00:00Z'],
+    ['20250327T211507Z', '2025-03-27T21:15:07Z'],
+    ['March 27, 2025 5:15 PM EDT', '2025-03-27T21:15:00Z'],
+    ['Thu Mar 27 21:15:07 2025', '2025-03-27T21:15:07Z'],
+    ['Sun, 31 Feb 2025 00:00:00 GMT', null],
+    ['yesterday-ish', null],
+    ['', null],
+  ];
+  for (const [input, expected] of cases) assert.equal(parseDate(input), expected, input);
+});
+
+test('source and section come from the feed title and the site name', () => {
+  assert.deepEqual(deriveSourceAndSection('World News | New York Post', 'New York Post', 'https://nypost.com/'), { source: 'New York Post', section: 'World News', from: 'site' });
+  assert.deepEqual(deriveSourceAndSection('BBC News - World', null, 'https://www.bbc.co.uk/news'), { source: 'BBC News', section: 'World', from: 'feed' });
+  assert.deepEqual(deriveSourceAndSection('World News | New York Post', null, 'https://nypost.com/'), { source: 'New York Post', section: 'World News', from: 'feed' });
+  assert.deepEqual(deriveSourceAndSection('NYT > World News', 'The New York Times', 'https://www.nytimes.com/section/world'), { source: 'The New York Times', section: 'NYT > World News', from: 'site' });
+  assert.deepEqual(deriveSourceAndSection('Reuters', 'Reuters', 'https://reuters.com'), { source: 'Reuters', section: null, from: 'site' });
+  assert.deepEqual(deriveSourceAndSection('Top Stories', 'CNN', 'https://cnn.com'), { source: 'CNN', section: 'Top Stories', from: 'site' });
+  assert.deepEqual(deriveSourceAndSection('Some Blog', null, 'https://example.org'), { source: 'Some Blog', section: null, from: 'feed' });
+  assert.equal(hostLabel('https://www.bbc.co.uk/x'), 'bbc');
+  assert.equal(hostLabel('https://feeds.nypost.com/x'), 'nypost');
+});
+
+test('canonical URLs drop tracking parameters, fragments and default ports; hashes ignore whitespace', () => {
+  assert.equal(canonicalizeUrl('HTTPS://News.Example:443/a/b?utm_source=rss&id=7&fbclid=x&utm_medium=feed#top'), 'https://news.example/a/b?id=7');
+  assert.equal(canonicalizeUrl('http://news.example/a?b=2&a=1'), 'http://news.example/a?a=1&b=2');
+  assert.equal(contentHash('Title', 'One  two\n\nthree '), contentHash('Title ', 'One two three'));
+  assert.notEqual(contentHash('Title', 'One two three'), contentHash('Title', 'One two four'));
+});
+
+test('article text keeps captions where images stood; adjacent figures are consecutive lines', () => {
+  const fig = (c: string, cr: string) => `<figure><img src="https://x/i.jpg"><figcaption><span class="caption">${c}</span> <span class="credit">${cr}</span></figcaption></figure>`;
+  const html = `<h2>Heading</h2><p>First <b>bold</b> paragraph.</p>${fig('One.', 'AP')}${fig('Two.', 'Reuters')}<p>Line<br>break</p><figure><img src="https://x/n.jpg"></figure><ul><li>a</li><li>b</li></ul><p><em>With wires</em></p>`;
+  assert.equal(articleText(html), 'Heading\n\nFirst bold paragraph.\n\nOne. AP\nTwo. Reuters\n\nLine\nbreak\n\n• a\n\n• b\n\nWith wires');
+});
+
+test('relative ages and local times', () => {
+  const now = new Date('2025-04-02T23:00:00Z');
+  assert.equal(relativeAge('2025-04-02T22:59:30Z', now), 'just now');
+  assert.equal(relativeAge('2025-04-02T22:59:00Z', now), '1 minute ago');
+  assert.equal(relativeAge('2025-04-02T18:00:00Z', now), '5 hours ago');
+  assert.equal(relativeAge('2025-03-30T22:38:58Z', now), '3 days ago');
+  assert.equal(relativeAge('2025-01-30T22:38:58Z', now), '2 months ago');
+  assert.equal(relativeAge('2023-01-30T22:38:58Z', now), '2 years ago');
+  assert.equal(formatLocalTime('2025-03-27T21:15:07Z', 'UTC'), '2025-03-27 21:15:07');
+  assert.equal(formatLocalTime('2025-03-27T21:15:07Z', 'America/New_York'), '2025-03-27 17:15:07');
+});
+
+test('Updated at is the latest of the publisher modification and the seen change, never before Created at', () => {
+  assert.equal(updatedAtOf({ publishedAt: '2025-03-27T21:15:07Z', publisherUpdatedAt: null, changedAt: null }), '2025-03-27T21:15:07Z');
+  assert.equal(updatedAtOf({ publishedAt: '2025-03-27T21:15:07Z', publisherUpdatedAt: '2025-03-30T22:38:58Z', changedAt: '2025-03-29T00:00:00Z' }), '2025-03-30T22:38:58Z');
+  assert.equal(updatedAtOf({ publishedAt: '2025-03-27T21:15:07Z', publisherUpdatedAt: '2025-03-28T00:00:00Z', changedAt: '2025-03-31T10:00:00Z' }), '2025-03-31T10:00:00Z');
+  assert.equal(updatedAtOf({ publishedAt: '2025-03-27T21:15:07Z', publisherUpdatedAt: '2025-03-01T00:00:00Z', changedAt: null }), '2025-03-27T21:15:07Z');
+});
+
+test('the sanitizer keeps article structure and drops everything executable', () => {
+  const dirty = `<p style="color:red" onclick="x()">Text <a href="javascript:alert(1)">j</a> <a href="/rel">r</a></p>
+<script>alert(1)</script><style>p{}</style><iframe src="https://evil.example/"></iframe><iframe src="https://www.youtube.com/embed/abc"></iframe>
+<img src="x.jpg" onerror="alert(1)"><img src="data:image/svg+xml;base64,PHN2Zz4="><img src="data:image/png;base64,iVBORw0KGgo=">
+<svg><script>alert(1)</script></svg><form action="/x"><input name="a"></form><object data="x.swf"></object><a href="data:text/html,<script>">d</a>
+<figure><img src="/a.jpg"><figcaption class="evil caption">Cap <span class="credit">AP</span></figcaption></figure>`;
+  const clean = sanitizeHtml(dirty, 'https://news.example/a/');
+  for (const bad of [/<script/i, /onclick|onerror/i, /javascript:/i, /style=/i, /evil\.example/, /<form|<input|<object|<svg/i, /data:image\/svg/, /data:text/]) assert.doesNotMatch(clean, bad);
+  assert.match(clean, /<iframe src="https:\/\/www\.youtube\.com\/embed\/abc" sandbox="[^"]+"><\/iframe>/);
+  assert.match(clean, /<a href="https:\/\/news\.example\/rel" rel="noopener noreferrer nofollow">r<\/a>/);
+  assert.match(clean, /<img src="https:\/\/news\.example\/a\/x\.jpg" \/>/);
+  assert.match(clean, /data:image\/png;base64/);
+  assert.match(clean, /<figcaption class="caption">Cap <span class="credit">AP<\/span><\/figcaption>/);
+});
+
+test('polling: intervals, ttl, exponential back-off with jitter capped at 24 h, Retry-After', () => {
+  const now = new Date('2026-01-01T00:00:00Z');
+  assert.equal(nextCheckAfterSuccess(now, 1800, null).toISOString(), '2026-01-01T00:30:00.000Z');
+  assert.equal(nextCheckAfterSuccess(now, 1800, 120).toISOString(), '2026-01-01T02:00:00.000Z');
+  assert.equal(nextCheckAfterSuccess(now, 1800, 100_000).toISOString(), '2026-01-02T00:00:00.000Z');
+  const mid = () => 0.5;
+  assert.equal(backoffSeconds(1, 1800, 86400, mid), 1800);
+  assert.equal(backoffSeconds(2, 1800, 86400, mid), 3600);
+  assert.equal(backoffSeconds(4, 1800, 86400, mid), 14400);
+  assert.equal(backoffSeconds(30, 1800, 86400, mid), 86400);
+  assert.ok(backoffSeconds(2, 1800, 86400, () => 0) < backoffSeconds(2, 1800, 86400, () => 1));
+  assert.equal(parseRetryAfter('120', now), 120);
+  assert.equal(parseRetryAfter('Thu, 01 Jan 2026 01:00:00 GMT', now), 3600);
+  assert.equal(nextCheckAfterFailure(now, 1, 60, 86400, 7200).toISOString(), '2026-01-01T02:00:00.000Z');
+});
