@@ -82,8 +82,8 @@ test('the sanitizer keeps article structure and drops everything executable', ()
   const clean = sanitizeHtml(dirty, 'https://news.example/a/');
   for (const bad of [/<script/i, /onclick|onerror/i, /javascript:/i, /style=/i, /evil\.example/, /<form|<input|<object|<svg/i, /data:image\/svg/, /data:text/]) assert.doesNotMatch(clean, bad);
   assert.match(clean, /<iframe src="https:\/\/www\.youtube\.com\/embed\/abc" sandbox="[^"]+"><\/iframe>/);
-  assert.match(clean, /<a href="https:\/\/news\.example\/rel" rel="noopener noreferrer nofollow">r<\/a>/);
-  assert.match(clean, /<img src="https:\/\/news\.example\/a\/x\.jpg" \/>/);
+  assert.match(clean, /<a href="https:\/\/news\.example\/rel">r<\/a>/);
+  assert.match(clean, /<img src="https:\/\/news\.example\/a\/x\.jpg">/);
   assert.match(clean, /data:image\/png;base64/);
   assert.match(clean, /<figcaption class="caption">Cap <span class="credit">AP<\/span><\/figcaption>/);
 });

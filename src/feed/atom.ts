@@ -1,11 +1,11 @@
 import type { Enclosure, FeedFormat, ParsedFeed, ParsedItem, Person } from '../model/feed.js';
 import { dcCreators, mediaObjects } from './extensions.js';
-import { categoriesOf, dateOf, dedupePeople, htmlOf, plainOf, urlOf } from './common.js';
+import { categoriesOf, dateOf, dedupePeople, htmlOf, lastChild, plainOf, urlOf } from './common.js';
 import { child, children, firstChild, resolveUrl, textOf, type XNode } from './xmlTree.js';
 import { cleanText, nonEmpty } from './text.js';
 
 /** Atom 1.0 and 0.3 adapted to ParsedFeed. Element names are `atom:*` whatever the prefix. */
-export function parseAtom(root: XNode, format: FeedFormat, docUrl: string | null): Omit<ParsedFeed, 'bozo' | 'bozoReason'> {
+export function parseAtomFeed(root: XNode, format: FeedFormat, docUrl: string | null): Omit<ParsedFeed, 'bozo' | 'bozoReason' | 'items'> {
   const a = (n: string) => `atom:${n}`;
   const links = linksOf(root, docUrl);
   const alternate = links.find((l) => l.rel === 'alternate' && (!l.type || /html/.test(l.type))) ?? links.find((l) => l.rel === 'alternate');
@@ -19,15 +19,15 @@ export function parseAtom(root: XNode, format: FeedFormat, docUrl: string | null
     hubs: links.filter((l) => l.rel === 'hub').map((l) => l.href),
     description: plainOf(firstChild(root, [a('subtitle'), a('tagline')]), 'text'),
     language: nonEmpty(root.lang) ?? nonEmpty(cleanText(textOf(child(root, 'dc:language')))),
-    updated: dateOf([child(root, a('updated')), child(root, a('modified')), child(root, 'dc:date')]),
-    published: dateOf([child(root, a('published')), child(root, a('issued'))]),
+    updated: dateOf([lastChild(root, a('updated')), lastChild(root, a('modified')), lastChild(root, 'dc:date')]),
+    published: dateOf([lastChild(root, a('published')), lastChild(root, a('issued'))]),
     authors: peopleOf(root, docUrl),
     image: icon ? { url: icon, title: null, link: null } : null,
     categories: categoriesOf([...children(root, a('category')), ...children(root, 'dc:subject')]),
     generator: generatorNode ? nonEmpty(cleanText(textOf(generatorNode))) ?? nonEmpty(generatorNode.attrs.uri ?? generatorNode.attrs.url ?? null) : null,
     rights: plainOf(firstChild(root, [a('rights'), a('copyright'), 'dc:rights']), 'text'),
     ttl: null,
-    items: children(root, a('entry')).map((e) => parseEntry(e, docUrl, format)),
+    syndication: null,
   };
 }
 
@@ -49,7 +49,7 @@ function peopleOf(node: XNode, docUrl: string | null): Person[] {
   for (const p of [...children(node, 'atom:author')]) {
     const name = nonEmpty(cleanText(textOf(child(p, 'atom:name'))));
     const email = nonEmpty(cleanText(textOf(child(p, 'atom:email'))));
-    const url = urlOf(child(p, 'atom:uri') ?? child(p, 'atom:url'), p.base ?? docUrl);
+    const url = urlOf(child(p, 'atom:uri') ?? child(p, 'atom:url') ?? child(p, 'atom:homepage'), p.base ?? docUrl);
     if (name || email || url) people.push({ name, email, url });
     else {
       const raw = nonEmpty(cleanText(textOf(p)));
@@ -59,24 +59,24 @@ function peopleOf(node: XNode, docUrl: string | null): Person[] {
   return dedupePeople([...people, ...dcCreators(node)]);
 }
 
-function parseEntry(entry: XNode, docUrl: string | null, format: FeedFormat): ParsedItem {
+export function parseEntry(entry: XNode, docUrl: string | null, format: FeedFormat): ParsedItem {
   const a = (n: string) => `atom:${n}`;
   const links = linksOf(entry, docUrl);
   const alternate = links.find((l) => l.rel === 'alternate' && (!l.type || /html/.test(l.type))) ?? links.find((l) => l.rel === 'alternate');
   const enclosures: Enclosure[] = links.filter((l) => l.rel === 'enclosure').map((l) => ({ url: l.href, type: l.type, length: l.length }));
   const textDefault = format === 'atom03' ? 'text' : 'text';
-  const published = dateOf([child(entry, a('published')), child(entry, a('issued')), child(entry, a('created')), child(entry, 'dc:date')]);
-  const updated = dateOf([child(entry, a('updated')), child(entry, a('modified')), child(entry, 'dc:date')]);
+  const published = dateOf([lastChild(entry, a('published')), lastChild(entry, a('issued')), lastChild(entry, a('created')), lastChild(entry, 'dc:date')]);
+  const updated = dateOf([lastChild(entry, a('updated')), lastChild(entry, a('modified')), lastChild(entry, 'dc:date')]);
   return {
     id: nonEmpty(textOf(child(entry, a('id')))),
-    title: plainOf(child(entry, a('title')), textDefault),
+    title: plainOf(child(entry, a('title')) ?? child(entry, 'media:title'), textDefault),
     link: alternate?.href ?? links.find((l) => l.rel !== 'self' && l.rel !== 'enclosure' && l.rel !== 'replies')?.href ?? null,
     summary: htmlOf(child(entry, a('summary')), textDefault, docUrl),
     content: htmlOf(child(entry, a('content')), textDefault, docUrl),
     published,
     updated,
     authors: peopleOf(entry, docUrl),
-    categories: categoriesOf([...children(entry, a('category')), ...children(entry, 'dc:subject')]),
+    categories: categoriesOf([...children(entry, a('category')), ...children(entry, 'dc:subject'), ...children(entry, 'media:category')]),
     enclosures,
     media: mediaObjects(entry),
     comments: links.find((l) => l.rel === 'replies' && (!l.type || /html/.test(l.type)))?.href ?? null,

@@ -11,27 +11,41 @@ import { cleanText, nonEmpty, plainText, textToHtml } from './text.js';
 export type ContentKind = 'text' | 'html' | 'xhtml';
 
 export function contentKind(node: XNode, fallback: ContentKind): ContentKind {
-  const t = (node.attrs.type ?? node.attrs.mode ?? '').toLowerCase().trim();
-  if (t === 'xhtml' || t === 'application/xhtml+xml' || t === 'xml') return 'xhtml';
-  if (t === 'html' || t === 'text/html' || t === 'escaped') return 'html';
+  const t = (node.attrs.type ?? '').toLowerCase().trim();
+  const mode = (node.attrs.mode ?? '').toLowerCase().trim();
+  if (mode === 'escaped') return 'html';
+  if (t === 'xhtml' || t === 'application/xhtml+xml' || mode === 'xml') return 'xhtml';
+  if (t === 'html' || t === 'text/html') return 'html';
   if (t === 'text' || t === 'text/plain') return 'text';
   if (hasElementChildren(node)) return 'xhtml';
   return fallback;
 }
 
+/** Atom content that is neither text nor markup travels base64-encoded (RFC 4287 §4.1.3.3). */
+function isBase64(node: XNode): boolean {
+  if ((node.attrs.mode ?? '').toLowerCase() === 'base64') return true;
+  const t = (node.attrs.type ?? '').toLowerCase().trim();
+  return t.includes('/') && !t.startsWith('text/') && !t.endsWith('+xml') && !t.endsWith('/xml') && node.name.startsWith('atom:');
+}
+
 /** Sanitized HTML of an element. */
 export function htmlOf(node: XNode | undefined, fallback: ContentKind, docUrl: string | null): string | null {
   if (!node) return null;
-  const kind = contentKind(node, fallback);
   const base = node.base ?? docUrl;
   let raw: string;
-  if (kind === 'xhtml') {
-    const div = node.children.find((c): c is XNode => typeof c !== 'string' && c.local === 'div');
-    const onlyDiv = div && node.children.every((c) => c === div || (typeof c === 'string' && !c.trim()));
-    raw = innerXml(onlyDiv ? div : node);
-  } else if (kind === 'text') {
-    raw = textToHtml(textOf(node));
-  } else raw = textOf(node);
+  if (isBase64(node)) {
+    raw = Buffer.from(textOf(node).replace(/\s+/g, ''), 'base64').toString('utf8');
+  } else {
+    const kind = contentKind(node, fallback);
+    if (kind === 'xhtml') {
+      // Atom 1.0 wraps XHTML content in one div that is not part of the content.
+      const div = (node.attrs.type ?? '').toLowerCase() === 'xhtml' ? node.children.find((c): c is XNode => typeof c !== 'string' && c.local === 'div') : undefined;
+      const onlyDiv = div && node.children.every((c) => c === div || (typeof c === 'string' && !c.trim()));
+      raw = innerXml(onlyDiv ? div : node);
+    } else if (kind === 'text') {
+      raw = textToHtml(textOf(node));
+    } else raw = textOf(node);
+  }
   const html = sanitizeHtml(raw, base);
   return nonEmpty(html);
 }
@@ -45,13 +59,23 @@ export function plainOf(node: XNode | undefined, fallback: ContentKind = 'html')
   return plainText(textOf(node));
 }
 
-export function dateOf(nodes: Array<XNode | undefined>): string | null {
+/** The first of several date elements that holds a date (or a date given as an attribute). */
+export function dateOf(nodes: Array<XNode | undefined>, attrValue?: string): string | null {
   for (const n of nodes) {
     if (!n) continue;
     const d = parseDate(textOf(n));
     if (d) return d;
   }
-  return null;
+  return attrValue ? parseDate(attrValue) : null;
+}
+
+/** When an element is repeated, the last one counts (as in feedparser). */
+export function lastChild(node: XNode, name: string): XNode | undefined {
+  for (let i = node.children.length - 1; i >= 0; i--) {
+    const c = node.children[i]!;
+    if (typeof c !== 'string' && c.name === name) return c;
+  }
+  return undefined;
 }
 
 export function urlOf(node: XNode | undefined, docUrl: string | null): string | null {
@@ -61,12 +85,13 @@ export function urlOf(node: XNode | undefined, docUrl: string | null): string | 
   return resolveUrl(t, node.base ?? docUrl);
 }
 
-export function categoriesOf(nodes: XNode[]): string[] {
+export function categoriesOf(nodes: XNode[], extra: string[] = []): string[] {
   const out: string[] = [];
   for (const n of nodes) {
-    const term = nonEmpty(n.attrs.term) ?? nonEmpty(n.attrs.label) ?? nonEmpty(plainText(textOf(n)));
+    const term = nonEmpty(n.attrs.term) ?? nonEmpty(n.attrs.text) ?? nonEmpty(n.attrs.label) ?? nonEmpty(plainText(textOf(n)));
     if (term && !out.includes(term)) out.push(term);
   }
+  for (const t of extra) if (!out.includes(t)) out.push(t);
   return out;
 }
 

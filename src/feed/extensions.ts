@@ -56,8 +56,14 @@ export function parsePerson(raw: string | null | undefined): Person | null {
   return { name: s, email: null, url: null };
 }
 
+/** Text of a person element: "Name <email>" must not lose its address to tag stripping. */
+export function personText(node: XNode): string | null {
+  const raw = textOf(node);
+  return /<[^\s<>@]+@[^\s<>]+>/.test(raw) ? cleanText(raw) : plainText(raw);
+}
+
 export function dcCreators(item: XNode): Person[] {
   return [...children(item, 'dc:creator'), ...children(item, 'dc:author'), ...children(item, 'itunes:author')]
-    .map((n) => parsePerson(plainText(textOf(n))))
+    .map((n) => parsePerson(personText(n)))
     .filter((p): p is Person => p !== null);
 }

@@ -3,27 +3,25 @@ import { TidingsError } from '../model/errors.js';
 import { sanitizeHtml } from '../extract/sanitizeHtml.js';
 import { parseDate } from './dates.js';
 import { resolveUrl } from './xmlTree.js';
-import { cleanText, nonEmpty, plainText, textToHtml } from './text.js';
+import { nonEmpty, textToHtml } from './text.js';
 
 /** JSON Feed 1.0 and 1.1 adapted to ParsedFeed. */
 export function parseJsonFeed(text: string, docUrl: string | null): ParsedFeed {
   let doc: unknown;
   try {
-    doc = JSON.parse(text.replace(/^\uFEFF/, ''));
+    doc = JSON.parse(preserveScalarIds(text.replace(/^\uFEFF/, '')));
   } catch (err) {
     throw new TidingsError('not_a_feed', `invalid JSON: ${(err as Error).message}`);
   }
-  if (!isObject(doc) || (typeof doc.version !== 'string' && !Array.isArray(doc.items))) {
-    throw new TidingsError('not_a_feed', 'JSON document is not a JSON Feed');
-  }
-  const version = typeof doc.version === 'string' ? doc.version : '';
-  const format: FeedFormat = /\/1\.1\/?$/.test(version) ? 'json11' : 'json10';
+  if (!isObject(doc)) throw new TidingsError('not_a_feed', 'JSON document is not a JSON Feed object');
+  const version = typeof doc.version === 'string' ? doc.version.trim() : '';
+  const format: FeedFormat = /\/1\.1\/?$/.test(version) ? 'json11' : /\/1\/?$/.test(version) ? 'json10' : 'json11';
   let bozoReason: string | null = null;
-  if (!/^https:\/\/jsonfeed\.org\/version\/1(\.1)?\/?$/.test(version)) bozoReason = `unknown JSON Feed version ${JSON.stringify(version)}`;
+  if (!/^https?:\/\/jsonfeed\.org\/version\/1(\.1)?\/?$/.test(version)) bozoReason = `unknown JSON Feed version ${JSON.stringify(version)}`;
   const home = urlField(doc.home_page_url, docUrl);
   const base = home ?? docUrl;
-  const items = Array.isArray(doc.items) ? doc.items.filter(isObject).map((i) => parseItem(i, base)) : [];
-  if (!Array.isArray(doc.items)) bozoReason ??= 'items is missing';
+  // An item whose id is an object or a list is not an item anyone could refer to again.
+  const items = Array.isArray(doc.items) ? doc.items.filter(isObject).filter((i) => !(typeof i.id === 'object' && i.id !== null)).map((i) => parseItem(i, base)) : [];
   const icon = urlField(doc.icon, base) ?? urlField(doc.favicon, base);
   return {
     format,
@@ -43,6 +41,7 @@ export function parseJsonFeed(text: string, docUrl: string | null): ParsedFeed {
     generator: null,
     rights: null,
     ttl: null,
+    syndication: null,
     items,
   };
 }
@@ -54,11 +53,11 @@ function parseItem(i: Record<string, unknown>, base: string | null): ParsedItem 
   const summary = typeof i.summary === 'string' ? nonEmpty(sanitizeHtml(textToHtml(i.summary), null)) : null;
   const attachments = Array.isArray(i.attachments) ? i.attachments.filter(isObject) : [];
   const image = urlField(i.image, base) ?? urlField(i.banner_image, base);
-  const id = i.id === undefined || i.id === null ? null : String(i.id);
+  const id = i.id === undefined ? null : typeof i.id === 'string' ? i.id : i.id === null ? 'null' : String(i.id);
   return {
     id: nonEmpty(id),
     title: str(i.title),
-    link,
+    link: link ?? (typeof i.url === 'string' ? '' : null),
     summary,
     content: html ?? textHtml,
     published: typeof i.date_published === 'string' ? parseDate(i.date_published) : null,
@@ -75,15 +74,46 @@ function parseItem(i: Record<string, unknown>, base: string | null): ParsedItem 
 
 function people(o: Record<string, unknown>, base: string | null): Person[] {
   const list: unknown[] = Array.isArray(o.authors) ? o.authors : o.author ? [o.author] : [];
-  return list.filter(isObject).map((a) => ({ name: str(a.name), email: null, url: urlField(a.url, base) })).filter((p) => p.name || p.url);
+  return list
+    .filter(isObject)
+    .map((a) => {
+      const url = urlField(a.url, base);
+      const email = url?.startsWith('mailto:') ? decodeURIComponent(url.slice(7).split('?')[0]!) || null : null;
+      return { name: nonEmpty(str(a.name)), email, url };
+    })
+    .filter((p) => p.name || p.url);
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
+/** JSON Feed text fields are plain text: trimmed, never read as markup. */
 function str(v: unknown): string | null {
-  return typeof v === 'string' ? nonEmpty(cleanText(plainText(v))) : null;
+  return typeof v === 'string' ? v.trim() : null;
+}
+
+/**
+ * Item ids are strings, but publishers send numbers, booleans, null and even NaN. JSON.parse
+ * would lose how a number was written (200.0 vs 200) and refuses NaN, so scalar ids are
+ * turned into their written form before parsing.
+ */
+function preserveScalarIds(text: string): string {
+  return text.replace(/("id"\s*:\s*)(-?(?:NaN|Infinity)|-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?|true|false)|"(?:[^"\\]|\\.)*"|\b(-?(?:NaN|Infinity))\b/g, (m, key?: string, value?: string, bare?: string) => {
+    if (bare) return 'null';
+    if (key === undefined || value === undefined) return m;
+    return `${key}${JSON.stringify(pythonScalar(value))}`;
+  });
+}
+
+function pythonScalar(token: string): string {
+  if (/^-?(?:NaN|Infinity)$/.test(token) || token === 'true' || token === 'false') return token;
+  if (/[.eE]/.test(token)) {
+    const n = Number(token);
+    if (Number.isInteger(n) && Math.abs(n) < 1e16) return `${n}.0`;
+    return String(n).replace(/e([+-])(\d)$/, 'e$1$2');
+  }
+  return token;
 }
 
 function urlField(v: unknown, base: string | null): string | null {

@@ -1,9 +1,9 @@
-import type { FeedFormat, ParsedFeed } from '../model/feed.js';
+import type { FeedFormat, ParsedFeed, ParsedItem } from '../model/feed.js';
 import { TidingsError } from '../model/errors.js';
 import { decodeBody } from '../fetch/charset.js';
-import { parseXml } from './xmlTree.js';
-import { parseRss } from './rss.js';
-import { parseAtom } from './atom.js';
+import { parseXml, type XNode } from './xmlTree.js';
+import { parseRssChannel, parseRssItem } from './rss.js';
+import { parseAtomFeed, parseEntry } from './atom.js';
 import { parseJsonFeed } from './jsonFeed.js';
 
 export interface ParseFeedOptions {
@@ -13,46 +13,61 @@ export interface ParseFeedOptions {
   contentType?: string | null;
 }
 
-/** Any feed document (bytes as fetched, or already-decoded text) → ParsedFeed. */
+const ATOM_03 = 'http://purl.org/atom/ns#';
+
+/**
+ * Any feed document (bytes as fetched, or already-decoded text) → ParsedFeed. Items are
+ * adapted as the tokenizer reaches the end of each one and their element trees dropped, so
+ * memory beyond the output is bounded by the largest item.
+ */
 export function parseFeed(input: Uint8Array | string, options: ParseFeedOptions = {}): ParsedFeed {
-  const text = typeof input === 'string' ? input : decodeBody(input, options.contentType).text;
+  let text: string;
+  let charsetProblem: string | null = null;
+  if (typeof input === 'string') text = input;
+  else {
+    const decoded = decodeBody(input, options.contentType);
+    text = decoded.text;
+    charsetProblem = decoded.problem;
+  }
   const docUrl = options.url ?? null;
-  const start = text.replace(/^[\s\uFEFF]+/, '');
-  if (start.startsWith('{') || start.startsWith('[')) return parseJsonFeed(start, docUrl);
-  const doc = parseXml(start, docUrl);
+  let start = 0;
+  while (start < text.length && /[\s\uFEFF]/.test(text[start]!)) start++;
+  const first = text[start];
+  if (first === '{' || first === '[') return parseJsonFeed(text.slice(start), docUrl);
+
+  const body = start ? text.slice(start) : text;
+  let format: FeedFormat | null | undefined;
+  const items: ParsedItem[] = [];
+  const doc = parseXml(body, docUrl, {
+    isItem: (node) => node.name === 'item' || node.name === 'atom:entry' || node.local === 'ITEM',
+    onItem(node, root, rootNamespace) {
+      if (format === undefined) format = formatOf(root, rootNamespace, body);
+      if (format) items.push(format.startsWith('atom') ? parseEntry(node, docUrl, format) : parseRssItem(node, docUrl));
+    },
+  });
   const root = doc.root;
   if (!root) throw new TidingsError('not_a_feed', 'document has no root element');
-  let format: FeedFormat;
-  let adapted: Omit<ParsedFeed, 'bozo' | 'bozoReason'>;
+  if (format === undefined) format = formatOf(root, doc.rootNamespace, body);
+  if (!format) throw new TidingsError('not_a_feed', `not a feed: the document's root element is <${root.local}>`);
+  const channel = format.startsWith('atom') ? parseAtomFeed(root, format, docUrl) : parseRssChannel(root, format, docUrl);
+  let bozoReason = doc.bozoReason ?? charsetProblem;
+  if (root.local === 'channel' && !bozoReason) bozoReason = 'channel without an rss root element';
+  return { ...channel, bozo: bozoReason !== null, ...(bozoReason ? { bozoReason } : {}), items };
+}
+
+function formatOf(root: XNode, rootNamespace: string | null, text: string): FeedFormat | null {
   switch (root.name) {
-    case 'rss': {
-      const version = (root.attrs.version ?? '').trim();
-      format = /^0\.9\d?/.test(version) ? 'rss09x' : 'rss20';
-      adapted = parseRss(root, format, docUrl);
-      break;
-    }
+    case 'rss':
+      return /^\s*0\.9/.test(root.attrs.version ?? '') ? 'rss09x' : 'rss20';
     case 'rdf:RDF':
-    case 'RDF': {
-      format = /netscape\.com\/rdf\/simple\/0\.9/i.test(start.slice(0, 4096)) ? 'rss09x' : 'rss10';
-      adapted = parseRss(root, format, docUrl);
-      break;
-    }
+    case 'RDF':
+      return /netscape\.com\/rdf\/simple\/0\.9/i.test(text.slice(0, 4096)) ? 'rss09x' : 'rss10';
     case 'channel':
-      format = 'rss20';
-      adapted = parseRss(root, format, docUrl);
-      doc.bozo = true;
-      doc.bozoReason ??= 'channel without an rss root element';
-      break;
+    case 'CHANNEL':
+      return 'rss20';
     case 'atom:feed':
-      format = doc.rootNamespace === 'http://purl.org/atom/ns#' || root.attrs.version === '0.3' ? 'atom03' : 'atom10';
-      adapted = parseAtom(root, format, docUrl);
-      break;
+      return rootNamespace === ATOM_03 || (root.attrs.version ?? '').trim() === '0.3' ? 'atom03' : 'atom10';
     default:
-      throw new TidingsError('not_a_feed', `not a feed: the document's root element is <${root.local}>`);
+      return null;
   }
-  return {
-    ...adapted,
-    bozo: doc.bozo,
-    ...(doc.bozo && doc.bozoReason ? { bozoReason: doc.bozoReason } : {}),
-  };
 }

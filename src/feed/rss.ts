@@ -1,28 +1,30 @@
 import type { FeedFormat, ParsedFeed, ParsedItem, Person } from '../model/feed.js';
-import { dcCreators, mediaObjects, parsePerson } from './extensions.js';
-import { categoriesOf, dateOf, dedupePeople, enclosuresOf, htmlOf, plainOf, urlOf } from './common.js';
+import { dcCreators, mediaObjects, parsePerson, personText } from './extensions.js';
+import { categoriesOf, dateOf, dedupePeople, enclosuresOf, htmlOf, lastChild, plainOf, urlOf } from './common.js';
 import { child, children, firstChild, resolveUrl, textOf, type XNode } from './xmlTree.js';
 import { cleanText, nonEmpty, plainText } from './text.js';
 
-/** RSS 0.9x, 2.0 and RSS 1.0 / 0.90 (RDF) adapted to ParsedFeed. */
-export function parseRss(root: XNode, format: FeedFormat, docUrl: string | null): Omit<ParsedFeed, 'bozo' | 'bozoReason'> {
-  const channel = root.local === 'channel' ? root : child(root, 'channel') ?? root;
-  // In RDF flavours items and image are siblings of the channel; in 2.0 they are inside it.
-  const itemNodes = children(channel, 'item');
-  if (channel !== root) itemNodes.push(...children(root, 'item'));
+type ChannelPart = Omit<ParsedFeed, 'bozo' | 'bozoReason' | 'items'>;
+
+/**
+ * RSS 0.9x, 2.0, RSS 1.0 / 0.90 (RDF) channel metadata adapted to ParsedFeed. Items are
+ * adapted one by one as the parser streams them (parseRssItem).
+ */
+export function parseRssChannel(root: XNode, format: FeedFormat, docUrl: string | null): ChannelPart {
+  const channel = root.local === 'channel' || root.local === 'CHANNEL' ? root : child(root, 'channel') ?? root;
+  if (channel.local === 'CHANNEL') return parseCdfChannel(channel, format, docUrl);
   const imageNode = child(channel, 'image') ?? child(root, 'image');
   const link = urlOf(child(channel, 'link'), docUrl) ?? atomLink(channel, 'alternate', docUrl);
-  const itemBase = link ?? docUrl;
-
   const authors: Person[] = dedupePeople(
     [
-      ...children(channel, 'managingEditor').map((n) => parsePerson(plainText(textOf(n)))),
+      ...children(channel, 'managingEditor').map((n) => parsePerson(personText(n))),
+      ...children(channel, 'author').map((n) => parsePerson(personText(n))),
       ...dcCreators(channel),
       ...children(channel, 'atom:author').map((n) => parsePerson(plainText(textOf(child(n, 'atom:name')) || textOf(n)))),
+      ...children(channel, 'webMaster').map((n) => parsePerson(personText(n))),
     ].filter((p): p is Person => p !== null),
   );
   const ttl = Number.parseInt(textOf(child(channel, 'ttl')).trim(), 10);
-
   return {
     format,
     title: plainOf(firstChild(channel, ['title', 'dc:title'])),
@@ -31,27 +33,55 @@ export function parseRss(root: XNode, format: FeedFormat, docUrl: string | null)
     hubs: atomLinks(channel, 'hub', docUrl),
     description: plainOf(firstChild(channel, ['description', 'dc:description', 'itunes:summary', 'itunes:subtitle'])),
     language: nonEmpty(cleanText(textOf(firstChild(channel, ['language', 'dc:language'])))),
-    updated: dateOf([child(channel, 'lastBuildDate'), child(channel, 'dc:date'), child(channel, 'dcterms:modified'), child(channel, 'atom:updated'), child(channel, 'pubDate')]),
-    published: dateOf([child(channel, 'pubDate'), child(channel, 'dc:date'), child(channel, 'dcterms:issued')]),
+    updated: dateOf([lastChild(channel, 'lastBuildDate'), lastChild(channel, 'dc:date'), lastChild(channel, 'dcterms:modified'), lastChild(channel, 'atom:updated'), lastChild(channel, 'pubDate')]),
+    published: dateOf([lastChild(channel, 'pubDate'), lastChild(channel, 'dc:date'), lastChild(channel, 'dcterms:issued')]),
     authors,
-    image: imageNode
-      ? (() => {
-          const url = urlOf(child(imageNode, 'url'), docUrl) ?? resolveUrl(imageNode.attrs['rdf:resource'], docUrl);
-          return url ? { url, title: plainOf(child(imageNode, 'title')), link: urlOf(child(imageNode, 'link'), docUrl) } : null;
-        })()
-      : itunesImage(channel, docUrl),
-    categories: categoriesOf([...children(channel, 'category'), ...children(channel, 'dc:subject'), ...children(channel, 'itunes:category')]),
+    image: imageOf(imageNode, docUrl) ?? itunesImage(channel, docUrl),
+    categories: categoriesOf([...children(channel, 'category'), ...children(channel, 'dc:subject'), ...itunesCategories(channel), ...children(channel, 'media:category')], keywords(channel)),
     generator: nonEmpty(plainOf(child(channel, 'generator'))) ?? nonEmpty(child(channel, 'admin:generatorAgent')?.attrs['rdf:resource'] ?? null),
     rights: plainOf(firstChild(channel, ['copyright', 'dc:rights', 'dcterms:rights'])),
     ttl: Number.isFinite(ttl) && ttl > 0 ? ttl : null,
-    items: itemNodes.map((n) => parseRssItem(n, itemBase)),
+    syndication: syndicationOf(channel),
   };
 }
 
+function imageOf(imageNode: XNode | undefined, docUrl: string | null): ParsedFeed['image'] {
+  if (!imageNode) return null;
+  const url = urlOf(child(imageNode, 'url'), docUrl) ?? resolveUrl(imageNode.attrs['rdf:resource'], docUrl);
+  return url ? { url, title: plainOf(child(imageNode, 'title')), link: urlOf(child(imageNode, 'link'), docUrl) } : null;
+}
+
 function itunesImage(channel: XNode, docUrl: string | null): ParsedFeed['image'] {
-  const n = child(channel, 'itunes:image');
-  const url = n ? resolveUrl(n.attrs.href ?? textOf(n), docUrl) : null;
+  const n = child(channel, 'itunes:image') ?? children(channel, 'itunes:link').find((l) => (l.attrs.rel ?? '').toLowerCase() === 'image');
+  const url = n ? resolveUrl(n.attrs.href ?? n.attrs.url ?? textOf(n), docUrl) : null;
   return url ? { url, title: null, link: null } : null;
+}
+
+/** itunes:category elements nest (Technology › Gadgets); each level is a category. */
+function itunesCategories(node: XNode): XNode[] {
+  const out: XNode[] = [];
+  const visit = (n: XNode) => {
+    for (const c of children(n, 'itunes:category')) {
+      out.push(c);
+      visit(c);
+    }
+  };
+  visit(node);
+  return out;
+}
+
+function keywords(node: XNode): string[] {
+  return children(node, 'itunes:keywords').flatMap((k) => textOf(k).split(',')).map((k) => k.trim()).filter(Boolean);
+}
+
+/** RSS <sy:updatePeriod>/<sy:updateFrequency> as seconds between updates. */
+function syndicationOf(channel: XNode): number | null {
+  const period = textOf(child(channel, 'sy:updatePeriod')).trim().toLowerCase();
+  if (!period) return null;
+  const seconds = { hourly: 3600, daily: 86400, weekly: 604800, monthly: 2592000, yearly: 31536000 }[period];
+  if (!seconds) return null;
+  const freq = Number.parseInt(textOf(child(channel, 'sy:updateFrequency')).trim() || '1', 10);
+  return Math.round(seconds / (Number.isFinite(freq) && freq > 0 ? freq : 1));
 }
 
 function atomLinks(node: XNode, rel: string, docUrl: string | null): string[] {
@@ -65,28 +95,73 @@ function atomLink(node: XNode, rel: string, docUrl: string | null): string | nul
   return atomLinks(node, rel, docUrl)[0] ?? null;
 }
 
-function parseRssItem(item: XNode, docUrl: string | null): ParsedItem {
+export function parseRssItem(item: XNode, docUrl: string | null): ParsedItem {
+  if (item.local === 'ITEM') return parseCdfItem(item, docUrl);
   const guidNode = child(item, 'guid');
   const guid = nonEmpty(textOf(guidNode)) ?? nonEmpty(item.attrs['rdf:about'] ?? null);
   const permalink = guidNode && (guidNode.attrs.isPermaLink ?? 'true').toLowerCase() !== 'false' && guid && /^https?:\/\//i.test(guid) ? guid : null;
   const link = urlOf(child(item, 'link'), docUrl) ?? atomLink(item, 'alternate', docUrl) ?? (permalink ? resolveUrl(permalink, docUrl) : null);
-  const description = firstChild(item, ['description', 'dc:description', 'itunes:summary']);
-  const content = child(item, 'content:encoded') ?? child(item, 'xhtml:body') ?? child(item, 'atom:content');
+  const summaryEl = child(item, 'summary');
+  const description = summaryEl ?? firstChild(item, ['description', 'dc:description', 'itunes:summary', 'atom:summary']);
+  // A <summary> beside a <description> makes the description the full content.
+  const content = firstChild(item, ['content:encoded', 'xhtml:body', 'body', 'fullitem', 'atom:content']) ?? (summaryEl ? child(item, 'description') : undefined);
   const authors = dedupePeople(
-    [...children(item, 'author').map((n) => parsePerson(plainText(textOf(n)))), ...dcCreators(item)].filter((p): p is Person => p !== null),
+    [...children(item, 'author').map((n) => parsePerson(personText(n))), ...dcCreators(item)].filter((p): p is Person => p !== null),
   );
   return {
     id: guid,
-    title: plainOf(firstChild(item, ['title', 'dc:title'])),
+    title: plainOf(firstChild(item, ['title', 'dc:title', 'media:title', 'atom:title'])),
     link,
     summary: htmlOf(description, 'html', docUrl),
     content: htmlOf(content, 'html', docUrl),
-    published: dateOf([child(item, 'pubDate'), child(item, 'dc:date'), child(item, 'dcterms:issued'), child(item, 'dcterms:created'), child(item, 'atom:published')]),
-    updated: dateOf([child(item, 'atom:updated'), child(item, 'dcterms:modified'), child(item, 'dc:date'), child(item, 'pubDate')]),
+    published: dateOf([lastChild(item, 'pubDate'), lastChild(item, 'dc:date'), lastChild(item, 'dcterms:issued'), lastChild(item, 'dcterms:created'), lastChild(item, 'atom:published')]),
+    updated: dateOf([lastChild(item, 'atom:updated'), lastChild(item, 'dcterms:modified'), lastChild(item, 'dc:date'), lastChild(item, 'pubDate')]),
     authors,
-    categories: categoriesOf([...children(item, 'category'), ...children(item, 'dc:subject')]),
+    categories: categoriesOf([...children(item, 'category'), ...children(item, 'dc:subject'), ...itunesCategories(item), ...children(item, 'media:category')], keywords(item)),
     enclosures: enclosuresOf(item, docUrl),
     media: mediaObjects(item),
     comments: urlOf(child(item, 'comments'), docUrl),
+  };
+}
+
+// Microsoft's Channel Definition Format (1997), still read by feedparser: upper-case
+// elements, the link and date in attributes.
+function parseCdfChannel(channel: XNode, format: FeedFormat, docUrl: string | null): ChannelPart {
+  const lastmod = channel.attrs.LASTMOD ?? channel.attrs.lastmod;
+  return {
+    format,
+    title: plainOf(firstChild(channel, ['TITLE', 'title'])),
+    link: resolveUrl(channel.attrs.HREF ?? channel.attrs.href, docUrl),
+    selfUrl: null,
+    hubs: [],
+    description: plainOf(firstChild(channel, ['ABSTRACT', 'abstract'])),
+    language: null,
+    updated: dateOf([], lastmod),
+    published: null,
+    authors: [],
+    image: null,
+    categories: [],
+    generator: null,
+    rights: null,
+    ttl: null,
+    syndication: null,
+  };
+}
+
+function parseCdfItem(item: XNode, docUrl: string | null): ParsedItem {
+  const abstract = firstChild(item, ['ABSTRACT', 'abstract']);
+  return {
+    id: null,
+    title: plainOf(firstChild(item, ['TITLE', 'title'])),
+    link: resolveUrl(item.attrs.HREF ?? item.attrs.href, docUrl),
+    summary: htmlOf(abstract, 'html', docUrl),
+    content: null,
+    published: null,
+    updated: dateOf([], item.attrs.LASTMOD ?? item.attrs.lastmod),
+    authors: [],
+    categories: [],
+    enclosures: [],
+    media: [],
+    comments: null,
   };
 }

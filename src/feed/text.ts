@@ -1,22 +1,23 @@
 import { decodeHTML } from 'entities';
 import { escapeText } from './xmlTree.js';
 
-const TAG = /<\/?[a-zA-Z][^>]*>|<!--[\s\S]*?-->/g;
+const TAG = /<\/?([a-zA-Z][\w:-]*)[^>]*>|<!--[\s\S]*?-->/g;
+const BLOCK_TAG = /^(?:p|br|div|li|ul|ol|h[1-6]|tr|td|th|table|blockquote|pre|hr|section|article|figure|figcaption|dd|dt)$/i;
 
 /** Plain text from a fragment that may hold markup or entities; whitespace collapsed. */
 export function plainText(s: string | null | undefined): string | null {
   if (s === null || s === undefined) return null;
   let t = s;
-  if (t.includes('<')) t = t.replace(/<(script|style)[\s\S]*?<\/\1\s*>/gi, '').replace(TAG, ' ');
+  if (t.includes('<')) t = t.replace(/<(script|style)[\s\S]*?<\/\1\s*>/gi, '').replace(TAG, (_m, name?: string) => (name && BLOCK_TAG.test(name) ? ' ' : ''));
   if (t.includes('&')) t = decodeHTML(t);
-  t = t.replace(/[\s\u00a0]+/g, ' ').trim();
+  t = t.replace(/[ \t\r\n]+/g, ' ').trim();
   return t;
 }
 
 /** Collapses whitespace of text that is known to be plain. */
 export function cleanText(s: string | null | undefined): string | null {
   if (s === null || s === undefined) return null;
-  return s.replace(/\s+/g, ' ').trim();
+  return s.replace(/[ \t\r\n]+/g, ' ').trim();
 }
 
 export function looksLikeHtml(s: string): boolean {

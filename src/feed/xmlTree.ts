@@ -1,11 +1,14 @@
-import { Parser } from 'htmlparser2';
 import { decodeHTMLStrict } from 'entities';
+import { scanXml } from './xmlScanner.js';
 
 /**
  * A small namespace-aware element tree built from a forgiving tokenizer. Feeds in the wild
- * are often not well-formed XML; htmlparser2 reads through the damage and we note it (bozo)
+ * are often not well-formed XML; the scanner reads through the damage and we note it (bozo)
  * instead of refusing the feed. Element names are normalised to a canonical prefix per
  * namespace URI, so `<dc:creator>` matches however the publisher spelled the prefix.
+ *
+ * Streaming: elements the caller marks as items are not kept in the tree; each is handed
+ * over when it closes and then dropped, so memory is bounded by the largest item.
  */
 export interface XNode {
   /** Canonical name: `local` for RSS/no namespace, `prefix:local` for known namespaces. */
@@ -18,34 +21,54 @@ export interface XNode {
   lang: string | null;
 }
 
-export const NS: Record<string, string> = {
-  'http://www.w3.org/2005/Atom': 'atom',
-  'http://purl.org/atom/ns#': 'atom',
-  'http://purl.org/rss/1.0/': '',
-  'http://channel.netscape.com/rdf/simple/0.9/': '',
-  'http://my.netscape.com/rdf/simple/0.9/': '',
-  'http://backend.userland.com/rss2': '',
-  'http://backend.userland.com/rss': '',
-  'http://blogs.law.harvard.edu/tech/rss': '',
-  'http://www.w3.org/1999/02/22-rdf-syntax-ns#': 'rdf',
-  'http://purl.org/dc/elements/1.1/': 'dc',
-  'http://purl.org/dc/elements/1.0/': 'dc',
-  'http://purl.org/dc/terms/': 'dcterms',
-  'http://purl.org/rss/1.0/modules/content/': 'content',
-  'http://search.yahoo.com/mrss/': 'media',
-  'http://search.yahoo.com/mrss': 'media',
-  'http://www.itunes.com/dtds/podcast-1.0.dtd': 'itunes',
-  'http://purl.org/rss/1.0/modules/syndication/': 'sy',
-  'http://www.w3.org/1999/xhtml': 'xhtml',
-  'http://purl.org/rss/1.0/modules/slash/': 'slash',
-  'http://wellformedweb.org/CommentAPI/': 'wfw',
-  'http://www.w3.org/XML/1998/namespace': 'xml',
-  'http://webns.net/mvcb/': 'admin',
-  'http://purl.org/syndication/thread/1.0': 'thr',
-  'http://www.georss.org/georss': 'georss',
-  'http://www.pheedo.com/namespace/pheedo': 'pheedo',
-  'http://rssnamespace.org/feedburner/ext/1.0': 'feedburner',
-};
+const NS_LIST: Array<[string, string]> = [
+  ['http://www.w3.org/2005/Atom', 'atom'],
+  ['http://purl.org/atom/ns#', 'atom'],
+  ['http://purl.org/echo/', 'atom'],
+  ['http://purl.org/pie/', 'atom'],
+  ['http://necho.org/ns/', 'atom'],
+  ['http://example.com/newformat#', 'atom'],
+  ['http://purl.org/rss/1.0/', ''],
+  ['http://channel.netscape.com/rdf/simple/0.9/', ''],
+  ['http://my.netscape.com/rdf/simple/0.9/', ''],
+  ['http://backend.userland.com/rss', ''],
+  ['http://backend.userland.com/rss2', ''],
+  ['http://blogs.law.harvard.edu/tech/rss', ''],
+  ['http://www.w3.org/1999/02/22-rdf-syntax-ns#', 'rdf'],
+  ['http://purl.org/dc/elements/1.1/', 'dc'],
+  ['http://purl.org/dc/elements/1.0/', 'dc'],
+  ['http://purl.org/dc/terms/', 'dcterms'],
+  ['http://purl.org/rss/1.0/modules/content/', 'content'],
+  ['http://search.yahoo.com/mrss/', 'media'],
+  ['http://search.yahoo.com/rss/', 'media'],
+  ['http://www.itunes.com/dtds/podcast-1.0.dtd', 'itunes'],
+  ['http://example.com/dtds/podcast-1.0.dtd', 'itunes'],
+  ['http://purl.org/rss/1.0/modules/syndication/', 'sy'],
+  ['http://www.w3.org/1999/xhtml', 'xhtml'],
+  ['http://purl.org/rss/1.0/modules/slash/', 'slash'],
+  ['http://wellformedweb.org/CommentAPI/', 'wfw'],
+  ['http://www.w3.org/XML/1998/namespace', 'xml'],
+  ['http://webns.net/mvcb/', 'admin'],
+  ['http://purl.org/syndication/thread/1.0', 'thr'],
+  ['http://www.georss.org/georss', 'georss'],
+  ['http://rssnamespace.org/feedburner/ext/1.0', 'feedburner'],
+  ['http://purl.org/rss/1.0/modules/image/', 'image'],
+  ['http://purl.org/rss/1.0/modules/link/', 'l'],
+];
+
+function nsKey(uri: string): string {
+  return uri.trim().toLowerCase().replace(/[/#]+$/, '');
+}
+
+const NS = new Map(NS_LIST.map(([u, p]) => [nsKey(u), p]));
+
+export function canonicalPrefix(uri: string): string | undefined {
+  const key = nsKey(uri);
+  const hit = NS.get(key);
+  if (hit !== undefined) return hit;
+  if (key.startsWith('http://backend.userland.com/rss')) return '';
+  return undefined;
+}
 
 const ATOM_10 = 'http://www.w3.org/2005/Atom';
 
@@ -57,33 +80,51 @@ export interface XmlDocument {
   rootNamespace: string | null;
 }
 
+export interface StreamOptions {
+  /** Is this element (just opened, under `parent`) an item to hand over instead of keeping? */
+  isItem(node: XNode, parent: XNode | undefined): boolean;
+  onItem(node: XNode, root: XNode, rootNamespace: string | null): void;
+}
+
 type Scope = Map<string, string>; // prefix ('' = default) → URI
 
-const XML_ENTITIES = new Set(['amp', 'lt', 'gt', 'quot', 'apos']);
+const XML_ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
 
-export function parseXml(text: string, documentUrl: string | null): XmlDocument {
+// HTML 4 meanings of two entities whose HTML 5 code points differ; feeds predate HTML 5.
+const HTML4_ENTITIES: Record<string, string> = { lang: '\u2329', rang: '\u232a' };
+
+export function parseXml(text: string, documentUrl: string | null, stream?: StreamOptions): XmlDocument {
   let root: XNode | null = null;
   const stack: XNode[] = [];
+  const streamed: boolean[] = [];
+  const rawStack: string[] = [];
   const scopes: Scope[] = [new Map()];
   let bozoReason: string | null = null;
-  let inCdata = false;
   let rootNamespace: string | null = null;
   const flagBozo = (why: string) => {
     if (!bozoReason) bozoReason = why;
   };
   const declaredEntities = new Map<string, string>();
 
-  const decode = (raw: string): string => {
-    if (raw.indexOf('&') < 0) return raw;
-    return raw.replace(/&([A-Za-z][A-Za-z0-9._-]*);/g, (m, name: string) => {
-      if (XML_ENTITIES.has(name)) return m;
-      const declared = declaredEntities.get(name);
-      if (declared !== undefined) return declared;
-      flagBozo(`undefined entity &${name};`);
-      const html = decodeHTMLStrict(m);
-      return html === m ? m : html;
-    }).replace(/&(?:amp|lt|gt|quot|apos|#\d+|#x[0-9a-fA-F]+);/g, (m) => decodeHTMLStrict(m));
+  const entity = (m: string, name: string): string => {
+    if (name.charCodeAt(0) === 35) {
+      // numeric: &#123; &#x7B; &#X7B;
+      const hex = name[1] === 'x' || name[1] === 'X';
+      const code = Number.parseInt(name.slice(hex ? 2 : 1), hex ? 16 : 10);
+      if (!Number.isFinite(code) || code > 0x10ffff) return m;
+      return decodeHTMLStrict(`&#${code};`);
+    }
+    const xml = XML_ENTITIES[name];
+    if (xml !== undefined) return xml;
+    const declared = declaredEntities.get(name);
+    if (declared !== undefined) return declared;
+    flagBozo(`undefined entity &${name};`);
+    const html4 = HTML4_ENTITIES[name];
+    if (html4 !== undefined) return html4;
+    const html = decodeHTMLStrict(m);
+    return html;
   };
+  const decode = (raw: string): string => (raw.indexOf('&') < 0 ? raw : raw.replace(/&(#[0-9]+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9._-]*);/g, entity));
 
   const resolveName = (qname: string, scope: Scope, isAttr: boolean): { name: string; local: string; uri: string | null } => {
     const colon = qname.indexOf(':');
@@ -91,91 +132,105 @@ export function parseXml(text: string, documentUrl: string | null): XmlDocument 
     const local = colon >= 0 ? qname.slice(colon + 1) : qname;
     if (prefix === 'xml') return { name: `xml:${local}`, local, uri: 'http://www.w3.org/XML/1998/namespace' };
     if (!prefix && isAttr) return { name: local, local, uri: null };
-    const uri = scope.get(prefix) ?? null;
-    if (uri === null) {
+    const declared = scope.get(prefix);
+    if (declared === undefined || declared === '') {
+      if (prefix && declared === undefined) flagBozo(`undeclared namespace prefix ${prefix}`);
       // Undeclared prefix: keep it as written, which is usually the conventional one.
       return { name: prefix ? `${prefix.toLowerCase()}:${local}` : local, local, uri: null };
     }
-    const canonical = NS[uri] ?? NS[uri.replace(/\/?$/, '/')] ?? NS[uri.toLowerCase()];
-    if (canonical === undefined) return { name: `{${uri}}${local}`, local, uri };
-    return { name: canonical ? `${canonical}:${local}` : local, local, uri };
+    const canonical = canonicalPrefix(declared);
+    if (canonical === undefined) return { name: `{${declared}}${local}`, local, uri: declared };
+    return { name: canonical ? `${canonical}:${local}` : local, local, uri: declared };
   };
 
-  const parser = new Parser(
-    {
-      onopentag(qname, rawAttrs) {
-        const parentScope = scopes[scopes.length - 1]!;
-        let scope = parentScope;
-        for (const [k, v] of Object.entries(rawAttrs)) {
+  scanXml(text, {
+    open(qname, rawAttrs, selfClosing) {
+      void selfClosing;
+      const parentScope = scopes[scopes.length - 1]!;
+      let scope = parentScope;
+      if (rawAttrs) {
+        for (const k in rawAttrs) {
           if (k === 'xmlns' || k.startsWith('xmlns:')) {
             if (scope === parentScope) scope = new Map(parentScope);
-            scope.set(k === 'xmlns' ? '' : k.slice(6), decode(v).trim());
+            scope.set(k === 'xmlns' ? '' : k.slice(6), decode(rawAttrs[k]!).trim());
           }
         }
-        if (stack.length === 0 && !scope.has('') && !qname.includes(':') && qname.toLowerCase() === 'feed') {
-          // An Atom feed that forgot its namespace is still Atom.
-          if (scope === parentScope) scope = new Map(parentScope);
-          scope.set('', ATOM_10);
-        }
-        scopes.push(scope);
-        const { name, local, uri } = resolveName(qname, scope, false);
-        const attrs: Record<string, string> = {};
-        for (const [k, v] of Object.entries(rawAttrs)) {
+      }
+      if (stack.length === 0 && !scope.has('') && !qname.includes(':') && qname.toLowerCase() === 'feed') {
+        // An Atom feed that forgot its namespace is still Atom.
+        if (scope === parentScope) scope = new Map(parentScope);
+        scope.set('', ATOM_10);
+      }
+      scopes.push(scope);
+      const { name, local, uri } = resolveName(qname, scope, false);
+      const attrs: Record<string, string> = {};
+      if (rawAttrs) {
+        for (const k in rawAttrs) {
           if (k === 'xmlns' || k.startsWith('xmlns:')) continue;
-          attrs[resolveName(k, scope, true).name] = decode(v);
+          attrs[k.includes(':') ? resolveName(k, scope, true).name : k] = decode(rawAttrs[k]!);
         }
-        const parent = stack[stack.length - 1];
-        const baseAttr = attrs['xml:base'];
-        let base = parent ? parent.base : documentUrl;
-        if (baseAttr !== undefined) base = resolveUrl(baseAttr, base) ?? base;
-        const node: XNode = { name, local, attrs, children: [], base, lang: attrs['xml:lang'] ?? parent?.lang ?? null };
-        if (parent) parent.children.push(node);
-        else if (!root) {
-          root = node;
-          rootNamespace = uri;
-        } else flagBozo('content after the root element');
-        stack.push(node);
-      },
-      onclosetag(qname, implied) {
-        // htmlparser2 reports self-closing tags as implied closes too; anything else implied
-        // is an element the document never closed.
-        if (implied && !text.slice(parser.startIndex, parser.endIndex + 1).endsWith('/>')) {
-          flagBozo(`element <${qname}> not closed`);
-        }
-        stack.pop();
-        scopes.pop();
-      },
-      ontext(data) {
-        const node = stack[stack.length - 1];
-        if (!node) {
-          if (data.trim()) flagBozo('text outside the root element');
-          return;
-        }
-        const value = inCdata ? data : decode(data);
-        const last = node.children[node.children.length - 1];
-        if (typeof last === 'string') node.children[node.children.length - 1] = last + value;
-        else node.children.push(value);
-      },
-      oncdatastart() {
-        inCdata = true;
-      },
-      oncdataend() {
-        inCdata = false;
-      },
-      onprocessinginstruction(name, data) {
-        if (name.toLowerCase() === '!doctype') {
-          for (const m of data.matchAll(/<!ENTITY\s+([A-Za-z][\w.-]*)\s+(?:"([^"]*)"|'([^']*)')\s*>/g)) {
-            // Internal entities only; external ones (SYSTEM/PUBLIC) are never loaded (XXE).
-            const value = m[2] ?? m[3] ?? '';
-            if (value.length < 1024 && !value.includes('&')) declaredEntities.set(m[1]!, value);
-          }
-        }
-      },
+      }
+      const parent = stack[stack.length - 1];
+      const baseAttr = attrs['xml:base'];
+      let base = parent ? parent.base : documentUrl;
+      if (baseAttr !== undefined) base = resolveUrl(baseAttr, base) ?? base;
+      const node: XNode = { name, local, attrs, children: [], base, lang: attrs['xml:lang'] ?? parent?.lang ?? null };
+      const isItem = stream !== undefined && parent !== undefined && stream.isItem(node, parent);
+      if (parent) {
+        if (!isItem) parent.children.push(node);
+      } else if (!root) {
+        root = node;
+        rootNamespace = uri;
+      } else flagBozo('content after the root element');
+      stack.push(node);
+      streamed.push(isItem);
+      rawStack.push(qname);
     },
-    { xmlMode: true, decodeEntities: false, recognizeSelfClosing: true },
-  );
-  parser.write(text);
-  parser.end();
+    close(qname) {
+      // Close the matching open element; anything opened inside it and not closed is damage.
+      let i = stack.length - 1;
+      while (i >= 0 && rawStack[i] !== qname) i--;
+      if (i < 0) {
+        flagBozo(`end tag </${qname}> without a start tag`);
+        return;
+      }
+      if (i !== stack.length - 1) flagBozo(`element <${rawStack[rawStack.length - 1]}> not closed`);
+      while (stack.length > i) {
+        const node = stack.pop()!;
+        scopes.pop();
+        rawStack.pop();
+        if (streamed.pop()) stream!.onItem(node, root!, rootNamespace);
+      }
+    },
+    text(raw, cdata) {
+      const node = stack[stack.length - 1];
+      if (!node) {
+        if (raw.trim()) flagBozo('text outside the root element');
+        return;
+      }
+      const value = cdata ? raw : decode(raw);
+      const last = node.children.length - 1;
+      if (last >= 0 && typeof node.children[last] === 'string') node.children[last] = (node.children[last] as string) + value;
+      else node.children.push(value);
+    },
+    doctype(body) {
+      for (const m of body.matchAll(/<!ENTITY\s+([A-Za-z][\w.-]*)\s+(?:"([^"]*)"|'([^']*)')\s*>/g)) {
+        // Internal entities only; external ones (SYSTEM/PUBLIC) are never loaded (XXE).
+        const value = m[2] ?? m[3] ?? '';
+        if (value.length < 1024 && !value.includes('&')) declaredEntities.set(m[1]!, value);
+      }
+    },
+    error(message) {
+      flagBozo(message);
+    },
+  });
+  if (stack.length > 0) {
+    flagBozo(`element <${rawStack[rawStack.length - 1]}> not closed`);
+    while (stack.length) {
+      const node = stack.pop()!;
+      if (streamed.pop()) stream!.onItem(node, root!, rootNamespace);
+    }
+  }
   return { root, bozo: bozoReason !== null, bozoReason, rootNamespace };
 }
 

@@ -51,13 +51,32 @@ function isKnownCharset(label: string): boolean {
   return known;
 }
 
-export function decodeBody(bytes: Uint8Array, contentType?: string | null): { text: string; charset: string } {
-  const charset = detectCharset(bytes, contentType);
+export function decodeBody(bytes: Uint8Array, contentType?: string | null): { text: string; charset: string; problem: string | null } {
+  let charset = detectCharset(bytes, contentType);
+  let problem: string | null = null;
+  if (charset === 'utf-8') {
+    try {
+      return { text: fixCp1252(new TextDecoder('utf-8', { fatal: true }).decode(bytes)), charset, problem };
+    } catch {
+      // Not UTF-8 after all: the usual culprit is Windows-1252 (curly quotes from a word
+      // processor). Only a declared UTF-8 makes that an error worth reporting.
+      if (declaredCharset(bytes, contentType)) problem = 'document is not valid in its declared encoding utf-8';
+      charset = 'windows-1252';
+    }
+  }
   const decoder = new TextDecoder(charset, { ignoreBOM: false });
   // Node 20's windows-1252 decoder (also behind latin1/iso-8859-1/ascii labels) is plain
   // Latin-1: it leaves 0x80–0x9F as C1 controls instead of curly quotes, dashes and €.
-  const text = decoder.encoding === 'windows-1252' ? fixCp1252(decoder.decode(bytes)) : decoder.decode(bytes);
-  return { text, charset };
+  // The same C1 controls in UTF-8 text are Windows-1252 characters that went through a
+  // Latin-1 conversion; nobody means a C1 control in a news feed.
+  const text = fixCp1252(decoder.decode(bytes));
+  return { text, charset, problem };
+}
+
+function declaredCharset(bytes: Uint8Array, contentType?: string | null): boolean {
+  if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) return true;
+  if (contentType && /charset\s*=/i.test(contentType)) return true;
+  return /^\s*<\?xml[^>]*\bencoding\s*=|<meta[^>]+charset/i.test(latin1Head(bytes, 2048));
 }
 
 const CP1252 =

@@ -44,5 +44,7 @@ export interface ParsedFeed {
   generator: string | null;
   rights: string | null;
   ttl: number | null;
+  /** Seconds between updates from <sy:updatePeriod>/<sy:updateFrequency>, when given. */
+  syndication: number | null;
   items: ParsedItem[];
 }

@@ -77,7 +77,9 @@ function truncate(s: string, n: number): string {
   return s.length > n ? `${s.slice(0, n - 1)}…` : s;
 }
 
-/** Article images load lazily and send no referrer to the publisher's image host. */
+/** Article images load lazily and send no referrer; links leave Tidings without an opener. */
 function withImageHints(articleHtml: string): string {
-  return articleHtml.replace(/<img\b/g, '<img loading="lazy" decoding="async" referrerpolicy="no-referrer"');
+  return articleHtml
+    .replace(/<img\b/g, '<img loading="lazy" decoding="async" referrerpolicy="no-referrer"')
+    .replace(/<a\b/g, '<a rel="noopener noreferrer nofollow"');
 }

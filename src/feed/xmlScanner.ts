@@ -1,0 +1,168 @@
+/**
+ * A forgiving, allocation-light XML tokenizer over a string. Feeds are read once, front to
+ * back, with indexOf jumps between markup; no regular expression touches the bulk of the
+ * text. Damage (unclosed tags, stray '<', bad end tags) is reported through onError and
+ * skipped, never thrown, so a broken feed still yields what can be read.
+ */
+export interface ScanHandler {
+  open(name: string, attrs: Record<string, string> | null, selfClosing: boolean): void;
+  close(name: string): void;
+  /** Raw text (entities not yet decoded) or CDATA content (cdata = true). */
+  text(raw: string, cdata: boolean): void;
+  doctype(body: string): void;
+  error(message: string): void;
+}
+
+const enum C {
+  LT = 60, GT = 62, SLASH = 47, BANG = 33, QUESTION = 63, EQ = 61, DQ = 34, SQ = 39, LBRACKET = 91, RBRACKET = 93, DASH = 45,
+}
+
+function isSpace(c: number): boolean {
+  return c === 32 || c === 10 || c === 9 || c === 13;
+}
+
+function isNameStart(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95 || c === 58 || c > 127;
+}
+
+export function scanXml(s: string, h: ScanHandler): void {
+  const n = s.length;
+  let pos = 0;
+  while (pos < n) {
+    const lt = s.indexOf('<', pos);
+    if (lt < 0) {
+      h.text(s.slice(pos), false);
+      return;
+    }
+    if (lt > pos) h.text(s.slice(pos, lt), false);
+    const c = s.charCodeAt(lt + 1);
+    if (c === C.SLASH) {
+      const gt = s.indexOf('>', lt + 2);
+      if (gt < 0) {
+        h.error('unterminated end tag');
+        return;
+      }
+      h.close(s.slice(lt + 2, gt).trim());
+      pos = gt + 1;
+      continue;
+    }
+    if (c === C.BANG) {
+      if (s.startsWith('<!--', lt)) {
+        const end = s.indexOf('-->', lt + 4);
+        if (end < 0) {
+          h.error('unterminated comment');
+          return;
+        }
+        pos = end + 3;
+        continue;
+      }
+      if (s.startsWith('<![CDATA[', lt)) {
+        const end = s.indexOf(']]>', lt + 9);
+        if (end < 0) {
+          h.error('unterminated CDATA section');
+          h.text(s.slice(lt + 9), true);
+          return;
+        }
+        h.text(s.slice(lt + 9, end), true);
+        pos = end + 3;
+        continue;
+      }
+      // <!DOCTYPE …> possibly with an internal subset in brackets
+      let i = lt + 2;
+      let depth = 0;
+      for (; i < n; i++) {
+        const d = s.charCodeAt(i);
+        if (d === C.LBRACKET) depth++;
+        else if (d === C.RBRACKET) depth--;
+        else if (d === C.GT && depth <= 0) break;
+        else if ((d === C.DQ || d === C.SQ) && depth > 0) {
+          const q = s.indexOf(s[i]!, i + 1);
+          if (q > 0) i = q;
+        }
+      }
+      h.doctype(s.slice(lt + 2, i));
+      pos = i + 1;
+      continue;
+    }
+    if (c === C.QUESTION) {
+      const end = s.indexOf('?>', lt + 2);
+      pos = end < 0 ? n : end + 2;
+      continue;
+    }
+    if (!isNameStart(c)) {
+      h.error('stray "<" in text');
+      h.text('<', false);
+      pos = lt + 1;
+      continue;
+    }
+    // start tag
+    let i = lt + 1;
+    while (i < n) {
+      const d = s.charCodeAt(i);
+      if (isSpace(d) || d === C.GT || d === C.SLASH) break;
+      i++;
+    }
+    const name = s.slice(lt + 1, i);
+    let attrs: Record<string, string> | null = null;
+    let selfClosing = false;
+    for (;;) {
+      while (i < n && isSpace(s.charCodeAt(i))) i++;
+      if (i >= n) {
+        h.error(`unterminated tag <${name}>`);
+        return;
+      }
+      const d = s.charCodeAt(i);
+      if (d === C.GT) {
+        i++;
+        break;
+      }
+      if (d === C.SLASH) {
+        if (s.charCodeAt(i + 1) === C.GT) {
+          selfClosing = true;
+          i += 2;
+          break;
+        }
+        i++;
+        continue;
+      }
+      const an = i;
+      while (i < n) {
+        const e = s.charCodeAt(i);
+        if (isSpace(e) || e === C.EQ || e === C.GT || e === C.SLASH) break;
+        i++;
+      }
+      const attrName = s.slice(an, i);
+      while (i < n && isSpace(s.charCodeAt(i))) i++;
+      let value = '';
+      if (s.charCodeAt(i) === C.EQ) {
+        i++;
+        while (i < n && isSpace(s.charCodeAt(i))) i++;
+        const q = s.charCodeAt(i);
+        if (q === C.DQ || q === C.SQ) {
+          const end = s.indexOf(q === C.DQ ? '"' : "'", i + 1);
+          if (end < 0) {
+            h.error(`unterminated attribute value in <${name}>`);
+            return;
+          }
+          value = s.slice(i + 1, end);
+          i = end + 1;
+        } else {
+          const vs = i;
+          while (i < n) {
+            const e = s.charCodeAt(i);
+            if (isSpace(e) || e === C.GT) break;
+            i++;
+          }
+          value = s.slice(vs, i);
+          h.error(`unquoted attribute value in <${name}>`);
+        }
+      } else if (attrName) {
+        h.error(`attribute without value in <${name}>`);
+      }
+      if (attrName) (attrs ??= {})[attrName] = value;
+    }
+    h.open(name, attrs, selfClosing);
+    if (selfClosing) h.close(name);
+    pos = i;
+  }
+}
