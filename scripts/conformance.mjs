@@ -30,4 +30,7 @@ for (const scorer of ['feeds.mjs', 'extract.mjs']) {
   const code = await new Promise((resolve) => child.on('close', resolve));
   if (code !== 0) failed = true;
 }
+console.log('\n== sanitize audit ==');
+const audit = spawn(process.execPath, [path.join(root, 'scripts', 'sanitize-audit.mjs')], { stdio: 'inherit' });
+if ((await new Promise((resolve) => audit.on('close', resolve))) !== 0) failed = true;
 process.exitCode = failed ? 1 : 0;

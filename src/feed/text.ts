@@ -8,7 +8,7 @@ const BLOCK_TAG = /^(?:p|br|div|li|ul|ol|h[1-6]|tr|td|th|table|blockquote|pre|hr
 export function plainText(s: string | null | undefined): string | null {
   if (s === null || s === undefined) return null;
   let t = s;
-  if (t.includes('<')) t = t.replace(/<(script|style)[\s\S]*?<\/\1\s*>/gi, '').replace(TAG, (_m, name?: string) => (name && BLOCK_TAG.test(name) ? ' ' : ''));
+  if (t.includes('<')) t = t.replace(/<(script|style)[\s\S]*?<\/\1\s*>/gi, '').replace(/<!--(?:(?!-->)[\s\S])*$/, '').replace(TAG, (_m, name?: string) => (name && BLOCK_TAG.test(name) ? ' ' : ''));
   if (t.includes('&')) t = decodeHTML(t);
   t = t.replace(/[ \t\r\n]+/g, ' ').trim();
   return t;
