@@ -14,7 +14,8 @@ import { decodeHTML, decodeHTMLAttribute } from 'entities';
  */
 
 const GLOBAL_ATTRS = new Set(['lang', 'dir', 'title']);
-const ALLOWED: Record<string, ReadonlySet<string>> = {};
+// Null prototype: an element named "constructor" must not find Object's.
+const ALLOWED: Record<string, ReadonlySet<string>> = Object.create(null);
 const allow = (tags: string, attrs = '') => {
   const set = new Set(attrs.split(/\s+/).filter(Boolean));
   for (const t of tags.split(/\s+/)) ALLOWED[t] = set;

@@ -1,4 +1,5 @@
 import type { Enclosure, FeedFormat, ParsedFeed, ParsedItem, Person } from '../model/feed.js';
+import { FeedItem } from './feedItem.js';
 import { dcCreators, mediaObjects } from './extensions.js';
 import { categoriesOf, dateOf, dedupePeople, htmlOf, lastChild, plainOf, urlOf } from './common.js';
 import { child, children, firstChild, resolveUrl, textOf, type XNode } from './xmlTree.js';
@@ -67,7 +68,7 @@ export function parseEntry(entry: XNode, docUrl: string | null, format: FeedForm
   const textDefault = format === 'atom03' ? 'text' : 'text';
   const published = dateOf([lastChild(entry, a('published')), lastChild(entry, a('issued')), lastChild(entry, a('created')), lastChild(entry, 'dc:date')]);
   const updated = dateOf([lastChild(entry, a('updated')), lastChild(entry, a('modified')), lastChild(entry, 'dc:date')]);
-  return {
+  return new FeedItem({
     id: nonEmpty(textOf(child(entry, a('id')))),
     title: plainOf(child(entry, a('title')) ?? child(entry, 'media:title'), textDefault),
     link: alternate?.href ?? links.find((l) => l.rel !== 'self' && l.rel !== 'enclosure' && l.rel !== 'replies')?.href ?? null,
@@ -80,5 +81,5 @@ export function parseEntry(entry: XNode, docUrl: string | null, format: FeedForm
     enclosures,
     media: mediaObjects(entry),
     comments: links.find((l) => l.rel === 'replies' && (!l.type || /html/.test(l.type)))?.href ?? null,
-  };
+  });
 }

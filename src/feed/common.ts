@@ -1,5 +1,6 @@
 import type { Enclosure, Person } from '../model/feed.js';
 import { sanitizeHtml } from '../extract/sanitizeHtml.js';
+import type { LazyHtml, RawHtml } from './feedItem.js';
 import { parseDate } from './dates.js';
 import { children, hasElementChildren, innerXml, resolveUrl, textOf, type XNode } from './xmlTree.js';
 import { cleanText, nonEmpty, plainText, textToHtml } from './text.js';
@@ -28,26 +29,42 @@ function isBase64(node: XNode): boolean {
   return t.includes('/') && !t.startsWith('text/') && !t.endsWith('+xml') && !t.endsWith('/xml') && node.name.startsWith('atom:');
 }
 
-/** Sanitized HTML of an element. */
-export function htmlOf(node: XNode | undefined, fallback: ContentKind, docUrl: string | null): string | null {
-  if (!node) return null;
+/**
+ * The HTML an element carries, read and sanitized only when an item's field is first read.
+ * The closure keeps only positions in the document, not the element tree.
+ */
+export function htmlOf(node: XNode | undefined, fallback: ContentKind, docUrl: string | null): LazyHtml {
+  if (!node || node.end <= node.start) return null;
   const base = node.base ?? docUrl;
-  let raw: string;
   if (isBase64(node)) {
-    raw = Buffer.from(textOf(node).replace(/\s+/g, ''), 'base64').toString('utf8');
-  } else {
-    const kind = contentKind(node, fallback);
-    if (kind === 'xhtml') {
-      // Atom 1.0 wraps XHTML content in one div that is not part of the content.
-      const div = (node.attrs.type ?? '').toLowerCase() === 'xhtml' ? node.children.find((c): c is XNode => typeof c !== 'string' && c.local === 'div') : undefined;
-      const onlyDiv = div && node.children.every((c) => c === div || (typeof c === 'string' && !c.trim()));
-      raw = innerXml(onlyDiv ? div : node);
-    } else if (kind === 'text') {
-      raw = textToHtml(textOf(node));
-    } else raw = textOf(node);
+    const b64 = textOf(node);
+    return () => ({ html: Buffer.from(b64.replace(/\s+/g, ''), 'base64').toString('utf8'), base });
   }
-  const html = sanitizeHtml(raw, base);
-  return nonEmpty(html);
+  const kind = contentKind(node, fallback);
+  if (kind === 'xhtml') {
+    // Atom 1.0 wraps XHTML content in one div that is not part of the content.
+    const only = node.children.length === 1 ? node.children[0] : undefined;
+    const target = (node.attrs.type ?? '').toLowerCase() === 'xhtml' && only?.local === 'div' ? only : node;
+    const slice = { src: target.src, start: target.start, end: target.end };
+    return () => ({ html: innerXml(slice as XNode), base });
+  }
+  const text = { src: node.src, start: node.start, end: node.end, ents: node.ents } as XNode;
+  if (kind === 'text') return () => ({ html: textToHtml(textOf(text)), base });
+  return () => {
+    const html = textOf(text);
+    return html.trim() ? { html, base } : null;
+  };
+}
+
+function rawHtmlOf(node: XNode, fallback: ContentKind, docUrl: string | null): RawHtml | null {
+  const lazy = htmlOf(node, fallback, docUrl);
+  return typeof lazy === 'function' ? lazy() : lazy;
+}
+
+/** Sanitized HTML of an element, for channel-level fields that are read at once. */
+export function sanitizedHtmlOf(node: XNode | undefined, fallback: ContentKind, docUrl: string | null): string | null {
+  const raw = node ? rawHtmlOf(node, fallback, docUrl) : null;
+  return raw ? nonEmpty(sanitizeHtml(raw.html, raw.base)) : null;
 }
 
 /** Plain text of an element that may hold markup. */
@@ -69,14 +86,7 @@ export function dateOf(nodes: Array<XNode | undefined>, attrValue?: string): str
   return attrValue ? parseDate(attrValue) : null;
 }
 
-/** When an element is repeated, the last one counts (as in feedparser). */
-export function lastChild(node: XNode, name: string): XNode | undefined {
-  for (let i = node.children.length - 1; i >= 0; i--) {
-    const c = node.children[i]!;
-    if (typeof c !== 'string' && c.name === name) return c;
-  }
-  return undefined;
-}
+export { lastChild } from './xmlTree.js';
 
 export function urlOf(node: XNode | undefined, docUrl: string | null): string | null {
   if (!node) return null;
@@ -85,7 +95,7 @@ export function urlOf(node: XNode | undefined, docUrl: string | null): string | 
   return resolveUrl(t, node.base ?? docUrl);
 }
 
-export function categoriesOf(nodes: XNode[], extra: string[] = []): string[] {
+export function categoriesOf(nodes: readonly XNode[], extra: string[] = []): string[] {
   const out: string[] = [];
   for (const n of nodes) {
     const term = nonEmpty(n.attrs.term) ?? nonEmpty(n.attrs.text) ?? nonEmpty(n.attrs.label) ?? nonEmpty(plainText(textOf(n)));

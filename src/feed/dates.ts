@@ -16,8 +16,19 @@ const ZONES: Record<string, number> = {
   a: -60, m: -720, n: 60, y: 720,
 };
 
+// Feeds repeat one date under several names (pubDate read as published and as updated).
+let lastInput = '';
+let lastOutput: string | null = null;
+
 export function parseDate(input: string | null | undefined): string | null {
   if (!input) return null;
+  if (input === lastInput) return lastOutput;
+  lastOutput = parseDateUncached(input);
+  lastInput = input;
+  return lastOutput;
+}
+
+function parseDateUncached(input: string): string | null {
   const s = input.trim().replace(/\s+/g, ' ');
   if (!s) return null;
   let ms = parseW3c(s);
@@ -27,8 +38,13 @@ export function parseDate(input: string | null | undefined): string | null {
   return formatIso(ms);
 }
 
+const pad2 = (n: number) => (n < 10 ? `0${n}` : `${n}`);
+
 export function formatIso(ms: number): string {
-  return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
+  const d = new Date(ms);
+  const y = d.getUTCFullYear();
+  if (y < 1000 || y > 9999) return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
+  return `${y}-${pad2(d.getUTCMonth() + 1)}-${pad2(d.getUTCDate())}T${pad2(d.getUTCHours())}:${pad2(d.getUTCMinutes())}:${pad2(d.getUTCSeconds())}Z`;
 }
 
 function utc(y: number, mo: number, d: number, h = 0, mi = 0, sec = 0, offsetMinutes = 0): number | null {

@@ -12,7 +12,6 @@ export function mediaObjects(item: XNode): MediaObject[] {
   const itemLevel = { caption: mediaText(item, 'media:description') ?? mediaText(item, 'media:title'), credit: mediaText(item, 'media:credit') };
   const visit = (node: XNode, inherited: { caption: string | null; credit: string | null }) => {
     for (const c of node.children) {
-      if (typeof c === 'string') continue;
       if (c.name === 'media:group') {
         visit(c, {
           caption: mediaText(c, 'media:description') ?? mediaText(c, 'media:title') ?? inherited.caption,

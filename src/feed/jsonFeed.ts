@@ -1,6 +1,6 @@
 import type { FeedFormat, ParsedFeed, ParsedItem, Person } from '../model/feed.js';
 import { TidingsError } from '../model/errors.js';
-import { sanitizeHtml } from '../extract/sanitizeHtml.js';
+import { FeedItem } from './feedItem.js';
 import { parseDate } from './dates.js';
 import { resolveUrl } from './xmlTree.js';
 import { nonEmpty, textToHtml } from './text.js';
@@ -48,13 +48,13 @@ export function parseJsonFeed(text: string, docUrl: string | null): ParsedFeed {
 
 function parseItem(i: Record<string, unknown>, base: string | null): ParsedItem {
   const link = urlField(i.url, base) ?? urlField(i.external_url, base);
-  const html = typeof i.content_html === 'string' ? nonEmpty(sanitizeHtml(i.content_html, link ?? base)) : null;
-  const textHtml = typeof i.content_text === 'string' ? nonEmpty(sanitizeHtml(textToHtml(i.content_text), null)) : null;
-  const summary = typeof i.summary === 'string' ? nonEmpty(sanitizeHtml(textToHtml(i.summary), null)) : null;
+  const html = typeof i.content_html === 'string' && i.content_html.trim() ? { html: i.content_html, base: link ?? base } : null;
+  const textHtml = typeof i.content_text === 'string' && i.content_text.trim() ? { html: textToHtml(i.content_text), base: null } : null;
+  const summary = typeof i.summary === 'string' && i.summary.trim() ? { html: textToHtml(i.summary), base: null } : null;
   const attachments = Array.isArray(i.attachments) ? i.attachments.filter(isObject) : [];
   const image = urlField(i.image, base) ?? urlField(i.banner_image, base);
   const id = i.id === undefined ? null : typeof i.id === 'string' ? i.id : i.id === null ? 'null' : String(i.id);
-  return {
+  return new FeedItem({
     id: nonEmpty(id),
     title: str(i.title),
     link: link ?? (typeof i.url === 'string' ? '' : null),
@@ -69,7 +69,7 @@ function parseItem(i: Record<string, unknown>, base: string | null): ParsedItem 
       .filter((a): a is { url: string; type: string | null; length: number | null } => !!a.url),
     media: image ? [{ url: image, type: null, medium: 'image', caption: null, credit: null }] : [],
     comments: null,
-  };
+  });
 }
 
 function people(o: Record<string, unknown>, base: string | null): Person[] {

@@ -12,11 +12,11 @@ export interface OpmlOutline {
 export function parseOpml(text: string): OpmlOutline[] {
   const doc = parseXml(text, null);
   if (!doc.root || doc.root.local.toLowerCase() !== 'opml') throw new TidingsError('invalid_input', 'not an OPML document');
-  const body = doc.root.children.find((c): c is XNode => typeof c !== 'string' && c.local === 'body');
+  const body = doc.root.children.find((c) => c.local === 'body');
   const out: OpmlOutline[] = [];
   const walk = (node: XNode, category: string | null) => {
     for (const c of node.children) {
-      if (typeof c === 'string' || c.local !== 'outline') continue;
+      if (c.local !== 'outline') continue;
       const url = c.attrs.xmlUrl ?? c.attrs.xmlurl ?? c.attrs.url;
       const title = (c.attrs.title ?? c.attrs.text ?? '').trim() || null;
       if (url && /^https?:\/\//i.test(url.trim())) {

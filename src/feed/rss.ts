@@ -1,4 +1,5 @@
 import type { FeedFormat, ParsedFeed, ParsedItem, Person } from '../model/feed.js';
+import { FeedItem } from './feedItem.js';
 import { dcCreators, mediaObjects, parsePerson, personText } from './extensions.js';
 import { categoriesOf, dateOf, dedupePeople, enclosuresOf, htmlOf, lastChild, plainOf, urlOf } from './common.js';
 import { child, children, firstChild, resolveUrl, textOf, type XNode } from './xmlTree.js';
@@ -108,7 +109,7 @@ export function parseRssItem(item: XNode, docUrl: string | null): ParsedItem {
   const authors = dedupePeople(
     [...children(item, 'author').map((n) => parsePerson(personText(n))), ...dcCreators(item)].filter((p): p is Person => p !== null),
   );
-  return {
+  return new FeedItem({
     id: guid,
     title: plainOf(firstChild(item, ['title', 'dc:title', 'media:title', 'atom:title'])),
     link,
@@ -121,7 +122,7 @@ export function parseRssItem(item: XNode, docUrl: string | null): ParsedItem {
     enclosures: enclosuresOf(item, docUrl),
     media: mediaObjects(item),
     comments: urlOf(child(item, 'comments'), docUrl),
-  };
+  });
 }
 
 // Microsoft's Channel Definition Format (1997), still read by feedparser: upper-case
@@ -150,7 +151,7 @@ function parseCdfChannel(channel: XNode, format: FeedFormat, docUrl: string | nu
 
 function parseCdfItem(item: XNode, docUrl: string | null): ParsedItem {
   const abstract = firstChild(item, ['ABSTRACT', 'abstract']);
-  return {
+  return new FeedItem({
     id: null,
     title: plainOf(firstChild(item, ['TITLE', 'title'])),
     link: resolveUrl(item.attrs.HREF ?? item.attrs.href, docUrl),
@@ -163,5 +164,5 @@ function parseCdfItem(item: XNode, docUrl: string | null): ParsedItem {
     enclosures: [],
     media: [],
     comments: null,
-  };
+  });
 }

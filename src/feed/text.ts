@@ -9,7 +9,7 @@ export function plainText(s: string | null | undefined): string | null {
   if (s === null || s === undefined) return null;
   let t = s;
   if (t.includes('<')) t = t.replace(/<(script|style)[\s\S]*?<\/\1\s*>/gi, '').replace(/<!--(?:(?!-->)[\s\S])*$/, '').replace(TAG, (_m, name?: string) => (name && BLOCK_TAG.test(name) ? ' ' : ''));
-  if (t.includes('&')) t = decodeHTML(t);
+  if (t.includes('&') && /&(?:#|[A-Za-z][A-Za-z0-9]*;?)/.test(t)) t = decodeHTML(t);
   t = t.replace(/[ \t\r\n]+/g, ' ').trim();
   return t;
 }

@@ -5,8 +5,10 @@
  * skipped, never thrown, so a broken feed still yields what can be read.
  */
 export interface ScanHandler {
-  open(name: string, attrs: Record<string, string> | null, selfClosing: boolean): void;
-  close(name: string): void;
+  /** `contentStart`: index just after the start tag's '>'. */
+  open(name: string, attrs: Record<string, string> | null, selfClosing: boolean, contentStart: number): void;
+  /** `contentEnd`: index of the '<' that begins the end tag. */
+  close(name: string, contentEnd: number): void;
   /** Raw text (entities not yet decoded) or CDATA content (cdata = true). */
   text(raw: string, cdata: boolean): void;
   doctype(body: string): void;
@@ -42,7 +44,7 @@ export function scanXml(s: string, h: ScanHandler): void {
         h.error('unterminated end tag');
         return;
       }
-      h.close(s.slice(lt + 2, gt).trim());
+      h.close(s.slice(lt + 2, gt).trim(), lt);
       pos = gt + 1;
       continue;
     }
@@ -161,8 +163,8 @@ export function scanXml(s: string, h: ScanHandler): void {
       }
       if (attrName) (attrs ??= {})[attrName] = value;
     }
-    h.open(name, attrs, selfClosing);
-    if (selfClosing) h.close(name);
+    h.open(name, attrs, selfClosing, i);
+    if (selfClosing) h.close(name, i);
     pos = i;
   }
 }

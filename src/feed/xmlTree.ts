@@ -15,11 +15,25 @@ export interface XNode {
   name: string;
   local: string;
   attrs: Record<string, string>;
-  children: Array<XNode | string>;
+  /** Child elements (text is read from the source when asked for: see textOf). */
+  children: XNode[];
+  /** The document, and where this element's content starts and ends in it. */
+  src: string;
+  start: number;
+  end: number;
   /** Effective xml:base for this element, if any. */
   base: string | null;
   lang: string | null;
+  /** Entities the document declared in its DOCTYPE (rare), for decoding this element's text. */
+  ents: Map<string, string> | null;
+  /** Children by name, built on first look-up (adapters ask each item for dozens of names). */
+  idx?: Map<string, XNode[]>;
 }
+
+const NO_ATTRS: Record<string, string> = Object.freeze(Object.create(null));
+const NO_NODES: readonly XNode[] = Object.freeze([]);
+// Shared by every element without children (most of them); replaced on the first child.
+const NO_CHILDREN: XNode[] = [];
 
 const NS_LIST: Array<[string, string]> = [
   ['http://www.w3.org/2005/Atom', 'atom'],
@@ -61,13 +75,15 @@ function nsKey(uri: string): string {
 }
 
 const NS = new Map(NS_LIST.map(([u, p]) => [nsKey(u), p]));
+const prefixCache = new Map<string, string | undefined>();
 
 export function canonicalPrefix(uri: string): string | undefined {
+  if (prefixCache.has(uri)) return prefixCache.get(uri);
   const key = nsKey(uri);
-  const hit = NS.get(key);
-  if (hit !== undefined) return hit;
-  if (key.startsWith('http://backend.userland.com/rss')) return '';
-  return undefined;
+  let hit = NS.get(key);
+  if (hit === undefined && key.startsWith('http://backend.userland.com/rss')) hit = '';
+  if (prefixCache.size < 1000) prefixCache.set(uri, hit);
+  return hit;
 }
 
 const ATOM_10 = 'http://www.w3.org/2005/Atom';
@@ -87,11 +103,17 @@ export interface StreamOptions {
 }
 
 type Scope = Map<string, string>; // prefix ('' = default) → URI
+interface ResolvedName {
+  name: string;
+  local: string;
+  uri: string | null;
+}
 
-const XML_ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
+// Null-prototype lookups: a name like "constructor" or "__proto__" must not find Object's.
+const XML_ENTITIES: Record<string, string> = Object.assign(Object.create(null) as Record<string, string>, { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" });
 
 // HTML 4 meanings of two entities whose HTML 5 code points differ; feeds predate HTML 5.
-const HTML4_ENTITIES: Record<string, string> = { lang: '\u2329', rang: '\u232a' };
+const HTML4_ENTITIES: Record<string, string> = Object.assign(Object.create(null) as Record<string, string>, { lang: '\u2329', rang: '\u232a' });
 
 export function parseXml(text: string, documentUrl: string | null, stream?: StreamOptions): XmlDocument {
   let root: XNode | null = null;
@@ -106,27 +128,37 @@ export function parseXml(text: string, documentUrl: string | null, stream?: Stre
   };
   const declaredEntities = new Map<string, string>();
 
-  const entity = (m: string, name: string): string => {
-    if (name.charCodeAt(0) === 35) {
-      // numeric: &#123; &#x7B; &#X7B;
-      const hex = name[1] === 'x' || name[1] === 'X';
-      const code = Number.parseInt(name.slice(hex ? 2 : 1), hex ? 16 : 10);
-      if (!Number.isFinite(code) || code > 0x10ffff) return m;
-      return decodeHTMLStrict(`&#${code};`);
+  const entity = makeEntityDecoder(declaredEntities);
+  // Text is decoded only when an adapter reads it; here we only look for entities that
+  // would make the document malformed, so bozo is known when parsing ends.
+  const checkEntities = (raw: string) => {
+    let amp = raw.indexOf('&');
+    while (amp >= 0) {
+      const semi = raw.indexOf(';', amp + 1);
+      const name = semi > amp ? raw.slice(amp + 1, semi) : '';
+      if (!(name in XML_ENTITIES) && !declaredEntities.has(name) && !/^#(?:[0-9]+|[xX][0-9a-fA-F]+)$/.test(name)) {
+        flagBozo(/^[A-Za-z][\w.-]*$/.test(name) ? `undefined entity &${name};` : 'bare "&" in text');
+        return;
+      }
+      amp = raw.indexOf('&', amp + 1);
     }
-    const xml = XML_ENTITIES[name];
-    if (xml !== undefined) return xml;
-    const declared = declaredEntities.get(name);
-    if (declared !== undefined) return declared;
-    flagBozo(`undefined entity &${name};`);
-    const html4 = HTML4_ENTITIES[name];
-    if (html4 !== undefined) return html4;
-    const html = decodeHTMLStrict(m);
-    return html;
   };
-  const decode = (raw: string): string => (raw.indexOf('&') < 0 ? raw : raw.replace(/&(#[0-9]+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9._-]*);/g, entity));
 
-  const resolveName = (qname: string, scope: Scope, isAttr: boolean): { name: string; local: string; uri: string | null } => {
+  // Names resolve the same way as long as the namespace scope is the same object; most
+  // documents have one scope, so each distinct tag name is resolved once.
+  const nameCache = new WeakMap<Scope, Map<string, ResolvedName>>();
+  let lastScope: Scope | null = null;
+  let lastByName: Map<string, ResolvedName> | undefined;
+  const resolveCached = (qname: string, scope: Scope): ResolvedName => {
+    let byName = scope === lastScope ? lastByName : nameCache.get(scope);
+    if (!byName) nameCache.set(scope, (byName = new Map()));
+    lastScope = scope;
+    lastByName = byName;
+    let r = byName.get(qname);
+    if (!r) byName.set(qname, (r = resolveName(qname, scope, false)));
+    return r;
+  };
+  const resolveName = (qname: string, scope: Scope, isAttr: boolean): ResolvedName => {
     const colon = qname.indexOf(':');
     const prefix = colon >= 0 ? qname.slice(0, colon) : '';
     const local = colon >= 0 ? qname.slice(colon + 1) : qname;
@@ -144,15 +176,14 @@ export function parseXml(text: string, documentUrl: string | null, stream?: Stre
   };
 
   scanXml(text, {
-    open(qname, rawAttrs, selfClosing) {
-      void selfClosing;
+    open(qname, rawAttrs, _selfClosing, contentStart) {
       const parentScope = scopes[scopes.length - 1]!;
       let scope = parentScope;
       if (rawAttrs) {
         for (const k in rawAttrs) {
           if (k === 'xmlns' || k.startsWith('xmlns:')) {
             if (scope === parentScope) scope = new Map(parentScope);
-            scope.set(k === 'xmlns' ? '' : k.slice(6), decode(rawAttrs[k]!).trim());
+            scope.set(k === 'xmlns' ? '' : k.slice(6), decodeXmlText(rawAttrs[k]!, entity).trim());
           }
         }
       }
@@ -162,22 +193,31 @@ export function parseXml(text: string, documentUrl: string | null, stream?: Stre
         scope.set('', ATOM_10);
       }
       scopes.push(scope);
-      const { name, local, uri } = resolveName(qname, scope, false);
-      const attrs: Record<string, string> = {};
+      const { name, local, uri } = resolveCached(qname, scope);
+      let attrs = NO_ATTRS;
       if (rawAttrs) {
+        attrs = {};
         for (const k in rawAttrs) {
           if (k === 'xmlns' || k.startsWith('xmlns:')) continue;
-          attrs[k.includes(':') ? resolveName(k, scope, true).name : k] = decode(rawAttrs[k]!);
+          const v = rawAttrs[k]!;
+          if (v.indexOf('&') >= 0) checkEntities(v);
+          attrs[k.includes(':') ? resolveName(k, scope, true).name : k] = decodeXmlText(v, entity);
         }
       }
       const parent = stack[stack.length - 1];
       const baseAttr = attrs['xml:base'];
       let base = parent ? parent.base : documentUrl;
       if (baseAttr !== undefined) base = resolveUrl(baseAttr, base) ?? base;
-      const node: XNode = { name, local, attrs, children: [], base, lang: attrs['xml:lang'] ?? parent?.lang ?? null };
+      const node: XNode = {
+        name, local, attrs, children: NO_CHILDREN, src: text, start: contentStart, end: contentStart, base,
+        lang: attrs['xml:lang'] ?? parent?.lang ?? null, ents: declaredEntities.size ? declaredEntities : null,
+      };
       const isItem = stream !== undefined && parent !== undefined && stream.isItem(node, parent);
       if (parent) {
-        if (!isItem) parent.children.push(node);
+        if (!isItem) {
+          if (parent.children === NO_CHILDREN) parent.children = [node];
+          else parent.children.push(node);
+        }
       } else if (!root) {
         root = node;
         rootNamespace = uri;
@@ -186,7 +226,7 @@ export function parseXml(text: string, documentUrl: string | null, stream?: Stre
       streamed.push(isItem);
       rawStack.push(qname);
     },
-    close(qname) {
+    close(qname, contentEnd) {
       // Close the matching open element; anything opened inside it and not closed is damage.
       let i = stack.length - 1;
       while (i >= 0 && rawStack[i] !== qname) i--;
@@ -197,21 +237,18 @@ export function parseXml(text: string, documentUrl: string | null, stream?: Stre
       if (i !== stack.length - 1) flagBozo(`element <${rawStack[rawStack.length - 1]}> not closed`);
       while (stack.length > i) {
         const node = stack.pop()!;
+        node.end = contentEnd;
         scopes.pop();
         rawStack.pop();
         if (streamed.pop()) stream!.onItem(node, root!, rootNamespace);
       }
     },
     text(raw, cdata) {
-      const node = stack[stack.length - 1];
-      if (!node) {
+      if (stack.length === 0) {
         if (raw.trim()) flagBozo('text outside the root element');
         return;
       }
-      const value = cdata ? raw : decode(raw);
-      const last = node.children.length - 1;
-      if (last >= 0 && typeof node.children[last] === 'string') node.children[last] = (node.children[last] as string) + value;
-      else node.children.push(value);
+      if (!cdata && raw.indexOf('&') >= 0) checkEntities(raw);
     },
     doctype(body) {
       for (const m of body.matchAll(/<!ENTITY\s+([A-Za-z][\w.-]*)\s+(?:"([^"]*)"|'([^']*)')\s*>/g)) {
@@ -228,16 +265,76 @@ export function parseXml(text: string, documentUrl: string | null, stream?: Stre
     flagBozo(`element <${rawStack[rawStack.length - 1]}> not closed`);
     while (stack.length) {
       const node = stack.pop()!;
+      node.end = text.length;
       if (streamed.pop()) stream!.onItem(node, root!, rootNamespace);
     }
   }
   return { root, bozo: bozoReason !== null, bozoReason, rootNamespace };
 }
 
+const NO_DECLARED = new Map<string, string>();
+
+function makeEntityDecoder(declared: Map<string, string>): (m: string, name: string) => string {
+  return (m, name) => {
+    if (name.charCodeAt(0) === 35) {
+      // numeric: &#123; &#x7B; &#X7B;
+      const hex = name[1] === 'x' || name[1] === 'X';
+      const code = Number.parseInt(name.slice(hex ? 2 : 1), hex ? 16 : 10);
+      if (!Number.isFinite(code) || code > 0x10ffff) return m;
+      return decodeHTMLStrict(`&#${code};`);
+    }
+    const xml = XML_ENTITIES[name];
+    if (xml !== undefined) return xml;
+    const d = declared.get(name);
+    if (d !== undefined) return d;
+    const html4 = HTML4_ENTITIES[name];
+    if (html4 !== undefined) return html4;
+    return decodeHTMLStrict(m);
+  };
+}
+
+const defaultDecoder = makeEntityDecoder(NO_DECLARED);
+
+/**
+ * Decodes XML text: the five XML entities in one pass (feeds are full of escaped HTML),
+ * numeric references, declared entities, and HTML's named entities as feeds use them.
+ */
+function decodeXmlText(raw: string, entity: (m: string, name: string) => string): string {
+  let amp = raw.indexOf('&');
+  if (amp < 0) return raw;
+  let out = '';
+  let from = 0;
+  while (amp >= 0) {
+    const semi = raw.indexOf(';', amp + 1);
+    if (semi < 0 || semi - amp > 32) break;
+    const name = raw.slice(amp + 1, semi);
+    const quick = XML_ENTITIES[name];
+    let value: string;
+    if (quick !== undefined) value = quick;
+    else if (/^(?:#[0-9]+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9._-]*)$/.test(name)) value = entity(raw.slice(amp, semi + 1), name);
+    else {
+      amp = raw.indexOf('&', amp + 1);
+      continue;
+    }
+    out += raw.slice(from, amp) + value;
+    from = semi + 1;
+    amp = raw.indexOf('&', from);
+  }
+  return from === 0 ? raw : out + raw.slice(from);
+}
+
+function decoderFor(node: XNode): (m: string, name: string) => string {
+  return node.ents ? makeEntityDecoder(node.ents) : defaultDecoder;
+}
+
+const NORMAL_ABSOLUTE = /^https?:\/\/[a-z0-9-]+(?:\.[a-z0-9-]+)*(?::[1-9]\d{0,4})?\/[A-Za-z0-9\-._~\/%!$&'()*+,;=:@?]*$/;
+
 export function resolveUrl(href: string | null | undefined, base: string | null | undefined): string | null {
   if (href === null || href === undefined) return null;
   const h = href.trim();
   if (!h) return base ?? null;
+  // Most links are already absolute and normal; URL parsing is the costliest step per item.
+  if (NORMAL_ABSOLUTE.test(h) && !h.includes('/.')) return h;
   try {
     return new URL(h, base ?? undefined).href;
   } catch {
@@ -251,15 +348,51 @@ export function resolveUrl(href: string | null | undefined, base: string | null 
 
 // ---- navigation helpers used by the format adapters ----
 
-export function child(node: XNode, name: string): XNode | undefined {
-  for (const c of node.children) if (typeof c !== 'string' && c.name === name) return c;
-  return undefined;
+function index(node: XNode): Map<string, XNode[]> {
+  let idx = node.idx;
+  if (idx) return idx;
+  idx = new Map();
+  for (const c of node.children) {
+    if (typeof c === 'string') continue;
+    const list = idx.get(c.name);
+    if (list) list.push(c);
+    else idx.set(c.name, [c]);
+  }
+  node.idx = idx;
+  return idx;
 }
 
-export function children(node: XNode, name: string): XNode[] {
-  const out: XNode[] = [];
-  for (const c of node.children) if (typeof c !== 'string' && c.name === name) out.push(c);
-  return out;
+// Below this many children a scan is cheaper than building an index.
+const SCAN_LIMIT = 24;
+
+export function child(node: XNode, name: string): XNode | undefined {
+  const list = node.children;
+  if (list.length <= SCAN_LIMIT) {
+    for (let i = 0; i < list.length; i++) if (list[i]!.name === name) return list[i];
+    return undefined;
+  }
+  return index(node).get(name)?.[0];
+}
+
+/** When an element is repeated, the last one counts (as in feedparser). */
+export function lastChild(node: XNode, name: string): XNode | undefined {
+  const list = node.children;
+  if (list.length <= SCAN_LIMIT) {
+    for (let i = list.length - 1; i >= 0; i--) if (list[i]!.name === name) return list[i];
+    return undefined;
+  }
+  const hits = index(node).get(name);
+  return hits ? hits[hits.length - 1] : undefined;
+}
+
+export function children(node: XNode, name: string): readonly XNode[] {
+  const list = node.children;
+  if (list.length <= SCAN_LIMIT) {
+    let out: XNode[] | null = null;
+    for (let i = 0; i < list.length; i++) if (list[i]!.name === name) (out ??= []).push(list[i]!);
+    return out ?? NO_NODES;
+  }
+  return index(node).get(name) ?? NO_NODES;
 }
 
 export function firstChild(node: XNode, names: readonly string[]): XNode | undefined {
@@ -270,33 +403,55 @@ export function firstChild(node: XNode, names: readonly string[]): XNode | undef
   return undefined;
 }
 
-/** Concatenated text of a node and its descendants. */
+/**
+ * Text content of an element and its descendants, read from the source: markup and
+ * comments removed, CDATA taken as is, entities decoded.
+ */
 export function textOf(node: XNode | undefined): string {
   if (!node) return '';
-  let s = '';
-  for (const c of node.children) s += typeof c === 'string' ? c : textOf(c);
-  return s;
+  const raw = node.src.slice(node.start, node.end);
+  if (raw.indexOf('<') < 0) return decodeXmlText(raw, decoderFor(node));
+  const decode = decoderFor(node);
+  let out = '';
+  let pos = 0;
+  while (pos < raw.length) {
+    const lt = raw.indexOf('<', pos);
+    if (lt < 0) {
+      out += decodeXmlText(raw.slice(pos), decode);
+      break;
+    }
+    out += decodeXmlText(raw.slice(pos, lt), decode);
+    if (raw.startsWith('<![CDATA[', lt)) {
+      const end = raw.indexOf(']]>', lt + 9);
+      out += raw.slice(lt + 9, end < 0 ? raw.length : end);
+      pos = end < 0 ? raw.length : end + 3;
+    } else if (raw.startsWith('<!--', lt)) {
+      const end = raw.indexOf('-->', lt + 4);
+      pos = end < 0 ? raw.length : end + 3;
+    } else {
+      const end = raw.indexOf('>', lt + 1);
+      pos = end < 0 ? raw.length : end + 1;
+    }
+  }
+  return out;
 }
 
 export function hasElementChildren(node: XNode): boolean {
-  return node.children.some((c) => typeof c !== 'string');
+  return node.children.length > 0;
 }
 
-/** Serialises the children of a node back to markup (for inline XHTML content). */
+/**
+ * The markup inside an element, for inline XHTML content: namespace prefixes dropped from
+ * tag names, CDATA sections turned into escaped text, namespace declarations removed.
+ */
 export function innerXml(node: XNode): string {
-  let s = '';
-  for (const c of node.children) {
-    if (typeof c === 'string') s += escapeText(c);
-    else {
-      s += `<${c.local}`;
-      for (const [k, v] of Object.entries(c.attrs)) s += ` ${k.replace(/^xhtml:/, '')}="${escapeAttr(v)}"`;
-      s += c.children.length ? `>${innerXml(c)}</${c.local}>` : VOID.has(c.local) ? '>' : `></${c.local}>`;
-    }
-  }
-  return s;
+  const raw = node.src.slice(node.start, node.end);
+  return raw
+    .replace(/<!\[CDATA\[([\s\S]*?)\]\]>/g, (_m, t: string) => escapeText(t))
+    .replace(/<(\/?)[A-Za-z_][\w.-]*:(?=[A-Za-z_])/g, '<$1')
+    .replace(/\s+xmlns(?::[\w.-]+)?\s*=\s*(?:"[^"]*"|'[^']*')/g, '');
 }
 
-const VOID = new Set(['br', 'img', 'hr', 'input', 'meta', 'link', 'source', 'wbr', 'col', 'area', 'base', 'embed', 'param', 'track']);
 
 export function escapeText(s: string): string {
   return s.replace(/[&<>]/g, (c) => (c === '&' ? '&amp;' : c === '<' ? '&lt;' : '&gt;'));

@@ -1,0 +1,104 @@
+import type { Enclosure, MediaObject, ParsedItem, Person } from '../model/feed.js';
+import { sanitizeHtml } from '../extract/sanitizeHtml.js';
+
+/** HTML as the feed carried it, with the base its relative links resolve against. */
+export interface RawHtml {
+  html: string;
+  base: string | null;
+}
+
+/** RawHtml, or a function that reads it from the document when first needed. */
+export type LazyHtml = RawHtml | (() => RawHtml | null) | null;
+
+export interface FeedItemFields {
+  id: string | null;
+  title: string | null;
+  link: string | null;
+  summary: LazyHtml;
+  content: LazyHtml;
+  published: string | null;
+  updated: string | null;
+  authors: Person[];
+  categories: string[];
+  enclosures: Enclosure[];
+  media: MediaObject[];
+  comments: string | null;
+}
+
+function sanitized(lazy: LazyHtml): string | null {
+  const raw = typeof lazy === 'function' ? lazy() : lazy;
+  if (!raw) return null;
+  const html = sanitizeHtml(raw.html, raw.base);
+  return html ? html : null;
+}
+
+/**
+ * One parsed item. Its HTML is sanitized when first read and then kept: a refresh reads
+ * the summary and content of new items only, so the items a reader already has (most of
+ * every feed, every time) cost no sanitizing at all.
+ */
+export class FeedItem implements ParsedItem {
+  id: string | null;
+  title: string | null;
+  link: string | null;
+  published: string | null;
+  updated: string | null;
+  authors: Person[];
+  categories: string[];
+  enclosures: Enclosure[];
+  media: MediaObject[];
+  comments: string | null;
+  #summaryRaw: LazyHtml;
+  #contentRaw: LazyHtml;
+  #summary: string | null | undefined;
+  #content: string | null | undefined;
+
+  constructor(f: FeedItemFields) {
+    this.id = f.id;
+    this.title = f.title;
+    this.link = f.link;
+    this.published = f.published;
+    this.updated = f.updated;
+    this.authors = f.authors;
+    this.categories = f.categories;
+    this.enclosures = f.enclosures;
+    this.media = f.media;
+    this.comments = f.comments;
+    this.#summaryRaw = f.summary;
+    this.#contentRaw = f.content;
+  }
+
+  get summary(): string | null {
+    if (this.#summary === undefined) {
+      this.#summary = sanitized(this.#summaryRaw);
+      this.#summaryRaw = null;
+    }
+    return this.#summary;
+  }
+
+  get content(): string | null {
+    if (this.#content === undefined) {
+      this.#content = sanitized(this.#contentRaw);
+      this.#contentRaw = null;
+    }
+    return this.#content;
+  }
+
+  /** The item as spec/cli-json.md lays it out. */
+  toJSON(): ParsedItem {
+    return {
+      id: this.id,
+      title: this.title,
+      link: this.link,
+      summary: this.summary,
+      content: this.content,
+      published: this.published,
+      updated: this.updated,
+      authors: this.authors,
+      categories: this.categories,
+      enclosures: this.enclosures,
+      media: this.media,
+      comments: this.comments,
+    };
+  }
+}
