@@ -327,7 +327,7 @@ function decoderFor(node: XNode): (m: string, name: string) => string {
   return node.ents ? makeEntityDecoder(node.ents) : defaultDecoder;
 }
 
-const NORMAL_ABSOLUTE = /^https?:\/\/[a-z0-9-]+(?:\.[a-z0-9-]+)*(?::[1-9]\d{0,4})?\/[A-Za-z0-9\-._~\/%!$&'()*+,;=:@?]*$/;
+const NORMAL_ABSOLUTE = /^https?:\/\/[a-z0-9-]+(?:\.[a-z0-9-]+)*(?::[1-9]\d{0,4})?\/[A-Za-z0-9\-._~/%!$&'()*+,;=:@?]*$/;
 
 export function resolveUrl(href: string | null | undefined, base: string | null | undefined): string | null {
   if (href === null || href === undefined) return null;
