@@ -95,13 +95,28 @@ export function urlOf(node: XNode | undefined, docUrl: string | null): string | 
   return resolveUrl(t, node.base ?? docUrl);
 }
 
-export function categoriesOf(nodes: readonly XNode[], extra: string[] = []): string[] {
+/**
+ * Categories of a channel or item, in document order: the elements named in `names`
+ * (term, text or label attribute, else their text), nested itunes:category levels, and
+ * comma-separated itunes:keywords; duplicates dropped.
+ */
+export function categoriesOf(node: XNode, names: readonly string[]): string[] {
   const out: string[] = [];
-  for (const n of nodes) {
-    const term = nonEmpty(n.attrs.term) ?? nonEmpty(n.attrs.text) ?? nonEmpty(n.attrs.label) ?? nonEmpty(plainText(textOf(n)));
-    if (term && !out.includes(term)) out.push(term);
+  const add = (t: string | null) => {
+    if (t && !out.includes(t)) out.push(t);
+  };
+  const visit = (n: XNode) => {
+    for (const c of n.children) {
+      if (names.includes(c.name)) {
+        add(nonEmpty(c.attrs.term) ?? nonEmpty(c.attrs.text) ?? nonEmpty(c.attrs.label) ?? nonEmpty(plainText(textOf(c))));
+        if (c.name === 'itunes:category') visit(c);
+      }
+    }
+  };
+  visit(node);
+  if (names.includes('itunes:keywords')) {
+    for (const c of node.children) if (c.name === 'itunes:keywords') for (const k of textOf(c).split(',')) add(k.trim() || null);
   }
-  for (const t of extra) if (!out.includes(t)) out.push(t);
   return out;
 }
 

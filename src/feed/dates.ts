@@ -28,7 +28,37 @@ export function parseDate(input: string | null | undefined): string | null {
   return lastOutput;
 }
 
+const MONTH3: Record<string, number> = { Jan: 1, Feb: 2, Mar: 3, Apr: 4, May: 5, Jun: 6, Jul: 7, Aug: 8, Sep: 9, Oct: 10, Nov: 11, Dec: 12 };
+
+/** "Thu, 27 Mar 2025 21:15:07 +0000" / "… GMT": the form most RSS feeds use, read without regexes. */
+function fastRfc822(s: string): number | null {
+  if (s.length !== 31 && s.length !== 29) return null;
+  if (s.charCodeAt(3) !== 44 || s.charCodeAt(4) !== 32 || s.charCodeAt(7) !== 32 || s.charCodeAt(11) !== 32 || s.charCodeAt(16) !== 32 || s.charCodeAt(19) !== 58 || s.charCodeAt(22) !== 58 || s.charCodeAt(25) !== 32) return null;
+  const num = (from: number, len: number) => {
+    let n = 0;
+    for (let i = from; i < from + len; i++) {
+      const d = s.charCodeAt(i) - 48;
+      if (d < 0 || d > 9) return -1;
+      n = n * 10 + d;
+    }
+    return n;
+  };
+  const mo = MONTH3[s.slice(8, 11)];
+  const day = num(5, 2), y = num(12, 4), h = num(17, 2), mi = num(20, 2), sec = num(23, 2);
+  if (!mo || day < 0 || y < 0 || h < 0 || mi < 0 || sec < 0) return null;
+  let off = 0;
+  if (s.length === 31) {
+    const sign = s.charCodeAt(26);
+    const hh = num(27, 2), mm = num(29, 2);
+    if ((sign !== 43 && sign !== 45) || hh < 0 || mm < 0) return null;
+    off = (sign === 45 ? -1 : 1) * (hh * 60 + mm);
+  } else if (s.slice(26) !== 'GMT' && s.slice(26) !== 'UTC') return null;
+  return utc(y, mo, day, h, mi, sec, off);
+}
+
 function parseDateUncached(input: string): string | null {
+  const fast = fastRfc822(input);
+  if (fast !== null) return formatIso(fast);
   const s = input.trim().replace(/\s+/g, ' ');
   if (!s) return null;
   let ms = parseW3c(s);

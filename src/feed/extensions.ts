@@ -1,5 +1,5 @@
 import type { MediaObject, Person } from '../model/feed.js';
-import { child, children, resolveUrl, textOf, type XNode } from './xmlTree.js';
+import { child, resolveUrl, textOf, type XNode } from './xmlTree.js';
 import { cleanText, nonEmpty, plainText } from './text.js';
 
 /**
@@ -61,8 +61,14 @@ export function personText(node: XNode): string | null {
   return /<[^\s<>@]+@[^\s<>]+>/.test(raw) ? cleanText(raw) : plainText(raw);
 }
 
+const CREATOR_NAMES = ['dc:creator', 'dc:author', 'itunes:author'];
+
 export function dcCreators(item: XNode): Person[] {
-  return [...children(item, 'dc:creator'), ...children(item, 'dc:author'), ...children(item, 'itunes:author')]
-    .map((n) => parsePerson(personText(n)))
-    .filter((p): p is Person => p !== null);
+  const out: Person[] = [];
+  for (const c of item.children) {
+    if (!CREATOR_NAMES.includes(c.name)) continue;
+    const p = parsePerson(personText(c));
+    if (p) out.push(p);
+  }
+  return out;
 }

@@ -38,7 +38,7 @@ export function parseRssChannel(root: XNode, format: FeedFormat, docUrl: string 
     published: dateOf([lastChild(channel, 'pubDate'), lastChild(channel, 'dc:date'), lastChild(channel, 'dcterms:issued')]),
     authors,
     image: imageOf(imageNode, docUrl) ?? itunesImage(channel, docUrl),
-    categories: categoriesOf([...children(channel, 'category'), ...children(channel, 'dc:subject'), ...itunesCategories(channel), ...children(channel, 'media:category')], keywords(channel)),
+    categories: categoriesOf(channel, CATEGORY_NAMES),
     generator: nonEmpty(plainOf(child(channel, 'generator'))) ?? nonEmpty(child(channel, 'admin:generatorAgent')?.attrs['rdf:resource'] ?? null),
     rights: plainOf(firstChild(channel, ['copyright', 'dc:rights', 'dcterms:rights'])),
     ttl: Number.isFinite(ttl) && ttl > 0 ? ttl : null,
@@ -58,22 +58,7 @@ function itunesImage(channel: XNode, docUrl: string | null): ParsedFeed['image']
   return url ? { url, title: null, link: null } : null;
 }
 
-/** itunes:category elements nest (Technology › Gadgets); each level is a category. */
-function itunesCategories(node: XNode): XNode[] {
-  const out: XNode[] = [];
-  const visit = (n: XNode) => {
-    for (const c of children(n, 'itunes:category')) {
-      out.push(c);
-      visit(c);
-    }
-  };
-  visit(node);
-  return out;
-}
-
-function keywords(node: XNode): string[] {
-  return children(node, 'itunes:keywords').flatMap((k) => textOf(k).split(',')).map((k) => k.trim()).filter(Boolean);
-}
+const CATEGORY_NAMES = ['category', 'dc:subject', 'itunes:category', 'media:category', 'itunes:keywords'];
 
 /** RSS <sy:updatePeriod>/<sy:updateFrequency> as seconds between updates. */
 function syndicationOf(channel: XNode): number | null {
@@ -118,7 +103,7 @@ export function parseRssItem(item: XNode, docUrl: string | null): ParsedItem {
     published: dateOf([lastChild(item, 'pubDate'), lastChild(item, 'dc:date'), lastChild(item, 'dcterms:issued'), lastChild(item, 'dcterms:created'), lastChild(item, 'atom:published')]),
     updated: dateOf([lastChild(item, 'atom:updated'), lastChild(item, 'dcterms:modified'), lastChild(item, 'dc:date'), lastChild(item, 'pubDate')]),
     authors,
-    categories: categoriesOf([...children(item, 'category'), ...children(item, 'dc:subject'), ...itunesCategories(item), ...children(item, 'media:category')], keywords(item)),
+    categories: categoriesOf(item, CATEGORY_NAMES),
     enclosures: enclosuresOf(item, docUrl),
     media: mediaObjects(item),
     comments: urlOf(child(item, 'comments'), docUrl),

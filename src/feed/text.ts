@@ -4,9 +4,24 @@ import { escapeText } from './xmlTree.js';
 const TAG = /<\/?([a-zA-Z][\w:-]*)[^>]*>|<!--[\s\S]*?-->/g;
 const BLOCK_TAG = /^(?:p|br|div|li|ul|ol|h[1-6]|tr|td|th|table|blockquote|pre|hr|section|article|figure|figcaption|dd|dt)$/i;
 
+/** True when a string needs no markup stripping, entity decoding or whitespace collapsing. */
+function alreadyPlain(s: string): boolean {
+  let prevSpace = false;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 60 || c === 38 || c === 9 || c === 10 || c === 13) return false; // < & \t \n \r
+    if (c === 32) {
+      if (prevSpace) return false;
+      prevSpace = true;
+    } else prevSpace = false;
+  }
+  return true;
+}
+
 /** Plain text from a fragment that may hold markup or entities; whitespace collapsed. */
 export function plainText(s: string | null | undefined): string | null {
   if (s === null || s === undefined) return null;
+  if (alreadyPlain(s)) return s.trim();
   let t = s;
   if (t.includes('<')) t = t.replace(/<(script|style)[\s\S]*?<\/\1\s*>/gi, '').replace(/<!--(?:(?!-->)[\s\S])*$/, '').replace(TAG, (_m, name?: string) => (name && BLOCK_TAG.test(name) ? ' ' : ''));
   if (t.includes('&') && /&(?:#|[A-Za-z][A-Za-z0-9]*;?)/.test(t)) t = decodeHTML(t);
@@ -17,6 +32,7 @@ export function plainText(s: string | null | undefined): string | null {
 /** Collapses whitespace of text that is known to be plain. */
 export function cleanText(s: string | null | undefined): string | null {
   if (s === null || s === undefined) return null;
+  if (alreadyPlain(s)) return s.trim();
   return s.replace(/[ \t\r\n]+/g, ' ').trim();
 }
 

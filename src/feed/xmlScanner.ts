@@ -9,8 +9,8 @@ export interface ScanHandler {
   open(name: string, attrs: Record<string, string> | null, selfClosing: boolean, contentStart: number): void;
   /** `contentEnd`: index of the '<' that begins the end tag. */
   close(name: string, contentEnd: number): void;
-  /** Raw text (entities not yet decoded) or CDATA content (cdata = true). */
-  text(raw: string, cdata: boolean): void;
+  /** Text between `start` and `end` of the source (entities not decoded), or CDATA content. */
+  text(start: number, end: number, cdata: boolean): void;
   doctype(body: string): void;
   error(message: string): void;
 }
@@ -27,16 +27,37 @@ function isNameStart(c: number): boolean {
   return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95 || c === 58 || c > 127;
 }
 
+/**
+ * Tag names repeat endlessly in a feed. Looking them up by a hash computed while scanning
+ * gives the same string object every time without slicing the source: no allocation per
+ * tag, and later Map look-ups and comparisons on the name are by identity.
+ */
+class NameTable {
+  private readonly buckets = new Map<number, string[]>();
+  get(s: string, start: number, end: number, hash: number): string {
+    const key = (hash * 31 + (end - start)) | 0;
+    const bucket = this.buckets.get(key);
+    if (bucket) {
+      for (const name of bucket) if (name.length === end - start && s.startsWith(name, start)) return name;
+    }
+    const name = s.slice(start, end);
+    if (bucket) bucket.push(name);
+    else if (this.buckets.size < 4096) this.buckets.set(key, [name]);
+    return name;
+  }
+}
+
 export function scanXml(s: string, h: ScanHandler): void {
   const n = s.length;
+  const names = new NameTable();
   let pos = 0;
   while (pos < n) {
     const lt = s.indexOf('<', pos);
     if (lt < 0) {
-      h.text(s.slice(pos), false);
+      h.text(pos, n, false);
       return;
     }
-    if (lt > pos) h.text(s.slice(pos, lt), false);
+    if (lt > pos) h.text(pos, lt, false);
     const c = s.charCodeAt(lt + 1);
     if (c === C.SLASH) {
       const gt = s.indexOf('>', lt + 2);
@@ -44,7 +65,15 @@ export function scanXml(s: string, h: ScanHandler): void {
         h.error('unterminated end tag');
         return;
       }
-      h.close(s.slice(lt + 2, gt).trim(), lt);
+      let e = lt + 2;
+      let hash = 0;
+      while (e < gt) {
+        const d = s.charCodeAt(e);
+        if (isSpace(d)) break;
+        hash = (hash * 33 + d) | 0;
+        e++;
+      }
+      h.close(names.get(s, lt + 2, e, hash), lt);
       pos = gt + 1;
       continue;
     }
@@ -62,10 +91,10 @@ export function scanXml(s: string, h: ScanHandler): void {
         const end = s.indexOf(']]>', lt + 9);
         if (end < 0) {
           h.error('unterminated CDATA section');
-          h.text(s.slice(lt + 9), true);
+          h.text(lt + 9, n, true);
           return;
         }
-        h.text(s.slice(lt + 9, end), true);
+        h.text(lt + 9, end, true);
         pos = end + 3;
         continue;
       }
@@ -93,18 +122,19 @@ export function scanXml(s: string, h: ScanHandler): void {
     }
     if (!isNameStart(c)) {
       h.error('stray "<" in text');
-      h.text('<', false);
       pos = lt + 1;
       continue;
     }
     // start tag
     let i = lt + 1;
+    let hash = 0;
     while (i < n) {
       const d = s.charCodeAt(i);
       if (isSpace(d) || d === C.GT || d === C.SLASH) break;
+      hash = (hash * 33 + d) | 0;
       i++;
     }
-    const name = s.slice(lt + 1, i);
+    const name = names.get(s, lt + 1, i, hash);
     let attrs: Record<string, string> | null = null;
     let selfClosing = false;
     for (;;) {

@@ -127,6 +127,7 @@ export function parseXml(text: string, documentUrl: string | null, stream?: Stre
     if (!bozoReason) bozoReason = why;
   };
   const declaredEntities = new Map<string, string>();
+  let nextAmp = -2;
 
   const entity = makeEntityDecoder(declaredEntities);
   // Text is decoded only when an adapter reads it; here we only look for entities that
@@ -243,12 +244,16 @@ export function parseXml(text: string, documentUrl: string | null, stream?: Stre
         if (streamed.pop()) stream!.onItem(node, root!, rootNamespace);
       }
     },
-    text(raw, cdata) {
+    text(start, end, cdata) {
       if (stack.length === 0) {
-        if (raw.trim()) flagBozo('text outside the root element');
+        if (text.slice(start, end).trim()) flagBozo('text outside the root element');
         return;
       }
-      if (!cdata && raw.indexOf('&') >= 0) checkEntities(raw);
+      if (!cdata && bozoReason === null) {
+        // Text segments arrive in document order, so the next '&' is found once, not per segment.
+        if (nextAmp !== -1 && nextAmp < start) nextAmp = text.indexOf('&', start);
+        if (nextAmp >= 0 && nextAmp < end) checkEntities(text.slice(nextAmp, end));
+      }
     },
     doctype(body) {
       for (const m of body.matchAll(/<!ENTITY\s+([A-Za-z][\w.-]*)\s+(?:"([^"]*)"|'([^']*)')\s*>/g)) {
