@@ -58,7 +58,7 @@ export function parsePerson(raw: string | null | undefined): Person | null {
 /** Text of a person element: "Name <email>" must not lose its address to tag stripping. */
 export function personText(node: XNode): string | null {
   const raw = textOf(node);
-  return /<[^\s<>@]+@[^\s<>]+>/.test(raw) ? cleanText(raw) : plainText(raw);
+  return raw.includes('<') && /<[^\s<>@]+@[^\s<>]+>/.test(raw) ? cleanText(raw) : plainText(raw);
 }
 
 const CREATOR_NAMES = ['dc:creator', 'dc:author', 'itunes:author'];

@@ -9,7 +9,12 @@ function alreadyPlain(s: string): boolean {
   let prevSpace = false;
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
-    if (c === 60 || c === 38 || c === 9 || c === 10 || c === 13) return false; // < & \t \n \r
+    if (c === 60 || c === 9 || c === 10 || c === 13) return false; // < \t \n \r
+    if (c === 38) {
+      // "&" starts an entity only before a letter or "#"
+      const d = s.charCodeAt(i + 1);
+      if (d === 35 || (d >= 65 && d <= 90) || (d >= 97 && d <= 122)) return false;
+    }
     if (c === 32) {
       if (prevSpace) return false;
       prevSpace = true;
