@@ -6,7 +6,6 @@ import { canonicalizeUrl, contentHash } from '../src/ingest/articleIdentity.js';
 import { articleText } from '../src/render/articleText.js';
 import { relativeAge, formatLocalTime } from '../src/render/time.js';
 import { sanitizeHtml } from '../src/extract/sanitizeHtml.js';
-import { backoffSeconds, nextCheckAfterFailure, nextCheckAfterSuccess, parseRetryAfter } from '../src/ingest/pollingPolicy.js';
 import { updatedAtOf } from '../src/model/article.js';
 
 test('dates of every common feed form become UTC', () => {
@@ -86,20 +85,4 @@ test('the sanitizer keeps article structure and drops everything executable', ()
   assert.match(clean, /<img src="https:\/\/news\.example\/a\/x\.jpg">/);
   assert.match(clean, /data:image\/png;base64/);
   assert.match(clean, /<figcaption class="caption">Cap <span class="credit">AP<\/span><\/figcaption>/);
-});
-
-test('polling: intervals, ttl, exponential back-off with jitter capped at 24 h, Retry-After', () => {
-  const now = new Date('2026-01-01T00:00:00Z');
-  assert.equal(nextCheckAfterSuccess(now, 1800, null).toISOString(), '2026-01-01T00:30:00.000Z');
-  assert.equal(nextCheckAfterSuccess(now, 1800, 120).toISOString(), '2026-01-01T02:00:00.000Z');
-  assert.equal(nextCheckAfterSuccess(now, 1800, 100_000).toISOString(), '2026-01-02T00:00:00.000Z');
-  const mid = () => 0.5;
-  assert.equal(backoffSeconds(1, 1800, 86400, mid), 1800);
-  assert.equal(backoffSeconds(2, 1800, 86400, mid), 3600);
-  assert.equal(backoffSeconds(4, 1800, 86400, mid), 14400);
-  assert.equal(backoffSeconds(30, 1800, 86400, mid), 86400);
-  assert.ok(backoffSeconds(2, 1800, 86400, () => 0) < backoffSeconds(2, 1800, 86400, () => 1));
-  assert.equal(parseRetryAfter('120', now), 120);
-  assert.equal(parseRetryAfter('Thu, 01 Jan 2026 01:00:00 GMT', now), 3600);
-  assert.equal(nextCheckAfterFailure(now, 1, 60, 86400, 7200).toISOString(), '2026-01-01T02:00:00.000Z');
 });

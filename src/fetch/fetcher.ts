@@ -19,6 +19,8 @@ export interface FetcherConfig {
   maxBytes: number;
   maxRedirects: number;
   perHostConcurrency: number;
+  /** Least time between the starts of two requests to one host. */
+  perHostSpacingMs: number;
   /** Which addresses are refused and why; the default refuses every non-global address. Tests narrow it. */
   addressPolicy?: AddressPolicy;
 }
@@ -33,6 +35,7 @@ export const defaultFetcherConfig: FetcherConfig = {
   maxBytes: 15 * 1024 * 1024,
   maxRedirects: 5,
   perHostConcurrency: 2,
+  perHostSpacingMs: 250,
 };
 
 export interface FetchRequest {
@@ -76,7 +79,7 @@ export class Fetcher {
       bodyTimeout: this.config.bodyIdleTimeoutMs,
       connections: 64,
     });
-    this.limiter = new HostLimiter(this.config.perHostConcurrency);
+    this.limiter = new HostLimiter(this.config.perHostConcurrency, this.config.perHostSpacingMs);
   }
 
   async fetch(url: string, req: FetchRequest = {}): Promise<FetchResult> {

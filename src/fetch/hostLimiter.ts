@@ -1,11 +1,22 @@
-/** Caps how many requests run at once against one host, so no publisher sees a burst from us. */
+/**
+ * Caps how many requests run at once against one host, and how soon one may start after
+ * the previous, so no publisher sees a burst from us.
+ */
 export class HostLimiter {
   private readonly active = new Map<string, number>();
   private readonly waiting = new Map<string, Array<() => void>>();
-  constructor(private readonly perHost: number) {}
+  private readonly nextStart = new Map<string, number>();
+  constructor(private readonly perHost: number, private readonly spacingMs = 0) {}
 
   async run<T>(host: string, task: () => Promise<T>): Promise<T> {
     await this.acquire(host);
+    if (this.spacingMs > 0) {
+      const now = Date.now();
+      const at = Math.max(now, this.nextStart.get(host) ?? 0);
+      this.nextStart.set(host, at + this.spacingMs);
+      if (this.nextStart.size > 10_000) this.pruneSpacing(now);
+      if (at > now) await new Promise((r) => setTimeout(r, at - now));
+    }
     try {
       return await task();
     } finally {
@@ -24,6 +35,10 @@ export class HostLimiter {
       q.push(resolve);
       this.waiting.set(host, q);
     });
+  }
+
+  private pruneSpacing(now: number): void {
+    for (const [h, t] of this.nextStart) if (t < now) this.nextStart.delete(h);
   }
 
   private release(host: string): void {

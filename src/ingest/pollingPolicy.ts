@@ -1,11 +1,69 @@
 /**
- * When a feed is checked next. After success: its interval, raised by what the feed asks
- * (RSS <ttl>). After failure: exponential back-off with jitter, capped (24 h by default),
- * so a dead feed costs little and a briefly broken one recovers soon.
+ * When a feed is checked next.
+ *
+ * After success: the interval adapts to how often the feed publishes (half the typical gap
+ * between its recent items), bounded to 5 min–24 h, and is only ever raised by what the
+ * publisher asks for (RSS <ttl>, <sy:updatePeriod>, Cache-Control max-age, Expires).
+ * After failure: exponential back-off with jitter, capped at 24 h, or later when the
+ * server says Retry-After; a feed that keeps failing keeps being tried at the cap and is
+ * shown as failing, never dropped.
  */
-export function nextCheckAfterSuccess(now: Date, intervalSeconds: number, ttlMinutes: number | null): Date {
-  const seconds = Math.min(24 * 3600, Math.max(intervalSeconds, (ttlMinutes ?? 0) * 60));
-  return new Date(now.getTime() + seconds * 1000);
+export const MIN_INTERVAL_SECONDS = 5 * 60;
+export const MAX_INTERVAL_SECONDS = 24 * 3600;
+
+export interface PublisherHints {
+  ttlMinutes?: number | null;
+  syndicationSeconds?: number | null;
+  cacheMaxAgeSeconds?: number | null;
+  expiresInSeconds?: number | null;
+}
+
+const clamp = (v: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, v));
+
+/** Half the median gap between the most recent dated items; null when fewer than two. */
+export function observedInterval(published: Array<string | null>, now: Date): number | null {
+  const times = published
+    .map((p) => (p ? Date.parse(p) : Number.NaN))
+    .filter((t) => Number.isFinite(t) && t <= now.getTime() + 3600_000)
+    .sort((a, b) => b - a)
+    .slice(0, 10);
+  if (times.length < 2) return null;
+  const gaps: number[] = [];
+  for (let i = 1; i < times.length; i++) gaps.push((times[i - 1]! - times[i]!) / 1000);
+  gaps.sort((a, b) => a - b);
+  const median = gaps[Math.floor(gaps.length / 2)]!;
+  // A feed whose newest item is old gets checked less often, whatever its past rhythm.
+  const silence = (now.getTime() - times[0]!) / 1000;
+  return Math.max(median / 2, silence / 4);
+}
+
+/** Cache-Control max-age / s-maxage and Expires, in seconds from now. */
+export function cacheHints(headers: Record<string, string>, now: Date): Pick<PublisherHints, 'cacheMaxAgeSeconds' | 'expiresInSeconds'> {
+  const cc = headers['cache-control'] ?? '';
+  const maxAge = /(?:^|,)\s*(?:s-maxage|max-age)\s*=\s*"?(\d+)/i.exec(cc)?.[1];
+  const expires = headers['expires'] ? Date.parse(headers['expires']) : Number.NaN;
+  return {
+    cacheMaxAgeSeconds: maxAge ? Number(maxAge) : null,
+    expiresInSeconds: Number.isFinite(expires) ? Math.round((expires - now.getTime()) / 1000) : null,
+  };
+}
+
+export function intervalAfterSuccess(observed: number | null, previous: number, hints: PublisherHints): number {
+  let interval = clamp(observed ?? previous, MIN_INTERVAL_SECONDS, MAX_INTERVAL_SECONDS);
+  const floor = Math.max(
+    (hints.ttlMinutes ?? 0) * 60,
+    hints.syndicationSeconds ?? 0,
+    hints.cacheMaxAgeSeconds ?? 0,
+    hints.expiresInSeconds ?? 0,
+  );
+  interval = Math.min(MAX_INTERVAL_SECONDS, Math.max(interval, floor));
+  return Math.round(interval);
+}
+
+/** ±5 % so that feeds added together do not stay in lock-step forever. */
+export function nextCheckAfterSuccess(now: Date, intervalSeconds: number, random: () => number = Math.random): Date {
+  const jittered = intervalSeconds * (0.95 + 0.1 * random());
+  return new Date(now.getTime() + Math.round(jittered) * 1000);
 }
 
 export function backoffSeconds(errorCount: number, intervalSeconds: number, maxSeconds: number, random: () => number = Math.random): number {

@@ -10,7 +10,7 @@ import type { Pipeline } from './pipeline.js';
 import { buildArticleWrite, feedItemHash, itemUrl } from './articleBuilder.js';
 import { canonicalizeUrl } from './articleIdentity.js';
 import { deriveSourceAndSection } from './sourceNaming.js';
-import { nextCheckAfterFailure, nextCheckAfterSuccess, parseRetryAfter } from './pollingPolicy.js';
+import { cacheHints, intervalAfterSuccess, nextCheckAfterFailure, nextCheckAfterSuccess, observedInterval, parseRetryAfter, type PublisherHints } from './pollingPolicy.js';
 
 export interface RefreshReport {
   feedId: number;
@@ -35,13 +35,15 @@ export async function refreshFeed(p: Pipeline, feed: FeedWithSource, onProgress?
     const res = await p.fetcher.fetch(feed.url, { etag: feed.etag, lastModified: feed.lastModified, accept: FEED_ACCEPT });
     const fetchedAt = formatIso(p.now().getTime());
     if (res.notModified) {
+      const intervalSeconds = intervalAfterSuccess(null, feed.intervalSeconds, cacheHints(res.headers, p.now()));
       await p.store.saveRefresh({
         feedId: feed.id,
         fetchedAt,
         status: 'not_modified',
         etag: res.etag,
         lastModified: res.lastModified,
-        nextCheckAt: formatIso(nextCheckAfterSuccess(p.now(), feed.intervalSeconds, null).getTime()),
+        nextCheckAt: formatIso(nextCheckAfterSuccess(p.now(), intervalSeconds).getTime()),
+        intervalSeconds,
         articles: [],
         links: [],
       });
@@ -49,7 +51,7 @@ export async function refreshFeed(p: Pipeline, feed: FeedWithSource, onProgress?
       return report;
     }
     const parsed = parseFeed(bodyText(res), { url: res.url });
-    const write = await planRefresh(p, feed, parsed, fetchedAt, report, onProgress);
+    const write = await planRefresh(p, feed, parsed, fetchedAt, report, onProgress, cacheHints(res.headers, p.now()));
     write.etag = res.etag;
     write.lastModified = res.lastModified;
     const outcome = await p.store.saveRefresh(write);
@@ -80,14 +82,21 @@ async function planRefresh(
   fetchedAt: string,
   report: RefreshReport,
   onProgress?: (done: number, total: number) => void,
+  cache: PublisherHints = {},
 ): Promise<RefreshWrite> {
+  const intervalSeconds = intervalAfterSuccess(observedInterval(parsed.items.map((i) => i.published ?? i.updated), p.now()), feed.intervalSeconds, {
+    ...cache,
+    ttlMinutes: parsed.ttl,
+    syndicationSeconds: parsed.syndication,
+  });
   const write: RefreshWrite = {
     feedId: feed.id,
     fetchedAt,
     status: 'ok',
     etag: null,
     lastModified: null,
-    nextCheckAt: formatIso(nextCheckAfterSuccess(p.now(), feed.intervalSeconds, parsed.ttl).getTime()),
+    nextCheckAt: formatIso(nextCheckAfterSuccess(p.now(), intervalSeconds).getTime()),
+    intervalSeconds,
     feedTitle: parsed.title,
     siteUrl: parsed.link ?? feed.siteUrl,
     articles: [],

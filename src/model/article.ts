@@ -29,7 +29,14 @@ export interface Feed {
   createdAt: string;
 }
 
-export interface FeedWithSource extends Feed { sourceName: string }
+/** After this many consecutive failures a feed is shown as failing (it is still retried). */
+export const FAILING_AFTER_ERRORS = 5;
+
+export interface FeedWithSource extends Feed {
+  sourceName: string;
+  /** 'failing' after several failures in a row: shown to the reader, still retried daily. */
+  health: 'new' | 'ok' | 'erroring' | 'failing';
+}
 
 export interface ArticleImage {
   url: string;

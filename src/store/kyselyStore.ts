@@ -1,5 +1,5 @@
 import { sql, type Kysely, type Selectable, type Transaction } from 'kysely';
-import { updatedAtOf, type Article, type ArticleView, type FeedStatus, type FeedWithSource, type Revision } from '../model/article.js';
+import { FAILING_AFTER_ERRORS, updatedAtOf, type Article, type ArticleView, type FeedStatus, type FeedWithSource, type Revision } from '../model/article.js';
 import type { ArticleTable, Database, FeedTable } from './schema.js';
 import type { ArticleKeys, ArticleListItem, ArticleQuery, ArticleWrite, FeedFailure, NewFeed, RefreshOutcome, RefreshWrite, Store } from './store.js';
 
@@ -115,6 +115,7 @@ export class KyselyStore implements Store {
         last_modified: w.lastModified,
       };
       if (w.feedTitle !== undefined) patch.title = w.feedTitle;
+      if (w.intervalSeconds !== undefined) patch.interval_seconds = w.intervalSeconds;
       if (w.siteUrl !== undefined) patch.site_url = w.siteUrl;
       if (w.section !== undefined) patch.section = w.section;
       await trx.updateTable('feed').set(patch as never).where('id', '=', w.feedId).execute();
@@ -389,6 +390,7 @@ function toFeed(r: Selectable<FeedTable> & { source_name: string }): FeedWithSou
     nextCheckAt: r.next_check_at,
     intervalSeconds: r.interval_seconds,
     createdAt: r.created_at,
+    health: r.last_status === 'new' ? 'new' : r.last_status !== 'error' ? 'ok' : r.error_count >= FAILING_AFTER_ERRORS ? 'failing' : 'erroring',
   };
 }
 

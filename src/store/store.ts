@@ -84,6 +84,8 @@ export interface RefreshWrite {
   etag: string | null;
   lastModified: string | null;
   nextCheckAt: string;
+  /** The feed's new polling interval, when this refresh learnt one. */
+  intervalSeconds?: number;
   feedTitle?: string | null;
   siteUrl?: string | null;
   section?: string | null;

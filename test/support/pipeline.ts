@@ -17,7 +17,7 @@ export interface TestPipeline {
 export async function testPipeline(fetch: Partial<FetcherConfig> = {}, now?: () => Date): Promise<TestPipeline> {
   const dbPath = path.join(tempDir(), 'tidings.db');
   const config = loadConfig({}, { db: dbPath });
-  config.fetch = { allowPrivateNetworks: true, totalTimeoutMs: 5000, ...fetch };
+  config.fetch = { allowPrivateNetworks: true, totalTimeoutMs: 5000, perHostSpacingMs: 0, ...fetch };
   const store = await openSqliteStore(dbPath);
   const p = createPipeline(store, config, now);
   return {

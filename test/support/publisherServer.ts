@@ -59,7 +59,7 @@ export class PublisherServer {
     const etag = `"${createHash('sha1').update(body).digest('hex').slice(0, 16)}"`;
     const headers: Record<string, string> = { 'content-type': route.type ?? 'text/html; charset=utf-8', etag, ...(route.lastModified ? { 'last-modified': route.lastModified } : {}), ...route.headers };
     if ((route.status ?? 200) === 200 && req.headers['if-none-match'] === etag) {
-      res.writeHead(304, { etag });
+      res.writeHead(304, { etag, ...route.headers });
       res.end();
       return;
     }

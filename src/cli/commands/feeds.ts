@@ -18,7 +18,8 @@ export async function run(args: string[]): Promise<void> {
         JSON.stringify(
           feeds.map((f) => ({
             id: f.id, url: f.url, source: f.sourceName, section: f.section, title: f.title, siteUrl: f.siteUrl,
-            lastFetchedAt: f.lastFetchedAt, status: f.lastStatus, errorCode: f.lastErrorCode, lastError: f.lastError,
+            lastFetchedAt: f.lastFetchedAt, status: f.lastStatus, health: f.health, errorCode: f.lastErrorCode, lastError: f.lastError,
+            intervalSeconds: f.intervalSeconds,
             errorCount: f.errorCount, nextCheckAt: f.nextCheckAt,
           })),
         ),
@@ -33,7 +34,7 @@ export async function run(args: string[]): Promise<void> {
       String(f.id),
       f.section ? `${f.sourceName} (${f.section})` : f.sourceName,
       f.lastFetchedAt?.replace('T', ' ').replace('Z', '') ?? 'never',
-      f.lastStatus,
+      f.health === 'failing' ? `FAILING ×${f.errorCount}` : f.lastStatus,
       f.lastErrorCode ? `${f.lastErrorCode}: ${f.lastError ?? ''}`.slice(0, 80) : '',
     ]);
     const head = ['ID', 'SOURCE (SECTION)', 'LAST FETCH', 'STATUS', 'LAST ERROR'];
