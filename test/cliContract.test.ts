@@ -183,11 +183,35 @@ test('add finds the feed a site page names in <link rel="alternate">', async () 
     body: `<html><head><meta property="og:site_name" content="Site Daily"><link rel="alternate" type="application/rss+xml" title="World" href="/site/world.rss"><link rel="alternate" type="application/atom+xml" href="/site/all.atom"></head><body></body></html>`,
   });
   server.set('/site/world.rss', { type: 'application/rss+xml', body: rssFeed({ title: 'World', link: server.url('/site/'), items: [] }) });
-  const r = await runCli(['add', server.url('/site/'), '--json', '--db', path.join(dir, 'site.db')], { env: { TIDINGS_ALLOW_PRIVATE_NETWORKS: 'true' } });
+  server.set('/site/all.atom', { type: 'application/atom+xml', body: '<feed xmlns="http://www.w3.org/2005/Atom"><title>Everything</title></feed>' });
+  const env = { TIDINGS_ALLOW_PRIVATE_NETWORKS: 'true' };
+  const db = path.join(dir, 'site.db');
+  const ask = await runCli(['add', server.url('/site/'), '--db', db], { env });
+  assert.equal(ask.code, 1);
+  assert.match(ask.stderr, /^error\[multiple_feeds\]/);
+  assert.deepEqual(ask.stdout.trim().split('\n').map((l) => l.split(/\s+/)[0]), ['1', '2']);
+  assert.match(ask.stdout, /World .*\/site\/world\.rss +\(rss20, 0 items\)/);
+  assert.match(ask.stdout, /Everything .*\/site\/all\.atom +\(atom10, 0 items\)/);
+  assert.equal(JSON.parse((await runCli(['feeds', '--json', '--db', db])).stdout).length, 0, 'nothing subscribed while asking');
+  const r = await runCli(['add', server.url('/site/'), '--pick', '1', '--json', '--db', db], { env });
   assert.equal(r.code, 0, r.stderr);
   const out = JSON.parse(r.stdout);
   assert.equal(out.url, server.url('/site/world.rss'));
   assert.equal(out.source, 'Site Daily');
   assert.equal(out.section, 'World');
   assert.deepEqual(out.alternatives.map((a: { url: string }) => a.url), [server.url('/site/all.atom')]);
+  // a page that names no feed: the common paths are tried
+  server.set('/blog/', { body: '<html><head><title>Blog</title></head><body>No feed links here.</body></html>' });
+  server.set('/blog/feed', { status: 404, body: 'no' });
+  server.set('/feed', { status: 404, body: 'no' });
+  server.set('/feed.xml', { status: 404, body: 'no' });
+  server.set('/rss.xml', { type: 'application/rss+xml', body: rssFeed({ title: 'Blog posts', link: server.url('/blog/'), items: [] }) });
+  const common = await runCli(['add', server.url('/blog/'), '--json', '--db', db], { env });
+  assert.equal(common.code, 0, common.stderr);
+  assert.equal(JSON.parse(common.stdout).url, server.url('/rss.xml'));
+  // feed links in the body count too
+  server.set('/mag/', { body: `<html><body><p>Subscribe: <a href="/mag/feed.xml">RSS</a></p></body></html>` });
+  server.set('/mag/feed.xml', { type: 'application/rss+xml', body: rssFeed({ title: 'Magazine', link: server.url('/mag/'), items: [] }) });
+  const body = await runCli(['add', server.url('/mag/'), '--json', '--db', db], { env });
+  assert.equal(JSON.parse(body.stdout).url, server.url('/mag/feed.xml'));
 });

@@ -4,7 +4,7 @@ import type { ArticleImage } from '../model/article.js';
 import type { ArticleWrite } from '../store/store.js';
 import type { ExtractedArticle } from '../extract/extractArticle.js';
 import { articleText } from '../render/articleText.js';
-import { canonicalizeUrl, contentHash, wordCount } from './articleIdentity.js';
+import { canonicalizeUrl, contentHash, urlKey, wordCount } from './articleIdentity.js';
 
 /** Hash of what the feed itself says about an item: a change here means "look again". */
 export function feedItemHash(item: ParsedItem): string {
@@ -50,7 +50,7 @@ export function buildArticleWrite(args: {
     : item.media.filter((m) => (m.medium ?? 'image') === 'image').map((m, i) => ({ url: m.url, caption: m.caption, credit: m.credit, position: i }));
   const canonical = canonicalizeUrl(extracted?.url && sameSite(extracted.url, args.url) ? extracted.url : args.url);
   return {
-    keys: { guid: item.id, canonicalUrl: canonical, contentHash: contentHash(title, text) },
+    keys: { guid: item.id, canonicalUrl: canonical, linkKey: urlKey(args.url), contentHash: contentHash(title, text) },
     url: args.url,
     title,
     byline: extracted?.byline ?? (item.authors.map((a) => a.name).filter(Boolean).join(', ') || null),

@@ -8,7 +8,7 @@ import { formatIso } from '../feed/dates.js';
 import type { ArticleWrite, RefreshWrite } from '../store/store.js';
 import type { Pipeline } from './pipeline.js';
 import { buildArticleWrite, feedItemHash, itemUrl } from './articleBuilder.js';
-import { canonicalizeUrl } from './articleIdentity.js';
+import { canonicalizeUrl, urlKey } from './articleIdentity.js';
 import { deriveSourceAndSection } from './sourceNaming.js';
 import { cacheHints, intervalAfterSuccess, nextCheckAfterFailure, nextCheckAfterSuccess, observedInterval, parseRetryAfter, type PublisherHints } from './pollingPolicy.js';
 
@@ -21,6 +21,8 @@ export interface RefreshReport {
   updated: number;
   linked: number;
   unchanged: number;
+  /** Items skipped because their article was deleted before. */
+  tombstoned: number;
   pagesFailed: number;
 }
 
@@ -30,7 +32,7 @@ export interface RefreshReport {
  * the feed and returned, never thrown, so one broken feed cannot stop the others.
  */
 export async function refreshFeed(p: Pipeline, feed: FeedWithSource, onProgress?: (done: number, total: number) => void): Promise<RefreshReport> {
-  const report: RefreshReport = { feedId: feed.id, status: 'ok', created: 0, updated: 0, linked: 0, unchanged: 0, pagesFailed: 0 };
+  const report: RefreshReport = { feedId: feed.id, status: 'ok', created: 0, updated: 0, linked: 0, unchanged: 0, tombstoned: 0, pagesFailed: 0 };
   try {
     const res = await p.fetcher.fetch(feed.url, { etag: feed.etag, lastModified: feed.lastModified, accept: FEED_ACCEPT });
     const fetchedAt = formatIso(p.now().getTime());
@@ -55,7 +57,13 @@ export async function refreshFeed(p: Pipeline, feed: FeedWithSource, onProgress?
     write.etag = res.etag;
     write.lastModified = res.lastModified;
     const outcome = await p.store.saveRefresh(write);
-    Object.assign(report, { created: outcome.created, updated: outcome.updated, linked: outcome.linked, unchanged: report.unchanged + outcome.unchanged });
+    Object.assign(report, {
+      created: outcome.created,
+      updated: outcome.updated,
+      linked: outcome.linked,
+      unchanged: report.unchanged + outcome.unchanged,
+      tombstoned: report.tombstoned + outcome.tombstoned,
+    });
     return report;
   } catch (err) {
     const e = asTidingsError(err);
@@ -109,14 +117,17 @@ async function planRefresh(
     const url = itemUrl(item);
     if (!url) continue;
     const canonical = canonicalizeUrl(url);
-    if (seen.has(canonical)) continue;
-    seen.add(canonical);
-    const known = await p.store.findKnownArticle(feed.id, feed.sourceId, { guid: item.id, canonicalUrl: canonical, contentHash: '' });
+    const linkKey = urlKey(url);
+    if (seen.has(linkKey)) continue;
+    seen.add(linkKey);
+    const keys = { guid: item.id, canonicalUrl: canonical, linkKey, contentHash: '' };
+    const known = await p.store.findKnownArticle(feed.id, feed.sourceId, keys);
     if (!known) {
-      work.push({ item, url, reason: 'first' });
+      if (await p.store.isTombstoned(feed.id, keys)) report.tombstoned++;
+      else work.push({ item, url, reason: 'first' });
       continue;
     }
-    write.links.push({ articleId: known.id, guid: item.id });
+    write.links.push({ articleId: known.id, guid: item.id, linkKey });
     if (feedSaysChanged(item, known)) work.push({ item, url, reason: 'feed_update' });
     else report.unchanged++;
   }

@@ -16,13 +16,23 @@ export interface SubscribeOptions {
   fallbackTitle?: string | null;
   /** Subscribe even when the feed cannot be fetched now (OPML import); the scheduler retries. */
   allowUnreachable?: boolean;
+  /** When a site names several feeds: which one (1-based), or 'first'. Unset: ask (multiple_feeds). */
+  pick?: number | 'first';
+}
+
+/** A feed found on a site, verified by fetching and parsing it. */
+export interface FeedChoice {
+  url: string;
+  title: string | null;
+  format: string;
+  items: number;
 }
 
 export interface SubscribeResult {
   feed: FeedWithSource;
   created: boolean;
   /** Other feeds the site named, when a site URL was given. */
-  alternatives: DiscoveredFeed[];
+  alternatives: FeedChoice[];
   /** Why the feed could not be read now (only with allowUnreachable). */
   pendingError?: TidingsError;
 }
@@ -38,7 +48,7 @@ export async function subscribe(p: Pipeline, rawUrl: string, opts: SubscribeOpti
   let feedUrl = url;
   let parsed: ParsedFeed | null = null;
   let siteName: string | null = null;
-  let alternatives: DiscoveredFeed[] = [];
+  let alternatives: FeedChoice[] = [];
   let pendingError: TidingsError | undefined;
   try {
     const res = await p.fetcher.fetch(url, { accept: FEED_ACCEPT });
@@ -48,10 +58,18 @@ export async function subscribe(p: Pipeline, rawUrl: string, opts: SubscribeOpti
       parsed = parseFeed(text, { url: res.url });
     } catch (err) {
       if (!(err instanceof TidingsError) || err.code !== 'not_a_feed') throw err;
-      const found = await findFeedOnPage(p, text, res.url);
-      if (!found) throw new TidingsError('no_feed_found', `${url} is neither a feed nor a page that names one`);
-      ({ feedUrl, parsed } = found);
-      alternatives = found.candidates.filter((c) => c.url !== feedUrl);
+      const choices = await findFeedsOnPage(p, text, res.url);
+      if (choices.length === 0) throw new TidingsError('no_feed_found', `${url} is neither a feed nor a page that names one`);
+      let index = 0;
+      if (choices.length > 1) {
+        if (opts.pick === undefined) throw new MultipleFeedsError(url, choices);
+        index = opts.pick === 'first' ? 0 : opts.pick - 1;
+        if (index < 0 || index >= choices.length) throw new TidingsError('usage', `--pick takes a number from 1 to ${choices.length}`);
+      }
+      const chosen = choices[index]!;
+      feedUrl = chosen.url;
+      parsed = chosen.parsed;
+      alternatives = choices.filter((c) => c !== chosen).map(({ parsed: _p, ...c }) => c);
       siteName = pageSiteName(text);
     }
   } catch (err) {
@@ -78,18 +96,36 @@ export async function subscribe(p: Pipeline, rawUrl: string, opts: SubscribeOpti
   return { feed, created, alternatives, ...(pendingError ? { pendingError } : {}) };
 }
 
-async function findFeedOnPage(p: Pipeline, html: string, pageUrl: string): Promise<{ feedUrl: string; parsed: ParsedFeed; candidates: DiscoveredFeed[] } | null> {
-  let candidates = discoverFeeds(html, pageUrl);
-  if (candidates.length === 0) candidates = COMMON_FEED_PATHS.map((path) => ({ url: new URL(path, pageUrl).href, title: null, type: null }));
+/** The site names several feeds: the caller must choose (CLI: --pick N). */
+export class MultipleFeedsError extends TidingsError {
+  constructor(url: string, readonly choices: FeedChoice[]) {
+    super('multiple_feeds', `${url} names ${choices.length} feeds; choose one with --pick N or subscribe to its URL`);
+  }
+}
+
+/**
+ * Every feed a page names (<link rel="alternate">, then feed links in the body), or the
+ * common feed paths when it names none; each one fetched and parsed, so only real feeds
+ * are offered.
+ */
+async function findFeedsOnPage(p: Pipeline, html: string, pageUrl: string): Promise<Array<FeedChoice & { parsed: ParsedFeed }>> {
+  let candidates: DiscoveredFeed[] = discoverFeeds(html, pageUrl).slice(0, 12);
+  // Common paths are guesses, often aliases of one feed: the first that works is the answer.
+  const guessing = candidates.length === 0;
+  if (guessing) candidates = COMMON_FEED_PATHS.map((path) => ({ url: new URL(path, pageUrl).href, title: null, type: null }));
+  const found: Array<FeedChoice & { parsed: ParsedFeed }> = [];
   for (const c of candidates) {
     try {
       const res = await p.fetcher.fetch(c.url, { accept: FEED_ACCEPT });
-      return { feedUrl: res.url, parsed: parseFeed(bodyText(res), { url: res.url }), candidates };
+      if (found.some((f) => f.url === res.url)) continue;
+      const parsed = parseFeed(bodyText(res), { url: res.url });
+      found.push({ url: res.url, title: c.title ?? parsed.title, format: parsed.format, items: parsed.items.length, parsed });
+      if (guessing) break;
     } catch {
-      /* try the next candidate */
+      /* not a feed after all: not offered */
     }
   }
-  return null;
+  return found;
 }
 
 async function fetchSiteName(p: Pipeline, siteUrl: string): Promise<string | null> {

@@ -15,6 +15,7 @@ export type ErrorCode =
   | 'dns_error'
   | 'not_a_feed'
   | 'no_feed_found'
+  | 'multiple_feeds'
   | 'parse_error'
   | 'extract_failed'
   | 'not_found'

@@ -1,6 +1,7 @@
 import { sql, type Kysely, type Selectable, type Transaction } from 'kysely';
 import { FAILING_AFTER_ERRORS, updatedAtOf, type Article, type ArticleView, type FeedStatus, type FeedWithSource, type Revision } from '../model/article.js';
 import type { ArticleTable, Database, FeedTable } from './schema.js';
+import { urlKey } from '../model/identity.js';
 import type { ArticleKeys, ArticleListItem, ArticleQuery, ArticleWrite, FeedFailure, NewFeed, RefreshOutcome, RefreshWrite, Store } from './store.js';
 
 /**
@@ -103,7 +104,7 @@ export class KyselyStore implements Store {
   async saveRefresh(w: RefreshWrite): Promise<RefreshOutcome> {
     return this.db.transaction().execute(async (trx) => {
       const feed = await trx.selectFrom('feed').select(['source_id', 'source_override']).where('id', '=', w.feedId).executeTakeFirstOrThrow();
-      const outcome: RefreshOutcome = { created: 0, updated: 0, linked: 0, unchanged: 0, articleIds: [] };
+      const outcome: RefreshOutcome = { created: 0, tombstoned: 0, updated: 0, linked: 0, unchanged: 0, articleIds: [] };
       const patch: Partial<Record<keyof FeedTable, unknown>> = {
         last_fetched_at: w.fetchedAt,
         last_status: w.status,
@@ -130,19 +131,23 @@ export class KyselyStore implements Store {
           .execute();
       }
       for (const link of w.links) {
-        if (await linkArticle(trx, link.articleId, w.feedId, link.guid, w.fetchedAt)) outcome.linked++;
+        if (await linkArticle(trx, link.articleId, w.feedId, link.guid, link.linkKey, w.fetchedAt)) outcome.linked++;
       }
       for (const a of w.articles) {
         const existing = await findArticleRow(trx, w.feedId, feed.source_id, a.keys);
         if (!existing) {
+          if (await tombstoned(trx, w.feedId, a.keys)) {
+            outcome.tombstoned++;
+            continue;
+          }
           const id = await insertArticle(trx, feed.source_id, a);
-          await linkArticle(trx, id, w.feedId, a.keys.guid, a.seenAt);
+          await linkArticle(trx, id, w.feedId, a.keys.guid, a.keys.linkKey, a.seenAt);
           outcome.created++;
           outcome.articleIds.push(id);
           continue;
         }
         outcome.articleIds.push(existing.id);
-        if (await linkArticle(trx, existing.id, w.feedId, a.keys.guid, a.seenAt)) outcome.linked++;
+        if (await linkArticle(trx, existing.id, w.feedId, a.keys.guid, a.keys.linkKey, a.seenAt)) outcome.linked++;
         if (existing.content_hash === a.keys.contentHash && existing.title === a.title) {
           await trx
             .updateTable('article')
@@ -181,6 +186,23 @@ export class KyselyStore implements Store {
         outcome.updated++;
       }
       return outcome;
+    });
+  }
+
+  async isTombstoned(feedId: number, keys: ArticleKeys): Promise<boolean> {
+    return tombstoned(this.db, feedId, keys);
+  }
+
+  async deleteArticle(id: number, reason: string, at: string): Promise<boolean> {
+    return this.db.transaction().execute(async (trx) => {
+      const article = await trx.selectFrom('article').select(['id', 'url_key', 'canonical_url']).where('id', '=', id).executeTakeFirst();
+      if (!article) return false;
+      const links = await trx.selectFrom('article_feed').select(['feed_id', 'guid', 'link_key']).where('article_id', '=', id).execute();
+      const keys = new Set([article.url_key ?? urlKey(article.canonical_url), ...links.map((l) => l.link_key).filter((k): k is string => !!k)]);
+      for (const k of keys) await trx.insertInto('tombstone').values({ url_key: k, feed_id: null, guid: null, reason, created_at: at }).execute();
+      for (const l of links) if (l.guid) await trx.insertInto('tombstone').values({ url_key: null, feed_id: l.feed_id, guid: l.guid, reason, created_at: at }).execute();
+      await trx.deleteFrom('article').where('id', '=', id).execute();
+      return true;
     });
   }
 
@@ -302,18 +324,54 @@ async function findArticleRow(db: Db, feedId: number, sourceId: number, keys: Ar
       .executeTakeFirst();
     if (byGuid) return byGuid;
   }
-  const byUrl = await db.selectFrom('article').selectAll().where('canonical_url', '=', keys.canonicalUrl).executeTakeFirst();
-  if (byUrl) return byUrl;
+  // The same article under another GUID scheme, protocol or tracking parameters.
+  const key = urlKey(keys.canonicalUrl);
+  const byKey = await db
+    .selectFrom('article')
+    .selectAll()
+    .where((eb) => eb.or([eb('url_key', '=', key), eb('url_key', '=', keys.linkKey)]))
+    .executeTakeFirst();
+  if (byKey) return byKey;
+  const byLink = await db
+    .selectFrom('article_feed')
+    .innerJoin('article', 'article.id', 'article_feed.article_id')
+    .selectAll('article')
+    .where('article_feed.link_key', '=', keys.linkKey)
+    .executeTakeFirst();
+  if (byLink) return byLink;
+  if (!keys.contentHash) return undefined;
   return db.selectFrom('article').selectAll().where('source_id', '=', sourceId).where('content_hash', '=', keys.contentHash).executeTakeFirst();
 }
 
-async function linkArticle(trx: Db, articleId: number, feedId: number, guid: string | null, at: string): Promise<boolean> {
-  const r = await trx
-    .insertInto('article_feed')
-    .values({ article_id: articleId, feed_id: feedId, guid, first_seen_at: at })
-    .onConflict((oc) => oc.columns(['article_id', 'feed_id']).doNothing())
+async function tombstoned(db: Db, feedId: number, keys: ArticleKeys): Promise<boolean> {
+  const key = urlKey(keys.canonicalUrl);
+  const hit = await db
+    .selectFrom('tombstone')
+    .select('id')
+    .where((eb) => {
+      const byUrl = eb.or([eb('url_key', '=', key), eb('url_key', '=', keys.linkKey)]);
+      return keys.guid ? eb.or([byUrl, eb.and([eb('feed_id', '=', feedId), eb('guid', '=', keys.guid)])]) : byUrl;
+    })
     .executeTakeFirst();
-  return Number(r.numInsertedOrUpdatedRows ?? 0) > 0;
+  return hit !== undefined;
+}
+
+async function linkArticle(trx: Db, articleId: number, feedId: number, guid: string | null, linkKey: string | null, at: string): Promise<boolean> {
+  const existing = await trx.selectFrom('article_feed').select(['guid', 'link_key']).where('article_id', '=', articleId).where('feed_id', '=', feedId).executeTakeFirst();
+  if (existing) {
+    // The feed renamed the item (new GUID scheme or link): remember the new names.
+    if ((guid && existing.guid !== guid) || (linkKey && existing.link_key !== linkKey)) {
+      await trx
+        .updateTable('article_feed')
+        .set({ guid: guid ?? existing.guid, link_key: linkKey ?? existing.link_key })
+        .where('article_id', '=', articleId)
+        .where('feed_id', '=', feedId)
+        .execute();
+    }
+    return false;
+  }
+  await trx.insertInto('article_feed').values({ article_id: articleId, feed_id: feedId, guid, link_key: linkKey, first_seen_at: at }).execute();
+  return true;
 }
 
 async function insertArticle(trx: Db, sourceId: number, a: ArticleWrite): Promise<number> {
@@ -324,6 +382,7 @@ async function insertArticle(trx: Db, sourceId: number, a: ArticleWrite): Promis
       guid: a.keys.guid,
       url: a.url,
       canonical_url: a.keys.canonicalUrl,
+      url_key: urlKey(a.keys.canonicalUrl),
       title: a.title,
       byline: a.byline,
       published_at: a.publishedAt,

@@ -54,13 +54,25 @@ export interface ArticleTable {
   feed_hash: string | null;
   extract_status: string;
   extract_error: string | null;
+  url_key: string | null;
 }
 
 export interface ArticleFeedTable {
   article_id: number;
   feed_id: number;
   guid: string | null;
+  /** URL key of the link this feed gave for the article (may differ from the page's canonical). */
+  link_key: string | null;
   first_seen_at: string;
+}
+
+export interface TombstoneTable {
+  id: Generated<number>;
+  url_key: string | null;
+  feed_id: number | null;
+  guid: string | null;
+  reason: string;
+  created_at: string;
 }
 
 export interface RevisionTable {
@@ -96,4 +108,5 @@ export interface Database {
   revision: RevisionTable;
   image: ImageTable;
   setting: SettingTable;
+  tombstone: TombstoneTable;
 }

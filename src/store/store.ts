@@ -21,6 +21,10 @@ export interface Store {
 
   /** The stored article an incoming item is, if any: by the feed's GUID, then canonical URL, then content hash. */
   findKnownArticle(feedId: number, sourceId: number, keys: ArticleKeys): Promise<Article | null>;
+  /** An article a person deleted (or retention removed) must not come back through any feed. */
+  isTombstoned(feedId: number, keys: ArticleKeys): Promise<boolean>;
+  /** Deletes an article and leaves a tombstone for its URL and GUIDs. */
+  deleteArticle(id: number, reason: string, at: string): Promise<boolean>;
   /** All writes of one feed refresh, in one transaction. */
   saveRefresh(write: RefreshWrite): Promise<RefreshOutcome>;
 
@@ -54,6 +58,8 @@ export interface FeedFailure {
 export interface ArticleKeys {
   guid: string | null;
   canonicalUrl: string;
+  /** URL key (model/identity.ts) of the link the feed gave, which may differ from the canonical URL. */
+  linkKey: string;
   contentHash: string;
 }
 
@@ -93,11 +99,13 @@ export interface RefreshWrite {
   sourceName?: { name: string; from: 'site' | 'feed' } | null;
   articles: ArticleWrite[];
   /** Items already stored that this feed now also carries. */
-  links: Array<{ articleId: number; guid: string | null }>;
+  links: Array<{ articleId: number; guid: string | null; linkKey: string | null }>;
 }
 
 export interface RefreshOutcome {
   created: number;
+  /** Items not stored because their article was deleted before (tombstone). */
+  tombstoned: number;
   updated: number;
   linked: number;
   unchanged: number;

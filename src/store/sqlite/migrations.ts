@@ -1,4 +1,5 @@
 import { sql, type Kysely, type Migration } from 'kysely';
+import { urlKey } from '../../model/identity.js';
 
 /**
  * Versioned schema. A migration, once released, is never edited: add a new one.
@@ -100,6 +101,29 @@ export const sqliteMigrations: Record<string, Migration> = {
         .addColumn('value', 'text', (c) => c.notNull())
         .execute();
       await sql`select 1`.execute(db);
+    },
+  },
+  '0002_identity_and_tombstones': {
+    async up(db: Kysely<unknown>) {
+      // Identity that survives publishers: scheme/www/tracking-free URL keys, the link each
+      // feed gave, and tombstones so deleted articles never come back.
+      await db.schema.alterTable('article').addColumn('url_key', 'text').execute();
+      const rows = await sql<{ id: number; canonical_url: string }>`select id, canonical_url from article`.execute(db);
+      for (const r of rows.rows) await sql`update article set url_key = ${urlKey(r.canonical_url)} where id = ${r.id}`.execute(db);
+      await db.schema.createIndex('article_url_key').on('article').column('url_key').execute();
+      await db.schema.alterTable('article_feed').addColumn('link_key', 'text').execute();
+      await db.schema.createIndex('article_feed_link_key').on('article_feed').column('link_key').execute();
+      await db.schema
+        .createTable('tombstone')
+        .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+        .addColumn('url_key', 'text')
+        .addColumn('feed_id', 'integer')
+        .addColumn('guid', 'text')
+        .addColumn('reason', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('tombstone_url_key').on('tombstone').column('url_key').execute();
+      await db.schema.createIndex('tombstone_feed_guid').on('tombstone').columns(['feed_id', 'guid']).execute();
     },
   },
 };
