@@ -12,6 +12,9 @@ export interface TidingsConfig {
   maxItemsPerFeed: number;
   defaultIntervalSeconds: number;
   maxBackoffSeconds: number;
+  /** Where hubs can reach this instance (WebSub callbacks); unset disables WebSub. */
+  publicUrl: string | null;
+  webSubLeaseSeconds: number;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: { db?: string | undefined; tz?: string | undefined } = {}): TidingsConfig {
@@ -34,5 +37,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: { db
     maxItemsPerFeed: int('TIDINGS_MAX_ITEMS_PER_FEED', 200),
     defaultIntervalSeconds: int('TIDINGS_REFRESH_INTERVAL_SECONDS', 30 * 60),
     maxBackoffSeconds: 24 * 3600,
+    publicUrl: env.TIDINGS_PUBLIC_URL ? env.TIDINGS_PUBLIC_URL.replace(/\/+$/, '') : null,
+    webSubLeaseSeconds: int('TIDINGS_WEBSUB_LEASE_SECONDS', 10 * 86400),
   };
 }

@@ -187,6 +187,31 @@ export class Fetcher {
     return Buffer.concat(chunks, total);
   }
 
+  /**
+   * A form POST (WebSub subscription requests to hubs), under the same address guard,
+   * time limits and per-host politeness as every fetch; no redirects are followed.
+   */
+  async postForm(url: string, form: Record<string, string>): Promise<{ status: number; body: string }> {
+    const target = checkUrl(url);
+    const signal = AbortSignal.timeout(this.config.totalTimeoutMs);
+    return this.limiter.run(target.host, async () => {
+      let res;
+      try {
+        res = await request(target, {
+          dispatcher: this.agent,
+          method: 'POST',
+          headers: { 'user-agent': this.config.userAgent, 'content-type': 'application/x-www-form-urlencoded' },
+          body: new URLSearchParams(form).toString(),
+          signal,
+        });
+      } catch (err) {
+        throw mapUndiciError(err, target);
+      }
+      const bytes = await this.readBody(res.body, undefined, undefined, target);
+      return { status: res.statusCode, body: bytes.toString('utf8').slice(0, 2000) };
+    });
+  }
+
   async close(): Promise<void> {
     await this.agent.close();
   }

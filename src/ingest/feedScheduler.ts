@@ -2,6 +2,7 @@ import type { FeedWithSource } from '../model/article.js';
 import type { Pipeline } from './pipeline.js';
 import { refreshFeed, type RefreshReport } from './refreshFeed.js';
 import { dueFeeds } from './refreshRunner.js';
+import { renewWebSubs } from './webSub.js';
 
 export interface SchedulerStatus {
   running: boolean;
@@ -22,6 +23,7 @@ export class FeedScheduler {
   private readonly inFlight = new Map<number, Promise<RefreshReport>>();
   private stopping = false;
   private ticking = false;
+  private lastRenewal = 0;
   readonly status: SchedulerStatus = { running: false, inFlight: 0, lastTickAt: null, refreshed: 0, failed: 0 };
 
   constructor(
@@ -46,6 +48,11 @@ export class FeedScheduler {
     this.ticking = true;
     try {
       this.status.lastTickAt = this.p.now().toISOString();
+      const now = this.p.now().getTime();
+      if (now - this.lastRenewal >= 3600_000) {
+        this.lastRenewal = now;
+        await renewWebSubs(this.p).catch(() => 0);
+      }
       const capacity = (this.opts.concurrency ?? 6) - this.inFlight.size;
       if (capacity <= 0) return;
       const due = (await dueFeeds(this.p, capacity + this.inFlight.size)).filter((f) => !this.inFlight.has(f.id)).slice(0, capacity);

@@ -16,6 +16,8 @@ export interface PublisherHints {
   syndicationSeconds?: number | null;
   cacheMaxAgeSeconds?: number | null;
   expiresInSeconds?: number | null;
+  /** While a WebSub hub pushes, polling is only the safety net: this is its floor. */
+  pushFloorSeconds?: number | null;
 }
 
 const clamp = (v: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, v));
@@ -48,13 +50,20 @@ export function cacheHints(headers: Record<string, string>, now: Date): Pick<Pub
   };
 }
 
+/** The feed's own rhythm, kept between refreshes: no publisher hint is folded into it. */
+export function baseInterval(observed: number | null, previous: number): number {
+  return Math.round(clamp(observed ?? previous, MIN_INTERVAL_SECONDS, MAX_INTERVAL_SECONDS));
+}
+
+/** The interval actually waited: the feed's rhythm, raised by the hints of this response. */
 export function intervalAfterSuccess(observed: number | null, previous: number, hints: PublisherHints): number {
-  let interval = clamp(observed ?? previous, MIN_INTERVAL_SECONDS, MAX_INTERVAL_SECONDS);
+  let interval = baseInterval(observed, previous);
   const floor = Math.max(
     (hints.ttlMinutes ?? 0) * 60,
     hints.syndicationSeconds ?? 0,
     hints.cacheMaxAgeSeconds ?? 0,
     hints.expiresInSeconds ?? 0,
+    hints.pushFloorSeconds ?? 0,
   );
   interval = Math.min(MAX_INTERVAL_SECONDS, Math.max(interval, floor));
   return Math.round(interval);

@@ -10,7 +10,8 @@ import type { Pipeline } from './pipeline.js';
 import { buildArticleWrite, feedItemHash, itemUrl } from './articleBuilder.js';
 import { canonicalizeUrl, urlKey } from './articleIdentity.js';
 import { deriveSourceAndSection } from './sourceNaming.js';
-import { cacheHints, intervalAfterSuccess, nextCheckAfterFailure, nextCheckAfterSuccess, observedInterval, parseRetryAfter, type PublisherHints } from './pollingPolicy.js';
+import { PUSH_POLL_FLOOR_SECONDS, ensureWebSub, pushIsFresh } from './webSub.js';
+import { baseInterval, cacheHints, intervalAfterSuccess, nextCheckAfterFailure, nextCheckAfterSuccess, observedInterval, parseRetryAfter, type PublisherHints } from './pollingPolicy.js';
 
 export interface RefreshReport {
   feedId: number;
@@ -37,15 +38,15 @@ export async function refreshFeed(p: Pipeline, feed: FeedWithSource, onProgress?
     const res = await p.fetcher.fetch(feed.url, { etag: feed.etag, lastModified: feed.lastModified, accept: FEED_ACCEPT });
     const fetchedAt = formatIso(p.now().getTime());
     if (res.notModified) {
-      const intervalSeconds = intervalAfterSuccess(null, feed.intervalSeconds, cacheHints(res.headers, p.now()));
+      const pushing = pushIsFresh(await p.store.getWebSub(feed.id), p.now());
+      const wait = intervalAfterSuccess(null, feed.intervalSeconds, { ...cacheHints(res.headers, p.now()), pushFloorSeconds: pushing ? PUSH_POLL_FLOOR_SECONDS : null });
       await p.store.saveRefresh({
         feedId: feed.id,
         fetchedAt,
         status: 'not_modified',
         etag: res.etag,
         lastModified: res.lastModified,
-        nextCheckAt: formatIso(nextCheckAfterSuccess(p.now(), intervalSeconds).getTime()),
-        intervalSeconds,
+        nextCheckAt: formatIso(nextCheckAfterSuccess(p.now(), wait).getTime()),
         articles: [],
         links: [],
       });
@@ -56,14 +57,9 @@ export async function refreshFeed(p: Pipeline, feed: FeedWithSource, onProgress?
     const write = await planRefresh(p, feed, parsed, fetchedAt, report, onProgress, cacheHints(res.headers, p.now()));
     write.etag = res.etag;
     write.lastModified = res.lastModified;
-    const outcome = await p.store.saveRefresh(write);
-    Object.assign(report, {
-      created: outcome.created,
-      updated: outcome.updated,
-      linked: outcome.linked,
-      unchanged: report.unchanged + outcome.unchanged,
-      tombstoned: report.tombstoned + outcome.tombstoned,
-    });
+    await saveAndReport(p, write, report);
+    // A hub the feed names: ask it to push. Never a reason for the refresh to fail.
+    await ensureWebSub(p, feed, parsed).catch(() => undefined);
     return report;
   } catch (err) {
     const e = asTidingsError(err);
@@ -83,6 +79,36 @@ export async function refreshFeed(p: Pipeline, feed: FeedWithSource, onProgress?
   }
 }
 
+async function saveAndReport(p: Pipeline, write: RefreshWrite, report: RefreshReport): Promise<void> {
+  const outcome = await p.store.saveRefresh(write);
+  Object.assign(report, {
+    created: outcome.created,
+    updated: outcome.updated,
+    linked: outcome.linked,
+    unchanged: report.unchanged + outcome.unchanged,
+    tombstoned: report.tombstoned + outcome.tombstoned,
+  });
+}
+
+/**
+ * A feed document a WebSub hub pushed: the same processing as a polled one, but the
+ * feed's HTTP validators are left alone (the push is not a response to our GET).
+ */
+export async function ingestPushedFeed(p: Pipeline, feed: FeedWithSource, body: Uint8Array, contentType: string | null): Promise<RefreshReport> {
+  const report: RefreshReport = { feedId: feed.id, status: 'ok', created: 0, updated: 0, linked: 0, unchanged: 0, tombstoned: 0, pagesFailed: 0 };
+  try {
+    const parsed = parseFeed(body, { url: feed.url, contentType });
+    const write = await planRefresh(p, feed, parsed, formatIso(p.now().getTime()), report);
+    write.etag = feed.etag;
+    write.lastModified = feed.lastModified;
+    await saveAndReport(p, write, report);
+    return report;
+  } catch (err) {
+    const e = asTidingsError(err);
+    return { ...report, status: 'error', errorCode: e.code, error: e.message };
+  }
+}
+
 async function planRefresh(
   p: Pipeline,
   feed: FeedWithSource,
@@ -92,10 +118,14 @@ async function planRefresh(
   onProgress?: (done: number, total: number) => void,
   cache: PublisherHints = {},
 ): Promise<RefreshWrite> {
-  const intervalSeconds = intervalAfterSuccess(observedInterval(parsed.items.map((i) => i.published ?? i.updated), p.now()), feed.intervalSeconds, {
+  const pushing = pushIsFresh(await p.store.getWebSub(feed.id), p.now());
+  const observed = observedInterval(parsed.items.map((i) => i.published ?? i.updated), p.now());
+  const intervalSeconds = baseInterval(observed, feed.intervalSeconds);
+  const wait = intervalAfterSuccess(observed, feed.intervalSeconds, {
     ...cache,
     ttlMinutes: parsed.ttl,
     syndicationSeconds: parsed.syndication,
+    pushFloorSeconds: pushing ? PUSH_POLL_FLOOR_SECONDS : null,
   });
   const write: RefreshWrite = {
     feedId: feed.id,
@@ -103,7 +133,7 @@ async function planRefresh(
     status: 'ok',
     etag: null,
     lastModified: null,
-    nextCheckAt: formatIso(nextCheckAfterSuccess(p.now(), intervalSeconds).getTime()),
+    nextCheckAt: formatIso(nextCheckAfterSuccess(p.now(), wait).getTime()),
     intervalSeconds,
     feedTitle: parsed.title,
     siteUrl: parsed.link ?? feed.siteUrl,

@@ -95,3 +95,18 @@ export function updatedAtOf(a: Pick<Article, 'publishedAt' | 'publisherUpdatedAt
   const latest = candidates.reduce((x, y) => (Date.parse(x) >= Date.parse(y) ? x : y));
   return Date.parse(latest) >= Date.parse(a.publishedAt) ? latest : a.publishedAt;
 }
+
+/** A WebSub (PubSubHubbub) subscription of one feed at its hub. */
+export interface WebSubSubscription {
+  feedId: number;
+  hub: string;
+  topic: string;
+  secret: string;
+  callbackToken: string;
+  state: 'pending' | 'active' | 'denied' | 'failed';
+  leaseSeconds: number | null;
+  expiresAt: string | null;
+  requestedAt: string;
+  lastPushAt: string | null;
+  lastError: string | null;
+}

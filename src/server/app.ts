@@ -4,6 +4,8 @@ import type { TidingsConfig } from '../config.js';
 import type { SchedulerStatus } from '../ingest/feedScheduler.js';
 import { articlePage, errorPage, feedsPage, riverPage } from './ui/pages.js';
 import { STYLESHEET } from './ui/styles.js';
+import type { Pipeline } from '../ingest/pipeline.js';
+import { webSubRoutes } from './webSubRoutes.js';
 
 const CSP = [
   "default-src 'none'",
@@ -17,7 +19,15 @@ const CSP = [
 ].join('; ');
 
 /** The web app: server-rendered pages over the store. Knows nothing of fetching. */
-export function buildApp(opts: { store: Store; config: TidingsConfig; scheduler?: { status: SchedulerStatus } | null; now?: () => Date; logger?: boolean }): FastifyInstance {
+export function buildApp(opts: {
+  store: Store;
+  config: TidingsConfig;
+  scheduler?: { status: SchedulerStatus } | null;
+  /** With a pipeline the app also takes WebSub pushes. */
+  pipeline?: Pipeline;
+  now?: () => Date;
+  logger?: boolean;
+}): FastifyInstance {
   const app = Fastify({ logger: opts.logger ?? false, trustProxy: false, bodyLimit: 1 << 20 });
   const now = opts.now ?? (() => new Date());
   const tz = opts.config.timeZone;
@@ -63,6 +73,11 @@ export function buildApp(opts: { store: Store; config: TidingsConfig; scheduler?
     reply.type('text/html; charset=utf-8');
     return feedsPage(await opts.store.listFeeds(), { now: now(), timeZone: tz });
   });
+
+  if (opts.pipeline) {
+    const pipeline = opts.pipeline;
+    void app.register(webSubRoutes, { pipeline, maxBytes: 15 * 1024 * 1024 });
+  }
 
   app.get('/healthz', async () => ({ ok: true, scheduler: opts.scheduler?.status ?? null }));
 

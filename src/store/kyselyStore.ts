@@ -1,6 +1,6 @@
 import { sql, type Kysely, type Selectable, type Transaction } from 'kysely';
-import { FAILING_AFTER_ERRORS, updatedAtOf, type Article, type ArticleView, type FeedStatus, type FeedWithSource, type Revision } from '../model/article.js';
-import type { ArticleTable, Database, FeedTable } from './schema.js';
+import { FAILING_AFTER_ERRORS, updatedAtOf, type Article, type ArticleView, type FeedStatus, type FeedWithSource, type Revision, type WebSubSubscription } from '../model/article.js';
+import type { ArticleTable, Database, FeedTable, WebSubTable } from './schema.js';
 import { urlKey } from '../model/identity.js';
 import type { ArticleKeys, ArticleListItem, ArticleQuery, ArticleWrite, FeedFailure, NewFeed, RefreshOutcome, RefreshWrite, Store } from './store.js';
 
@@ -204,6 +204,39 @@ export class KyselyStore implements Store {
       await trx.deleteFrom('article').where('id', '=', id).execute();
       return true;
     });
+  }
+
+  async getWebSub(feedId: number): Promise<WebSubSubscription | null> {
+    const row = await this.db.selectFrom('websub').selectAll().where('feed_id', '=', feedId).executeTakeFirst();
+    return row ? toWebSub(row) : null;
+  }
+
+  async getWebSubByToken(token: string): Promise<WebSubSubscription | null> {
+    const row = await this.db.selectFrom('websub').selectAll().where('callback_token', '=', token).executeTakeFirst();
+    return row ? toWebSub(row) : null;
+  }
+
+  async saveWebSub(w: WebSubSubscription): Promise<void> {
+    const row = {
+      feed_id: w.feedId, hub: w.hub, topic: w.topic, secret: w.secret, callback_token: w.callbackToken, state: w.state,
+      lease_seconds: w.leaseSeconds, expires_at: w.expiresAt, requested_at: w.requestedAt, last_push_at: w.lastPushAt, last_error: w.lastError,
+    };
+    const { feed_id: _id, ...rest } = row;
+    await this.db.insertInto('websub').values(row).onConflict((oc) => oc.column('feed_id').doUpdateSet(rest)).execute();
+  }
+
+  async webSubsToRenew(expiringBefore: string, requestedBefore: string): Promise<WebSubSubscription[]> {
+    const rows = await this.db
+      .selectFrom('websub')
+      .selectAll()
+      .where((eb) =>
+        eb.or([
+          eb.and([eb('state', '=', 'active'), eb('expires_at', '<', expiringBefore)]),
+          eb.and([eb('state', 'in', ['pending', 'failed']), eb('requested_at', '<', requestedBefore)]),
+        ]),
+      )
+      .execute();
+    return rows.map(toWebSub);
   }
 
   async listArticles(q: ArticleQuery): Promise<ArticleListItem[]> {
@@ -450,6 +483,13 @@ function toFeed(r: Selectable<FeedTable> & { source_name: string }): FeedWithSou
     intervalSeconds: r.interval_seconds,
     createdAt: r.created_at,
     health: r.last_status === 'new' ? 'new' : r.last_status !== 'error' ? 'ok' : r.error_count >= FAILING_AFTER_ERRORS ? 'failing' : 'erroring',
+  };
+}
+
+function toWebSub(r: Selectable<WebSubTable>): WebSubSubscription {
+  return {
+    feedId: r.feed_id, hub: r.hub, topic: r.topic, secret: r.secret, callbackToken: r.callback_token, state: r.state as WebSubSubscription['state'],
+    leaseSeconds: r.lease_seconds, expiresAt: r.expires_at, requestedAt: r.requested_at, lastPushAt: r.last_push_at, lastError: r.last_error,
   };
 }
 

@@ -100,6 +100,21 @@ export interface SettingTable {
   value: string;
 }
 
+export interface WebSubTable {
+  feed_id: number;
+  hub: string;
+  topic: string;
+  secret: string;
+  callback_token: string;
+  /** pending (asked the hub) | active (hub verified) | denied | failed */
+  state: string;
+  lease_seconds: number | null;
+  expires_at: string | null;
+  requested_at: string;
+  last_push_at: string | null;
+  last_error: string | null;
+}
+
 export interface Database {
   source: SourceTable;
   feed: FeedTable;
@@ -109,4 +124,5 @@ export interface Database {
   image: ImageTable;
   setting: SettingTable;
   tombstone: TombstoneTable;
+  websub: WebSubTable;
 }

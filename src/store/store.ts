@@ -1,4 +1,4 @@
-import type { Article, ArticleImage, ArticleView, FeedWithSource, Revision } from '../model/article.js';
+import type { Article, ArticleImage, ArticleView, FeedWithSource, Revision, WebSubSubscription } from '../model/article.js';
 
 /**
  * The one storage interface. Callers never see SQL or a dialect: SQLite (one machine) and
@@ -27,6 +27,12 @@ export interface Store {
   deleteArticle(id: number, reason: string, at: string): Promise<boolean>;
   /** All writes of one feed refresh, in one transaction. */
   saveRefresh(write: RefreshWrite): Promise<RefreshOutcome>;
+
+  getWebSub(feedId: number): Promise<WebSubSubscription | null>;
+  getWebSubByToken(token: string): Promise<WebSubSubscription | null>;
+  saveWebSub(sub: WebSubSubscription): Promise<void>;
+  /** Active subscriptions whose lease ends before `expiringBefore`, and requests unanswered since `requestedBefore`. */
+  webSubsToRenew(expiringBefore: string, requestedBefore: string): Promise<WebSubSubscription[]>;
 
   listArticles(query: ArticleQuery): Promise<ArticleListItem[]>;
   getArticle(id: number): Promise<ArticleView | null>;

@@ -51,7 +51,7 @@ export async function run(args: string[]): Promise<void> {
         onReport: (feed, r) =>
           log(`refresh ${feed.url}: ${r.status === 'error' ? `error[${r.errorCode}] ${r.error}` : r.status === 'not_modified' ? 'not modified' : `${r.created} new, ${r.updated} updated`}`),
       });
-  const app = buildApp({ store, config, scheduler });
+  const app = buildApp({ store, config, scheduler, pipeline });
   await app.listen({ port, host });
   const address = app.server.address();
   const shown = typeof address === 'object' && address ? `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}` : String(address);

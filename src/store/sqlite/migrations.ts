@@ -126,4 +126,22 @@ export const sqliteMigrations: Record<string, Migration> = {
       await db.schema.createIndex('tombstone_feed_guid').on('tombstone').columns(['feed_id', 'guid']).execute();
     },
   },
+  '0003_websub': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('websub')
+        .addColumn('feed_id', 'integer', (c) => c.primaryKey().references('feed.id').onDelete('cascade'))
+        .addColumn('hub', 'text', (c) => c.notNull())
+        .addColumn('topic', 'text', (c) => c.notNull())
+        .addColumn('secret', 'text', (c) => c.notNull())
+        .addColumn('callback_token', 'text', (c) => c.notNull().unique())
+        .addColumn('state', 'text', (c) => c.notNull())
+        .addColumn('lease_seconds', 'integer')
+        .addColumn('expires_at', 'text')
+        .addColumn('requested_at', 'text', (c) => c.notNull())
+        .addColumn('last_push_at', 'text')
+        .addColumn('last_error', 'text')
+        .execute();
+    },
+  },
 };
