@@ -221,8 +221,15 @@ export class KyselyStore implements Store {
       feed_id: w.feedId, hub: w.hub, topic: w.topic, secret: w.secret, callback_token: w.callbackToken, state: w.state,
       lease_seconds: w.leaseSeconds, expires_at: w.expiresAt, requested_at: w.requestedAt, last_push_at: w.lastPushAt, last_error: w.lastError,
     };
-    const { feed_id: _id, ...rest } = row;
-    await this.db.insertInto('websub').values(row).onConflict((oc) => oc.column('feed_id').doUpdateSet(rest)).execute();
+    await this.db
+      .insertInto('websub')
+      .values(row)
+      .onConflict((oc) => oc.column('feed_id').doUpdateSet((eb) => ({
+        hub: eb.ref('excluded.hub'), topic: eb.ref('excluded.topic'), secret: eb.ref('excluded.secret'), callback_token: eb.ref('excluded.callback_token'),
+        state: eb.ref('excluded.state'), lease_seconds: eb.ref('excluded.lease_seconds'), expires_at: eb.ref('excluded.expires_at'),
+        requested_at: eb.ref('excluded.requested_at'), last_push_at: eb.ref('excluded.last_push_at'), last_error: eb.ref('excluded.last_error'),
+      })))
+      .execute();
   }
 
   async webSubsToRenew(expiringBefore: string, requestedBefore: string): Promise<WebSubSubscription[]> {
