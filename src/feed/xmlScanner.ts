@@ -34,7 +34,17 @@ function isNameStart(c: number): boolean {
  */
 class NameTable {
   private readonly buckets = new Map<number, string[]>();
+  // Direct-mapped front cache: a feed uses a few dozen names, so this nearly always hits.
+  private readonly recent: Array<string | undefined> = new Array(512);
   get(s: string, start: number, end: number, hash: number): string {
+    const slot = (hash ^ (end - start)) & 511;
+    const hit = this.recent[slot];
+    if (hit !== undefined && hit.length === end - start && s.startsWith(hit, start)) return hit;
+    const name = this.lookup(s, start, end, hash);
+    this.recent[slot] = name;
+    return name;
+  }
+  private lookup(s: string, start: number, end: number, hash: number): string {
     const key = (hash * 31 + (end - start)) | 0;
     const bucket = this.buckets.get(key);
     if (bucket) {
