@@ -60,6 +60,8 @@ class NameTable {
 export function scanXml(s: string, h: ScanHandler): void {
   const n = s.length;
   const names = new NameTable();
+  // Open element names, so the usual well-formed end tag is matched without hashing it.
+  const open: string[] = [];
   let pos = 0;
   while (pos < n) {
     const lt = s.indexOf('<', pos);
@@ -70,6 +72,13 @@ export function scanXml(s: string, h: ScanHandler): void {
     if (lt > pos) h.text(pos, lt, false);
     const c = s.charCodeAt(lt + 1);
     if (c === C.SLASH) {
+      const top = open[open.length - 1];
+      if (top !== undefined && s.charCodeAt(lt + 2 + top.length) === C.GT && s.startsWith(top, lt + 2)) {
+        open.pop();
+        h.close(top, lt);
+        pos = lt + 3 + top.length;
+        continue;
+      }
       const gt = s.indexOf('>', lt + 2);
       if (gt < 0) {
         h.error('unterminated end tag');
@@ -83,7 +92,10 @@ export function scanXml(s: string, h: ScanHandler): void {
         hash = (hash * 33 + d) | 0;
         e++;
       }
-      h.close(names.get(s, lt + 2, e, hash), lt);
+      const closing = names.get(s, lt + 2, e, hash);
+      const at = open.lastIndexOf(closing);
+      if (at >= 0) open.length = at;
+      h.close(closing, lt);
       pos = gt + 1;
       continue;
     }
@@ -205,6 +217,7 @@ export function scanXml(s: string, h: ScanHandler): void {
     }
     h.open(name, attrs, selfClosing, i);
     if (selfClosing) h.close(name, i);
+    else open.push(name);
     pos = i;
   }
 }

@@ -26,6 +26,10 @@ export interface XNode {
   lang: string | null;
   /** Entities the document declared in its DOCTYPE (rare), for decoding this element's text. */
   ents: Map<string, string> | null;
+  /** The tag as written, to match its end tag. */
+  qname: string;
+  /** Handed to the caller as an item when it closes (streaming). */
+  item: boolean;
   /** Children by name, built on first look-up (adapters ask each item for dozens of names). */
   idx?: Map<string, XNode[]>;
 }
@@ -118,8 +122,6 @@ const HTML4_ENTITIES: Record<string, string> = Object.assign(Object.create(null)
 export function parseXml(text: string, documentUrl: string | null, stream?: StreamOptions): XmlDocument {
   let root: XNode | null = null;
   const stack: XNode[] = [];
-  const streamed: boolean[] = [];
-  const rawStack: string[] = [];
   const scopes: Scope[] = [new Map()];
   let bozoReason: string | null = null;
   let rootNamespace: string | null = null;
@@ -212,8 +214,10 @@ export function parseXml(text: string, documentUrl: string | null, stream?: Stre
       const node: XNode = {
         name, local, attrs, children: NO_CHILDREN, src: text, start: contentStart, end: contentStart, base,
         lang: attrs['xml:lang'] ?? parent?.lang ?? null, ents: declaredEntities.size ? declaredEntities : null,
+        qname, item: false,
       };
       const isItem = stream !== undefined && parent !== undefined && stream.isItem(node, parent);
+      node.item = isItem;
       if (parent) {
         if (!isItem) {
           if (parent.children === NO_CHILDREN) parent.children = [node];
@@ -224,24 +228,21 @@ export function parseXml(text: string, documentUrl: string | null, stream?: Stre
         rootNamespace = uri;
       } else flagBozo('content after the root element');
       stack.push(node);
-      streamed.push(isItem);
-      rawStack.push(qname);
     },
     close(qname, contentEnd) {
       // Close the matching open element; anything opened inside it and not closed is damage.
       let i = stack.length - 1;
-      while (i >= 0 && rawStack[i] !== qname) i--;
+      while (i >= 0 && stack[i]!.qname !== qname) i--;
       if (i < 0) {
         flagBozo(`end tag </${qname}> without a start tag`);
         return;
       }
-      if (i !== stack.length - 1) flagBozo(`element <${rawStack[rawStack.length - 1]}> not closed`);
+      if (i !== stack.length - 1) flagBozo(`element <${stack[stack.length - 1]!.qname}> not closed`);
       while (stack.length > i) {
         const node = stack.pop()!;
         node.end = contentEnd;
         scopes.pop();
-        rawStack.pop();
-        if (streamed.pop()) stream!.onItem(node, root!, rootNamespace);
+        if (node.item) stream!.onItem(node, root!, rootNamespace);
       }
     },
     text(start, end, cdata) {
@@ -267,11 +268,11 @@ export function parseXml(text: string, documentUrl: string | null, stream?: Stre
     },
   });
   if (stack.length > 0) {
-    flagBozo(`element <${rawStack[rawStack.length - 1]}> not closed`);
+    flagBozo(`element <${stack[stack.length - 1]!.qname}> not closed`);
     while (stack.length) {
       const node = stack.pop()!;
       node.end = text.length;
-      if (streamed.pop()) stream!.onItem(node, root!, rootNamespace);
+      if (node.item) stream!.onItem(node, root!, rootNamespace);
     }
   }
   return { root, bozo: bozoReason !== null, bozoReason, rootNamespace };
