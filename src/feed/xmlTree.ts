@@ -134,12 +134,12 @@ export function parseXml(text: string, documentUrl: string | null, stream?: Stre
   const entity = makeEntityDecoder(declaredEntities);
   // Text is decoded only when an adapter reads it; here we only look for entities that
   // would make the document malformed, so bozo is known when parsing ends.
-  const checkEntities = (raw: string) => {
-    let amp = raw.indexOf('&');
-    while (amp >= 0) {
-      const semi = raw.indexOf(';', amp + 1);
-      const name = semi > amp ? raw.slice(amp + 1, semi) : '';
-      if (!(name in XML_ENTITIES) && !declaredEntities.has(name) && !/^#(?:[0-9]+|[xX][0-9a-fA-F]+)$/.test(name)) {
+  const checkEntities = (raw: string, from = 0, to = raw.length) => {
+    let amp = raw.indexOf('&', from);
+    while (amp >= 0 && amp < to) {
+      if (!wellFormedReference(raw, amp, declaredEntities)) {
+        const semi = raw.indexOf(';', amp + 1);
+        const name = semi > amp && semi - amp < 40 ? raw.slice(amp + 1, semi) : '';
         flagBozo(/^[A-Za-z][\w.-]*$/.test(name) ? `undefined entity &${name};` : 'bare "&" in text');
         return;
       }
@@ -253,7 +253,7 @@ export function parseXml(text: string, documentUrl: string | null, stream?: Stre
       if (!cdata && bozoReason === null) {
         // Text segments arrive in document order, so the next '&' is found once, not per segment.
         if (nextAmp !== -1 && nextAmp < start) nextAmp = text.indexOf('&', start);
-        if (nextAmp >= 0 && nextAmp < end) checkEntities(text.slice(nextAmp, end));
+        if (nextAmp >= 0 && nextAmp < end) checkEntities(text, nextAmp, end);
       }
     },
     doctype(body) {
@@ -279,6 +279,41 @@ export function parseXml(text: string, documentUrl: string | null, stream?: Stre
 }
 
 const NO_DECLARED = new Map<string, string>();
+
+/** Is the '&' at `amp` one of the five XML entities, a numeric reference or a declared entity? */
+function wellFormedReference(s: string, amp: number, declared: Map<string, string>): boolean {
+  switch (s.charCodeAt(amp + 1)) {
+    case 108: // l
+      if (s.startsWith('lt;', amp + 1)) return true;
+      break;
+    case 103: // g
+      if (s.startsWith('gt;', amp + 1)) return true;
+      break;
+    case 97: // a
+      if (s.startsWith('amp;', amp + 1) || s.startsWith('apos;', amp + 1)) return true;
+      break;
+    case 113: // q
+      if (s.startsWith('quot;', amp + 1)) return true;
+      break;
+    case 35: {
+      // &#123; or &#x7B;
+      let i = amp + 2;
+      const hex = s.charCodeAt(i) === 120 || s.charCodeAt(i) === 88;
+      if (hex) i++;
+      const digitsFrom = i;
+      for (;;) {
+        const c = s.charCodeAt(i);
+        const ok = (c >= 48 && c <= 57) || (hex && ((c >= 97 && c <= 102) || (c >= 65 && c <= 70)));
+        if (!ok) break;
+        i++;
+      }
+      return i > digitsFrom && s.charCodeAt(i) === 59;
+    }
+  }
+  if (declared.size === 0) return false;
+  const semi = s.indexOf(';', amp + 1);
+  return semi > amp && declared.has(s.slice(amp + 1, semi));
+}
 
 function makeEntityDecoder(declared: Map<string, string>): (m: string, name: string) => string {
   return (m, name) => {
