@@ -45,11 +45,48 @@ const VOID = new Set(['br', 'hr', 'img', 'source', 'track', 'wbr', 'col', 'area'
 /** Elements whose whole content goes with them. */
 const DROP_CONTENT = new Set([
   'script', 'style', 'textarea', 'title', 'template', 'noscript', 'xmp', 'noembed', 'noframes', 'plaintext', 'iframe',
-  'svg', 'math', 'object', 'applet', 'frameset', 'select', 'head', 'button', 'canvas', 'map',
+  'object', 'applet', 'frameset', 'select', 'head', 'button', 'canvas', 'map', 'foreignobject', 'animate', 'set',
+  'animatemotion', 'animatetransform', 'animatecolor', 'use', 'image', 'feimage', 'handler', 'listener',
 ]);
 /** Content is raw text in HTML: no tags inside are real, so skip straight to the end tag. */
 const RAW_TEXT = new Set(['script', 'style', 'textarea', 'title', 'xmp', 'noembed', 'noframes', 'noscript', 'iframe', 'plaintext', 'template']);
-const URL_ATTRS = new Set(['href', 'src', 'cite', 'poster']);
+const URL_ATTRS = new Set(['href', 'src', 'cite', 'poster', 'xlink:href']);
+
+/**
+ * Inline SVG and MathML: static drawing and formulas only. No animation (it can rewrite
+ * links), no <use>/<image> (they load other documents), no foreignObject, no style or
+ * event attributes, links only to http(s). Attribute values may not reach out with url(),
+ * except to fragments of the same document.
+ */
+type Mode = 'html' | 'svg' | 'math';
+const XLINK = new Set(['xlink:href', 'xlink:show', 'xlink:type', 'xlink:title']);
+const SVG_ALLOWED = new Set(
+  ('svg g defs desc title circle ellipse line polyline polygon path rect text tspan textpath lineargradient radialgradient stop ' +
+    'symbol marker clippath mask pattern a').split(' '),
+);
+const SVG_ATTRS = new Set(
+  ('width height viewbox preserveaspectratio version baseprofile x y x1 y1 x2 y2 cx cy r rx ry dx dy d points transform ' +
+    'fill fill-opacity fill-rule stroke stroke-width stroke-opacity stroke-linecap stroke-linejoin stroke-dasharray stroke-dashoffset ' +
+    'stroke-miterlimit opacity font-family font-size font-weight font-style text-anchor dominant-baseline offset stop-color stop-opacity ' +
+    'gradientunits gradienttransform spreadmethod fx fy pathlength marker-start marker-mid marker-end markerwidth markerheight refx refy ' +
+    'orient clip-path clip-rule mask patternunits patterncontentunits patterntransform visibility display lang').split(' '),
+);
+const MATH_ALLOWED = new Set(
+  ('math mrow mi mo mn ms mtext mspace msup msub msubsup mfrac msqrt mroot mtable mtr mtd mlabeledtr munder mover munderover ' +
+    'mstyle mpadded mphantom menclose mfenced merror maction semantics annotation none mprescripts mmultiscripts').split(' '),
+);
+const MATH_ATTRS = new Set(
+  ('display mathvariant mathsize mathcolor mathbackground dir fence separator separators stretchy symmetric largeop movablelimits ' +
+    'accent accentunder lspace rspace linethickness numalign denomalign bevelled columnalign rowalign columnspacing rowspacing ' +
+    'columnlines rowlines frame framespacing equalrows equalcolumns displaystyle scriptlevel notation open close width height depth ' +
+    'voffset rowspan columnspan encoding lang').split(' '),
+);
+const FOREIGN_NS: Record<'svg' | 'math', string> = { svg: 'http://www.w3.org/2000/svg', math: 'http://www.w3.org/1998/Math/MathML' };
+
+/** A presentational value that fetches nothing and runs nothing. */
+function safeForeignValue(v: string): boolean {
+  return !/url\s*\((?!\s*['"]?#)|javascript:|expression\s*\(|[<>]/i.test(v);
+}
 const ALLOWED_CLASSES = new Set(['caption', 'credit']);
 const IFRAME_HOSTS = new Set([
   'www.youtube.com', 'youtube.com', 'www.youtube-nocookie.com', 'player.vimeo.com', 'www.dailymotion.com',
@@ -125,6 +162,9 @@ export function sanitizeHtml(html: string, baseUrl: string | null = null): strin
   const n = s.length;
   let out = '';
   const open: string[] = [];
+  // The parsing mode inside each open element: SVG and MathML have their own vocabularies.
+  const modes: Mode[] = [];
+  const modeNow = (): Mode => modes[modes.length - 1] ?? 'html';
   let drop = 0; // depth inside dropped (non-raw) content such as svg
   let pos = 0;
   while (pos < n) {
@@ -213,11 +253,14 @@ export function sanitizeHtml(html: string, baseUrl: string | null = null): strin
       }
       const at = open.lastIndexOf(name);
       if (at >= 0) {
-        while (open.length > at) out += `</${open.pop()}>`;
+        while (open.length > at) {
+          out += `</${open.pop()}>`;
+          modes.pop();
+        }
       }
       continue;
     }
-    if (RAW_TEXT.has(name)) {
+    if (RAW_TEXT.has(name) && !(name === 'title' && modeNow() === 'svg')) {
       // Skip to the matching end tag; nothing inside is markup, nothing inside is kept.
       const endRe = new RegExp(`</${name}[\\s/>]`, 'ig');
       endRe.lastIndex = pos;
@@ -231,11 +274,25 @@ export function sanitizeHtml(html: string, baseUrl: string | null = null): strin
       pos = gt < 0 ? n : gt + 1;
       continue;
     }
-    if (DROP_CONTENT.has(name)) {
+    if (DROP_CONTENT.has(name) && !(name === 'title' && modeNow() === 'svg')) {
       if (!selfClosing && !VOID.has(name)) drop++;
       continue;
     }
     if (drop > 0) continue;
+    const mode = modeNow();
+    if (name === 'svg' || name === 'math' || mode !== 'html') {
+      const foreign = name === 'svg' ? 'svg' : name === 'math' ? 'math' : (mode as 'svg' | 'math');
+      const tag = foreignTag(name, attrs, foreign, baseUrl);
+      if (!tag) continue;
+      out += tag;
+      if (selfClosing) out += `</${name}>`;
+      else {
+        open.push(name);
+        // SVG's desc and title hold HTML again (HTML integration points).
+        modes.push(foreign === 'svg' && (name === 'desc' || name === 'title') ? 'html' : foreign);
+      }
+      continue;
+    }
     const allowedAttrs = ALLOWED[name];
     if (!allowedAttrs) continue; // unknown element: its text stays, its tag goes
     let tag = `<${name}`;
@@ -258,10 +315,38 @@ export function sanitizeHtml(html: string, baseUrl: string | null = null): strin
     }
     out += `${tag}>`;
     if (selfClosing) out += `</${name}>`;
-    else open.push(name);
+    else {
+      open.push(name);
+      modes.push('html');
+    }
   }
   while (open.length) out += `</${open.pop()}>`;
   return out.trim();
+}
+
+/** Start tag of an SVG or MathML element, or null when the element is not allowed. */
+function foreignTag(name: string, attrs: Attr[], mode: 'svg' | 'math', baseUrl: string | null): string | null {
+  const allowed = mode === 'svg' ? SVG_ALLOWED : MATH_ALLOWED;
+  if (!allowed.has(name)) return null;
+  const attrAllowed = mode === 'svg' ? SVG_ATTRS : MATH_ATTRS;
+  let tag = `<${name}`;
+  let xlink = false;
+  for (const a of attrs) {
+    let v: string | null = null;
+    if (a.name === 'href' || a.name === 'xlink:href') {
+      v = safeUrl(a.value, 'a', 'href', baseUrl);
+      if (v && !/^https?:/i.test(v)) v = null;
+    } else if (XLINK.has(a.name) || attrAllowed.has(a.name)) {
+      v = decodeHTMLAttribute(a.value);
+      if (!safeForeignValue(v)) v = null;
+    }
+    if (v === null) continue;
+    if (a.name.startsWith('xlink:')) xlink = true;
+    tag += ` ${a.name}="${escapeAttr(v)}"`;
+  }
+  if (name === mode) tag += ` xmlns="${FOREIGN_NS[mode]}"`;
+  if (xlink) tag += ' xmlns:xlink="http://www.w3.org/1999/xlink"';
+  return `${tag}>`;
 }
 
 function iframeTag(attrs: Attr[], baseUrl: string | null): string {

@@ -491,6 +491,7 @@ export function innerXml(node: XNode): string {
     .replace(/<!\[CDATA\[([\s\S]*?)\]\]>/g, (_m, t: string) => escapeText(t))
     .replace(/<(\/?)[A-Za-z_][\w.-]*:(?=[A-Za-z_])/g, '<$1')
     .replace(/\s+xmlns(?::[\w.-]+)?\s*=\s*(?:"[^"]*"|'[^']*')/g, '');
+  // (the sanitizer writes the SVG/MathML namespaces back where they belong)
 }
 
 
