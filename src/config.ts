@@ -1,4 +1,5 @@
 import type { FetcherConfig } from './fetch/fetcher.js';
+import { DEFAULT_RECHECK_SCHEDULE, parseRecheckSchedule, type RecheckStep } from './ingest/revisionPolicy.js';
 
 /** Settings from the environment (documented in the README); command options override them. */
 export interface TidingsConfig {
@@ -15,6 +16,8 @@ export interface TidingsConfig {
   /** Where hubs can reach this instance (WebSub callbacks); unset disables WebSub. */
   publicUrl: string | null;
   webSubLeaseSeconds: number;
+  /** When stored articles are read again for the publisher's edits (TIDINGS_RECHECK_SCHEDULE). */
+  recheckSchedule: RecheckStep[];
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: { db?: string | undefined; tz?: string | undefined } = {}): TidingsConfig {
@@ -39,5 +42,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: { db
     maxBackoffSeconds: 24 * 3600,
     publicUrl: env.TIDINGS_PUBLIC_URL ? env.TIDINGS_PUBLIC_URL.replace(/\/+$/, '') : null,
     webSubLeaseSeconds: int('TIDINGS_WEBSUB_LEASE_SECONDS', 10 * 86400),
+    recheckSchedule: env.TIDINGS_RECHECK_SCHEDULE ? parseRecheckSchedule(env.TIDINGS_RECHECK_SCHEDULE) : DEFAULT_RECHECK_SCHEDULE,
   };
 }

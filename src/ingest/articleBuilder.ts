@@ -5,6 +5,8 @@ import type { ArticleWrite } from '../store/store.js';
 import type { ExtractedArticle } from '../extract/extractArticle.js';
 import { articleText } from '../render/articleText.js';
 import { canonicalizeUrl, contentHash, urlKey, wordCount } from './articleIdentity.js';
+import { nextRecheck, type RecheckStep } from './revisionPolicy.js';
+import { formatIso } from '../feed/dates.js';
 
 /** Hash of what the feed itself says about an item: a change here means "look again". */
 export function feedItemHash(item: ParsedItem): string {
@@ -35,6 +37,7 @@ export function buildArticleWrite(args: {
   extractError: string | null;
   seenAt: string;
   reason: ArticleWrite['reason'];
+  recheckSchedule?: RecheckStep[];
 }): ArticleWrite {
   const { item, extracted, seenAt } = args;
   const feedHtml = item.content ?? item.summary ?? '';
@@ -67,7 +70,12 @@ export function buildArticleWrite(args: {
     images,
     seenAt,
     reason: args.reason,
+    nextRecheckAt: useExtracted ? isoOrNull(nextRecheck(published, new Date(seenAt), args.recheckSchedule)) : null,
   };
+}
+
+function isoOrNull(d: Date | null): string | null {
+  return d ? formatIso(d.getTime()) : null;
 }
 
 /** A page may only rename itself within its own site; a canonical link elsewhere is ignored. */

@@ -3,6 +3,7 @@ import type { Pipeline } from './pipeline.js';
 import { refreshFeed, type RefreshReport } from './refreshFeed.js';
 import { dueFeeds } from './refreshRunner.js';
 import { renewWebSubs } from './webSub.js';
+import { recheckArticles } from './recheckArticles.js';
 
 export interface SchedulerStatus {
   running: boolean;
@@ -24,6 +25,7 @@ export class FeedScheduler {
   private stopping = false;
   private ticking = false;
   private lastRenewal = 0;
+  private rechecking: Promise<unknown> | null = null;
   readonly status: SchedulerStatus = { running: false, inFlight: 0, lastTickAt: null, refreshed: 0, failed: 0 };
 
   constructor(
@@ -52,6 +54,14 @@ export class FeedScheduler {
       if (now - this.lastRenewal >= 3600_000) {
         this.lastRenewal = now;
         await renewWebSubs(this.p).catch(() => 0);
+      }
+      if (!this.rechecking) {
+        // Publishers' edits: a few pages per tick, never more than one batch at a time.
+        this.rechecking = recheckArticles(this.p, 10)
+          .catch(() => undefined)
+          .finally(() => {
+            this.rechecking = null;
+          });
       }
       const capacity = (this.opts.concurrency ?? 6) - this.inFlight.size;
       if (capacity <= 0) return;
@@ -85,6 +95,6 @@ export class FeedScheduler {
     this.status.running = false;
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
-    await Promise.allSettled([...this.inFlight.values()]);
+    await Promise.allSettled([...this.inFlight.values(), this.rechecking]);
   }
 }

@@ -11,6 +11,7 @@ import { buildArticleWrite, feedItemHash, itemUrl } from './articleBuilder.js';
 import { canonicalizeUrl, urlKey } from './articleIdentity.js';
 import { deriveSourceAndSection } from './sourceNaming.js';
 import { PUSH_POLL_FLOOR_SECONDS, ensureWebSub, pushIsFresh } from './webSub.js';
+import { significantChange } from './revisionPolicy.js';
 import { baseInterval, cacheHints, intervalAfterSuccess, nextCheckAfterFailure, nextCheckAfterSuccess, observedInterval, parseRetryAfter, type PublisherHints } from './pollingPolicy.js';
 
 export interface RefreshReport {
@@ -141,7 +142,7 @@ async function planRefresh(
     links: [],
   };
   const items = parsed.items.slice(0, p.config.maxItemsPerFeed);
-  const work: Array<{ item: ParsedItem; url: string; reason: ArticleWrite['reason'] }> = [];
+  const work: Array<{ item: ParsedItem; url: string; reason: ArticleWrite['reason']; known?: Article }> = [];
   const seen = new Set<string>();
   for (const item of items) {
     const url = itemUrl(item);
@@ -158,7 +159,7 @@ async function planRefresh(
       continue;
     }
     write.links.push({ articleId: known.id, guid: item.id, linkKey });
-    if (feedSaysChanged(item, known)) work.push({ item, url, reason: 'feed_update' });
+    if (feedSaysChanged(item, known)) work.push({ item, url, reason: 'feed_update', known });
     else report.unchanged++;
   }
 
@@ -177,8 +178,11 @@ async function planRefresh(
       extractError = `${e.code}: ${e.message}`;
       report.pagesFailed++;
     }
-    onProgress?.(++done, work.length);
-    return buildArticleWrite({ item: w.item, url: w.url, extracted, extractError, seenAt: formatIso(p.now().getTime()), reason: w.reason });
+    done++;
+    onProgress?.(done, work.length);
+    const write = buildArticleWrite({ item: w.item, url: w.url, extracted, extractError, seenAt: formatIso(p.now().getTime()), reason: w.reason, recheckSchedule: p.config.recheckSchedule });
+    if (w.known) write.significant = significantChange(w.known, write);
+    return write;
   });
   write.articles = results;
 

@@ -66,7 +66,7 @@ export function buildApp(opts: {
     const article = Number.isInteger(id) ? await opts.store.getArticle(id) : null;
     if (!article) return reply.code(404).type('text/html; charset=utf-8').send(errorPage(404, 'No such article.'));
     reply.type('text/html; charset=utf-8');
-    return articlePage(article, { now: now(), timeZone: tz });
+    return articlePage(article, { now: now(), timeZone: tz, revisions: await opts.store.listRevisions(id) });
   });
 
   app.get('/feeds', async (_req, reply) => {

@@ -148,7 +148,7 @@ export class KyselyStore implements Store {
         }
         outcome.articleIds.push(existing.id);
         if (await linkArticle(trx, existing.id, w.feedId, a.keys.guid, a.keys.linkKey, a.seenAt)) outcome.linked++;
-        if (existing.content_hash === a.keys.contentHash && existing.title === a.title) {
+        if ((existing.content_hash === a.keys.contentHash && existing.title === a.title) || a.significant === false) {
           await trx
             .updateTable('article')
             .set({ feed_hash: a.feedHash, publisher_updated_at: laterOf(existing.publisher_updated_at, a.publisherUpdatedAt) })
@@ -162,27 +162,7 @@ export class KyselyStore implements Store {
           outcome.unchanged++;
           continue;
         }
-        await trx
-          .updateTable('article')
-          .set({
-            title: a.title,
-            byline: a.byline ?? existing.byline,
-            publisher_updated_at: laterOf(existing.publisher_updated_at, a.publisherUpdatedAt),
-            changed_at: a.seenAt,
-            text: a.text,
-            html: a.html,
-            lead_image_url: a.leadImageUrl,
-            lang: a.lang ?? existing.lang,
-            word_count: a.wordCount,
-            content_hash: a.keys.contentHash,
-            feed_hash: a.feedHash,
-            extract_status: a.extractStatus,
-            extract_error: a.extractError,
-          })
-          .where('id', '=', existing.id)
-          .execute();
-        await insertRevision(trx, existing.id, a);
-        await replaceImages(trx, existing.id, a);
+        await updateArticle(trx, existing, a);
         outcome.updated++;
       }
       return outcome;
@@ -244,6 +224,22 @@ export class KyselyStore implements Store {
       )
       .execute();
     return rows.map(toWebSub);
+  }
+
+  async articlesDueForRecheck(now: string, limit: number): Promise<Article[]> {
+    const rows = await this.db.selectFrom('article').selectAll().where('next_recheck_at', '<=', now).orderBy('next_recheck_at').limit(limit).execute();
+    return rows.map(toArticle);
+  }
+
+  async applyRecheck(articleId: number, write: ArticleWrite | null, nextRecheckAt: string | null): Promise<void> {
+    await this.db.transaction().execute(async (trx) => {
+      if (write) {
+        const existing = await trx.selectFrom('article').selectAll().where('id', '=', articleId).executeTakeFirst();
+        if (!existing) return;
+        await updateArticle(trx, existing, write);
+      }
+      await trx.updateTable('article').set({ next_recheck_at: nextRecheckAt }).where('id', '=', articleId).execute();
+    });
   }
 
   async listArticles(q: ArticleQuery): Promise<ArticleListItem[]> {
@@ -423,6 +419,7 @@ async function insertArticle(trx: Db, sourceId: number, a: ArticleWrite): Promis
       url: a.url,
       canonical_url: a.keys.canonicalUrl,
       url_key: urlKey(a.keys.canonicalUrl),
+      next_recheck_at: a.nextRecheckAt ?? null,
       title: a.title,
       byline: a.byline,
       published_at: a.publishedAt,
@@ -444,6 +441,31 @@ async function insertArticle(trx: Db, sourceId: number, a: ArticleWrite): Promis
   await insertRevision(trx, row.id, { ...a, reason: 'first' });
   await replaceImages(trx, row.id, a);
   return row.id;
+}
+
+/** A new version of a stored article: its fields, a revision record and its images. */
+async function updateArticle(trx: Db, existing: Selectable<ArticleTable>, a: ArticleWrite): Promise<void> {
+  await trx
+    .updateTable('article')
+    .set({
+      title: a.title,
+      byline: a.byline ?? existing.byline,
+      publisher_updated_at: laterOf(existing.publisher_updated_at, a.publisherUpdatedAt),
+      changed_at: a.seenAt,
+      text: a.text,
+      html: a.html,
+      lead_image_url: a.leadImageUrl,
+      lang: a.lang ?? existing.lang,
+      word_count: a.wordCount,
+      content_hash: a.keys.contentHash,
+      feed_hash: a.feedHash || existing.feed_hash,
+      extract_status: a.extractStatus,
+      extract_error: a.extractError,
+    })
+    .where('id', '=', existing.id)
+    .execute();
+  await insertRevision(trx, existing.id, a);
+  await replaceImages(trx, existing.id, a);
 }
 
 async function insertRevision(trx: Db, articleId: number, a: ArticleWrite): Promise<void> {

@@ -55,6 +55,7 @@ export interface ArticleTable {
   extract_status: string;
   extract_error: string | null;
   url_key: string | null;
+  next_recheck_at: string | null;
 }
 
 export interface ArticleFeedTable {

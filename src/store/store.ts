@@ -34,6 +34,11 @@ export interface Store {
   /** Active subscriptions whose lease ends before `expiringBefore`, and requests unanswered since `requestedBefore`. */
   webSubsToRenew(expiringBefore: string, requestedBefore: string): Promise<WebSubSubscription[]>;
 
+  /** Articles whose page is due to be read again, oldest due first. */
+  articlesDueForRecheck(now: string, limit: number): Promise<Article[]>;
+  /** The outcome of reading an article's page again: a new version (or none) and the next re-check, in one transaction. */
+  applyRecheck(articleId: number, write: ArticleWrite | null, nextRecheckAt: string | null): Promise<void>;
+
   listArticles(query: ArticleQuery): Promise<ArticleListItem[]>;
   getArticle(id: number): Promise<ArticleView | null>;
   listRevisions(articleId: number): Promise<Revision[]>;
@@ -87,6 +92,10 @@ export interface ArticleWrite {
   images: ArticleImage[];
   seenAt: string;
   reason: Revision['reason'];
+  /** When to read the page again for edits (set for new articles). */
+  nextRecheckAt?: string | null;
+  /** False when the text changed only in ways that do not make a revision (see revisionPolicy). */
+  significant?: boolean;
 }
 
 export interface RefreshWrite {

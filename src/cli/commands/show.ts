@@ -41,7 +41,17 @@ export async function run(args: string[]): Promise<void> {
     if (parsed.values.revisions) {
       const revisions = await store.listRevisions(id);
       const { formatLocalTime } = await import('../../render/time.js');
-      writeOut(revisions.map((r, i) => `${i + 1}  ${formatLocalTime(r.seenAt, timeZone)}  ${r.reason.padEnd(11)}  ${r.title}`).join('\n'));
+      const { wordDiff, changedWords } = await import('../../render/wordDiff.js');
+      writeOut(
+        revisions
+          .map((r, i) => {
+            const prev = revisions[i - 1];
+            const change = prev ? changedWords(wordDiff(prev.text, r.text)) : null;
+            const words = r.text.match(/[\p{L}\p{N}]+/gu)?.length ?? 0;
+            return `${i + 1}  ${formatLocalTime(r.seenAt, timeZone)}  ${r.reason.padEnd(11)}  ${String(words).padStart(5)} words${change ? `  (-${change.removed} +${change.added})` : ''}  ${r.title}`;
+          })
+          .join('\n'),
+      );
       return;
     }
     if (format === 'json') {

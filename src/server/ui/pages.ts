@@ -1,4 +1,5 @@
-import type { ArticleView, FeedWithSource } from '../../model/article.js';
+import type { ArticleView, FeedWithSource, Revision } from '../../model/article.js';
+import { changedWords, renderDiffHtml, wordDiff } from '../../render/wordDiff.js';
 import type { ArticleListItem } from '../../store/store.js';
 import { readingParts } from '../../render/readingFormat.js';
 import { formatLocalTime, relativeAge } from '../../render/time.js';
@@ -40,11 +41,23 @@ ${opts.nextCursor ? html`<nav class="pager"><a rel="next" href="?${opts.feed ? `
   return layout(heading, body);
 }
 
-export function articlePage(a: ArticleView, opts: { now: Date; timeZone: string }): string {
+export function articlePage(a: ArticleView, opts: { now: Date; timeZone: string; revisions?: Revision[] }): string {
   const p = readingParts(a, opts);
+  const revisions = opts.revisions ?? [];
+  const last = revisions[revisions.length - 1];
+  const prev = revisions[revisions.length - 2];
+  const changes = last && prev ? wordDiff(prev.text, last.text) : null;
+  const counts = changes ? changedWords(changes) : null;
   const body = html`<article class="reading">
 <h1>${p.title}</h1>
 <p class="byline">By ${p.source}${p.section ? ` (${p.section})` : ''} | Created at <time datetime="${p.createdAt}">${p.created}</time> | ${p.wasUpdated ? html`<span class="updated">Updated at</span>` : 'Updated at'} <time datetime="${p.updatedAt}">${p.updated}</time> ${p.age}</p>
+${changes && last && prev
+  ? html`<details class="changes">
+<summary>What changed on ${formatLocalTime(last.seenAt, opts.timeZone)}: ${counts!.removed} word(s) removed, ${counts!.added} added (revision ${revisions.length} of ${revisions.length})</summary>
+${prev.title !== last.title ? html`<p class="title-change">${raw(renderDiffHtml(wordDiff(prev.title, last.title)))}</p>` : ''}
+<div class="diff">${raw(renderDiffHtml(changes))}</div>
+</details>`
+  : ''}
 <div class="body">${raw(withImageHints(a.html))}</div>
 <p class="original"><a href="${p.url}" rel="noopener noreferrer">Read Entire Article</a></p>
 </article>`;

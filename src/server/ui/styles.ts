@@ -26,5 +26,10 @@ article.reading .credit{font-style:italic}
 table.feeds{width:100%;border-collapse:collapse;font-family:system-ui,sans-serif;font-size:14px}
 table.feeds th,table.feeds td{text-align:left;padding:.4rem .5rem;border-bottom:1px solid var(--line);vertical-align:top}
 .status-error{color:var(--warn)}
+details.changes{margin:1rem 0;padding:.5rem .75rem;border:1px solid var(--line);border-radius:6px;font-size:15px}
+details.changes summary{cursor:pointer;font-family:system-ui,sans-serif;color:var(--warn)}
+.diff ins,.title-change ins{background:#d7f5dd;color:#0b3d17;text-decoration:none}
+.diff del,.title-change del{background:#fbe0e0;color:#5c0b0b}
+@media (prefers-color-scheme:dark){.diff ins,.title-change ins{background:#123d1d;color:#c9f2d2}.diff del,.title-change del{background:#4a1515;color:#f7caca}}
 nav.pager{margin-top:1.5rem;font-family:system-ui,sans-serif}
 `;

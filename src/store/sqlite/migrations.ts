@@ -144,4 +144,11 @@ export const sqliteMigrations: Record<string, Migration> = {
         .execute();
     },
   },
+  '0004_recheck': {
+    async up(db: Kysely<unknown>) {
+      // When the article's page is read again to catch the publisher's edits (null: never again).
+      await db.schema.alterTable('article').addColumn('next_recheck_at', 'text').execute();
+      await db.schema.createIndex('article_next_recheck').on('article').column('next_recheck_at').execute();
+    },
+  },
 };

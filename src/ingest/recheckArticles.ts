@@ -1,0 +1,74 @@
+import type { Article } from '../model/article.js';
+import type { ParsedItem } from '../model/feed.js';
+import { PAGE_ACCEPT, bodyText } from '../fetch/fetcher.js';
+import { extractArticle } from '../extract/extractArticle.js';
+import { formatIso } from '../feed/dates.js';
+import type { Pipeline } from './pipeline.js';
+import { buildArticleWrite } from './articleBuilder.js';
+import { nextRecheck, significantChange } from './revisionPolicy.js';
+
+export interface RecheckReport {
+  checked: number;
+  changed: number;
+  failed: number;
+}
+
+/**
+ * Reads the pages of recently published articles again, on the thinning schedule of
+ * revisionPolicy, and stores a revision when the publisher changed the text in a way
+ * that matters. A page that cannot be read now is tried again at the next step.
+ */
+export async function recheckArticles(p: Pipeline, limit = 20, onProgress?: (done: number, total: number) => void): Promise<RecheckReport> {
+  const now = p.now();
+  const due = await p.store.articlesDueForRecheck(formatIso(now.getTime()), limit);
+  const report: RecheckReport = { checked: 0, changed: 0, failed: 0 };
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(p.config.pageConcurrency, due.length) }, async () => {
+      while (next < due.length) {
+        const article = due[next++]!;
+        await recheckOne(p, article, report);
+        report.checked++;
+        onProgress?.(report.checked, due.length);
+      }
+    }),
+  );
+  return report;
+}
+
+async function recheckOne(p: Pipeline, article: Article, report: RecheckReport): Promise<void> {
+  const seen = p.now();
+  const following = nextRecheck(article.publishedAt, seen, p.config.recheckSchedule);
+  const nextAt = following ? formatIso(following.getTime()) : null;
+  try {
+    const page = await p.fetcher.fetch(article.url, { accept: PAGE_ACCEPT });
+    const extracted = extractArticle(bodyText(page), page.url);
+    // The headline stays the feed's (page titles carry site suffixes); the text and the
+    // modification date are the page's.
+    const item: ParsedItem = {
+      id: article.guid,
+      title: article.title,
+      link: article.url,
+      summary: null,
+      content: null,
+      published: article.publishedAt,
+      updated: extracted.updated,
+      authors: [],
+      categories: [],
+      enclosures: [],
+      media: [],
+      comments: null,
+    };
+    const write = buildArticleWrite({ item, url: article.url, extracted, extractError: null, seenAt: formatIso(seen.getTime()), reason: 'page_change' });
+    write.feedHash = article.feedHash ?? '';
+    if (write.extractStatus === 'ok' && significantChange(article, write)) {
+      await p.store.applyRecheck(article.id, write, nextAt);
+      report.changed++;
+    } else {
+      await p.store.applyRecheck(article.id, null, nextAt);
+    }
+  } catch {
+    report.failed++;
+    await p.store.applyRecheck(article.id, null, nextAt);
+  }
+}
