@@ -38,7 +38,7 @@ export function extractArticle(html: string, pageUrl: string): ExtractedArticle 
   removeNoise(document);
   let parsed: ReturnType<Readability['parse']> = null;
   try {
-    parsed = new Readability(document, { classesToPreserve: ['caption', 'credit'], keepClasses: false, charThreshold: 300 }).parse();
+    parsed = new Readability(document, { classesToPreserve: ['caption', 'credit'], keepClasses: false }).parse();
   } catch (err) {
     throw new TidingsError('extract_failed', `readability failed: ${(err as Error).message}`, { cause: err });
   }

@@ -54,6 +54,16 @@ function isKnownCharset(label: string): boolean {
 export function decodeBody(bytes: Uint8Array, contentType?: string | null): { text: string; charset: string; problem: string | null } {
   let charset = detectCharset(bytes, contentType);
   let problem: string | null = null;
+  // A page that says it is in a legacy encoding but whose bytes are valid UTF-8 with
+  // multi-byte characters is UTF-8: servers and templates mislabel pages this way all the
+  // time, while real legacy text almost never happens to form valid UTF-8 sequences.
+  if (charset !== 'utf-8' && !charset.startsWith('utf-16') && hasMultiByteUtf8(bytes)) {
+    try {
+      return { text: fixCp1252(new TextDecoder('utf-8', { fatal: true }).decode(bytes)), charset: 'utf-8', problem };
+    } catch {
+      /* not UTF-8 after all: use the declared encoding */
+    }
+  }
   if (charset === 'utf-8') {
     try {
       return { text: fixCp1252(new TextDecoder('utf-8', { fatal: true }).decode(bytes)), charset, problem };
@@ -71,6 +81,14 @@ export function decodeBody(bytes: Uint8Array, contentType?: string | null): { te
   // Latin-1 conversion; nobody means a C1 control in a news feed.
   const text = fixCp1252(decoder.decode(bytes));
   return { text, charset, problem };
+}
+
+function hasMultiByteUtf8(bytes: Uint8Array): boolean {
+  for (let i = 0; i < bytes.length - 1; i++) {
+    const b = bytes[i]!;
+    if (b >= 0xc2 && b <= 0xf4 && (bytes[i + 1]! & 0xc0) === 0x80) return true;
+  }
+  return false;
 }
 
 function declaredCharset(bytes: Uint8Array, contentType?: string | null): boolean {
