@@ -4,7 +4,7 @@ import { TidingsError } from '../model/errors.js';
 import { articleText } from '../render/articleText.js';
 import { sanitizeHtml } from './sanitizeHtml.js';
 import { readPageMetadata } from './pageMetadata.js';
-import { normaliseFigures, removeNoise, resolveLazyImages } from './pageCleanup.js';
+import { normaliseFigures, removeArticleFurniture, removeNoise, resolveLazyImages } from './pageCleanup.js';
 import { imagesOf, type ExtractedImage } from './images.js';
 
 export interface ExtractedArticle {
@@ -38,7 +38,14 @@ export function extractArticle(html: string, pageUrl: string): ExtractedArticle 
   removeNoise(document);
   let parsed: ReturnType<Readability['parse']> = null;
   try {
-    parsed = new Readability(document, { classesToPreserve: ['caption', 'credit'], keepClasses: false }).parse();
+    parsed = new Readability(document, {
+      classesToPreserve: ['caption', 'credit'],
+      keepClasses: false,
+      serializer: (el: any) => {
+        removeArticleFurniture(el);
+        return el.innerHTML;
+      },
+    }).parse();
   } catch (err) {
     throw new TidingsError('extract_failed', `readability failed: ${(err as Error).message}`, { cause: err });
   }

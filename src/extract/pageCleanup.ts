@@ -137,3 +137,42 @@ export function removeNoise(document: any): void {
     el.remove();
   }
 }
+
+// ---- after Readability: what it kept but a reader does not want ----
+
+const BOILERPLATE_START = /^(?:tags?|tagged|tagged with|filed under|topics?|categories|share(?: this)?|related(?: articles| stories| content)?|read more|see more|more from|don'?t miss|most read|most popular|trending|recommended|advertisement|sponsored|sign in|log in|subscribe|newsletter|comments?|leave a comment|follow us)\b[\s:.-]*/i;
+const BOILERPLATE_ANYWHERE = /all rights reserved|©\s*\d{4}|copyright\s*(?:©\s*)?\d{4}|\bis a registered trade ?mark\b|\bsuite \d+\b.*\btel\b|comentários com|comments? (?:are|is) (?:closed|moderated)|this (?:page|article) was printed from|this document is subject to copyright|^citation: .* retrieved .* from /i;
+/** A dateline on its own: "PUBLISHED: 10:48, Tue, Nov 19, 2019", "| UPDATED: …", "Updated 11:21 pm CST, …". */
+const DATELINE = /^\|?\s*(?:published|updated|posted|last updated|first published)\b\s*:?\s*(?:on\s+|at\s+)?[\w ,:.|/-]{0,60}\d{4}\s*$|^\|?\s*(?:published|updated|posted)\s*:?\s*\d{1,2}:\d{2}/i;
+
+function linkDensity(el: any): number {
+  const total = text(el).length || 1;
+  let links = 0;
+  for (const a of Array.from(el.querySelectorAll('a')) as any[]) links += text(a).length;
+  return links / total;
+}
+
+/**
+ * Readability keeps some page furniture that sits inside the article container: menus,
+ * tag lists, empty bullets, copyright and comment-policy lines. They are removed from the
+ * article element Readability returns, before it is serialised.
+ */
+export function removeArticleFurniture(article: any): void {
+  for (const el of Array.from(article.querySelectorAll('ul, ol, nav, menu')) as any[]) {
+    if (!el.isConnected && !el.parentNode) continue;
+    const t = text(el);
+    const items = el.querySelectorAll('li').length;
+    const menuLike = items >= 4 && linkDensity(el) > 0.8 && t.length / items < 40;
+    if (menuLike || (t.length === 0 && !el.querySelector('img'))) el.remove();
+  }
+  for (const li of Array.from(article.querySelectorAll('li')) as any[]) {
+    if (!text(li).replace(/[•·\s]/g, '') && !li.querySelector('img')) li.remove();
+  }
+  for (const el of Array.from(article.querySelectorAll('p, div, span, section, footer, aside, h2, h3, h4, h5, h6, small')) as any[]) {
+    if (!el.parentNode) continue;
+    const t = text(el);
+    if (!t || t.length > 300) continue;
+    if (el.querySelector('p, img, figure') && el.tagName !== 'P') continue;
+    if (BOILERPLATE_ANYWHERE.test(t) || DATELINE.test(t) || (BOILERPLATE_START.test(t) && (t.length < 40 || linkDensity(el) > 0.5))) el.remove();
+  }
+}
