@@ -59,7 +59,7 @@ export function extractArticle(html: string, pageUrl: string): ExtractedArticle 
     title: clean1(parsed.title) ?? meta.title,
     byline: clean1(parsed.byline) ?? meta.byline,
     siteName: clean1(parsed.siteName) ?? meta.siteName,
-    published: meta.published ?? isoOrNull(parsed.publishedTime),
+    published: isoOrNull(parsed.publishedTime) ?? meta.published,
     updated: meta.updated,
     lang: clean1(parsed.lang) ?? meta.lang,
     excerpt: clean1(parsed.excerpt) ?? meta.description,

@@ -142,6 +142,7 @@ export function removeNoise(document: any): void {
 
 const BOILERPLATE_START = /^(?:tags?|tagged|tagged with|filed under|topics?|categories|share(?: this)?|related(?: articles| stories| content)?|read more|see more|more from|don'?t miss|most read|most popular|trending|recommended|advertisement|sponsored|sign in|log in|subscribe|newsletter|comments?|leave a comment|follow us)\b[\s:.-]*/i;
 const BOILERPLATE_ANYWHERE = /all rights reserved|©\s*\d{4}|copyright\s*(?:©\s*)?\d{4}|\bis a registered trade ?mark\b|\bsuite \d+\b.*\btel\b|comentários com|comments? (?:are|is) (?:closed|moderated)|this (?:page|article) was printed from|this document is subject to copyright|^citation: .* retrieved .* from /i;
+const GALLERY_COUNTER = /^(?:image|photo|picture|slide|foto|imagem)\s+\d+\s+(?:of|de|von|\/)\s+\d+$/i;
 /** A dateline on its own: "PUBLISHED: 10:48, Tue, Nov 19, 2019", "| UPDATED: …", "Updated 11:21 pm CST, …". */
 const DATELINE = /^\|?\s*(?:published|updated|posted|last updated|first published)\b\s*:?\s*(?:on\s+|at\s+)?[\w ,:.|/-]{0,60}\d{4}\s*$|^\|?\s*(?:published|updated|posted)\s*:?\s*\d{1,2}:\d{2}/i;
 
@@ -162,17 +163,25 @@ export function removeArticleFurniture(article: any): void {
     if (!el.isConnected && !el.parentNode) continue;
     const t = text(el);
     const items = el.querySelectorAll('li').length;
-    const menuLike = items >= 4 && linkDensity(el) > 0.8 && t.length / items < 40;
+    // Menus, and breadcrumbs (Home › News › Space): short items that are all links.
+    const menuLike = (items >= 4 && linkDensity(el) > 0.8 && t.length / items < 40) || (items >= 2 && items <= 6 && linkDensity(el) > 0.95 && t.length / items < 25);
     if (menuLike || (t.length === 0 && !el.querySelector('img'))) el.remove();
   }
   for (const li of Array.from(article.querySelectorAll('li')) as any[]) {
     if (!text(li).replace(/[•·\s]/g, '') && !li.querySelector('img')) li.remove();
   }
-  for (const el of Array.from(article.querySelectorAll('p, div, span, section, footer, aside, h2, h3, h4, h5, h6, small')) as any[]) {
+  for (const el of Array.from(article.querySelectorAll('p, div, span, section, footer, aside, h1, h2, h3, h4, h5, h6, small, b, strong, li, dt, dd')) as any[]) {
     if (!el.parentNode) continue;
     const t = text(el);
     if (!t || t.length > 300) continue;
-    if (el.querySelector('p, img, figure') && el.tagName !== 'P') continue;
-    if (BOILERPLATE_ANYWHERE.test(t) || DATELINE.test(t) || (BOILERPLATE_START.test(t) && (t.length < 40 || linkDensity(el) > 0.5))) el.remove();
+    if (el.querySelector('p, img, figure, li, h2, h3') && el.tagName !== 'P') continue;
+    if (
+      BOILERPLATE_ANYWHERE.test(t) ||
+      DATELINE.test(t) ||
+      GALLERY_COUNTER.test(t) ||
+      (BOILERPLATE_START.test(t) && (t.length < 40 || linkDensity(el) > 0.5))
+    ) {
+      el.remove();
+    }
   }
 }
