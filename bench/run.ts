@@ -16,6 +16,8 @@ import { spawnSync } from 'node:child_process';
 import os from 'node:os';
 import { generateLargeFeed } from './largeFeed.js';
 import { feedParsers } from './feedPeers.js';
+import { f1Score, pageCounts } from './extractionScore.js';
+import { decodeBody } from '../src/fetch/charset.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const shared = process.env.TIDINGS_SHARED ?? path.resolve(root, '..', 'shared');
@@ -85,36 +87,43 @@ async function benchFeeds(label: string, docs: string[]): Promise<Row[]> {
   return rows;
 }
 
-interface ExtractRow { name: string; pagesPerS: number; p50: number; p95: number; failed: number; ratio?: string }
+interface ExtractRow { name: string; pagesPerS: number; p50: number; p95: number; failed: number; ratio?: string; f1?: number }
 
-async function benchExtract(pages: Array<{ html: string; url: string }>): Promise<ExtractRow[]> {
+async function benchExtract(pages: Array<{ html: string; url: string; truth?: string }>): Promise<ExtractRow[]> {
   const { Readability } = await import('@mozilla/readability');
   const { JSDOM, VirtualConsole } = await import('jsdom');
   const quiet = new VirtualConsole(); // jsdom reports every CSS it cannot parse; not our concern here
   const { parseHTML } = await import('linkedom');
-  const contenders: Array<{ name: string; run: (html: string, url: string) => unknown }> = [
-    { name: 'tidings (linkedom + readability + clean-up)', run: (h, u) => extractArticle(h, u) },
-    { name: 'readability on jsdom', run: (h, u) => new Readability(new JSDOM(h, { url: u, virtualConsole: quiet }).window.document).parse() },
+  // Each contender returns the article text, scored against the benchmark's ground truth.
+  const contenders: Array<{ name: string; run: (html: string, url: string) => string }> = [
+    { name: 'tidings (linkedom + readability + clean-up)', run: (h, u) => extractArticle(h, u).text },
+    { name: 'readability on jsdom', run: (h, u) => new Readability(new JSDOM(h, { url: u, virtualConsole: quiet }).window.document).parse()?.textContent ?? '' },
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
-    { name: 'readability on linkedom', run: (h) => new Readability((parseHTML(h) as any).document).parse() },
+    { name: 'readability on linkedom', run: (h) => new Readability((parseHTML(h) as any).document).parse()?.textContent ?? '' },
   ];
   const out: ExtractRow[] = [];
   for (const c of contenders) {
     const times: number[] = [];
     let failed = 0;
+    const scored: Array<{ tp: number; fp: number; fn: number }> = [];
     const t0 = cpuMs();
     for (const p of pages) {
       const s = cpuMs();
+      let text = '';
       try {
-        c.run(p.html, p.url);
+        text = c.run(p.html, p.url);
       } catch {
         failed++;
       }
       times.push(cpuMs() - s);
+      if (p.truth !== undefined) scored.push(pageCounts(text, p.truth));
     }
     const total = cpuMs() - t0;
     times.sort((a, b) => a - b);
-    out.push({ name: c.name, pagesPerS: pages.length / (total / 1000), p50: times[Math.floor(times.length * 0.5)] ?? 0, p95: times[Math.floor(times.length * 0.95)] ?? 0, failed });
+    out.push({
+      name: c.name, pagesPerS: pages.length / (total / 1000), p50: times[Math.floor(times.length * 0.5)] ?? 0, p95: times[Math.floor(times.length * 0.95)] ?? 0, failed,
+      ...(scored.length ? { f1: f1Score(scored).f1 } : {}),
+    });
   }
   const jsdom = out.find((o) => o.name.includes('jsdom'))!;
   for (const o of out) o.ratio = `${(o.pagesPerS / jsdom.pagesPerS).toFixed(2)}× jsdom`;
@@ -132,11 +141,13 @@ function table(rows: Array<Record<string, unknown>>): string {
 async function main(): Promise<void> {
   const results: Record<string, unknown> = { node: process.version, date: new Date().toISOString() };
   const realDir = path.join(shared, 'corpus', 'realworld-feeds');
-  const realDocs = listFiles(realDir, (f) => /\.(xml|rss|atom|json)$/.test(f) && !f.endsWith('expectations.json')).map((f) => fs.readFileSync(f, 'utf8'));
+  const onlyExtract = process.env.BENCH_ONLY === 'extract';
+  const realDocs = onlyExtract ? [] : listFiles(realDir, (f) => /\.(xml|rss|atom|json)$/.test(f) && !f.endsWith('expectations.json')).map((f) => fs.readFileSync(f, 'utf8'));
   const feedRows: Row[] = [];
   if (realDocs.length) feedRows.push(...(await benchFeeds(`real-world feeds (${realDocs.length} files)`, realDocs)));
   else console.log(`real-world feeds: skipped (${realDir} not found)`);
   const sizeMb = Number(process.env.BENCH_LARGE_FEED_MB ?? 50);
+  if (!onlyExtract) {
   const large = generateLargeFeed(sizeMb * 1e6);
   const largeRows = await benchFeeds(`generated ${sizeMb} MB RSS feed`, [large]);
   // Peak memory needs a fresh process per parser: in one process the first parser's peak
@@ -156,16 +167,28 @@ async function main(): Promise<void> {
   console.log('\nFeed parsing (CPU time, one warm-up then best of rounds, no forced GC; peak RSS in a fresh process per parser)\n');
   console.log(table(feedRows.map((r) => ({ suite: r.suite, parser: r.name, 'MB/s': r.mbPerS, 'items/s': Math.round(r.itemsPerS), failed: r.failed, 'peak RSS MB': r.peakRssMb ?? '', ratio: r.ratio }))));
   results.feeds = feedRows;
+  }
 
   const pageFiles = process.env.BENCH_ONLY === 'feeds' ? [] : [
     ...listFiles(path.join(shared, 'corpus', 'readability', 'test-pages'), (f) => f.endsWith('source.html')),
     ...listFiles(path.join(shared, 'corpus', 'article-extraction-benchmark', 'html'), (f) => f.endsWith('.html.gz')),
   ];
   if (pageFiles.length) {
-    const pages = pageFiles.map((f) => ({ html: (f.endsWith('.gz') ? zlib.gunzipSync(fs.readFileSync(f)) : fs.readFileSync(f)).toString('utf8'), url: 'http://fakehost/test/page.html' }));
+    const truthFile = path.join(shared, 'corpus', 'article-extraction-benchmark', 'ground-truth.json');
+    const truth = fs.existsSync(truthFile) ? (JSON.parse(fs.readFileSync(truthFile, 'utf8')) as Record<string, { articleBody?: string; url?: string }>) : {};
+    const pages = pageFiles.map((f) => {
+      const id = path.basename(f).replace(/\.html\.gz$/, '');
+      const t = truth[id];
+      return {
+        html: decodeBody(f.endsWith('.gz') ? zlib.gunzipSync(fs.readFileSync(f)) : fs.readFileSync(f)).text,
+        url: t?.url ?? 'http://fakehost/test/page.html',
+        ...(t?.articleBody !== undefined ? { truth: t.articleBody } : {}),
+      };
+    });
     const rows = await benchExtract(pages);
-    console.log(`\nArticle extraction (${pages.length} corpus pages, CPU time)\n`);
-    console.log(table(rows.map((r) => ({ extractor: r.name, 'pages/s': r.pagesPerS, 'p50 ms': r.p50, 'p95 ms': r.p95, failed: r.failed, ratio: r.ratio }))));
+    const scoredPages = pages.filter((p) => p.truth !== undefined).length;
+    console.log(`\nArticle extraction (${pages.length} corpus pages, CPU time; F1 on the ${scoredPages} article-extraction-benchmark pages)\n`);
+    console.log(table(rows.map((r) => ({ extractor: r.name, 'pages/s': r.pagesPerS, 'p50 ms': r.p50, 'p95 ms': r.p95, failed: r.failed, F1: r.f1 === undefined ? '' : r.f1.toFixed(3), ratio: r.ratio }))));
     results.extract = rows;
   } else console.log('\narticle extraction: skipped (../shared/corpus not found)');
   console.log(`\npeak RSS of the whole run: ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`);
