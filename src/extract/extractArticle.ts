@@ -42,7 +42,7 @@ export function extractArticle(html: string, pageUrl: string): ExtractedArticle 
       classesToPreserve: ['caption', 'credit'],
       keepClasses: false,
       serializer: (el: any) => {
-        removeArticleFurniture(el);
+        removeArticleFurniture(el, meta.title);
         return el.innerHTML;
       },
     }).parse();

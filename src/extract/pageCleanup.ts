@@ -140,8 +140,27 @@ export function removeNoise(document: any): void {
 
 // ---- after Readability: what it kept but a reader does not want ----
 
-const BOILERPLATE_START = /^(?:tags?|tagged|tagged with|filed under|topics?|categories|share(?: this)?|related(?: articles| stories| content)?|read more|see more|more from|don'?t miss|most read|most popular|trending|recommended|advertisement|sponsored|sign in|log in|subscribe|newsletter|comments?|leave a comment|follow us)\b[\s:.-]*/i;
-const BOILERPLATE_ANYWHERE = /all rights reserved|©\s*\d{4}|copyright\s*(?:©\s*)?\d{4}|\bis a registered trade ?mark\b|\bsuite \d+\b.*\btel\b|comentários com|comments? (?:are|is) (?:closed|moderated)|this (?:page|article) was printed from|this document is subject to copyright|^citation: .* retrieved .* from /i;
+const BOILERPLATE_START = /^(?:advert|click here to|tell us what you think|tags?|tagged|tagged with|filed under|topics?|categories|share(?: this)?|related(?: articles| stories| content)?|read more|see more|more from|don'?t miss|most read|most popular|trending|recommended|advertisement|sponsored|sign in|log in|subscribe|newsletter|comments?|leave a comment|follow us)\b[\s:.-]*/i;
+const BOILERPLATE_ANYWHERE = /all rights reserved|©\s*\d{4}|copyright\s*(?:©\s*)?\d{4}|\bis a registered trade ?mark\b|\bsuite \d+\b.*\btel\b|comentários com|comments? (?:are|is) (?:closed|moderated)|this (?:page|article) was printed from|this document is subject to copyright|^citation: .* retrieved .* from |sign up (?:for|to) .{0,60}newsletter|delivered (?:to|through) your (?:inbox|letterbox|door)|subscribe to (?:our|the) .{0,40}newsletter/i;
+const MONTH = /\b(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|jun(?:e)?|jul(?:y)?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?|janeiro|fevereiro|março|abril|maio|junho|julho|agosto|setembro|outubro|novembro|dezembro|enero|febrero|marzo|mayo|junio|julio|septiembre|octubre|noviembre|diciembre)\b/i;
+
+/** A line that is only a date (and time): "November 19, 2019 at 9:45 am". */
+function isDateLine(t: string): boolean {
+  if (t.length > 60 || !/\b(?:19|20)\d{2}\b/.test(t)) return false;
+  if (!/\d{1,2}:\d{2}/.test(t) && !MONTH.test(t)) return false;
+  return t.split(/\s+/).length <= 10 && !/[.!?]\s+[A-Z]/.test(t);
+}
+
+/** Breadcrumbs run together: "HomeLatest NewsSome Headline", all links. */
+function isBreadcrumb(el: any, t: string): boolean {
+  return /^home(?=[A-Z]|\s*[›>»/|])/i.test(t) && el.querySelectorAll('a').length >= 2 && linkDensity(el) > 0.5;
+}
+
+/** A "read this too" headline dropped into the story: one link, written in capitals. */
+function isShoutedTeaser(el: any, t: string): boolean {
+  const letters = t.replace(/[^\p{L}]/gu, '');
+  return letters.length >= 12 && letters === letters.toUpperCase() && letters !== letters.toLowerCase() && linkDensity(el) > 0.9;
+}
 const GALLERY_COUNTER = /^(?:image|photo|picture|slide|foto|imagem)\s+\d+\s+(?:of|de|von|\/)\s+\d+$/i;
 /** A dateline on its own: "PUBLISHED: 10:48, Tue, Nov 19, 2019", "| UPDATED: …", "Updated 11:21 pm CST, …". */
 const DATELINE = /^\|?\s*(?:published|updated|posted|last updated|first published)\b\s*:?\s*(?:on\s+|at\s+)?[\w ,:.|/-]{0,60}\d{4}\s*$|^\|?\s*(?:published|updated|posted)\s*:?\s*\d{1,2}:\d{2}/i;
@@ -158,7 +177,13 @@ function linkDensity(el: any): number {
  * tag lists, empty bullets, copyright and comment-policy lines. They are removed from the
  * article element Readability returns, before it is serialised.
  */
-export function removeArticleFurniture(article: any): void {
+export function removeArticleFurniture(article: any, title: string | null = null): void {
+  // The headline repeated at the top of the body (the reader shows it already).
+  if (title) {
+    const want = title.replace(/\s+/g, ' ').trim().toLowerCase();
+    const first = (Array.from(article.querySelectorAll('h1, h2, p, div')) as any[]).slice(0, 6).find((e) => text(e).toLowerCase() === want);
+    if (first && !first.querySelector('img, figure')) first.remove();
+  }
   for (const el of Array.from(article.querySelectorAll('ul, ol, nav, menu')) as any[]) {
     if (!el.isConnected && !el.parentNode) continue;
     const t = text(el);
@@ -175,12 +200,20 @@ export function removeArticleFurniture(article: any): void {
     const t = text(el);
     if (!t || t.length > 300) continue;
     if (el.querySelector('p, img, figure, li, h2, h3') && el.tagName !== 'P') continue;
+    // Code, tables and image captions are content whatever they look like.
+    if (el.closest('pre, code, table, figure, figcaption')) continue;
     if (
       BOILERPLATE_ANYWHERE.test(t) ||
       DATELINE.test(t) ||
+      isDateLine(t) ||
+      isBreadcrumb(el, t) ||
+      isShoutedTeaser(el, t) ||
       GALLERY_COUNTER.test(t) ||
       (BOILERPLATE_START.test(t) && (t.length < 40 || linkDensity(el) > 0.5))
     ) {
+      // "Tags" / "Topics" headings take their list of links with them.
+      const next = el.nextElementSibling;
+      if (/^(?:tags?|topics?|categories|tagged)\b/i.test(t) && t.length < 20 && next && linkDensity(next) > 0.5 && text(next).length < 600) next.remove();
       el.remove();
     }
   }
