@@ -6,6 +6,7 @@ import { sanitizeHtml } from './sanitizeHtml.js';
 import { readPageMetadata } from './pageMetadata.js';
 import { normaliseFigures, removeArticleFurniture, removeNoise, resolveLazyImages } from './pageCleanup.js';
 import { imagesOf, type ExtractedImage } from './images.js';
+import { applySiteRules } from './siteRules.js';
 
 export interface ExtractedArticle {
   url: string;
@@ -33,6 +34,7 @@ export function extractArticle(html: string, pageUrl: string): ExtractedArticle 
   if (!document?.documentElement) throw new TidingsError('extract_failed', 'page has no document element');
   setDocumentUrl(document, pageUrl);
   const meta = readPageMetadata(document, pageUrl);
+  applySiteRules(document, meta.canonicalUrl ?? pageUrl);
   resolveLazyImages(document, pageUrl);
   normaliseFigures(document);
   removeNoise(document);

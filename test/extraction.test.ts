@@ -1,0 +1,48 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { extractArticle } from '../src/extract/extractArticle.js';
+import { selectorsFor } from '../src/extract/siteRules.js';
+import { articlePage } from './support/publisherServer.js';
+
+const para = (n: number) => `<p>Paragraph ${n}: the harbour commission met on Thursday to discuss the dredging of the northern channel, which has silted up faster than the engineers expected after two stormy winters.</p>`;
+const promo = '<div class="inline-module"><p>Promoted: our podcast explains everything you ever wanted to know about harbours, channels, dredging and the people who run them, every single week of the year.</p></div>';
+
+test('per-publisher rules are data: they apply to the publisher\'s hosts only', () => {
+  assert.ok(selectorsFor('https://nypost.com/2025/03/27/world-news/x/').includes('.inline-module'));
+  assert.ok(selectorsFor('https://www.theguardian.com/world/2025/x').length > 0, 'subdomains match');
+  assert.deepEqual(selectorsFor('https://example.org/a'), []);
+  const html = articlePage({ title: 'Dredging', siteName: 'News', bodyHtml: `${para(1)}${para(2)}${promo}${para(3)}${para(4)}` });
+  assert.doesNotMatch(extractArticle(html, 'https://nypost.com/2025/03/27/dredging/').text, /podcast/);
+  assert.match(extractArticle(html, 'https://example.org/2025/03/27/dredging/').text, /podcast/);
+});
+
+test('page furniture inside the article is removed; the story, captions and code stay', () => {
+  const body = [
+    '<ul class="crumbs"><li><a href="/">Home</a></li><li><a href="/news">News</a></li><li><a href="/news/harbour">Harbour</a></li></ul>',
+    para(1),
+    '<p><strong><a href="/other">HARBOUR MASTER RETIRES AFTER FORTY YEARS ON THE QUAY</a></strong></p>',
+    para(2),
+    '<figure><img src="/a.jpg"><figcaption>The dredger at work on Tuesday. Photo: Port Authority</figcaption></figure>',
+    '<pre><code>2020-08-01 18:00:00+00 | 200 | 4084</code></pre>',
+    para(3),
+    '<p>November 19, 2019 at 9:45 am</p>',
+    '<h3>Tags</h3><p><a href="/t/1">harbour</a>, <a href="/t/2">dredging</a>, <a href="/t/3">channel</a></p>',
+    '<p>© 2019 Harbour Times. All rights reserved.</p>',
+    '<p>Sign up for our morning newsletter to get the harbour news first.</p>',
+  ].join('');
+  const a = extractArticle(articlePage({ title: 'Dredging', siteName: 'News', bodyHtml: body }), 'https://example.org/dredging');
+  for (const n of [1, 2, 3]) assert.match(a.text, new RegExp(`Paragraph ${n}:`));
+  assert.match(a.text, /The dredger at work on Tuesday\. Photo: Port Authority/);
+  assert.match(a.text, /2020-08-01 18:00:00\+00 \| 200 \| 4084/);
+  for (const gone of [/HARBOUR MASTER RETIRES/, /November 19, 2019/, /\bTags\b/, /dredging, /, /All rights reserved/, /newsletter/, /^Home/m]) assert.doesNotMatch(a.text, gone);
+});
+
+test('lazy images resolve to real URLs, tracking pixels go, images keep caption and credit', () => {
+  const body = `${para(1)}<figure><img src="data:image/gif;base64,R0lGODlhAQABAAAAACw=" data-srcset="/img/small.jpg 400w, /img/large.jpg 1200w" alt=""><figcaption>Harbour at dawn <span class="credit">Kari Lund</span></figcaption></figure><img src="https://track.example/pixel.gif" width="1" height="1">${para(2)}${para(3)}`;
+  const a = extractArticle(articlePage({ title: 'Dawn', siteName: 'News', bodyHtml: body }), 'https://example.org/dawn');
+  assert.equal(a.images.length, 1);
+  assert.equal(a.images[0]!.url, 'https://example.org/img/large.jpg');
+  assert.equal(a.images[0]!.caption, 'Harbour at dawn');
+  assert.equal(a.images[0]!.credit, 'Kari Lund');
+  assert.doesNotMatch(a.html, /pixel\.gif/);
+});
