@@ -20,10 +20,21 @@ type Doc = {
 };
 
 export function readPageMetadata(doc: Doc, pageUrl: string): PageMetadata {
+  // One pass over the meta tags (property, name and itemprop alike), first one wins.
+  const metas = new Map<string, string>();
+  const all = doc.querySelectorAll('meta');
+  for (let i = 0; i < all.length; i++) {
+    const el = all[i]!;
+    const content = el.getAttribute('content')?.trim();
+    if (!content) continue;
+    for (const attr of ['property', 'name', 'itemprop']) {
+      const key = el.getAttribute(attr)?.trim().toLowerCase();
+      if (key && !metas.has(key)) metas.set(key, content);
+    }
+  }
   const meta = (...names: string[]): string | null => {
     for (const n of names) {
-      const el = doc.querySelector(`meta[property="${n}"]`) ?? doc.querySelector(`meta[name="${n}"]`) ?? doc.querySelector(`meta[itemprop="${n}"]`);
-      const v = el?.getAttribute('content')?.trim();
+      const v = metas.get(n.toLowerCase());
       if (v) return v;
     }
     return null;
