@@ -2,7 +2,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import type { Store } from '../store/store.js';
 import type { TidingsConfig } from '../config.js';
 import type { SchedulerStatus } from '../ingest/feedScheduler.js';
-import { articlePage, errorPage, feedsPage, riverPage } from './ui/pages.js';
+import { articlePage, errorPage, feedsPage, riverPage, searchPage } from './ui/pages.js';
 import { STYLESHEET } from './ui/styles.js';
 import type { Pipeline } from '../ingest/pipeline.js';
 import { webSubRoutes } from './webSubRoutes.js';
@@ -67,6 +67,13 @@ export function buildApp(opts: {
     if (!article) return reply.code(404).type('text/html; charset=utf-8').send(errorPage(404, 'No such article.'));
     reply.type('text/html; charset=utf-8');
     return articlePage(article, { now: now(), timeZone: tz, revisions: await opts.store.listRevisions(id) });
+  });
+
+  app.get<{ Querystring: { q?: string } }>('/search', async (req, reply) => {
+    const q = (req.query.q ?? '').slice(0, 500).trim();
+    const hits = q ? await opts.store.searchArticles({ text: q, limit: 50 }) : [];
+    reply.type('text/html; charset=utf-8');
+    return searchPage(q, hits, { now: now(), timeZone: tz });
   });
 
   app.get('/feeds', async (_req, reply) => {

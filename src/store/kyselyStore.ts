@@ -2,7 +2,7 @@ import { sql, type Kysely, type Selectable, type Transaction } from 'kysely';
 import { FAILING_AFTER_ERRORS, updatedAtOf, type Article, type ArticleView, type FeedStatus, type FeedWithSource, type Revision, type WebSubSubscription } from '../model/article.js';
 import type { ArticleTable, Database, FeedTable, WebSubTable } from './schema.js';
 import { urlKey } from '../model/identity.js';
-import type { ArticleKeys, ArticleListItem, ArticleQuery, ArticleWrite, FeedFailure, NewFeed, RefreshOutcome, RefreshWrite, Store } from './store.js';
+import type { ArticleKeys, ArticleListItem, ArticleQuery, ArticleWrite, FeedFailure, NewFeed, RefreshOutcome, RefreshWrite, SearchHit, SearchQuery, Store } from './store.js';
 
 /**
  * The Store written once in Kysely's query builder. Dialect folders (`sqlite/`,
@@ -288,6 +288,43 @@ export class KyselyStore implements Store {
     }));
   }
 
+  async searchArticles(q: SearchQuery): Promise<SearchHit[]> {
+    const match = ftsQuery(q.text);
+    if (!match) return [];
+    const rows = await sql<{
+      id: number; title: string; canonical_url: string; published_at: string; publisher_updated_at: string | null; changed_at: string | null;
+      source_name: string; section: string | null; title_marked: string; snippet_marked: string; rank: number;
+    }>`
+      select a.id, a.title, a.canonical_url, a.published_at, a.publisher_updated_at, a.changed_at, s.name as source_name,
+        (select coalesce(f.section_override, f.section) from article_feed af join feed f on f.id = af.feed_id
+          where af.article_id = a.id order by af.first_seen_at, af.feed_id limit 1) as section,
+        highlight(article_fts, 0, char(2), char(3)) as title_marked,
+        snippet(article_fts, 1, char(2), char(3), '…', 24) as snippet_marked,
+        bm25(article_fts, 5.0, 1.0) as rank
+      from article_fts
+      join article a on a.id = article_fts.rowid
+      join source s on s.id = a.source_id
+      where article_fts match ${match}
+        ${q.feedId !== undefined ? sql`and exists (select 1 from article_feed x where x.article_id = a.id and x.feed_id = ${q.feedId})` : sql``}
+        ${q.from ? sql`and a.published_at >= ${q.from}` : sql``}
+        ${q.to ? sql`and a.published_at < ${q.to}` : sql``}
+      order by rank, a.published_at desc
+      limit ${q.limit} offset ${q.offset ?? 0}`.execute(this.db);
+    return rows.rows.map((r) => ({
+      id: r.id,
+      title: r.title,
+      url: r.canonical_url,
+      source: r.source_name,
+      section: r.section,
+      published: r.published_at,
+      updated: updatedAtOf({ publishedAt: r.published_at, publisherUpdatedAt: r.publisher_updated_at, changedAt: r.changed_at }),
+      excerpt: r.snippet_marked.replace(/[\u0002\u0003]/g, ''),
+      titleMarked: r.title_marked,
+      snippetMarked: r.snippet_marked,
+      rank: r.rank,
+    }));
+  }
+
   async getArticle(id: number): Promise<ArticleView | null> {
     const row = await this.db
       .selectFrom('article')
@@ -321,6 +358,27 @@ export class KyselyStore implements Store {
 }
 
 type Db = Kysely<Database> | Transaction<Database>;
+
+/**
+ * What a reader types → a safe FTS5 query: every word must match (as typed, or as a prefix
+ * when it ends in *), "quoted phrases" stay phrases, and nothing the reader types can be
+ * read as FTS5 syntax (column filters, NEAR, parentheses).
+ */
+export function ftsQuery(input: string): string | null {
+  const parts: string[] = [];
+  const re = /"([^"]*)"|(\S+)/g;
+  for (const m of input.matchAll(re)) {
+    if (m[1] !== undefined) {
+      const words = m[1].match(/[\p{L}\p{N}_]+/gu);
+      if (words?.length) parts.push(`"${words.join(' ')}"`);
+      continue;
+    }
+    const raw = m[2]!;
+    const prefix = raw.endsWith('*');
+    for (const w of raw.match(/[\p{L}\p{N}_]+/gu) ?? []) parts.push(`"${w}"${prefix ? '*' : ''}`);
+  }
+  return parts.length ? parts.join(' ') : null;
+}
 
 async function ensureSource(trx: Db, name: string, from: string, homepage: string | null, now: string): Promise<number> {
   const host = hostOf(homepage);

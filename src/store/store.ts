@@ -40,6 +40,8 @@ export interface Store {
   applyRecheck(articleId: number, write: ArticleWrite | null, nextRecheckAt: string | null): Promise<void>;
 
   listArticles(query: ArticleQuery): Promise<ArticleListItem[]>;
+  /** Full-text search over title and text, best matches first, with highlighted snippets. */
+  searchArticles(query: SearchQuery): Promise<SearchHit[]>;
   getArticle(id: number): Promise<ArticleView | null>;
   listRevisions(articleId: number): Promise<Revision[]>;
 }
@@ -143,4 +145,22 @@ export interface ArticleListItem {
   published: string;
   updated: string;
   excerpt: string;
+}
+
+export interface SearchQuery {
+  /** What the reader typed: words (all must match), "quoted phrases", prefix*. */
+  text: string;
+  feedId?: number;
+  /** Only articles published at or after / before these times. */
+  from?: string;
+  to?: string;
+  limit: number;
+  offset?: number;
+}
+
+export interface SearchHit extends ArticleListItem {
+  /** Title and a passage of the text with the matches between \u0002 and \u0003 (escape, then mark up). */
+  titleMarked: string;
+  snippetMarked: string;
+  rank: number;
 }

@@ -3,9 +3,10 @@ import { changedWords, renderDiffHtml, wordDiff } from '../../render/wordDiff.js
 import type { ArticleListItem } from '../../store/store.js';
 import { readingParts } from '../../render/readingFormat.js';
 import { formatLocalTime, relativeAge } from '../../render/time.js';
-import { html, raw, type SafeHtml } from './html.js';
+import { esc, html, raw, type SafeHtml } from './html.js';
+import type { SearchHit } from '../../store/store.js';
 
-export function layout(title: string, body: SafeHtml): string {
+export function layout(title: string, body: SafeHtml, searchValue = ''): string {
   return html`<!doctype html>
 <html lang="en">
 <head>
@@ -16,7 +17,8 @@ export function layout(title: string, body: SafeHtml): string {
 <link rel="stylesheet" href="/static/app.css">
 </head>
 <body>
-<header class="top"><a class="brand" href="/">Tidings</a><a href="/">River</a><a href="/feeds">Feeds</a></header>
+<header class="top"><a class="brand" href="/">Tidings</a><a href="/">River</a><a href="/feeds">Feeds</a>
+<form class="search" role="search" action="/search" method="get"><label for="q" class="visually-hidden">Search articles</label><input id="q" name="q" type="search" placeholder="Search" value="${searchValue}"></form></header>
 <main id="main">
 ${body}
 </main>
@@ -80,6 +82,22 @@ ${feeds.map(
 </tbody>
 </table>`;
   return layout('Feeds', body);
+}
+
+export function searchPage(query: string, hits: SearchHit[], opts: { now: Date; timeZone: string }): string {
+  const marked = (s: string) => raw(esc(s).replace(/\u0002/g, '<mark>').replace(/\u0003/g, '</mark>'));
+  const body = html`<h1>Search</h1>
+${query ? html`<p class="muted">${hits.length === 0 ? 'No articles match' : `${hits.length}${hits.length === 50 ? '+' : ''} article(s) match`} “${query}”.</p>` : html`<p class="muted">Every word must match; "quoted words" match as a phrase; word* matches as a prefix.</p>`}
+<ol class="river">
+${hits.map(
+  (h) => html`<li>
+<div class="meta">${h.source}${h.section ? html` (${h.section})` : ''} · <time datetime="${h.updated}" title="${formatLocalTime(h.updated, opts.timeZone)}">${relativeAge(h.updated, opts.now)}</time></div>
+<h2><a href="/articles/${h.id}">${marked(h.titleMarked)}</a></h2>
+<p class="excerpt">${marked(h.snippetMarked)}</p>
+</li>`,
+)}
+</ol>`;
+  return layout(query ? `Search: ${query}` : 'Search', body, query);
 }
 
 export function errorPage(status: number, message: string): string {

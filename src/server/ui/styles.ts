@@ -31,5 +31,9 @@ details.changes summary{cursor:pointer;font-family:system-ui,sans-serif;color:va
 .diff ins,.title-change ins{background:#d7f5dd;color:#0b3d17;text-decoration:none}
 .diff del,.title-change del{background:#fbe0e0;color:#5c0b0b}
 @media (prefers-color-scheme:dark){.diff ins,.title-change ins{background:#123d1d;color:#c9f2d2}.diff del,.title-change del{background:#4a1515;color:#f7caca}}
+form.search{margin-left:auto}
+form.search input{font:inherit;font-size:15px;padding:.3rem .5rem;border:1px solid var(--line);border-radius:4px;background:var(--card);color:var(--fg);width:12rem}
+.visually-hidden{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
+mark{background:#ffe680;color:#1b1b1b}
 nav.pager{margin-top:1.5rem;font-family:system-ui,sans-serif}
 `;

@@ -151,4 +151,22 @@ export const sqliteMigrations: Record<string, Migration> = {
       await db.schema.createIndex('article_next_recheck').on('article').column('next_recheck_at').execute();
     },
   },
+  '0005_search': {
+    async up(db: Kysely<unknown>) {
+      // Full-text search over title and text: an external-content FTS5 index kept in step
+      // with the article table by triggers, so no write path can forget it.
+      await sql`create virtual table article_fts using fts5(title, text, content='article', content_rowid='id', tokenize='unicode61 remove_diacritics 2')`.execute(db);
+      await sql`create trigger article_fts_insert after insert on article begin
+        insert into article_fts(rowid, title, text) values (new.id, new.title, new.text);
+      end`.execute(db);
+      await sql`create trigger article_fts_delete after delete on article begin
+        insert into article_fts(article_fts, rowid, title, text) values ('delete', old.id, old.title, old.text);
+      end`.execute(db);
+      await sql`create trigger article_fts_update after update of title, text on article begin
+        insert into article_fts(article_fts, rowid, title, text) values ('delete', old.id, old.title, old.text);
+        insert into article_fts(rowid, title, text) values (new.id, new.title, new.text);
+      end`.execute(db);
+      await sql`insert into article_fts(rowid, title, text) select id, title, text from article`.execute(db);
+    },
+  },
 };

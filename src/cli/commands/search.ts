@@ -1,0 +1,48 @@
+import { DB_OPTION, parseCommandArgs, usageError } from '../args.js';
+import { withStore } from '../context.js';
+import { writeOut } from '../batch.js';
+
+const USAGE = `
+Usage: tidings search QUERY [--feed ID] [--from DATE] [--to DATE] [--limit N] [--json] [--db PATH]
+
+Full-text search over titles and article text, best matches first. Every word must
+match; "quoted words" match as a phrase; word* matches as a prefix. --from/--to limit
+the publication date (ISO dates, --to exclusive).
+`;
+
+export async function run(args: string[]): Promise<void> {
+  const parsed = parseCommandArgs(
+    args,
+    { ...DB_OPTION, feed: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' }, limit: { type: 'string' }, json: { type: 'boolean' } },
+    USAGE,
+  );
+  if (!parsed) return;
+  const text = parsed.positionals.join(' ').trim();
+  if (!text) throw usageError('search needs a QUERY');
+  const limit = parsed.values.limit ? Number(parsed.values.limit) : 20;
+  if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw usageError('--limit takes a whole number from 1 to 1000');
+  const date = (v: string | undefined, name: string) => {
+    if (v === undefined) return undefined;
+    const t = Date.parse(v);
+    if (Number.isNaN(t)) throw usageError(`--${name} takes an ISO date`);
+    return new Date(t).toISOString().replace('.000Z', 'Z');
+  };
+  const feedId = parsed.values.feed !== undefined ? Number(parsed.values.feed) : undefined;
+  if (feedId !== undefined && !Number.isInteger(feedId)) throw usageError('--feed takes a numeric feed id');
+  await withStore({ db: parsed.values.db }, async (store) => {
+    const from = date(parsed.values.from, 'from');
+    const to = date(parsed.values.to, 'to');
+    const hits = await store.searchArticles({ text, limit, ...(feedId !== undefined ? { feedId } : {}), ...(from ? { from } : {}), ...(to ? { to } : {}) });
+    if (parsed.values.json) {
+      writeOut(JSON.stringify(hits.map(({ id, title, url, source, section, published, updated, excerpt }) => ({ id, title, url, source, section, published, updated, snippet: excerpt }))));
+      return;
+    }
+    const tty = !!process.stdout.isTTY;
+    const mark = (s: string) => s.replace(/\u0002/g, tty ? '\u001b[1;33m' : '«').replace(/\u0003/g, tty ? '\u001b[0m' : '»');
+    if (hits.length === 0) {
+      writeOut('no matches');
+      return;
+    }
+    writeOut(hits.map((h) => `${String(h.id).padStart(6)}  ${mark(h.titleMarked)}\n        ${h.source}${h.section ? ` (${h.section})` : ''} · ${h.published.slice(0, 10)}\n        ${mark(h.snippetMarked)}`).join('\n'));
+  });
+}

@@ -1,0 +1,78 @@
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { PublisherServer, articlePage, rssFeed } from './support/publisherServer.js';
+import { testPipeline, type TestPipeline } from './support/pipeline.js';
+import { runCli } from './support/cli.js';
+import { subscribe } from '../src/ingest/subscribe.js';
+import { refreshFeed } from '../src/ingest/refreshFeed.js';
+import { ftsQuery } from '../src/store/kyselyStore.js';
+import { buildApp } from '../src/server/app.js';
+
+let server: PublisherServer;
+let tp: TestPipeline;
+let feedId = 0;
+const story = (t: string, text: string) => articlePage({ title: t, siteName: 'Harbour Times', bodyHtml: `<p>${text} ${'The council will publish the full report on its website next week, officials said. '.repeat(3)}</p>` });
+
+before(async () => {
+  server = await new PublisherServer().start();
+  tp = await testPipeline();
+  const items = [
+    { title: 'Dredging of the northern channel begins', link: server.url('/s/1'), pubDate: 'Mon, 02 Mar 2026 08:00:00 GMT' },
+    { title: 'Ferry timetable & fares: 2 < 3', link: server.url('/s/2'), pubDate: 'Tue, 03 Mar 2026 08:00:00 GMT' },
+    { title: 'Council budget approved', link: server.url('/s/3'), pubDate: 'Wed, 04 Mar 2026 08:00:00 GMT' },
+  ];
+  server.set('/s.xml', { type: 'application/rss+xml', body: rssFeed({ title: 'Harbour Times', link: server.url('/'), items }) });
+  server.set('/s/1', { body: story('Dredging', 'Work to deepen the northern channel started with two dredgers on Monday.') });
+  server.set('/s/2', { body: story('Ferry', 'The winter ferry timetable starts later; dredging near the quay delays the first crossings.') });
+  server.set('/s/3', { body: story('Budget', 'The harbour budget for next year was approved after a long debate about the ferry subsidy.') });
+  const { feed } = await subscribe(tp.p, server.url('/s.xml'));
+  feedId = feed.id;
+  await refreshFeed(tp.p, (await tp.store.getFeed(feed.id))!);
+});
+after(async () => {
+  await tp.close();
+  await server.stop();
+});
+
+test('what a reader types becomes a safe FTS5 query', () => {
+  assert.equal(ftsQuery('ferry timetable'), '"ferry" "timetable"');
+  assert.equal(ftsQuery('"northern channel" dredg*'), '"northern channel" "dredg"*');
+  assert.equal(ftsQuery('title:ferry NEAR(a b) -x'), '"title" "ferry" "NEAR" "a" "b" "x"');
+  assert.equal(ftsQuery('" * ( ) :'), null);
+});
+
+test('search ranks title matches first, highlights matches, filters by feed and date', async () => {
+  const hits = await tp.store.searchArticles({ text: 'dredging', limit: 10 });
+  assert.deepEqual(hits.map((h) => h.title), ['Dredging of the northern channel begins', 'Ferry timetable & fares: 2 < 3']);
+  assert.match(hits[0]!.titleMarked, /\u0002Dredging\u0003/);
+  assert.match(hits[1]!.snippetMarked, /\u0002dredging\u0003 near the quay/);
+  assert.deepEqual((await tp.store.searchArticles({ text: '"northern channel"', limit: 10 })).map((h) => h.title), ['Dredging of the northern channel begins']);
+  assert.equal((await tp.store.searchArticles({ text: 'budg*', limit: 10 })).length, 1);
+  assert.equal((await tp.store.searchArticles({ text: 'ferry', limit: 10, from: '2026-03-04T00:00:00Z' })).length, 1);
+  assert.equal((await tp.store.searchArticles({ text: 'ferry', limit: 10, feedId: feedId + 100 })).length, 0);
+  assert.equal((await tp.store.searchArticles({ text: 'nothingmatchesthis', limit: 10 })).length, 0);
+  assert.equal((await tp.store.searchArticles({ text: '(((', limit: 10 })).length, 0, 'syntax characters are not an error');
+});
+
+test('the index follows edits and deletions', async () => {
+  const [budget] = await tp.store.searchArticles({ text: 'budget approved', limit: 1 });
+  assert.ok(await tp.store.deleteArticle(budget!.id, 'test', '2026-03-05T00:00:00Z'));
+  assert.equal((await tp.store.searchArticles({ text: 'budget', limit: 10 })).length, 0);
+});
+
+test('search from the command line and on the web (escaped, marked)', async () => {
+  const cli = await runCli(['search', 'dredging', '--json', '--db', tp.dbPath]);
+  assert.equal(cli.code, 0, cli.stderr);
+  const rows = JSON.parse(cli.stdout) as Array<{ title: string; snippet: string }>;
+  assert.equal(rows.length, 2);
+  assert.doesNotMatch(rows[0]!.snippet, /[\u0002\u0003]/);
+  const app = buildApp({ store: tp.store, config: tp.p.config });
+  const page = await app.inject({ method: 'GET', url: '/search?q=ferry' });
+  assert.equal(page.statusCode, 200);
+  assert.match(page.body, /<mark>Ferry<\/mark> timetable &amp; fares: 2 &lt; 3/);
+  assert.doesNotMatch(page.body, /2 < 3/);
+  assert.match(page.body, /<input id="q" name="q" type="search" placeholder="Search" value="ferry">/);
+  const empty = await app.inject({ method: 'GET', url: '/search' });
+  assert.match(empty.body, /quoted words/);
+  await app.close();
+});
