@@ -161,9 +161,13 @@ function isShoutedTeaser(el: any, t: string): boolean {
   const letters = t.replace(/[^\p{L}]/gu, '');
   return letters.length >= 12 && letters === letters.toUpperCase() && letters !== letters.toLowerCase() && linkDensity(el) > 0.9;
 }
-const GALLERY_COUNTER = /^(?:image|photo|picture|slide|foto|imagem)\s+\d+\s+(?:of|de|von|\/)\s+\d+$/i;
+const GALLERY_COUNTER = /^(?:image|photo|picture|slide|foto|imagem)\s+\d+\s*(?:of|de|von)?\s*\/?\s*\d+$/i;
+/** "By Jane Doe", "By Jane Doe - 11/18/19 11:04 PM EST": the author line, shown apart from the text. */
+const AUTHOR_LINE = /^by\s+\p{Lu}[\p{L}.'’-]*(?:\s+(?:\p{Lu}[\p{L}.'’-]*|de|da|van|von|and|&))*\s*(?:[-–—|,]\s*.{0,50})?$/u;
+const LONE_URL = /^https?:\/\/\S+$/;
+const LONE_CREDIT = /^©\s*\S.{0,60}$/;
 /** A dateline on its own: "PUBLISHED: 10:48, Tue, Nov 19, 2019", "| UPDATED: …", "Updated 11:21 pm CST, …". */
-const DATELINE = /^\|?\s*(?:published|updated|posted|last updated|first published)\b\s*:?\s*(?:on\s+|at\s+)?[\w ,:.|/-]{0,60}\d{4}\s*$|^\|?\s*(?:published|updated|posted)\s*:?\s*\d{1,2}:\d{2}/i;
+const DATELINE = /^\|?\s*(?:published|updated|posted|last updated|first published)\b\s*:?\s*(?:on\s+|at\s+)?[\w ,:.|/-]{0,60}\d{4}\s*$|^\|?\s*(?:published|updated|posted)\s*:?\s*(?:on\s+|at\s+)?\d{1,2}:\d{2}[\w .]{0,12}$/i;
 
 function linkDensity(el: any): number {
   const total = text(el).length || 1;
@@ -189,8 +193,17 @@ export function removeArticleFurniture(article: any, title: string | null = null
     const t = text(el);
     const items = el.querySelectorAll('li').length;
     // Menus, and breadcrumbs (Home › News › Space): short items that are all links.
-    const menuLike = (items >= 4 && linkDensity(el) > 0.8 && t.length / items < 40) || (items >= 2 && items <= 6 && linkDensity(el) > 0.95 && t.length / items < 25);
+    const lis = Array.from(el.querySelectorAll('li')) as any[];
+    const allLinked = lis.length > 0 && lis.every((li) => li.querySelector('a'));
+    const menuLike = (items >= 4 && linkDensity(el) > 0.8 && t.length / items < 40) || (items >= 2 && items <= 6 && allLinked && linkDensity(el) > 0.6 && t.length / items < 25);
     if (menuLike || (t.length === 0 && !el.querySelector('img'))) el.remove();
+  }
+  // The same figure twice in a row (a lead image repeated by the gallery that follows it).
+  let previousCaption: string | null = null;
+  for (const fig of Array.from(article.querySelectorAll('figure')) as any[]) {
+    const caption = text(fig.querySelector('figcaption') ?? fig);
+    if (caption && caption === previousCaption) fig.remove();
+    else previousCaption = caption || null;
   }
   for (const li of Array.from(article.querySelectorAll('li')) as any[]) {
     if (!text(li).replace(/[•·\s]/g, '') && !li.querySelector('img')) li.remove();
@@ -208,6 +221,9 @@ export function removeArticleFurniture(article: any, title: string | null = null
       isDateLine(t) ||
       isBreadcrumb(el, t) ||
       isShoutedTeaser(el, t) ||
+      (t.length < 90 && AUTHOR_LINE.test(t)) ||
+      LONE_URL.test(t) ||
+      LONE_CREDIT.test(t) ||
       GALLERY_COUNTER.test(t) ||
       (BOILERPLATE_START.test(t) && (t.length < 40 || linkDensity(el) > 0.5))
     ) {
