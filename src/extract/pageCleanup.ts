@@ -163,8 +163,10 @@ function isShoutedTeaser(el: any, t: string): boolean {
 }
 const GALLERY_COUNTER = /^(?:image|photo|picture|slide|foto|imagem)\s+\d+\s*(?:of|de|von)?\s*\/?\s*\d+$/i;
 /** "By Jane Doe", "By Jane Doe - 11/18/19 11:04 PM EST": the author line, shown apart from the text. */
-const AUTHOR_LINE = /^by\s+\p{Lu}[\p{L}.'’-]*(?:\s+(?:\p{Lu}[\p{L}.'’-]*|de|da|van|von|and|&))*\s*(?:[-–—|,]\s*.{0,50})?$/u;
+const AUTHOR_LINE = /^[Bb]y\s+\p{Lu}[\p{L}.'’-]*(?:\s+(?:\p{Lu}[\p{L}.'’-]*|de|da|van|von|and|&))*\s*(?:[-–—|,]\s*.{0,50})?$/u;
 const LONE_URL = /^https?:\/\/\S+$/;
+/** Teasers tagged like "China furious at Macron [INSIGHT]". */
+const TAGGED_TEASER = /\[(?:INSIGHT|VIDEO|REACTION|PICTURES|PICS|LATEST|REVEALED|POLL|ANALYSIS|UPDATE|LIVE|LISTEN|WATCH)\]\s*\|?$/;
 const LONE_CREDIT = /^©\s*\S.{0,60}$/;
 /** A dateline on its own: "PUBLISHED: 10:48, Tue, Nov 19, 2019", "| UPDATED: …", "Updated 11:21 pm CST, …". */
 const DATELINE = /^\|?\s*(?:published|updated|posted|last updated|first published)\b\s*:?\s*(?:on\s+|at\s+)?[\w ,:.|/-]{0,60}\d{4}\s*$|^\|?\s*(?:published|updated|posted)\s*:?\s*(?:on\s+|at\s+)?\d{1,2}:\d{2}[\w .]{0,12}$/i;
@@ -181,7 +183,27 @@ function linkDensity(el: any): number {
  * tag lists, empty bullets, copyright and comment-policy lines. They are removed from the
  * article element Readability returns, before it is serialised.
  */
+/** "About Ascom" / "Ascom is a global solutions provider …": a press release's company boilerplate. */
+const COMPANY_BOILERPLATE = /^(?:about\s+[\p{Lu}\d][\p{L}\d&.'-]*(?:\s+[\p{Lu}\d][\p{L}\d&.'-]*){0,3}\s*:?$|[\p{Lu}][\p{L}\d&.'-]*(?:\s+[\p{Lu}][\p{L}\d&.'-]*){0,3}\s+(?:is|are)\s+(?:a|an|the)\s+(?:global|leading|world[- ]leading|worldwide|international|multinational|privately[- ]held|publicly[- ]traded|nasdaq|nyse)\b)/u;
+
+function removeCompanyBoilerplate(article: any): void {
+  const blocks = Array.from(article.querySelectorAll('p, h2, h3, h4, div')).filter((e: any) => !e.querySelector('p, div')) as any[];
+  const total = blocks.reduce((n, b) => n + text(b).length, 0);
+  let seen = 0;
+  for (let i = 0; i < blocks.length; i++) {
+    const t = text(blocks[i]);
+    seen += t.length;
+    // Only in the last quarter of the text: press releases end this way, stories do not start so.
+    if (seen < total * 0.75 - t.length) continue;
+    if (COMPANY_BOILERPLATE.test(t)) {
+      for (const b of blocks.slice(i)) b.remove();
+      return;
+    }
+  }
+}
+
 export function removeArticleFurniture(article: any, title: string | null = null): void {
+  removeCompanyBoilerplate(article);
   // The headline repeated at the top of the body (the reader shows it already).
   if (title) {
     const want = title.replace(/\s+/g, ' ').trim().toLowerCase();
@@ -223,6 +245,7 @@ export function removeArticleFurniture(article: any, title: string | null = null
       isShoutedTeaser(el, t) ||
       (t.length < 90 && AUTHOR_LINE.test(t)) ||
       LONE_URL.test(t) ||
+      (TAGGED_TEASER.test(t) && linkDensity(el) > 0.5) ||
       LONE_CREDIT.test(t) ||
       GALLERY_COUNTER.test(t) ||
       (BOILERPLATE_START.test(t) && (t.length < 40 || linkDensity(el) > 0.5))

@@ -21,7 +21,8 @@ export function articleBlocks(html: string): Block[] {
   let buf = '';
   const flush = () => {
     const t = buf.replace(/[ \t\u00a0]*\n[ \t\u00a0]*/g, '\n').replace(/[ \t\u00a0]+/g, ' ').replace(/\n{2,}/g, '\n').trim();
-    if (t) blocks.push({ kind: 'text', text: t });
+    // A list item that held only an image without caption leaves a bare bullet behind.
+    if (t && t !== '•') blocks.push({ kind: 'text', text: t });
     buf = '';
   };
   const walk = (nodes: ChildNode[], pre: boolean) => {
