@@ -9,6 +9,7 @@ import { refreshFeed } from '../src/ingest/refreshFeed.js';
 import { recheckArticles } from '../src/ingest/recheckArticles.js';
 import { nextRecheck, parseRecheckSchedule, significantChange } from '../src/ingest/revisionPolicy.js';
 import { buildApp } from '../src/server/app.js';
+import { signedIn } from './support/webSession.js';
 
 const published = '2026-03-02T08:00:00Z';
 const at = (minutes: number) => new Date(Date.parse(published) + minutes * 60_000);
@@ -112,7 +113,8 @@ test('a page re-check stores a revision for a real edit, moves Updated at, and s
   assert.equal((await runCli(['diff', String(id), '9', '--db', tp.dbPath])).code, 1);
 
   const app = buildApp({ store: tp.store, config: tp.p.config, now: () => clock });
-  const page = await app.inject({ method: 'GET', url: `/articles/${id}` });
+  const web = await signedIn(tp.store);
+  const page = await app.inject({ method: 'GET', url: `/articles/${id}`, headers: { cookie: web.cookie } });
   assert.match(page.body, /<details class="changes">\n<summary>What changed on .*: 1 word\(s\) removed, 1 added \(revision 2 of 2\)<\/summary>/);
   assert.match(page.body, /<del>two<\/del><ins>three<\/ins>/);
   assert.match(page.body, /<span class="updated">Updated at<\/span>/);

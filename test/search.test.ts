@@ -7,6 +7,7 @@ import { subscribe } from '../src/ingest/subscribe.js';
 import { refreshFeed } from '../src/ingest/refreshFeed.js';
 import { ftsQuery } from '../src/store/kyselyStore.js';
 import { buildApp } from '../src/server/app.js';
+import { signedIn } from './support/webSession.js';
 
 let server: PublisherServer;
 let tp: TestPipeline;
@@ -67,12 +68,13 @@ test('search from the command line and on the web (escaped, marked)', async () =
   assert.equal(rows.length, 2);
   assert.doesNotMatch(rows[0]!.snippet, /[\u0002\u0003]/);
   const app = buildApp({ store: tp.store, config: tp.p.config });
-  const page = await app.inject({ method: 'GET', url: '/search?q=ferry' });
+  const web = await signedIn(tp.store);
+  const page = await app.inject({ method: 'GET', url: '/search?q=ferry', headers: { cookie: web.cookie } });
   assert.equal(page.statusCode, 200);
   assert.match(page.body, /<mark>Ferry<\/mark> timetable &amp; fares: 2 &lt; 3/);
   assert.doesNotMatch(page.body, /2 < 3/);
   assert.match(page.body, /<input id="q" name="q" type="search" placeholder="Search" value="ferry">/);
-  const empty = await app.inject({ method: 'GET', url: '/search' });
+  const empty = await app.inject({ method: 'GET', url: '/search', headers: { cookie: web.cookie } });
   assert.match(empty.body, /quoted words/);
   await app.close();
 });

@@ -8,6 +8,7 @@ import { tempDir, tidingsBin, repoRoot } from './support/cli.js';
 import { subscribe } from '../src/ingest/subscribe.js';
 import { FeedScheduler } from '../src/ingest/feedScheduler.js';
 import { buildApp } from '../src/server/app.js';
+import { signedIn } from './support/webSession.js';
 import { bodyHtml, title } from './fixtures/gazetteArticle.js';
 
 let server: PublisherServer;
@@ -46,7 +47,8 @@ test('the scheduler refreshes due feeds; a failing feed is recorded and does not
 
 test('web pages: river, article in the reading format, feeds with errors, strict headers', async () => {
   const app = buildApp({ store: tp.store, config: tp.p.config, now: () => new Date('2025-04-02T23:00:00Z') });
-  const river = await app.inject({ method: 'GET', url: '/' });
+  const web = await signedIn(tp.store);
+  const river = await app.inject({ method: 'GET', url: '/', headers: { cookie: web.cookie } });
   assert.equal(river.statusCode, 200);
   const csp = String(river.headers['content-security-policy']);
   assert.match(csp, /default-src 'none'/);
@@ -56,7 +58,7 @@ test('web pages: river, article in the reading format, feeds with errors, strict
   assert.match(river.body, /Norhaven Gazette \(World News\) · <time[^>]*>3 days ago<\/time>/);
   const id = /href="\/articles\/(\d+)"/.exec(river.body)![1];
   assert.match(river.body, new RegExp(`<h2><a href="/articles/${id}">Norhaven opens a floating library`));
-  const page = await app.inject({ method: 'GET', url: `/articles/${id}` });
+  const page = await app.inject({ method: 'GET', url: `/articles/${id}`, headers: { cookie: web.cookie } });
   assert.equal(page.statusCode, 200);
   assert.match(page.body, /<h1>Norhaven opens a floating library that moves every month<\/h1>/);
   assert.match(page.body, /By Norhaven Gazette \(World News\) \| Created at <time datetime="2025-03-27T21:15:07Z">2025-03-27 21:15:07<\/time> \| <span class="updated">Updated at<\/span> <time datetime="2025-03-30T22:38:58Z">2025-03-30 22:38:58<\/time> 3 days ago/);
@@ -64,11 +66,11 @@ test('web pages: river, article in the reading format, feeds with errors, strict
   assert.match(page.body, /<img loading="lazy" decoding="async" referrerpolicy="no-referrer"/);
   assert.match(page.body, /<a href="http:\/\/127\.0\.0\.1:\d+\/story\/%3C1%3E" rel="noopener noreferrer">Read Entire Article<\/a>/);
   assert.doesNotMatch(page.body, /<script/);
-  const feeds = await app.inject({ method: 'GET', url: '/feeds' });
+  const feeds = await app.inject({ method: 'GET', url: '/feeds', headers: { cookie: web.cookie } });
   assert.match(feeds.body, /rate_limited: HTTP 503/);
-  assert.equal((await app.inject({ method: 'GET', url: '/articles/99999' })).statusCode, 404);
-  assert.equal((await app.inject({ method: 'GET', url: '/?feed=abc' })).statusCode, 400);
-  const css = await app.inject({ method: 'GET', url: '/static/app.css' });
+  assert.equal((await app.inject({ method: 'GET', url: '/articles/99999', headers: { cookie: web.cookie } })).statusCode, 404);
+  assert.equal((await app.inject({ method: 'GET', url: '/?feed=abc', headers: { cookie: web.cookie } })).statusCode, 400);
+  const css = await app.inject({ method: 'GET', url: '/static/app.css', headers: { cookie: web.cookie } });
   assert.match(String(css.headers['content-type']), /text\/css/);
   await app.close();
 });

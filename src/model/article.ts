@@ -110,3 +110,16 @@ export interface WebSubSubscription {
   lastPushAt: string | null;
   lastError: string | null;
 }
+
+export interface User {
+  id: number;
+  name: string;
+  isAdmin: boolean;
+  createdAt: string;
+}
+
+export interface Session {
+  user: User;
+  csrfToken: string;
+  expiresAt: string;
+}

@@ -19,6 +19,9 @@ export type ErrorCode =
   | 'parse_error'
   | 'extract_failed'
   | 'not_found'
+  | 'conflict'
+  | 'unauthorized'
+  | 'forbidden'
   | 'invalid_input'
   | 'usage'
   | 'internal';

@@ -6,6 +6,8 @@ import { articlePage, errorPage, feedsPage, riverPage, searchPage } from './ui/p
 import { STYLESHEET } from './ui/styles.js';
 import type { Pipeline } from '../ingest/pipeline.js';
 import { webSubRoutes } from './webSubRoutes.js';
+import formbody from '@fastify/formbody';
+import { registerAuth } from './auth.js';
 
 const CSP = [
   "default-src 'none'",
@@ -31,6 +33,8 @@ export function buildApp(opts: {
   const app = Fastify({ logger: opts.logger ?? false, trustProxy: false, bodyLimit: 1 << 20 });
   const now = opts.now ?? (() => new Date());
   const tz = opts.config.timeZone;
+  void app.register(formbody, { bodyLimit: 64 * 1024 });
+  registerAuth(app, { store: opts.store, now });
 
   app.addHook('onSend', async (_req, reply, payload) => {
     reply.header('content-security-policy', CSP);
@@ -58,7 +62,7 @@ export function buildApp(opts: {
     const last = page[page.length - 1];
     const nextCursor = items.length > pageSize && last ? `${encodeURIComponent(last.published)}_${last.id}` : null;
     reply.type('text/html; charset=utf-8');
-    return riverPage(page, { now: now(), timeZone: tz, nextCursor, feed });
+    return riverPage(page, { now: now(), timeZone: tz, nextCursor, feed, session: req.session });
   });
 
   app.get<{ Params: { id: string } }>('/articles/:id', async (req, reply) => {
@@ -66,19 +70,19 @@ export function buildApp(opts: {
     const article = Number.isInteger(id) ? await opts.store.getArticle(id) : null;
     if (!article) return reply.code(404).type('text/html; charset=utf-8').send(errorPage(404, 'No such article.'));
     reply.type('text/html; charset=utf-8');
-    return articlePage(article, { now: now(), timeZone: tz, revisions: await opts.store.listRevisions(id) });
+    return articlePage(article, { now: now(), timeZone: tz, revisions: await opts.store.listRevisions(id), session: req.session });
   });
 
   app.get<{ Querystring: { q?: string } }>('/search', async (req, reply) => {
     const q = (req.query.q ?? '').slice(0, 500).trim();
     const hits = q ? await opts.store.searchArticles({ text: q, limit: 50 }) : [];
     reply.type('text/html; charset=utf-8');
-    return searchPage(q, hits, { now: now(), timeZone: tz });
+    return searchPage(q, hits, { now: now(), timeZone: tz, session: req.session });
   });
 
-  app.get('/feeds', async (_req, reply) => {
+  app.get('/feeds', async (req, reply) => {
     reply.type('text/html; charset=utf-8');
-    return feedsPage(await opts.store.listFeeds(), { now: now(), timeZone: tz });
+    return feedsPage(await opts.store.listFeeds(), { now: now(), timeZone: tz, session: req.session });
   });
 
   if (opts.pipeline) {

@@ -1,6 +1,7 @@
 import { sql, type Kysely, type Selectable, type Transaction } from 'kysely';
-import { FAILING_AFTER_ERRORS, updatedAtOf, type Article, type ArticleView, type FeedStatus, type FeedWithSource, type Revision, type WebSubSubscription } from '../model/article.js';
+import { FAILING_AFTER_ERRORS, updatedAtOf, type Article, type ArticleView, type FeedStatus, type FeedWithSource, type Revision, type Session, type User, type WebSubSubscription } from '../model/article.js';
 import type { ArticleTable, Database, FeedTable, WebSubTable } from './schema.js';
+import { TidingsError } from '../model/errors.js';
 import { urlKey } from '../model/identity.js';
 import type { ArticleKeys, ArticleListItem, ArticleQuery, ArticleWrite, FeedFailure, NewFeed, RefreshOutcome, RefreshWrite, SearchHit, SearchQuery, Store } from './store.js';
 
@@ -240,6 +241,59 @@ export class KyselyStore implements Store {
       }
       await trx.updateTable('article').set({ next_recheck_at: nextRecheckAt }).where('id', '=', articleId).execute();
     });
+  }
+
+  async countUsers(): Promise<number> {
+    const row = await this.db.selectFrom('user').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    return Number(row.n);
+  }
+
+  async createUser(u: { name: string; passwordHash: string; isAdmin: boolean; now: string }): Promise<User> {
+    const taken = await this.db.selectFrom('user').select('id').where('name', '=', u.name).executeTakeFirst();
+    if (taken) throw new TidingsError('conflict', `a user named ${u.name} exists already`);
+    const row = await this.db
+      .insertInto('user')
+      .values({ name: u.name, password_hash: u.passwordHash, is_admin: u.isAdmin ? 1 : 0, created_at: u.now })
+      .returning(['id', 'name', 'is_admin', 'created_at'])
+      .executeTakeFirstOrThrow();
+    return { id: row.id, name: row.name, isAdmin: row.is_admin === 1, createdAt: row.created_at };
+  }
+
+  async getUserByName(name: string): Promise<(User & { passwordHash: string }) | null> {
+    const row = await this.db.selectFrom('user').selectAll().where('name', '=', name).executeTakeFirst();
+    return row ? { id: row.id, name: row.name, isAdmin: row.is_admin === 1, createdAt: row.created_at, passwordHash: row.password_hash } : null;
+  }
+
+  async listUsers(): Promise<User[]> {
+    const rows = await this.db.selectFrom('user').select(['id', 'name', 'is_admin', 'created_at']).orderBy('id').execute();
+    return rows.map((r) => ({ id: r.id, name: r.name, isAdmin: r.is_admin === 1, createdAt: r.created_at }));
+  }
+
+  async createSession(s: { userId: number; tokenHash: string; csrfToken: string; now: string; expiresAt: string }): Promise<void> {
+    await this.db.insertInto('session').values({ token_hash: s.tokenHash, user_id: s.userId, csrf_token: s.csrfToken, created_at: s.now, expires_at: s.expiresAt }).execute();
+  }
+
+  async getSession(tokenHash: string, now: string): Promise<Session | null> {
+    const row = await this.db
+      .selectFrom('session')
+      .innerJoin('user', 'user.id', 'session.user_id')
+      .select(['session.csrf_token', 'session.expires_at', 'user.id', 'user.name', 'user.is_admin', 'user.created_at'])
+      .where('session.token_hash', '=', tokenHash)
+      .where('session.expires_at', '>', now)
+      .executeTakeFirst();
+    return row ? { user: { id: row.id, name: row.name, isAdmin: row.is_admin === 1, createdAt: row.created_at }, csrfToken: row.csrf_token, expiresAt: row.expires_at } : null;
+  }
+
+  async deleteSession(tokenHash: string): Promise<void> {
+    await this.db.deleteFrom('session').where('token_hash', '=', tokenHash).execute();
+  }
+
+  async subscribeUser(userId: number, feedId: number, folder: string | null, now: string): Promise<void> {
+    await this.db
+      .insertInto('subscription')
+      .values({ user_id: userId, feed_id: feedId, folder, title: null, created_at: now })
+      .onConflict((oc) => oc.columns(['user_id', 'feed_id']).doNothing())
+      .execute();
   }
 
   async listArticles(q: ArticleQuery): Promise<ArticleListItem[]> {

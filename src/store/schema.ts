@@ -116,6 +116,45 @@ export interface WebSubTable {
   last_error: string | null;
 }
 
+export interface UserTable {
+  id: Generated<number>;
+  name: string;
+  password_hash: string;
+  is_admin: number;
+  created_at: string;
+}
+
+export interface SessionTable {
+  token_hash: string;
+  user_id: number;
+  csrf_token: string;
+  created_at: string;
+  expires_at: string;
+}
+
+export interface ApiTokenTable {
+  token_hash: string;
+  user_id: number;
+  name: string;
+  created_at: string;
+  last_used_at: string | null;
+}
+
+export interface SubscriptionTable {
+  user_id: number;
+  feed_id: number;
+  folder: string | null;
+  title: string | null;
+  created_at: string;
+}
+
+export interface ArticleStateTable {
+  user_id: number;
+  article_id: number;
+  read_at: string | null;
+  starred_at: string | null;
+}
+
 export interface Database {
   source: SourceTable;
   feed: FeedTable;
@@ -126,4 +165,9 @@ export interface Database {
   setting: SettingTable;
   tombstone: TombstoneTable;
   websub: WebSubTable;
+  user: UserTable;
+  session: SessionTable;
+  api_token: ApiTokenTable;
+  subscription: SubscriptionTable;
+  article_state: ArticleStateTable;
 }

@@ -1,4 +1,4 @@
-import type { Article, ArticleImage, ArticleView, FeedWithSource, Revision, WebSubSubscription } from '../model/article.js';
+import type { Article, ArticleImage, ArticleView, FeedWithSource, Revision, Session, User, WebSubSubscription } from '../model/article.js';
 
 /**
  * The one storage interface. Callers never see SQL or a dialect: SQLite (one machine) and
@@ -38,6 +38,19 @@ export interface Store {
   articlesDueForRecheck(now: string, limit: number): Promise<Article[]>;
   /** The outcome of reading an article's page again: a new version (or none) and the next re-check, in one transaction. */
   applyRecheck(articleId: number, write: ArticleWrite | null, nextRecheckAt: string | null): Promise<void>;
+
+  // accounts
+  countUsers(): Promise<number>;
+  /** Fails with code `conflict` when the name is taken. */
+  createUser(user: { name: string; passwordHash: string; isAdmin: boolean; now: string }): Promise<User>;
+  getUserByName(name: string): Promise<(User & { passwordHash: string }) | null>;
+  listUsers(): Promise<User[]>;
+  createSession(session: { userId: number; tokenHash: string; csrfToken: string; now: string; expiresAt: string }): Promise<void>;
+  /** The live session with this token hash, or null when unknown or expired. */
+  getSession(tokenHash: string, now: string): Promise<Session | null>;
+  deleteSession(tokenHash: string): Promise<void>;
+  /** A user's subscription to a feed (shared feeds, per-user lists). */
+  subscribeUser(userId: number, feedId: number, folder: string | null, now: string): Promise<void>;
 
   listArticles(query: ArticleQuery): Promise<ArticleListItem[]>;
   /** Full-text search over title and text, best matches first, with highlighted snippets. */

@@ -1,4 +1,4 @@
-import type { ArticleView, FeedWithSource, Revision } from '../../model/article.js';
+import type { ArticleView, FeedWithSource, Revision, Session } from '../../model/article.js';
 import { changedWords, renderDiffHtml, wordDiff } from '../../render/wordDiff.js';
 import type { ArticleListItem } from '../../store/store.js';
 import { readingParts } from '../../render/readingFormat.js';
@@ -6,7 +6,14 @@ import { formatLocalTime, relativeAge } from '../../render/time.js';
 import { esc, html, raw, type SafeHtml } from './html.js';
 import type { SearchHit } from '../../store/store.js';
 
-export function layout(title: string, body: SafeHtml, searchValue = ''): string {
+export interface Chrome {
+  session?: Session | null;
+  searchValue?: string;
+}
+
+export function layout(title: string, body: SafeHtml, chrome: Chrome = {}): string {
+  const searchValue = chrome.searchValue ?? '';
+  const session = chrome.session ?? null;
   return html`<!doctype html>
 <html lang="en">
 <head>
@@ -18,7 +25,8 @@ export function layout(title: string, body: SafeHtml, searchValue = ''): string 
 </head>
 <body>
 <header class="top"><a class="brand" href="/">Tidings</a><a href="/">River</a><a href="/feeds">Feeds</a>
-<form class="search" role="search" action="/search" method="get"><label for="q" class="visually-hidden">Search articles</label><input id="q" name="q" type="search" placeholder="Search" value="${searchValue}"></form></header>
+<form class="search" role="search" action="/search" method="get"><label for="q" class="visually-hidden">Search articles</label><input id="q" name="q" type="search" placeholder="Search" value="${searchValue}"></form>
+${session ? html`<form class="logout" action="/logout" method="post"><input type="hidden" name="_csrf" value="${session.csrfToken}"><span class="muted">${session.user.name}</span> <button type="submit">Sign out</button></form>` : ''}</header>
 <main id="main">
 ${body}
 </main>
@@ -26,7 +34,7 @@ ${body}
 </html>`.value;
 }
 
-export function riverPage(items: ArticleListItem[], opts: { now: Date; timeZone: string; nextCursor: string | null; feed: FeedWithSource | null }): string {
+export function riverPage(items: ArticleListItem[], opts: { now: Date; timeZone: string; nextCursor: string | null; feed: FeedWithSource | null; session?: Session | null }): string {
   const heading = opts.feed ? `${opts.feed.sourceName}${opts.feed.section ? ` (${opts.feed.section})` : ''}` : 'All articles';
   const body = html`<h1>${heading}</h1>
 ${items.length === 0 ? html`<p class="muted">No articles yet. Feeds are refreshed in the background; see <a href="/feeds">Feeds</a> for their status.</p>` : ''}
@@ -40,10 +48,10 @@ ${a.excerpt ? html`<p class="excerpt">${truncate(a.excerpt, 220)}</p>` : ''}
 )}
 </ol>
 ${opts.nextCursor ? html`<nav class="pager"><a rel="next" href="?${opts.feed ? `feed=${opts.feed.id}&` : ''}before=${opts.nextCursor}">Older articles →</a></nav>` : ''}`;
-  return layout(heading, body);
+  return layout(heading, body, { session: opts.session ?? null });
 }
 
-export function articlePage(a: ArticleView, opts: { now: Date; timeZone: string; revisions?: Revision[] }): string {
+export function articlePage(a: ArticleView, opts: { now: Date; timeZone: string; revisions?: Revision[]; session?: Session | null }): string {
   const p = readingParts(a, opts);
   const revisions = opts.revisions ?? [];
   const last = revisions[revisions.length - 1];
@@ -63,10 +71,10 @@ ${prev.title !== last.title ? html`<p class="title-change">${raw(renderDiffHtml(
 <div class="body">${raw(withImageHints(a.html))}</div>
 <p class="original"><a href="${p.url}" rel="noopener noreferrer">Read Entire Article</a></p>
 </article>`;
-  return layout(p.title, body);
+  return layout(p.title, body, { session: opts.session ?? null });
 }
 
-export function feedsPage(feeds: FeedWithSource[], opts: { now: Date; timeZone: string }): string {
+export function feedsPage(feeds: FeedWithSource[], opts: { now: Date; timeZone: string; session?: Session | null }): string {
   const body = html`<h1>Feeds</h1>
 <table class="feeds">
 <thead><tr><th scope="col">Source (section)</th><th scope="col">Last fetch</th><th scope="col">Status</th><th scope="col">Next check</th></tr></thead>
@@ -81,10 +89,10 @@ ${feeds.map(
 )}
 </tbody>
 </table>`;
-  return layout('Feeds', body);
+  return layout('Feeds', body, { session: opts.session ?? null });
 }
 
-export function searchPage(query: string, hits: SearchHit[], opts: { now: Date; timeZone: string }): string {
+export function searchPage(query: string, hits: SearchHit[], opts: { now: Date; timeZone: string; session?: Session | null }): string {
   const marked = (s: string) => raw(esc(s).replace(/\u0002/g, '<mark>').replace(/\u0003/g, '</mark>'));
   const body = html`<h1>Search</h1>
 ${query ? html`<p class="muted">${hits.length === 0 ? 'No articles match' : `${hits.length}${hits.length === 50 ? '+' : ''} article(s) match`} “${query}”.</p>` : html`<p class="muted">Every word must match; "quoted words" match as a phrase; word* matches as a prefix.</p>`}
@@ -97,7 +105,26 @@ ${hits.map(
 </li>`,
 )}
 </ol>`;
-  return layout(query ? `Search: ${query}` : 'Search', body, query);
+  return layout(query ? `Search: ${query}` : 'Search', body, { session: opts.session ?? null, searchValue: query });
+}
+
+/** Sign-in, first-run set-up, and the closed door for strangers while no account exists. */
+export function authPage(p: { kind: 'login' | 'setup' | 'closed'; csrf?: string; next?: string; error?: string; name?: string }): string {
+  if (p.kind === 'closed') {
+    return layout('Not set up', html`<h1>Tidings is not set up yet</h1><p>Create the first account on the server with <code>tidings users add NAME</code>, or open Tidings from the machine it runs on.</p>`);
+  }
+  const setup = p.kind === 'setup';
+  const body = html`<h1>${setup ? 'Create the administrator' : 'Sign in'}</h1>
+${setup ? html`<p class="muted">No account exists yet. The first account manages this Tidings.</p>` : ''}
+${p.error ? html`<p class="form-error" role="alert">${p.error}</p>` : ''}
+<form class="auth" method="post" action="${setup ? '/setup' : '/login'}">
+<input type="hidden" name="_csrf" value="${p.csrf ?? ''}">
+${setup ? '' : html`<input type="hidden" name="next" value="${p.next ?? '/'}">`}
+<p><label for="name">Name</label><br><input id="name" name="name" autocomplete="username" required value="${p.name ?? ''}"></p>
+<p><label for="password">Password${setup ? ' (at least 10 characters)' : ''}</label><br><input id="password" name="password" type="password" autocomplete="${setup ? 'new-password' : 'current-password'}" required></p>
+<p><button type="submit">${setup ? 'Create and sign in' : 'Sign in'}</button></p>
+</form>`;
+  return layout(setup ? 'Set up' : 'Sign in', body);
 }
 
 export function errorPage(status: number, message: string): string {

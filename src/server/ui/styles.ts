@@ -35,5 +35,9 @@ form.search{margin-left:auto}
 form.search input{font:inherit;font-size:15px;padding:.3rem .5rem;border:1px solid var(--line);border-radius:4px;background:var(--card);color:var(--fg);width:12rem}
 .visually-hidden{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
 mark{background:#ffe680;color:#1b1b1b}
+form.logout{display:flex;gap:.5rem;align-items:baseline}
+form.logout button,form.auth button{font:inherit;font-size:14px;padding:.3rem .8rem;border:1px solid var(--line);border-radius:4px;background:var(--card);color:var(--fg);cursor:pointer}
+form.auth input{font:inherit;padding:.4rem .5rem;border:1px solid var(--line);border-radius:4px;background:var(--card);color:var(--fg);width:100%;max-width:22rem}
+.form-error{color:var(--warn);font-weight:600}
 nav.pager{margin-top:1.5rem;font-family:system-ui,sans-serif}
 `;

@@ -169,4 +169,50 @@ export const sqliteMigrations: Record<string, Migration> = {
       await sql`insert into article_fts(rowid, title, text) select id, title, text from article`.execute(db);
     },
   },
+  '0006_accounts': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('user')
+        .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+        .addColumn('name', 'text', (c) => c.notNull().unique())
+        .addColumn('password_hash', 'text', (c) => c.notNull())
+        .addColumn('is_admin', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .execute();
+      // Only hashes of session and API secrets are stored: a copy of the database opens no account.
+      await db.schema
+        .createTable('session')
+        .addColumn('token_hash', 'text', (c) => c.primaryKey())
+        .addColumn('user_id', 'integer', (c) => c.notNull().references('user.id').onDelete('cascade'))
+        .addColumn('csrf_token', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('expires_at', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createTable('api_token')
+        .addColumn('token_hash', 'text', (c) => c.primaryKey())
+        .addColumn('user_id', 'integer', (c) => c.notNull().references('user.id').onDelete('cascade'))
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('last_used_at', 'text')
+        .execute();
+      await db.schema
+        .createTable('subscription')
+        .addColumn('user_id', 'integer', (c) => c.notNull().references('user.id').onDelete('cascade'))
+        .addColumn('feed_id', 'integer', (c) => c.notNull().references('feed.id').onDelete('cascade'))
+        .addColumn('folder', 'text')
+        .addColumn('title', 'text')
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addPrimaryKeyConstraint('subscription_pk', ['user_id', 'feed_id'])
+        .execute();
+      await db.schema
+        .createTable('article_state')
+        .addColumn('user_id', 'integer', (c) => c.notNull().references('user.id').onDelete('cascade'))
+        .addColumn('article_id', 'integer', (c) => c.notNull().references('article.id').onDelete('cascade'))
+        .addColumn('read_at', 'text')
+        .addColumn('starred_at', 'text')
+        .addPrimaryKeyConstraint('article_state_pk', ['user_id', 'article_id'])
+        .execute();
+    },
+  },
 };

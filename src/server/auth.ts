@@ -1,0 +1,176 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Session } from '../model/article.js';
+import type { Store } from '../store/store.js';
+import { hashPassword, passwordProblem, verifyPassword } from '../accounts/passwords.js';
+import { newSecret, secretHash } from '../accounts/tokens.js';
+import { formatIso } from '../feed/dates.js';
+import { authPage } from './ui/pages.js';
+
+/**
+ * Accounts on the web: sessions in the database (HttpOnly, SameSite=Lax cookie holding a
+ * random secret whose hash is stored), CSRF tokens on every state change, login throttling,
+ * logout that ends the session server-side. The first administrator is created by
+ * `tidings users add` or, while no user exists, by the first visit from this machine.
+ */
+declare module 'fastify' {
+  interface FastifyRequest {
+    session: Session | null;
+  }
+}
+
+export const SESSION_COOKIE = 'tidings_session';
+const FORM_COOKIE = 'tidings_form';
+const SESSION_DAYS = 30;
+/** Paths that need no session: assets, health, WebSub callbacks, and the doors themselves. */
+const OPEN = [/^\/static\//, /^\/healthz$/, /^\/websub\//, /^\/login$/, /^\/setup$/, /^\/manifest\.webmanifest$/];
+
+export function parseCookies(header: string | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const part of (header ?? '').split(';')) {
+    const i = part.indexOf('=');
+    if (i <= 0) continue;
+    const k = part.slice(0, i).trim();
+    if (!(k in out)) {
+      try {
+        out[k] = decodeURIComponent(part.slice(i + 1).trim());
+      } catch {
+        /* a malformed cookie is no cookie */
+      }
+    }
+  }
+  return out;
+}
+
+function cookie(name: string, value: string, req: FastifyRequest, maxAgeSeconds: number): string {
+  return `${name}=${encodeURIComponent(value)}; Path=/; HttpOnly; SameSite=Lax; Max-Age=${maxAgeSeconds}${req.protocol === 'https' ? '; Secure' : ''}`;
+}
+
+/** Only paths on this site: never an absolute URL, protocol-relative or backslash trick. */
+export function safeNext(next: unknown): string {
+  if (typeof next !== 'string' || !next.startsWith('/') || next.startsWith('//') || next.startsWith('/\\') || /[\u0000-\u001f]/.test(next)) return '/';
+  return next;
+}
+
+function isLoopback(req: FastifyRequest): boolean {
+  const ip = req.socket.remoteAddress ?? '';
+  return ip === '127.0.0.1' || ip === '::1' || ip === '::ffff:127.0.0.1';
+}
+
+/** Failed logins per client address and per account name: 5 in 15 minutes, then wait. */
+export class LoginThrottle {
+  private readonly failures = new Map<string, number[]>();
+  constructor(private readonly limit = 5, private readonly windowMs = 15 * 60_000) {}
+  blocked(keys: string[], now: number): boolean {
+    return keys.some((k) => (this.failures.get(k) ?? []).filter((t) => now - t < this.windowMs).length >= this.limit);
+  }
+  fail(keys: string[], now: number): void {
+    for (const k of keys) this.failures.set(k, [...(this.failures.get(k) ?? []).filter((t) => now - t < this.windowMs), now]);
+    if (this.failures.size > 10_000) this.failures.clear();
+  }
+  succeed(keys: string[]): void {
+    for (const k of keys) this.failures.delete(k);
+  }
+}
+
+export function registerAuth(app: FastifyInstance, opts: { store: Store; now: () => Date; throttle?: LoginThrottle }): void {
+  const { store, now } = opts;
+  const throttle = opts.throttle ?? new LoginThrottle();
+  app.decorateRequest('session', null);
+
+  app.addHook('preHandler', async (req, reply) => {
+    const path = req.url.split('?')[0]!;
+    const token = parseCookies(req.headers.cookie)[SESSION_COOKIE];
+    if (token) req.session = await store.getSession(secretHash(token), formatIso(now().getTime()));
+    if (OPEN.some((re) => re.test(path))) return;
+    if (!req.session) {
+      if ((await store.countUsers()) === 0) {
+        if (isLoopback(req)) return reply.redirect('/setup', 303);
+        return reply.code(403).type('text/html; charset=utf-8').send(authPage({ kind: 'closed' }));
+      }
+      if (req.method === 'GET' || req.method === 'HEAD') return reply.redirect(`/login?next=${encodeURIComponent(req.url)}`, 303);
+      return reply.code(401).type('text/plain; charset=utf-8').send('sign in first');
+    }
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      const body = (req.body ?? {}) as Record<string, unknown>;
+      const origin = req.headers.origin;
+      if (origin && new URL(origin).host !== req.headers.host) return reply.code(403).send('cross-site request refused');
+      if (body._csrf !== req.session.csrfToken) return reply.code(403).send('missing or wrong form token; reload the page');
+    }
+  });
+
+  const formToken = (req: FastifyRequest, reply: FastifyReply): string => {
+    const existing = parseCookies(req.headers.cookie)[FORM_COOKIE];
+    const token = existing && existing.length >= 20 ? existing : newSecret(18);
+    if (token !== existing) reply.header('set-cookie', cookie(FORM_COOKIE, token, req, 3600));
+    return token;
+  };
+  const formTokenOk = (req: FastifyRequest, body: Record<string, unknown>) => {
+    const c = parseCookies(req.headers.cookie)[FORM_COOKIE];
+    return typeof body._csrf === 'string' && !!c && body._csrf === c;
+  };
+
+  const startSession = async (req: FastifyRequest, reply: FastifyReply, userId: number) => {
+    const token = newSecret();
+    const t = now().getTime();
+    await store.createSession({ userId, tokenHash: secretHash(token), csrfToken: newSecret(18), now: formatIso(t), expiresAt: formatIso(t + SESSION_DAYS * 86400_000) });
+    reply.header('set-cookie', cookie(SESSION_COOKIE, token, req, SESSION_DAYS * 86400));
+  };
+
+  app.get<{ Querystring: { next?: string } }>('/login', async (req, reply) => {
+    if ((await store.countUsers()) === 0) return reply.redirect('/setup', 303);
+    return reply.type('text/html; charset=utf-8').send(authPage({ kind: 'login', csrf: formToken(req, reply), next: safeNext(req.query.next) }));
+  });
+
+  app.post('/login', async (req, reply) => {
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    const next = safeNext(body.next);
+    const name = typeof body.name === 'string' ? body.name.trim() : '';
+    const password = typeof body.password === 'string' ? body.password : '';
+    const keys = [`ip:${req.socket.remoteAddress}`, `user:${name.toLowerCase()}`];
+    const t = now().getTime();
+    const page = (error: string, code: number) =>
+      reply.code(code).type('text/html; charset=utf-8').send(authPage({ kind: 'login', csrf: formToken(req, reply), next, error, name }));
+    if (!formTokenOk(req, body)) return page('The form expired; please sign in again.', 403);
+    if (throttle.blocked(keys, t)) return page('Too many failed attempts. Wait a few minutes and try again.', 429);
+    const user = name ? await store.getUserByName(name) : null;
+    // Verify against a dummy hash for unknown names, so timing does not reveal which names exist.
+    const ok = await verifyPassword(password, user?.passwordHash ?? DUMMY_HASH);
+    if (!user || !ok) {
+      throttle.fail(keys, t);
+      return page('Wrong name or password.', 401);
+    }
+    throttle.succeed(keys);
+    await startSession(req, reply, user.id);
+    return reply.redirect(next, 303);
+  });
+
+  app.post('/logout', async (req, reply) => {
+    const token = parseCookies(req.headers.cookie)[SESSION_COOKIE];
+    if (token) await store.deleteSession(secretHash(token));
+    reply.header('set-cookie', cookie(SESSION_COOKIE, '', req, 0));
+    return reply.redirect('/login', 303);
+  });
+
+  app.get('/setup', async (req, reply) => {
+    if ((await store.countUsers()) > 0) return reply.redirect('/login', 303);
+    if (!isLoopback(req)) return reply.code(403).type('text/html; charset=utf-8').send(authPage({ kind: 'closed' }));
+    return reply.type('text/html; charset=utf-8').send(authPage({ kind: 'setup', csrf: formToken(req, reply) }));
+  });
+
+  app.post('/setup', async (req, reply) => {
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    if ((await store.countUsers()) > 0 || !isLoopback(req)) return reply.code(403).type('text/html; charset=utf-8').send(authPage({ kind: 'closed' }));
+    const name = typeof body.name === 'string' ? body.name.trim() : '';
+    const password = typeof body.password === 'string' ? body.password : '';
+    const page = (error: string, code: number) => reply.code(code).type('text/html; charset=utf-8').send(authPage({ kind: 'setup', csrf: formToken(req, reply), error, name }));
+    if (!formTokenOk(req, body)) return page('The form expired; please try again.', 403);
+    if (!/^[\p{L}\p{N}._@-]{1,64}$/u.test(name)) return page('A name is 1–64 letters, digits, or . _ @ -', 400);
+    const problem = passwordProblem(password);
+    if (problem) return page(`Choose another password: ${problem}.`, 400);
+    const user = await store.createUser({ name, passwordHash: await hashPassword(password), isAdmin: true, now: formatIso(now().getTime()) });
+    await startSession(req, reply, user.id);
+    return reply.redirect('/', 303);
+  });
+}
+
+const DUMMY_HASH = 'scrypt$32768$8$1$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA';

@@ -1,0 +1,117 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { hashPassword, verifyPassword } from '../src/accounts/passwords.js';
+import { parseCookies, safeNext } from '../src/server/auth.js';
+import { buildApp } from '../src/server/app.js';
+import { testPipeline } from './support/pipeline.js';
+import { runCli, tempDir } from './support/cli.js';
+
+type Res = { statusCode: number; headers: Record<string, unknown>; body: string };
+const cookiesOf = (r: Res): Record<string, string> => {
+  const raw = r.headers['set-cookie'];
+  const list = Array.isArray(raw) ? raw : raw ? [String(raw)] : [];
+  return parseCookies(list.map((c) => String(c).split(';')[0]).join('; '));
+};
+const form = (fields: Record<string, string>) => new URLSearchParams(fields).toString();
+const FORM = 'application/x-www-form-urlencoded';
+
+test('passwords are scrypt hashes with salt; only the right password verifies', async () => {
+  const h = await hashPassword('correct horse battery');
+  assert.match(h, /^scrypt\$32768\$8\$1\$[\w-]+\$[\w-]+$/);
+  assert.notEqual(h, await hashPassword('correct horse battery'), 'salted');
+  assert.equal(await verifyPassword('correct horse battery', h), true);
+  assert.equal(await verifyPassword('correct horse batterY', h), false);
+  assert.equal(await verifyPassword('x', 'plain'), false);
+});
+
+test('redirect targets stay on this site', () => {
+  assert.equal(safeNext('/articles/1?x=2'), '/articles/1?x=2');
+  for (const bad of ['https://evil.example/', '//evil.example', '/\\evil.example', 'javascript:alert(1)', '', undefined, '/\u0000x']) assert.equal(safeNext(bad), '/');
+});
+
+test('first visit from this machine creates the administrator; strangers are turned away', async (t) => {
+  const tp = await testPipeline();
+  t.after(() => tp.close());
+  const app = buildApp({ store: tp.store, config: tp.p.config });
+  t.after(() => app.close());
+  const first = (await app.inject({ method: 'GET', url: '/' })) as unknown as Res;
+  assert.equal(first.statusCode, 303);
+  assert.equal(first.headers.location, '/setup');
+  const stranger = (await app.inject({ method: 'GET', url: '/', remoteAddress: '10.1.2.3' })) as unknown as Res;
+  assert.equal(stranger.statusCode, 403);
+  assert.match(stranger.body, /tidings users add/);
+  assert.equal(((await app.inject({ method: 'POST', url: '/setup', remoteAddress: '10.1.2.3', headers: { 'content-type': FORM }, payload: form({ name: 'eve', password: 'long enough password' }) })) as unknown as Res).statusCode, 403);
+
+  const setup = (await app.inject({ method: 'GET', url: '/setup' })) as unknown as Res;
+  const formCookie = cookiesOf(setup).tidings_form!;
+  assert.ok(formCookie);
+  assert.match(setup.body, new RegExp(`name="_csrf" value="${formCookie}"`));
+  const noToken = (await app.inject({ method: 'POST', url: '/setup', headers: { 'content-type': FORM }, payload: form({ name: 'ada', password: 'long enough password' }) })) as unknown as Res;
+  assert.equal(noToken.statusCode, 403);
+  const weak = (await app.inject({ method: 'POST', url: '/setup', headers: { 'content-type': FORM, cookie: `tidings_form=${formCookie}` }, payload: form({ _csrf: formCookie, name: 'ada', password: 'short' }) })) as unknown as Res;
+  assert.equal(weak.statusCode, 400);
+  const ok = (await app.inject({ method: 'POST', url: '/setup', headers: { 'content-type': FORM, cookie: `tidings_form=${formCookie}` }, payload: form({ _csrf: formCookie, name: 'ada', password: 'long enough password' }) })) as unknown as Res;
+  assert.equal(ok.statusCode, 303);
+  const setCookie = String((Array.isArray(ok.headers['set-cookie']) ? ok.headers['set-cookie'] : [ok.headers['set-cookie']]).find((c) => String(c).startsWith('tidings_session=')));
+  assert.match(setCookie, /HttpOnly/);
+  assert.match(setCookie, /SameSite=Lax/);
+  const session = cookiesOf(ok).tidings_session!;
+  const home = (await app.inject({ method: 'GET', url: '/', headers: { cookie: `tidings_session=${session}` } })) as unknown as Res;
+  assert.equal(home.statusCode, 200);
+  assert.match(home.body, /<span class="muted">ada<\/span> <button type="submit">Sign out<\/button>/);
+  assert.equal((await tp.store.listUsers())[0]!.isAdmin, true);
+  assert.equal(((await app.inject({ method: 'GET', url: '/setup' })) as unknown as Res).headers.location, '/login', 'set-up happens once');
+});
+
+test('sign in, throttling of wrong passwords, CSRF on every change, sign out ends the session', async (t) => {
+  const tp = await testPipeline();
+  t.after(() => tp.close());
+  await tp.store.createUser({ name: 'ada', passwordHash: await hashPassword('long enough password'), isAdmin: true, now: '2026-01-01T00:00:00Z' });
+  const app = buildApp({ store: tp.store, config: tp.p.config });
+  t.after(() => app.close());
+  const gate = (await app.inject({ method: 'GET', url: '/feeds' })) as unknown as Res;
+  assert.equal(gate.statusCode, 303);
+  assert.equal(gate.headers.location, '/login?next=%2Ffeeds');
+  const page = (await app.inject({ method: 'GET', url: '/login?next=%2Ffeeds' })) as unknown as Res;
+  const token = cookiesOf(page).tidings_form!;
+  const post = (fields: Record<string, string>, remoteAddress = '127.0.0.1') =>
+    app.inject({ method: 'POST', url: '/login', remoteAddress, headers: { 'content-type': FORM, cookie: `tidings_form=${token}` }, payload: form({ _csrf: token, ...fields }) }) as unknown as Promise<Res>;
+  assert.equal((await post({ name: 'ada', password: 'wrong wrong wrong' })).statusCode, 401);
+  assert.equal((await post({ name: 'nobody', password: 'wrong wrong wrong' })).statusCode, 401);
+  const good = await post({ name: 'ada', password: 'long enough password', next: 'https://evil.example/' });
+  assert.equal(good.statusCode, 303);
+  assert.equal(good.headers.location, '/', 'no open redirect');
+  const session = cookiesOf(good).tidings_session!;
+  const cookie = `tidings_session=${session}`;
+  const feeds = (await app.inject({ method: 'GET', url: '/feeds', headers: { cookie } })) as unknown as Res;
+  assert.equal(feeds.statusCode, 200);
+  const csrf = /name="_csrf" value="([^"]+)"/.exec(feeds.body)![1]!;
+
+  // state changes need the session's form token, and no foreign Origin
+  assert.equal(((await app.inject({ method: 'POST', url: '/logout', headers: { cookie, 'content-type': FORM }, payload: '' })) as unknown as Res).statusCode, 403);
+  assert.equal(((await app.inject({ method: 'POST', url: '/logout', headers: { cookie, 'content-type': FORM, origin: 'https://evil.example' }, payload: form({ _csrf: csrf }) })) as unknown as Res).statusCode, 403);
+  const out = (await app.inject({ method: 'POST', url: '/logout', headers: { cookie, 'content-type': FORM }, payload: form({ _csrf: csrf }) })) as unknown as Res;
+  assert.equal(out.statusCode, 303);
+  assert.equal(((await app.inject({ method: 'GET', url: '/feeds', headers: { cookie } })) as unknown as Res).statusCode, 303, 'the old cookie opens nothing');
+
+  // five failures from one address lock it out for a while, even with the right password
+  for (let i = 0; i < 5; i++) await post({ name: 'ada', password: `wrong ${i} wrong wrong` }, '127.0.0.9');
+  assert.equal((await post({ name: 'ada', password: 'long enough password' }, '127.0.0.9')).statusCode, 429);
+});
+
+test('tidings users add / list', async () => {
+  const db = path.join(tempDir(), 'users.db');
+  const add = await runCli(['users', 'add', 'ada', '--password-stdin', '--db', db], { input: 'long enough password\n' });
+  assert.equal(add.code, 0, add.stderr);
+  assert.match(add.stderr, /created administrator ada/);
+  const second = await runCli(['users', 'add', 'bob', '--password-stdin', '--db', db], { input: 'another long password\n' });
+  assert.match(second.stderr, /created user bob/);
+  const dup = await runCli(['users', 'add', 'bob', '--password-stdin', '--db', db], { input: 'another long password\n' });
+  assert.equal(dup.code, 1);
+  assert.match(dup.stderr, /^error\[conflict\]/);
+  const weak = await runCli(['users', 'add', 'cy', '--password-stdin', '--db', db], { input: 'short\n' });
+  assert.match(weak.stderr, /^error\[invalid_input\]: a password needs at least 10 characters/);
+  const list = JSON.parse((await runCli(['users', 'list', '--json', '--db', db])).stdout) as Array<{ name: string; isAdmin: boolean }>;
+  assert.deepEqual(list.map((u) => [u.name, u.isAdmin]), [['ada', true], ['bob', false]]);
+});
