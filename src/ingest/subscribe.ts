@@ -93,6 +93,7 @@ export async function subscribe(p: Pipeline, rawUrl: string, opts: SubscribeOpti
     intervalSeconds: p.config.defaultIntervalSeconds,
     now: formatIso(p.now().getTime()),
   });
+  await p.store.subscribeAdmins(feed.id, formatIso(p.now().getTime()));
   return { feed, created, alternatives, ...(pendingError ? { pendingError } : {}) };
 }
 

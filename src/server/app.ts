@@ -7,7 +7,8 @@ import { STYLESHEET } from './ui/styles.js';
 import type { Pipeline } from '../ingest/pipeline.js';
 import { webSubRoutes } from './webSubRoutes.js';
 import formbody from '@fastify/formbody';
-import { registerAuth } from './auth.js';
+import { registerAuth, safeNext } from './auth.js';
+import { formatIso } from '../feed/dates.js';
 
 const CSP = [
   "default-src 'none'",
@@ -50,27 +51,56 @@ export function buildApp(opts: {
     return STYLESHEET;
   });
 
-  app.get<{ Querystring: { feed?: string; before?: string } }>('/', async (req, reply) => {
+  app.get<{ Querystring: { feed?: string; before?: string; show?: string } }>('/', async (req, reply) => {
     const feedId = req.query.feed !== undefined ? Number(req.query.feed) : undefined;
     if (feedId !== undefined && !Number.isInteger(feedId)) return reply.code(400).type('text/html').send(errorPage(400, 'feed must be a number'));
     const before = parseCursor(req.query.before);
     const feed = feedId !== undefined ? await opts.store.getFeed(feedId) : null;
     if (feedId !== undefined && !feed) return reply.code(404).type('text/html').send(errorPage(404, 'No such feed.'));
     const pageSize = 50;
-    const items = await opts.store.listArticles({ limit: pageSize + 1, ...(feedId !== undefined ? { feedId } : {}), ...(before ? { before } : {}) });
+    const show = req.query.show === 'unread' || req.query.show === 'starred' ? req.query.show : 'all';
+    const userId = req.session?.user.id;
+    const items = await opts.store.listArticles({
+      limit: pageSize + 1,
+      ...(feedId !== undefined ? { feedId } : {}),
+      ...(before ? { before } : {}),
+      ...(userId !== undefined ? { userId, show } : {}),
+    });
     const page = items.slice(0, pageSize);
     const last = page[page.length - 1];
     const nextCursor = items.length > pageSize && last ? `${encodeURIComponent(last.published)}_${last.id}` : null;
     reply.type('text/html; charset=utf-8');
-    return riverPage(page, { now: now(), timeZone: tz, nextCursor, feed, session: req.session });
+    return riverPage(page, { now: now(), timeZone: tz, nextCursor, feed, session: req.session, show });
   });
 
   app.get<{ Params: { id: string } }>('/articles/:id', async (req, reply) => {
     const id = Number(req.params.id);
     const article = Number.isInteger(id) ? await opts.store.getArticle(id) : null;
     if (!article) return reply.code(404).type('text/html; charset=utf-8').send(errorPage(404, 'No such article.'));
+    // Opening an article marks it read, as in every feed reader.
+    if (req.session) await opts.store.setArticleState(req.session.user.id, id, { read: true }, formatIso(now().getTime()));
     reply.type('text/html; charset=utf-8');
     return articlePage(article, { now: now(), timeZone: tz, revisions: await opts.store.listRevisions(id), session: req.session });
+  });
+
+  app.post<{ Params: { id: string }; Body: Record<string, string | undefined> }>('/articles/:id/state', async (req, reply) => {
+    const id = Number(req.params.id);
+    if (!Number.isInteger(id) || !req.session) return reply.code(400).send('bad request');
+    const b = req.body ?? {};
+    const state: { read?: boolean; starred?: boolean } = {};
+    if (b.read === '1' || b.read === '0') state.read = b.read === '1';
+    if (b.starred === '1' || b.starred === '0') state.starred = b.starred === '1';
+    if (await opts.store.getArticle(id)) await opts.store.setArticleState(req.session.user.id, id, state, formatIso(now().getTime()));
+    return reply.redirect(safeNext(b.next), 303);
+  });
+
+  app.post<{ Body: Record<string, string | undefined> }>('/read-all', async (req, reply) => {
+    if (!req.session) return reply.code(400).send('bad request');
+    const b = req.body ?? {};
+    const upTo = b.upTo && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/.test(b.upTo) ? b.upTo : formatIso(now().getTime());
+    const feedId = b.feed !== undefined && /^\d+$/.test(b.feed) ? Number(b.feed) : undefined;
+    await opts.store.markAllRead(req.session.user.id, { upTo, ...(feedId !== undefined ? { feedId } : {}) }, formatIso(now().getTime()));
+    return reply.redirect(safeNext(b.next), 303);
   });
 
   app.get<{ Querystring: { q?: string } }>('/search', async (req, reply) => {

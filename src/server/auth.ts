@@ -168,6 +168,7 @@ export function registerAuth(app: FastifyInstance, opts: { store: Store; now: ()
     const problem = passwordProblem(password);
     if (problem) return page(`Choose another password: ${problem}.`, 400);
     const user = await store.createUser({ name, passwordHash: await hashPassword(password), isAdmin: true, now: formatIso(now().getTime()) });
+    await store.subscribeToAll(user.id, formatIso(now().getTime()));
     await startSession(req, reply, user.id);
     return reply.redirect('/', 303);
   });

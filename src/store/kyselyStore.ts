@@ -296,6 +296,37 @@ export class KyselyStore implements Store {
       .execute();
   }
 
+  async subscribeAdmins(feedId: number, now: string): Promise<void> {
+    const admins = await this.db.selectFrom('user').select('id').where('is_admin', '=', 1).execute();
+    for (const a of admins) await this.subscribeUser(a.id, feedId, null, now);
+  }
+
+  async subscribeToAll(userId: number, now: string): Promise<void> {
+    await sql`insert into subscription (user_id, feed_id, folder, title, created_at) select ${userId}, id, null, null, ${now} from feed where true on conflict do nothing`.execute(this.db);
+  }
+
+  async setArticleState(userId: number, articleId: number, state: { read?: boolean; starred?: boolean }, now: string): Promise<void> {
+    const patch: { read_at?: string | null; starred_at?: string | null } = {};
+    if (state.read !== undefined) patch.read_at = state.read ? now : null;
+    if (state.starred !== undefined) patch.starred_at = state.starred ? now : null;
+    await this.db
+      .insertInto('article_state')
+      .values({ user_id: userId, article_id: articleId, read_at: patch.read_at ?? null, starred_at: patch.starred_at ?? null })
+      .onConflict((oc) => oc.columns(['user_id', 'article_id']).doUpdateSet(patch))
+      .execute();
+  }
+
+  async markAllRead(userId: number, opts: { feedId?: number; upTo: string }, now: string): Promise<number> {
+    const result = await sql`
+      insert into article_state (user_id, article_id, read_at, starred_at)
+      select ${userId}, a.id, ${now}, null from article a
+      where a.published_at <= ${opts.upTo}
+        and exists (select 1 from article_feed af join subscription s on s.feed_id = af.feed_id
+                    where af.article_id = a.id and s.user_id = ${userId} ${opts.feedId !== undefined ? sql`and af.feed_id = ${opts.feedId}` : sql``})
+      on conflict (user_id, article_id) do update set read_at = coalesce(article_state.read_at, excluded.read_at)`.execute(this.db);
+    return Number(result.numAffectedRows ?? 0);
+  }
+
   async listArticles(q: ArticleQuery): Promise<ArticleListItem[]> {
     let query = this.db
       .selectFrom('article')
@@ -329,8 +360,27 @@ export class KyselyStore implements Store {
       const b = q.before;
       query = query.where((eb) => eb.or([eb('article.published_at', '<', b.publishedAt), eb.and([eb('article.published_at', '=', b.publishedAt), eb('article.id', '<', b.id)])]));
     }
+    if (q.userId !== undefined) {
+      const userId = q.userId;
+      query = query
+        .where((eb) =>
+          eb.exists(
+            eb
+              .selectFrom('article_feed')
+              .innerJoin('subscription', 'subscription.feed_id', 'article_feed.feed_id')
+              .select('article_feed.article_id')
+              .whereRef('article_feed.article_id', '=', 'article.id')
+              .where('subscription.user_id', '=', userId),
+          ),
+        )
+        .leftJoin('article_state', (join) => join.onRef('article_state.article_id', '=', 'article.id').on('article_state.user_id', '=', userId))
+        .select(['article_state.read_at', 'article_state.starred_at']) as unknown as typeof query;
+      if (q.show === 'unread') query = query.where(sql<boolean>`article_state.read_at is null`);
+      if (q.show === 'starred') query = query.where(sql<boolean>`article_state.starred_at is not null`);
+    }
     const rows = await query.orderBy('article.published_at', 'desc').orderBy('article.id', 'desc').limit(q.limit).execute();
     return rows.map((r) => ({
+      ...(q.userId !== undefined ? { read: !!(r as { read_at?: string | null }).read_at, starred: !!(r as { starred_at?: string | null }).starred_at } : {}),
       id: r.id,
       title: r.title,
       url: r.canonical_url,

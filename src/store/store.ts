@@ -51,6 +51,14 @@ export interface Store {
   deleteSession(tokenHash: string): Promise<void>;
   /** A user's subscription to a feed (shared feeds, per-user lists). */
   subscribeUser(userId: number, feedId: number, folder: string | null, now: string): Promise<void>;
+  /** Subscribes every administrator to a feed (feeds added from the command line belong to the instance). */
+  subscribeAdmins(feedId: number, now: string): Promise<void>;
+  /** Subscribes a user to every feed (the first administrator takes over what the instance follows). */
+  subscribeToAll(userId: number, now: string): Promise<void>;
+  /** Read / starred marks of one user; null leaves a mark as it is. */
+  setArticleState(userId: number, articleId: number, state: { read?: boolean; starred?: boolean }, now: string): Promise<void>;
+  /** Marks as read every article of the user's subscriptions (or one feed's) published at or before `upTo`. */
+  markAllRead(userId: number, opts: { feedId?: number; upTo: string }, now: string): Promise<number>;
 
   listArticles(query: ArticleQuery): Promise<ArticleListItem[]>;
   /** Full-text search over title and text, best matches first, with highlighted snippets. */
@@ -144,6 +152,9 @@ export interface RefreshOutcome {
 
 export interface ArticleQuery {
   feedId?: number;
+  /** A reader's view: only their subscriptions, with their read and starred marks. */
+  userId?: number;
+  show?: 'all' | 'unread' | 'starred';
   limit: number;
   /** Keyset cursor: articles strictly older than this (published_at, id). */
   before?: { publishedAt: string; id: number };
@@ -158,6 +169,9 @@ export interface ArticleListItem {
   published: string;
   updated: string;
   excerpt: string;
+  /** Set when the query named a user. */
+  read?: boolean;
+  starred?: boolean;
 }
 
 export interface SearchQuery {

@@ -3,10 +3,11 @@ import { hashPassword } from '../../src/accounts/passwords.js';
 import { newSecret, secretHash } from '../../src/accounts/tokens.js';
 import { SESSION_COOKIE } from '../../src/server/auth.js';
 
-/** A signed-in reader for web tests: a user and a live session, as the login form would leave them. */
+/** A signed-in reader for web tests: a user subscribed to every feed, and a live session, as the login form would leave them. */
 export async function signedIn(store: Store, name = 'reader'): Promise<{ cookie: string; csrf: string; userId: number }> {
   const existing = await store.getUserByName(name);
   const user = existing ?? (await store.createUser({ name, passwordHash: await hashPassword('correct horse battery'), isAdmin: false, now: '2026-01-01T00:00:00Z' }));
+  await store.subscribeToAll(user.id, '2026-01-01T00:00:00Z');
   const token = newSecret();
   const csrf = newSecret(18);
   await store.createSession({ userId: user.id, tokenHash: secretHash(token), csrfToken: csrf, now: '2026-01-01T00:00:00Z', expiresAt: '2099-01-01T00:00:00Z' });

@@ -33,6 +33,8 @@ export async function run(args: string[]): Promise<void> {
   await withStore({ db: parsed.values.db }, async (store) => {
     const first = (await store.countUsers()) === 0;
     const user = await store.createUser({ name, passwordHash: await hashPassword(password), isAdmin: first || !!parsed.values.admin, now: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z') });
+    // The first administrator takes over the feeds the instance already follows.
+    if (first) await store.subscribeToAll(user.id, user.createdAt);
     process.stderr.write(`created ${user.isAdmin ? 'administrator' : 'user'} ${user.name}\n`);
     writeOut(String(user.id));
   });

@@ -34,21 +34,40 @@ ${body}
 </html>`.value;
 }
 
-export function riverPage(items: ArticleListItem[], opts: { now: Date; timeZone: string; nextCursor: string | null; feed: FeedWithSource | null; session?: Session | null }): string {
+export function riverPage(
+  items: ArticleListItem[],
+  opts: { now: Date; timeZone: string; nextCursor: string | null; feed: FeedWithSource | null; session?: Session | null; show?: 'all' | 'unread' | 'starred' },
+): string {
   const heading = opts.feed ? `${opts.feed.sourceName}${opts.feed.section ? ` (${opts.feed.section})` : ''}` : 'All articles';
+  const session = opts.session ?? null;
+  const show = opts.show ?? 'all';
+  const base = opts.feed ? `?feed=${opts.feed.id}&` : '?';
+  const here = `/${base}show=${show}`.replace('/?show=all', '/').replace('&show=all', '');
+  const newest = items[0]?.published;
+  const stateForm = (a: ArticleListItem) =>
+    session
+      ? html`<form class="state" method="post" action="/articles/${a.id}/state"><input type="hidden" name="_csrf" value="${session.csrfToken}"><input type="hidden" name="next" value="${here}">
+<button type="submit" name="read" value="${a.read ? '0' : '1'}">${a.read ? 'Mark unread' : 'Mark read'}</button>
+<button type="submit" name="starred" value="${a.starred ? '0' : '1'}" aria-pressed="${a.starred ? 'true' : 'false'}">${a.starred ? '★ Starred' : '☆ Star'}</button></form>`
+      : '';
   const body = html`<h1>${heading}</h1>
-${items.length === 0 ? html`<p class="muted">No articles yet. Feeds are refreshed in the background; see <a href="/feeds">Feeds</a> for their status.</p>` : ''}
+${session
+  ? html`<nav class="filters" aria-label="Show">${(['all', 'unread', 'starred'] as const).map((k) => html`<a href="/${base}show=${k}"${k === show ? raw(' aria-current="page"') : ''}>${k[0]!.toUpperCase() + k.slice(1)}</a> `)}
+${newest ? html`<form class="state" method="post" action="/read-all"><input type="hidden" name="_csrf" value="${session.csrfToken}"><input type="hidden" name="upTo" value="${newest}"><input type="hidden" name="next" value="${here}">${opts.feed ? html`<input type="hidden" name="feed" value="${opts.feed.id}">` : ''}<button type="submit">Mark all read</button></form>` : ''}</nav>`
+  : ''}
+${items.length === 0 ? html`<p class="muted">${show === 'unread' ? 'Nothing unread.' : show === 'starred' ? 'No starred articles.' : html`No articles yet. Feeds are refreshed in the background; see <a href="/feeds">Feeds</a> for their status.`}</p>` : ''}
 <ol class="river">
 ${items.map(
-  (a) => html`<li>
+  (a) => html`<li class="${a.read ? 'read' : 'unread'}">
 <div class="meta">${a.source}${a.section ? html` (${a.section})` : ''} · <time datetime="${a.updated}" title="${formatLocalTime(a.updated, opts.timeZone)}">${relativeAge(a.updated, opts.now)}</time>${a.updated !== a.published ? html` · <span class="updated">updated</span>` : ''}</div>
 <h2><a href="/articles/${a.id}">${a.title}</a></h2>
 ${a.excerpt ? html`<p class="excerpt">${truncate(a.excerpt, 220)}</p>` : ''}
+${stateForm(a)}
 </li>`,
 )}
 </ol>
-${opts.nextCursor ? html`<nav class="pager"><a rel="next" href="?${opts.feed ? `feed=${opts.feed.id}&` : ''}before=${opts.nextCursor}">Older articles →</a></nav>` : ''}`;
-  return layout(heading, body, { session: opts.session ?? null });
+${opts.nextCursor ? html`<nav class="pager"><a rel="next" href="${base}${show !== 'all' ? `show=${show}&` : ''}before=${opts.nextCursor}">Older articles →</a></nav>` : ''}`;
+  return layout(heading, body, { session });
 }
 
 export function articlePage(a: ArticleView, opts: { now: Date; timeZone: string; revisions?: Revision[]; session?: Session | null }): string {

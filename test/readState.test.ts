@@ -1,0 +1,81 @@
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { PublisherServer, articlePage, rssFeed } from './support/publisherServer.js';
+import { testPipeline, type TestPipeline } from './support/pipeline.js';
+import { signedIn } from './support/webSession.js';
+import { subscribe } from '../src/ingest/subscribe.js';
+import { refreshFeed } from '../src/ingest/refreshFeed.js';
+import { buildApp } from '../src/server/app.js';
+import type { FastifyInstance } from 'fastify';
+
+let server: PublisherServer;
+let tp: TestPipeline;
+let app: FastifyInstance;
+const FORM = 'application/x-www-form-urlencoded';
+const page = (t: string) => articlePage({ title: t, siteName: 'Harbour Times', bodyHtml: `<p>${t}. ${'The harbour board met on Friday to agree the plan for the new quay and its budget. '.repeat(3)}</p>` });
+
+before(async () => {
+  server = await new PublisherServer().start();
+  tp = await testPipeline();
+  const items = [1, 2, 3].map((n) => ({ title: `Story ${n}`, link: server.url(`/r/${n}`), pubDate: `Mon, 0${n} Mar 2026 08:00:00 GMT` }));
+  server.set('/r.xml', { type: 'application/rss+xml', body: rssFeed({ title: 'Harbour Times', link: server.url('/'), items }) });
+  for (const n of [1, 2, 3]) server.set(`/r/${n}`, { body: page(`Story ${n}`) });
+  const { feed } = await subscribe(tp.p, server.url('/r.xml'));
+  await refreshFeed(tp.p, (await tp.store.getFeed(feed.id))!);
+  app = buildApp({ store: tp.store, config: tp.p.config });
+});
+after(async () => {
+  await app.close();
+  await tp.close();
+  await server.stop();
+});
+
+const titles = (body: string) => [...body.matchAll(/<h2><a href="\/articles\/\d+">([^<]+)<\/a><\/h2>/g)].map((m) => m[1]);
+
+test('each reader has their own read and starred marks over shared articles', async () => {
+  const ada = await signedIn(tp.store, 'ada');
+  const bob = await signedIn(tp.store, 'bob');
+  const list = await tp.store.listArticles({ limit: 10, userId: ada.userId });
+  const story2 = list.find((a) => a.title === 'Story 2')!;
+
+  // ada stars story 2 and reads story 3 (by opening it)
+  const star = await app.inject({ method: 'POST', url: `/articles/${story2.id}/state`, headers: { cookie: ada.cookie, 'content-type': FORM }, payload: new URLSearchParams({ _csrf: ada.csrf, starred: '1', next: '/?show=starred' }).toString() });
+  assert.equal(star.statusCode, 303);
+  assert.equal(star.headers.location, '/?show=starred');
+  const story3 = list.find((a) => a.title === 'Story 3')!;
+  assert.equal((await app.inject({ method: 'GET', url: `/articles/${story3.id}`, headers: { cookie: ada.cookie } })).statusCode, 200);
+
+  const unread = await app.inject({ method: 'GET', url: '/?show=unread', headers: { cookie: ada.cookie } });
+  assert.deepEqual(titles(unread.body), ['Story 2', 'Story 1']);
+  const starred = await app.inject({ method: 'GET', url: '/?show=starred', headers: { cookie: ada.cookie } });
+  assert.deepEqual(titles(starred.body), ['Story 2']);
+  assert.match(starred.body, /aria-pressed="true">★ Starred/);
+
+  // bob sees none of it
+  assert.deepEqual(titles((await app.inject({ method: 'GET', url: '/?show=unread', headers: { cookie: bob.cookie } })).body), ['Story 3', 'Story 2', 'Story 1']);
+  assert.deepEqual(titles((await app.inject({ method: 'GET', url: '/?show=starred', headers: { cookie: bob.cookie } })).body), []);
+
+  // a state change needs the reader's own form token: bob cannot use ada's
+  const forged = await app.inject({ method: 'POST', url: `/articles/${story2.id}/state`, headers: { cookie: bob.cookie, 'content-type': FORM }, payload: new URLSearchParams({ _csrf: ada.csrf, read: '1' }).toString() });
+  assert.equal(forged.statusCode, 403);
+});
+
+test('mark all read marks only what the reader has seen listed, and only for them', async () => {
+  const cy = await signedIn(tp.store, 'cy');
+  const river = await app.inject({ method: 'GET', url: '/', headers: { cookie: cy.cookie } });
+  const upTo = /name="upTo" value="([^"]+)"/.exec(river.body)![1]!;
+  assert.equal(upTo, '2026-03-03T08:00:00Z');
+  const res = await app.inject({ method: 'POST', url: '/read-all', headers: { cookie: cy.cookie, 'content-type': FORM }, payload: new URLSearchParams({ _csrf: cy.csrf, upTo: '2026-03-02T08:00:00Z', next: '/?show=unread' }).toString() });
+  assert.equal(res.statusCode, 303);
+  assert.deepEqual(titles((await app.inject({ method: 'GET', url: '/?show=unread', headers: { cookie: cy.cookie } })).body), ['Story 3'], 'newer than upTo stays unread');
+  const dee = await signedIn(tp.store, 'dee');
+  assert.equal(titles((await app.inject({ method: 'GET', url: '/?show=unread', headers: { cookie: dee.cookie } })).body).length, 3);
+});
+
+test('a reader only sees the feeds they subscribe to', async () => {
+  const lone = await tp.store.createUser({ name: 'lone', passwordHash: 'x', isAdmin: false, now: '2026-03-05T00:00:00Z' });
+  assert.deepEqual(await tp.store.listArticles({ limit: 10, userId: lone.id }), []);
+  const [feed] = await tp.store.listFeeds();
+  await tp.store.subscribeUser(lone.id, feed!.id, null, '2026-03-05T00:00:00Z');
+  assert.equal((await tp.store.listArticles({ limit: 10, userId: lone.id })).length, 3);
+});
