@@ -18,6 +18,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<CommandMod
   list: { summary: 'newest articles first', load: () => import('./commands/list.js') },
   show: { summary: 'one article in the reading format', load: () => import('./commands/show.js') },
   users: { summary: 'accounts: users add NAME, users list', load: () => import('./commands/users.js') },
+  tokens: { summary: 'API tokens: tokens add USER NAME', load: () => import('./commands/tokens.js') },
   search: { summary: 'full-text search over titles and text', load: () => import('./commands/search.js') },
   diff: { summary: 'word-level diff between two versions of an article', load: () => import('./commands/diff.js') },
   delete: { summary: 'delete an article for good (it never comes back)', load: () => import('./commands/delete.js') },

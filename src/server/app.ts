@@ -8,6 +8,7 @@ import type { Pipeline } from '../ingest/pipeline.js';
 import { webSubRoutes } from './webSubRoutes.js';
 import formbody from '@fastify/formbody';
 import { registerAuth, safeNext } from './auth.js';
+import { apiV1 } from './api/v1.js';
 import { formatIso } from '../feed/dates.js';
 
 const CSP = [
@@ -75,7 +76,8 @@ export function buildApp(opts: {
 
   app.get<{ Params: { id: string } }>('/articles/:id', async (req, reply) => {
     const id = Number(req.params.id);
-    const article = Number.isInteger(id) ? await opts.store.getArticle(id) : null;
+    const visible = Number.isInteger(id) && (!req.session || (await opts.store.articleVisibleTo(req.session.user.id, id)));
+    const article = visible ? await opts.store.getArticle(id) : null;
     if (!article) return reply.code(404).type('text/html; charset=utf-8').send(errorPage(404, 'No such article.'));
     // Opening an article marks it read, as in every feed reader.
     if (req.session) await opts.store.setArticleState(req.session.user.id, id, { read: true }, formatIso(now().getTime()));
@@ -90,7 +92,7 @@ export function buildApp(opts: {
     const state: { read?: boolean; starred?: boolean } = {};
     if (b.read === '1' || b.read === '0') state.read = b.read === '1';
     if (b.starred === '1' || b.starred === '0') state.starred = b.starred === '1';
-    if (await opts.store.getArticle(id)) await opts.store.setArticleState(req.session.user.id, id, state, formatIso(now().getTime()));
+    if (await opts.store.articleVisibleTo(req.session.user.id, id)) await opts.store.setArticleState(req.session.user.id, id, state, formatIso(now().getTime()));
     return reply.redirect(safeNext(b.next), 303);
   });
 
@@ -119,6 +121,7 @@ export function buildApp(opts: {
     const pipeline = opts.pipeline;
     void app.register(webSubRoutes, { pipeline, maxBytes: 15 * 1024 * 1024 });
   }
+  void app.register(apiV1, { prefix: '/api/v1', store: opts.store, now, ...(opts.pipeline ? { pipeline: opts.pipeline } : {}) });
 
   app.get('/healthz', async () => ({ ok: true, scheduler: opts.scheduler?.status ?? null }));
 

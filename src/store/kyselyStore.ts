@@ -305,6 +305,49 @@ export class KyselyStore implements Store {
     await sql`insert into subscription (user_id, feed_id, folder, title, created_at) select ${userId}, id, null, null, ${now} from feed where true on conflict do nothing`.execute(this.db);
   }
 
+  async unsubscribeUser(userId: number, feedId: number): Promise<boolean> {
+    const r = await this.db.deleteFrom('subscription').where('user_id', '=', userId).where('feed_id', '=', feedId).executeTakeFirst();
+    return Number(r.numDeletedRows) > 0;
+  }
+
+  async listSubscriptions(userId: number): Promise<Array<FeedWithSource & { folder: string | null }>> {
+    const rows = await this.feedQuery()
+      .innerJoin('subscription', 'subscription.feed_id', 'feed.id')
+      .select('subscription.folder')
+      .where('subscription.user_id', '=', userId)
+      .orderBy('source.name')
+      .orderBy('feed.id')
+      .execute();
+    return rows.map((r) => ({ ...toFeed(r), folder: r.folder }));
+  }
+
+  async articleVisibleTo(userId: number, articleId: number): Promise<boolean> {
+    const row = await this.db
+      .selectFrom('article_feed')
+      .innerJoin('subscription', 'subscription.feed_id', 'article_feed.feed_id')
+      .select('article_feed.article_id')
+      .where('article_feed.article_id', '=', articleId)
+      .where('subscription.user_id', '=', userId)
+      .executeTakeFirst();
+    return row !== undefined;
+  }
+
+  async createApiToken(t: { userId: number; tokenHash: string; name: string; now: string }): Promise<void> {
+    await this.db.insertInto('api_token').values({ token_hash: t.tokenHash, user_id: t.userId, name: t.name, created_at: t.now, last_used_at: null }).execute();
+  }
+
+  async userByApiToken(tokenHash: string, now: string): Promise<User | null> {
+    const row = await this.db
+      .selectFrom('api_token')
+      .innerJoin('user', 'user.id', 'api_token.user_id')
+      .select(['user.id', 'user.name', 'user.is_admin', 'user.created_at'])
+      .where('api_token.token_hash', '=', tokenHash)
+      .executeTakeFirst();
+    if (!row) return null;
+    await this.db.updateTable('api_token').set({ last_used_at: now }).where('token_hash', '=', tokenHash).execute();
+    return { id: row.id, name: row.name, isAdmin: row.is_admin === 1, createdAt: row.created_at };
+  }
+
   async setArticleState(userId: number, articleId: number, state: { read?: boolean; starred?: boolean }, now: string): Promise<void> {
     const patch: { read_at?: string | null; starred_at?: string | null } = {};
     if (state.read !== undefined) patch.read_at = state.read ? now : null;

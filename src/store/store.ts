@@ -55,6 +55,14 @@ export interface Store {
   subscribeAdmins(feedId: number, now: string): Promise<void>;
   /** Subscribes a user to every feed (the first administrator takes over what the instance follows). */
   subscribeToAll(userId: number, now: string): Promise<void>;
+  unsubscribeUser(userId: number, feedId: number): Promise<boolean>;
+  /** The feeds a user subscribes to, with their folder. */
+  listSubscriptions(userId: number): Promise<Array<FeedWithSource & { folder: string | null }>>;
+  /** Whether the article reached the user through one of their subscriptions. */
+  articleVisibleTo(userId: number, articleId: number): Promise<boolean>;
+  createApiToken(token: { userId: number; tokenHash: string; name: string; now: string }): Promise<void>;
+  /** The user an API token belongs to (and notes its use), or null. */
+  userByApiToken(tokenHash: string, now: string): Promise<User | null>;
   /** Read / starred marks of one user; null leaves a mark as it is. */
   setArticleState(userId: number, articleId: number, state: { read?: boolean; starred?: boolean }, now: string): Promise<void>;
   /** Marks as read every article of the user's subscriptions (or one feed's) published at or before `upTo`. */

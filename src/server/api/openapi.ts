@@ -1,0 +1,36 @@
+/** The OpenAPI 3.1 description of REST API v1, served at /api/v1/openapi.json. */
+export function openApiDocument(): Record<string, unknown> {
+  const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+  const json = (schema: unknown) => ({ content: { 'application/json': { schema } } });
+  const error = { description: 'error', ...json(ref('Error')) };
+  const id = { name: 'id', in: 'path', required: true, schema: { type: 'integer', minimum: 1 } };
+  return {
+    openapi: '3.1.0',
+    info: { title: 'Tidings API', version: '1', description: 'Everything the Tidings web app does, as JSON. Authenticate with `Authorization: Bearer <token>` (create one with `tidings tokens add USER NAME`). Another user\'s data answers 404.' },
+    servers: [{ url: '/api/v1' }],
+    security: [{ bearer: [] }],
+    components: {
+      securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },
+      schemas: {
+        Error: { type: 'object', properties: { error: { type: 'object', properties: { code: { type: 'string', examples: ['unauthorized', 'not_found', 'invalid_input', 'multiple_feeds', 'blocked_address'] }, message: { type: 'string' } }, required: ['code', 'message'] } }, required: ['error'] },
+        Feed: { type: 'object', properties: { id: { type: 'integer' }, url: { type: 'string' }, siteUrl: { type: ['string', 'null'] }, source: { type: 'string' }, section: { type: ['string', 'null'] }, folder: { type: ['string', 'null'] }, status: { type: 'string' }, health: { enum: ['new', 'ok', 'erroring', 'failing'] }, lastFetchedAt: { type: ['string', 'null'] }, errorCode: { type: ['string', 'null'] }, error: { type: ['string', 'null'] }, nextCheckAt: { type: ['string', 'null'] } } },
+        ArticleItem: { type: 'object', properties: { id: { type: 'integer' }, title: { type: 'string' }, url: { type: 'string' }, source: { type: 'string' }, section: { type: ['string', 'null'] }, published: { type: 'string', format: 'date-time' }, updated: { type: 'string', format: 'date-time' }, excerpt: { type: 'string' }, read: { type: 'boolean' }, starred: { type: 'boolean' } } },
+        Article: { type: 'object', properties: { id: { type: 'integer' }, title: { type: 'string' }, url: { type: 'string' }, source: { type: 'string' }, section: { type: ['string', 'null'] }, byline: { type: ['string', 'null'] }, published: { type: 'string' }, updated: { type: 'string' }, text: { type: 'string' }, html: { type: 'string', description: 'sanitized' }, images: { type: 'array', items: { type: 'object' } }, revisions: { type: 'array', items: { type: 'object', properties: { number: { type: 'integer' }, seenAt: { type: 'string' }, reason: { type: 'string' } } } } } },
+      },
+    },
+    paths: {
+      '/me': { get: { summary: 'The token\'s user', responses: { 200: { description: 'user', ...json({ type: 'object', properties: { id: { type: 'integer' }, name: { type: 'string' }, isAdmin: { type: 'boolean' } } }) }, 401: error } } },
+      '/feeds': {
+        get: { summary: 'Subscriptions', responses: { 200: { description: 'feeds', ...json({ type: 'array', items: ref('Feed') }) }, 401: error } },
+        post: { summary: 'Subscribe to a feed or a site (discovery)', requestBody: { required: true, ...json({ type: 'object', properties: { url: { type: 'string' }, folder: { type: 'string' }, pick: { type: 'integer', description: 'which feed when a site names several' } }, required: ['url'] }) }, responses: { 201: { description: 'subscribed' }, 200: { description: 'already known feed, now subscribed' }, 409: { description: 'multiple_feeds: error.choices lists them', ...json(ref('Error')) }, 422: error } },
+      },
+      '/feeds/{id}': { delete: { summary: 'Unsubscribe', parameters: [id], responses: { 204: { description: 'done' }, 404: error } } },
+      '/articles': { get: { summary: 'River, newest first, keyset pages', parameters: [{ name: 'feed', in: 'query', schema: { type: 'integer' } }, { name: 'show', in: 'query', schema: { enum: ['all', 'unread', 'starred'] } }, { name: 'before', in: 'query', schema: { type: 'string', description: 'the `next` cursor of the previous page' } }, { name: 'limit', in: 'query', schema: { type: 'integer', maximum: 200 } }], responses: { 200: { description: 'page', ...json({ type: 'object', properties: { articles: { type: 'array', items: ref('ArticleItem') }, next: { type: ['string', 'null'] } } }) }, 400: error } } },
+      '/articles/{id}': { get: { summary: 'One article in the reading format', parameters: [id], responses: { 200: { description: 'article', ...json(ref('Article')) }, 404: error } } },
+      '/articles/{id}/state': { put: { summary: 'Mark read / starred', parameters: [id], requestBody: { required: true, ...json({ type: 'object', properties: { read: { type: 'boolean' }, starred: { type: 'boolean' } }, minProperties: 1 }) }, responses: { 204: { description: 'done' }, 404: error, 400: error } } },
+      '/articles/read': { post: { summary: 'Mark everything read up to a time (optionally one feed)', requestBody: { required: true, ...json({ type: 'object', properties: { upTo: { type: 'string', format: 'date-time' }, feed: { type: 'integer' } }, required: ['upTo'] }) }, responses: { 200: { description: 'count', ...json({ type: 'object', properties: { marked: { type: 'integer' } } }) } } } },
+      '/search': { get: { summary: 'Full-text search', parameters: [{ name: 'q', in: 'query', required: true, schema: { type: 'string' } }, { name: 'limit', in: 'query', schema: { type: 'integer' } }], responses: { 200: { description: 'hits', ...json({ type: 'array', items: ref('ArticleItem') }) } } } },
+      '/opml': { get: { summary: 'Subscriptions as OPML', responses: { 200: { description: 'OPML 2.0', content: { 'text/x-opml': { schema: { type: 'string' } } } } } } },
+    },
+  };
+}

@@ -1,0 +1,168 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Store } from '../../store/store.js';
+import type { User } from '../../model/article.js';
+import type { Pipeline } from '../../ingest/pipeline.js';
+import { asTidingsError } from '../../model/errors.js';
+import { secretHash } from '../../accounts/tokens.js';
+import { formatIso } from '../../feed/dates.js';
+import { readingParts } from '../../render/readingFormat.js';
+import { renderOpml } from '../../feed/opml.js';
+import { openApiDocument } from './openapi.js';
+
+/**
+ * REST API v1: JSON over HTTP for what the web app does, authenticated by bearer tokens
+ * (`tidings tokens add`). Every route answers for the token's user only: another user's
+ * article or subscription is "not found", exactly as if it did not exist.
+ * Errors: `{"error": {"code": "...", "message": "..."}}` with stable codes.
+ */
+declare module 'fastify' {
+  interface FastifyRequest {
+    apiUser: User | null;
+  }
+}
+
+const STATUS: Record<string, number> = {
+  unauthorized: 401, forbidden: 403, not_found: 404, conflict: 409, invalid_input: 400, usage: 400, multiple_feeds: 409,
+  blocked_address: 422, not_a_feed: 422, no_feed_found: 422, invalid_url: 422, unsupported_scheme: 422,
+  timeout: 502, network_error: 502, dns_error: 502, http_error: 502, too_large: 502, too_many_redirects: 502, rate_limited: 502,
+};
+
+function fail(reply: FastifyReply, code: string, message: string, extra: Record<string, unknown> = {}) {
+  return reply.code(STATUS[code] ?? 500).send({ error: { code, message, ...extra } });
+}
+
+const cursorRe = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z)_(\d+)$/;
+
+export async function apiV1(app: FastifyInstance, opts: { store: Store; now: () => Date; pipeline?: Pipeline }): Promise<void> {
+  const { store, now } = opts;
+  app.decorateRequest('apiUser', null);
+
+  app.setErrorHandler((err: { validation?: unknown; message: string; statusCode?: number }, _req, reply) => {
+    if (err.validation) return fail(reply, 'invalid_input', err.message);
+    const e = asTidingsError(err);
+    return fail(reply, e.code === 'internal' && err.statusCode && err.statusCode < 500 ? 'invalid_input' : e.code, e.code === 'internal' ? 'internal error' : e.message);
+  });
+  app.setNotFoundHandler((_req, reply) => fail(reply, 'not_found', 'no such endpoint'));
+
+  app.addHook('preHandler', async (req, reply) => {
+    if (req.url.split('?')[0] === '/api/v1/openapi.json') return;
+    const m = /^Bearer\s+([\w-]{20,200})$/.exec(req.headers.authorization ?? '');
+    const user = m ? await store.userByApiToken(secretHash(m[1]!), formatIso(now().getTime())) : null;
+    if (!user) return fail(reply, 'unauthorized', 'a valid API token is needed: Authorization: Bearer <token>');
+    req.apiUser = user;
+  });
+
+  const user = (req: FastifyRequest) => req.apiUser!;
+  const idParam = { type: 'object', properties: { id: { type: 'integer', minimum: 1 } }, required: ['id'] } as const;
+
+  app.get('/openapi.json', async () => openApiDocument());
+
+  app.get('/me', async (req) => ({ id: user(req).id, name: user(req).name, isAdmin: user(req).isAdmin }));
+
+  app.get('/feeds', async (req) => {
+    const subs = await store.listSubscriptions(user(req).id);
+    return subs.map((f) => ({
+      id: f.id, url: f.url, siteUrl: f.siteUrl, source: f.sourceName, section: f.section, folder: f.folder, status: f.lastStatus, health: f.health,
+      lastFetchedAt: f.lastFetchedAt, errorCode: f.lastErrorCode, error: f.lastError, nextCheckAt: f.nextCheckAt,
+    }));
+  });
+
+  app.post<{ Body: { url: string; folder?: string; pick?: number } }>(
+    '/feeds',
+    { schema: { body: { type: 'object', properties: { url: { type: 'string', minLength: 1, maxLength: 2000 }, folder: { type: 'string', maxLength: 200 }, pick: { type: 'integer', minimum: 1 } }, required: ['url'], additionalProperties: false } } },
+    async (req, reply) => {
+      if (!opts.pipeline) return fail(reply, 'forbidden', 'this server does not fetch feeds');
+      const { subscribe, MultipleFeedsError } = await import('../../ingest/subscribe.js');
+      try {
+        const r = await subscribe(opts.pipeline, req.body.url, req.body.pick ? { pick: req.body.pick } : {});
+        await store.subscribeUser(user(req).id, r.feed.id, req.body.folder ?? null, formatIso(now().getTime()));
+        return reply.code(r.created ? 201 : 200).send({ id: r.feed.id, url: r.feed.url, source: r.feed.sourceName, section: r.feed.section });
+      } catch (err) {
+        if (err instanceof MultipleFeedsError) return fail(reply, 'multiple_feeds', err.message, { choices: err.choices });
+        throw err;
+      }
+    },
+  );
+
+  app.delete<{ Params: { id: number } }>('/feeds/:id', { schema: { params: idParam } }, async (req, reply) => {
+    if (!(await store.unsubscribeUser(user(req).id, req.params.id))) return fail(reply, 'not_found', 'no such subscription');
+    return reply.code(204).send();
+  });
+
+  app.get<{ Querystring: { feed?: number; show?: 'all' | 'unread' | 'starred'; before?: string; limit?: number } }>(
+    '/articles',
+    {
+      schema: {
+        querystring: {
+          type: 'object',
+          properties: { feed: { type: 'integer', minimum: 1 }, show: { type: 'string', enum: ['all', 'unread', 'starred'] }, before: { type: 'string', pattern: cursorRe.source }, limit: { type: 'integer', minimum: 1, maximum: 200 } },
+          additionalProperties: false,
+        },
+      },
+    },
+    async (req) => {
+      const limit = req.query.limit ?? 50;
+      const m = req.query.before ? cursorRe.exec(req.query.before) : null;
+      const rows = await store.listArticles({
+        userId: user(req).id,
+        show: req.query.show ?? 'all',
+        limit: limit + 1,
+        ...(req.query.feed ? { feedId: req.query.feed } : {}),
+        ...(m ? { before: { publishedAt: m[1]!, id: Number(m[2]) } } : {}),
+      });
+      const page = rows.slice(0, limit);
+      const last = page[page.length - 1];
+      return { articles: page, next: rows.length > limit && last ? `${last.published}_${last.id}` : null };
+    },
+  );
+
+  app.get<{ Params: { id: number } }>('/articles/:id', { schema: { params: idParam } }, async (req, reply) => {
+    const id = req.params.id;
+    if (!(await store.articleVisibleTo(user(req).id, id))) return fail(reply, 'not_found', 'no such article');
+    const a = (await store.getArticle(id))!;
+    const p = readingParts(a, { now: now(), timeZone: 'UTC' });
+    const revisions = await store.listRevisions(id);
+    return {
+      id: a.id, title: p.title, url: p.url, source: p.source, section: p.section, byline: a.byline, published: p.createdAt, updated: p.updatedAt,
+      text: p.body, html: a.html, images: a.images, revisions: revisions.map((r, i) => ({ number: i + 1, seenAt: r.seenAt, reason: r.reason })),
+    };
+  });
+
+  app.put<{ Params: { id: number }; Body: { read?: boolean; starred?: boolean } }>(
+    '/articles/:id/state',
+    { schema: { params: idParam, body: { type: 'object', properties: { read: { type: 'boolean' }, starred: { type: 'boolean' } }, additionalProperties: false, minProperties: 1 } } },
+    async (req, reply) => {
+      if (!(await store.articleVisibleTo(user(req).id, req.params.id))) return fail(reply, 'not_found', 'no such article');
+      await store.setArticleState(user(req).id, req.params.id, req.body, formatIso(now().getTime()));
+      return reply.code(204).send();
+    },
+  );
+
+  app.post<{ Body: { upTo: string; feed?: number } }>(
+    '/articles/read',
+    { schema: { body: { type: 'object', properties: { upTo: { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}Z$' }, feed: { type: 'integer', minimum: 1 } }, required: ['upTo'], additionalProperties: false } } },
+    async (req) => ({ marked: await store.markAllRead(user(req).id, { upTo: req.body.upTo, ...(req.body.feed ? { feedId: req.body.feed } : {}) }, formatIso(now().getTime())) }),
+  );
+
+  app.get<{ Querystring: { q: string; limit?: number } }>(
+    '/search',
+    { schema: { querystring: { type: 'object', properties: { q: { type: 'string', minLength: 1, maxLength: 500 }, limit: { type: 'integer', minimum: 1, maximum: 200 } }, required: ['q'], additionalProperties: false } } },
+    async (req) => {
+      const hits = await store.searchArticles({ text: req.query.q, limit: 200 });
+      const visible: typeof hits = [];
+      for (const h of hits) {
+        if (visible.length >= (req.query.limit ?? 50)) break;
+        if (await store.articleVisibleTo(user(req).id, h.id)) visible.push(h);
+      }
+      return visible.map(({ id, title, url, source, section, published, updated, excerpt }) => ({ id, title, url, source, section, published, updated, snippet: excerpt }));
+    },
+  );
+
+  app.get('/opml', async (req, reply) => {
+    const subs = await store.listSubscriptions(user(req).id);
+    return reply
+      .type('text/x-opml; charset=utf-8')
+      .send(renderOpml(subs.map((f) => ({ url: f.url, title: f.section ? `${f.sourceName} (${f.section})` : f.title ?? f.sourceName, siteUrl: f.siteUrl, category: f.folder }))));
+  });
+}
+

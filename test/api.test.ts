@@ -1,0 +1,113 @@
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { PublisherServer, articlePage, rssFeed } from './support/publisherServer.js';
+import { testPipeline, type TestPipeline } from './support/pipeline.js';
+import { signedIn } from './support/webSession.js';
+import { refreshFeed } from '../src/ingest/refreshFeed.js';
+import { buildApp } from '../src/server/app.js';
+import { newSecret, secretHash } from '../src/accounts/tokens.js';
+import type { FastifyInstance } from 'fastify';
+
+let server: PublisherServer;
+let tp: TestPipeline;
+let app: FastifyInstance;
+const tokens: Record<string, string> = {};
+
+before(async () => {
+  server = await new PublisherServer().start();
+  tp = await testPipeline();
+  const items = [1, 2, 3].map((n) => ({ title: `Quay story ${n}`, link: server.url(`/q/${n}`), pubDate: `Mon, 0${n} Mar 2026 08:00:00 GMT` }));
+  server.set('/q.xml', { type: 'application/rss+xml', body: rssFeed({ title: 'Quay News', link: server.url('/'), items }) });
+  for (const n of [1, 2, 3]) server.set(`/q/${n}`, { body: articlePage({ title: `Quay story ${n}`, siteName: 'Quay News', bodyHtml: `<p>Quay story ${n}: ${'the lighthouse keeper reported calm seas and a late ferry on the evening crossing. '.repeat(3)}</p>` }) });
+  app = buildApp({ store: tp.store, config: tp.p.config, pipeline: tp.p });
+  for (const name of ['ada', 'bob']) {
+    const u = await tp.store.createUser({ name, passwordHash: 'x', isAdmin: false, now: '2026-03-01T00:00:00Z' });
+    tokens[name] = newSecret();
+    await tp.store.createApiToken({ userId: u.id, tokenHash: secretHash(tokens[name]!), name: 'test', now: '2026-03-01T00:00:00Z' });
+  }
+});
+after(async () => {
+  await app.close();
+  await tp.close();
+  await server.stop();
+});
+
+const call = (who: string | null, method: string, url: string, payload?: unknown) =>
+  app.inject({ method: method as 'GET', url: `/api/v1${url}`, headers: { ...(who ? { authorization: `Bearer ${tokens[who]}` } : {}), ...(payload !== undefined ? { 'content-type': 'application/json' } : {}) }, ...(payload !== undefined ? { payload: JSON.stringify(payload) } : {}) });
+
+test('tokens are required; the OpenAPI document is public and describes every route', async () => {
+  for (const r of [await call(null, 'GET', '/me'), await app.inject({ method: 'GET', url: '/api/v1/me', headers: { authorization: 'Bearer not-a-real-token-at-all-xx' } })]) {
+    assert.equal(r.statusCode, 401);
+    assert.equal(r.json().error.code, 'unauthorized');
+  }
+  assert.equal((await call('ada', 'GET', '/me')).json().name, 'ada');
+  const doc = (await app.inject({ method: 'GET', url: '/api/v1/openapi.json' })).json();
+  assert.equal(doc.openapi, '3.1.0');
+  for (const p of ['/me', '/feeds', '/feeds/{id}', '/articles', '/articles/{id}', '/articles/{id}/state', '/articles/read', '/search', '/opml']) assert.ok(doc.paths[p], p);
+  const unknown = await call('ada', 'GET', '/nope');
+  assert.equal(unknown.statusCode, 404);
+  assert.equal(unknown.json().error.code, 'not_found');
+});
+
+test('subscribe, read the river with keyset pages, open an article, mark state — and no user sees another\'s', async () => {
+  const sub = await call('ada', 'POST', '/feeds', { url: server.url('/q.xml'), folder: 'Local' });
+  assert.equal(sub.statusCode, 201, sub.body);
+  const feedId = sub.json().id as number;
+  await refreshFeed(tp.p, (await tp.store.getFeed(feedId))!);
+  const feeds = (await call('ada', 'GET', '/feeds')).json();
+  assert.deepEqual(feeds.map((f: { id: number; folder: string }) => [f.id, f.folder]), [[feedId, 'Local']]);
+  assert.deepEqual((await call('bob', 'GET', '/feeds')).json(), []);
+
+  const page1 = (await call('ada', 'GET', '/articles?limit=2')).json();
+  assert.deepEqual(page1.articles.map((a: { title: string }) => a.title), ['Quay story 3', 'Quay story 2']);
+  assert.ok(page1.next);
+  const page2 = (await call('ada', 'GET', `/articles?limit=2&before=${encodeURIComponent(page1.next)}`)).json();
+  assert.deepEqual(page2.articles.map((a: { title: string }) => a.title), ['Quay story 1']);
+  assert.equal(page2.next, null);
+  assert.deepEqual((await call('bob', 'GET', '/articles')).json().articles, []);
+
+  const id = page1.articles[0].id as number;
+  const article = await call('ada', 'GET', `/articles/${id}`);
+  assert.equal(article.statusCode, 200);
+  assert.match(article.json().text, /lighthouse keeper/);
+  assert.equal((await call('bob', 'GET', `/articles/${id}`)).statusCode, 404, 'cross-user read');
+  assert.equal((await call('bob', 'PUT', `/articles/${id}/state`, { starred: true })).statusCode, 404, 'cross-user write');
+  assert.equal((await call('ada', 'PUT', `/articles/${id}/state`, { starred: true, read: true })).statusCode, 204);
+  assert.deepEqual((await call('ada', 'GET', '/articles?show=starred')).json().articles.map((a: { id: number }) => a.id), [id]);
+  assert.equal((await call('ada', 'GET', '/articles?show=unread')).json().articles.length, 2);
+  assert.deepEqual((await call('ada', 'POST', '/articles/read', { upTo: '2026-03-02T08:00:00Z' })).json(), { marked: 2 });
+  assert.equal((await call('ada', 'GET', '/articles?show=unread')).json().articles.length, 0);
+
+  // search answers within the user's own subscriptions
+  assert.equal((await call('ada', 'GET', '/search?q=lighthouse')).json().length, 3);
+  assert.deepEqual((await call('bob', 'GET', '/search?q=lighthouse')).json(), []);
+  // the web app enforces the same
+  const bobWeb = await signedIn(tp.store, 'bob');
+  await tp.store.unsubscribeUser(bobWeb.userId, feedId);
+  assert.equal((await app.inject({ method: 'GET', url: `/articles/${id}`, headers: { cookie: bobWeb.cookie } })).statusCode, 404);
+
+  const opml = await call('ada', 'GET', '/opml');
+  assert.match(opml.body, new RegExp(`xmlUrl="${server.url('/q.xml').replace(/[.]/g, '\\.')}"`));
+  assert.equal((await call('bob', 'DELETE', `/feeds/${feedId}`)).statusCode, 404);
+  assert.equal((await call('ada', 'DELETE', `/feeds/${feedId}`)).statusCode, 204);
+  assert.deepEqual((await call('ada', 'GET', '/articles')).json().articles, []);
+});
+
+test('requests are validated against their schemas, with stable error codes', async () => {
+  for (const [method, url, body] of [
+    ['GET', '/articles?limit=0', undefined],
+    ['GET', '/articles?before=yesterday', undefined],
+    ['GET', '/articles?show=everything', undefined],
+    ['PUT', '/articles/1/state', {}],
+    ['PUT', '/articles/abc/state', { read: true }],
+    ['POST', '/articles/read', { upTo: 'soon' }],
+    ['POST', '/feeds', { url: '' }],
+    ['GET', '/search', undefined],
+  ] as const) {
+    const r = await call('ada', method, url, body);
+    assert.equal(r.statusCode, 400, `${method} ${url}: ${r.body}`);
+    assert.equal(r.json().error.code, 'invalid_input');
+  }
+  const blocked = await call('ada', 'POST', '/feeds', { url: 'ftp://example.com/feed' });
+  assert.equal(blocked.json().error.code, 'unsupported_scheme');
+});
