@@ -10,9 +10,13 @@ import formbody from '@fastify/formbody';
 import { registerAuth, safeNext } from './auth.js';
 import { apiV1 } from './api/v1.js';
 import { formatIso } from '../feed/dates.js';
+import { asTidingsError } from '../model/errors.js';
+import { SCRIPT } from './ui/script.js';
 
 const CSP = [
   "default-src 'none'",
+  "script-src 'self'",
+  "manifest-src 'self'",
   "style-src 'self'",
   'img-src https: http: data:',
   'media-src https: http:',
@@ -45,6 +49,21 @@ export function buildApp(opts: {
     reply.header('x-frame-options', 'DENY');
     reply.header('cross-origin-opener-policy', 'same-origin');
     return payload;
+  });
+
+  app.get('/static/app.js', async (_req, reply) => {
+    reply.type('text/javascript; charset=utf-8').header('cache-control', 'public, max-age=3600');
+    return SCRIPT;
+  });
+
+  app.get('/manifest.webmanifest', async (_req, reply) => {
+    reply.type('application/manifest+json');
+    return { name: 'Tidings', short_name: 'Tidings', start_url: '/', display: 'standalone', background_color: '#fdfdfb', theme_color: '#0b5cad', icons: [{ src: '/static/icon.svg', sizes: 'any', type: 'image/svg+xml' }] };
+  });
+
+  app.get('/static/icon.svg', async (_req, reply) => {
+    reply.type('image/svg+xml').header('cache-control', 'public, max-age=86400');
+    return '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 64 64"><rect width="64" height="64" rx="12" fill="#0b5cad"/><path d="M14 22h36M14 32h36M14 42h24" stroke="#fff" stroke-width="5" stroke-linecap="round"/></svg>';
   });
 
   app.get('/static/app.css', async (_req, reply) => {
@@ -112,9 +131,28 @@ export function buildApp(opts: {
     return searchPage(q, hits, { now: now(), timeZone: tz, session: req.session });
   });
 
-  app.get('/feeds', async (req, reply) => {
+  app.get<{ Querystring: { error?: string } }>('/feeds', async (req, reply) => {
     reply.type('text/html; charset=utf-8');
-    return feedsPage(await opts.store.listFeeds(), { now: now(), timeZone: tz, session: req.session });
+    const feeds = req.session ? await opts.store.listSubscriptions(req.session.user.id) : await opts.store.listFeeds();
+    return feedsPage(feeds, { now: now(), timeZone: tz, session: req.session, canSubscribe: !!opts.pipeline, error: req.query.error?.slice(0, 300) ?? null });
+  });
+
+  app.post<{ Body: Record<string, string | undefined> }>('/feeds', async (req, reply) => {
+    const pipeline = opts.pipeline;
+    if (!req.session || !pipeline) return reply.code(400).send('bad request');
+    const url = (req.body?.url ?? '').trim();
+    const { subscribe } = await import('../ingest/subscribe.js');
+    const { refreshFeed } = await import('../ingest/refreshFeed.js');
+    try {
+      const r = await subscribe(pipeline, url, { pick: 'first' });
+      await opts.store.subscribeUser(req.session.user.id, r.feed.id, req.body?.folder?.trim() || null, formatIso(now().getTime()));
+      // A new subscription shows its articles at once instead of at the next scheduled check.
+      if (r.created) await refreshFeed(pipeline, (await opts.store.getFeed(r.feed.id))!);
+      return reply.redirect(`/?feed=${r.feed.id}`, 303);
+    } catch (err) {
+      const e = asTidingsError(err);
+      return reply.redirect(`/feeds?error=${encodeURIComponent(`error[${e.code}]: ${e.message}`)}`, 303);
+    }
   });
 
   if (opts.pipeline) {

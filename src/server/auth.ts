@@ -51,6 +51,14 @@ export function safeNext(next: unknown): string {
   return next;
 }
 
+function originHost(origin: string): string | null {
+  try {
+    return new URL(origin).host;
+  } catch {
+    return null;
+  }
+}
+
 function isLoopback(req: FastifyRequest): boolean {
   const ip = req.socket.remoteAddress ?? '';
   return ip === '127.0.0.1' || ip === '::1' || ip === '::ffff:127.0.0.1';
@@ -92,8 +100,10 @@ export function registerAuth(app: FastifyInstance, opts: { store: Store; now: ()
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       const body = (req.body ?? {}) as Record<string, unknown>;
+      // With Referrer-Policy: no-referrer browsers send "Origin: null" for our own forms;
+      // the form token decides then. A real foreign origin is refused outright.
       const origin = req.headers.origin;
-      if (origin && new URL(origin).host !== req.headers.host) return reply.code(403).send('cross-site request refused');
+      if (origin && origin !== 'null' && originHost(origin) !== req.headers.host) return reply.code(403).send('cross-site request refused');
       if (body._csrf !== req.session.csrfToken) return reply.code(403).send('missing or wrong form token; reload the page');
     }
   });

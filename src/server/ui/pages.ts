@@ -20,6 +20,10 @@ export function layout(title: string, body: SafeHtml, chrome: Chrome = {}): stri
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="referrer" content="no-referrer">
+<meta name="theme-color" content="#0b5cad">
+<link rel="manifest" href="/manifest.webmanifest">
+<link rel="icon" href="/static/icon.svg" type="image/svg+xml">
+<script src="/static/app.js" defer></script>
 <title>${title} · Tidings</title>
 <link rel="stylesheet" href="/static/app.css">
 </head>
@@ -58,7 +62,7 @@ ${newest ? html`<form class="state" method="post" action="/read-all"><input type
 ${items.length === 0 ? html`<p class="muted">${show === 'unread' ? 'Nothing unread.' : show === 'starred' ? 'No starred articles.' : html`No articles yet. Feeds are refreshed in the background; see <a href="/feeds">Feeds</a> for their status.`}</p>` : ''}
 <ol class="river">
 ${items.map(
-  (a) => html`<li class="${a.read ? 'read' : 'unread'}">
+  (a) => html`<li class="${a.read ? 'read' : 'unread'}" data-id="${a.id}">
 <div class="meta">${a.source}${a.section ? html` (${a.section})` : ''} · <time datetime="${a.updated}" title="${formatLocalTime(a.updated, opts.timeZone)}">${relativeAge(a.updated, opts.now)}</time>${a.updated !== a.published ? html` · <span class="updated">updated</span>` : ''}</div>
 <h2><a href="/articles/${a.id}">${a.title}</a></h2>
 ${a.excerpt ? html`<p class="excerpt">${truncate(a.excerpt, 220)}</p>` : ''}
@@ -93,8 +97,14 @@ ${prev.title !== last.title ? html`<p class="title-change">${raw(renderDiffHtml(
   return layout(p.title, body, { session: opts.session ?? null });
 }
 
-export function feedsPage(feeds: FeedWithSource[], opts: { now: Date; timeZone: string; session?: Session | null }): string {
+export function feedsPage(feeds: FeedWithSource[], opts: { now: Date; timeZone: string; session?: Session | null; canSubscribe?: boolean; error?: string | null }): string {
+  const session = opts.session ?? null;
   const body = html`<h1>Feeds</h1>
+${opts.error ? html`<p class="form-error" role="alert">${opts.error}</p>` : ''}
+${session && opts.canSubscribe
+  ? html`<form class="subscribe" method="post" action="/feeds"><input type="hidden" name="_csrf" value="${session.csrfToken}">
+<label for="url">Subscribe to a feed or a site</label> <input id="url" name="url" type="url" required placeholder="https://…"> <button type="submit">Subscribe</button></form>`
+  : ''}
 <table class="feeds">
 <thead><tr><th scope="col">Source (section)</th><th scope="col">Last fetch</th><th scope="col">Status</th><th scope="col">Next check</th></tr></thead>
 <tbody>

@@ -44,5 +44,13 @@ form.state button{font:inherit;font-family:system-ui,sans-serif;font-size:13px;p
 nav.filters{display:flex;gap:1rem;align-items:baseline;font-family:system-ui,sans-serif;margin-bottom:.5rem}
 nav.filters a[aria-current]{font-weight:700;color:var(--fg)}
 .river li.read h2 a{color:var(--muted)}
+form.subscribe{margin:1rem 0;font-family:system-ui,sans-serif;font-size:15px}
+form.subscribe input{font:inherit;padding:.3rem .5rem;border:1px solid var(--line);border-radius:4px;background:var(--card);color:var(--fg);width:min(28rem,100%)}
+form.subscribe button{font:inherit;padding:.3rem .8rem;border:1px solid var(--line);border-radius:4px;background:var(--card);color:var(--fg)}
+.river li.selected{outline:2px solid var(--accent);outline-offset:4px;border-radius:2px}
+#help{position:fixed;inset:10% 10% auto;max-width:28rem;margin:auto;background:var(--card);color:var(--fg);border:1px solid var(--line);border-radius:8px;padding:1rem 1.5rem;box-shadow:0 8px 30px rgba(0,0,0,.25);font-family:system-ui,sans-serif;font-size:15px}
+#help[hidden]{display:none}
+#help kbd{border:1px solid var(--line);border-radius:3px;padding:0 .3rem;font-size:13px}
+@media (max-width:600px){header.top{flex-wrap:wrap;gap:.75rem}form.search{margin-left:0;width:100%}form.search input{width:100%}main{padding:.75rem}article.reading h1{font-size:1.6rem}}
 nav.pager{margin-top:1.5rem;font-family:system-ui,sans-serif}
 `;

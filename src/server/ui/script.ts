@@ -1,0 +1,77 @@
+/**
+ * The one script of the web app, served as /static/app.js (the CSP allows no inline
+ * script). Pages work without it; it adds keyboard shortcuts:
+ * j/k next/previous article, o or Enter open, m read/unread, s star, g then a/u/s/f the
+ * all/unread/starred/feeds views, / search, ? help.
+ */
+export const SCRIPT = `(() => {
+  'use strict';
+  const items = () => Array.from(document.querySelectorAll('.river > li'));
+  let current = -1;
+  let pendingG = false;
+  const select = (i) => {
+    const list = items();
+    if (!list.length) return;
+    current = Math.max(0, Math.min(list.length - 1, i));
+    list.forEach((li, n) => li.classList.toggle('selected', n === current));
+    const li = list[current];
+    li.scrollIntoView({ block: 'nearest' });
+    const link = li.querySelector('h2 a');
+    if (link) link.focus({ preventScroll: true });
+  };
+  const press = (name) => {
+    const li = items()[current];
+    const button = li && li.querySelector('form.state button[name="' + name + '"]');
+    if (button) button.click();
+  };
+  const help = document.createElement('div');
+  help.id = 'help';
+  help.hidden = true;
+  help.setAttribute('role', 'dialog');
+  help.setAttribute('aria-label', 'Keyboard shortcuts');
+  help.innerHTML = '<h2>Keyboard shortcuts</h2><p><kbd>j</kbd>/<kbd>k</kbd> next/previous · <kbd>o</kbd> open · <kbd>m</kbd> read/unread · <kbd>s</kbd> star</p><p><kbd>g</kbd> then <kbd>a</kbd> all · <kbd>u</kbd> unread · <kbd>s</kbd> starred · <kbd>f</kbd> feeds</p><p><kbd>/</kbd> search · <kbd>?</kbd> this help · <kbd>Esc</kbd> close</p>';
+  document.addEventListener('DOMContentLoaded', () => document.body.appendChild(help));
+  document.addEventListener('keydown', (e) => {
+    const t = e.target;
+    if (e.ctrlKey || e.metaKey || e.altKey) return;
+    if (t && (t.tagName === 'INPUT' || t.tagName === 'TEXTAREA' || t.isContentEditable)) {
+      if (e.key === 'Escape') t.blur();
+      return;
+    }
+    if (pendingG) {
+      pendingG = false;
+      const to = { a: '/?show=all', u: '/?show=unread', s: '/?show=starred', f: '/feeds' }[e.key];
+      if (to) { e.preventDefault(); location.href = to; }
+      return;
+    }
+    switch (e.key) {
+      case 'j': e.preventDefault(); select(current + 1); break;
+      case 'k': e.preventDefault(); select(current - 1); break;
+      case 'o': case 'Enter': {
+        const li = items()[current];
+        const a = li && li.querySelector('h2 a');
+        if (a) { e.preventDefault(); location.href = a.href; }
+        break;
+      }
+      case 'm': e.preventDefault(); press('read'); break;
+      case 's': e.preventDefault(); press('starred'); break;
+      case 'g': pendingG = true; break;
+      case '/': { const q = document.getElementById('q'); if (q) { e.preventDefault(); q.focus(); } break; }
+      case '?': e.preventDefault(); help.hidden = !help.hidden; break;
+      case 'Escape': help.hidden = true; break;
+    }
+  });
+  // Come back to the article just acted on after a form round-trip.
+  const again = sessionStorage.getItem('tidings-selected');
+  document.addEventListener('submit', (e) => {
+    const li = e.target.closest && e.target.closest('.river > li');
+    if (li) sessionStorage.setItem('tidings-selected', li.dataset.id || '');
+  });
+  document.addEventListener('DOMContentLoaded', () => {
+    if (!again) return;
+    sessionStorage.removeItem('tidings-selected');
+    const i = items().findIndex((li) => li.dataset.id === again);
+    if (i >= 0) select(i);
+  });
+})();
+`;

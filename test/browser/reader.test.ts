@@ -1,0 +1,148 @@
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { AddressInfo } from 'node:net';
+import type { Browser, Page } from 'playwright-core';
+import type { FastifyInstance } from 'fastify';
+import { PublisherServer, articlePage, rssFeed } from '../support/publisherServer.js';
+import { testPipeline, type TestPipeline } from '../support/pipeline.js';
+import { repoRoot } from '../support/cli.js';
+import { buildApp } from '../../src/server/app.js';
+import { hashPassword } from '../../src/accounts/passwords.js';
+
+/**
+ * The reader in a real browser (Debian's chromium driven by playwright-core): sign in,
+ * subscribe to a local publisher, move and star with the keyboard, read, search, mark all
+ * read, sign out. Screenshots land in test-output/screenshots. Skipped without chromium.
+ */
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const skip = fs.existsSync(CHROMIUM) ? false : `skipped: ${CHROMIUM} not installed (apt-get install chromium)`;
+const shots = path.join(repoRoot, 'test-output', 'screenshots');
+
+let publisher: PublisherServer;
+let tp: TestPipeline;
+let app: FastifyInstance;
+let base = '';
+let browser: Browser;
+
+before(async () => {
+  if (skip) return;
+  fs.mkdirSync(shots, { recursive: true });
+  publisher = await new PublisherServer().start();
+  const items = [1, 2, 3].map((n) => ({ title: `Harbour story ${n}`, link: publisher.url(`/h/${n}`), pubDate: `Mon, 0${n} Mar 2026 08:00:00 GMT`, description: `Teaser ${n}` }));
+  publisher.set('/', { body: '<html><head><meta property="og:site_name" content="Harbour Times"></head></html>' });
+  publisher.set('/world.xml', { type: 'application/rss+xml', body: rssFeed({ title: 'World | Harbour Times', link: publisher.url('/'), items }) });
+  const png = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64');
+  for (const n of [1, 2, 3]) {
+    publisher.set(`/img/${n}.jpg`, { type: 'image/png', body: png });
+    publisher.set(`/h/${n}`, {
+      body: articlePage({
+        title: `Harbour story ${n}`,
+        siteName: 'Harbour Times',
+        published: `2026-03-0${n}T08:00:00Z`,
+        bodyHtml: `<p>Story ${n}: the lighthouse keeper saw the new ferry arrive early on a calm, bright morning.</p><figure><img src="/img/${n}.jpg" alt=""><figcaption>The ferry at the quay. <span class="credit">Kari Lund</span></figcaption></figure><p>${'Passengers praised the crew and the coffee on board. '.repeat(4)}</p>`,
+      }),
+    });
+  }
+  tp = await testPipeline();
+  await tp.store.createUser({ name: 'ada', passwordHash: await hashPassword('long enough password'), isAdmin: true, now: '2026-03-01T00:00:00Z' });
+  app = buildApp({ store: tp.store, config: tp.p.config, pipeline: tp.p });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+  const { chromium } = await import('playwright-core');
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+  });
+});
+
+after(async () => {
+  if (skip) return;
+  await browser?.close();
+  await app.close();
+  await tp.close();
+  await publisher.stop();
+});
+
+const titlesOn = async (page: Page) => page.locator('.river h2 a').allTextContents();
+
+test('sign in, subscribe, keyboard, read, search, mark all read, sign out', { skip }, async () => {
+  const context = await browser.newContext({ viewport: { width: 1200, height: 900 }, colorScheme: 'light' });
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+
+  await page.goto(`${base}/`);
+  assert.match(page.url(), /\/login\?next=%2F$/);
+  await page.fill('#name', 'ada');
+  await page.fill('#password', 'long enough password');
+  await page.click('form.auth button[type=submit]');
+  await page.waitForURL(`${base}/`);
+
+  await page.goto(`${base}/feeds`);
+  await page.fill('#url', publisher.url('/world.xml'));
+  await page.click('form.subscribe button');
+  await page.waitForURL(/\/\?feed=\d+$/);
+  assert.deepEqual(await titlesOn(page), ['Harbour story 3', 'Harbour story 2', 'Harbour story 1']);
+  await page.goto(`${base}/`);
+  await page.screenshot({ path: path.join(shots, 'river-light.png'), fullPage: true });
+
+  // keyboard: j j s stars the second story
+  await page.keyboard.press('j');
+  await page.keyboard.press('j');
+  assert.equal(await page.locator('.river > li.selected h2 a').textContent(), 'Harbour story 2');
+  await page.keyboard.press('s');
+  await page.waitForLoadState('load');
+  await page.waitForSelector('.river > li[data-id] button[aria-pressed="true"]');
+  assert.equal(await page.locator('.river > li:has(button[aria-pressed="true"]) h2 a').textContent(), 'Harbour story 2');
+  await page.keyboard.press('?');
+  assert.equal(await page.locator('#help').isVisible(), true);
+  await page.keyboard.press('Escape');
+
+  // open with the keyboard: the reading format, light and dark
+  await page.keyboard.press('k');
+  await page.keyboard.press('o');
+  await page.waitForURL(/\/articles\/\d+$/);
+  assert.match((await page.locator('p.byline').textContent()) ?? '', /^By Harbour Times \(World\) \| Created at 2026-03-0\d 08:00:00 \| Updated at/);
+  assert.match((await page.locator('.body figcaption').textContent()) ?? '', /The ferry at the quay\.\s+Kari Lund/);
+  await page.screenshot({ path: path.join(shots, 'article-light.png'), fullPage: true });
+  await page.emulateMedia({ colorScheme: 'dark' });
+  const bg = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+  assert.equal(bg, 'rgb(21, 23, 26)', 'the dark theme follows the system');
+  await page.screenshot({ path: path.join(shots, 'article-dark.png'), fullPage: true });
+  await page.emulateMedia({ colorScheme: 'light' });
+
+  // search from the box in the header
+  await page.goto(`${base}/`);
+  await page.keyboard.press('/');
+  await page.keyboard.type('lighthouse keeper');
+  await page.keyboard.press('Enter');
+  await page.waitForURL(/\/search\?q=lighthouse/);
+  assert.equal(await page.locator('.river > li').count(), 3);
+  assert.equal(await page.locator('.river mark').first().textContent(), 'lighthouse');
+
+  // mark all read: the unread view empties (the opened article was read already)
+  await page.goto(`${base}/?show=unread`);
+  assert.equal(await page.locator('.river > li').count(), 2);
+  await page.click('nav.filters form button');
+  await page.waitForURL(/show=unread/);
+  assert.equal(await page.locator('.river > li').count(), 0);
+  assert.match((await page.locator('main').textContent()) ?? '', /Nothing unread/);
+
+  // phone width
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.goto(`${base}/?show=all`);
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(overflow <= 0, `no sideways scrolling on a phone (${overflow}px)`);
+  await page.screenshot({ path: path.join(shots, 'river-phone.png'), fullPage: true });
+
+  // sign out ends the session
+  await page.click('form.logout button');
+  await page.waitForURL(/\/login$/);
+  await page.goto(`${base}/?show=starred`);
+  assert.match(page.url(), /\/login\?next=/);
+  assert.deepEqual(errors, [], 'no script errors and no CSP violations');
+  await context.close();
+});
