@@ -65,7 +65,8 @@ test('web pages: river, article in the reading format, feeds with errors, strict
   assert.match(page.body, /<span class="credit">Kari Lund\/Norhaven Gazette<\/span>/);
   assert.match(page.body, /<img loading="lazy" decoding="async" referrerpolicy="no-referrer"/);
   assert.match(page.body, /<a href="http:\/\/127\.0\.0\.1:\d+\/story\/%3C1%3E" rel="noopener noreferrer">Read Entire Article<\/a>/);
-  assert.doesNotMatch(page.body, /<script/);
+  assert.deepEqual(page.body.match(/<script[^>]*>/g), ['<script src="/static/app.js" defer>'], 'only our own script file, nothing inline');
+  assert.match(String(page.headers['content-security-policy']), /script-src 'self'/);
   const feeds = await app.inject({ method: 'GET', url: '/feeds', headers: { cookie: web.cookie } });
   assert.match(feeds.body, /rate_limited: HTTP 503/);
   assert.equal((await app.inject({ method: 'GET', url: '/articles/99999', headers: { cookie: web.cookie } })).statusCode, 404);
