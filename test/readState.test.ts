@@ -72,9 +72,20 @@ test('mark all read marks only what the reader has seen listed, and only for the
   assert.equal(titles((await app.inject({ method: 'GET', url: '/?show=unread', headers: { cookie: dee.cookie } })).body).length, 3);
 });
 
-test('a reader only sees the feeds they subscribe to', async () => {
+test('a reader only sees the feeds they subscribe to: river, search, article, state, feeds page', async () => {
   const lone = await tp.store.createUser({ name: 'lone', passwordHash: 'x', isAdmin: false, now: '2026-03-05T00:00:00Z' });
   assert.deepEqual(await tp.store.listArticles({ limit: 10, userId: lone.id }), []);
+  const { newSecret, secretHash } = await import('../src/accounts/tokens.js');
+  const token = newSecret();
+  const csrf = newSecret(18);
+  await tp.store.createSession({ userId: lone.id, tokenHash: secretHash(token), csrfToken: csrf, now: '2026-03-05T00:00:00Z', expiresAt: '2099-01-01T00:00:00Z' });
+  const cookie = `tidings_session=${token}`;
+  const [someone] = await tp.store.listArticles({ limit: 1 });
+  assert.doesNotMatch((await app.inject({ method: 'GET', url: '/search?q=harbour', headers: { cookie } })).body, /Story \d/);
+  assert.equal((await app.inject({ method: 'GET', url: `/articles/${someone!.id}`, headers: { cookie } })).statusCode, 404);
+  await app.inject({ method: 'POST', url: `/articles/${someone!.id}/state`, headers: { cookie, 'content-type': FORM }, payload: new URLSearchParams({ _csrf: csrf, starred: '1' }).toString() });
+  assert.deepEqual(await tp.store.listArticles({ limit: 10, userId: lone.id, show: 'starred' }), [], 'no state on articles one cannot see');
+  assert.doesNotMatch((await app.inject({ method: 'GET', url: '/feeds', headers: { cookie } })).body, /Harbour Times/);
   const [feed] = await tp.store.listFeeds();
   await tp.store.subscribeUser(lone.id, feed!.id, null, '2026-03-05T00:00:00Z');
   assert.equal((await tp.store.listArticles({ limit: 10, userId: lone.id })).length, 3);

@@ -126,7 +126,7 @@ export function buildApp(opts: {
 
   app.get<{ Querystring: { q?: string } }>('/search', async (req, reply) => {
     const q = (req.query.q ?? '').slice(0, 500).trim();
-    const hits = q ? await opts.store.searchArticles({ text: q, limit: 50 }) : [];
+    const hits = q ? await opts.store.searchArticles({ text: q, limit: 50, ...(req.session ? { userId: req.session.user.id } : {}) }) : [];
     reply.type('text/html; charset=utf-8');
     return searchPage(q, hits, { now: now(), timeZone: tz, session: req.session });
   });

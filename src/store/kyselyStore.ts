@@ -453,6 +453,7 @@ export class KyselyStore implements Store {
       join source s on s.id = a.source_id
       where article_fts match ${match}
         ${q.feedId !== undefined ? sql`and exists (select 1 from article_feed x where x.article_id = a.id and x.feed_id = ${q.feedId})` : sql``}
+        ${q.userId !== undefined ? sql`and exists (select 1 from article_feed y join subscription u on u.feed_id = y.feed_id where y.article_id = a.id and u.user_id = ${q.userId})` : sql``}
         ${q.from ? sql`and a.published_at >= ${q.from}` : sql``}
         ${q.to ? sql`and a.published_at < ${q.to}` : sql``}
       order by rank, a.published_at desc

@@ -186,6 +186,8 @@ export interface SearchQuery {
   /** What the reader typed: words (all must match), "quoted phrases", prefix*. */
   text: string;
   feedId?: number;
+  /** Only articles that reached this user through their subscriptions. */
+  userId?: number;
   /** Only articles published at or after / before these times. */
   from?: string;
   to?: string;
