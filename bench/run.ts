@@ -149,7 +149,7 @@ function table(rows: Array<Record<string, unknown>>): string {
 async function main(): Promise<void> {
   const results: Record<string, unknown> = { node: process.version, date: new Date().toISOString() };
   const realDir = path.join(shared, 'corpus', 'realworld-feeds');
-  const onlyExtract = process.env.BENCH_ONLY === 'extract';
+  const onlyExtract = process.env.BENCH_ONLY === 'extract' || process.env.BENCH_ONLY === 'web';
   const realDocs = onlyExtract ? [] : listFiles(realDir, (f) => /\.(xml|rss|atom|json)$/.test(f) && !f.endsWith('expectations.json')).map((f) => fs.readFileSync(f, 'utf8'));
   const feedRows: Row[] = [];
   if (realDocs.length) feedRows.push(...(await benchFeeds(`real-world feeds (${realDocs.length} files)`, realDocs)));
@@ -177,7 +177,7 @@ async function main(): Promise<void> {
   results.feeds = feedRows;
   }
 
-  const pageFiles = process.env.BENCH_ONLY === 'feeds' ? [] : [
+  const pageFiles = process.env.BENCH_ONLY === 'feeds' || process.env.BENCH_ONLY === 'web' ? [] : [
     ...listFiles(path.join(shared, 'corpus', 'readability', 'test-pages'), (f) => f.endsWith('source.html')),
     ...listFiles(path.join(shared, 'corpus', 'article-extraction-benchmark', 'html'), (f) => f.endsWith('.html.gz')),
   ];
@@ -199,6 +199,15 @@ async function main(): Promise<void> {
     console.log(table(rows.map((r) => ({ extractor: r.name, 'pages/s': r.pagesPerS, 'p50 ms': r.p50, 'p95 ms': r.p95, failed: r.failed, F1: r.f1 === undefined ? '' : r.f1.toFixed(3), ratio: r.ratio }))));
     results.extract = rows;
   } else console.log('\narticle extraction: skipped (../shared/corpus not found)');
+  if (process.env.BENCH_ONLY === undefined || process.env.BENCH_ONLY === 'web') {
+    const { measureLatency } = await import('./webLatency.js');
+    const sizes = (process.env.BENCH_ARTICLES ?? '100000,1000000').split(',').map(Number).filter((x) => x > 0);
+    const latency = [];
+    for (const n of sizes) latency.push(...(await measureLatency(n, Number(process.env.BENCH_REQUESTS ?? 1000))));
+    console.log('\nReader latency (tidings serve on SQLite in its own process, 8 concurrent clients on loopback)\n');
+    console.log(table(latency.map((r) => ({ articles: r.articles, endpoint: r.endpoint, requests: r.requests, 'p50 ms': r.p50, 'p99 ms': r.p99, 'req/s': r.reqPerS }))));
+    results.latency = latency;
+  }
   console.log(`\npeak RSS of the whole run: ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`);
   const outDir = path.join(root, 'bench', 'results');
   fs.mkdirSync(outDir, { recursive: true });

@@ -1,0 +1,126 @@
+/**
+ * Reader latency at scale: a SQLite store filled with N synthetic articles, `tidings serve`
+ * in its own process, and a load generator here (undici, fixed concurrency, loopback)
+ * timing the river (first page and deep keyset page), the article page and search.
+ * Reports p50/p99 per endpoint; used by `npm run bench` (BENCH_ARTICLES=100000,1000000).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import BetterSqlite3 from 'better-sqlite3';
+import { Pool } from 'undici';
+import { openSqliteStore } from '../src/store/sqlite/openSqlite.js';
+import { newSecret, secretHash } from '../src/accounts/tokens.js';
+
+const WORDS = ('harbour ferry council budget quay storm bridge lighthouse fishing market school hospital election minister river ' +
+  'train airport museum festival football weather energy housing police court climate university water forest mountain').split(' ');
+
+function iso(ms: number): string {
+  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+export async function fillStore(dbPath: string, n: number): Promise<{ cookie: string; userId: number }> {
+  const store = await openSqliteStore(dbPath);
+  const now = iso(Date.now());
+  const { feed } = await store.addFeed({ url: 'https://bench.example/feed.xml', siteUrl: 'https://bench.example/', title: 'Bench', section: 'World', sourceName: 'Bench Times', sourceNameFrom: 'site', sourceHomepage: 'https://bench.example/', sourceOverride: null, sectionOverride: null, intervalSeconds: 1800, now });
+  const user = await store.createUser({ name: 'bench', passwordHash: 'x', isAdmin: true, now });
+  await store.subscribeUser(user.id, feed.id, null, now);
+  const token = newSecret();
+  await store.createSession({ userId: user.id, tokenHash: secretHash(token), csrfToken: newSecret(18), now, expiresAt: '2099-01-01T00:00:00Z' });
+  await store.close();
+  // Bulk rows straight through SQLite: the point is the read path, not the ingest path.
+  const db = new BetterSqlite3(dbPath);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = OFF');
+  const insArticle = db.prepare(`insert into article (source_id, guid, url, canonical_url, url_key, title, byline, published_at, publisher_updated_at, changed_at, first_seen_at, text, html, lead_image_url, lang, word_count, content_hash, feed_hash, extract_status, extract_error, next_recheck_at)
+    values (?, null, ?, ?, ?, ?, null, ?, null, null, ?, ?, ?, null, 'en', 60, ?, null, 'ok', null, null)`);
+  const insLink = db.prepare('insert into article_feed (article_id, feed_id, guid, link_key, first_seen_at) values (?, ?, null, ?, ?)');
+  const start = Date.parse('2020-01-01T00:00:00Z');
+  let seed = 42;
+  const rnd = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+  const word = () => WORDS[Math.floor(rnd() * WORDS.length)]!;
+  const sentence = () => Array.from({ length: 12 }, word).join(' ');
+  const batch = db.transaction((from: number, to: number) => {
+    for (let i = from; i < to; i++) {
+      const url = `https://bench.example/a/${i}`;
+      const title = `${word()} ${word()} ${word()} report ${i}`;
+      const text = `${sentence()}. ${sentence()}.\n\n${sentence()}. ${sentence()}.`;
+      const at = iso(start + i * 60_000);
+      const r = insArticle.run(1, url, url, `bench.example/a/${i}`, title, at, at, text, `<p>${text}</p>`, `h${i}`);
+      insLink.run(Number(r.lastInsertRowid), feed.id, `bench.example/a/${i}`, at);
+    }
+  });
+  for (let i = 0; i < n; i += 20_000) batch(i, Math.min(n, i + 20_000));
+  db.close();
+  return { cookie: `tidings_session=${token}`, userId: user.id };
+}
+
+async function startServer(dbPath: string): Promise<{ child: ChildProcess; origin: string }> {
+  const bin = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'bin', 'tidings.js');
+  const child = spawn(process.execPath, [bin, 'serve', '--db', dbPath, '--port', '0', '--no-scheduler'], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const origin = await new Promise<string>((resolve, reject) => {
+    let err = '';
+    child.stderr!.on('data', (d) => {
+      err += d;
+      const m = /serving on (http:\/\/[\d.:]+)/.exec(err);
+      if (m) resolve(m[1]!);
+    });
+    child.on('exit', () => reject(new Error(`serve exited: ${err}`)));
+  });
+  return { child, origin };
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] ?? 0;
+}
+
+export interface LatencyRow { articles: number; endpoint: string; requests: number; p50: number; p99: number; reqPerS: number }
+
+export async function measureLatency(n: number, requests = 1000, concurrency = 8): Promise<LatencyRow[]> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tidings-latency-'));
+  const dbPath = path.join(dir, 'bench.db');
+  const { cookie } = await fillStore(dbPath, n);
+  const { child, origin } = await startServer(dbPath);
+  const pool = new Pool(origin, { connections: concurrency });
+  const deepCursor = `${iso(Date.parse('2020-01-01T00:00:00Z') + Math.floor(n * 0.1) * 60_000)}_${Math.floor(n * 0.1) + 1}`;
+  let seed = 7;
+  const rnd = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+  const endpoints: Array<[string, () => string]> = [
+    ['river, first page', () => '/'],
+    ['river, deep keyset page', () => `/?before=${encodeURIComponent(deepCursor)}`],
+    ['article page', () => `/articles/${1 + Math.floor(rnd() * n)}`],
+    ['search', () => `/search?q=${WORDS[Math.floor(rnd() * WORDS.length)]}+${WORDS[Math.floor(rnd() * WORDS.length)]}`],
+  ];
+  const rows: LatencyRow[] = [];
+  try {
+    for (const [name, next] of endpoints) {
+      const times: number[] = [];
+      let sent = 0;
+      const warm = Math.min(50, requests);
+      const t0 = performance.now();
+      await Promise.all(
+        Array.from({ length: concurrency }, async () => {
+          while (sent < requests + warm) {
+            const i = sent++;
+            const s = performance.now();
+            const res = await pool.request({ method: 'GET', path: next(), headers: { cookie } });
+            await res.body.text();
+            if (res.statusCode !== 200) throw new Error(`${name}: HTTP ${res.statusCode}`);
+            if (i >= warm) times.push(performance.now() - s);
+          }
+        }),
+      );
+      const elapsed = (performance.now() - t0) / 1000;
+      times.sort((a, b) => a - b);
+      rows.push({ articles: n, endpoint: name, requests, p50: percentile(times, 0.5), p99: percentile(times, 0.99), reqPerS: (requests + warm) / elapsed });
+    }
+  } finally {
+    await pool.close();
+    child.kill('SIGTERM');
+    await new Promise((r) => child.once('exit', r));
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+  return rows;
+}
