@@ -215,4 +215,10 @@ export const sqliteMigrations: Record<string, Migration> = {
         .execute();
     },
   },
+  '0007_search_rank': {
+    async up(db: Kysely<unknown>) {
+      // Titles weigh five times the text in the index's own rank (used by ORDER BY rank).
+      await sql`insert into article_fts(article_fts, rank) values ('rank', 'bm25(5.0, 1.0)')`.execute(db);
+    },
+  },
 };
