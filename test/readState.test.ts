@@ -22,7 +22,7 @@ before(async () => {
   for (const n of [1, 2, 3]) server.set(`/r/${n}`, { body: page(`Story ${n}`) });
   const { feed } = await subscribe(tp.p, server.url('/r.xml'));
   await refreshFeed(tp.p, (await tp.store.getFeed(feed.id))!);
-  app = buildApp({ store: tp.store, config: tp.p.config });
+  app = buildApp({ store: tp.store, config: tp.p.config, pipeline: tp.p });
 });
 after(async () => {
   await app.close();
@@ -89,4 +89,27 @@ test('a reader only sees the feeds they subscribe to: river, search, article, st
   const [feed] = await tp.store.listFeeds();
   await tp.store.subscribeUser(lone.id, feed!.id, null, '2026-03-05T00:00:00Z');
   assert.equal((await tp.store.listArticles({ limit: 10, userId: lone.id })).length, 3);
+});
+
+test('the feeds page: refresh now, unsubscribe, OPML export, all for the reader\'s own feeds only', async () => {
+  const eve = await signedIn(tp.store, 'eve');
+  const [feed] = await tp.store.listSubscriptions(eve.userId);
+  const page = await app.inject({ method: 'GET', url: '/feeds', headers: { cookie: eve.cookie } });
+  assert.match(page.body, new RegExp(`action="/feeds/${feed!.id}/refresh"`));
+  const opml = await app.inject({ method: 'GET', url: '/feeds/export.opml', headers: { cookie: eve.cookie } });
+  assert.match(String(opml.headers['content-type']), /text\/x-opml/);
+  assert.match(opml.body, new RegExp(`xmlUrl="${server.url('/r.xml').replace(/\./g, '\\.')}"`));
+  const post = (url: string, who = eve) => app.inject({ method: 'POST', url, headers: { cookie: who.cookie, 'content-type': FORM }, payload: new URLSearchParams({ _csrf: who.csrf }).toString() });
+  const refreshed = await post(`/feeds/${feed!.id}/refresh`);
+  assert.equal(refreshed.statusCode, 303);
+  assert.equal(refreshed.headers.location, '/feeds');
+  const outsider = await tp.store.createUser({ name: 'outsider', passwordHash: 'x', isAdmin: false, now: '2026-03-05T00:00:00Z' });
+  const { newSecret, secretHash } = await import('../src/accounts/tokens.js');
+  const token = newSecret();
+  const csrf = newSecret(18);
+  await tp.store.createSession({ userId: outsider.id, tokenHash: secretHash(token), csrfToken: csrf, now: '2026-03-05T00:00:00Z', expiresAt: '2099-01-01T00:00:00Z' });
+  assert.equal((await post(`/feeds/${feed!.id}/refresh`, { cookie: `tidings_session=${token}`, csrf, userId: outsider.id })).statusCode, 404, 'not someone else\'s feed');
+  assert.equal((await post(`/feeds/${feed!.id}/unsubscribe`)).statusCode, 303);
+  assert.deepEqual(await tp.store.listSubscriptions(eve.userId), []);
+  assert.equal((await tp.store.listArticles({ limit: 10, userId: eve.userId })).length, 0);
 });

@@ -124,6 +124,35 @@ export function buildApp(opts: {
     return reply.redirect(safeNext(b.next), 303);
   });
 
+  app.post<{ Params: { id: string } }>('/feeds/:id/unsubscribe', async (req, reply) => {
+    const id = Number(req.params.id);
+    if (!req.session || !Number.isInteger(id)) return reply.code(400).send('bad request');
+    await opts.store.unsubscribeUser(req.session.user.id, id);
+    return reply.redirect('/feeds', 303);
+  });
+
+  app.post<{ Params: { id: string } }>('/feeds/:id/refresh', async (req, reply) => {
+    const id = Number(req.params.id);
+    const pipeline = opts.pipeline;
+    if (!req.session || !Number.isInteger(id) || !pipeline) return reply.code(400).send('bad request');
+    const mine = (await opts.store.listSubscriptions(req.session.user.id)).find((f) => f.id === id);
+    if (!mine) return reply.code(404).type('text/html; charset=utf-8').send(errorPage(404, 'No such feed.'));
+    const { refreshFeed } = await import('../ingest/refreshFeed.js');
+    const r = await refreshFeed(pipeline, mine);
+    const note = r.status === 'error' ? `?error=${encodeURIComponent(`error[${r.errorCode}]: ${r.error}`)}` : '';
+    return reply.redirect(`/feeds${note}`, 303);
+  });
+
+  app.get('/feeds/export.opml', async (req, reply) => {
+    if (!req.session) return reply.code(400).send('bad request');
+    const subs = await opts.store.listSubscriptions(req.session.user.id);
+    const { renderOpml } = await import('../feed/opml.js');
+    return reply
+      .type('text/x-opml; charset=utf-8')
+      .header('content-disposition', 'attachment; filename="tidings-subscriptions.opml"')
+      .send(renderOpml(subs.map((f) => ({ url: f.url, title: f.section ? `${f.sourceName} (${f.section})` : f.title ?? f.sourceName, siteUrl: f.siteUrl, category: f.folder }))));
+  });
+
   app.get<{ Querystring: { q?: string } }>('/search', async (req, reply) => {
     const q = (req.query.q ?? '').slice(0, 500).trim();
     const hits = q ? await opts.store.searchArticles({ text: q, limit: 50, ...(req.session ? { userId: req.session.user.id } : {}) }) : [];

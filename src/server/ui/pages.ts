@@ -103,10 +103,11 @@ export function feedsPage(feeds: FeedWithSource[], opts: { now: Date; timeZone: 
 ${opts.error ? html`<p class="form-error" role="alert">${opts.error}</p>` : ''}
 ${session && opts.canSubscribe
   ? html`<form class="subscribe" method="post" action="/feeds"><input type="hidden" name="_csrf" value="${session.csrfToken}">
-<label for="url">Subscribe to a feed or a site</label> <input id="url" name="url" type="url" required placeholder="https://…"> <button type="submit">Subscribe</button></form>`
+<label for="url">Subscribe to a feed or a site</label> <input id="url" name="url" type="url" required placeholder="https://…"> <button type="submit">Subscribe</button></form>
+<p class="muted"><a href="/feeds/export.opml">Export subscriptions (OPML)</a></p>`
   : ''}
 <table class="feeds">
-<thead><tr><th scope="col">Source (section)</th><th scope="col">Last fetch</th><th scope="col">Status</th><th scope="col">Next check</th></tr></thead>
+<thead><tr><th scope="col">Source (section)</th><th scope="col">Last fetch</th><th scope="col">Status</th><th scope="col">Next check</th>${session ? html`<th scope="col">Actions</th>` : ''}</tr></thead>
 <tbody>
 ${feeds.map(
   (f) => html`<tr>
@@ -114,6 +115,10 @@ ${feeds.map(
 <td>${f.lastFetchedAt ? html`<time datetime="${f.lastFetchedAt}">${relativeAge(f.lastFetchedAt, opts.now)}</time>` : 'never'}</td>
 <td class="${f.lastStatus === 'error' ? 'status-error' : ''}">${f.health === 'failing' ? html`<strong>failing</strong>` : f.lastStatus}${f.lastErrorCode ? html`<br>${f.lastErrorCode}: ${truncate(f.lastError ?? '', 160)}${f.errorCount > 1 ? html` (${f.errorCount} times)` : ''}` : ''}</td>
 <td>${f.nextCheckAt ? formatLocalTime(f.nextCheckAt, opts.timeZone) : 'now'}</td>
+${session
+  ? html`<td><form class="state" method="post" action="/feeds/${f.id}/refresh"><input type="hidden" name="_csrf" value="${session.csrfToken}"><button type="submit">Refresh now</button></form>
+<form class="state" method="post" action="/feeds/${f.id}/unsubscribe"><input type="hidden" name="_csrf" value="${session.csrfToken}"><button type="submit">Unsubscribe</button></form></td>`
+  : ''}
 </tr>`,
 )}
 </tbody>
