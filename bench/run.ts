@@ -153,7 +153,7 @@ async function main(): Promise<void> {
   const realDocs = onlyExtract ? [] : listFiles(realDir, (f) => /\.(xml|rss|atom|json)$/.test(f) && !f.endsWith('expectations.json')).map((f) => fs.readFileSync(f, 'utf8'));
   const feedRows: Row[] = [];
   if (realDocs.length) feedRows.push(...(await benchFeeds(`real-world feeds (${realDocs.length} files)`, realDocs)));
-  else console.log(`real-world feeds: skipped (${realDir} not found)`);
+  else if (!onlyExtract) console.log(`real-world feeds: skipped (${realDir} not found)`);
   const sizeMb = Number(process.env.BENCH_LARGE_FEED_MB ?? 50);
   if (!onlyExtract) {
   const large = generateLargeFeed(sizeMb * 1e6);
@@ -198,7 +198,7 @@ async function main(): Promise<void> {
     console.log(`\nArticle extraction (${pages.length} corpus pages, CPU time; F1 on the ${scoredPages} article-extraction-benchmark pages)\n`);
     console.log(table(rows.map((r) => ({ extractor: r.name, 'pages/s': r.pagesPerS, 'p50 ms': r.p50, 'p95 ms': r.p95, failed: r.failed, F1: r.f1 === undefined ? '' : r.f1.toFixed(3), ratio: r.ratio }))));
     results.extract = rows;
-  } else console.log('\narticle extraction: skipped (../shared/corpus not found)');
+  } else if (!process.env.BENCH_ONLY) console.log('\narticle extraction: skipped (../shared/corpus not found)');
   if (process.env.BENCH_ONLY === undefined || process.env.BENCH_ONLY === 'web') {
     const { measureLatency } = await import('./webLatency.js');
     const sizes = (process.env.BENCH_ARTICLES ?? '100000,1000000').split(',').map(Number).filter((x) => x > 0);
