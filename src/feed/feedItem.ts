@@ -10,20 +10,8 @@ export interface RawHtml {
 /** RawHtml, or a function that reads it from the document when first needed. */
 export type LazyHtml = RawHtml | (() => RawHtml | null) | null;
 
-export interface FeedItemFields {
-  id: string | null;
-  title: string | null;
-  link: string | null;
-  summary: LazyHtml;
-  content: LazyHtml;
-  published: string | null;
-  updated: string | null;
-  authors: Person[];
-  categories: string[];
-  enclosures: Enclosure[];
-  media: MediaObject[];
-  comments: string | null;
-}
+/** What an adapter hands over: a ParsedItem whose HTML is not read yet. */
+export type FeedItemFields = Omit<ParsedItem, 'summary' | 'content'> & { summary: LazyHtml; content: LazyHtml };
 
 function sanitized(lazy: LazyHtml): string | null {
   const raw = typeof lazy === 'function' ? lazy() : lazy;
