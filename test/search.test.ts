@@ -78,3 +78,27 @@ test('search from the command line and on the web (escaped, marked)', async () =
   assert.match(empty.body, /quoted words/);
   await app.close();
 });
+
+test('the search page filters by feed, folder, dates and read/starred state', async () => {
+  const app = buildApp({ store: tp.store, config: tp.p.config });
+  const web = await signedIn(tp.store, 'filterer');
+  const get = async (qs: string) => {
+    const body = (await app.inject({ method: 'GET', url: `/search?${qs}`, headers: { cookie: web.cookie } })).body;
+    return [...body.matchAll(/<h2><a href="\/articles\/\d+">(.+?)<\/a><\/h2>/g)].map((m) => m[1]!.replace(/<\/?mark>/g, ''));
+  };
+  assert.deepEqual((await get('q=ferry')).sort(), ['Ferry timetable &amp; fares: 2 &lt; 3']);
+  assert.deepEqual(await get('q=dredging&from=2026-03-03'), ['Ferry timetable &amp; fares: 2 &lt; 3']);
+  assert.deepEqual(await get('q=dredging&to=2026-03-02'), ['Dredging of the northern channel begins']);
+  assert.deepEqual(await get(`q=dredging&feed=${feedId + 50}`), []);
+  const [dredging] = await tp.store.searchArticles({ text: 'northern', limit: 1 });
+  await tp.store.setArticleState(web.userId, dredging!.id, { starred: true, read: true }, '2026-03-06T00:00:00Z');
+  assert.deepEqual(await get('q=dredging&show=starred'), ['Dredging of the northern channel begins']);
+  assert.deepEqual(await get('q=dredging&show=unread'), ['Ferry timetable &amp; fares: 2 &lt; 3']);
+  await tp.store.unsubscribeUser(web.userId, feedId);
+  await tp.store.subscribeUser(web.userId, feedId, 'Local', '2026-03-06T00:00:00Z');
+  assert.equal((await get('q=dredging&folder=Local')).length, 2);
+  assert.deepEqual(await get('q=dredging&folder=Elsewhere'), []);
+  const page = (await app.inject({ method: 'GET', url: '/search?q=x', headers: { cookie: web.cookie } })).body;
+  assert.match(page, /<select id="sfolder" name="folder"><option value="">Any<\/option><option>Local<\/option><\/select>/);
+  await app.close();
+});

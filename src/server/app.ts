@@ -71,7 +71,7 @@ export function buildApp(opts: {
     return STYLESHEET;
   });
 
-  app.get<{ Querystring: { feed?: string; before?: string; show?: string } }>('/', async (req, reply) => {
+  app.get<{ Querystring: { feed?: string; before?: string; show?: string; folder?: string } }>('/', async (req, reply) => {
     const feedId = req.query.feed !== undefined ? Number(req.query.feed) : undefined;
     if (feedId !== undefined && !Number.isInteger(feedId)) return reply.code(400).type('text/html').send(errorPage(400, 'feed must be a number'));
     const before = parseCursor(req.query.before);
@@ -85,6 +85,7 @@ export function buildApp(opts: {
       ...(feedId !== undefined ? { feedId } : {}),
       ...(before ? { before } : {}),
       ...(userId !== undefined ? { userId, show } : {}),
+      ...(userId !== undefined && req.query.folder ? { folder: req.query.folder.slice(0, 200) } : {}),
     });
     const page = items.slice(0, pageSize);
     const last = page[page.length - 1];
@@ -153,11 +154,29 @@ export function buildApp(opts: {
       .send(renderOpml(subs.map((f) => ({ url: f.url, title: f.section ? `${f.sourceName} (${f.section})` : f.title ?? f.sourceName, siteUrl: f.siteUrl, category: f.folder }))));
   });
 
-  app.get<{ Querystring: { q?: string } }>('/search', async (req, reply) => {
+  app.get<{ Querystring: { q?: string; feed?: string; from?: string; to?: string; show?: string; folder?: string } }>('/search', async (req, reply) => {
     const q = (req.query.q ?? '').slice(0, 500).trim();
-    const hits = q ? await opts.store.searchArticles({ text: q, limit: 50, ...(req.session ? { userId: req.session.user.id } : {}) }) : [];
+    const day = (v: string | undefined) => (v && /^\d{4}-\d{2}-\d{2}$/.test(v) ? `${v}T00:00:00Z` : undefined);
+    const filters = {
+      feed: req.query.feed && /^\d+$/.test(req.query.feed) ? Number(req.query.feed) : undefined,
+      from: day(req.query.from),
+      to: req.query.to && day(req.query.to) ? formatIso(Date.parse(day(req.query.to)!) + 86400_000) : undefined,
+      show: (req.query.show === 'unread' || req.query.show === 'starred' ? req.query.show : 'all') as 'all' | 'unread' | 'starred',
+      folder: req.query.folder?.trim().slice(0, 200) || undefined,
+    };
+    const hits = q
+      ? await opts.store.searchArticles({
+          text: q,
+          limit: 50,
+          ...(req.session ? { userId: req.session.user.id, show: filters.show, ...(filters.folder ? { folder: filters.folder } : {}) } : {}),
+          ...(filters.feed !== undefined ? { feedId: filters.feed } : {}),
+          ...(filters.from ? { from: filters.from } : {}),
+          ...(filters.to ? { to: filters.to } : {}),
+        })
+      : [];
+    const feeds = req.session ? await opts.store.listSubscriptions(req.session.user.id) : [];
     reply.type('text/html; charset=utf-8');
-    return searchPage(q, hits, { now: now(), timeZone: tz, session: req.session });
+    return searchPage(q, hits, { now: now(), timeZone: tz, session: req.session, feeds, filters: { ...filters, from: req.query.from ?? '', to: req.query.to ?? '' } });
   });
 
   app.get<{ Querystring: { error?: string } }>('/feeds', async (req, reply) => {
@@ -174,7 +193,7 @@ export function buildApp(opts: {
     const { refreshFeed } = await import('../ingest/refreshFeed.js');
     try {
       const r = await subscribe(pipeline, url, { pick: 'first' });
-      await opts.store.subscribeUser(req.session.user.id, r.feed.id, req.body?.folder?.trim() || null, formatIso(now().getTime()));
+      await opts.store.subscribeUser(req.session.user.id, r.feed.id, req.body?.folder?.trim().slice(0, 100) || null, formatIso(now().getTime()));
       // A new subscription shows its articles at once instead of at the next scheduled check.
       if (r.created) await refreshFeed(pipeline, (await opts.store.getFeed(r.feed.id))!);
       return reply.redirect(`/?feed=${r.feed.id}`, 303);

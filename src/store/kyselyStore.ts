@@ -414,7 +414,8 @@ export class KyselyStore implements Store {
               .innerJoin('subscription', 'subscription.feed_id', 'article_feed.feed_id')
               .select('article_feed.article_id')
               .whereRef('article_feed.article_id', '=', 'article.id')
-              .where('subscription.user_id', '=', userId),
+              .where('subscription.user_id', '=', userId)
+              .$if(q.folder !== undefined, (qb) => qb.where('subscription.folder', '=', q.folder!)),
           ),
         )
         .leftJoin('article_state', (join) => join.onRef('article_state.article_id', '=', 'article.id').on('article_state.user_id', '=', userId))
@@ -456,7 +457,9 @@ export class KyselyStore implements Store {
       join source s on s.id = a.source_id
       where 1 = 1
         ${q.feedId !== undefined ? sql`and exists (select 1 from article_feed x where x.article_id = a.id and x.feed_id = ${q.feedId})` : sql``}
-        ${q.userId !== undefined ? sql`and exists (select 1 from article_feed y join subscription u on u.feed_id = y.feed_id where y.article_id = a.id and u.user_id = ${q.userId})` : sql``}
+        ${q.userId !== undefined ? sql`and exists (select 1 from article_feed y join subscription u on u.feed_id = y.feed_id where y.article_id = a.id and u.user_id = ${q.userId} ${q.folder ? sql`and u.folder = ${q.folder}` : sql``})` : sql``}
+        ${q.userId !== undefined && q.show === 'unread' ? sql`and not exists (select 1 from article_state st where st.article_id = a.id and st.user_id = ${q.userId} and st.read_at is not null)` : sql``}
+        ${q.userId !== undefined && q.show === 'starred' ? sql`and exists (select 1 from article_state st where st.article_id = a.id and st.user_id = ${q.userId} and st.starred_at is not null)` : sql``}
         ${q.from ? sql`and a.published_at >= ${q.from}` : sql``}
         ${q.to ? sql`and a.published_at < ${q.to}` : sql``}
       order by hit.rank, a.published_at desc

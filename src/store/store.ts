@@ -160,6 +160,8 @@ export interface RefreshOutcome {
 
 export interface ArticleQuery {
   feedId?: number;
+  /** With userId: only feeds the user filed in this folder. */
+  folder?: string;
   /** A reader's view: only their subscriptions, with their read and starred marks. */
   userId?: number;
   show?: 'all' | 'unread' | 'starred';
@@ -188,6 +190,10 @@ export interface SearchQuery {
   feedId?: number;
   /** Only articles that reached this user through their subscriptions. */
   userId?: number;
+  /** With userId: only the user's unread or starred articles. */
+  show?: 'all' | 'unread' | 'starred';
+  /** With userId: only feeds the user filed in this folder. */
+  folder?: string;
   /** Only articles published at or after / before these times. */
   from?: string;
   to?: string;

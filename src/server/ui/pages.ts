@@ -97,13 +97,14 @@ ${prev.title !== last.title ? html`<p class="title-change">${raw(renderDiffHtml(
   return layout(p.title, body, { session: opts.session ?? null });
 }
 
-export function feedsPage(feeds: FeedWithSource[], opts: { now: Date; timeZone: string; session?: Session | null; canSubscribe?: boolean; error?: string | null }): string {
+export function feedsPage(feeds: Array<FeedWithSource & { folder?: string | null }>, opts: { now: Date; timeZone: string; session?: Session | null; canSubscribe?: boolean; error?: string | null }): string {
   const session = opts.session ?? null;
   const body = html`<h1>Feeds</h1>
 ${opts.error ? html`<p class="form-error" role="alert">${opts.error}</p>` : ''}
 ${session && opts.canSubscribe
   ? html`<form class="subscribe" method="post" action="/feeds"><input type="hidden" name="_csrf" value="${session.csrfToken}">
-<label for="url">Subscribe to a feed or a site</label> <input id="url" name="url" type="url" required placeholder="https://…"> <button type="submit">Subscribe</button></form>
+<label for="url">Subscribe to a feed or a site</label> <input id="url" name="url" type="url" required placeholder="https://…">
+<label for="folder">Folder</label> <input id="folder" name="folder" placeholder="optional"> <button type="submit">Subscribe</button></form>
 <p class="muted"><a href="/feeds/export.opml">Export subscriptions (OPML)</a></p>`
   : ''}
 <table class="feeds">
@@ -111,7 +112,7 @@ ${session && opts.canSubscribe
 <tbody>
 ${feeds.map(
   (f) => html`<tr>
-<td><a href="/?feed=${f.id}">${f.sourceName}${f.section ? html` (${f.section})` : ''}</a><br><span class="muted">${f.url}</span></td>
+<td><a href="/?feed=${f.id}">${f.sourceName}${f.section ? html` (${f.section})` : ''}</a>${f.folder ? html` · <a href="/?folder=${encodeURIComponent(f.folder)}">${f.folder}</a>` : ''}<br><span class="muted">${f.url}</span></td>
 <td>${f.lastFetchedAt ? html`<time datetime="${f.lastFetchedAt}">${relativeAge(f.lastFetchedAt, opts.now)}</time>` : 'never'}</td>
 <td class="${f.lastStatus === 'error' ? 'status-error' : ''}">${f.health === 'failing' ? html`<strong>failing</strong>` : f.lastStatus}${f.lastErrorCode ? html`<br>${f.lastErrorCode}: ${truncate(f.lastError ?? '', 160)}${f.errorCount > 1 ? html` (${f.errorCount} times)` : ''}` : ''}</td>
 <td>${f.nextCheckAt ? formatLocalTime(f.nextCheckAt, opts.timeZone) : 'now'}</td>
@@ -126,9 +127,33 @@ ${session
   return layout('Feeds', body, { session: opts.session ?? null });
 }
 
-export function searchPage(query: string, hits: SearchHit[], opts: { now: Date; timeZone: string; session?: Session | null }): string {
+export interface SearchFilters {
+  feed?: number | undefined;
+  from: string;
+  to: string;
+  show: 'all' | 'unread' | 'starred';
+  folder?: string | undefined;
+}
+
+export function searchPage(
+  query: string,
+  hits: SearchHit[],
+  opts: { now: Date; timeZone: string; session?: Session | null; feeds?: Array<FeedWithSource & { folder: string | null }>; filters?: SearchFilters },
+): string {
   const marked = (s: string) => raw(esc(s).replace(/\u0002/g, '<mark>').replace(/\u0003/g, '</mark>'));
+  const f = opts.filters ?? { from: '', to: '', show: 'all' };
+  const folders = [...new Set((opts.feeds ?? []).map((x) => x.folder).filter((x): x is string => !!x))].sort();
   const body = html`<h1>Search</h1>
+${opts.session
+  ? html`<form class="filters" method="get" action="/search">
+<p><label for="sq">Words</label> <input id="sq" name="q" type="search" value="${query}"></p>
+<p><label for="sfeed">Feed</label> <select id="sfeed" name="feed"><option value="">All my feeds</option>${(opts.feeds ?? []).map((x) => html`<option value="${x.id}"${f.feed === x.id ? raw(' selected') : ''}>${x.sourceName}${x.section ? ` (${x.section})` : ''}</option>`)}</select>
+${folders.length ? html` <label for="sfolder">Folder</label> <select id="sfolder" name="folder"><option value="">Any</option>${folders.map((x) => html`<option${f.folder === x ? raw(' selected') : ''}>${x}</option>`)}</select>` : ''}</p>
+<p><label for="sfrom">From</label> <input id="sfrom" name="from" type="date" value="${f.from}"> <label for="sto">to</label> <input id="sto" name="to" type="date" value="${f.to}">
+<label for="sshow">Show</label> <select id="sshow" name="show">${(['all', 'unread', 'starred'] as const).map((k) => html`<option value="${k}"${f.show === k ? raw(' selected') : ''}>${k}</option>`)}</select>
+<button type="submit">Search</button></p>
+</form>`
+  : ''}
 ${query ? html`<p class="muted">${hits.length === 0 ? 'No articles match' : `${hits.length}${hits.length === 50 ? '+' : ''} article(s) match`} “${query}”.</p>` : html`<p class="muted">Every word must match; "quoted words" match as a phrase; word* matches as a prefix.</p>`}
 <ol class="river">
 ${hits.map(

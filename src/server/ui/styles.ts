@@ -52,5 +52,7 @@ form.subscribe button{font:inherit;padding:.3rem .8rem;border:1px solid var(--li
 #help[hidden]{display:none}
 #help kbd{border:1px solid var(--line);border-radius:3px;padding:0 .3rem;font-size:13px}
 @media (max-width:600px){header.top{flex-wrap:wrap;gap:.75rem}form.search{margin-left:0;width:100%}form.search input{width:100%}main{padding:.75rem}article.reading h1{font-size:1.6rem}}
+form.filters{font-family:system-ui,sans-serif;font-size:15px;border:1px solid var(--line);border-radius:6px;padding:.25rem .75rem;margin-bottom:1rem}
+form.filters input,form.filters select,form.filters button{font:inherit;padding:.2rem .4rem;border:1px solid var(--line);border-radius:4px;background:var(--card);color:var(--fg)}
 nav.pager{margin-top:1.5rem;font-family:system-ui,sans-serif}
 `;
