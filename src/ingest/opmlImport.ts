@@ -7,10 +7,10 @@ export async function importOpml(
   p: Pipeline,
   text: string,
   hooks: { onTotal?: (n: number) => void; onFeed?: (note: string) => void } = {},
-): Promise<{ added: number; existing: number; failed: number }> {
+): Promise<{ added: number; existing: number; failed: number; feeds: Array<{ id: number; folder: string | null }> }> {
   const outlines = parseOpml(text);
   hooks.onTotal?.(outlines.length);
-  const result = { added: 0, existing: 0, failed: 0 };
+  const result = { added: 0, existing: 0, failed: 0, feeds: [] as Array<{ id: number; folder: string | null }> };
   let next = 0;
   await Promise.all(
     Array.from({ length: Math.min(4, outlines.length) }, async () => {
@@ -26,6 +26,7 @@ export async function importOpml(
           }
           if (r.created) result.added++;
           else result.existing++;
+          result.feeds.push({ id: r.feed.id, folder: o.category });
         } catch (err) {
           result.failed++;
           hooks.onFeed?.(`${o.url}: ${(err as Error).message}`);

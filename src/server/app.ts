@@ -39,7 +39,7 @@ export function buildApp(opts: {
   const app = Fastify({ logger: opts.logger ?? false, trustProxy: false, bodyLimit: 1 << 20 });
   const now = opts.now ?? (() => new Date());
   const tz = opts.config.timeZone;
-  void app.register(formbody, { bodyLimit: 64 * 1024 });
+  void app.register(formbody, { bodyLimit: 1024 * 1024 });
   registerAuth(app, { store: opts.store, now });
 
   app.addHook('onSend', async (_req, reply, payload) => {
@@ -144,6 +144,21 @@ export function buildApp(opts: {
     return reply.redirect(`/feeds${note}`, 303);
   });
 
+  app.post<{ Body: Record<string, string | undefined> }>('/feeds/import', async (req, reply) => {
+    const pipeline = opts.pipeline;
+    if (!req.session || !pipeline) return reply.code(400).send('bad request');
+    const { importOpml } = await import('../ingest/opmlImport.js');
+    try {
+      const r = await importOpml(pipeline, req.body?.opml ?? '');
+      for (const f of r.feeds) await opts.store.subscribeUser(req.session.user.id, f.id, f.folder, formatIso(now().getTime()));
+      const note = `imported ${r.feeds.length} feed(s)${r.failed ? `, ${r.failed} not reachable now` : ''}`;
+      return reply.redirect(`/feeds?note=${encodeURIComponent(note)}`, 303);
+    } catch (err) {
+      const e = asTidingsError(err);
+      return reply.redirect(`/feeds?error=${encodeURIComponent(`error[${e.code}]: ${e.message}`)}`, 303);
+    }
+  });
+
   app.get('/feeds/export.opml', async (req, reply) => {
     if (!req.session) return reply.code(400).send('bad request');
     const subs = await opts.store.listSubscriptions(req.session.user.id);
@@ -179,10 +194,10 @@ export function buildApp(opts: {
     return searchPage(q, hits, { now: now(), timeZone: tz, session: req.session, feeds, filters: { ...filters, from: req.query.from ?? '', to: req.query.to ?? '' } });
   });
 
-  app.get<{ Querystring: { error?: string } }>('/feeds', async (req, reply) => {
+  app.get<{ Querystring: { error?: string; note?: string } }>('/feeds', async (req, reply) => {
     reply.type('text/html; charset=utf-8');
     const feeds = req.session ? await opts.store.listSubscriptions(req.session.user.id) : await opts.store.listFeeds();
-    return feedsPage(feeds, { now: now(), timeZone: tz, session: req.session, canSubscribe: !!opts.pipeline, error: req.query.error?.slice(0, 300) ?? null });
+    return feedsPage(feeds, { now: now(), timeZone: tz, session: req.session, canSubscribe: !!opts.pipeline, error: req.query.error?.slice(0, 300) ?? null, note: req.query.note?.slice(0, 200) ?? null });
   });
 
   app.post<{ Body: Record<string, string | undefined> }>('/feeds', async (req, reply) => {

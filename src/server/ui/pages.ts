@@ -97,15 +97,18 @@ ${prev.title !== last.title ? html`<p class="title-change">${raw(renderDiffHtml(
   return layout(p.title, body, { session: opts.session ?? null });
 }
 
-export function feedsPage(feeds: Array<FeedWithSource & { folder?: string | null }>, opts: { now: Date; timeZone: string; session?: Session | null; canSubscribe?: boolean; error?: string | null }): string {
+export function feedsPage(feeds: Array<FeedWithSource & { folder?: string | null }>, opts: { now: Date; timeZone: string; session?: Session | null; canSubscribe?: boolean; error?: string | null; note?: string | null }): string {
   const session = opts.session ?? null;
   const body = html`<h1>Feeds</h1>
 ${opts.error ? html`<p class="form-error" role="alert">${opts.error}</p>` : ''}
+${opts.note ? html`<p role="status">${opts.note}</p>` : ''}
 ${session && opts.canSubscribe
   ? html`<form class="subscribe" method="post" action="/feeds"><input type="hidden" name="_csrf" value="${session.csrfToken}">
 <label for="url">Subscribe to a feed or a site</label> <input id="url" name="url" type="url" required placeholder="https://…">
 <label for="folder">Folder</label> <input id="folder" name="folder" placeholder="optional"> <button type="submit">Subscribe</button></form>
-<p class="muted"><a href="/feeds/export.opml">Export subscriptions (OPML)</a></p>`
+<p class="muted"><a href="/feeds/export.opml">Export subscriptions (OPML)</a></p>
+<details><summary>Import subscriptions (OPML)</summary><form class="subscribe" method="post" action="/feeds/import"><input type="hidden" name="_csrf" value="${session.csrfToken}">
+<p><label for="opml">Paste an OPML file</label><br><textarea id="opml" name="opml" rows="6" cols="60" required></textarea></p><p><button type="submit">Import</button></p></form></details>`
   : ''}
 <table class="feeds">
 <thead><tr><th scope="col">Source (section)</th><th scope="col">Last fetch</th><th scope="col">Status</th><th scope="col">Next check</th>${session ? html`<th scope="col">Actions</th>` : ''}</tr></thead>
