@@ -125,3 +125,19 @@ test('OPML import from the page subscribes the reader, folders kept', async () =
   const bad = await app.inject({ method: 'POST', url: '/feeds/import', headers: { cookie: fay.cookie, 'content-type': FORM }, payload: new URLSearchParams({ _csrf: fay.csrf, opml: '<html></html>' }).toString() });
   assert.match(String(bad.headers.location), /error=error%5Binvalid_input%5D/);
 });
+
+test('a reader renames a feed and files it in a folder, for themselves only', async () => {
+  const gus = await signedIn(tp.store, 'gus');
+  const [feed] = await tp.store.listSubscriptions(gus.userId);
+  const edit = (who: { cookie: string; csrf: string }, fields: Record<string, string>) =>
+    app.inject({ method: 'POST', url: `/feeds/${feed!.id}/edit`, headers: { cookie: who.cookie, 'content-type': FORM }, payload: new URLSearchParams({ _csrf: who.csrf, ...fields }).toString() });
+  assert.equal((await edit(gus, { title: 'My harbour paper', folder: 'Local' })).statusCode, 303);
+  const mine = (await tp.store.listSubscriptions(gus.userId))[0]!;
+  assert.deepEqual([mine.customTitle, mine.folder], ['My harbour paper', 'Local']);
+  assert.match((await app.inject({ method: 'GET', url: '/feeds', headers: { cookie: gus.cookie } })).body, />My harbour paper<\/a> · <a href="\/\?folder=Local">Local<\/a>/);
+  const hal = await signedIn(tp.store, 'hal');
+  assert.equal((await tp.store.listSubscriptions(hal.userId))[0]!.customTitle, null, 'nobody else sees the new name');
+  assert.equal((await app.inject({ method: 'GET', url: '/?folder=Local', headers: { cookie: gus.cookie } })).body.match(/<li class="/g)?.length, 3);
+  assert.equal((await edit(gus, { title: '' })).statusCode, 303);
+  assert.equal((await tp.store.listSubscriptions(gus.userId))[0]!.customTitle, null);
+});

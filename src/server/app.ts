@@ -125,6 +125,15 @@ export function buildApp(opts: {
     return reply.redirect(safeNext(b.next), 303);
   });
 
+  app.post<{ Params: { id: string }; Body: Record<string, string | undefined> }>('/feeds/:id/edit', async (req, reply) => {
+    const id = Number(req.params.id);
+    if (!req.session || !Number.isInteger(id)) return reply.code(400).send('bad request');
+    const clean = (v: string | undefined) => (v === undefined ? undefined : v.trim().slice(0, 200) || null);
+    const changed = await opts.store.updateSubscription(req.session.user.id, id, { title: clean(req.body?.title), folder: clean(req.body?.folder) });
+    if (!changed) return reply.code(404).type('text/html; charset=utf-8').send(errorPage(404, 'No such feed.'));
+    return reply.redirect('/feeds', 303);
+  });
+
   app.post<{ Params: { id: string } }>('/feeds/:id/unsubscribe', async (req, reply) => {
     const id = Number(req.params.id);
     if (!req.session || !Number.isInteger(id)) return reply.code(400).send('bad request');

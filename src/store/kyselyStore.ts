@@ -310,15 +310,24 @@ export class KyselyStore implements Store {
     return Number(r.numDeletedRows) > 0;
   }
 
-  async listSubscriptions(userId: number): Promise<Array<FeedWithSource & { folder: string | null }>> {
+  async updateSubscription(userId: number, feedId: number, change: { title?: string | null; folder?: string | null }): Promise<boolean> {
+    const patch: { title?: string | null; folder?: string | null } = {};
+    if (change.title !== undefined) patch.title = change.title;
+    if (change.folder !== undefined) patch.folder = change.folder;
+    if (Object.keys(patch).length === 0) return false;
+    const r = await this.db.updateTable('subscription').set(patch).where('user_id', '=', userId).where('feed_id', '=', feedId).executeTakeFirst();
+    return Number(r.numUpdatedRows) > 0;
+  }
+
+  async listSubscriptions(userId: number): Promise<Array<FeedWithSource & { folder: string | null; customTitle: string | null }>> {
     const rows = await this.feedQuery()
       .innerJoin('subscription', 'subscription.feed_id', 'feed.id')
-      .select('subscription.folder')
+      .select(['subscription.folder', 'subscription.title as custom_title'])
       .where('subscription.user_id', '=', userId)
       .orderBy('source.name')
       .orderBy('feed.id')
       .execute();
-    return rows.map((r) => ({ ...toFeed(r), folder: r.folder }));
+    return rows.map((r) => ({ ...toFeed(r), folder: r.folder, customTitle: r.custom_title }));
   }
 
   async articleVisibleTo(userId: number, articleId: number): Promise<boolean> {

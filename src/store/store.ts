@@ -56,8 +56,10 @@ export interface Store {
   /** Subscribes a user to every feed (the first administrator takes over what the instance follows). */
   subscribeToAll(userId: number, now: string): Promise<void>;
   unsubscribeUser(userId: number, feedId: number): Promise<boolean>;
+  /** A reader's own name and folder for a feed they subscribe to (null clears). */
+  updateSubscription(userId: number, feedId: number, change: { title?: string | null; folder?: string | null }): Promise<boolean>;
   /** The feeds a user subscribes to, with their folder. */
-  listSubscriptions(userId: number): Promise<Array<FeedWithSource & { folder: string | null }>>;
+  listSubscriptions(userId: number): Promise<Array<FeedWithSource & { folder: string | null; customTitle: string | null }>>;
   /** Whether the article reached the user through one of their subscriptions. */
   articleVisibleTo(userId: number, articleId: number): Promise<boolean>;
   createApiToken(token: { userId: number; tokenHash: string; name: string; now: string }): Promise<void>;

@@ -97,7 +97,7 @@ ${prev.title !== last.title ? html`<p class="title-change">${raw(renderDiffHtml(
   return layout(p.title, body, { session: opts.session ?? null });
 }
 
-export function feedsPage(feeds: Array<FeedWithSource & { folder?: string | null }>, opts: { now: Date; timeZone: string; session?: Session | null; canSubscribe?: boolean; error?: string | null; note?: string | null }): string {
+export function feedsPage(feeds: Array<FeedWithSource & { folder?: string | null; customTitle?: string | null }>, opts: { now: Date; timeZone: string; session?: Session | null; canSubscribe?: boolean; error?: string | null; note?: string | null }): string {
   const session = opts.session ?? null;
   const body = html`<h1>Feeds</h1>
 ${opts.error ? html`<p class="form-error" role="alert">${opts.error}</p>` : ''}
@@ -115,12 +115,14 @@ ${session && opts.canSubscribe
 <tbody>
 ${feeds.map(
   (f) => html`<tr>
-<td><a href="/?feed=${f.id}">${f.sourceName}${f.section ? html` (${f.section})` : ''}</a>${f.folder ? html` · <a href="/?folder=${encodeURIComponent(f.folder)}">${f.folder}</a>` : ''}<br><span class="muted">${f.url}</span></td>
+<td><a href="/?feed=${f.id}">${f.customTitle ?? html`${f.sourceName}${f.section ? html` (${f.section})` : ''}`}</a>${f.folder ? html` · <a href="/?folder=${encodeURIComponent(f.folder)}">${f.folder}</a>` : ''}<br><span class="muted">${f.url}</span></td>
 <td>${f.lastFetchedAt ? html`<time datetime="${f.lastFetchedAt}">${relativeAge(f.lastFetchedAt, opts.now)}</time>` : 'never'}</td>
 <td class="${f.lastStatus === 'error' ? 'status-error' : ''}">${f.health === 'failing' ? html`<strong>failing</strong>` : f.lastStatus}${f.lastErrorCode ? html`<br>${f.lastErrorCode}: ${truncate(f.lastError ?? '', 160)}${f.errorCount > 1 ? html` (${f.errorCount} times)` : ''}` : ''}</td>
 <td>${f.nextCheckAt ? formatLocalTime(f.nextCheckAt, opts.timeZone) : 'now'}</td>
 ${session
   ? html`<td><form class="state" method="post" action="/feeds/${f.id}/refresh"><input type="hidden" name="_csrf" value="${session.csrfToken}"><button type="submit">Refresh now</button></form>
+<details><summary>Rename or file</summary><form class="state" method="post" action="/feeds/${f.id}/edit"><input type="hidden" name="_csrf" value="${session.csrfToken}">
+<label for="t${f.id}">Name</label> <input id="t${f.id}" name="title" value="${f.customTitle ?? ''}"> <label for="f${f.id}">Folder</label> <input id="f${f.id}" name="folder" value="${f.folder ?? ''}"> <button type="submit">Save</button></form></details>
 <form class="state" method="post" action="/feeds/${f.id}/unsubscribe"><input type="hidden" name="_csrf" value="${session.csrfToken}"><button type="submit">Unsubscribe</button></form></td>`
   : ''}
 </tr>`,
