@@ -111,3 +111,22 @@ test('requests are validated against their schemas, with stable error codes', as
   const blocked = await call('ada', 'POST', '/feeds', { url: 'ftp://example.com/feed' });
   assert.equal(blocked.json().error.code, 'unsupported_scheme');
 });
+
+test('API tokens from the account page: created once, usable, listed, revoked', async () => {
+  const web = await signedIn(tp.store, 'ada');
+  const FORM = 'application/x-www-form-urlencoded';
+  const created = await app.inject({ method: 'POST', url: '/account/tokens', headers: { cookie: web.cookie, 'content-type': FORM }, payload: new URLSearchParams({ _csrf: web.csrf, name: 'phone app' }).toString() });
+  assert.equal(created.headers['cache-control'], 'no-store');
+  const token = /<code class="token">([\w-]+)<\/code>/.exec(created.body)![1]!;
+  const me = await app.inject({ method: 'GET', url: '/api/v1/me', headers: { authorization: `Bearer ${token}` } });
+  assert.equal(me.json().name, 'ada');
+  const page = await app.inject({ method: 'GET', url: '/account', headers: { cookie: web.cookie } });
+  assert.doesNotMatch(page.body, new RegExp(token), 'the token is shown only once');
+  assert.match(page.body, /<td>phone app<\/td>/);
+  const id = /name="id" value="([0-9a-f]{12})"[\s\S]*?$/.exec(page.body.slice(page.body.indexOf('phone app')))![1]!;
+  const bob = await signedIn(tp.store, 'bob');
+  await app.inject({ method: 'POST', url: '/account/tokens/revoke', headers: { cookie: bob.cookie, 'content-type': FORM }, payload: new URLSearchParams({ _csrf: bob.csrf, id }).toString() });
+  assert.equal((await app.inject({ method: 'GET', url: '/api/v1/me', headers: { authorization: `Bearer ${token}` } })).statusCode, 200, 'bob cannot revoke ada\'s token');
+  await app.inject({ method: 'POST', url: '/account/tokens/revoke', headers: { cookie: web.cookie, 'content-type': FORM }, payload: new URLSearchParams({ _csrf: web.csrf, id }).toString() });
+  assert.equal((await app.inject({ method: 'GET', url: '/api/v1/me', headers: { authorization: `Bearer ${token}` } })).statusCode, 401);
+});

@@ -59,7 +59,7 @@ test('first visit from this machine creates the administrator; strangers are tur
   const session = cookiesOf(ok).tidings_session!;
   const home = (await app.inject({ method: 'GET', url: '/', headers: { cookie: `tidings_session=${session}` } })) as unknown as Res;
   assert.equal(home.statusCode, 200);
-  assert.match(home.body, /<span class="muted">ada<\/span> <button type="submit">Sign out<\/button>/);
+  assert.match(home.body, /<a href="\/account">ada<\/a> <button type="submit">Sign out<\/button>/);
   assert.equal((await tp.store.listUsers())[0]!.isAdmin, true);
   assert.equal(((await app.inject({ method: 'GET', url: '/setup' })) as unknown as Res).headers.location, '/login', 'set-up happens once');
 });

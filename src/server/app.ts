@@ -2,7 +2,8 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import type { Store } from '../store/store.js';
 import type { TidingsConfig } from '../config.js';
 import type { SchedulerStatus } from '../ingest/feedScheduler.js';
-import { articlePage, errorPage, feedsPage, riverPage, searchPage } from './ui/pages.js';
+import { accountPage, articlePage, errorPage, feedsPage, riverPage, searchPage } from './ui/pages.js';
+import { newSecret, secretHash } from '../accounts/tokens.js';
 import { STYLESHEET } from './ui/styles.js';
 import type { Pipeline } from '../ingest/pipeline.js';
 import { webSubRoutes } from './webSubRoutes.js';
@@ -176,6 +177,28 @@ export function buildApp(opts: {
       .type('text/x-opml; charset=utf-8')
       .header('content-disposition', 'attachment; filename="tidings-subscriptions.opml"')
       .send(renderOpml(subs.map((f) => ({ url: f.url, title: f.section ? `${f.sourceName} (${f.section})` : f.title ?? f.sourceName, siteUrl: f.siteUrl, category: f.folder }))));
+  });
+
+  app.get('/account', async (req, reply) => {
+    if (!req.session) return reply.code(400).send('bad request');
+    reply.type('text/html; charset=utf-8');
+    return accountPage({ session: req.session, tokens: await opts.store.listApiTokens(req.session.user.id), newToken: null });
+  });
+
+  app.post<{ Body: Record<string, string | undefined> }>('/account/tokens', async (req, reply) => {
+    if (!req.session) return reply.code(400).send('bad request');
+    const name = (req.body?.name ?? '').trim().slice(0, 100) || 'API client';
+    const token = newSecret();
+    await opts.store.createApiToken({ userId: req.session.user.id, tokenHash: secretHash(token), name, now: formatIso(now().getTime()) });
+    // Shown once, on this response only; the page is not cached.
+    reply.type('text/html; charset=utf-8').header('cache-control', 'no-store');
+    return accountPage({ session: req.session, tokens: await opts.store.listApiTokens(req.session.user.id), newToken: { name, token } });
+  });
+
+  app.post<{ Body: Record<string, string | undefined> }>('/account/tokens/revoke', async (req, reply) => {
+    if (!req.session) return reply.code(400).send('bad request');
+    await opts.store.revokeApiToken(req.session.user.id, req.body?.id ?? '');
+    return reply.redirect('/account', 303);
   });
 
   app.get<{ Querystring: { q?: string; feed?: string; from?: string; to?: string; show?: string; folder?: string } }>('/search', async (req, reply) => {

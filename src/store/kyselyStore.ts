@@ -345,6 +345,17 @@ export class KyselyStore implements Store {
     await this.db.insertInto('api_token').values({ token_hash: t.tokenHash, user_id: t.userId, name: t.name, created_at: t.now, last_used_at: null }).execute();
   }
 
+  async listApiTokens(userId: number): Promise<Array<{ id: string; name: string; createdAt: string; lastUsedAt: string | null }>> {
+    const rows = await this.db.selectFrom('api_token').select(['token_hash', 'name', 'created_at', 'last_used_at']).where('user_id', '=', userId).orderBy('created_at').execute();
+    return rows.map((r) => ({ id: r.token_hash.slice(0, 12), name: r.name, createdAt: r.created_at, lastUsedAt: r.last_used_at }));
+  }
+
+  async revokeApiToken(userId: number, id: string): Promise<boolean> {
+    if (!/^[0-9a-f]{12}$/.test(id)) return false;
+    const r = await this.db.deleteFrom('api_token').where('user_id', '=', userId).where('token_hash', 'like', `${id}%`).executeTakeFirst();
+    return Number(r.numDeletedRows) > 0;
+  }
+
   async userByApiToken(tokenHash: string, now: string): Promise<User | null> {
     const row = await this.db
       .selectFrom('api_token')

@@ -63,6 +63,9 @@ export interface Store {
   /** Whether the article reached the user through one of their subscriptions. */
   articleVisibleTo(userId: number, articleId: number): Promise<boolean>;
   createApiToken(token: { userId: number; tokenHash: string; name: string; now: string }): Promise<void>;
+  /** A user's API tokens: name, dates and a short public id (the start of the hash). */
+  listApiTokens(userId: number): Promise<Array<{ id: string; name: string; createdAt: string; lastUsedAt: string | null }>>;
+  revokeApiToken(userId: number, id: string): Promise<boolean>;
   /** The user an API token belongs to (and notes its use), or null. */
   userByApiToken(tokenHash: string, now: string): Promise<User | null>;
   /** Read / starred marks of one user; null leaves a mark as it is. */

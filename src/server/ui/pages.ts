@@ -30,7 +30,7 @@ export function layout(title: string, body: SafeHtml, chrome: Chrome = {}): stri
 <body>
 <header class="top"><a class="brand" href="/">Tidings</a><a href="/">River</a><a href="/feeds">Feeds</a>
 <form class="search" role="search" action="/search" method="get"><label for="q" class="visually-hidden">Search articles</label><input id="q" name="q" type="search" placeholder="Search" value="${searchValue}"></form>
-${session ? html`<form class="logout" action="/logout" method="post"><input type="hidden" name="_csrf" value="${session.csrfToken}"><span class="muted">${session.user.name}</span> <button type="submit">Sign out</button></form>` : ''}</header>
+${session ? html`<form class="logout" action="/logout" method="post"><input type="hidden" name="_csrf" value="${session.csrfToken}"><a href="/account">${session.user.name}</a> <button type="submit">Sign out</button></form>` : ''}</header>
 <main id="main">
 ${body}
 </main>
@@ -170,6 +170,22 @@ ${hits.map(
 )}
 </ol>`;
   return layout(query ? `Search: ${query}` : 'Search', body, { session: opts.session ?? null, searchValue: query });
+}
+
+export function accountPage(p: { session: Session; tokens: Array<{ id: string; name: string; createdAt: string; lastUsedAt: string | null }>; newToken: { name: string; token: string } | null }): string {
+  const body = html`<h1>Account</h1>
+<p>Signed in as <strong>${p.session.user.name}</strong>${p.session.user.isAdmin ? ' (administrator)' : ''}.</p>
+<h2>API tokens</h2>
+<p class="muted">For apps that use the <a href="/api/v1/openapi.json">REST API</a>: send <code>Authorization: Bearer &lt;token&gt;</code>.</p>
+${p.newToken ? html`<p role="status">New token “${p.newToken.name}” — copy it now, it is not shown again: <code class="token">${p.newToken.token}</code></p>` : ''}
+<table class="feeds"><thead><tr><th scope="col">Name</th><th scope="col">Created</th><th scope="col">Last used</th><th scope="col">Actions</th></tr></thead><tbody>
+${p.tokens.map(
+  (t) => html`<tr><td>${t.name}</td><td>${t.createdAt.replace('T', ' ').replace('Z', '')}</td><td>${t.lastUsedAt ? t.lastUsedAt.replace('T', ' ').replace('Z', '') : 'never'}</td>
+<td><form class="state" method="post" action="/account/tokens/revoke"><input type="hidden" name="_csrf" value="${p.session.csrfToken}"><input type="hidden" name="id" value="${t.id}"><button type="submit">Revoke</button></form></td></tr>`,
+)}
+</tbody></table>
+<form class="subscribe" method="post" action="/account/tokens"><input type="hidden" name="_csrf" value="${p.session.csrfToken}"><label for="tname">New token for</label> <input id="tname" name="name" placeholder="e.g. phone app"> <button type="submit">Create token</button></form>`;
+  return layout('Account', body, { session: p.session });
 }
 
 /** Sign-in, first-run set-up, and the closed door for strangers while no account exists. */
