@@ -18,6 +18,8 @@ export interface TidingsConfig {
   webSubLeaseSeconds: number;
   /** When stored articles are read again for the publisher's edits (TIDINGS_RECHECK_SCHEDULE). */
   recheckSchedule: RecheckStep[];
+  /** Serve article images through this server (signed URLs) instead of from publishers. */
+  imageProxy: boolean;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: { db?: string | undefined; tz?: string | undefined } = {}): TidingsConfig {
@@ -42,6 +44,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: { db
     maxBackoffSeconds: 24 * 3600,
     publicUrl: env.TIDINGS_PUBLIC_URL ? env.TIDINGS_PUBLIC_URL.replace(/\/+$/, '') : null,
     webSubLeaseSeconds: int('TIDINGS_WEBSUB_LEASE_SECONDS', 10 * 86400),
+    imageProxy: /^(?:1|true|yes)$/i.test(env.TIDINGS_IMAGE_PROXY ?? ''),
     recheckSchedule: env.TIDINGS_RECHECK_SCHEDULE ? parseRecheckSchedule(env.TIDINGS_RECHECK_SCHEDULE) : DEFAULT_RECHECK_SCHEDULE,
   };
 }

@@ -102,3 +102,23 @@ test('tidings serve listens on 127.0.0.1 and stops cleanly on SIGTERM', async ()
   assert.match(stderr, /SIGTERM: finishing refreshes in flight/);
   assert.match(stderr, /stopped/);
 });
+
+test('image proxy (TIDINGS_IMAGE_PROXY): signed URLs only, images only, publishers never see the reader', async () => {
+  const png = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64');
+  server.set('/img/barge-quay.jpg', { type: 'image/png', body: png });
+  const app = buildApp({ store: tp.store, config: { ...tp.p.config, imageProxy: true }, pipeline: tp.p });
+  const web = await signedIn(tp.store);
+  const [item] = await tp.store.listArticles({ limit: 1 });
+  const page = await app.inject({ method: 'GET', url: `/articles/${item!.id}`, headers: { cookie: web.cookie } });
+  assert.match(String(page.headers['content-security-policy']), /img-src 'self' data:/);
+  const src = /<img [^>]*src="(\/img\?u=[^"]+)"/.exec(page.body)?.[1]?.replace(/&amp;/g, '&');
+  assert.ok(src, 'article images point at the proxy');
+  assert.doesNotMatch(page.body, /<img [^>]*src="http/);
+  const img = await app.inject({ method: 'GET', url: src! });
+  assert.equal(img.statusCode, 200);
+  assert.equal(img.headers['content-type'], 'image/png');
+  assert.deepEqual(img.rawPayload, png);
+  assert.equal((await app.inject({ method: 'GET', url: src!.replace(/s=[^&]+/, 's=forged0000000000000000000000000') })).statusCode, 403);
+  assert.equal((await app.inject({ method: 'GET', url: `/img?u=${encodeURIComponent(server.url('/world.xml'))}&s=x` })).statusCode, 403, 'no open proxy');
+  await app.close();
+});

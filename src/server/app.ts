@@ -9,17 +9,18 @@ import type { Pipeline } from '../ingest/pipeline.js';
 import { webSubRoutes } from './webSubRoutes.js';
 import formbody from '@fastify/formbody';
 import { registerAuth, safeNext } from './auth.js';
+import { proxyImages, proxyKey, registerImageProxy } from './imageProxy.js';
 import { apiV1 } from './api/v1.js';
 import { formatIso } from '../feed/dates.js';
 import { asTidingsError } from '../model/errors.js';
 import { SCRIPT } from './ui/script.js';
 
-const CSP = [
+const cspFor = (imageProxy: boolean) => [
   "default-src 'none'",
   "script-src 'self'",
   "manifest-src 'self'",
   "style-src 'self'",
-  'img-src https: http: data:',
+  imageProxy ? "img-src 'self' data:" : 'img-src https: http: data:',
   'media-src https: http:',
   'frame-src https://www.youtube-nocookie.com https://www.youtube.com https://player.vimeo.com',
   "base-uri 'none'",
@@ -40,11 +41,14 @@ export function buildApp(opts: {
   const app = Fastify({ logger: opts.logger ?? false, trustProxy: false, bodyLimit: 1 << 20 });
   const now = opts.now ?? (() => new Date());
   const tz = opts.config.timeZone;
+  const imageProxy = opts.config.imageProxy && !!opts.pipeline;
+  const csp = cspFor(imageProxy);
+  if (imageProxy) registerImageProxy(app, { store: opts.store, fetcher: opts.pipeline!.fetcher });
   void app.register(formbody, { bodyLimit: 1024 * 1024 });
   registerAuth(app, { store: opts.store, now });
 
   app.addHook('onSend', async (_req, reply, payload) => {
-    reply.header('content-security-policy', CSP);
+    reply.header('content-security-policy', csp);
     reply.header('x-content-type-options', 'nosniff');
     reply.header('referrer-policy', 'no-referrer');
     reply.header('x-frame-options', 'DENY');
@@ -103,7 +107,8 @@ export function buildApp(opts: {
     // Opening an article marks it read, as in every feed reader.
     if (req.session) await opts.store.setArticleState(req.session.user.id, id, { read: true }, formatIso(now().getTime()));
     reply.type('text/html; charset=utf-8');
-    return articlePage(article, { now: now(), timeZone: tz, revisions: await opts.store.listRevisions(id), session: req.session });
+    const shown = imageProxy ? { ...article, html: proxyImages(article.html, await proxyKey(opts.store)) } : article;
+    return articlePage(shown, { now: now(), timeZone: tz, revisions: await opts.store.listRevisions(id), session: req.session });
   });
 
   app.post<{ Params: { id: string }; Body: Record<string, string | undefined> }>('/articles/:id/state', async (req, reply) => {
