@@ -141,3 +141,25 @@ test('a reader renames a feed and files it in a folder, for themselves only', as
   assert.equal((await edit(gus, { title: '' })).statusCode, 303);
   assert.equal((await tp.store.listSubscriptions(gus.userId))[0]!.customTitle, null);
 });
+
+test('subscribing to a site that names several feeds asks which one; folder mark-all-read; items a day', async () => {
+  const ivy = await signedIn(tp.store, 'ivy');
+  server.set('/multi/', { body: `<html><head><link rel="alternate" type="application/rss+xml" title="News" href="/r.xml"><link rel="alternate" type="application/rss+xml" title="Sport" href="/sport.xml"></head></html>` });
+  server.set('/sport.xml', { type: 'application/rss+xml', body: rssFeed({ title: 'Sport | Harbour Times', link: server.url('/'), items: [] }) });
+  const post = (fields: Record<string, string>) => app.inject({ method: 'POST', url: '/feeds', headers: { cookie: ivy.cookie, 'content-type': FORM }, payload: new URLSearchParams({ _csrf: ivy.csrf, ...fields }).toString() });
+  const ask = await post({ url: server.url('/multi/') });
+  assert.equal(ask.statusCode, 200);
+  assert.match(ask.body, /offers 2 feeds: which one\?/);
+  assert.match(ask.body, /<label for="pick2">Sport — http:\/\/127\.0\.0\.1:\d+\/sport\.xml \(rss20, 0 items\)<\/label>/);
+  const chosen = await post({ url: server.url('/multi/'), pick: '2', folder: 'Sport' });
+  assert.equal(chosen.statusCode, 303);
+  const subs = await tp.store.listSubscriptions(ivy.userId);
+  assert.ok(subs.some((f) => f.url === server.url('/sport.xml') && f.folder === 'Sport'));
+  const news = subs.find((f) => f.url === server.url('/r.xml'))!;
+  assert.equal(news.itemsPerDay, 0.4, 'three items in a week');
+  await tp.store.updateSubscription(ivy.userId, news.id, { folder: 'Local' });
+  await app.inject({ method: 'POST', url: '/read-all', headers: { cookie: ivy.cookie, 'content-type': FORM }, payload: new URLSearchParams({ _csrf: ivy.csrf, folder: 'Sport', upTo: '2030-01-01T00:00:00Z' }).toString() });
+  assert.equal((await tp.store.listArticles({ limit: 10, userId: ivy.userId, show: 'unread' })).length, 3, 'marking the Sport folder read leaves Local unread');
+  await app.inject({ method: 'POST', url: '/read-all', headers: { cookie: ivy.cookie, 'content-type': FORM }, payload: new URLSearchParams({ _csrf: ivy.csrf, folder: 'Local', upTo: '2030-01-01T00:00:00Z' }).toString() });
+  assert.equal((await tp.store.listArticles({ limit: 10, userId: ivy.userId, show: 'unread' })).length, 0);
+});

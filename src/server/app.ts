@@ -96,7 +96,7 @@ export function buildApp(opts: {
     const last = page[page.length - 1];
     const nextCursor = items.length > pageSize && last ? `${encodeURIComponent(last.published)}_${last.id}` : null;
     reply.type('text/html; charset=utf-8');
-    return riverPage(page, { now: now(), timeZone: tz, nextCursor, feed, session: req.session, show });
+    return riverPage(page, { now: now(), timeZone: tz, nextCursor, feed, session: req.session, show, folder: req.query.folder?.slice(0, 200) ?? null });
   });
 
   app.get<{ Params: { id: string } }>('/articles/:id', async (req, reply) => {
@@ -127,7 +127,8 @@ export function buildApp(opts: {
     const b = req.body ?? {};
     const upTo = b.upTo && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/.test(b.upTo) ? b.upTo : formatIso(now().getTime());
     const feedId = b.feed !== undefined && /^\d+$/.test(b.feed) ? Number(b.feed) : undefined;
-    await opts.store.markAllRead(req.session.user.id, { upTo, ...(feedId !== undefined ? { feedId } : {}) }, formatIso(now().getTime()));
+    const folder = b.folder?.trim().slice(0, 200) || undefined;
+    await opts.store.markAllRead(req.session.user.id, { upTo, ...(feedId !== undefined ? { feedId } : {}), ...(folder ? { folder } : {}) }, formatIso(now().getTime()));
     return reply.redirect(safeNext(b.next), 303);
   });
 
@@ -206,7 +207,7 @@ export function buildApp(opts: {
     return reply.redirect('/account', 303);
   });
 
-  app.get<{ Querystring: { q?: string; feed?: string; from?: string; to?: string; show?: string; folder?: string } }>('/search', async (req, reply) => {
+  app.get<{ Querystring: { q?: string; feed?: string; from?: string; to?: string; show?: string; folder?: string; source?: string } }>('/search', async (req, reply) => {
     const q = (req.query.q ?? '').slice(0, 500).trim();
     const day = (v: string | undefined) => (v && /^\d{4}-\d{2}-\d{2}$/.test(v) ? `${v}T00:00:00Z` : undefined);
     const filters = {
@@ -215,6 +216,7 @@ export function buildApp(opts: {
       to: req.query.to && day(req.query.to) ? formatIso(Date.parse(day(req.query.to)!) + 86400_000) : undefined,
       show: (req.query.show === 'unread' || req.query.show === 'starred' ? req.query.show : 'all') as 'all' | 'unread' | 'starred',
       folder: req.query.folder?.trim().slice(0, 200) || undefined,
+      source: req.query.source && /^\d+$/.test(req.query.source) ? Number(req.query.source) : undefined,
     };
     const hits = q
       ? await opts.store.searchArticles({
@@ -222,6 +224,7 @@ export function buildApp(opts: {
           limit: 50,
           ...(req.session ? { userId: req.session.user.id, show: filters.show, ...(filters.folder ? { folder: filters.folder } : {}) } : {}),
           ...(filters.feed !== undefined ? { feedId: filters.feed } : {}),
+          ...(filters.source !== undefined ? { sourceId: filters.source } : {}),
           ...(filters.from ? { from: filters.from } : {}),
           ...(filters.to ? { to: filters.to } : {}),
         })
@@ -241,10 +244,21 @@ export function buildApp(opts: {
     const pipeline = opts.pipeline;
     if (!req.session || !pipeline) return reply.code(400).send('bad request');
     const url = (req.body?.url ?? '').trim();
-    const { subscribe } = await import('../ingest/subscribe.js');
+    const pick = req.body?.pick && /^\d+$/.test(req.body.pick) ? Number(req.body.pick) : undefined;
+    const { subscribe, MultipleFeedsError } = await import('../ingest/subscribe.js');
     const { refreshFeed } = await import('../ingest/refreshFeed.js');
     try {
-      const r = await subscribe(pipeline, url, { pick: 'first' });
+      let r;
+      try {
+        r = await subscribe(pipeline, url, pick ? { pick } : {});
+      } catch (err) {
+        if (!(err instanceof MultipleFeedsError)) throw err;
+        // The site names several feeds: let the reader choose.
+        reply.type('text/html; charset=utf-8');
+        return feedsPage(await opts.store.listSubscriptions(req.session.user.id), {
+          now: now(), timeZone: tz, session: req.session, canSubscribe: true, choices: { url, folder: req.body?.folder ?? '', feeds: err.choices },
+        });
+      }
       await opts.store.subscribeUser(req.session.user.id, r.feed.id, req.body?.folder?.trim().slice(0, 100) || null, formatIso(now().getTime()));
       // A new subscription shows its articles at once instead of at the next scheduled check.
       if (r.created) await refreshFeed(pipeline, (await opts.store.getFeed(r.feed.id))!);

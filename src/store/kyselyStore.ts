@@ -319,15 +319,16 @@ export class KyselyStore implements Store {
     return Number(r.numUpdatedRows) > 0;
   }
 
-  async listSubscriptions(userId: number): Promise<Array<FeedWithSource & { folder: string | null; customTitle: string | null }>> {
+  async listSubscriptions(userId: number): Promise<Array<FeedWithSource & { folder: string | null; customTitle: string | null; itemsPerDay: number }>> {
     const rows = await this.feedQuery()
       .innerJoin('subscription', 'subscription.feed_id', 'feed.id')
       .select(['subscription.folder', 'subscription.title as custom_title'])
+      .select(sql<number>`(select count(*) from article_feed x where x.feed_id = feed.id and x.first_seen_at >= ${formatIsoDaysAgo(7)})`.as('week_count'))
       .where('subscription.user_id', '=', userId)
       .orderBy('source.name')
       .orderBy('feed.id')
       .execute();
-    return rows.map((r) => ({ ...toFeed(r), folder: r.folder, customTitle: r.custom_title }));
+    return rows.map((r) => ({ ...toFeed(r), folder: r.folder, customTitle: r.custom_title, itemsPerDay: Math.round((Number(r.week_count) / 7) * 10) / 10 }));
   }
 
   async articleVisibleTo(userId: number, articleId: number): Promise<boolean> {
@@ -379,13 +380,14 @@ export class KyselyStore implements Store {
       .execute();
   }
 
-  async markAllRead(userId: number, opts: { feedId?: number; upTo: string }, now: string): Promise<number> {
+  async markAllRead(userId: number, opts: { feedId?: number; folder?: string; upTo: string }, now: string): Promise<number> {
     const result = await sql`
       insert into article_state (user_id, article_id, read_at, starred_at)
       select ${userId}, a.id, ${now}, null from article a
       where a.published_at <= ${opts.upTo}
         and exists (select 1 from article_feed af join subscription s on s.feed_id = af.feed_id
-                    where af.article_id = a.id and s.user_id = ${userId} ${opts.feedId !== undefined ? sql`and af.feed_id = ${opts.feedId}` : sql``})
+                    where af.article_id = a.id and s.user_id = ${userId} ${opts.feedId !== undefined ? sql`and af.feed_id = ${opts.feedId}` : sql``}
+                    ${opts.folder !== undefined ? sql`and s.folder = ${opts.folder}` : sql``})
       on conflict (user_id, article_id) do update set read_at = coalesce(article_state.read_at, excluded.read_at)`.execute(this.db);
     return Number(result.numAffectedRows ?? 0);
   }
@@ -480,6 +482,7 @@ export class KyselyStore implements Store {
         ${q.userId !== undefined ? sql`and exists (select 1 from article_feed y join subscription u on u.feed_id = y.feed_id where y.article_id = a.id and u.user_id = ${q.userId} ${q.folder ? sql`and u.folder = ${q.folder}` : sql``})` : sql``}
         ${q.userId !== undefined && q.show === 'unread' ? sql`and not exists (select 1 from article_state st where st.article_id = a.id and st.user_id = ${q.userId} and st.read_at is not null)` : sql``}
         ${q.userId !== undefined && q.show === 'starred' ? sql`and exists (select 1 from article_state st where st.article_id = a.id and st.user_id = ${q.userId} and st.starred_at is not null)` : sql``}
+        ${q.sourceId !== undefined ? sql`and a.source_id = ${q.sourceId}` : sql``}
         ${q.from ? sql`and a.published_at >= ${q.from}` : sql``}
         ${q.to ? sql`and a.published_at < ${q.to}` : sql``}
       order by hit.rank, a.published_at desc
@@ -536,6 +539,10 @@ export class KyselyStore implements Store {
 }
 
 type Db = Kysely<Database> | Transaction<Database>;
+
+function formatIsoDaysAgo(days: number): string {
+  return new Date(Date.now() - days * 86400_000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
 
 /**
  * Search ranks, by relevance, the newest SEARCH_WINDOW articles that match, then applies

@@ -59,7 +59,7 @@ export interface Store {
   /** A reader's own name and folder for a feed they subscribe to (null clears). */
   updateSubscription(userId: number, feedId: number, change: { title?: string | null; folder?: string | null }): Promise<boolean>;
   /** The feeds a user subscribes to, with their folder. */
-  listSubscriptions(userId: number): Promise<Array<FeedWithSource & { folder: string | null; customTitle: string | null }>>;
+  listSubscriptions(userId: number): Promise<Array<FeedWithSource & { folder: string | null; customTitle: string | null; itemsPerDay: number }>>;
   /** Whether the article reached the user through one of their subscriptions. */
   articleVisibleTo(userId: number, articleId: number): Promise<boolean>;
   createApiToken(token: { userId: number; tokenHash: string; name: string; now: string }): Promise<void>;
@@ -71,7 +71,7 @@ export interface Store {
   /** Read / starred marks of one user; null leaves a mark as it is. */
   setArticleState(userId: number, articleId: number, state: { read?: boolean; starred?: boolean }, now: string): Promise<void>;
   /** Marks as read every article of the user's subscriptions (or one feed's) published at or before `upTo`. */
-  markAllRead(userId: number, opts: { feedId?: number; upTo: string }, now: string): Promise<number>;
+  markAllRead(userId: number, opts: { feedId?: number; folder?: string; upTo: string }, now: string): Promise<number>;
 
   listArticles(query: ArticleQuery): Promise<ArticleListItem[]>;
   /** Full-text search over title and text, best matches first, with highlighted snippets. */
@@ -199,6 +199,8 @@ export interface SearchQuery {
   show?: 'all' | 'unread' | 'starred';
   /** With userId: only feeds the user filed in this folder. */
   folder?: string;
+  /** Only this publisher's articles. */
+  sourceId?: number;
   /** Only articles published at or after / before these times. */
   from?: string;
   to?: string;

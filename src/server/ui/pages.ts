@@ -40,12 +40,12 @@ ${body}
 
 export function riverPage(
   items: ArticleListItem[],
-  opts: { now: Date; timeZone: string; nextCursor: string | null; feed: FeedWithSource | null; session?: Session | null; show?: 'all' | 'unread' | 'starred' },
+  opts: { now: Date; timeZone: string; nextCursor: string | null; feed: FeedWithSource | null; session?: Session | null; show?: 'all' | 'unread' | 'starred'; folder?: string | null },
 ): string {
-  const heading = opts.feed ? `${opts.feed.sourceName}${opts.feed.section ? ` (${opts.feed.section})` : ''}` : 'All articles';
+  const heading = opts.feed ? `${opts.feed.sourceName}${opts.feed.section ? ` (${opts.feed.section})` : ''}` : opts.folder ? `Folder: ${opts.folder}` : 'All articles';
   const session = opts.session ?? null;
   const show = opts.show ?? 'all';
-  const base = opts.feed ? `?feed=${opts.feed.id}&` : '?';
+  const base = opts.feed ? `?feed=${opts.feed.id}&` : opts.folder ? `?folder=${encodeURIComponent(opts.folder)}&` : '?';
   const here = `/${base}show=${show}`.replace('/?show=all', '/').replace('&show=all', '');
   const newest = items[0]?.published;
   const stateForm = (a: ArticleListItem) =>
@@ -57,7 +57,7 @@ export function riverPage(
   const body = html`<h1>${heading}</h1>
 ${session
   ? html`<nav class="filters" aria-label="Show">${(['all', 'unread', 'starred'] as const).map((k) => html`<a href="/${base}show=${k}"${k === show ? raw(' aria-current="page"') : ''}>${k[0]!.toUpperCase() + k.slice(1)}</a> `)}
-${newest ? html`<form class="state" method="post" action="/read-all"><input type="hidden" name="_csrf" value="${session.csrfToken}"><input type="hidden" name="upTo" value="${newest}"><input type="hidden" name="next" value="${here}">${opts.feed ? html`<input type="hidden" name="feed" value="${opts.feed.id}">` : ''}<button type="submit">Mark all read</button></form>` : ''}</nav>`
+${newest ? html`<form class="state" method="post" action="/read-all"><input type="hidden" name="_csrf" value="${session.csrfToken}"><input type="hidden" name="upTo" value="${newest}"><input type="hidden" name="next" value="${here}">${opts.feed ? html`<input type="hidden" name="feed" value="${opts.feed.id}">` : ''}${opts.folder ? html`<input type="hidden" name="folder" value="${opts.folder}">` : ''}<button type="submit">Mark all read</button></form>` : ''}</nav>`
   : ''}
 ${items.length === 0 ? html`<p class="muted">${show === 'unread' ? 'Nothing unread.' : show === 'starred' ? 'No starred articles.' : html`No articles yet. Feeds are refreshed in the background; see <a href="/feeds">Feeds</a> for their status.`}</p>` : ''}
 <ol class="river">
@@ -97,11 +97,20 @@ ${prev.title !== last.title ? html`<p class="title-change">${raw(renderDiffHtml(
   return layout(p.title, body, { session: opts.session ?? null });
 }
 
-export function feedsPage(feeds: Array<FeedWithSource & { folder?: string | null; customTitle?: string | null }>, opts: { now: Date; timeZone: string; session?: Session | null; canSubscribe?: boolean; error?: string | null; note?: string | null }): string {
+export function feedsPage(feeds: Array<FeedWithSource & { folder?: string | null; customTitle?: string | null; itemsPerDay?: number }>, opts: {
+    now: Date; timeZone: string; session?: Session | null; canSubscribe?: boolean; error?: string | null; note?: string | null;
+    choices?: { url: string; folder: string; feeds: Array<{ url: string; title: string | null; format: string; items: number }> };
+  }): string {
   const session = opts.session ?? null;
   const body = html`<h1>Feeds</h1>
 ${opts.error ? html`<p class="form-error" role="alert">${opts.error}</p>` : ''}
 ${opts.note ? html`<p role="status">${opts.note}</p>` : ''}
+${opts.choices && session
+  ? html`<form class="subscribe choices" method="post" action="/feeds"><input type="hidden" name="_csrf" value="${session.csrfToken}"><input type="hidden" name="url" value="${opts.choices.url}"><input type="hidden" name="folder" value="${opts.choices.folder}">
+<fieldset><legend>${opts.choices.url} offers ${opts.choices.feeds.length} feeds: which one?</legend>
+${opts.choices.feeds.map((c, i) => html`<p><input type="radio" id="pick${i + 1}" name="pick" value="${i + 1}"${i === 0 ? raw(' checked') : ''}> <label for="pick${i + 1}">${c.title ?? '(untitled)'} — ${c.url} (${c.format}, ${c.items} items)</label></p>`)}
+<p><button type="submit">Subscribe to this one</button></p></fieldset></form>`
+  : ''}
 ${session && opts.canSubscribe
   ? html`<form class="subscribe" method="post" action="/feeds"><input type="hidden" name="_csrf" value="${session.csrfToken}">
 <label for="url">Subscribe to a feed or a site</label> <input id="url" name="url" type="url" required placeholder="https://…">
@@ -116,7 +125,7 @@ ${session && opts.canSubscribe
 ${feeds.map(
   (f) => html`<tr>
 <td><a href="/?feed=${f.id}">${f.customTitle ?? html`${f.sourceName}${f.section ? html` (${f.section})` : ''}`}</a>${f.folder ? html` · <a href="/?folder=${encodeURIComponent(f.folder)}">${f.folder}</a>` : ''}<br><span class="muted">${f.url}</span></td>
-<td>${f.lastFetchedAt ? html`<time datetime="${f.lastFetchedAt}">${relativeAge(f.lastFetchedAt, opts.now)}</time>` : 'never'}</td>
+<td>${f.lastFetchedAt ? html`<time datetime="${f.lastFetchedAt}">${relativeAge(f.lastFetchedAt, opts.now)}</time>` : 'never'}${f.itemsPerDay !== undefined ? html`<br><span class="muted">${f.itemsPerDay} a day</span>` : ''}</td>
 <td class="${f.lastStatus === 'error' ? 'status-error' : ''}">${f.health === 'failing' ? html`<strong>failing</strong>` : f.lastStatus}${f.lastErrorCode ? html`<br>${f.lastErrorCode}: ${truncate(f.lastError ?? '', 160)}${f.errorCount > 1 ? html` (${f.errorCount} times)` : ''}` : ''}</td>
 <td>${f.nextCheckAt ? formatLocalTime(f.nextCheckAt, opts.timeZone) : 'now'}</td>
 ${session
@@ -134,6 +143,7 @@ ${session
 
 export interface SearchFilters {
   feed?: number | undefined;
+  source?: number | undefined;
   from: string;
   to: string;
   show: 'all' | 'unread' | 'starred';
@@ -148,11 +158,13 @@ export function searchPage(
   const marked = (s: string) => raw(esc(s).replace(/\u0002/g, '<mark>').replace(/\u0003/g, '</mark>'));
   const f = opts.filters ?? { from: '', to: '', show: 'all' };
   const folders = [...new Set((opts.feeds ?? []).map((x) => x.folder).filter((x): x is string => !!x))].sort();
+  const sources = [...new Map((opts.feeds ?? []).map((x) => [x.sourceId, x.sourceName] as const)).entries()].sort((a, b) => a[1].localeCompare(b[1]));
   const body = html`<h1>Search</h1>
 ${opts.session
   ? html`<form class="filters" method="get" action="/search">
 <p><label for="sq">Words</label> <input id="sq" name="q" type="search" value="${query}"></p>
 <p><label for="sfeed">Feed</label> <select id="sfeed" name="feed"><option value="">All my feeds</option>${(opts.feeds ?? []).map((x) => html`<option value="${x.id}"${f.feed === x.id ? raw(' selected') : ''}>${x.sourceName}${x.section ? ` (${x.section})` : ''}</option>`)}</select>
+${sources.length > 1 ? html` <label for="ssource">Source</label> <select id="ssource" name="source"><option value="">Any</option>${sources.map(([id, name]) => html`<option value="${id}"${f.source === id ? raw(' selected') : ''}>${name}</option>`)}</select>` : ''}
 ${folders.length ? html` <label for="sfolder">Folder</label> <select id="sfolder" name="folder"><option value="">Any</option>${folders.map((x) => html`<option${f.folder === x ? raw(' selected') : ''}>${x}</option>`)}</select>` : ''}</p>
 <p><label for="sfrom">From</label> <input id="sfrom" name="from" type="date" value="${f.from}"> <label for="sto">to</label> <input id="sto" name="to" type="date" value="${f.to}">
 <label for="sshow">Show</label> <select id="sshow" name="show">${(['all', 'unread', 'starred'] as const).map((k) => html`<option value="${k}"${f.show === k ? raw(' selected') : ''}>${k}</option>`)}</select>

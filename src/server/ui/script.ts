@@ -1,8 +1,8 @@
 /**
  * The one script of the web app, served as /static/app.js (the CSP allows no inline
  * script). Pages work without it; it adds keyboard shortcuts:
- * j/k next/previous article, o or Enter open, m read/unread, s star, g then a/u/s/f the
- * all/unread/starred/feeds views, / search, ? help.
+ * j/k next/previous article, o or Enter open, m read/unread, s star, r reload, g then
+ * a/u/s/f the all/unread/starred/feeds views, / search, ? help.
  */
 export const SCRIPT = `(() => {
   'use strict';
@@ -29,7 +29,7 @@ export const SCRIPT = `(() => {
   help.hidden = true;
   help.setAttribute('role', 'dialog');
   help.setAttribute('aria-label', 'Keyboard shortcuts');
-  help.innerHTML = '<h2>Keyboard shortcuts</h2><p><kbd>j</kbd>/<kbd>k</kbd> next/previous · <kbd>o</kbd> open · <kbd>m</kbd> read/unread · <kbd>s</kbd> star</p><p><kbd>g</kbd> then <kbd>a</kbd> all · <kbd>u</kbd> unread · <kbd>s</kbd> starred · <kbd>f</kbd> feeds</p><p><kbd>/</kbd> search · <kbd>?</kbd> this help · <kbd>Esc</kbd> close</p>';
+  help.innerHTML = '<h2>Keyboard shortcuts</h2><p><kbd>j</kbd>/<kbd>k</kbd> next/previous · <kbd>o</kbd> open · <kbd>m</kbd> read/unread · <kbd>s</kbd> star · <kbd>r</kbd> reload</p><p><kbd>g</kbd> then <kbd>a</kbd> all · <kbd>u</kbd> unread · <kbd>s</kbd> starred · <kbd>f</kbd> feeds</p><p><kbd>/</kbd> search · <kbd>?</kbd> this help · <kbd>Esc</kbd> close</p>';
   document.addEventListener('DOMContentLoaded', () => document.body.appendChild(help));
   document.addEventListener('keydown', (e) => {
     const t = e.target;
@@ -55,6 +55,7 @@ export const SCRIPT = `(() => {
       }
       case 'm': e.preventDefault(); press('read'); break;
       case 's': e.preventDefault(); press('starred'); break;
+      case 'r': e.preventDefault(); location.reload(); break;
       case 'g': pendingG = true; break;
       case '/': { const q = document.getElementById('q'); if (q) { e.preventDefault(); q.focus(); } break; }
       case '?': e.preventDefault(); help.hidden = !help.hidden; break;
