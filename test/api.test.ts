@@ -130,3 +130,25 @@ test('API tokens from the account page: created once, usable, listed, revoked', 
   await app.inject({ method: 'POST', url: '/account/tokens/revoke', headers: { cookie: web.cookie, 'content-type': FORM }, payload: new URLSearchParams({ _csrf: web.csrf, id }).toString() });
   assert.equal((await app.inject({ method: 'GET', url: '/api/v1/me', headers: { authorization: `Bearer ${token}` } })).statusCode, 401);
 });
+
+test('folders, renaming, OPML import and filtered search through the API, per user', async () => {
+  const opml = `<?xml version="1.0"?><opml version="2.0"><body><outline text="Coast"><outline type="rss" text="Q" xmlUrl="${server.url('/q.xml')}"/></outline></body></opml>`;
+  const imported = await app.inject({ method: 'POST', url: '/api/v1/opml', headers: { authorization: `Bearer ${tokens.bob}`, 'content-type': 'text/x-opml' }, payload: opml });
+  assert.equal(imported.statusCode, 200, imported.body);
+  assert.equal(imported.json().subscribed, 1);
+  const folders = (await call('bob', 'GET', '/folders')).json();
+  assert.equal(folders[0].name, 'Coast');
+  const feedId = folders[0].feeds[0] as number;
+  assert.equal((await call('bob', 'PATCH', `/feeds/${feedId}`, { title: 'My quay', folder: 'Harbour' })).statusCode, 204);
+  assert.deepEqual((await call('bob', 'GET', '/folders')).json().map((f: { name: string }) => f.name), ['Harbour']);
+  await tp.store.unsubscribeUser((await tp.store.getUserByName('ada'))!.id, feedId);
+  assert.equal((await call('ada', 'PATCH', `/feeds/${feedId}`, { title: 'x' })).statusCode, 404, 'not ada\'s subscription');
+  assert.equal((await call('bob', 'PATCH', `/feeds/${feedId}`, {})).statusCode, 400);
+  assert.equal((await call('bob', 'GET', '/search?q=lighthouse&folder=Harbour')).json().length, 3);
+  assert.equal((await call('bob', 'GET', '/search?q=lighthouse&folder=Elsewhere')).json().length, 0);
+  assert.equal((await call('bob', 'GET', '/search?q=lighthouse&from=2026-03-02T00:00:00Z')).json().length, 2);
+  assert.equal((await call('bob', 'GET', '/search?q=lighthouse&show=starred')).json().length, 0);
+  assert.equal((await call('bob', 'GET', '/search?q=lighthouse&from=yesterday')).statusCode, 400);
+  const unsigned = await app.inject({ method: 'POST', url: '/api/v1/opml', headers: { 'content-type': 'text/x-opml' }, payload: opml });
+  assert.equal(unsigned.statusCode, 401);
+});

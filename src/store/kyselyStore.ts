@@ -292,7 +292,8 @@ export class KyselyStore implements Store {
     await this.db
       .insertInto('subscription')
       .values({ user_id: userId, feed_id: feedId, folder, title: null, created_at: now })
-      .onConflict((oc) => oc.columns(['user_id', 'feed_id']).doNothing())
+      // Subscribing again with a folder (an OPML import, say) files the feed there.
+      .onConflict((oc) => oc.columns(['user_id', 'feed_id']).doUpdateSet((eb) => ({ folder: sql<string | null>`coalesce(${eb.ref('excluded.folder')}, subscription.folder)` })))
       .execute();
   }
 

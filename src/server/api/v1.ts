@@ -84,6 +84,27 @@ export async function apiV1(app: FastifyInstance, opts: { store: Store; now: () 
     },
   );
 
+  app.patch<{ Params: { id: number }; Body: { title?: string | null; folder?: string | null } }>(
+    '/feeds/:id',
+    {
+      schema: {
+        params: idParam,
+        body: { type: 'object', properties: { title: { type: ['string', 'null'], maxLength: 200 }, folder: { type: ['string', 'null'], maxLength: 200 } }, additionalProperties: false, minProperties: 1 },
+      },
+    },
+    async (req, reply) => {
+      const blankToNull = (v: string | null | undefined) => (v === undefined ? undefined : v === null ? null : v.trim() || null);
+      const ok = await store.updateSubscription(user(req).id, req.params.id, { title: blankToNull(req.body.title), folder: blankToNull(req.body.folder) });
+      if (!ok) return fail(reply, 'not_found', 'no such subscription');
+      return reply.code(204).send();
+    },
+  );
+
+  app.get('/folders', async (req) => {
+    const subs = await store.listSubscriptions(user(req).id);
+    return [...new Set(subs.map((f) => f.folder).filter((f): f is string => !!f))].sort().map((name) => ({ name, feeds: subs.filter((f) => f.folder === name).map((f) => f.id) }));
+  });
+
   app.delete<{ Params: { id: number } }>('/feeds/:id', { schema: { params: idParam } }, async (req, reply) => {
     if (!(await store.unsubscribeUser(user(req).id, req.params.id))) return fail(reply, 'not_found', 'no such subscription');
     return reply.code(204).send();
@@ -144,14 +165,43 @@ export async function apiV1(app: FastifyInstance, opts: { store: Store; now: () 
     async (req) => ({ marked: await store.markAllRead(user(req).id, { upTo: req.body.upTo, ...(req.body.feed ? { feedId: req.body.feed } : {}) }, formatIso(now().getTime())) }),
   );
 
-  app.get<{ Querystring: { q: string; limit?: number } }>(
+  app.get<{ Querystring: { q: string; limit?: number; feed?: number; folder?: string; source?: number; from?: string; to?: string; show?: 'all' | 'unread' | 'starred' } }>(
     '/search',
-    { schema: { querystring: { type: 'object', properties: { q: { type: 'string', minLength: 1, maxLength: 500 }, limit: { type: 'integer', minimum: 1, maximum: 200 } }, required: ['q'], additionalProperties: false } } },
+    {
+      schema: {
+        querystring: {
+          type: 'object',
+          properties: {
+            q: { type: 'string', minLength: 1, maxLength: 500 }, limit: { type: 'integer', minimum: 1, maximum: 200 }, feed: { type: 'integer', minimum: 1 },
+            folder: { type: 'string', maxLength: 200 }, source: { type: 'integer', minimum: 1 }, show: { type: 'string', enum: ['all', 'unread', 'starred'] },
+            from: { type: 'string', format: 'date-time' }, to: { type: 'string', format: 'date-time' },
+          },
+          required: ['q'],
+          additionalProperties: false,
+        },
+      },
+    },
     async (req) => {
-      const hits = await store.searchArticles({ text: req.query.q, limit: req.query.limit ?? 50, userId: user(req).id });
+      const q = req.query;
+      const hits = await store.searchArticles({
+        text: q.q, limit: q.limit ?? 50, userId: user(req).id, show: q.show ?? 'all',
+        ...(q.feed ? { feedId: q.feed } : {}), ...(q.folder ? { folder: q.folder } : {}), ...(q.source ? { sourceId: q.source } : {}),
+        ...(q.from ? { from: formatIso(Date.parse(q.from)) } : {}), ...(q.to ? { to: formatIso(Date.parse(q.to)) } : {}),
+      });
       return hits.map(({ id, title, url, source, section, published, updated, excerpt }) => ({ id, title, url, source, section, published, updated, snippet: excerpt }));
     },
   );
+
+  // OPML arrives as the raw body of the request.
+  app.addContentTypeParser(['text/x-opml', 'application/xml', 'text/xml'], { parseAs: 'string', bodyLimit: 1024 * 1024 }, (_req, body, done) => done(null, body));
+  app.post<{ Body: string }>('/opml', async (req, reply) => {
+    if (!opts.pipeline) return fail(reply, 'forbidden', 'this server does not fetch feeds');
+    if (typeof req.body !== 'string') return fail(reply, 'invalid_input', 'send the OPML document as the body (Content-Type: text/x-opml)');
+    const { importOpml } = await import('../../ingest/opmlImport.js');
+    const r = await importOpml(opts.pipeline, req.body);
+    for (const f of r.feeds) await store.subscribeUser(user(req).id, f.id, f.folder, formatIso(now().getTime()));
+    return { subscribed: r.feeds.length, added: r.added, unreachable: r.failed };
+  });
 
   app.get('/opml', async (req, reply) => {
     const subs = await store.listSubscriptions(user(req).id);
