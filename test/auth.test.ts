@@ -100,6 +100,51 @@ test('sign in, throttling of wrong passwords, CSRF on every change, sign out end
   assert.equal((await post({ name: 'ada', password: 'long enough password' }, '127.0.0.9')).statusCode, 429);
 });
 
+test('changing the password needs the current one, and signs out the other sessions', async (t) => {
+  const tp = await testPipeline();
+  t.after(() => tp.close());
+  await tp.store.createUser({ name: 'ada', passwordHash: await hashPassword('long enough password'), isAdmin: true, now: '2026-01-01T00:00:00Z' });
+  const app = buildApp({ store: tp.store, config: tp.p.config });
+  t.after(() => app.close());
+  const signIn = async (password: string): Promise<{ cookie: string; csrf: string } | null> => {
+    const page = (await app.inject({ method: 'GET', url: '/login' })) as unknown as Res;
+    const token = cookiesOf(page).tidings_form!;
+    const r = (await app.inject({ method: 'POST', url: '/login', headers: { 'content-type': FORM, cookie: `tidings_form=${token}` }, payload: form({ _csrf: token, name: 'ada', password }) })) as unknown as Res;
+    if (r.statusCode !== 303) return null;
+    const cookie = `tidings_session=${cookiesOf(r).tidings_session!}`;
+    const account = (await app.inject({ method: 'GET', url: '/account', headers: { cookie } })) as unknown as Res;
+    assert.match(account.body, /action="\/account\/password"/);
+    return { cookie, csrf: /name="_csrf" value="([^"]+)"/.exec(account.body)![1]! };
+  };
+  const laptop = (await signIn('long enough password'))!;
+  const phone = (await signIn('long enough password'))!;
+  const change = (s: { cookie: string; csrf: string }, fields: Record<string, string>) =>
+    app.inject({ method: 'POST', url: '/account/password', headers: { cookie: s.cookie, 'content-type': FORM }, payload: form({ _csrf: s.csrf, ...fields }) }) as unknown as Promise<Res>;
+
+  assert.equal(((await app.inject({ method: 'POST', url: '/account/password', headers: { cookie: laptop.cookie, 'content-type': FORM }, payload: form({ current: 'long enough password', password: 'a new long secret', confirm: 'a new long secret' }) })) as unknown as Res).statusCode, 403, 'no form token');
+  const wrong = await change(laptop, { current: 'not my password', password: 'a new long secret', confirm: 'a new long secret' });
+  assert.equal(wrong.statusCode, 403);
+  assert.match(wrong.body, /current password is wrong/);
+  const differ = await change(laptop, { current: 'long enough password', password: 'a new long secret', confirm: 'a new long secreT' });
+  assert.equal(differ.statusCode, 400);
+  const weak = await change(laptop, { current: 'long enough password', password: 'short', confirm: 'short' });
+  assert.equal(weak.statusCode, 400);
+  assert.match(weak.body, /at least 10 characters/);
+  assert.ok(await signIn('long enough password'), 'nothing changed yet');
+
+  const ok = await change(laptop, { current: 'long enough password', password: 'a new long secret', confirm: 'a new long secret' });
+  assert.equal(ok.statusCode, 200);
+  assert.match(ok.body, /Password changed\. Signed out 2 other sessions\./);
+  assert.equal(((await app.inject({ method: 'GET', url: '/feeds', headers: { cookie: laptop.cookie } })) as unknown as Res).statusCode, 200, 'the session that changed it stays');
+  assert.equal(((await app.inject({ method: 'GET', url: '/feeds', headers: { cookie: phone.cookie } })) as unknown as Res).statusCode, 303, 'other sessions end');
+  assert.equal(await signIn('long enough password'), null, 'the old password opens nothing');
+  assert.ok(await signIn('a new long secret'));
+
+  // guessing through a borrowed session hits the sign-in throttle
+  for (let i = 0; i < 5; i++) await change(laptop, { current: `guess ${i} guess guess`, password: 'x'.repeat(12), confirm: 'x'.repeat(12) });
+  assert.equal((await change(laptop, { current: 'a new long secret', password: 'y'.repeat(12), confirm: 'y'.repeat(12) })).statusCode, 429);
+});
+
 test('tidings users add / list', async () => {
   const db = path.join(tempDir(), 'users.db');
   const add = await runCli(['users', 'add', 'ada', '--password-stdin', '--db', db], { input: 'long enough password\n' });
@@ -114,4 +159,23 @@ test('tidings users add / list', async () => {
   assert.match(weak.stderr, /^error\[invalid_input\]: a password needs at least 10 characters/);
   const list = JSON.parse((await runCli(['users', 'list', '--json', '--db', db])).stdout) as Array<{ name: string; isAdmin: boolean }>;
   assert.deepEqual(list.map((u) => [u.name, u.isAdmin]), [['ada', true], ['bob', false]]);
+});
+
+test('tidings users passwd sets a forgotten password and ends the sessions of that user', async () => {
+  const db = path.join(tempDir(), 'passwd.db');
+  assert.equal((await runCli(['users', 'add', 'ada', '--password-stdin', '--db', db], { input: 'long enough password\n' })).code, 0);
+  const { openStore } = await import('../src/store/openStore.js');
+  const store = await openStore({ dbPath: db });
+  const ada = (await store.getUserByName('ada'))!;
+  await store.createSession({ userId: ada.id, tokenHash: 'h1', csrfToken: 'c', now: '2026-01-01T00:00:00Z', expiresAt: '2099-01-01T00:00:00Z' });
+  await store.close();
+  const r = await runCli(['users', 'passwd', 'ada', '--password-stdin', '--db', db], { input: 'brand new password\n' });
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stderr, /password of ada changed; 1 session ended/);
+  const after = await openStore({ dbPath: db });
+  assert.equal(await verifyPassword('brand new password', (await after.getUserByName('ada'))!.passwordHash), true);
+  assert.equal(await after.getSession('h1', '2026-06-01T00:00:00Z'), null);
+  await after.close();
+  const missing = await runCli(['users', 'passwd', 'zed', '--password-stdin', '--db', db], { input: 'brand new password\n' });
+  assert.match(missing.stderr, /^error\[not_found\]: no user named zed/);
 });

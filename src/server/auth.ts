@@ -4,7 +4,7 @@ import type { Store } from '../store/store.js';
 import { hashPassword, passwordProblem, verifyPassword } from '../accounts/passwords.js';
 import { newSecret, secretHash } from '../accounts/tokens.js';
 import { formatIso } from '../feed/dates.js';
-import { authPage } from './ui/pages.js';
+import { accountPage, authPage } from './ui/pages.js';
 
 /**
  * Accounts on the web: sessions in the database (HttpOnly, SameSite=Lax cookie holding a
@@ -159,6 +159,33 @@ export function registerAuth(app: FastifyInstance, opts: { store: Store; now: ()
     if (token) await store.deleteSession(secretHash(token));
     reply.header('set-cookie', cookie(SESSION_COOKIE, '', req, 0));
     return reply.redirect('/login', 303);
+  });
+
+  // Changing a password asks for the current one, so a borrowed session cannot lock its owner out;
+  // wrong guesses count against the same throttle as the sign-in form.
+  app.post('/account/password', async (req, reply) => {
+    const session = req.session;
+    if (!session) return reply.code(401).send('sign in first');
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    const str = (v: unknown) => (typeof v === 'string' ? v : '');
+    const keys = [`ip:${req.socket.remoteAddress}`, `user:${session.user.name.toLowerCase()}`];
+    const t = now().getTime();
+    const page = async (code: number, password: { error: string } | { changed: true; sessionsEnded: number }) =>
+      reply.code(code).type('text/html; charset=utf-8').header('cache-control', 'no-store').send(accountPage({ session, tokens: await store.listApiTokens(session.user.id), newToken: null, password }));
+    if (throttle.blocked(keys, t)) return page(429, { error: 'Too many wrong passwords. Wait a few minutes and try again.' });
+    const user = await store.getUserByName(session.user.name);
+    if (!user || !(await verifyPassword(str(body.current), user.passwordHash))) {
+      throttle.fail(keys, t);
+      return page(403, { error: 'The current password is wrong.' });
+    }
+    const next = str(body.password);
+    if (next !== str(body.confirm)) return page(400, { error: 'The new password and its repetition differ.' });
+    const problem = passwordProblem(next);
+    if (problem) return page(400, { error: `Choose another password: ${problem}.` });
+    throttle.succeed(keys);
+    const token = parseCookies(req.headers.cookie)[SESSION_COOKIE];
+    const { sessionsEnded } = await store.setPassword(user.id, await hashPassword(next), token ? secretHash(token) : null);
+    return page(200, { changed: true, sessionsEnded });
   });
 
   app.get('/setup', async (req, reply) => {

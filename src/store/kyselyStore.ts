@@ -288,6 +288,16 @@ export class KyselyStore implements Store {
     await this.db.deleteFrom('session').where('token_hash', '=', tokenHash).execute();
   }
 
+  async setPassword(userId: number, passwordHash: string, keepSession: string | null): Promise<{ sessionsEnded: number }> {
+    return this.db.transaction().execute(async (trx) => {
+      await trx.updateTable('user').set({ password_hash: passwordHash }).where('id', '=', userId).execute();
+      let q = trx.deleteFrom('session').where('user_id', '=', userId);
+      if (keepSession) q = q.where('token_hash', '!=', keepSession);
+      const r = await q.executeTakeFirst();
+      return { sessionsEnded: Number(r.numDeletedRows) };
+    });
+  }
+
   async subscribeUser(userId: number, feedId: number, folder: string | null, now: string): Promise<void> {
     await this.db
       .insertInto('subscription')

@@ -49,6 +49,8 @@ export interface Store {
   /** The live session with this token hash, or null when unknown or expired. */
   getSession(tokenHash: string, now: string): Promise<Session | null>;
   deleteSession(tokenHash: string): Promise<void>;
+  /** A new password hash; every session of the user ends but `keepSession` (the one that asked), in one transaction. */
+  setPassword(userId: number, passwordHash: string, keepSession: string | null): Promise<{ sessionsEnded: number }>;
   /** A user's subscription to a feed (shared feeds, per-user lists). */
   subscribeUser(userId: number, feedId: number, folder: string | null, now: string): Promise<void>;
   /** Subscribes every administrator to a feed (feeds added from the command line belong to the instance). */

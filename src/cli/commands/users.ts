@@ -6,11 +6,13 @@ import { TidingsError } from '../../model/errors.js';
 
 const USAGE = `
 Usage: tidings users add NAME [--admin] [--password-stdin] [--db PATH]
+       tidings users passwd NAME [--password-stdin] [--db PATH]
        tidings users list [--json] [--db PATH]
 
 Accounts of the web app and the API. The first user created is an administrator.
 The password is read from standard input with --password-stdin, otherwise asked for
-on the terminal (not echoed). At least 10 characters.
+on the terminal (not echoed). At least 10 characters. \`passwd\` sets a new password
+(for someone who forgot theirs) and signs that user out everywhere; API tokens stay.
 `;
 
 export async function run(args: string[]): Promise<void> {
@@ -24,20 +26,35 @@ export async function run(args: string[]): Promise<void> {
     });
     return;
   }
-  if (sub !== 'add' || !name) throw usageError('use: tidings users add NAME, or tidings users list');
+  if ((sub !== 'add' && sub !== 'passwd') || !name) throw usageError('use: tidings users add NAME, tidings users passwd NAME, or tidings users list');
   if (!/^[\p{L}\p{N}._@-]{1,64}$/u.test(name)) throw usageError('a user name is 1–64 letters, digits, or . _ @ -');
-  const password = parsed.values['password-stdin'] ? readFirstLine() : await promptHidden(`password for ${name}: `);
-  const { hashPassword, passwordProblem } = await import('../../accounts/passwords.js');
-  const problem = passwordProblem(password);
-  if (problem) throw new TidingsError('invalid_input', problem);
+  if (sub === 'passwd') {
+    await withStore({ db: parsed.values.db }, async (store) => {
+      const user = await store.getUserByName(name);
+      if (!user) throw new TidingsError('not_found', `no user named ${name}`);
+      const hash = await newPasswordHash(parsed.values['password-stdin'], `new password for ${name}: `);
+      const { sessionsEnded } = await store.setPassword(user.id, hash, null);
+      process.stderr.write(`password of ${name} changed; ${sessionsEnded} session${sessionsEnded === 1 ? '' : 's'} ended\n`);
+    });
+    return;
+  }
+  const passwordHash = await newPasswordHash(parsed.values['password-stdin'], `password for ${name}: `);
   await withStore({ db: parsed.values.db }, async (store) => {
     const first = (await store.countUsers()) === 0;
-    const user = await store.createUser({ name, passwordHash: await hashPassword(password), isAdmin: first || !!parsed.values.admin, now: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z') });
+    const user = await store.createUser({ name, passwordHash, isAdmin: first || !!parsed.values.admin, now: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z') });
     // The first administrator takes over the feeds the instance already follows.
     if (first) await store.subscribeToAll(user.id, user.createdAt);
     process.stderr.write(`created ${user.isAdmin ? 'administrator' : 'user'} ${user.name}\n`);
     writeOut(String(user.id));
   });
+}
+
+async function newPasswordHash(fromStdin: boolean | undefined, prompt: string): Promise<string> {
+  const password = fromStdin ? readFirstLine() : await promptHidden(prompt);
+  const { hashPassword, passwordProblem } = await import('../../accounts/passwords.js');
+  const problem = passwordProblem(password);
+  if (problem) throw new TidingsError('invalid_input', problem);
+  return hashPassword(password);
 }
 
 function readFirstLine(): string {

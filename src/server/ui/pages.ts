@@ -184,9 +184,26 @@ ${hits.map(
   return layout(query ? `Search: ${query}` : 'Search', body, { session: opts.session ?? null, searchValue: query });
 }
 
-export function accountPage(p: { session: Session; tokens: Array<{ id: string; name: string; createdAt: string; lastUsedAt: string | null }>; newToken: { name: string; token: string } | null }): string {
+export function accountPage(p: {
+  session: Session;
+  tokens: Array<{ id: string; name: string; createdAt: string; lastUsedAt: string | null }>;
+  newToken: { name: string; token: string } | null;
+  password?: { error: string } | { changed: true; sessionsEnded: number };
+}): string {
+  const pw = p.password;
   const body = html`<h1>Account</h1>
 <p>Signed in as <strong>${p.session.user.name}</strong>${p.session.user.isAdmin ? ' (administrator)' : ''}.</p>
+<h2 id="password">Password</h2>
+${pw && 'error' in pw ? html`<p class="form-error" role="alert">${pw.error}</p>` : ''}
+${pw && 'changed' in pw ? html`<p role="status">Password changed.${pw.sessionsEnded ? ` Signed out ${pw.sessionsEnded} other session${pw.sessionsEnded === 1 ? '' : 's'}.` : ''} API tokens keep working; revoke them below if one may be lost.</p>` : ''}
+<form class="auth" method="post" action="/account/password">
+<input type="hidden" name="_csrf" value="${p.session.csrfToken}">
+<input type="text" name="name" autocomplete="username" value="${p.session.user.name}" hidden>
+<p><label for="current">Current password</label><br><input id="current" name="current" type="password" autocomplete="current-password" required></p>
+<p><label for="newpw">New password (at least 10 characters)</label><br><input id="newpw" name="password" type="password" autocomplete="new-password" minlength="10" required></p>
+<p><label for="confirm">New password again</label><br><input id="confirm" name="confirm" type="password" autocomplete="new-password" minlength="10" required></p>
+<p><button type="submit">Change password</button> <span class="muted">Signs out your other sessions.</span></p>
+</form>
 <h2>API tokens</h2>
 <p class="muted">For apps that use the <a href="/api/v1/openapi.json">REST API</a>: send <code>Authorization: Bearer &lt;token&gt;</code>.</p>
 ${p.newToken ? html`<p role="status">New token “${p.newToken.name}” — copy it now, it is not shown again: <code class="token">${p.newToken.token}</code></p>` : ''}
