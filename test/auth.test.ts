@@ -70,6 +70,10 @@ test('sign in, throttling of wrong passwords, CSRF on every change, sign out end
   await tp.store.createUser({ name: 'ada', passwordHash: await hashPassword('long enough password'), isAdmin: true, now: '2026-01-01T00:00:00Z' });
   const app = buildApp({ store: tp.store, config: tp.p.config });
   t.after(() => app.close());
+  const worker = (await app.inject({ method: 'GET', url: '/sw.js' })) as unknown as Res;
+  assert.equal(worker.statusCode, 200, 'the service worker loads without a session');
+  assert.match(String(worker.headers['content-type']), /^text\/javascript/);
+  assert.match(String(worker.headers['content-security-policy']), /worker-src 'self'/);
   const gate = (await app.inject({ method: 'GET', url: '/feeds' })) as unknown as Res;
   assert.equal(gate.statusCode, 303);
   assert.equal(gate.headers.location, '/login?next=%2Ffeeds');
@@ -93,6 +97,7 @@ test('sign in, throttling of wrong passwords, CSRF on every change, sign out end
   assert.equal(((await app.inject({ method: 'POST', url: '/logout', headers: { cookie, 'content-type': FORM, origin: 'https://evil.example' }, payload: form({ _csrf: csrf }) })) as unknown as Res).statusCode, 403);
   const out = (await app.inject({ method: 'POST', url: '/logout', headers: { cookie, 'content-type': FORM }, payload: form({ _csrf: csrf }) })) as unknown as Res;
   assert.equal(out.statusCode, 303);
+  assert.equal(out.headers['clear-site-data'], '"cache", "storage"', 'pages kept for offline reading go too');
   assert.equal(((await app.inject({ method: 'GET', url: '/feeds', headers: { cookie } })) as unknown as Res).statusCode, 303, 'the old cookie opens nothing');
 
   // five failures from one address lock it out for a while, even with the right password

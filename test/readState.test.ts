@@ -43,6 +43,8 @@ test('each reader has their own read and starred marks over shared articles', as
   assert.equal(star.statusCode, 303);
   assert.equal(star.headers.location, '/?show=starred');
   const story3 = list.find((a) => a.title === 'Story 3')!;
+  // the service worker saving story 1 for offline reading does not read it
+  assert.equal((await app.inject({ method: 'GET', url: `/articles/${list.find((a) => a.title === 'Story 1')!.id}`, headers: { cookie: ada.cookie, 'x-tidings-prefetch': '1' } })).statusCode, 200);
   assert.equal((await app.inject({ method: 'GET', url: `/articles/${story3.id}`, headers: { cookie: ada.cookie } })).statusCode, 200);
 
   const unread = await app.inject({ method: 'GET', url: '/?show=unread', headers: { cookie: ada.cookie } });

@@ -14,10 +14,14 @@ import { apiV1 } from './api/v1.js';
 import { formatIso } from '../feed/dates.js';
 import { asTidingsError } from '../model/errors.js';
 import { SCRIPT } from './ui/script.js';
+import { SERVICE_WORKER } from './ui/serviceWorker.js';
 
 const cspFor = (imageProxy: boolean) => [
   "default-src 'none'",
   "script-src 'self'",
+  "worker-src 'self'",
+  // The service worker fetches pages of this site for offline reading.
+  "connect-src 'self'",
   "manifest-src 'self'",
   "style-src 'self'",
   imageProxy ? "img-src 'self' data:" : 'img-src https: http: data:',
@@ -59,6 +63,12 @@ export function buildApp(opts: {
   app.get('/static/app.js', async (_req, reply) => {
     reply.type('text/javascript; charset=utf-8').header('cache-control', 'public, max-age=3600');
     return SCRIPT;
+  });
+
+  app.get('/sw.js', async (_req, reply) => {
+    // Browsers check for a new worker on navigation; no-cache keeps that check cheap and current.
+    reply.type('text/javascript; charset=utf-8').header('cache-control', 'no-cache');
+    return SERVICE_WORKER;
   });
 
   app.get('/manifest.webmanifest', async (_req, reply) => {
@@ -105,7 +115,8 @@ export function buildApp(opts: {
     const article = visible ? await opts.store.getArticle(id) : null;
     if (!article) return reply.code(404).type('text/html; charset=utf-8').send(errorPage(404, 'No such article.'));
     // Opening an article marks it read, as in every feed reader.
-    if (req.session) await opts.store.setArticleState(req.session.user.id, id, { read: true }, formatIso(now().getTime()));
+    // A page saved ahead for reading offline is not a page read.
+    if (req.session && req.headers['x-tidings-prefetch'] !== '1') await opts.store.setArticleState(req.session.user.id, id, { read: true }, formatIso(now().getTime()));
     reply.type('text/html; charset=utf-8');
     const shown = imageProxy ? { ...article, html: proxyImages(article.html, await proxyKey(opts.store)) } : article;
     return articlePage(shown, { now: now(), timeZone: tz, revisions: await opts.store.listRevisions(id), session: req.session });

@@ -22,7 +22,7 @@ export const SESSION_COOKIE = 'tidings_session';
 const FORM_COOKIE = 'tidings_form';
 const SESSION_DAYS = 30;
 /** Paths that need no session: assets, health, WebSub callbacks, and the doors themselves. */
-const OPEN = [/^\/img$/, /^\/static\//, /^\/healthz$/, /^\/websub\//, /^\/login$/, /^\/setup$/, /^\/manifest\.webmanifest$/, /^\/api\//];
+const OPEN = [/^\/img$/, /^\/static\//, /^\/healthz$/, /^\/websub\//, /^\/login$/, /^\/setup$/, /^\/manifest\.webmanifest$/, /^\/sw\.js$/, /^\/api\//];
 
 export function parseCookies(header: string | undefined): Record<string, string> {
   const out: Record<string, string> = {};
@@ -158,6 +158,8 @@ export function registerAuth(app: FastifyInstance, opts: { store: Store; now: ()
     const token = parseCookies(req.headers.cookie)[SESSION_COOKIE];
     if (token) await store.deleteSession(secretHash(token));
     reply.header('set-cookie', cookie(SESSION_COOKIE, '', req, 0));
+    // Pages kept for offline reading leave with the reader (browsers honour this on https and localhost).
+    reply.header('clear-site-data', '"cache", "storage"');
     return reply.redirect('/login', 303);
   });
 

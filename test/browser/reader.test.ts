@@ -204,3 +204,49 @@ test('sign in, subscribe, keyboard, read, search, mark all read, sign out', { sk
   assert.deepEqual(errors, [], 'no script errors and no CSP violations');
   await context.close();
 });
+
+test('offline reading: the river page keeps its articles without marking them read; signing out forgets them', { skip }, async () => {
+  const context = await browser.newContext({ viewport: { width: 1200, height: 900 } });
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  const ada = (await tp.store.getUserByName('ada'))!;
+  const all = await tp.store.listArticles({ userId: ada.id, show: 'all', limit: 10 });
+  assert.equal(all.length, 3);
+  for (const a of all) await tp.store.setArticleState(ada.id, a.id, { read: false }, '2026-03-10T00:00:00Z');
+
+  await page.goto(`${base}/login`);
+  await page.fill('#name', 'ada');
+  await page.fill('#password', 'long enough password');
+  await page.click('form.auth button[type=submit]');
+  await page.waitForURL(`${base}/`);
+  const saved = () => page.evaluate(async () => (await (await caches.open('tidings-pages')).keys()).map((r) => new URL(r.url).pathname).sort());
+  // the worker installs on this visit; the next river page it controls sends it the article links
+  await page.evaluate(() => navigator.serviceWorker.ready.then(() => true));
+  await page.reload();
+  const articlePaths = all.map((a) => `/articles/${a.id}`).sort();
+  for (let i = 0; i < 100; i++) {
+    const now = await saved();
+    if (articlePaths.every((p) => now.includes(p))) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  assert.deepEqual((await saved()).filter((p) => p.startsWith('/articles/')), articlePaths, 'the articles of the river page are kept');
+  assert.equal((await tp.store.listArticles({ userId: ada.id, show: 'unread', limit: 10 })).length, 3, 'keeping a page is not reading it');
+
+  await context.setOffline(true);
+  await page.goto(`${base}/articles/${all[2]!.id}`);
+  assert.match((await page.locator('.offline-note').textContent()) ?? '', /You are offline/);
+  assert.match((await page.locator('p.byline').textContent()) ?? '', /^By Harbour Times \(World\)/);
+  assert.match((await page.locator('.body figcaption').textContent()) ?? '', /The ferry at the quay/);
+  const missing = await page.goto(`${base}/feeds`);
+  assert.equal(missing?.status(), 503);
+  assert.match((await page.locator('main').textContent()) ?? '', /This page was not saved for reading offline/);
+  await context.setOffline(false);
+
+  await page.goto(`${base}/`);
+  await page.click('form.logout button');
+  await page.waitForURL(/\/login$/);
+  assert.equal(await page.evaluate(async () => (await caches.keys()).includes('tidings-pages')), false, 'signing out forgets the saved pages');
+  assert.deepEqual(errors, []);
+  await context.close();
+});

@@ -2,7 +2,8 @@
  * The one script of the web app, served as /static/app.js (the CSP allows no inline
  * script). Pages work without it; it adds keyboard shortcuts:
  * j/k next/previous article, o or Enter open, m read/unread, s star, r reload, g then
- * a/u/s/f the all/unread/starred/feeds views, / search, ? help.
+ * a/u/s/f the all/unread/starred/feeds views, / search, ? help. It also registers the
+ * service worker (serviceWorker.ts) that keeps pages for reading offline.
  */
 export const SCRIPT = `(() => {
   'use strict';
@@ -68,6 +69,23 @@ export const SCRIPT = `(() => {
     const li = e.target.closest && e.target.closest('.river > li');
     if (li) sessionStorage.setItem('tidings-selected', li.dataset.id || '');
   });
+  const forgetSaved = () => {
+    if (navigator.serviceWorker && navigator.serviceWorker.controller) navigator.serviceWorker.controller.postMessage({ type: 'forget' });
+    if (window.caches) caches.delete('tidings-pages');
+  };
+  document.addEventListener('submit', (e) => {
+    if (e.target.matches && e.target.matches('form.logout')) forgetSaved();
+  });
+  if ('serviceWorker' in navigator && window.isSecureContext) {
+    if (location.pathname === '/login' || location.pathname === '/setup') forgetSaved();
+    else navigator.serviceWorker.register('/sw.js').catch(() => undefined);
+    // Keep the articles of this river page for reading offline (not on metered connections).
+    navigator.serviceWorker.ready.then((reg) => {
+      if (navigator.connection && navigator.connection.saveData) return;
+      const urls = Array.from(document.querySelectorAll('.river > li h2 a')).map((a) => a.href);
+      if (urls.length && reg.active && location.pathname === '/') reg.active.postMessage({ type: 'save', urls });
+    });
+  }
   document.addEventListener('DOMContentLoaded', () => {
     if (!again) return;
     sessionStorage.removeItem('tidings-selected');

@@ -39,6 +39,7 @@ form.logout{display:flex;gap:.5rem;align-items:baseline}
 form.logout button,form.auth button{font:inherit;font-size:14px;padding:.3rem .8rem;border:1px solid var(--line);border-radius:4px;background:var(--card);color:var(--fg);cursor:pointer}
 form.auth input{font:inherit;padding:.4rem .5rem;border:1px solid var(--line);border-radius:4px;background:var(--card);color:var(--fg);width:100%;max-width:22rem}
 .form-error{color:var(--warn);font-weight:600}
+.offline-note{margin:0;padding:.5rem 1rem;background:var(--card);border-bottom:1px solid var(--line);text-align:center;font-weight:600}
 form.state{display:inline-flex;gap:.4rem;margin-top:.3rem}
 form.state button{font:inherit;font-family:system-ui,sans-serif;font-size:13px;padding:.15rem .6rem;border:1px solid var(--line);border-radius:4px;background:var(--card);color:var(--fg);cursor:pointer}
 nav.filters{display:flex;gap:1rem;align-items:baseline;font-family:system-ui,sans-serif;margin-bottom:.5rem}
