@@ -243,6 +243,8 @@ test('offline reading: the river page keeps its articles without marking them re
   assert.match((await page.locator('main').textContent()) ?? '', /This page was not saved for reading offline/);
   await context.setOffline(false);
 
+  await page.goto(`${base}/account`);
+  assert.deepEqual(await accessibilityProblems(page), [], 'account page');
   await page.goto(`${base}/`);
   await page.click('form.logout button');
   await page.waitForURL(/\/login$/);

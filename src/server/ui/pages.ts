@@ -198,7 +198,7 @@ ${pw && 'error' in pw ? html`<p class="form-error" role="alert">${pw.error}</p>`
 ${pw && 'changed' in pw ? html`<p role="status">Password changed.${pw.sessionsEnded ? ` Signed out ${pw.sessionsEnded} other session${pw.sessionsEnded === 1 ? '' : 's'}.` : ''} API tokens keep working; revoke them below if one may be lost.</p>` : ''}
 <form class="auth" method="post" action="/account/password">
 <input type="hidden" name="_csrf" value="${p.session.csrfToken}">
-<input type="text" name="name" autocomplete="username" value="${p.session.user.name}" hidden>
+<input type="text" name="name" aria-label="Name" autocomplete="username" value="${p.session.user.name}" hidden>
 <p><label for="current">Current password</label><br><input id="current" name="current" type="password" autocomplete="current-password" required></p>
 <p><label for="newpw">New password (at least 10 characters)</label><br><input id="newpw" name="password" type="password" autocomplete="new-password" minlength="10" required></p>
 <p><label for="confirm">New password again</label><br><input id="confirm" name="confirm" type="password" autocomplete="new-password" minlength="10" required></p>
