@@ -56,6 +56,8 @@ test('subscribe, read the river with keyset pages, open an article, mark state â
   await refreshFeed(tp.p, (await tp.store.getFeed(feedId))!);
   const feeds = (await call('ada', 'GET', '/feeds')).json();
   assert.deepEqual(feeds.map((f: { id: number; folder: string }) => [f.id, f.folder]), [[feedId, 'Local']]);
+  assert.equal(feeds[0].activity.length, 30);
+  assert.ok(feeds[0].activity.reduce((a: number, b: number) => a + b, 0) > 0 && feeds[0].itemsPerDay > 0, 'the refresh shows in the activity');
   assert.deepEqual((await call('bob', 'GET', '/feeds')).json(), []);
 
   const page1 = (await call('ada', 'GET', '/articles?limit=2')).json();

@@ -159,6 +159,12 @@ test('subscribing to a site that names several feeds asks which one; folder mark
   assert.ok(subs.some((f) => f.url === server.url('/sport.xml') && f.folder === 'Sport'));
   const news = subs.find((f) => f.url === server.url('/r.xml'))!;
   assert.equal(news.itemsPerDay, 0.4, 'three items in a week');
+  assert.equal(news.activity.length, 30);
+  assert.equal(news.activity[29]! + news.activity[28]!, 3, 'all three were seen today (or, at midnight, yesterday)');
+  assert.equal(news.activity.reduce((a, b) => a + b, 0), 3);
+  const feedsPage = await app.inject({ method: 'GET', url: '/feeds', headers: { cookie: ivy.cookie } });
+  assert.match(feedsPage.body, /<svg class="activity" role="img" aria-label="3 new articles in the last 30 days; most \(3\) on \d{4}-\d{2}-\d{2}"/);
+  assert.match(feedsPage.body, /aria-label="No new articles in the last 30 days"/, 'the empty Sport feed');
   await tp.store.updateSubscription(ivy.userId, news.id, { folder: 'Local' });
   await app.inject({ method: 'POST', url: '/read-all', headers: { cookie: ivy.cookie, 'content-type': FORM }, payload: new URLSearchParams({ _csrf: ivy.csrf, folder: 'Sport', upTo: '2030-01-01T00:00:00Z' }).toString() });
   assert.equal((await tp.store.listArticles({ limit: 10, userId: ivy.userId, show: 'unread' })).length, 3, 'marking the Sport folder read leaves Local unread');

@@ -3,7 +3,8 @@ import { FAILING_AFTER_ERRORS, updatedAtOf, type Article, type ArticleView, type
 import type { ArticleTable, Database, FeedTable, WebSubTable } from './schema.js';
 import { TidingsError } from '../model/errors.js';
 import { urlKey } from '../model/identity.js';
-import type { ArticleKeys, ArticleListItem, ArticleQuery, ArticleWrite, FeedFailure, NewFeed, RefreshOutcome, RefreshWrite, SearchHit, SearchQuery, Store } from './store.js';
+import { formatIso } from '../feed/dates.js';
+import { ACTIVITY_DAYS, type ArticleKeys, type ArticleListItem, type ArticleQuery, type ArticleWrite, type FeedFailure, type NewFeed, type RefreshOutcome, type RefreshWrite, type SearchHit, type SearchQuery, type Store } from './store.js';
 
 /**
  * The Store written once in Kysely's query builder. Dialect folders (`sqlite/`,
@@ -330,7 +331,7 @@ export class KyselyStore implements Store {
     return Number(r.numUpdatedRows) > 0;
   }
 
-  async listSubscriptions(userId: number): Promise<Array<FeedWithSource & { folder: string | null; customTitle: string | null; itemsPerDay: number }>> {
+  async listSubscriptions(userId: number): Promise<Array<FeedWithSource & { folder: string | null; customTitle: string | null; itemsPerDay: number; activity: number[] }>> {
     const rows = await this.feedQuery()
       .innerJoin('subscription', 'subscription.feed_id', 'feed.id')
       .select(['subscription.folder', 'subscription.title as custom_title'])
@@ -339,7 +340,31 @@ export class KyselyStore implements Store {
       .orderBy('source.name')
       .orderBy('feed.id')
       .execute();
-    return rows.map((r) => ({ ...toFeed(r), folder: r.folder, customTitle: r.custom_title, itemsPerDay: Math.round((Number(r.week_count) / 7) * 10) / 10 }));
+    const firstDay = Date.parse(formatIsoDaysAgo(ACTIVITY_DAYS - 1).slice(0, 10));
+    const day = sql<string>`substr(article_feed.first_seen_at, 1, 10)`;
+    const counts = await this.db
+      .selectFrom('article_feed')
+      .innerJoin('subscription', 'subscription.feed_id', 'article_feed.feed_id')
+      .where('subscription.user_id', '=', userId)
+      .where('article_feed.first_seen_at', '>=', formatIso(firstDay))
+      .select(['article_feed.feed_id', day.as('day'), sql<number>`count(*)`.as('n')])
+      .groupBy(['article_feed.feed_id', day])
+      .execute();
+    const activity = new Map<number, number[]>();
+    for (const c of counts) {
+      const i = Math.round((Date.parse(c.day) - firstDay) / 86400_000);
+      if (i < 0 || i >= ACTIVITY_DAYS) continue;
+      const days = activity.get(c.feed_id) ?? new Array<number>(ACTIVITY_DAYS).fill(0);
+      days[i] = Number(c.n);
+      activity.set(c.feed_id, days);
+    }
+    return rows.map((r) => ({
+      ...toFeed(r),
+      folder: r.folder,
+      customTitle: r.custom_title,
+      itemsPerDay: Math.round((Number(r.week_count) / 7) * 10) / 10,
+      activity: activity.get(r.id) ?? new Array<number>(ACTIVITY_DAYS).fill(0),
+    }));
   }
 
   async articleVisibleTo(userId: number, articleId: number): Promise<boolean> {

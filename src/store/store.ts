@@ -60,8 +60,8 @@ export interface Store {
   unsubscribeUser(userId: number, feedId: number): Promise<boolean>;
   /** A reader's own name and folder for a feed they subscribe to (null clears). */
   updateSubscription(userId: number, feedId: number, change: { title?: string | null; folder?: string | null }): Promise<boolean>;
-  /** The feeds a user subscribes to, with their folder. */
-  listSubscriptions(userId: number): Promise<Array<FeedWithSource & { folder: string | null; customTitle: string | null; itemsPerDay: number }>>;
+  /** The feeds a user subscribes to, with their folder, and new articles per UTC day over the last ACTIVITY_DAYS days (oldest first). */
+  listSubscriptions(userId: number): Promise<Array<FeedWithSource & { folder: string | null; customTitle: string | null; itemsPerDay: number; activity: number[] }>>;
   /** Whether the article reached the user through one of their subscriptions. */
   articleVisibleTo(userId: number, articleId: number): Promise<boolean>;
   createApiToken(token: { userId: number; tokenHash: string; name: string; now: string }): Promise<void>;
@@ -216,3 +216,6 @@ export interface SearchHit extends ArticleListItem {
   snippetMarked: string;
   rank: number;
 }
+
+/** Days of history in a subscription's activity (the feeds page draws them). */
+export const ACTIVITY_DAYS = 30;

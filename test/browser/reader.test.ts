@@ -134,6 +134,7 @@ test('sign in, subscribe, keyboard, read, search, mark all read, sign out', { sk
   assert.deepEqual(await accessibilityProblems(page), [], 'river, dark');
   await page.emulateMedia({ colorScheme: 'light' });
   await page.goto(`${base}/feeds`);
+  await page.screenshot({ path: path.join(shots, 'feeds.png') });
   assert.deepEqual(await accessibilityProblems(page), [], 'feeds page');
   // the check itself notices pale text and an unlabelled field
   await page.evaluate(() => {

@@ -97,7 +97,7 @@ ${prev.title !== last.title ? html`<p class="title-change">${raw(renderDiffHtml(
   return layout(p.title, body, { session: opts.session ?? null });
 }
 
-export function feedsPage(feeds: Array<FeedWithSource & { folder?: string | null; customTitle?: string | null; itemsPerDay?: number }>, opts: {
+export function feedsPage(feeds: Array<FeedWithSource & { folder?: string | null; customTitle?: string | null; itemsPerDay?: number; activity?: number[] }>, opts: {
     now: Date; timeZone: string; session?: Session | null; canSubscribe?: boolean; error?: string | null; note?: string | null;
     choices?: { url: string; folder: string; feeds: Array<{ url: string; title: string | null; format: string; items: number }> };
   }): string {
@@ -125,7 +125,7 @@ ${session && opts.canSubscribe
 ${feeds.map(
   (f) => html`<tr>
 <td><a href="/?feed=${f.id}">${f.customTitle ?? html`${f.sourceName}${f.section ? html` (${f.section})` : ''}`}</a>${f.folder ? html` · <a href="/?folder=${encodeURIComponent(f.folder)}">${f.folder}</a>` : ''}<br><span class="muted">${f.url}</span></td>
-<td>${f.lastFetchedAt ? html`<time datetime="${f.lastFetchedAt}">${relativeAge(f.lastFetchedAt, opts.now)}</time>` : 'never'}${f.itemsPerDay !== undefined ? html`<br><span class="muted">${f.itemsPerDay} a day</span>` : ''}</td>
+<td>${f.lastFetchedAt ? html`<time datetime="${f.lastFetchedAt}">${relativeAge(f.lastFetchedAt, opts.now)}</time>` : 'never'}${f.itemsPerDay !== undefined ? html`<br><span class="muted">${f.itemsPerDay} a day</span>` : ''}${f.activity ? activityChart(f.activity, opts.now) : ''}</td>
 <td class="${f.lastStatus === 'error' ? 'status-error' : ''}">${f.health === 'failing' ? html`<strong>failing</strong>` : f.lastStatus}${f.lastErrorCode ? html`<br>${f.lastErrorCode}: ${truncate(f.lastError ?? '', 160)}${f.errorCount > 1 ? html` (${f.errorCount} times)` : ''}` : ''}</td>
 <td>${f.nextCheckAt ? formatLocalTime(f.nextCheckAt, opts.timeZone) : 'now'}</td>
 ${session
@@ -238,6 +238,24 @@ ${setup ? '' : html`<input type="hidden" name="next" value="${p.next ?? '/'}">`}
 
 export function errorPage(status: number, message: string): string {
   return layout(`${status}`, html`<h1>${status}</h1><p>${message}</p>`);
+}
+
+/**
+ * New articles per day as a bar chart: a feed that went quiet, or one that floods, shows at a
+ * glance where "0.4 a day" does not. Inline SVG in the text colour, so both themes draw it.
+ */
+export function activityChart(days: number[], now: Date): SafeHtml {
+  const total = days.reduce((a, b) => a + b, 0);
+  const most = Math.max(...days, 0);
+  const bar = 4;
+  const height = 20;
+  const busiest = days.lastIndexOf(most);
+  const busiestDay = new Date(Date.parse(now.toISOString().slice(0, 10)) - (days.length - 1 - busiest) * 86400_000).toISOString().slice(0, 10);
+  const label = total === 0 ? `No new articles in the last ${days.length} days` : `${total} new article${total === 1 ? '' : 's'} in the last ${days.length} days; most (${most}) on ${busiestDay}`;
+  const bars = days
+    .map((n, i) => (n === 0 ? '' : `<rect x="${i * bar}" y="${height - Math.max(1, Math.round((n / most) * height))}" width="${bar - 1}" height="${Math.max(1, Math.round((n / most) * height))}"/>`))
+    .join('');
+  return html`<br><svg class="activity" role="img" aria-label="${label}" width="${days.length * bar}" height="${height + 1}" viewBox="0 0 ${days.length * bar} ${height + 1}"><title>${label}</title><g fill="currentColor">${raw(bars)}</g><rect x="0" y="${height}" width="${days.length * bar}" height="1" fill="currentColor" opacity="0.4"/></svg>`;
 }
 
 function truncate(s: string, n: number): string {

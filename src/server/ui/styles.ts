@@ -12,6 +12,7 @@ main{max-width:46rem;margin:0 auto;padding:1rem 1.25rem 4rem}
 .river{list-style:none;padding:0;margin:0}
 .river li{padding:.9rem 0;border-bottom:1px solid var(--line)}
 .river .meta,.byline,.muted{font-family:system-ui,sans-serif;font-size:14px;color:var(--muted)}
+svg.activity{display:inline-block;color:var(--muted);margin-top:.3rem}
 .river h2{font-size:1.15rem;line-height:1.35;margin:.15rem 0}
 .river h2 a{color:var(--fg);text-decoration:none}
 .river h2 a:hover{text-decoration:underline}
