@@ -221,4 +221,11 @@ export const sqliteMigrations: Record<string, Migration> = {
       await sql`insert into article_fts(article_fts, rank) values ('rank', 'bm25(5.0, 1.0)')`.execute(db);
     },
   },
+  '0008_feed_activity': {
+    async up(db: Kysely<unknown>) {
+      // Items a day and the 30-day activity read a range of one feed's recent links; without
+      // this a feed with a million articles is scanned whole (133 ms → 2 ms at 1M).
+      await db.schema.createIndex('article_feed_seen').on('article_feed').columns(['feed_id', 'first_seen_at']).execute();
+    },
+  },
 };
