@@ -91,6 +91,7 @@ export async function measureLatency(n: number, requests = 1000, concurrency = 8
     ['river, first page', () => '/'],
     ['river, deep keyset page', () => `/?before=${encodeURIComponent(deepCursor)}`],
     ['article page', () => `/articles/${1 + Math.floor(rnd() * n)}`],
+    ['feeds page (health, activity)', () => '/feeds'],
     ['search', () => `/search?q=${WORDS[Math.floor(rnd() * WORDS.length)]}+${WORDS[Math.floor(rnd() * WORDS.length)]}`],
   ];
   const rows: LatencyRow[] = [];
