@@ -13,13 +13,10 @@ import BetterSqlite3 from 'better-sqlite3';
 import { Pool } from 'undici';
 import { openSqliteStore } from '../src/store/sqlite/openSqlite.js';
 import { newSecret, secretHash } from '../src/accounts/tokens.js';
+import { formatIso as iso } from '../src/feed/dates.js';
 
 const WORDS = ('harbour ferry council budget quay storm bridge lighthouse fishing market school hospital election minister river ' +
   'train airport museum festival football weather energy housing police court climate university water forest mountain').split(' ');
-
-function iso(ms: number): string {
-  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
-}
 
 export async function fillStore(dbPath: string, n: number): Promise<{ cookie: string; userId: number }> {
   const store = await openSqliteStore(dbPath);

@@ -7,6 +7,7 @@ import { readPageMetadata } from './pageMetadata.js';
 import { normaliseFigures, removeArticleFurniture, removeNoise, resolveLazyImages } from './pageCleanup.js';
 import { imagesOf, type ExtractedImage } from './images.js';
 import { applySiteRules } from './siteRules.js';
+import { formatIso } from '../feed/dates.js';
 
 export interface ExtractedArticle {
   url: string;
@@ -100,5 +101,5 @@ function clean1(s: string | null | undefined): string | null {
 function isoOrNull(s: string | null | undefined): string | null {
   if (!s) return null;
   const t = Date.parse(s);
-  return Number.isNaN(t) ? null : new Date(Math.floor(t / 1000) * 1000).toISOString().replace('.000Z', 'Z');
+  return Number.isNaN(t) ? null : formatIso(t);
 }

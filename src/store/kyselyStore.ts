@@ -577,7 +577,7 @@ export class KyselyStore implements Store {
 type Db = Kysely<Database> | Transaction<Database>;
 
 function formatIsoDaysAgo(days: number): string {
-  return new Date(Date.now() - days * 86400_000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  return formatIso(Date.now() - days * 86400_000);
 }
 
 /**

@@ -1,6 +1,7 @@
 import { DB_OPTION, parseCommandArgs, usageError } from '../args.js';
 import { withStore } from '../context.js';
 import { writeOut } from '../batch.js';
+import { formatIso } from '../../feed/dates.js';
 
 const USAGE = `
 Usage: tidings search QUERY [--feed ID] [--from DATE] [--to DATE] [--limit N] [--json] [--db PATH]
@@ -25,7 +26,7 @@ export async function run(args: string[]): Promise<void> {
     if (v === undefined) return undefined;
     const t = Date.parse(v);
     if (Number.isNaN(t)) throw usageError(`--${name} takes an ISO date`);
-    return new Date(t).toISOString().replace('.000Z', 'Z');
+    return formatIso(t);
   };
   const feedId = parsed.values.feed !== undefined ? Number(parsed.values.feed) : undefined;
   if (feedId !== undefined && !Number.isInteger(feedId)) throw usageError('--feed takes a numeric feed id');

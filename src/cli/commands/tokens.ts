@@ -1,6 +1,7 @@
 import { DB_OPTION, parseCommandArgs, usageError } from '../args.js';
 import { withStore } from '../context.js';
 import { writeOut } from '../batch.js';
+import { formatIso } from '../../feed/dates.js';
 import { TidingsError } from '../../model/errors.js';
 
 const USAGE = `
@@ -20,7 +21,7 @@ export async function run(args: string[]): Promise<void> {
     const user = await store.getUserByName(userName);
     if (!user) throw new TidingsError('not_found', `no user named ${userName}`);
     const token = newSecret();
-    await store.createApiToken({ userId: user.id, tokenHash: secretHash(token), name, now: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z') });
+    await store.createApiToken({ userId: user.id, tokenHash: secretHash(token), name, now: formatIso(Date.now()) });
     writeOut(token);
   });
 }

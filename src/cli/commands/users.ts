@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import { DB_OPTION, parseCommandArgs, usageError } from '../args.js';
 import { withStore } from '../context.js';
 import { writeOut } from '../batch.js';
+import { formatIso } from '../../feed/dates.js';
 import { TidingsError } from '../../model/errors.js';
 
 const USAGE = `
@@ -41,7 +42,7 @@ export async function run(args: string[]): Promise<void> {
   const passwordHash = await newPasswordHash(parsed.values['password-stdin'], `password for ${name}: `);
   await withStore({ db: parsed.values.db }, async (store) => {
     const first = (await store.countUsers()) === 0;
-    const user = await store.createUser({ name, passwordHash, isAdmin: first || !!parsed.values.admin, now: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z') });
+    const user = await store.createUser({ name, passwordHash, isAdmin: first || !!parsed.values.admin, now: formatIso(Date.now()) });
     // The first administrator takes over the feeds the instance already follows.
     if (first) await store.subscribeToAll(user.id, user.createdAt);
     process.stderr.write(`created ${user.isAdmin ? 'administrator' : 'user'} ${user.name}\n`);
