@@ -350,11 +350,12 @@ export class KyselyStore implements Store {
       .select(['article_feed.feed_id', day.as('day'), sql<number>`count(*)`.as('n')])
       .groupBy(['article_feed.feed_id', day])
       .execute();
+    const quiet = () => new Array<number>(ACTIVITY_DAYS).fill(0);
     const activity = new Map<number, number[]>();
     for (const c of counts) {
       const i = Math.round((Date.parse(c.day) - firstDay) / 86400_000);
       if (i < 0 || i >= ACTIVITY_DAYS) continue;
-      const days = activity.get(c.feed_id) ?? new Array<number>(ACTIVITY_DAYS).fill(0);
+      const days = activity.get(c.feed_id) ?? quiet();
       days[i] = Number(c.n);
       activity.set(c.feed_id, days);
     }
@@ -363,7 +364,7 @@ export class KyselyStore implements Store {
       folder: r.folder,
       customTitle: r.custom_title,
       itemsPerDay: Math.round((Number(r.week_count) / 7) * 10) / 10,
-      activity: activity.get(r.id) ?? new Array<number>(ACTIVITY_DAYS).fill(0),
+      activity: activity.get(r.id) ?? quiet(),
     }));
   }
 

@@ -253,7 +253,11 @@ export function activityChart(days: number[], now: Date): SafeHtml {
   const busiestDay = new Date(Date.parse(now.toISOString().slice(0, 10)) - (days.length - 1 - busiest) * 86400_000).toISOString().slice(0, 10);
   const label = total === 0 ? `No new articles in the last ${days.length} days` : `${total} new article${total === 1 ? '' : 's'} in the last ${days.length} days; most (${most}) on ${busiestDay}`;
   const bars = days
-    .map((n, i) => (n === 0 ? '' : `<rect x="${i * bar}" y="${height - Math.max(1, Math.round((n / most) * height))}" width="${bar - 1}" height="${Math.max(1, Math.round((n / most) * height))}"/>`))
+    .map((n, i) => {
+      if (n === 0) return '';
+      const h = Math.max(1, Math.round((n / most) * height));
+      return `<rect x="${i * bar}" y="${height - h}" width="${bar - 1}" height="${h}"/>`;
+    })
     .join('');
   return html`<br><svg class="activity" role="img" aria-label="${label}" width="${days.length * bar}" height="${height + 1}" viewBox="0 0 ${days.length * bar} ${height + 1}"><title>${label}</title><g fill="currentColor">${raw(bars)}</g><rect x="0" y="${height}" width="${days.length * bar}" height="1" fill="currentColor" opacity="0.4"/></svg>`;
 }

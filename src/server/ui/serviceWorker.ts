@@ -35,11 +35,9 @@ async function trim() {
   for (const req of keys.slice(0, Math.max(0, keys.length - PAGE_LIMIT))) await cache.delete(req);
 }
 
-async function keep(request, response) {
+async function keep(cache, request, response) {
   if (!response.ok || response.redirected || response.type !== 'basic') return;
-  const cache = await caches.open(PAGES);
   await cache.put(request, response);
-  await trim();
 }
 
 const OFFLINE_NOTE = '<p class="offline-note" role="status">You are offline: this is a saved copy.</p>';
@@ -71,7 +69,7 @@ self.addEventListener('fetch', (event) => {
   }
   if (request.mode !== 'navigate') return;
   event.respondWith(fetch(request).then((response) => {
-    if (keepable(url)) event.waitUntil(keep(request, response.clone()));
+    if (keepable(url)) event.waitUntil(caches.open(PAGES).then((cache) => keep(cache, request, response.clone())).then(trim));
     return response;
   }, () => savedCopy(request)));
 });
@@ -88,11 +86,12 @@ self.addEventListener('message', (event) => {
         if (!keepable(url) || (await cache.match(url.href))) continue;
         try {
           const response = await fetch(url.href, { credentials: 'same-origin', headers: { 'x-tidings-prefetch': '1' } });
-          await keep(new Request(url.href), response);
+          await keep(cache, new Request(url.href), response);
         } catch {
-          return; // offline again: try with the next river page
+          break; // offline again: try with the next river page
         }
       }
+      await trim();
     })());
   }
 });
