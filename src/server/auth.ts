@@ -3,6 +3,7 @@ import type { Session } from '../model/article.js';
 import type { Store } from '../store/store.js';
 import { hashPassword, passwordProblem, verifyPassword } from '../accounts/passwords.js';
 import { newSecret, secretHash } from '../accounts/tokens.js';
+import { isUserName } from '../accounts/userName.js';
 import { formatIso } from '../feed/dates.js';
 import { accountPage, authPage } from './ui/pages.js';
 
@@ -203,7 +204,7 @@ export function registerAuth(app: FastifyInstance, opts: { store: Store; now: ()
     const password = typeof body.password === 'string' ? body.password : '';
     const page = (error: string, code: number) => reply.code(code).type('text/html; charset=utf-8').send(authPage({ kind: 'setup', csrf: formToken(req, reply), error, name }));
     if (!formTokenOk(req, body)) return page('The form expired; please try again.', 403);
-    if (!/^[\p{L}\p{N}._@-]{1,64}$/u.test(name)) return page('A name is 1–64 letters, digits, or . _ @ -', 400);
+    if (!isUserName(name)) return page('A name is 1–64 letters, digits, or . _ @ -', 400);
     const problem = passwordProblem(password);
     if (problem) return page(`Choose another password: ${problem}.`, 400);
     const user = await store.createUser({ name, passwordHash: await hashPassword(password), isAdmin: true, now: formatIso(now().getTime()) });

@@ -3,6 +3,7 @@ import { DB_OPTION, parseCommandArgs, usageError } from '../args.js';
 import { withStore } from '../context.js';
 import { writeOut } from '../batch.js';
 import { formatIso } from '../../feed/dates.js';
+import { USER_NAME_RULE, isUserName } from '../../accounts/userName.js';
 import { TidingsError } from '../../model/errors.js';
 
 const USAGE = `
@@ -28,7 +29,7 @@ export async function run(args: string[]): Promise<void> {
     return;
   }
   if ((sub !== 'add' && sub !== 'passwd') || !name) throw usageError('use: tidings users add NAME, tidings users passwd NAME, or tidings users list');
-  if (!/^[\p{L}\p{N}._@-]{1,64}$/u.test(name)) throw usageError('a user name is 1–64 letters, digits, or . _ @ -');
+  if (!isUserName(name)) throw usageError(USER_NAME_RULE);
   if (sub === 'passwd') {
     await withStore({ db: parsed.values.db }, async (store) => {
       const user = await store.getUserByName(name);
