@@ -35,7 +35,8 @@ export async function run(args: string[]): Promise<void> {
     const to = date(parsed.values.to, 'to');
     const hits = await store.searchArticles({ text, limit, ...(feedId !== undefined ? { feedId } : {}), ...(from ? { from } : {}), ...(to ? { to } : {}) });
     if (parsed.values.json) {
-      writeOut(JSON.stringify(hits.map(({ id, title, url, source, section, published, updated, excerpt }) => ({ id, title, url, source, section, published, updated, snippet: excerpt }))));
+      const { searchHitJson } = await import('../../render/searchHitJson.js');
+      writeOut(JSON.stringify(hits.map(searchHitJson)));
       return;
     }
     const tty = !!process.stdout.isTTY;

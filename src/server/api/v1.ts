@@ -6,6 +6,7 @@ import { asTidingsError } from '../../model/errors.js';
 import { secretHash } from '../../accounts/tokens.js';
 import { formatIso } from '../../feed/dates.js';
 import { readingParts } from '../../render/readingFormat.js';
+import { searchHitJson } from '../../render/searchHitJson.js';
 import { renderOpml } from '../../feed/opml.js';
 import { openApiDocument } from './openapi.js';
 
@@ -188,7 +189,7 @@ export async function apiV1(app: FastifyInstance, opts: { store: Store; now: () 
         ...(q.feed ? { feedId: q.feed } : {}), ...(q.folder ? { folder: q.folder } : {}), ...(q.source ? { sourceId: q.source } : {}),
         ...(q.from ? { from: formatIso(Date.parse(q.from)) } : {}), ...(q.to ? { to: formatIso(Date.parse(q.to)) } : {}),
       });
-      return hits.map(({ id, title, url, source, section, published, updated, excerpt }) => ({ id, title, url, source, section, published, updated, snippet: excerpt }));
+      return hits.map(searchHitJson);
     },
   );
 
