@@ -16,6 +16,9 @@ import { asTidingsError } from '../model/errors.js';
 import { SCRIPT } from './ui/script.js';
 import { SERVICE_WORKER } from './ui/serviceWorker.js';
 
+/** A number a form or query may carry (a feed, a source, a choice); anything else is no filter at all. */
+const optionalId = (v: string | undefined): number | undefined => (v && /^\d+$/.test(v) ? Number(v) : undefined);
+
 const cspFor = (imageProxy: boolean) => [
   "default-src 'none'",
   "script-src 'self'",
@@ -137,7 +140,7 @@ export function buildApp(opts: {
     if (!req.session) return reply.code(400).send('bad request');
     const b = req.body ?? {};
     const upTo = b.upTo && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/.test(b.upTo) ? b.upTo : formatIso(now().getTime());
-    const feedId = b.feed !== undefined && /^\d+$/.test(b.feed) ? Number(b.feed) : undefined;
+    const feedId = optionalId(b.feed);
     const folder = b.folder?.trim().slice(0, 200) || undefined;
     await opts.store.markAllRead(req.session.user.id, { upTo, ...(feedId !== undefined ? { feedId } : {}), ...(folder ? { folder } : {}) }, formatIso(now().getTime()));
     return reply.redirect(safeNext(b.next), 303);
@@ -222,12 +225,12 @@ export function buildApp(opts: {
     const q = (req.query.q ?? '').slice(0, 500).trim();
     const day = (v: string | undefined) => (v && /^\d{4}-\d{2}-\d{2}$/.test(v) ? `${v}T00:00:00Z` : undefined);
     const filters = {
-      feed: req.query.feed && /^\d+$/.test(req.query.feed) ? Number(req.query.feed) : undefined,
+      feed: optionalId(req.query.feed),
       from: day(req.query.from),
       to: req.query.to && day(req.query.to) ? formatIso(Date.parse(day(req.query.to)!) + 86400_000) : undefined,
       show: (req.query.show === 'unread' || req.query.show === 'starred' ? req.query.show : 'all') as 'all' | 'unread' | 'starred',
       folder: req.query.folder?.trim().slice(0, 200) || undefined,
-      source: req.query.source && /^\d+$/.test(req.query.source) ? Number(req.query.source) : undefined,
+      source: optionalId(req.query.source),
     };
     const hits = q
       ? await opts.store.searchArticles({
@@ -255,7 +258,7 @@ export function buildApp(opts: {
     const pipeline = opts.pipeline;
     if (!req.session || !pipeline) return reply.code(400).send('bad request');
     const url = (req.body?.url ?? '').trim();
-    const pick = req.body?.pick && /^\d+$/.test(req.body.pick) ? Number(req.body.pick) : undefined;
+    const pick = optionalId(req.body?.pick);
     const { subscribe, MultipleFeedsError } = await import('../ingest/subscribe.js');
     const { refreshFeed } = await import('../ingest/refreshFeed.js');
     try {
