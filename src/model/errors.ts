@@ -18,6 +18,10 @@ export type ErrorCode =
   | 'multiple_feeds'
   | 'parse_error'
   | 'extract_failed'
+  /** A page or document over a complexity limit (nesting, size, time, memory): it fails alone. */
+  | 'too_complex'
+  /** Too many attempts (sign-in) from this client or for this account: try again later. */
+  | 'throttled'
   | 'not_found'
   | 'conflict'
   | 'unauthorized'
