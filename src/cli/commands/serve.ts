@@ -30,9 +30,12 @@ export async function run(args: string[]): Promise<void> {
   const { createPipeline } = await import('../../ingest/pipeline.js');
   const { FeedScheduler } = await import('../../ingest/feedScheduler.js');
   const { buildApp } = await import('../../server/app.js');
+  const { createLogger, setLogger } = await import('../../log/logger.js');
+  const logger = createLogger(process.env.TIDINGS_LOG_LEVEL ?? 'info');
+  setLogger(logger);
+  const log = (msg: string) => logger.info(msg);
   const store = await openStore({ dbPath: config.dbPath, databaseUrl: config.databaseUrl });
   const pipeline = createPipeline(store, config);
-  const log = (msg: string) => process.stderr.write(`${new Date().toISOString()} ${msg}\n`);
 
   if (parsed.values.starter && !(await store.getSetting('starter_imported'))) {
     // Mark first: a crash during the import must not subscribe the user again next start.
@@ -49,7 +52,9 @@ export async function run(args: string[]): Promise<void> {
     ? null
     : new FeedScheduler(pipeline, {
         onReport: (feed, r) =>
-          log(`refresh ${feed.url}: ${r.status === 'error' ? `error[${r.errorCode}] ${r.error}` : r.status === 'not_modified' ? 'not modified' : `${r.created} new, ${r.updated} updated`}`),
+          r.status === 'error'
+            ? logger.warn({ feed: feed.id, url: feed.url, code: r.errorCode }, `refresh failed: ${r.error}`)
+            : logger.info({ feed: feed.id, status: r.status, created: r.created, updated: r.updated }, 'refreshed'),
       });
   const app = buildApp({ store, config, scheduler, pipeline });
   await app.listen({ port, host });
