@@ -2,7 +2,8 @@ import zlib from 'node:zlib';
 import { Readable } from 'node:stream';
 import { Agent, request } from 'undici';
 import { TidingsError, asTidingsError } from '../model/errors.js';
-import { buildSafeConnector, type AddressPolicy } from './safeConnector.js';
+import { logger } from '../log/logger.js';
+import { buildSafeConnector, type AddressPolicy, type Resolver } from './safeConnector.js';
 import { HostLimiter } from './hostLimiter.js';
 import { decodeBody } from './charset.js';
 
@@ -14,7 +15,10 @@ export interface FetcherConfig {
   headersTimeoutMs: number;
   /** Longest silence allowed between two body chunks. */
   bodyIdleTimeoutMs: number;
-  /** Whole request, redirects and body included: stops a publisher that trickles bytes. */
+  /**
+   * Whole request, redirects and body included: stops a publisher that trickles bytes.
+   * Time spent waiting for a per-host slot is not counted (it is reported as queueWaitMs).
+   */
   totalTimeoutMs: number;
   maxBytes: number;
   maxRedirects: number;
@@ -23,6 +27,8 @@ export interface FetcherConfig {
   perHostSpacingMs: number;
   /** Which addresses are refused and why; the default refuses every non-global address. Tests narrow it. */
   addressPolicy?: AddressPolicy;
+  /** Resolves host names when private networks are refused; dns.lookup unless a test stubs it. */
+  resolve?: Resolver;
 }
 
 export const defaultFetcherConfig: FetcherConfig = {
@@ -55,6 +61,16 @@ export interface FetchResult {
   lastModified: string | null;
   headers: Record<string, string>;
   bytes: Buffer;
+  /** Time spent waiting for per-host slots (all hops), outside the time limit. */
+  queueWaitMs: number;
+}
+
+type HopResult = Omit<FetchResult, 'queueWaitMs'> | { redirect: string };
+
+/** The whole-request time limit, spent only while a hop runs, and the queue waits beside it. */
+interface TimeBudget {
+  spentMs: number;
+  queueWaitMs: number;
 }
 
 export const FEED_ACCEPT =
@@ -74,6 +90,7 @@ export class Fetcher {
         connectTimeoutMs: this.config.connectTimeoutMs,
         allowPrivate: this.config.allowPrivateNetworks,
         ...(this.config.addressPolicy ? { policy: this.config.addressPolicy } : {}),
+        ...(this.config.resolve ? { resolve: this.config.resolve } : {}),
       }),
       headersTimeout: this.config.headersTimeoutMs,
       bodyTimeout: this.config.bodyIdleTimeoutMs,
@@ -83,12 +100,12 @@ export class Fetcher {
   }
 
   async fetch(url: string, req: FetchRequest = {}): Promise<FetchResult> {
-    const deadline = AbortSignal.timeout(this.config.totalTimeoutMs);
-    const signal = req.signal ? AbortSignal.any([req.signal, deadline]) : deadline;
+    const budget: TimeBudget = { spentMs: 0, queueWaitMs: 0 };
     let current = checkUrl(url);
     try {
       for (let hop = 0; ; hop++) {
-        const result = await this.limiter.run(current.host, () => this.fetchOnce(current, req, signal, hop === 0));
+        const target = current;
+        const result = await this.timedHop(target, budget, req.signal, (signal) => this.fetchOnce(target, req, signal, hop === 0));
         if ('redirect' in result) {
           if (hop >= this.config.maxRedirects) {
             throw new TidingsError('too_many_redirects', `more than ${this.config.maxRedirects} redirects from ${url}`);
@@ -96,14 +113,40 @@ export class Fetcher {
           current = checkUrl(result.redirect, current);
           continue;
         }
-        return result;
+        return { ...result, queueWaitMs: budget.queueWaitMs };
       }
     } catch (err) {
-      if (signal.aborted && deadline.aborted && !(err instanceof TidingsError && err.code !== 'network_error')) {
-        throw new TidingsError('timeout', `gave up on ${url} after ${this.config.totalTimeoutMs} ms`);
-      }
       throw asTidingsError(err);
     }
+  }
+
+  /**
+   * One hop under the per-host limit. The time limit runs only while the hop runs: a wait
+   * behind other requests to a busy host is not this publisher's slowness, and counting it
+   * turned redirect loops and queued pages into false timeouts.
+   */
+  private timedHop<T>(url: URL, budget: TimeBudget, outer: AbortSignal | undefined, work: (signal: AbortSignal) => Promise<T>): Promise<T> {
+    return this.limiter.run(url.host, async (waitedMs) => {
+      budget.queueWaitMs += waitedMs;
+      if (waitedMs > 0) logger().debug({ host: url.host, queueWaitMs: waitedMs }, 'waited for a per-host slot');
+      const remaining = this.config.totalTimeoutMs - budget.spentMs;
+      if (remaining <= 0) throw this.timeoutError(url, budget);
+      const deadline = AbortSignal.timeout(remaining);
+      const started = Date.now();
+      try {
+        return await work(outer ? AbortSignal.any([outer, deadline]) : deadline);
+      } catch (err) {
+        const own = err instanceof TidingsError && err.code !== 'network_error' && err.code !== 'timeout';
+        throw deadline.aborted && !own ? this.timeoutError(url, budget) : err;
+      } finally {
+        budget.spentMs += Date.now() - started;
+      }
+    });
+  }
+
+  private timeoutError(url: URL, budget: TimeBudget): TidingsError {
+    const waited = budget.queueWaitMs > 0 ? ` (not counting ${budget.queueWaitMs} ms waiting for a free slot)` : '';
+    return new TidingsError('timeout', `gave up on ${url.href} after ${this.config.totalTimeoutMs} ms${waited}`);
   }
 
   private async fetchOnce(
@@ -111,7 +154,7 @@ export class Fetcher {
     req: FetchRequest,
     signal: AbortSignal,
     conditional: boolean,
-  ): Promise<FetchResult | { redirect: string }> {
+  ): Promise<HopResult> {
     const headers: Record<string, string> = {
       'user-agent': this.config.userAgent,
       accept: req.accept ?? '*/*',
@@ -193,8 +236,7 @@ export class Fetcher {
    */
   async postForm(url: string, form: Record<string, string>): Promise<{ status: number; body: string }> {
     const target = checkUrl(url);
-    const signal = AbortSignal.timeout(this.config.totalTimeoutMs);
-    return this.limiter.run(target.host, async () => {
+    return this.timedHop(target, { spentMs: 0, queueWaitMs: 0 }, undefined, async (signal) => {
       let res;
       try {
         res = await request(target, {

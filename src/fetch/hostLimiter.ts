@@ -1,6 +1,7 @@
 /**
  * Caps how many requests run at once against one host, and how soon one may start after
- * the previous, so no publisher sees a burst from us.
+ * the previous, so no publisher sees a burst from us. The task learns how long it waited
+ * (for a slot and for the spacing), so callers can keep that out of their time limits.
  */
 export class HostLimiter {
   private readonly active = new Map<string, number>();
@@ -8,7 +9,8 @@ export class HostLimiter {
   private readonly nextStart = new Map<string, number>();
   constructor(private readonly perHost: number, private readonly spacingMs = 0) {}
 
-  async run<T>(host: string, task: () => Promise<T>): Promise<T> {
+  async run<T>(host: string, task: (queueWaitMs: number) => Promise<T>): Promise<T> {
+    const queued = Date.now();
     await this.acquire(host);
     if (this.spacingMs > 0) {
       const now = Date.now();
@@ -18,7 +20,7 @@ export class HostLimiter {
       if (at > now) await new Promise((r) => setTimeout(r, at - now));
     }
     try {
-      return await task();
+      return await task(Date.now() - queued);
     } finally {
       this.release(host);
     }

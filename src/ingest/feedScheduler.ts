@@ -1,9 +1,12 @@
 import type { FeedWithSource } from '../model/article.js';
+import { logError } from '../log/loggedError.js';
 import type { Pipeline } from './pipeline.js';
-import { refreshFeed, type RefreshReport } from './refreshFeed.js';
+import { failedRefresh, refreshFeed, type RefreshReport } from './refreshFeed.js';
 import { dueFeeds } from './refreshRunner.js';
 import { renewWebSubs } from './webSub.js';
 import { recheckArticles } from './recheckArticles.js';
+
+export type RefreshOne = (p: Pipeline, feed: FeedWithSource) => Promise<RefreshReport>;
 
 export interface SchedulerStatus {
   running: boolean;
@@ -17,7 +20,9 @@ export interface SchedulerStatus {
  * Keeps feeds fresh inside `tidings serve`: every tick it takes the feeds that are due and
  * refreshes them with bounded concurrency. Each feed's own next-check time (interval,
  * <ttl>, back-off after errors) lives in the store, so the scheduler holds no state that a
- * crash could lose. stop() lets refreshes in flight finish their writes.
+ * crash could lose. stop() lets refreshes in flight finish their writes. No single feed
+ * can stop it: whatever one refresh throws is logged, counted as that feed's failure, and
+ * the loop goes on.
  */
 export class FeedScheduler {
   private timer: NodeJS.Timeout | null = null;
@@ -30,7 +35,13 @@ export class FeedScheduler {
 
   constructor(
     private readonly p: Pipeline,
-    private readonly opts: { tickMs?: number; concurrency?: number; onReport?: (feed: FeedWithSource, r: RefreshReport) => void } = {},
+    private readonly opts: {
+      tickMs?: number;
+      concurrency?: number;
+      onReport?: (feed: FeedWithSource, r: RefreshReport) => void;
+      /** How one feed is refreshed; refreshFeed unless a test stands in. */
+      refresh?: RefreshOne;
+    } = {},
   ) {}
 
   start(): void {
@@ -53,12 +64,12 @@ export class FeedScheduler {
       const now = this.p.now().getTime();
       if (now - this.lastRenewal >= 3600_000) {
         this.lastRenewal = now;
-        await renewWebSubs(this.p).catch(() => 0);
+        await renewWebSubs(this.p).catch((err) => logError(err, 'renewing WebSub subscriptions failed'));
       }
       if (!this.rechecking) {
         // Publishers' edits: a few pages per tick, never more than one batch at a time.
         this.rechecking = recheckArticles(this.p, 10)
-          .catch(() => undefined)
+          .catch((err) => logError(err, 'rechecking article pages failed'))
           .finally(() => {
             this.rechecking = null;
           });
@@ -67,27 +78,41 @@ export class FeedScheduler {
       if (capacity <= 0) return;
       const due = (await dueFeeds(this.p, capacity + this.inFlight.size)).filter((f) => !this.inFlight.has(f.id)).slice(0, capacity);
       for (const feed of due) {
-        const job = refreshFeed(this.p, feed)
-          .then((r) => {
-            this.status.refreshed++;
-            if (r.status === 'error') this.status.failed++;
-            this.opts.onReport?.(feed, r);
-            return r;
-          })
-          .finally(() => {
-            this.inFlight.delete(feed.id);
-            this.status.inFlight = this.inFlight.size;
-            // A freed slot goes to the next due feed now, not at the next tick.
-            if (!this.stopping) setImmediate(() => void this.tick());
-          });
+        const job = this.refreshContained(feed).finally(() => {
+          this.inFlight.delete(feed.id);
+          this.status.inFlight = this.inFlight.size;
+          // A freed slot goes to the next due feed now, not at the next tick.
+          if (!this.stopping) setImmediate(() => void this.tick());
+        });
         this.inFlight.set(feed.id, job);
         this.status.inFlight = this.inFlight.size;
       }
-    } catch {
-      /* a failed look-up of due feeds is retried next tick */
+    } catch (err) {
+      // Retried next tick.
+      logError(err, 'looking up due feeds failed');
     } finally {
       this.ticking = false;
     }
+  }
+
+  /** One feed's refresh that always settles with a report, whatever the refresh throws. */
+  private async refreshContained(feed: FeedWithSource): Promise<RefreshReport> {
+    let report: RefreshReport;
+    try {
+      report = await (this.opts.refresh ?? refreshFeed)(this.p, feed);
+    } catch (err) {
+      logError(err, 'refresh failed unexpectedly', { feed: feed.id, url: feed.url });
+      // Recorded with its back-off, so the feed is not due again at once.
+      report = await failedRefresh(this.p, feed, err);
+    }
+    this.status.refreshed++;
+    if (report.status === 'error') this.status.failed++;
+    try {
+      this.opts.onReport?.(feed, report);
+    } catch (err) {
+      logError(err, 'reporting a refresh failed', { feed: feed.id });
+    }
+    return report;
   }
 
   async stop(): Promise<void> {
@@ -98,3 +123,4 @@ export class FeedScheduler {
     await Promise.allSettled([...this.inFlight.values(), this.rechecking]);
   }
 }
+

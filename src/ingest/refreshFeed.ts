@@ -7,6 +7,7 @@ import { extractArticle, type ExtractedArticle } from '../extract/extractArticle
 import { formatIso } from '../feed/dates.js';
 import type { ArticleWrite, RefreshWrite } from '../store/store.js';
 import type { Pipeline } from './pipeline.js';
+import { logError } from '../log/loggedError.js';
 import { buildArticleWrite, feedItemHash, itemUrl } from './articleBuilder.js';
 import { canonicalizeUrl, urlKey } from './articleIdentity.js';
 import { deriveSourceAndSection } from './sourceNaming.js';
@@ -34,7 +35,7 @@ export interface RefreshReport {
  * the feed and returned, never thrown, so one broken feed cannot stop the others.
  */
 export async function refreshFeed(p: Pipeline, feed: FeedWithSource, onProgress?: (done: number, total: number) => void): Promise<RefreshReport> {
-  const report: RefreshReport = { feedId: feed.id, status: 'ok', created: 0, updated: 0, linked: 0, unchanged: 0, tombstoned: 0, pagesFailed: 0 };
+  const report = emptyReport(feed.id);
   try {
     const res = await p.fetcher.fetch(feed.url, { etag: feed.etag, lastModified: feed.lastModified, accept: FEED_ACCEPT });
     const fetchedAt = formatIso(p.now().getTime());
@@ -60,24 +61,36 @@ export async function refreshFeed(p: Pipeline, feed: FeedWithSource, onProgress?
     write.lastModified = res.lastModified;
     await saveAndReport(p, write, report);
     // A hub the feed names: ask it to push. Never a reason for the refresh to fail.
-    await ensureWebSub(p, feed, parsed).catch(() => undefined);
+    await ensureWebSub(p, feed, parsed).catch((err) => logError(err, "asking the feed's WebSub hub to push failed", { feed: feed.id }));
     return report;
   } catch (err) {
-    const e = asTidingsError(err);
+    return failedRefresh(p, feed, err, report);
+  }
+}
+
+/**
+ * Records a failed refresh on the feed (with its back-off, so it is not retried at once)
+ * and reports it. Never throws: the error reported is the refresh's own.
+ */
+export async function failedRefresh(p: Pipeline, feed: FeedWithSource, err: unknown, report = emptyReport(feed.id)): Promise<RefreshReport> {
+  const e = asTidingsError(err);
+  try {
     const now = p.now();
     const retryAfter = parseRetryAfter(e.retryAfter, now);
-    try {
-      await p.store.recordFeedFailure(feed.id, {
-        at: formatIso(now.getTime()),
-        code: e.code,
-        message: e.message,
-        nextCheckAt: formatIso(nextCheckAfterFailure(now, feed.errorCount + 1, feed.intervalSeconds, p.config.maxBackoffSeconds, retryAfter).getTime()),
-      });
-    } catch {
-      /* the store itself failing is reported by the caller's next step; keep the original error */
-    }
-    return { ...report, status: 'error', errorCode: e.code, error: e.message };
+    await p.store.recordFeedFailure(feed.id, {
+      at: formatIso(now.getTime()),
+      code: e.code,
+      message: e.message,
+      nextCheckAt: formatIso(nextCheckAfterFailure(now, feed.errorCount + 1, feed.intervalSeconds, p.config.maxBackoffSeconds, retryAfter).getTime()),
+    });
+  } catch (storeErr) {
+    logError(storeErr, 'could not record a failed refresh', { feed: feed.id });
   }
+  return { ...report, status: 'error', errorCode: e.code, error: e.message };
+}
+
+function emptyReport(feedId: number): RefreshReport {
+  return { feedId, status: 'ok', created: 0, updated: 0, linked: 0, unchanged: 0, tombstoned: 0, pagesFailed: 0 };
 }
 
 async function saveAndReport(p: Pipeline, write: RefreshWrite, report: RefreshReport): Promise<void> {
@@ -96,7 +109,7 @@ async function saveAndReport(p: Pipeline, write: RefreshWrite, report: RefreshRe
  * feed's HTTP validators are left alone (the push is not a response to our GET).
  */
 export async function ingestPushedFeed(p: Pipeline, feed: FeedWithSource, body: Uint8Array, contentType: string | null): Promise<RefreshReport> {
-  const report: RefreshReport = { feedId: feed.id, status: 'ok', created: 0, updated: 0, linked: 0, unchanged: 0, tombstoned: 0, pagesFailed: 0 };
+  const report = emptyReport(feed.id);
   try {
     const parsed = parseFeed(body, { url: feed.url, contentType });
     const write = await planRefresh(p, feed, parsed, formatIso(p.now().getTime()), report);

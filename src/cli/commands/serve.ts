@@ -31,6 +31,7 @@ export async function run(args: string[]): Promise<void> {
   const { FeedScheduler } = await import('../../ingest/feedScheduler.js');
   const { buildApp } = await import('../../server/app.js');
   const { createLogger, setLogger } = await import('../../log/logger.js');
+  const { guardAgainstStrayErrors } = await import('../strayErrorGuard.js');
   const logger = createLogger(process.env.TIDINGS_LOG_LEVEL ?? 'info');
   setLogger(logger);
   const log = (msg: string) => logger.info(msg);
@@ -61,6 +62,8 @@ export async function run(args: string[]): Promise<void> {
   const address = app.server.address();
   const shown = typeof address === 'object' && address ? `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}` : String(address);
   log(`Tidings is serving on ${shown} (database ${config.databaseUrl ? 'PostgreSQL' : path.resolve(config.dbPath)})`);
+  // From here on, no single feed, page, DNS answer or request may stop the process.
+  const unguard = guardAgainstStrayErrors(logger);
   scheduler?.start();
 
   await new Promise<void>((resolve) => {
@@ -74,6 +77,7 @@ export async function run(args: string[]): Promise<void> {
         await app.close();
         await pipeline.fetcher.close();
         await store.close();
+        unguard();
         log('stopped');
         resolve();
       })();
