@@ -4,8 +4,12 @@
  *    real-world feeds of ../shared/corpus (when present) and on a generated large feed;
  *  - extraction: extractArticle (linkedom + Readability + our clean-up) vs plain
  *    @mozilla/readability on jsdom and on linkedom, on the corpus article pages.
+ *  - web: reader latency of `tidings serve` at scale (webLatency.ts);
+ *  - hostile: /healthz during a hostile refresh and the river under load (hostile.ts).
  * CPU time (process.cpuUsage), after a warm-up, best of several rounds, no forced GC.
- * Results go to stdout as a table and to bench/results/latest.json.
+ * Parts: `npm run bench -- hostile` (or BENCH_PARTS=hostile,web) runs only those; all by default.
+ * Results go to stdout as tables and to bench/results/latest.json (a partial run keeps the
+ * other parts' last results).
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -146,16 +150,15 @@ function table(rows: Array<Record<string, unknown>>): string {
   return [line(cols), line(widths.map((w) => '-'.repeat(w))), ...rows.map((r) => line(cols.map((c) => fmt(r[c]))))].join('\n');
 }
 
-async function main(): Promise<void> {
-  const results: Record<string, unknown> = { node: process.version, date: new Date().toISOString() };
+type Results = Record<string, unknown>;
+
+async function feedsPart(results: Results): Promise<void> {
   const realDir = path.join(shared, 'corpus', 'realworld-feeds');
-  const onlyExtract = process.env.BENCH_ONLY === 'extract' || process.env.BENCH_ONLY === 'web';
-  const realDocs = onlyExtract ? [] : listFiles(realDir, (f) => /\.(xml|rss|atom|json)$/.test(f) && !f.endsWith('expectations.json')).map((f) => fs.readFileSync(f, 'utf8'));
+  const realDocs = listFiles(realDir, (f) => /\.(xml|rss|atom|json)$/.test(f) && !f.endsWith('expectations.json')).map((f) => fs.readFileSync(f, 'utf8'));
   const feedRows: Row[] = [];
   if (realDocs.length) feedRows.push(...(await benchFeeds(`real-world feeds (${realDocs.length} files)`, realDocs)));
-  else if (!onlyExtract) console.log(`real-world feeds: skipped (${realDir} not found)`);
+  else console.log(`real-world feeds: skipped (${realDir} not found)`);
   const sizeMb = Number(process.env.BENCH_LARGE_FEED_MB ?? 50);
-  if (!onlyExtract) {
   const large = generateLargeFeed(sizeMb * 1e6);
   const largeRows = await benchFeeds(`generated ${sizeMb} MB RSS feed`, [large]);
   // Peak memory needs a fresh process per parser: in one process the first parser's peak
@@ -175,43 +178,89 @@ async function main(): Promise<void> {
   console.log('\nFeed parsing (CPU time, one warm-up then best of rounds, no forced GC; peak RSS in a fresh process per parser)\n');
   console.log(table(feedRows.map((r) => ({ suite: r.suite, parser: r.name, 'MB/s': r.mbPerS, 'items/s': Math.round(r.itemsPerS), failed: r.failed, 'peak RSS MB': r.peakRssMb ?? '', ratio: r.ratio }))));
   results.feeds = feedRows;
-  }
+}
 
-  const pageFiles = process.env.BENCH_ONLY === 'feeds' || process.env.BENCH_ONLY === 'web' ? [] : [
+async function extractPart(results: Results): Promise<void> {
+  const pageFiles = [
     ...listFiles(path.join(shared, 'corpus', 'readability', 'test-pages'), (f) => f.endsWith('source.html')),
     ...listFiles(path.join(shared, 'corpus', 'article-extraction-benchmark', 'html'), (f) => f.endsWith('.html.gz')),
   ];
-  if (pageFiles.length) {
-    const truthFile = path.join(shared, 'corpus', 'article-extraction-benchmark', 'ground-truth.json');
-    const truth = fs.existsSync(truthFile) ? (JSON.parse(fs.readFileSync(truthFile, 'utf8')) as Record<string, { articleBody?: string; url?: string }>) : {};
-    const pages = pageFiles.map((f) => {
-      const id = path.basename(f).replace(/\.html\.gz$/, '');
-      const t = truth[id];
-      return {
-        html: decodeBody(f.endsWith('.gz') ? zlib.gunzipSync(fs.readFileSync(f)) : fs.readFileSync(f)).text,
-        url: t?.url ?? 'http://fakehost/test/page.html',
-        ...(t?.articleBody !== undefined ? { truth: t.articleBody } : {}),
-      };
-    });
-    const rows = await benchExtract(pages);
-    const scoredPages = pages.filter((p) => p.truth !== undefined).length;
-    console.log(`\nArticle extraction (${pages.length} corpus pages, CPU time; F1 on the ${scoredPages} article-extraction-benchmark pages)\n`);
-    console.log(table(rows.map((r) => ({ extractor: r.name, 'pages/s': r.pagesPerS, 'p50 ms': r.p50, 'p95 ms': r.p95, failed: r.failed, F1: r.f1 === undefined ? '' : r.f1.toFixed(3), ratio: r.ratio }))));
-    results.extract = rows;
-  } else if (!process.env.BENCH_ONLY) console.log('\narticle extraction: skipped (../shared/corpus not found)');
-  if (process.env.BENCH_ONLY === undefined || process.env.BENCH_ONLY === 'web') {
-    const { measureLatency } = await import('./webLatency.js');
-    const sizes = (process.env.BENCH_ARTICLES ?? '100000,1000000').split(',').map(Number).filter((x) => x > 0);
-    const latency = [];
-    for (const n of sizes) latency.push(...(await measureLatency(n, Number(process.env.BENCH_REQUESTS ?? 1000))));
-    console.log('\nReader latency (tidings serve on SQLite in its own process, 8 concurrent clients on loopback)\n');
-    console.log(table(latency.map((r) => ({ articles: r.articles, endpoint: r.endpoint, requests: r.requests, 'p50 ms': r.p50, 'p99 ms': r.p99, 'req/s': r.reqPerS }))));
-    results.latency = latency;
+  if (!pageFiles.length) {
+    console.log('\narticle extraction: skipped (../shared/corpus not found)');
+    return;
   }
-  console.log(`\npeak RSS of the whole run: ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`);
+  const truthFile = path.join(shared, 'corpus', 'article-extraction-benchmark', 'ground-truth.json');
+  const truth = fs.existsSync(truthFile) ? (JSON.parse(fs.readFileSync(truthFile, 'utf8')) as Record<string, { articleBody?: string; url?: string }>) : {};
+  const pages = pageFiles.map((f) => {
+    const id = path.basename(f).replace(/\.html\.gz$/, '');
+    const t = truth[id];
+    return {
+      html: decodeBody(f.endsWith('.gz') ? zlib.gunzipSync(fs.readFileSync(f)) : fs.readFileSync(f)).text,
+      url: t?.url ?? 'http://fakehost/test/page.html',
+      ...(t?.articleBody !== undefined ? { truth: t.articleBody } : {}),
+    };
+  });
+  const rows = await benchExtract(pages);
+  const scoredPages = pages.filter((p) => p.truth !== undefined).length;
+  console.log(`\nArticle extraction (${pages.length} corpus pages, CPU time; F1 on the ${scoredPages} article-extraction-benchmark pages)\n`);
+  console.log(table(rows.map((r) => ({ extractor: r.name, 'pages/s': r.pagesPerS, 'p50 ms': r.p50, 'p95 ms': r.p95, failed: r.failed, F1: r.f1 === undefined ? '' : r.f1.toFixed(3), ratio: r.ratio }))));
+  results.extract = rows;
+}
+
+async function webPart(results: Results): Promise<void> {
+  const { measureLatency } = await import('./webLatency.js');
+  const sizes = (process.env.BENCH_ARTICLES ?? '100000,1000000').split(',').map(Number).filter((x) => x > 0);
+  const latency = [];
+  for (const n of sizes) latency.push(...(await measureLatency(n, Number(process.env.BENCH_REQUESTS ?? 1000))));
+  console.log('\nReader latency (tidings serve on SQLite in its own process, 8 concurrent clients on loopback)\n');
+  console.log(table(latency.map((r) => ({ articles: r.articles, endpoint: r.endpoint, requests: r.requests, 'p50 ms': r.p50, 'p99 ms': r.p99, 'req/s': r.reqPerS }))));
+  results.latency = latency;
+}
+
+async function hostilePart(results: Results): Promise<void> {
+  const { measureHostile } = await import('./hostile.js');
+  const r = await measureHostile({
+    capS: Number(process.env.BENCH_HOSTILE_CAP_S ?? 90),
+    articles: Number(process.env.BENCH_RIVER_ARTICLES ?? 100_000),
+    riverS: Number(process.env.BENCH_RIVER_SECONDS ?? 10),
+    connections: (process.env.BENCH_RIVER_CONNECTIONS ?? '64,256').split(',').map(Number).filter((x) => x > 0),
+  });
+  const ms = (x: number) => Math.round(x * 10) / 10;
+  console.log(`\nload average of the machine (1 min, ${os.cpus().length} cores) when the part started: ${r.loadAverage.toFixed(1)}`);
+  console.log('\n/healthz while tidings serve refreshes (probe every 10 ms, latency from when each probe was due; goal: hostile p99 < 50 ms)\n');
+  console.log(table(r.health.map((h) => ({ refresh: h.refresh, probes: h.probes, 'p50 ms': ms(h.p50), 'p90 ms': ms(h.p90), 'p99 ms': ms(h.p99), 'max ms': ms(h.max), 'failed probes': h.failedProbes, 'all refreshed after s': h.doneS ?? 'cap reached', survived: h.survived ? 'yes' : 'NO', 'peak RSS MB': Math.round(h.peakRssMb) }))));
+  console.log('\nWhat became of each hostile input (feed status, articles stored, codes of failed pages)\n');
+  console.log(table(r.outcomes.map((o) => ({ input: o.input, feed: o.feed, articles: o.articles, 'page errors': o.pageErrors }))));
+  console.log('\nRiver, signed in, first page, under load (autocannon; goal: p99 < 200 ms at 64 connections)\n');
+  console.log(table(r.river.map((x) => ({ articles: x.articles, connections: x.connections, requests: x.requests, 'p50 ms': x.p50, 'p90 ms': x.p90, 'p99 ms': x.p99, 'max ms': x.max, 'req/s': x.reqPerS, failed: x.failed }))));
+  results.hostile = r;
+}
+
+const PARTS = { feeds: feedsPart, extract: extractPart, web: webPart, hostile: hostilePart };
+type Part = keyof typeof PARTS;
+
+/** `npm run bench -- hostile web`, or BENCH_PARTS=hostile,web; all parts when none is named. */
+function selectedParts(): Part[] {
+  const fromArgs = process.argv.slice(2);
+  // BENCH_ONLY is the older name, kept so existing scripts still work.
+  const asked = fromArgs.length ? fromArgs : (process.env.BENCH_PARTS ?? process.env.BENCH_ONLY ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  const known = Object.keys(PARTS);
+  const unknown = asked.filter((p) => !known.includes(p));
+  if (unknown.length) throw new Error(`unknown bench part ${unknown.join(', ')}; the parts are ${known.join(', ')}`);
+  return (asked.length ? known.filter((p) => asked.includes(p)) : known) as Part[];
+}
+
+async function main(): Promise<void> {
+  const parts = selectedParts();
   const outDir = path.join(root, 'bench', 'results');
+  const outFile = path.join(outDir, 'latest.json');
+  // A run of some parts updates theirs and keeps the others' last results.
+  const results: Results = fs.existsSync(outFile) ? (JSON.parse(fs.readFileSync(outFile, 'utf8')) as Results) : {};
+  Object.assign(results, { node: process.version, date: new Date().toISOString(), parts });
+  for (const part of parts) await PARTS[part](results);
+  console.log(`\npeak RSS of the whole run: ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`);
   fs.mkdirSync(outDir, { recursive: true });
-  fs.writeFileSync(path.join(outDir, 'latest.json'), JSON.stringify(results, null, 2));
+  fs.writeFileSync(outFile, JSON.stringify(results, null, 2));
 }
 
 await main();

@@ -4,19 +4,25 @@
  * timing the river (first page and deep keyset page), the article page and search.
  * Reports p50/p99 per endpoint; used by `npm run bench` (BENCH_ARTICLES=100000,1000000).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import BetterSqlite3 from 'better-sqlite3';
 import { Pool } from 'undici';
 import { openSqliteStore } from '../src/store/sqlite/openSqlite.js';
 import { newSecret, secretHash } from '../src/accounts/tokens.js';
 import { formatIso as iso } from '../src/feed/dates.js';
+import { startServe } from './serveProcess.js';
 
 const WORDS = ('harbour ferry council budget quay storm bridge lighthouse fishing market school hospital election minister river ' +
   'train airport museum festival football weather energy housing police court climate university water forest mountain').split(' ');
+
+/** News-like words from a fixed seed: the same text on every run. */
+export function newsWords(seed: number): { word: () => string; sentence: () => string } {
+  const rnd = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+  const word = () => WORDS[Math.floor(rnd() * WORDS.length)]!;
+  return { word, sentence: () => Array.from({ length: 12 }, word).join(' ') };
+}
 
 export async function fillStore(dbPath: string, n: number): Promise<{ cookie: string; userId: number }> {
   const store = await openSqliteStore(dbPath);
@@ -35,10 +41,7 @@ export async function fillStore(dbPath: string, n: number): Promise<{ cookie: st
     values (?, null, ?, ?, ?, ?, null, ?, null, null, ?, ?, ?, null, 'en', 60, ?, null, 'ok', null, null)`);
   const insLink = db.prepare('insert into article_feed (article_id, feed_id, guid, link_key, first_seen_at) values (?, ?, null, ?, ?)');
   const start = Date.parse('2020-01-01T00:00:00Z');
-  let seed = 42;
-  const rnd = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
-  const word = () => WORDS[Math.floor(rnd() * WORDS.length)]!;
-  const sentence = () => Array.from({ length: 12 }, word).join(' ');
+  const { word, sentence } = newsWords(42);
   const batch = db.transaction((from: number, to: number) => {
     for (let i = from; i < to; i++) {
       const url = `https://bench.example/a/${i}`;
@@ -54,32 +57,36 @@ export async function fillStore(dbPath: string, n: number): Promise<{ cookie: st
   return { cookie: `tidings_session=${token}`, userId: user.id };
 }
 
-async function startServer(dbPath: string): Promise<{ child: ChildProcess; origin: string }> {
-  const bin = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'bin', 'tidings.js');
-  const child = spawn(process.execPath, [bin, 'serve', '--db', dbPath, '--port', '0', '--no-scheduler'], { stdio: ['ignore', 'ignore', 'pipe'] });
-  const origin = await new Promise<string>((resolve, reject) => {
-    let err = '';
-    child.stderr!.on('data', (d) => {
-      err += d;
-      const m = /serving on (http:\/\/[\d.:]+)/.exec(err);
-      if (m) resolve(m[1]!);
-    });
-    child.on('exit', () => reject(new Error(`serve exited: ${err}`)));
-  });
-  return { child, origin };
-}
-
-function percentile(sorted: number[], p: number): number {
+export function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] ?? 0;
 }
 
 export interface LatencyRow { articles: number; endpoint: string; requests: number; p50: number; p99: number; reqPerS: number }
 
-export async function measureLatency(n: number, requests = 1000, concurrency = 8): Promise<LatencyRow[]> {
+/** A signed-in reader's view of a store of n articles, served by its own `tidings serve`. */
+export interface ReaderServer {
+  origin: string;
+  cookie: string;
+  close(): Promise<void>;
+}
+
+export async function startReaderServer(n: number): Promise<ReaderServer> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tidings-latency-'));
   const dbPath = path.join(dir, 'bench.db');
   const { cookie } = await fillStore(dbPath, n);
-  const { child, origin } = await startServer(dbPath);
+  const serve = await startServe(dbPath);
+  return {
+    origin: serve.origin,
+    cookie,
+    async close() {
+      await serve.stop();
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function measureLatency(n: number, requests = 1000, concurrency = 8): Promise<LatencyRow[]> {
+  const { origin, cookie, close } = await startReaderServer(n);
   const pool = new Pool(origin, { connections: concurrency });
   const deepCursor = `${iso(Date.parse('2020-01-01T00:00:00Z') + Math.floor(n * 0.1) * 60_000)}_${Math.floor(n * 0.1) + 1}`;
   let seed = 7;
@@ -116,9 +123,7 @@ export async function measureLatency(n: number, requests = 1000, concurrency = 8
     }
   } finally {
     await pool.close();
-    child.kill('SIGTERM');
-    await new Promise((r) => child.once('exit', r));
-    fs.rmSync(dir, { recursive: true, force: true });
+    await close();
   }
   return rows;
 }

@@ -1,0 +1,65 @@
+/**
+ * `tidings serve` in a process of its own, as the benches measure it: the load generator
+ * and the publisher must never share its event loop.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export interface ServeProcess {
+  origin: string;
+  child: ChildProcess;
+  /** Exit code or signal once the process has ended, else null. */
+  exited(): string | null;
+  /** Highest resident set size of the process so far (Linux), in MB; NaN elsewhere. */
+  peakRssMb(): number;
+  /** SIGTERM, then SIGKILL if it has not ended after graceMs (a frozen loop never sees SIGTERM). */
+  stop(graceMs?: number): Promise<void>;
+}
+
+const BIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'bin', 'tidings.js');
+
+export async function startServe(dbPath: string, opts: { scheduler?: boolean; env?: Record<string, string> } = {}): Promise<ServeProcess> {
+  const args = [BIN, 'serve', '--db', dbPath, '--port', '0', ...(opts.scheduler ? [] : ['--no-scheduler'])];
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, ...opts.env } });
+  let exit: string | null = null;
+  const ended = new Promise<void>((resolve) =>
+    child.once('exit', (code, signal) => {
+      exit = signal ?? `code ${code}`;
+      resolve();
+    }),
+  );
+  // Only the tail is kept: enough to say why it died, without growing through a long run.
+  let tail = '';
+  const origin = await new Promise<string>((resolve, reject) => {
+    child.stderr!.on('data', (d) => {
+      tail = (tail + d).slice(-8192);
+      const m = /serving on (http:\/\/[\d.:]+)/.exec(tail);
+      if (m) resolve(m[1]!);
+    });
+    void ended.then(() => reject(new Error(`serve exited (${exit}): ${tail}`)));
+  });
+  return {
+    origin,
+    child,
+    exited: () => exit,
+    peakRssMb: () => peakRssMb(child.pid),
+    async stop(graceMs = 3000) {
+      if (exit !== null) return;
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+      await ended;
+      clearTimeout(timer);
+    },
+  };
+}
+
+function peakRssMb(pid: number | undefined): number {
+  try {
+    const m = /VmHWM:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) / 1024 : Number.NaN;
+  } catch {
+    return Number.NaN;
+  }
+}
