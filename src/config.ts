@@ -20,6 +20,8 @@ export interface TidingsConfig {
   recheckSchedule: RecheckStep[];
   /** Serve article images through this server (signed URLs) instead of from publishers. */
   imageProxy: boolean;
+  /** Most outlines one OPML import looks at (TIDINGS_OPML_MAX_OUTLINES); the rest are reported, not imported. */
+  opmlMaxOutlines: number;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: { db?: string | undefined; tz?: string | undefined } = {}): TidingsConfig {
@@ -45,6 +47,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: { db
     publicUrl: env.TIDINGS_PUBLIC_URL ? env.TIDINGS_PUBLIC_URL.replace(/\/+$/, '') : null,
     webSubLeaseSeconds: int('TIDINGS_WEBSUB_LEASE_SECONDS', 10 * 86400),
     imageProxy: /^(?:1|true|yes)$/i.test(env.TIDINGS_IMAGE_PROXY ?? ''),
+    opmlMaxOutlines: int('TIDINGS_OPML_MAX_OUTLINES', 1000),
     recheckSchedule: env.TIDINGS_RECHECK_SCHEDULE ? parseRecheckSchedule(env.TIDINGS_RECHECK_SCHEDULE) : DEFAULT_RECHECK_SCHEDULE,
   };
 }

@@ -161,9 +161,10 @@ test('OPML round trip: import, export, import elsewhere gives the same subscript
   const db1 = path.join(dir, 'opml1.db');
   const imp = await runCli(['import', opml, '--db', db1], { env });
   assert.equal(imp.code, 0, imp.stderr);
-  assert.match(imp.stderr, /imported 3 new feed\(s\), 0 already subscribed, 1 not reachable now/);
+  assert.match(imp.stderr, /skipped http:\S+\/gone\.xml: error\[http_error\]/);
+  assert.match(imp.stderr, /imported 2 new feed\(s\), 0 already known, 1 skipped/);
   const feeds = JSON.parse((await runCli(['feeds', '--json', '--db', db1])).stdout) as Array<{ url: string; source: string; section: string }>;
-  assert.equal(feeds.length, 3, 'an unreachable feed is subscribed too');
+  assert.equal(feeds.length, 2, 'an unreachable feed is reported, not stored');
   const world = feeds.find((f) => f.url.endsWith('/world.xml'))!;
   assert.equal(world.source, 'Example & Co');
   assert.equal(world.section, 'World');

@@ -1,4 +1,5 @@
 import { TidingsError, asTidingsError } from '../model/errors.js';
+import { terminalText } from '../render/terminalText.js';
 
 /**
  * `tidings` entry point. Each command lives in its own module and is imported only when
@@ -68,7 +69,7 @@ export async function main(argv: string[]): Promise<void> {
 
 export function reportError(err: unknown): void {
   const e = err instanceof TidingsError ? err : isUsageError(err) ? new TidingsError('usage', (err as Error).message) : asTidingsError(err);
-  process.stderr.write(`error[${e.code}]: ${e.message}\n`);
+  process.stderr.write(`error[${e.code}]: ${terminalText(e.message)}\n`);
   if (e.code === 'internal' && process.env.TIDINGS_DEBUG) process.stderr.write(`${(err as Error).stack}\n`);
   process.exitCode = e.code === 'usage' ? 2 : 1;
 }

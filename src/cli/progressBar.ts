@@ -1,3 +1,5 @@
+import { terminalLine, terminalText } from '../render/terminalText.js';
+
 /**
  * A progress bar on stderr. On a terminal it redraws one line; elsewhere (CI logs, pipes)
  * it prints a line per finished step so the log still tells how far it got.
@@ -10,8 +12,9 @@ export class ProgressBar {
     this.tty = !!out.isTTY;
   }
 
-  tick(note: string): void {
+  tick(raw: string): void {
     this.done++;
+    const note = terminalLine(raw);
     if (this.tty) this.draw(note);
     else this.out.write(`[${this.done}/${this.total}] ${note}\n`);
   }
@@ -34,6 +37,6 @@ export class ProgressBar {
 
   finish(summary: string): void {
     if (this.tty) this.out.write('\r\u001b[2K');
-    this.out.write(`${summary}\n`);
+    this.out.write(`${terminalText(summary)}\n`);
   }
 }

@@ -19,9 +19,8 @@ export function parseOpml(text: string): OpmlOutline[] {
       if (c.local !== 'outline') continue;
       const url = c.attrs.xmlUrl ?? c.attrs.xmlurl ?? c.attrs.url;
       const title = (c.attrs.title ?? c.attrs.text ?? '').trim() || null;
-      if (url && /^https?:\/\//i.test(url.trim())) {
-        out.push({ url: url.trim(), title, siteUrl: c.attrs.htmlUrl?.trim() || null, category });
-      }
+      // Every address is kept, whatever its scheme: the importer checks each and reports what it skips.
+      if (url?.trim()) out.push({ url: url.trim(), title, siteUrl: c.attrs.htmlUrl?.trim() || null, category });
       walk(c, url ? category : title ?? category);
     }
   };

@@ -1,38 +1,95 @@
-import { parseOpml } from '../feed/opml.js';
+import { parseOpml, type OpmlOutline } from '../feed/opml.js';
+import { checkUrl } from '../fetch/fetcher.js';
+import { blockedReason } from '../fetch/addressPolicy.js';
+import { TidingsError, asTidingsError } from '../model/errors.js';
 import type { Pipeline } from './pipeline.js';
 import { subscribe } from './subscribe.js';
 
-/** Subscribes to each outline of an OPML document, a few at a time; failures never stop the rest. */
-export async function importOpml(
-  p: Pipeline,
-  text: string,
-  hooks: { onTotal?: (n: number) => void; onFeed?: (note: string) => void } = {},
-): Promise<{ added: number; existing: number; failed: number; feeds: Array<{ id: number; folder: string | null }> }> {
-  const outlines = parseOpml(text);
-  hooks.onTotal?.(outlines.length);
-  const result = { added: 0, existing: 0, failed: 0, feeds: [] as Array<{ id: number; folder: string | null }> };
+export interface OpmlImportOptions {
+  /** The readers who subscribe (none: the instance, before any account exists). */
+  readers?: number[];
+  /** Keep feeds that cannot be fetched now (the starter list on an offline first run). */
+  keepUnreachable?: boolean;
+  /** Stops the import (its requester went away); outlines not started are left alone. */
+  signal?: AbortSignal;
+  onTotal?: (n: number) => void;
+  onFeed?: (note: string) => void;
+}
+
+export interface OpmlImportReport {
+  added: number;
+  existing: number;
+  feeds: Array<{ id: number; folder: string | null }>;
+  /** Outlines looked at and not subscribed, with the reason's code. */
+  skipped: Array<{ url: string; code: string; message: string }>;
+  /** Outlines past the cap (config.opmlMaxOutlines), not looked at. */
+  overLimit: number;
+  limit: number;
+  /** True when the signal stopped the import before every outline was looked at. */
+  stopped: boolean;
+}
+
+/** One line for people: what was imported, how many were skipped and why (the first few). */
+export function describeImport(r: OpmlImportReport, shown = 5): string {
+  const parts = [`imported ${r.feeds.length} feed(s) (${r.added} new)`];
+  if (r.skipped.length) {
+    const first = r.skipped.slice(0, shown).map((s) => `${s.url} (${s.code})`);
+    parts.push(`skipped ${r.skipped.length}: ${first.join(', ')}${r.skipped.length > shown ? ', …' : ''}`);
+  }
+  if (r.overLimit) parts.push(`${r.overLimit} outline(s) over the limit of ${r.limit} not imported`);
+  if (r.stopped) parts.push('stopped before the end');
+  return parts.join('; ');
+}
+
+/**
+ * Subscribes to the outlines of an OPML document, a few at a time, up to the configured cap.
+ * Each outline is checked before anything is stored: a valid http(s) URL, an address the
+ * fetcher may reach, and (unless keepUnreachable) a feed that answers now; anything else
+ * is skipped and reported, so a list of dead or internal addresses is never polled forever.
+ */
+export async function importOpml(p: Pipeline, text: string, opts: OpmlImportOptions = {}): Promise<OpmlImportReport> {
+  const all = parseOpml(text);
+  const limit = p.config.opmlMaxOutlines;
+  const outlines = all.slice(0, limit);
+  opts.onTotal?.(outlines.length);
+  const report: OpmlImportReport = { added: 0, existing: 0, feeds: [], skipped: [], overLimit: all.length - outlines.length, limit, stopped: false };
   let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(4, outlines.length) }, async () => {
-      while (next < outlines.length) {
-        const o = outlines[next++]!;
-        try {
-          const r = await subscribe(p, o.url, { fallbackTitle: o.title, allowUnreachable: true });
-          if (r.pendingError) {
-            result.failed++;
-            hooks.onFeed?.(`${o.url}: error[${r.pendingError.code}] ${r.pendingError.message}`);
-          } else {
-            hooks.onFeed?.(`${r.created ? 'added' : 'known'} ${o.url}`);
-          }
-          if (r.created) result.added++;
-          else result.existing++;
-          result.feeds.push({ id: r.feed.id, folder: o.category });
-        } catch (err) {
-          result.failed++;
-          hooks.onFeed?.(`${o.url}: ${(err as Error).message}`);
-        }
-      }
-    }),
-  );
-  return result;
+  const worker = async () => {
+    while (next < outlines.length && !opts.signal?.aborted) await importOutline(p, outlines[next++]!, opts, report);
+  };
+  await Promise.all(Array.from({ length: Math.min(4, outlines.length) }, worker));
+  report.stopped = next < outlines.length;
+  return report;
+}
+
+async function importOutline(p: Pipeline, o: OpmlOutline, opts: OpmlImportOptions, report: OpmlImportReport): Promise<void> {
+  try {
+    checkOutline(o.url, p.config.fetch.allowPrivateNetworks ?? false);
+    const r = await subscribe(p, o.url, {
+      readers: opts.readers ?? [],
+      folder: o.category,
+      fallbackTitle: o.title,
+      allowUnreachable: !!opts.keepUnreachable,
+      ...(opts.signal ? { signal: opts.signal } : {}),
+    });
+    if (r.pendingError) opts.onFeed?.(`${o.url}: kept, not reachable now: error[${r.pendingError.code}] ${r.pendingError.message}`);
+    else opts.onFeed?.(`${r.created ? 'added' : 'known'} ${o.url}`);
+    if (r.created) report.added++;
+    else report.existing++;
+    report.feeds.push({ id: r.feed.id, folder: o.category });
+  } catch (err) {
+    const e = asTidingsError(err);
+    report.skipped.push({ url: o.url, code: e.code, message: e.message });
+    opts.onFeed?.(`skipped ${o.url}: error[${e.code}] ${e.message}`);
+  }
+}
+
+/** URL, scheme and, for an address written as an IP, the address policy; host names are judged when they resolve. */
+function checkOutline(raw: string, allowPrivate: boolean): void {
+  const url = checkUrl(raw);
+  if (allowPrivate) return;
+  const host = url.hostname.replace(/^\[|\]$/g, '');
+  if (!/^[\d.]+$/.test(host) && !host.includes(':')) return;
+  const reason = blockedReason(host);
+  if (reason) throw new TidingsError('blocked_address', `${url.host} is a ${reason} address`);
 }

@@ -15,6 +15,8 @@ import { formatIso } from '../feed/dates.js';
 import { asTidingsError } from '../model/errors.js';
 import { SCRIPT } from './ui/script.js';
 import { SERVICE_WORKER } from './ui/serviceWorker.js';
+import { requesterSignal } from './requesterSignal.js';
+import { logFailure } from '../log/logger.js';
 
 /** A number a form or query may carry (a feed, a source, a choice); anything else is no filter at all. */
 const optionalId = (v: string | undefined): number | undefined => (v && /^\d+$/.test(v) ? Number(v) : undefined);
@@ -93,7 +95,8 @@ export function buildApp(opts: {
     const feedId = req.query.feed !== undefined ? Number(req.query.feed) : undefined;
     if (feedId !== undefined && !Number.isInteger(feedId)) return reply.code(400).type('text/html').send(errorPage(400, 'feed must be a number'));
     const before = parseCursor(req.query.before);
-    const feed = feedId !== undefined ? await opts.store.getFeed(feedId) : null;
+    // A feed the reader does not follow answers exactly as one that does not exist.
+    const feed = feedId === undefined ? null : req.session ? await opts.store.subscribedFeed(req.session.user.id, feedId) : await opts.store.getFeed(feedId);
     if (feedId !== undefined && !feed) return reply.code(404).type('text/html').send(errorPage(404, 'No such feed.'));
     const pageSize = 50;
     const show = req.query.show === 'unread' || req.query.show === 'starred' ? req.query.show : 'all';
@@ -177,15 +180,21 @@ export function buildApp(opts: {
   app.post<{ Body: Record<string, string | undefined> }>('/feeds/import', async (req, reply) => {
     const pipeline = opts.pipeline;
     if (!req.session || !pipeline) return reply.code(400).send('bad request');
-    const { importOpml } = await import('../ingest/opmlImport.js');
+    const { importOpml, describeImport } = await import('../ingest/opmlImport.js');
+    const gone = requesterSignal(req);
     try {
-      const r = await importOpml(pipeline, req.body?.opml ?? '');
-      for (const f of r.feeds) await opts.store.subscribeUser(req.session.user.id, f.id, f.folder, formatIso(now().getTime()));
-      const note = `imported ${r.feeds.length} feed(s)${r.failed ? `, ${r.failed} not reachable now` : ''}`;
-      return reply.redirect(`/feeds?note=${encodeURIComponent(note)}`, 303);
+      const r = await importOpml(pipeline, req.body?.opml ?? '', { readers: [req.session.user.id], signal: gone.signal });
+      if (r.stopped) logFailure({ code: 'aborted', user: req.session.user.id }, 'OPML import stopped: the browser went away');
+      // The report is shown on this answer: a redirect's URL could not hold the list of skipped feeds.
+      reply.type('text/html; charset=utf-8');
+      return feedsPage(await opts.store.listSubscriptions(req.session.user.id), {
+        now: now(), timeZone: tz, session: req.session, canSubscribe: true, error: null, note: describeImport(r, 20),
+      });
     } catch (err) {
       const e = asTidingsError(err);
       return reply.redirect(`/feeds?error=${encodeURIComponent(`error[${e.code}]: ${e.message}`)}`, 303);
+    } finally {
+      gone.release();
     }
   });
 
@@ -264,7 +273,8 @@ export function buildApp(opts: {
     try {
       let r;
       try {
-        r = await subscribe(pipeline, url, pick ? { pick } : {});
+        const folder = req.body?.folder?.trim().slice(0, 100) || null;
+        r = await subscribe(pipeline, url, { readers: [req.session.user.id], folder, ...(pick ? { pick } : {}) });
       } catch (err) {
         if (!(err instanceof MultipleFeedsError)) throw err;
         // The site names several feeds: let the reader choose.
@@ -273,7 +283,6 @@ export function buildApp(opts: {
           now: now(), timeZone: tz, session: req.session, canSubscribe: true, choices: { url, folder: req.body?.folder ?? '', feeds: err.choices },
         });
       }
-      await opts.store.subscribeUser(req.session.user.id, r.feed.id, req.body?.folder?.trim().slice(0, 100) || null, formatIso(now().getTime()));
       // A new subscription shows its articles at once instead of at the next scheduled check.
       if (r.created) await refreshFeed(pipeline, (await opts.store.getFeed(r.feed.id))!);
       return reply.redirect(`/?feed=${r.feed.id}`, 303);

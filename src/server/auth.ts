@@ -208,6 +208,7 @@ export function registerAuth(app: FastifyInstance, opts: { store: Store; now: ()
     const problem = passwordProblem(password);
     if (problem) return page(`Choose another password: ${problem}.`, 400);
     const user = await store.createUser({ name, passwordHash: await hashPassword(password), isAdmin: true, now: formatIso(now().getTime()) });
+    // No account existed: the feeds the instance follows were the operator's, who this is.
     await store.subscribeToAll(user.id, formatIso(now().getTime()));
     await startSession(req, reply, user.id);
     return reply.redirect('/', 303);

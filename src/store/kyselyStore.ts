@@ -299,18 +299,18 @@ export class KyselyStore implements Store {
     });
   }
 
-  async subscribeUser(userId: number, feedId: number, folder: string | null, now: string): Promise<void> {
+  async subscribeUser(userId: number, feedId: number, folder: string | null, now: string, title: string | null = null): Promise<void> {
     await this.db
       .insertInto('subscription')
-      .values({ user_id: userId, feed_id: feedId, folder, title: null, created_at: now })
-      // Subscribing again with a folder (an OPML import, say) files the feed there.
-      .onConflict((oc) => oc.columns(['user_id', 'feed_id']).doUpdateSet((eb) => ({ folder: sql<string | null>`coalesce(${eb.ref('excluded.folder')}, subscription.folder)` })))
+      .values({ user_id: userId, feed_id: feedId, folder, title, created_at: now })
+      // Subscribing again with a folder or a name (an OPML import, say) files or names the feed so.
+      .onConflict((oc) =>
+        oc.columns(['user_id', 'feed_id']).doUpdateSet((eb) => ({
+          folder: sql<string | null>`coalesce(${eb.ref('excluded.folder')}, subscription.folder)`,
+          title: sql<string | null>`coalesce(${eb.ref('excluded.title')}, subscription.title)`,
+        })),
+      )
       .execute();
-  }
-
-  async subscribeAdmins(feedId: number, now: string): Promise<void> {
-    const admins = await this.db.selectFrom('user').select('id').where('is_admin', '=', 1).execute();
-    for (const a of admins) await this.subscribeUser(a.id, feedId, null, now);
   }
 
   async subscribeToAll(userId: number, now: string): Promise<void> {
@@ -329,6 +329,16 @@ export class KyselyStore implements Store {
     if (Object.keys(patch).length === 0) return false;
     const r = await this.db.updateTable('subscription').set(patch).where('user_id', '=', userId).where('feed_id', '=', feedId).executeTakeFirst();
     return Number(r.numUpdatedRows) > 0;
+  }
+
+  async subscribedFeed(userId: number, feedId: number): Promise<(FeedWithSource & { folder: string | null; customTitle: string | null }) | null> {
+    const row = await this.feedQuery()
+      .innerJoin('subscription', 'subscription.feed_id', 'feed.id')
+      .select(['subscription.folder', 'subscription.title as custom_title'])
+      .where('subscription.user_id', '=', userId)
+      .where('feed.id', '=', feedId)
+      .executeTakeFirst();
+    return row ? { ...toFeed(row), folder: row.folder, customTitle: row.custom_title } : null;
   }
 
   async listSubscriptions(userId: number): Promise<Array<FeedWithSource & { folder: string | null; customTitle: string | null; itemsPerDay: number; activity: number[] }>> {
@@ -474,6 +484,8 @@ export class KyselyStore implements Store {
               .select('article_feed.article_id')
               .whereRef('article_feed.article_id', '=', 'article.id')
               .where('subscription.user_id', '=', userId)
+              // A reader's feed filter reaches only through their own subscription to it.
+              .$if(q.feedId !== undefined, (qb) => qb.where('article_feed.feed_id', '=', q.feedId!))
               .$if(q.folder !== undefined, (qb) => qb.where('subscription.folder', '=', q.folder!)),
           ),
         )
@@ -516,7 +528,7 @@ export class KyselyStore implements Store {
       join source s on s.id = a.source_id
       where 1 = 1
         ${q.feedId !== undefined ? sql`and exists (select 1 from article_feed x where x.article_id = a.id and x.feed_id = ${q.feedId})` : sql``}
-        ${q.userId !== undefined ? sql`and exists (select 1 from article_feed y join subscription u on u.feed_id = y.feed_id where y.article_id = a.id and u.user_id = ${q.userId} ${q.folder ? sql`and u.folder = ${q.folder}` : sql``})` : sql``}
+        ${q.userId !== undefined ? sql`and exists (select 1 from article_feed y join subscription u on u.feed_id = y.feed_id where y.article_id = a.id and u.user_id = ${q.userId} ${q.feedId !== undefined ? sql`and y.feed_id = ${q.feedId}` : sql``} ${q.folder ? sql`and u.folder = ${q.folder}` : sql``})` : sql``}
         ${q.userId !== undefined && q.show === 'unread' ? sql`and not exists (select 1 from article_state st where st.article_id = a.id and st.user_id = ${q.userId} and st.read_at is not null)` : sql``}
         ${q.userId !== undefined && q.show === 'starred' ? sql`and exists (select 1 from article_state st where st.article_id = a.id and st.user_id = ${q.userId} and st.starred_at is not null)` : sql``}
         ${q.sourceId !== undefined ? sql`and a.source_id = ${q.sourceId}` : sql``}

@@ -51,15 +51,22 @@ export interface Store {
   deleteSession(tokenHash: string): Promise<void>;
   /** A new password hash; every session of the user ends but `keepSession` (the one that asked), in one transaction. */
   setPassword(userId: number, passwordHash: string, keepSession: string | null): Promise<{ sessionsEnded: number }>;
-  /** A user's subscription to a feed (shared feeds, per-user lists). */
-  subscribeUser(userId: number, feedId: number, folder: string | null, now: string): Promise<void>;
-  /** Subscribes every administrator to a feed (feeds added from the command line belong to the instance). */
-  subscribeAdmins(feedId: number, now: string): Promise<void>;
-  /** Subscribes a user to every feed (the first administrator takes over what the instance follows). */
+  /**
+   * A user's subscription to a feed (shared feeds, per-user lists). `title` is the reader's own
+   * name for it (null keeps the one they gave before).
+   */
+  subscribeUser(userId: number, feedId: number, folder: string | null, now: string, title?: string | null): Promise<void>;
+  /**
+   * Subscribes a user to every feed. Only for the first account: feeds added before any account
+   * existed (`tidings add` on a fresh instance, the starter list) were added by the operator,
+   * who is that first administrator; later feeds belong to the readers who add them.
+   */
   subscribeToAll(userId: number, now: string): Promise<void>;
   unsubscribeUser(userId: number, feedId: number): Promise<boolean>;
   /** A reader's own name and folder for a feed they subscribe to (null clears). */
   updateSubscription(userId: number, feedId: number, change: { title?: string | null; folder?: string | null }): Promise<boolean>;
+  /** One feed as the reader who follows it sees it; null when they do not follow it (as if it did not exist). */
+  subscribedFeed(userId: number, feedId: number): Promise<(FeedWithSource & { folder: string | null; customTitle: string | null }) | null>;
   /** The feeds a user subscribes to, with their folder, and new articles per UTC day over the last ACTIVITY_DAYS days (oldest first). */
   listSubscriptions(userId: number): Promise<Array<FeedWithSource & { folder: string | null; customTitle: string | null; itemsPerDay: number; activity: number[] }>>;
   /** Whether the article reached the user through one of their subscriptions. */

@@ -1,19 +1,24 @@
 import { DB_OPTION, parseCommandArgs, usageError } from '../args.js';
 import { withPipeline } from '../context.js';
 import { writeOut } from '../batch.js';
+import { READER_HELP, READER_OPTIONS, chooseReaders } from '../readers.js';
+import { terminalLine } from '../../render/terminalText.js';
 
 const USAGE = `
-Usage: tidings add URL [--source NAME] [--section NAME] [--pick N] [--json] [--db PATH]
+Usage: tidings add URL [--user NAME | --all-users] [--source NAME] [--section NAME] [--pick N] [--json] [--db PATH]
 
 Subscribes to a feed, or to the feed a site's page names (<link rel="alternate">, feed
 links in the page, or common paths such as /feed and /rss.xml). When the site names
 several feeds, lists them and exits with error[multiple_feeds]: run again with --pick N.
 Fetches the feed once to learn its title and publisher, then prints the feed's id.
---source / --section name the publisher and section instead of deriving them.
+--source / --section name the publisher and section for the subscribing readers only
+(their own name for the feed); other readers keep the publisher's names. Before any
+account exists they name the feed for the instance.
+${READER_HELP}
 `;
 
 export async function run(args: string[]): Promise<void> {
-  const parsed = parseCommandArgs(args, { ...DB_OPTION, source: { type: 'string' }, section: { type: 'string' }, pick: { type: 'string' }, json: { type: 'boolean' } }, USAGE);
+  const parsed = parseCommandArgs(args, { ...DB_OPTION, ...READER_OPTIONS, source: { type: 'string' }, section: { type: 'string' }, pick: { type: 'string' }, json: { type: 'boolean' } }, USAGE);
   if (!parsed) return;
   const url = parsed.positionals[0];
   if (!url) throw usageError('add needs a URL');
@@ -21,13 +26,14 @@ export async function run(args: string[]): Promise<void> {
   if (pick !== undefined && (!Number.isInteger(pick) || pick < 1)) throw usageError('--pick takes a number from the list, starting at 1');
   await withPipeline({ db: parsed.values.db }, async (p) => {
     const { subscribe, MultipleFeedsError } = await import('../../ingest/subscribe.js');
+    const readers = await chooseReaders(p.store, { user: parsed.values.user, allUsers: parsed.values['all-users'] });
     let r;
     try {
-      r = await subscribe(p, url, { source: parsed.values.source ?? null, section: parsed.values.section ?? null, ...(pick ? { pick } : {}) });
+      r = await subscribe(p, url, { readers: readers.ids, source: parsed.values.source ?? null, section: parsed.values.section ?? null, ...(pick ? { pick } : {}) });
     } catch (err) {
       if (err instanceof MultipleFeedsError) {
         if (parsed.values.json) writeOut(JSON.stringify({ choices: err.choices }));
-        else writeOut(err.choices.map((c, i) => `${i + 1}  ${c.title ?? '(untitled)'}  ${c.url}  (${c.format}, ${c.items} items)`).join('\n'));
+        else writeOut(err.choices.map((c, i) => `${i + 1}  ${terminalLine(c.title ?? '(untitled)')}  ${terminalLine(c.url)}  (${c.format}, ${c.items} items)`).join('\n'));
       }
       throw err;
     }
@@ -36,10 +42,11 @@ export async function run(args: string[]): Promise<void> {
       return;
     }
     writeOut(String(r.feed.id));
-    const name = r.feed.section ? `${r.feed.sourceName} (${r.feed.section})` : r.feed.sourceName;
-    process.stderr.write(`${r.created ? 'subscribed to' : 'already subscribed to'} ${name} — ${r.feed.url}\n`);
+    const name = terminalLine(r.feed.section ? `${r.feed.sourceName} (${r.feed.section})` : r.feed.sourceName);
+    process.stderr.write(`${readers.label} ${r.created ? 'subscribed to' : 'follows'} ${name} — ${terminalLine(r.feed.url)}\n`);
     if (r.alternatives.length) {
-      process.stderr.write(`the page names ${r.alternatives.length} more feed(s):\n${r.alternatives.map((a) => `  ${a.url}${a.title ? `  ${a.title}` : ''}`).join('\n')}\n`);
+      const lines = r.alternatives.map((a) => terminalLine(`  ${a.url}${a.title ? `  ${a.title}` : ''}`));
+      process.stderr.write(`the page names ${r.alternatives.length} more feed(s):\n${lines.join('\n')}\n`);
     }
   });
 }

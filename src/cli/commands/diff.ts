@@ -2,6 +2,7 @@ import { DB_OPTION, parseCommandArgs, usageError } from '../args.js';
 import { withStore } from '../context.js';
 import { writeOut } from '../batch.js';
 import { TidingsError } from '../../model/errors.js';
+import { terminalLine, terminalText } from '../../render/terminalText.js';
 
 const USAGE = `
 Usage: tidings diff ID [REV] [--color|--no-color] [--tz ZONE] [--db PATH]
@@ -33,13 +34,13 @@ export async function run(args: string[]): Promise<void> {
     const { wordDiff, renderDiffText, changedWords } = await import('../../render/wordDiff.js');
     const { formatLocalTime } = await import('../../render/time.js');
     const color = parsed.values.color ?? (!parsed.values['no-color'] && !!process.stdout.isTTY);
-    const body = wordDiff(before.text, after.text);
+    const body = wordDiff(terminalText(before.text), terminalText(after.text));
     const counts = changedWords(body);
     const lines = [
       `revision ${n - 1} (${formatLocalTime(before.seenAt, config.timeZone)}, ${before.reason}) → revision ${n} (${formatLocalTime(after.seenAt, config.timeZone)}, ${after.reason}): ${counts.removed} word(s) removed, ${counts.added} added`,
       '',
     ];
-    if (before.title !== after.title) lines.push(renderDiffText(wordDiff(before.title, after.title), color), '');
+    if (before.title !== after.title) lines.push(renderDiffText(wordDiff(terminalLine(before.title), terminalLine(after.title)), color), '');
     lines.push(renderDiffText(body, color));
     writeOut(lines.join('\n'));
   });

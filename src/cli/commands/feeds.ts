@@ -1,6 +1,7 @@
 import { DB_OPTION, parseCommandArgs } from '../args.js';
 import { withStore } from '../context.js';
 import { writeOut } from '../batch.js';
+import { terminalLine } from '../../render/terminalText.js';
 
 const USAGE = `
 Usage: tidings feeds [--json] [--db PATH]
@@ -32,10 +33,10 @@ export async function run(args: string[]): Promise<void> {
     }
     const rows = feeds.map((f) => [
       String(f.id),
-      f.section ? `${f.sourceName} (${f.section})` : f.sourceName,
+      terminalLine(f.section ? `${f.sourceName} (${f.section})` : f.sourceName),
       f.lastFetchedAt?.replace('T', ' ').replace('Z', '') ?? 'never',
       f.health === 'failing' ? `FAILING ×${f.errorCount}` : f.lastStatus,
-      f.lastErrorCode ? `${f.lastErrorCode}: ${f.lastError ?? ''}`.slice(0, 80) : '',
+      f.lastErrorCode ? terminalLine(`${f.lastErrorCode}: ${f.lastError ?? ''}`).slice(0, 80) : '',
     ]);
     const head = ['ID', 'SOURCE (SECTION)', 'LAST FETCH', 'STATUS', 'LAST ERROR'];
     const widths = head.map((h, i) => Math.min(48, Math.max(h.length, ...rows.map((r) => r[i]!.length))));

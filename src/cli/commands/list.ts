@@ -1,6 +1,7 @@
 import { DB_OPTION, parseCommandArgs, usageError } from '../args.js';
 import { withStore } from '../context.js';
 import { writeOut } from '../batch.js';
+import { terminalLine } from '../../render/terminalText.js';
 
 const USAGE = `
 Usage: tidings list [--feed ID] [--limit N] [--json] [--db PATH] [--tz ZONE] [--now ISO]
@@ -24,7 +25,7 @@ export async function run(args: string[]): Promise<void> {
     const { formatLocalTime, relativeAge } = await import('../../render/time.js');
     const { parseNow } = await import('./show.js');
     const now = parseNow(parsed.values.now);
-    const lines = items.map((a) => `${String(a.id).padStart(6)}  ${formatLocalTime(a.published, config.timeZone)}  ${a.source}${a.section ? ` (${a.section})` : ''} · ${relativeAge(a.updated, now)}\n        ${a.title}`);
+    const lines = items.map((a) => `${String(a.id).padStart(6)}  ${formatLocalTime(a.published, config.timeZone)}  ${terminalLine(a.source)}${a.section ? ` (${terminalLine(a.section)})` : ''} · ${relativeAge(a.updated, now)}\n        ${terminalLine(a.title)}`);
     writeOut(lines.length ? lines.join('\n') : 'no articles yet: tidings refresh');
   });
 }

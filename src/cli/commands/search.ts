@@ -2,6 +2,7 @@ import { DB_OPTION, parseCommandArgs, usageError } from '../args.js';
 import { withStore } from '../context.js';
 import { writeOut } from '../batch.js';
 import { formatIso } from '../../feed/dates.js';
+import { terminalLine } from '../../render/terminalText.js';
 
 const USAGE = `
 Usage: tidings search QUERY [--feed ID] [--from DATE] [--to DATE] [--limit N] [--json] [--db PATH]
@@ -40,11 +41,13 @@ export async function run(args: string[]): Promise<void> {
       return;
     }
     const tty = !!process.stdout.isTTY;
-    const mark = (s: string) => s.replace(/\u0002/g, tty ? '\u001b[1;33m' : '«').replace(/\u0003/g, tty ? '\u001b[0m' : '»');
+    const [start, end] = tty ? ['\u001b[1;33m', '\u001b[0m'] : ['«', '»'];
+    // The match markers are control characters too: clean the text between them, then mark.
+    const mark = (s: string) => s.split('\u0002').map((part) => part.split('\u0003').map(terminalLine).join(end)).join(start);
     if (hits.length === 0) {
       writeOut('no matches');
       return;
     }
-    writeOut(hits.map((h) => `${String(h.id).padStart(6)}  ${mark(h.titleMarked)}\n        ${h.source}${h.section ? ` (${h.section})` : ''} · ${h.published.slice(0, 10)}\n        ${mark(h.snippetMarked)}`).join('\n'));
+    writeOut(hits.map((h) => `${String(h.id).padStart(6)}  ${mark(h.titleMarked)}\n        ${terminalLine(h.source)}${h.section ? ` (${terminalLine(h.section)})` : ''} · ${h.published.slice(0, 10)}\n        ${mark(h.snippetMarked)}`).join('\n'));
   });
 }

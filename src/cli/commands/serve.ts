@@ -44,8 +44,9 @@ export async function run(args: string[]): Promise<void> {
     if ((await store.listFeeds()).length === 0 && fs.existsSync(STARTER_OPML)) {
       const { importOpml } = await import('../../ingest/opmlImport.js');
       log('first run: subscribing to the starter world-news feeds');
-      const r = await importOpml(pipeline, fs.readFileSync(STARTER_OPML, 'utf8'));
-      log(`starter feeds: ${r.added} subscribed, ${r.failed} not reachable now (their errors show on /feeds)`);
+      // The starter list ships with Tidings: an offline first run keeps its feeds, which show their errors on /feeds.
+      const r = await importOpml(pipeline, fs.readFileSync(STARTER_OPML, 'utf8'), { keepUnreachable: true });
+      log(`starter feeds: ${r.added} subscribed, ${r.skipped.length} skipped`);
     }
   }
 

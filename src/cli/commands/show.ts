@@ -2,6 +2,7 @@ import { DB_OPTION, parseCommandArgs, usageError } from '../args.js';
 import { withStore } from '../context.js';
 import { writeOut } from '../batch.js';
 import { TidingsError } from '../../model/errors.js';
+import { terminalLine, terminalText } from '../../render/terminalText.js';
 
 const USAGE = `
 Usage: tidings show ID [--format text|html|json] [--now ISO] [--tz ZONE] [--revisions] [--db PATH]
@@ -48,7 +49,7 @@ export async function run(args: string[]): Promise<void> {
             const prev = revisions[i - 1];
             const change = prev ? changedWords(wordDiff(prev.text, r.text)) : null;
             const words = r.text.match(/[\p{L}\p{N}]+/gu)?.length ?? 0;
-            return `${i + 1}  ${formatLocalTime(r.seenAt, timeZone)}  ${r.reason.padEnd(11)}  ${String(words).padStart(5)} words${change ? `  (-${change.removed} +${change.added})` : ''}  ${r.title}`;
+            return `${i + 1}  ${formatLocalTime(r.seenAt, timeZone)}  ${r.reason.padEnd(11)}  ${String(words).padStart(5)} words${change ? `  (-${change.removed} +${change.added})` : ''}  ${terminalLine(r.title)}`;
           })
           .join('\n'),
       );
@@ -69,7 +70,8 @@ export async function run(args: string[]): Promise<void> {
       return;
     }
     const hyperlinks = parsed.values.hyperlinks ?? supportsHyperlinks();
-    writeOut(renderText(parts, { hyperlinks }));
+    const safe = { ...parts, title: terminalLine(parts.title), source: terminalLine(parts.source), section: parts.section && terminalLine(parts.section) };
+    writeOut(renderText({ ...safe, body: terminalText(parts.body), url: terminalLine(parts.url) }, { hyperlinks }));
   });
 }
 

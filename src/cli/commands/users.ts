@@ -5,6 +5,7 @@ import { writeOut } from '../batch.js';
 import { formatIso } from '../../feed/dates.js';
 import { USER_NAME_RULE, isUserName } from '../../accounts/userName.js';
 import { TidingsError } from '../../model/errors.js';
+import { terminalLine } from '../../render/terminalText.js';
 
 const USAGE = `
 Usage: tidings users add NAME [--admin] [--password-stdin] [--db PATH]
@@ -24,7 +25,7 @@ export async function run(args: string[]): Promise<void> {
   if (sub === 'list') {
     await withStore({ db: parsed.values.db }, async (store) => {
       const users = await store.listUsers();
-      writeOut(parsed.values.json ? JSON.stringify(users) : users.map((u) => `${String(u.id).padStart(4)}  ${u.name}${u.isAdmin ? '  (admin)' : ''}`).join('\n') || 'no users yet: tidings users add NAME');
+      writeOut(parsed.values.json ? JSON.stringify(users) : users.map((u) => `${String(u.id).padStart(4)}  ${terminalLine(u.name)}${u.isAdmin ? '  (admin)' : ''}`).join('\n') || 'no users yet: tidings users add NAME');
     });
     return;
   }

@@ -36,7 +36,10 @@ export function openApiDocument(): Record<string, unknown> {
       '/search': { get: { summary: 'Full-text search within the user\'s subscriptions', parameters: [{ name: 'q', in: 'query', required: true, schema: { type: 'string' } }, { name: 'limit', in: 'query', schema: { type: 'integer' } }, { name: 'feed', in: 'query', schema: { type: 'integer' } }, { name: 'folder', in: 'query', schema: { type: 'string' } }, { name: 'source', in: 'query', schema: { type: 'integer' } }, { name: 'show', in: 'query', schema: { enum: ['all', 'unread', 'starred'] } }, { name: 'from', in: 'query', schema: { type: 'string', format: 'date-time' } }, { name: 'to', in: 'query', schema: { type: 'string', format: 'date-time' } }], responses: { 200: { description: 'hits', ...json({ type: 'array', items: ref('ArticleItem') }) } } } },
       '/opml': {
         get: { summary: 'Subscriptions as OPML', responses: { 200: { description: 'OPML 2.0', content: { 'text/x-opml': { schema: { type: 'string' } } } } } },
-        post: { summary: 'Subscribe to the feeds of an OPML document (folders kept)', requestBody: { required: true, content: { 'text/x-opml': { schema: { type: 'string' } } } }, responses: { 200: { description: 'counts', ...json({ type: 'object', properties: { subscribed: { type: 'integer' }, added: { type: 'integer' }, unreachable: { type: 'integer' } } }) }, 400: error } },
+        post: { summary: 'Subscribe to the feeds of an OPML document (folders kept)', requestBody: { required: true, content: { 'text/x-opml': { schema: { type: 'string' } } } }, responses: { 200: { description: 'counts, and the outlines skipped (with their error code) or over the TIDINGS_OPML_MAX_OUTLINES limit', ...json({ type: 'object', properties: {
+          subscribed: { type: 'integer' }, added: { type: 'integer' }, overLimit: { type: 'integer' }, limit: { type: 'integer' },
+          skipped: { type: 'array', items: { type: 'object', properties: { url: { type: 'string' }, code: { type: 'string' }, message: { type: 'string' } } } },
+        } }) }, 400: error } },
       },
     },
   };

@@ -9,6 +9,8 @@ import { readingParts } from '../../render/readingFormat.js';
 import { searchHitJson } from '../../render/searchHitJson.js';
 import { renderOpml } from '../../feed/opml.js';
 import { openApiDocument } from './openapi.js';
+import { requesterSignal } from '../requesterSignal.js';
+import { logFailure } from '../../log/logger.js';
 
 /**
  * REST API v1: JSON over HTTP for what the web app does, authenticated by bearer tokens
@@ -31,6 +33,9 @@ const STATUS: Record<string, number> = {
 function fail(reply: FastifyReply, code: string, message: string, extra: Record<string, unknown> = {}) {
   return reply.code(STATUS[code] ?? 500).send({ error: { code, message, ...extra } });
 }
+
+/** A feed the reader does not follow answers exactly as a feed that does not exist. */
+const notFollowed = (reply: FastifyReply) => fail(reply, 'not_found', 'no such feed');
 
 const cursorRe = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z)_(\d+)$/;
 
@@ -75,8 +80,7 @@ export async function apiV1(app: FastifyInstance, opts: { store: Store; now: () 
       if (!opts.pipeline) return fail(reply, 'forbidden', 'this server does not fetch feeds');
       const { subscribe, MultipleFeedsError } = await import('../../ingest/subscribe.js');
       try {
-        const r = await subscribe(opts.pipeline, req.body.url, req.body.pick ? { pick: req.body.pick } : {});
-        await store.subscribeUser(user(req).id, r.feed.id, req.body.folder ?? null, formatIso(now().getTime()));
+        const r = await subscribe(opts.pipeline, req.body.url, { readers: [user(req).id], folder: req.body.folder ?? null, ...(req.body.pick ? { pick: req.body.pick } : {}) });
         return reply.code(r.created ? 201 : 200).send({ id: r.feed.id, url: r.feed.url, source: r.feed.sourceName, section: r.feed.section });
       } catch (err) {
         if (err instanceof MultipleFeedsError) return fail(reply, 'multiple_feeds', err.message, { choices: err.choices });
@@ -122,7 +126,8 @@ export async function apiV1(app: FastifyInstance, opts: { store: Store; now: () 
         },
       },
     },
-    async (req) => {
+    async (req, reply) => {
+      if (req.query.feed && !(await store.subscribedFeed(user(req).id, req.query.feed))) return notFollowed(reply);
       const limit = req.query.limit ?? 50;
       const m = req.query.before ? cursorRe.exec(req.query.before) : null;
       const rows = await store.listArticles({
@@ -182,8 +187,9 @@ export async function apiV1(app: FastifyInstance, opts: { store: Store; now: () 
         },
       },
     },
-    async (req) => {
+    async (req, reply) => {
       const q = req.query;
+      if (q.feed && !(await store.subscribedFeed(user(req).id, q.feed))) return notFollowed(reply);
       const hits = await store.searchArticles({
         text: q.q, limit: q.limit ?? 50, userId: user(req).id, show: q.show ?? 'all',
         ...(q.feed ? { feedId: q.feed } : {}), ...(q.folder ? { folder: q.folder } : {}), ...(q.source ? { sourceId: q.source } : {}),
@@ -199,9 +205,14 @@ export async function apiV1(app: FastifyInstance, opts: { store: Store; now: () 
     if (!opts.pipeline) return fail(reply, 'forbidden', 'this server does not fetch feeds');
     if (typeof req.body !== 'string') return fail(reply, 'invalid_input', 'send the OPML document as the body (Content-Type: text/x-opml)');
     const { importOpml } = await import('../../ingest/opmlImport.js');
-    const r = await importOpml(opts.pipeline, req.body);
-    for (const f of r.feeds) await store.subscribeUser(user(req).id, f.id, f.folder, formatIso(now().getTime()));
-    return { subscribed: r.feeds.length, added: r.added, unreachable: r.failed };
+    const gone = requesterSignal(req);
+    try {
+      const r = await importOpml(opts.pipeline, req.body, { readers: [user(req).id], signal: gone.signal });
+      if (r.stopped) logFailure({ code: 'aborted', user: user(req).id }, 'OPML import stopped: the API client went away');
+      return { subscribed: r.feeds.length, added: r.added, skipped: r.skipped, overLimit: r.overLimit, limit: r.limit };
+    } finally {
+      gone.release();
+    }
   });
 
   app.get('/opml', async (req, reply) => {

@@ -40,9 +40,9 @@ ${body}
 
 export function riverPage(
   items: ArticleListItem[],
-  opts: { now: Date; timeZone: string; nextCursor: string | null; feed: FeedWithSource | null; session?: Session | null; show?: 'all' | 'unread' | 'starred'; folder?: string | null },
+  opts: { now: Date; timeZone: string; nextCursor: string | null; feed: (FeedWithSource & { customTitle?: string | null }) | null; session?: Session | null; show?: 'all' | 'unread' | 'starred'; folder?: string | null },
 ): string {
-  const heading = opts.feed ? `${opts.feed.sourceName}${opts.feed.section ? ` (${opts.feed.section})` : ''}` : opts.folder ? `Folder: ${opts.folder}` : 'All articles';
+  const heading = opts.feed ? opts.feed.customTitle ?? `${opts.feed.sourceName}${opts.feed.section ? ` (${opts.feed.section})` : ''}` : opts.folder ? `Folder: ${opts.folder}` : 'All articles';
   const session = opts.session ?? null;
   const show = opts.show ?? 'all';
   const base = opts.feed ? `?feed=${opts.feed.id}&` : opts.folder ? `?folder=${encodeURIComponent(opts.folder)}&` : '?';
