@@ -1,5 +1,6 @@
 import type { FetcherConfig } from './fetch/fetcher.js';
 import { DEFAULT_RECHECK_SCHEDULE, parseRecheckSchedule, type RecheckStep } from './ingest/revisionPolicy.js';
+import type { HttpLimits } from './server/httpLimits.js';
 
 /** Settings from the environment (documented in the README); command options override them. */
 export interface TidingsConfig {
@@ -22,6 +23,8 @@ export interface TidingsConfig {
   imageProxy: boolean;
   /** Most outlines one OPML import looks at (TIDINGS_OPML_MAX_OUTLINES); the rest are reported, not imported. */
   opmlMaxOutlines: number;
+  /** The web server's timeouts and connection cap; unset ones take the defaults. */
+  httpLimits: Partial<HttpLimits>;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: { db?: string | undefined; tz?: string | undefined } = {}): TidingsConfig {
@@ -35,6 +38,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: { db
   if (env.TIDINGS_FETCH_TIMEOUT_MS) fetch.totalTimeoutMs = int('TIDINGS_FETCH_TIMEOUT_MS', 60_000);
   if (env.TIDINGS_MAX_BODY_BYTES) fetch.maxBytes = int('TIDINGS_MAX_BODY_BYTES', 15 * 1024 * 1024);
   if (env.TIDINGS_USER_AGENT) fetch.userAgent = env.TIDINGS_USER_AGENT;
+  const httpLimits: Partial<HttpLimits> = {};
+  if (env.TIDINGS_HTTP_REQUEST_TIMEOUT_MS) httpLimits.requestTimeoutMs = int('TIDINGS_HTTP_REQUEST_TIMEOUT_MS', 30_000);
+  if (env.TIDINGS_HTTP_MAX_CONNECTIONS) httpLimits.maxConnections = int('TIDINGS_HTTP_MAX_CONNECTIONS', 1024);
   return {
     dbPath: overrides.db ?? env.TIDINGS_DB ?? './data/tidings.db',
     databaseUrl: env.DATABASE_URL || undefined,
@@ -48,6 +54,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: { db
     webSubLeaseSeconds: int('TIDINGS_WEBSUB_LEASE_SECONDS', 10 * 86400),
     imageProxy: /^(?:1|true|yes)$/i.test(env.TIDINGS_IMAGE_PROXY ?? ''),
     opmlMaxOutlines: int('TIDINGS_OPML_MAX_OUTLINES', 1000),
+    httpLimits,
     recheckSchedule: env.TIDINGS_RECHECK_SCHEDULE ? parseRecheckSchedule(env.TIDINGS_RECHECK_SCHEDULE) : DEFAULT_RECHECK_SCHEDULE,
   };
 }

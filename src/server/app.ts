@@ -17,6 +17,8 @@ import { SCRIPT } from './ui/script.js';
 import { SERVICE_WORKER } from './ui/serviceWorker.js';
 import { requesterSignal } from './requesterSignal.js';
 import { logFailure } from '../log/logger.js';
+import { SignInThrottle } from '../accounts/signInThrottle.js';
+import { BODY_LIMITS, DEFAULT_HTTP_LIMITS, guardConnections, serverOptions } from './httpLimits.js';
 
 /** A number a form or query may carry (a feed, a source, a choice); anything else is no filter at all. */
 const optionalId = (v: string | undefined): number | undefined => (v && /^\d+$/.test(v) ? Number(v) : undefined);
@@ -46,15 +48,21 @@ export function buildApp(opts: {
   pipeline?: Pipeline;
   now?: () => Date;
   logger?: boolean;
+  /** One throttle for every way to sign in; tests pass their own. */
+  signInThrottle?: SignInThrottle;
 }): FastifyInstance {
-  const app = Fastify({ logger: opts.logger ?? false, trustProxy: false, bodyLimit: 1 << 20 });
+  const limits = { ...DEFAULT_HTTP_LIMITS, ...opts.config.httpLimits };
+  const app = Fastify({ logger: opts.logger ?? false, trustProxy: false, ...serverOptions(limits) });
+  guardConnections(app.server, limits);
   const now = opts.now ?? (() => new Date());
   const tz = opts.config.timeZone;
   const imageProxy = opts.config.imageProxy && !!opts.pipeline;
   const csp = cspFor(imageProxy);
   if (imageProxy) registerImageProxy(app, { store: opts.store, fetcher: opts.pipeline!.fetcher });
-  void app.register(formbody, { bodyLimit: 1024 * 1024 });
-  registerAuth(app, { store: opts.store, now });
+  void app.register(formbody, { bodyLimit: BODY_LIMITS.default });
+  // Behind a TLS proxy the request looks like http: the public URL says what browsers see.
+  const secureCookies = opts.config.publicUrl?.startsWith('https:') ?? false;
+  registerAuth(app, { store: opts.store, now, throttle: opts.signInThrottle ?? new SignInThrottle(), secureCookies });
 
   app.addHook('onSend', async (_req, reply, payload) => {
     reply.header('content-security-policy', csp);
@@ -62,6 +70,8 @@ export function buildApp(opts: {
     reply.header('referrer-policy', 'no-referrer');
     reply.header('x-frame-options', 'DENY');
     reply.header('cross-origin-opener-policy', 'same-origin');
+    // Pages and API answers are someone's own; assets set their own caching.
+    if (!reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
     return payload;
   });
 
@@ -177,7 +187,7 @@ export function buildApp(opts: {
     return reply.redirect(`/feeds${note}`, 303);
   });
 
-  app.post<{ Body: Record<string, string | undefined> }>('/feeds/import', async (req, reply) => {
+  app.post<{ Body: Record<string, string | undefined> }>('/feeds/import', { bodyLimit: BODY_LIMITS.opml }, async (req, reply) => {
     const pipeline = opts.pipeline;
     if (!req.session || !pipeline) return reply.code(400).send('bad request');
     const { importOpml, describeImport } = await import('../ingest/opmlImport.js');

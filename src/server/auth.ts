@@ -4,13 +4,15 @@ import type { Store } from '../store/store.js';
 import { hashPassword, passwordProblem, verifyPassword } from '../accounts/passwords.js';
 import { newSecret, secretHash } from '../accounts/tokens.js';
 import { isUserName } from '../accounts/userName.js';
+import type { SignInThrottle } from '../accounts/signInThrottle.js';
 import { formatIso } from '../feed/dates.js';
 import { accountPage, authPage } from './ui/pages.js';
+import { BODY_LIMITS } from './httpLimits.js';
 
 /**
  * Accounts on the web: sessions in the database (HttpOnly, SameSite=Lax cookie holding a
- * random secret whose hash is stored), CSRF tokens on every state change, login throttling,
- * logout that ends the session server-side. The first administrator is created by
+ * random secret whose hash is stored), CSRF tokens on every state change, sign-in throttling
+ * (accounts/signInThrottle.ts), logout that ends the session server-side. The first administrator is created by
  * `tidings users add` or, while no user exists, by the first visit from this machine.
  */
 declare module 'fastify' {
@@ -42,8 +44,8 @@ export function parseCookies(header: string | undefined): Record<string, string>
   return out;
 }
 
-function cookie(name: string, value: string, req: FastifyRequest, maxAgeSeconds: number): string {
-  return `${name}=${encodeURIComponent(value)}; Path=/; HttpOnly; SameSite=Lax; Max-Age=${maxAgeSeconds}${req.protocol === 'https' ? '; Secure' : ''}`;
+function cookie(name: string, value: string, maxAgeSeconds: number, secure: boolean): string {
+  return `${name}=${encodeURIComponent(value)}; Path=/; HttpOnly; SameSite=Lax; Max-Age=${maxAgeSeconds}${secure ? '; Secure' : ''}`;
 }
 
 /** Only paths on this site: never an absolute URL, protocol-relative or backslash trick. */
@@ -60,37 +62,40 @@ function originHost(origin: string): string | null {
   }
 }
 
+/** The peer's address: no proxy is trusted, so a client cannot choose it. */
+function clientAddress(req: FastifyRequest): string {
+  return req.socket.remoteAddress ?? '';
+}
+
 function isLoopback(req: FastifyRequest): boolean {
-  const ip = req.socket.remoteAddress ?? '';
+  const ip = clientAddress(req);
   return ip === '127.0.0.1' || ip === '::1' || ip === '::ffff:127.0.0.1';
 }
 
-/** Failed logins per client address and per account name: 5 in 15 minutes, then wait. */
-export class LoginThrottle {
-  private readonly failures = new Map<string, number[]>();
-  constructor(private readonly limit = 5, private readonly windowMs = 15 * 60_000) {}
-  blocked(keys: string[], now: number): boolean {
-    return keys.some((k) => (this.failures.get(k) ?? []).filter((t) => now - t < this.windowMs).length >= this.limit);
-  }
-  fail(keys: string[], now: number): void {
-    for (const k of keys) this.failures.set(k, [...(this.failures.get(k) ?? []).filter((t) => now - t < this.windowMs), now]);
-    if (this.failures.size > 10_000) this.failures.clear();
-  }
-  succeed(keys: string[]): void {
-    for (const k of keys) this.failures.delete(k);
-  }
+/** Answers a throttled attempt: Retry-After for clients, and the wait in words for people. */
+function refuseThrottled(reply: FastifyReply, retryAfterSeconds: number): string {
+  reply.header('retry-after', String(retryAfterSeconds));
+  const minutes = Math.ceil(retryAfterSeconds / 60);
+  const plural = (n: number, unit: string) => `${n} ${unit}${n === 1 ? '' : 's'}`;
+  const wait = retryAfterSeconds < 60 ? plural(retryAfterSeconds, 'second') : plural(minutes, 'minute');
+  return `Too many failed attempts from your address. Try again in ${wait}.`;
 }
 
-export function registerAuth(app: FastifyInstance, opts: { store: Store; now: () => Date; throttle?: LoginThrottle }): void {
-  const { store, now } = opts;
-  const throttle = opts.throttle ?? new LoginThrottle();
+export function registerAuth(
+  app: FastifyInstance,
+  opts: { store: Store; now: () => Date; throttle: SignInThrottle; secureCookies: boolean },
+): void {
+  const { store, now, throttle } = opts;
+  const isOpen = (req: FastifyRequest) => OPEN.some((re) => re.test(req.url.split('?')[0]!));
+  const cookieFor = (req: FastifyRequest, name: string, value: string, maxAgeSeconds: number) =>
+    cookie(name, value, maxAgeSeconds, opts.secureCookies || req.protocol === 'https');
   app.decorateRequest('session', null);
 
-  app.addHook('preHandler', async (req, reply) => {
-    const path = req.url.split('?')[0]!;
+  // Before the body is read: a client without a session cannot make the server parse one.
+  app.addHook('onRequest', async (req, reply) => {
     const token = parseCookies(req.headers.cookie)[SESSION_COOKIE];
     if (token) req.session = await store.getSession(secretHash(token), formatIso(now().getTime()));
-    if (OPEN.some((re) => re.test(path))) return;
+    if (isOpen(req)) return;
     if (!req.session) {
       if ((await store.countUsers()) === 0) {
         if (isLoopback(req)) return reply.redirect('/setup', 303);
@@ -99,6 +104,10 @@ export function registerAuth(app: FastifyInstance, opts: { store: Store; now: ()
       if (req.method === 'GET' || req.method === 'HEAD') return reply.redirect(`/login?next=${encodeURIComponent(req.url)}`, 303);
       return reply.code(401).type('text/plain; charset=utf-8').send('sign in first');
     }
+  });
+
+  app.addHook('preHandler', async (req, reply) => {
+    if (isOpen(req) || !req.session) return;
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       const body = (req.body ?? {}) as Record<string, unknown>;
       // With Referrer-Policy: no-referrer browsers send "Origin: null" for our own forms;
@@ -112,7 +121,7 @@ export function registerAuth(app: FastifyInstance, opts: { store: Store; now: ()
   const formToken = (req: FastifyRequest, reply: FastifyReply): string => {
     const existing = parseCookies(req.headers.cookie)[FORM_COOKIE];
     const token = existing && existing.length >= 20 ? existing : newSecret(18);
-    if (token !== existing) reply.header('set-cookie', cookie(FORM_COOKIE, token, req, 3600));
+    if (token !== existing) reply.header('set-cookie', cookieFor(req, FORM_COOKIE, token, 3600));
     return token;
   };
   const formTokenOk = (req: FastifyRequest, body: Record<string, unknown>) => {
@@ -124,7 +133,7 @@ export function registerAuth(app: FastifyInstance, opts: { store: Store; now: ()
     const token = newSecret();
     const t = now().getTime();
     await store.createSession({ userId, tokenHash: secretHash(token), csrfToken: newSecret(18), now: formatIso(t), expiresAt: formatIso(t + SESSION_DAYS * 86400_000) });
-    reply.header('set-cookie', cookie(SESSION_COOKIE, token, req, SESSION_DAYS * 86400));
+    reply.header('set-cookie', cookieFor(req, SESSION_COOKIE, token, SESSION_DAYS * 86400));
   };
 
   app.get<{ Querystring: { next?: string } }>('/login', async (req, reply) => {
@@ -132,33 +141,30 @@ export function registerAuth(app: FastifyInstance, opts: { store: Store; now: ()
     return reply.type('text/html; charset=utf-8').send(authPage({ kind: 'login', csrf: formToken(req, reply), next: safeNext(req.query.next) }));
   });
 
-  app.post('/login', async (req, reply) => {
+  app.post('/login', { bodyLimit: BODY_LIMITS.signIn }, async (req, reply) => {
     const body = (req.body ?? {}) as Record<string, unknown>;
     const next = safeNext(body.next);
     const name = typeof body.name === 'string' ? body.name.trim() : '';
     const password = typeof body.password === 'string' ? body.password : '';
-    const keys = [`ip:${req.socket.remoteAddress}`, `user:${name.toLowerCase()}`];
-    const t = now().getTime();
     const page = (error: string, code: number) =>
       reply.code(code).type('text/html; charset=utf-8').send(authPage({ kind: 'login', csrf: formToken(req, reply), next, error, name }));
     if (!formTokenOk(req, body)) return page('The form expired; please sign in again.', 403);
-    if (throttle.blocked(keys, t)) return page('Too many failed attempts. Wait a few minutes and try again.', 429);
-    const user = name ? await store.getUserByName(name) : null;
-    // Verify against a dummy hash for unknown names, so timing does not reveal which names exist.
-    const ok = await verifyPassword(password, user?.passwordHash ?? DUMMY_HASH);
-    if (!user || !ok) {
-      throttle.fail(keys, t);
-      return page('Wrong name or password.', 401);
-    }
-    throttle.succeed(keys);
-    await startSession(req, reply, user.id);
+    const r = await throttle.attempt(name, clientAddress(req), async () => {
+      const user = name ? await store.getUserByName(name) : null;
+      // Verify against a dummy hash for unknown names, so timing does not reveal which names exist.
+      const ok = await verifyPassword(password, user?.passwordHash ?? DUMMY_HASH);
+      return user && ok ? user : null;
+    });
+    if (r.throttled) return page(refuseThrottled(reply, r.retryAfterSeconds), 429);
+    if (!r.value) return page('Wrong name or password.', 401);
+    await startSession(req, reply, r.value.id);
     return reply.redirect(next, 303);
   });
 
-  app.post('/logout', async (req, reply) => {
+  app.post('/logout', { bodyLimit: BODY_LIMITS.signIn }, async (req, reply) => {
     const token = parseCookies(req.headers.cookie)[SESSION_COOKIE];
     if (token) await store.deleteSession(secretHash(token));
-    reply.header('set-cookie', cookie(SESSION_COOKIE, '', req, 0));
+    reply.header('set-cookie', cookieFor(req, SESSION_COOKIE, '', 0));
     // Pages kept for offline reading leave with the reader (browsers honour this on https and localhost).
     reply.header('clear-site-data', '"cache", "storage"');
     return reply.redirect('/login', 303);
@@ -166,26 +172,24 @@ export function registerAuth(app: FastifyInstance, opts: { store: Store; now: ()
 
   // Changing a password asks for the current one, so a borrowed session cannot lock its owner out;
   // wrong guesses count against the same throttle as the sign-in form.
-  app.post('/account/password', async (req, reply) => {
+  app.post('/account/password', { bodyLimit: BODY_LIMITS.signIn }, async (req, reply) => {
     const session = req.session;
     if (!session) return reply.code(401).send('sign in first');
     const body = (req.body ?? {}) as Record<string, unknown>;
     const str = (v: unknown) => (typeof v === 'string' ? v : '');
-    const keys = [`ip:${req.socket.remoteAddress}`, `user:${session.user.name.toLowerCase()}`];
-    const t = now().getTime();
     const page = async (code: number, password: { error: string } | { changed: true; sessionsEnded: number }) =>
       reply.code(code).type('text/html; charset=utf-8').header('cache-control', 'no-store').send(accountPage({ session, tokens: await store.listApiTokens(session.user.id), newToken: null, password }));
-    if (throttle.blocked(keys, t)) return page(429, { error: 'Too many wrong passwords. Wait a few minutes and try again.' });
-    const user = await store.getUserByName(session.user.name);
-    if (!user || !(await verifyPassword(str(body.current), user.passwordHash))) {
-      throttle.fail(keys, t);
-      return page(403, { error: 'The current password is wrong.' });
-    }
+    const r = await throttle.attempt(session.user.name, clientAddress(req), async () => {
+      const user = await store.getUserByName(session.user.name);
+      return user && (await verifyPassword(str(body.current), user.passwordHash)) ? user : null;
+    });
+    if (r.throttled) return page(429, { error: refuseThrottled(reply, r.retryAfterSeconds) });
+    const user = r.value;
+    if (!user) return page(403, { error: 'The current password is wrong.' });
     const next = str(body.password);
     if (next !== str(body.confirm)) return page(400, { error: 'The new password and its repetition differ.' });
     const problem = passwordProblem(next);
     if (problem) return page(400, { error: `Choose another password: ${problem}.` });
-    throttle.succeed(keys);
     const token = parseCookies(req.headers.cookie)[SESSION_COOKIE];
     const { sessionsEnded } = await store.setPassword(user.id, await hashPassword(next), token ? secretHash(token) : null);
     return page(200, { changed: true, sessionsEnded });
@@ -197,7 +201,7 @@ export function registerAuth(app: FastifyInstance, opts: { store: Store; now: ()
     return reply.type('text/html; charset=utf-8').send(authPage({ kind: 'setup', csrf: formToken(req, reply) }));
   });
 
-  app.post('/setup', async (req, reply) => {
+  app.post('/setup', { bodyLimit: BODY_LIMITS.signIn }, async (req, reply) => {
     const body = (req.body ?? {}) as Record<string, unknown>;
     if ((await store.countUsers()) > 0 || !isLoopback(req)) return reply.code(403).type('text/html; charset=utf-8').send(authPage({ kind: 'closed' }));
     const name = typeof body.name === 'string' ? body.name.trim() : '';

@@ -11,6 +11,7 @@ import { renderOpml } from '../../feed/opml.js';
 import { openApiDocument } from './openapi.js';
 import { requesterSignal } from '../requesterSignal.js';
 import { logFailure } from '../../log/logger.js';
+import { BODY_LIMITS } from '../httpLimits.js';
 
 /**
  * REST API v1: JSON over HTTP for what the web app does, authenticated by bearer tokens
@@ -50,7 +51,8 @@ export async function apiV1(app: FastifyInstance, opts: { store: Store; now: () 
   });
   app.setNotFoundHandler((_req, reply) => fail(reply, 'not_found', 'no such endpoint'));
 
-  app.addHook('preHandler', async (req, reply) => {
+  // onRequest, before the body is read and validated: without a token every route answers 401.
+  app.addHook('onRequest', async (req, reply) => {
     if (req.url.split('?')[0] === '/api/v1/openapi.json') return;
     const m = /^Bearer\s+([\w-]{20,200})$/.exec(req.headers.authorization ?? '');
     const user = m ? await store.userByApiToken(secretHash(m[1]!), formatIso(now().getTime())) : null;
@@ -200,7 +202,7 @@ export async function apiV1(app: FastifyInstance, opts: { store: Store; now: () 
   );
 
   // OPML arrives as the raw body of the request.
-  app.addContentTypeParser(['text/x-opml', 'application/xml', 'text/xml'], { parseAs: 'string', bodyLimit: 1024 * 1024 }, (_req, body, done) => done(null, body));
+  app.addContentTypeParser(['text/x-opml', 'application/xml', 'text/xml'], { parseAs: 'string', bodyLimit: BODY_LIMITS.opml }, (_req, body, done) => done(null, body));
   app.post<{ Body: string }>('/opml', async (req, reply) => {
     if (!opts.pipeline) return fail(reply, 'forbidden', 'this server does not fetch feeds');
     if (typeof req.body !== 'string') return fail(reply, 'invalid_input', 'send the OPML document as the body (Content-Type: text/x-opml)');
