@@ -11,7 +11,41 @@ const LAZY_SRCSET_ATTRS = ['data-srcset', 'data-lazy-srcset'];
 function isPlaceholder(src: string | null): boolean {
   if (!src) return true;
   const s = src.trim();
-  return !s || s.startsWith('data:') || /(?:blank|spacer|placeholder|pixel|transparent|grey|gray|loading|lazy)[^/]*\.(?:gif|png|svg)(?:\?|$)/i.test(s);
+  return !s || s.startsWith('data:') || namesPlaceholderImage(s);
+}
+
+const PLACEHOLDER_WORDS = ['blank', 'spacer', 'placeholder', 'pixel', 'transparent', 'grey', 'gray', 'loading', 'lazy'];
+const IMAGE_EXTENSIONS = ['.gif', '.png', '.svg'];
+
+/** True when s at i starts with `word` (ASCII letters in any case, other characters exactly). */
+function startsWithWord(s: string, i: number, word: string): boolean {
+  for (let k = 0; k < word.length; k++) {
+    const c = s.charCodeAt(i + k);
+    const w = word.charCodeAt(k);
+    if (c !== w && !(w >= 97 && w <= 122 && c === w - 32)) return false;
+  }
+  return true;
+}
+
+/**
+ * A placeholder word, then within the same path segment an image extension that ends the
+ * URL or its path ("…/lazy-load.gif?v=2"). One pass: the pattern
+ * /(?:blank|…)[^/]*\.(?:gif|png|svg)(?:\?|$)/i rescanned the rest from every word.
+ */
+function namesPlaceholderImage(s: string): boolean {
+  let wordEnd = -1; // end of the first placeholder word in the current segment
+  for (let i = 0; i < s.length; i++) {
+    if (s.charCodeAt(i) === 47) wordEnd = -1; // "/"
+    if (wordEnd >= 0 && wordEnd <= i && IMAGE_EXTENSIONS.some((x) => startsWithWord(s, i, x))) {
+      const after = i + 4;
+      if (after === s.length || s.charCodeAt(after) === 63) return true; // end or "?"
+    }
+    if (wordEnd < 0) {
+      const word = PLACEHOLDER_WORDS.find((w) => startsWithWord(s, i, w));
+      if (word) wordEnd = i + word.length;
+    }
+  }
+  return false;
 }
 
 export function resolveLazyImages(document: any, pageUrl: string): void {
@@ -141,7 +175,9 @@ export function removeNoise(document: any): void {
 // ---- after Readability: what it kept but a reader does not want ----
 
 const BOILERPLATE_START = /^(?:advert|click here to|tell us what you think|tags?|tagged|tagged with|filed under|topics?|categories|share(?: this)?|related(?: articles| stories| content)?|read more|see more|more from|don'?t miss|most read|most popular|trending|recommended|advertisement|sponsored|sign in|log in|subscribe|newsletter|comments?|leave a comment|follow us)\b[\s:.-]*/i;
+// regex-safe: only tested on element text of at most 300 characters (see removeArticleFurniture)
 const BOILERPLATE_ANYWHERE = /all rights reserved|©\s*\d{4}|copyright\s*(?:©\s*)?\d{4}|\bis a registered trade ?mark\b|\bsuite \d+\b.*\btel\b|comentários com|comments? (?:are|is) (?:closed|moderated)|this (?:page|article) was printed from|this document is subject to copyright|^citation: .* retrieved .* from |sign up (?:for|to) .{0,60}newsletter|delivered (?:to|through) your (?:inbox|letterbox|door)|subscribe to (?:our|the) .{0,40}newsletter/i;
+// regex-safe: an alternation of words; isDateLine tests it on at most 60 characters
 const MONTH = /\b(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|jun(?:e)?|jul(?:y)?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?|janeiro|fevereiro|março|abril|maio|junho|julho|agosto|setembro|outubro|novembro|dezembro|enero|febrero|marzo|mayo|junio|julio|septiembre|octubre|noviembre|diciembre)\b/i;
 
 /** A line that is only a date (and time): "November 19, 2019 at 9:45 am". */
@@ -163,12 +199,14 @@ function isShoutedTeaser(el: any, t: string): boolean {
 }
 const GALLERY_COUNTER = /^(?:image|photo|picture|slide|foto|imagem)\s+\d+\s*(?:of|de|von)?\s*\/?\s*\d+$/i;
 /** "By Jane Doe", "By Jane Doe - 11/18/19 11:04 PM EST": the author line, shown apart from the text. */
+// regex-safe: only tested on text under 90 characters
 const AUTHOR_LINE = /^[Bb]y\s+\p{Lu}[\p{L}.'’-]*(?:\s+(?:\p{Lu}[\p{L}.'’-]*|de|da|van|von|and|&))*\s*(?:[-–—|,]\s*.{0,50})?$/u;
 const LONE_URL = /^https?:\/\/\S+$/;
 /** Teasers tagged like "China furious at Macron [INSIGHT]". */
 const TAGGED_TEASER = /\[(?:INSIGHT|VIDEO|REACTION|PICTURES|PICS|LATEST|REVEALED|POLL|ANALYSIS|UPDATE|LIVE|LISTEN|WATCH)\]\s*\|?$/;
 const LONE_CREDIT = /^©\s*\S.{0,60}$/;
 /** A dateline on its own: "PUBLISHED: 10:48, Tue, Nov 19, 2019", "| UPDATED: …", "Updated 11:21 pm CST, …". */
+// regex-safe: anchored, repeats bounded ({0,60}); tested on at most 300 characters
 const DATELINE = /^\|?\s*(?:published|updated|posted|last updated|first published)\b\s*:?\s*(?:on\s+|at\s+)?[\w ,:.|/-]{0,60}\d{4}\s*$|^\|?\s*(?:published|updated|posted)\s*:?\s*(?:on\s+|at\s+)?\d{1,2}:\d{2}[\w .]{0,12}$/i;
 
 function linkDensity(el: any): number {
@@ -184,6 +222,7 @@ function linkDensity(el: any): number {
  * article element Readability returns, before it is serialised.
  */
 /** "About Ascom" / "Ascom is a global solutions provider …": a press release's company boilerplate. */
+// regex-safe: anchored; words and the white space between them cannot overlap, repeats bounded ({0,3})
 const COMPANY_BOILERPLATE = /^(?:about\s+[\p{Lu}\d][\p{L}\d&.'-]*(?:\s+[\p{Lu}\d][\p{L}\d&.'-]*){0,3}\s*:?$|[\p{Lu}][\p{L}\d&.'-]*(?:\s+[\p{Lu}][\p{L}\d&.'-]*){0,3}\s+(?:is|are)\s+(?:a|an|the)\s+(?:global|leading|world[- ]leading|worldwide|international|multinational|privately[- ]held|publicly[- ]traded|nasdaq|nyse)\b)/u;
 
 function removeCompanyBoilerplate(article: any): void {

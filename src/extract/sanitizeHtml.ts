@@ -140,9 +140,44 @@ function safeUrl(raw: string, tag: string, attr: string, baseUrl: string | null)
   }
 }
 
+/** White space as `\s` reads it (wider than HTML's: the split below always used `\s`). */
+function isJsSpace(c: number): boolean {
+  return /\s/.test(String.fromCharCode(c));
+}
+
+/**
+ * A srcset split at the commas that end a candidate: a comma before white space or the end,
+ * or before a URL that a descriptor follows ("a.jpg 1x,b.jpg 2x"); other commas belong to
+ * URLs. One pass from the end, because /,(?=\S+\s+\d)/ rescanned the rest of a run of
+ * commas from each comma (quadratic time).
+ */
+function srcsetCandidates(s: string): string[] {
+  // descriptorAfter[i]: the non-space run at i ends in white space followed by a digit.
+  const descriptorAfter = new Array<boolean>(s.length + 1).fill(false);
+  let digitAfterSpaces = false;
+  for (let i = s.length - 1; i >= 0; i--) {
+    const c = s.charCodeAt(i);
+    if (isJsSpace(c)) {
+      const next = s.charCodeAt(i + 1);
+      if (!isJsSpace(next)) digitAfterSpaces = next >= 48 && next <= 57;
+    } else descriptorAfter[i] = isJsSpace(s.charCodeAt(i + 1)) ? digitAfterSpaces : descriptorAfter[i + 1]!;
+  }
+  const parts: string[] = [];
+  let start = 0;
+  for (let i = s.indexOf(','); i >= 0; i = s.indexOf(',', i + 1)) {
+    const next = i + 1;
+    if (next === s.length || isJsSpace(s.charCodeAt(next)) || descriptorAfter[next]) {
+      parts.push(s.slice(start, i));
+      start = next;
+    }
+  }
+  parts.push(s.slice(start));
+  return parts;
+}
+
 function safeSrcset(raw: string, baseUrl: string | null): string | null {
   const parts: string[] = [];
-  for (const candidate of decodeHTMLAttribute(raw).split(/,(?=\s|$)|,(?=\S+\s+\d)/)) {
+  for (const candidate of srcsetCandidates(decodeHTMLAttribute(raw))) {
     const [u, ...descriptor] = candidate.trim().split(/\s+/);
     if (!u) continue;
     const safe = safeUrl(u, 'img', 'srcset', baseUrl);

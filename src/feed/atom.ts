@@ -14,7 +14,7 @@ export function parseAtomFeed(root: XNode, format: FeedFormat, docUrl: string | 
   const generatorNode = child(root, a('generator'));
   return {
     format,
-    title: plainOf(child(root, a('title')), 'text'),
+    title: plainOf(child(root, a('title')), 'text', 'title'),
     link: alternate?.href ?? null,
     selfUrl: links.find((l) => l.rel === 'self')?.href ?? null,
     hubs: links.filter((l) => l.rel === 'hub').map((l) => l.href),
@@ -48,12 +48,12 @@ function linksOf(node: XNode, docUrl: string | null): AtomLink[] {
 function peopleOf(node: XNode, docUrl: string | null): Person[] {
   const people: Person[] = [];
   for (const p of [...children(node, 'atom:author')]) {
-    const name = nonEmpty(cleanText(textOf(child(p, 'atom:name'))));
-    const email = nonEmpty(cleanText(textOf(child(p, 'atom:email'))));
+    const name = nonEmpty(cleanText(textOf(child(p, 'atom:name')), 'name'));
+    const email = nonEmpty(cleanText(textOf(child(p, 'atom:email')), 'name'));
     const url = urlOf(child(p, 'atom:uri') ?? child(p, 'atom:url') ?? child(p, 'atom:homepage'), p.base ?? docUrl);
     if (name || email || url) people.push({ name, email, url });
     else {
-      const raw = nonEmpty(cleanText(textOf(p)));
+      const raw = nonEmpty(cleanText(textOf(p), 'name'));
       if (raw) people.push({ name: raw, email: null, url: null });
     }
   }
@@ -70,7 +70,7 @@ export function parseEntry(entry: XNode, docUrl: string | null, format: FeedForm
   const updated = dateOf([lastChild(entry, a('updated')), lastChild(entry, a('modified')), lastChild(entry, 'dc:date')]);
   return new FeedItem({
     id: nonEmpty(textOf(child(entry, a('id')))),
-    title: plainOf(child(entry, a('title')) ?? child(entry, 'media:title'), textDefault),
+    title: plainOf(child(entry, a('title')) ?? child(entry, 'media:title'), textDefault, 'title'),
     link: alternate?.href ?? links.find((l) => l.rel !== 'self' && l.rel !== 'enclosure' && l.rel !== 'replies')?.href ?? null,
     summary: htmlOf(child(entry, a('summary')), textDefault, docUrl),
     content: htmlOf(child(entry, a('content')), textDefault, docUrl),

@@ -3,7 +3,7 @@ import { sanitizeHtml } from '../extract/sanitizeHtml.js';
 import type { LazyHtml, RawHtml } from './feedItem.js';
 import { parseDate } from './dates.js';
 import { children, hasElementChildren, innerXml, resolveUrl, textOf, type XNode } from './xmlTree.js';
-import { cleanText, nonEmpty, plainText, textToHtml } from './text.js';
+import { cappedText, cleanText, nonEmpty, plainText, textToHtml, type FieldKind } from './text.js';
 
 /**
  * How an element's content is meant to be read. Atom says so in `type`; RSS elements are
@@ -68,12 +68,12 @@ export function sanitizedHtmlOf(node: XNode | undefined, fallback: ContentKind, 
 }
 
 /** Plain text of an element that may hold markup. */
-export function plainOf(node: XNode | undefined, fallback: ContentKind = 'html'): string | null {
+export function plainOf(node: XNode | undefined, fallback: ContentKind = 'html', field: FieldKind = 'text'): string | null {
   if (!node) return null;
   const kind = contentKind(node, fallback);
-  if (kind === 'text') return cleanText(textOf(node));
-  if (kind === 'xhtml') return plainText(innerXml(node));
-  return plainText(textOf(node));
+  if (kind === 'text') return cleanText(textOf(node), field);
+  if (kind === 'xhtml') return plainText(innerXml(node), field);
+  return plainText(textOf(node), field);
 }
 
 /** The first of several date elements that holds a date (or a date given as an attribute). */
@@ -108,14 +108,14 @@ export function categoriesOf(node: XNode, names: readonly string[]): string[] {
   const visit = (n: XNode) => {
     for (const c of n.children) {
       if (names.includes(c.name)) {
-        add(nonEmpty(c.attrs.term) ?? nonEmpty(c.attrs.text) ?? nonEmpty(c.attrs.label) ?? nonEmpty(plainText(textOf(c))));
+        add(nonEmpty(c.attrs.term) ?? nonEmpty(c.attrs.text) ?? nonEmpty(c.attrs.label) ?? nonEmpty(plainText(textOf(c), 'category')));
         if (c.name === 'itunes:category') visit(c);
       }
     }
   };
   visit(node);
   if (names.includes('itunes:keywords')) {
-    for (const c of node.children) if (c.name === 'itunes:keywords') for (const k of textOf(c).split(',')) add(k.trim() || null);
+    for (const c of node.children) if (c.name === 'itunes:keywords') for (const k of textOf(c).split(',')) add(cappedText(k, 'category') || null);
   }
   return out;
 }

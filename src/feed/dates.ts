@@ -56,11 +56,14 @@ function fastRfc822(s: string): number | null {
   return utc(y, mo, day, h, mi, sec, off);
 }
 
+/** The longest date text read ("Thursday, 27 September 2025 …" needs under 80): a bound for the patterns below. */
+const DATE_MAX_CHARS = 200;
+
 function parseDateUncached(input: string): string | null {
   const fast = fastRfc822(input);
   if (fast !== null) return formatIso(fast);
   const s = input.trim().replace(/\s+/g, ' ');
-  if (!s) return null;
+  if (!s || s.length > DATE_MAX_CHARS) return null;
   let ms = parseW3c(s);
   if (ms === undefined) ms = parseRfc822(s);
   if (ms === undefined) ms = parseLoose(s);
@@ -88,6 +91,7 @@ function utc(y: number, mo: number, d: number, h = 0, mi = 0, sec = 0, offsetMin
 function offsetOf(zone: string | undefined): number | null {
   if (!zone) return 0;
   const z = zone.trim();
+  // regex-safe: anchored, a few characters at most
   const m = /^(?:GMT|UTC|UT)?([+-])(\d{1,2}):?(\d{2})?$/i.exec(z);
   if (m) {
     const sign = m[1] === '-' ? -1 : 1;
@@ -109,6 +113,7 @@ function year2(y: string): number {
 
 // 2025-03-27T21:15:07.123+01:00, 2025-03-27, 2025-03, 2025, 20250327T211507Z, 2025-03-27 21:15
 const W3C =
+  // regex-safe: anchored; dates over DATE_MAX_CHARS are refused before any pattern runs
   /^(\d{4})(?:-?(\d{2})(?:-?(\d{2})(?:[T ](\d{1,2}):?(\d{2})(?::?(\d{2})(?:[.,]\d+)?)?\s*(Z|[+-]\d{2}(?::?\d{2})?|[A-Za-z]{1,5})?)?)?)?$/;
 // Ordinal dates 2025-086 are rare in feeds; not supported.
 
@@ -125,10 +130,13 @@ function parseW3c(s: string): number | null | undefined {
 
 // [Thu,] 27 Mar 2025 21:15[:07] [+0000|GMT|EST]  (also "27-Mar-2025", "Mar 27 2025", missing comma)
 const RFC822 =
+  // regex-safe: anchored; dates over DATE_MAX_CHARS are refused before any pattern runs
   /^(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s*)?(\d{1,2})[\s-]+([A-Za-z]{3,9})\.?[\s-]+(\d{2,4}),?(?:\s+(\d{1,2}):(\d{2})(?::(\d{2}))?(?:\.\d+)?)?\s*([A-Za-z]{1,5}|(?:GMT|UTC)?[+-]\d{1,2}:?\d{2}|[+-]\d{4})?\s*(?:\([^)]*\))?$/i;
 const US_STYLE =
+  // regex-safe: anchored; dates over DATE_MAX_CHARS are refused before any pattern runs
   /^(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+)?([A-Za-z]{3,9})\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4}),?(?:\s+(?:at\s+)?(\d{1,2}):(\d{2})(?::(\d{2}))?\s*([AaPp][Mm])?)?\s*([A-Za-z]{1,5}|(?:GMT|UTC)?[+-]\d{1,2}:?\d{2})?$/i;
 // asctime: Thu Mar 27 21:15:07 2025
+// regex-safe: anchored; dates over DATE_MAX_CHARS are refused before any pattern runs
 const ASCTIME = /^[A-Za-z]{3}\s+([A-Za-z]{3})\s+(\d{1,2})\s+(\d{1,2}):(\d{2}):(\d{2})\s+(?:([A-Za-z]{1,5}|[+-]\d{4})\s+)?(\d{4})$/;
 
 // undefined: not this form; null: this form, but an impossible date.

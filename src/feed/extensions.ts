@@ -45,20 +45,31 @@ function mediaText(node: XNode, name: string): string | null {
 
 /** "John Doe (john@example.com)", "john@example.com (John Doe)", "John Doe <john@example.com>". */
 export function parsePerson(raw: string | null | undefined): Person | null {
-  const s = cleanText(raw);
+  const s = cleanText(raw, 'name');
   if (!s) return null;
   let m = /^([^\s@()<>]+@[^\s@()<>]+)\s*\((.+)\)$/.exec(s);
   if (m) return { name: m[2]!.trim(), email: m[1]!, url: null };
   m = /^(.+?)\s*[(<]([^\s@()<>]+@[^\s@()<>]+)[)>]$/.exec(s);
   if (m) return { name: m[1]!.trim(), email: m[2]!, url: null };
-  if (/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(s)) return { name: null, email: s, url: null };
+  if (isBareEmail(s)) return { name: null, email: s, url: null };
   return { name: s, email: null, url: null };
+}
+
+/**
+ * "local@domain.tld": one "@", no white space, a dot inside the domain. Written out because
+ * the pattern /^[^\s@]+@[^\s@]+\.[^\s@]+$/ backtracks over every dot (quadratic time).
+ */
+function isBareEmail(s: string): boolean {
+  const at = s.indexOf('@');
+  if (at <= 0 || s.indexOf('@', at + 1) >= 0 || /\s/.test(s)) return false;
+  const dot = s.indexOf('.', at + 2);
+  return dot > 0 && dot < s.length - 1;
 }
 
 /** Text of a person element: "Name <email>" must not lose its address to tag stripping. */
 export function personText(node: XNode): string | null {
   const raw = textOf(node);
-  return raw.includes('<') && /<[^\s<>@]+@[^\s<>]+>/.test(raw) ? cleanText(raw) : plainText(raw);
+  return raw.includes('<') && /<[^\s<>@]+@[^\s<>]+>/.test(raw) ? cleanText(raw, 'name') : plainText(raw, 'name');
 }
 
 const CREATOR_NAMES = ['dc:creator', 'dc:author', 'itunes:author'];

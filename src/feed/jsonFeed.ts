@@ -3,7 +3,7 @@ import { TidingsError } from '../model/errors.js';
 import { FeedItem } from './feedItem.js';
 import { parseDate } from './dates.js';
 import { resolveUrl } from './xmlTree.js';
-import { nonEmpty, textToHtml } from './text.js';
+import { cappedText, nonEmpty, textToHtml, type FieldKind } from './text.js';
 
 /** JSON Feed 1.0 and 1.1 adapted to ParsedFeed. */
 export function parseJsonFeed(text: string, docUrl: string | null): ParsedFeed {
@@ -27,7 +27,7 @@ export function parseJsonFeed(text: string, docUrl: string | null): ParsedFeed {
     format,
     bozo: bozoReason !== null,
     ...(bozoReason ? { bozoReason } : {}),
-    title: str(doc.title),
+    title: str(doc.title, 'title'),
     link: home,
     selfUrl: urlField(doc.feed_url, docUrl),
     hubs: Array.isArray(doc.hubs) ? doc.hubs.filter(isObject).map((h) => urlField(h.url, docUrl)).filter((u): u is string => !!u) : [],
@@ -56,14 +56,14 @@ function parseItem(i: Record<string, unknown>, base: string | null): ParsedItem 
   const id = i.id === undefined ? null : typeof i.id === 'string' ? i.id : i.id === null ? 'null' : String(i.id);
   return new FeedItem({
     id: nonEmpty(id),
-    title: str(i.title),
+    title: str(i.title, 'title'),
     link: link ?? (typeof i.url === 'string' ? '' : null),
     summary,
     content: html ?? textHtml,
     published: typeof i.date_published === 'string' ? parseDate(i.date_published) : null,
     updated: typeof i.date_modified === 'string' ? parseDate(i.date_modified) : null,
     authors: people(i, base),
-    categories: Array.isArray(i.tags) ? i.tags.filter((t): t is string => typeof t === 'string').map((t) => t.trim()).filter(Boolean) : [],
+    categories: Array.isArray(i.tags) ? i.tags.filter((t): t is string => typeof t === 'string').map((t) => cappedText(t, 'category')).filter(Boolean) : [],
     enclosures: attachments
       .map((a) => ({ url: urlField(a.url, base), type: str(a.mime_type), length: typeof a.size_in_bytes === 'number' ? a.size_in_bytes : null }))
       .filter((a): a is { url: string; type: string | null; length: number | null } => !!a.url),
@@ -79,7 +79,7 @@ function people(o: Record<string, unknown>, base: string | null): Person[] {
     .map((a) => {
       const url = urlField(a.url, base);
       const email = url?.startsWith('mailto:') ? decodeURIComponent(url.slice(7).split('?')[0]!) || null : null;
-      return { name: nonEmpty(str(a.name)), email, url };
+      return { name: nonEmpty(str(a.name, 'name')), email, url };
     })
     .filter((p) => p.name || p.url);
 }
@@ -88,9 +88,9 @@ function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-/** JSON Feed text fields are plain text: trimmed, never read as markup. */
-function str(v: unknown): string | null {
-  return typeof v === 'string' ? v.trim() : null;
+/** JSON Feed text fields are plain text: trimmed and capped, never read as markup. */
+function str(v: unknown, kind: FieldKind = 'text'): string | null {
+  return typeof v === 'string' ? cappedText(v, kind) : null;
 }
 
 /**
@@ -99,6 +99,7 @@ function str(v: unknown): string | null {
  * turned into their written form before parsing.
  */
 function preserveScalarIds(text: string): string {
+  // regex-safe: the alternatives inside the string pattern cannot overlap ([^"\\] or an escape)
   return text.replace(/("id"\s*:\s*)(-?(?:NaN|Infinity)|-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?|true|false)|"(?:[^"\\]|\\.)*"|\b(-?(?:NaN|Infinity))\b/g, (m, key?: string, value?: string, bare?: string) => {
     if (bare) return 'null';
     if (key === undefined || value === undefined) return m;

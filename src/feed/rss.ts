@@ -21,14 +21,14 @@ export function parseRssChannel(root: XNode, format: FeedFormat, docUrl: string 
       ...children(channel, 'managingEditor').map((n) => parsePerson(personText(n))),
       ...children(channel, 'author').map((n) => parsePerson(personText(n))),
       ...dcCreators(channel),
-      ...children(channel, 'atom:author').map((n) => parsePerson(plainText(textOf(child(n, 'atom:name')) || textOf(n)))),
+      ...children(channel, 'atom:author').map((n) => parsePerson(plainText(textOf(child(n, 'atom:name')) || textOf(n), 'name'))),
       ...children(channel, 'webMaster').map((n) => parsePerson(personText(n))),
     ].filter((p): p is Person => p !== null),
   );
   const ttl = Number.parseInt(textOf(child(channel, 'ttl')).trim(), 10);
   return {
     format,
-    title: plainOf(firstChild(channel, ['title', 'dc:title'])),
+    title: plainOf(firstChild(channel, ['title', 'dc:title']), 'html', 'title'),
     link,
     selfUrl: atomLink(channel, 'self', docUrl),
     hubs: atomLinks(channel, 'hub', docUrl),
@@ -49,7 +49,7 @@ export function parseRssChannel(root: XNode, format: FeedFormat, docUrl: string 
 function imageOf(imageNode: XNode | undefined, docUrl: string | null): ParsedFeed['image'] {
   if (!imageNode) return null;
   const url = urlOf(child(imageNode, 'url'), docUrl) ?? resolveUrl(imageNode.attrs['rdf:resource'], docUrl);
-  return url ? { url, title: plainOf(child(imageNode, 'title')), link: urlOf(child(imageNode, 'link'), docUrl) } : null;
+  return url ? { url, title: plainOf(child(imageNode, 'title'), 'html', 'title'), link: urlOf(child(imageNode, 'link'), docUrl) } : null;
 }
 
 function itunesImage(channel: XNode, docUrl: string | null): ParsedFeed['image'] {
@@ -96,7 +96,7 @@ export function parseRssItem(item: XNode, docUrl: string | null): ParsedItem {
   );
   return new FeedItem({
     id: guid,
-    title: plainOf(firstChild(item, ['title', 'dc:title', 'media:title', 'atom:title'])),
+    title: plainOf(firstChild(item, ['title', 'dc:title', 'media:title', 'atom:title']), 'html', 'title'),
     link,
     summary: htmlOf(description, 'html', docUrl),
     content: htmlOf(content, 'html', docUrl),
@@ -116,7 +116,7 @@ function parseCdfChannel(channel: XNode, format: FeedFormat, docUrl: string | nu
   const lastmod = channel.attrs.LASTMOD ?? channel.attrs.lastmod;
   return {
     format,
-    title: plainOf(firstChild(channel, ['TITLE', 'title'])),
+    title: plainOf(firstChild(channel, ['TITLE', 'title']), 'html', 'title'),
     link: resolveUrl(channel.attrs.HREF ?? channel.attrs.href, docUrl),
     selfUrl: null,
     hubs: [],
@@ -138,7 +138,7 @@ function parseCdfItem(item: XNode, docUrl: string | null): ParsedItem {
   const abstract = firstChild(item, ['ABSTRACT', 'abstract']);
   return new FeedItem({
     id: null,
-    title: plainOf(firstChild(item, ['TITLE', 'title'])),
+    title: plainOf(firstChild(item, ['TITLE', 'title']), 'html', 'title'),
     link: resolveUrl(item.attrs.HREF ?? item.attrs.href, docUrl),
     summary: htmlOf(abstract, 'html', docUrl),
     content: null,

@@ -368,6 +368,7 @@ function decoderFor(node: XNode): (m: string, name: string) => string {
   return node.ents ? makeEntityDecoder(node.ents) : defaultDecoder;
 }
 
+// regex-safe: anchored; host labels are split by literal dots, so no two repeats overlap
 const NORMAL_ABSOLUTE = /^https?:\/\/[a-z0-9-]+(?:\.[a-z0-9-]+)*(?::[1-9]\d{0,4})?\/[A-Za-z0-9\-._~/%!$&'()*+,;=:@?]*$/;
 
 export function resolveUrl(href: string | null | undefined, base: string | null | undefined): string | null {
@@ -487,11 +488,26 @@ export function hasElementChildren(node: XNode): boolean {
  */
 export function innerXml(node: XNode): string {
   const raw = node.src.slice(node.start, node.end);
-  return raw
-    .replace(/<!\[CDATA\[([\s\S]*?)\]\]>/g, (_m, t: string) => escapeText(t))
+  // `(?<!\s)` starts a match only where white space begins: without it every position of a
+  // long run of spaces rescanned the run (quadratic time).
+  return escapeCdata(raw)
     .replace(/<(\/?)[A-Za-z_][\w.-]*:(?=[A-Za-z_])/g, '<$1')
-    .replace(/\s+xmlns(?::[\w.-]+)?\s*=\s*(?:"[^"]*"|'[^']*')/g, '');
+    // regex-safe: starts only where white space begins (lookbehind); its parts cannot overlap
+    .replace(/(?<!\s)\s+xmlns(?::[\w.-]+)?\s*=\s*(?:"[^"]*"|'[^']*')/g, '');
   // (the sanitizer writes the SVG/MathML namespaces back where they belong)
+}
+
+/** CDATA sections turned into escaped text, in one pass; an unclosed one stays as it is. */
+function escapeCdata(raw: string): string {
+  let out = '';
+  let kept = 0;
+  for (let i = raw.indexOf('<![CDATA['); i >= 0; i = raw.indexOf('<![CDATA[', kept)) {
+    const close = raw.indexOf(']]>', i + 9);
+    if (close < 0) break;
+    out += raw.slice(kept, i) + escapeText(raw.slice(i + 9, close));
+    kept = close + 3;
+  }
+  return kept ? out + raw.slice(kept) : raw;
 }
 
 

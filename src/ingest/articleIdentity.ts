@@ -15,6 +15,7 @@ export function contentHash(title: string, text: string): string {
 }
 
 export function wordCount(text: string): number {
+  // regex-safe: a word and an optional apostrophe part: no overlapping repeats (\p{} is beyond safe-regex2)
   const m = text.match(/[\p{L}\p{N}]+(?:['’][\p{L}]+)?/gu);
   return m ? m.length : 0;
 }

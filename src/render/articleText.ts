@@ -15,12 +15,28 @@ const BLOCK = new Set([
 ]);
 const SKIP = new Set(['script', 'style', 'noscript', 'template', 'head', 'title', 'svg', 'math', 'button', 'select', 'textarea']);
 
+function isLineSpace(c: number): boolean {
+  return c === 32 || c === 9 || c === 0xa0;
+}
+
+/**
+ * A line without its spaces, tabs and no-break spaces at either end. A loop, because
+ * /[ \t\u00a0]*\n/ rescans a long run of spaces from each of its positions (quadratic).
+ */
+function trimSpaces(line: string): string {
+  let start = 0;
+  let end = line.length;
+  while (start < end && isLineSpace(line.charCodeAt(start))) start++;
+  while (end > start && isLineSpace(line.charCodeAt(end - 1))) end--;
+  return line.slice(start, end);
+}
+
 export function articleBlocks(html: string): Block[] {
   const doc = parseDocument(html, { decodeEntities: true });
   const blocks: Block[] = [];
   let buf = '';
   const flush = () => {
-    const t = buf.replace(/[ \t\u00a0]*\n[ \t\u00a0]*/g, '\n').replace(/[ \t\u00a0]+/g, ' ').replace(/\n{2,}/g, '\n').trim();
+    const t = buf.split('\n').map(trimSpaces).join('\n').replace(/[ \t\u00a0]+/g, ' ').replace(/\n{2,}/g, '\n').trim();
     // A list item that held only an image without caption leaves a bare bullet behind.
     if (t && t !== '•') blocks.push({ kind: 'text', text: t });
     buf = '';
