@@ -5,7 +5,7 @@ import { testPipeline, type TestPipeline } from './support/pipeline.js';
 import { runCli } from './support/cli.js';
 import { subscribe } from '../src/ingest/subscribe.js';
 import { refreshFeed } from '../src/ingest/refreshFeed.js';
-import { ftsQuery } from '../src/store/kyselyStore.js';
+import { ftsQuery } from '../src/store/sqlite/sqliteDialect.js';
 import { buildApp } from '../src/server/app.js';
 import { signedIn } from './support/webSession.js';
 

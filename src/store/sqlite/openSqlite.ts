@@ -5,6 +5,7 @@ import { Kysely, Migrator, SqliteDialect, type MigrationProvider } from 'kysely'
 import type { Database } from '../schema.js';
 import { KyselyStore } from '../kyselyStore.js';
 import { sqliteMigrations } from './migrations.js';
+import { sqliteDialect } from './sqliteDialect.js';
 
 /** Opens (creating folder and file on first use) and migrates the embedded SQLite store. */
 export async function openSqliteStore(file: string): Promise<KyselyStore> {
@@ -16,7 +17,7 @@ export async function openSqliteStore(file: string): Promise<KyselyStore> {
   sqlite.pragma('busy_timeout = 5000');
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
   await migrate(db);
-  return new KyselyStore(db);
+  return new KyselyStore(db, sqliteDialect);
 }
 
 async function migrate(db: Kysely<Database>): Promise<void> {
