@@ -22,7 +22,7 @@ export interface TidingsConfig {
   imageProxy: boolean;
 }
 
-export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: { db?: string | undefined; tz?: string | undefined } = {}): TidingsConfig {
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: { db?: string | undefined; databaseUrl?: string | undefined; tz?: string | undefined } = {}): TidingsConfig {
   const int = (name: string, fallback: number) => {
     const v = Number.parseInt(env[name] ?? '', 10);
     return Number.isFinite(v) && v > 0 ? v : fallback;
@@ -35,7 +35,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: { db
   if (env.TIDINGS_USER_AGENT) fetch.userAgent = env.TIDINGS_USER_AGENT;
   return {
     dbPath: overrides.db ?? env.TIDINGS_DB ?? './data/tidings.db',
-    databaseUrl: env.DATABASE_URL || undefined,
+    databaseUrl: overrides.databaseUrl || env.DATABASE_URL || undefined,
     timeZone: overrides.tz ?? (env.TZ || 'UTC'),
     fetch,
     pageConcurrency: int('TIDINGS_PAGE_CONCURRENCY', 4),

@@ -3,7 +3,7 @@ import { withPipeline } from '../context.js';
 import { writeOut } from '../batch.js';
 
 const USAGE = `
-Usage: tidings add URL [--source NAME] [--section NAME] [--pick N] [--json] [--db PATH]
+Usage: tidings add URL [--source NAME] [--section NAME] [--pick N] [--json] [--db PATH | --database-url URL]
 
 Subscribes to a feed, or to the feed a site's page names (<link rel="alternate">, feed
 links in the page, or common paths such as /feed and /rss.xml). When the site names
@@ -19,7 +19,7 @@ export async function run(args: string[]): Promise<void> {
   if (!url) throw usageError('add needs a URL');
   const pick = parsed.values.pick === undefined ? undefined : Number(parsed.values.pick);
   if (pick !== undefined && (!Number.isInteger(pick) || pick < 1)) throw usageError('--pick takes a number from the list, starting at 1');
-  await withPipeline({ db: parsed.values.db }, async (p) => {
+  await withPipeline({ db: parsed.values.db, databaseUrl: parsed.values['database-url'] }, async (p) => {
     const { subscribe, MultipleFeedsError } = await import('../../ingest/subscribe.js');
     let r;
     try {

@@ -3,7 +3,7 @@ import { withStore } from '../context.js';
 import { writeOut } from '../batch.js';
 
 const USAGE = `
-Usage: tidings feeds [--json] [--db PATH]
+Usage: tidings feeds [--json] [--db PATH | --database-url URL]
 
 Lists feeds with their source, section, last fetch, status and last error.
 `;
@@ -11,7 +11,7 @@ Lists feeds with their source, section, last fetch, status and last error.
 export async function run(args: string[]): Promise<void> {
   const parsed = parseCommandArgs(args, { ...DB_OPTION, json: { type: 'boolean' } }, USAGE);
   if (!parsed) return;
-  await withStore({ db: parsed.values.db }, async (store) => {
+  await withStore({ db: parsed.values.db, databaseUrl: parsed.values['database-url'] }, async (store) => {
     const feeds = await store.listFeeds();
     if (parsed.values.json) {
       writeOut(
