@@ -62,7 +62,7 @@ test('the index follows edits and deletions', async () => {
 });
 
 test('search from the command line and on the web (escaped, marked)', async () => {
-  const cli = await runCli(['search', 'dredging', '--json', '--db', tp.dbPath]);
+  const cli = await runCli(['search', 'dredging', '--json', ...tp.args]);
   assert.equal(cli.code, 0, cli.stderr);
   const rows = JSON.parse(cli.stdout) as Array<{ title: string; snippet: string }>;
   assert.equal(rows.length, 2);
