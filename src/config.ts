@@ -27,7 +27,7 @@ export interface TidingsConfig {
   httpLimits: Partial<HttpLimits>;
 }
 
-export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: { db?: string | undefined; tz?: string | undefined } = {}): TidingsConfig {
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: { db?: string | undefined; databaseUrl?: string | undefined; tz?: string | undefined } = {}): TidingsConfig {
   const int = (name: string, fallback: number) => {
     const v = Number.parseInt(env[name] ?? '', 10);
     return Number.isFinite(v) && v > 0 ? v : fallback;
@@ -43,7 +43,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: { db
   if (env.TIDINGS_HTTP_MAX_CONNECTIONS) httpLimits.maxConnections = int('TIDINGS_HTTP_MAX_CONNECTIONS', 1024);
   return {
     dbPath: overrides.db ?? env.TIDINGS_DB ?? './data/tidings.db',
-    databaseUrl: env.DATABASE_URL || undefined,
+    databaseUrl: overrides.databaseUrl || env.DATABASE_URL || undefined,
     timeZone: overrides.tz ?? (env.TZ || 'UTC'),
     fetch,
     pageConcurrency: int('TIDINGS_PAGE_CONCURRENCY', 4),

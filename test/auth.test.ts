@@ -1,11 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import path from 'node:path';
 import { hashPassword, verifyPassword } from '../src/accounts/passwords.js';
 import { parseCookies, safeNext } from '../src/server/auth.js';
 import { buildApp } from '../src/server/app.js';
 import { testPipeline } from './support/pipeline.js';
-import { runCli, tempDir } from './support/cli.js';
+import { runCli } from './support/cli.js';
+import { freshDatabase } from './support/stores.js';
 
 type Res = { statusCode: number; headers: Record<string, unknown>; body: string };
 const cookiesOf = (r: Res): Record<string, string> => {
@@ -151,36 +151,37 @@ test('changing the password needs the current one, and signs out the other sessi
 });
 
 test('tidings users add / list', async () => {
-  const db = path.join(tempDir(), 'users.db');
-  const add = await runCli(['users', 'add', 'ada', '--password-stdin', '--db', db], { input: 'long enough password\n' });
+  const db = (await freshDatabase()).args;
+  const add = await runCli(['users', 'add', 'ada', '--password-stdin', ...db], { input: 'long enough password\n' });
   assert.equal(add.code, 0, add.stderr);
   assert.match(add.stderr, /created administrator ada/);
-  const second = await runCli(['users', 'add', 'bob', '--password-stdin', '--db', db], { input: 'another long password\n' });
+  const second = await runCli(['users', 'add', 'bob', '--password-stdin', ...db], { input: 'another long password\n' });
   assert.match(second.stderr, /created user bob/);
-  const dup = await runCli(['users', 'add', 'bob', '--password-stdin', '--db', db], { input: 'another long password\n' });
+  const dup = await runCli(['users', 'add', 'bob', '--password-stdin', ...db], { input: 'another long password\n' });
   assert.equal(dup.code, 1);
   assert.match(dup.stderr, /^error\[conflict\]/);
-  const weak = await runCli(['users', 'add', 'cy', '--password-stdin', '--db', db], { input: 'short\n' });
+  const weak = await runCli(['users', 'add', 'cy', '--password-stdin', ...db], { input: 'short\n' });
   assert.match(weak.stderr, /^error\[invalid_input\]: a password needs at least 10 characters/);
-  const list = JSON.parse((await runCli(['users', 'list', '--json', '--db', db])).stdout) as Array<{ name: string; isAdmin: boolean }>;
+  const list = JSON.parse((await runCli(['users', 'list', '--json', ...db])).stdout) as Array<{ name: string; isAdmin: boolean }>;
   assert.deepEqual(list.map((u) => [u.name, u.isAdmin]), [['ada', true], ['bob', false]]);
 });
 
 test('tidings users passwd sets a forgotten password and ends the sessions of that user', async () => {
-  const db = path.join(tempDir(), 'passwd.db');
-  assert.equal((await runCli(['users', 'add', 'ada', '--password-stdin', '--db', db], { input: 'long enough password\n' })).code, 0);
+  const dbAt = await freshDatabase();
+  const db = dbAt.args;
+  assert.equal((await runCli(['users', 'add', 'ada', '--password-stdin', ...db], { input: 'long enough password\n' })).code, 0);
   const { openStore } = await import('../src/store/openStore.js');
-  const store = await openStore({ dbPath: db });
+  const store = await openStore(dbAt.location);
   const ada = (await store.getUserByName('ada'))!;
   await store.createSession({ userId: ada.id, tokenHash: 'h1', csrfToken: 'c', now: '2026-01-01T00:00:00Z', expiresAt: '2099-01-01T00:00:00Z' });
   await store.close();
-  const r = await runCli(['users', 'passwd', 'ada', '--password-stdin', '--db', db], { input: 'brand new password\n' });
+  const r = await runCli(['users', 'passwd', 'ada', '--password-stdin', ...db], { input: 'brand new password\n' });
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stderr, /password of ada changed; 1 session ended/);
-  const after = await openStore({ dbPath: db });
+  const after = await openStore(dbAt.location);
   assert.equal(await verifyPassword('brand new password', (await after.getUserByName('ada'))!.passwordHash), true);
   assert.equal(await after.getSession('h1', '2026-06-01T00:00:00Z'), null);
   await after.close();
-  const missing = await runCli(['users', 'passwd', 'zed', '--password-stdin', '--db', db], { input: 'brand new password\n' });
+  const missing = await runCli(['users', 'passwd', 'zed', '--password-stdin', ...db], { input: 'brand new password\n' });
   assert.match(missing.stderr, /^error\[not_found\]: no user named zed/);
 });

@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { PublisherServer, articlePage, rssFeed } from './support/publisherServer.js';
 import { runCli, tempDir } from './support/cli.js';
+import { freshDatabase } from './support/stores.js';
 import { bodyHtml, title } from './fixtures/gazetteArticle.js';
 
 const FEED_KEYS = ['format', 'bozo', 'title', 'link', 'selfUrl', 'description', 'language', 'updated', 'published', 'authors', 'image', 'categories', 'generator', 'rights', 'ttl', 'items'];
@@ -129,9 +130,9 @@ test('extract --json prints the documented shape with captions kept in the text'
 });
 
 test('errors print error[code] and exit 1; wrong usage exits 2', async () => {
-  const db = path.join(dir, 'cli.db');
+  const db = (await freshDatabase()).args;
   server.set('/feed.xml', { type: 'application/rss+xml', body: rssFeed({ title: 'T', link: server.url('/'), items: [] }) });
-  const blocked = await runCli(['add', server.url('/feed.xml'), '--db', db], { env: { TIDINGS_ALLOW_PRIVATE_NETWORKS: '' } });
+  const blocked = await runCli(['add', server.url('/feed.xml'), ...db], { env: { TIDINGS_ALLOW_PRIVATE_NETWORKS: '' } });
   assert.equal(blocked.code, 1);
   assert.match(blocked.stderr, /^error\[blocked_address\]: /);
   const usage = await runCli(['show']);
@@ -158,24 +159,24 @@ test('OPML round trip: import, export, import elsewhere gives the same subscript
 <outline type="rss" text="Dead" xmlUrl="${server.url('/gone.xml')}"/>
 </body></opml>`,
   );
-  const db1 = path.join(dir, 'opml1.db');
-  const imp = await runCli(['import', opml, '--db', db1], { env });
+  const db1 = (await freshDatabase()).args;
+  const imp = await runCli(['import', opml, ...db1], { env });
   assert.equal(imp.code, 0, imp.stderr);
   assert.match(imp.stderr, /skipped http:\S+\/gone\.xml: error\[http_error\]/);
   assert.match(imp.stderr, /imported 2 new feed\(s\), 0 already known, 1 skipped/);
-  const feeds = JSON.parse((await runCli(['feeds', '--json', '--db', db1])).stdout) as Array<{ url: string; source: string; section: string }>;
+  const feeds = JSON.parse((await runCli(['feeds', '--json', ...db1])).stdout) as Array<{ url: string; source: string; section: string }>;
   assert.equal(feeds.length, 2, 'an unreachable feed is reported, not stored');
   const world = feeds.find((f) => f.url.endsWith('/world.xml'))!;
   assert.equal(world.source, 'Example & Co');
   assert.equal(world.section, 'World');
-  const exp = await runCli(['export', '--db', db1]);
+  const exp = await runCli(['export', ...db1]);
   assert.equal(exp.code, 0);
   assert.match(exp.stdout, /^<\?xml version="1.0" encoding="UTF-8"\?>\n<opml version="2.0">/);
   const exported = path.join(dir, 'out.opml');
   fs.writeFileSync(exported, exp.stdout);
-  const db2 = path.join(dir, 'opml2.db');
-  assert.equal((await runCli(['import', exported, '--db', db2], { env })).code, 0);
-  const again = JSON.parse((await runCli(['feeds', '--json', '--db', db2])).stdout) as Array<{ url: string }>;
+  const db2 = (await freshDatabase()).args;
+  assert.equal((await runCli(['import', exported, ...db2], { env })).code, 0);
+  const again = JSON.parse((await runCli(['feeds', '--json', ...db2])).stdout) as Array<{ url: string }>;
   assert.deepEqual(again.map((f) => f.url).sort(), feeds.map((f) => f.url).sort());
 });
 
@@ -186,15 +187,15 @@ test('add finds the feed a site page names in <link rel="alternate">', async () 
   server.set('/site/world.rss', { type: 'application/rss+xml', body: rssFeed({ title: 'World', link: server.url('/site/'), items: [] }) });
   server.set('/site/all.atom', { type: 'application/atom+xml', body: '<feed xmlns="http://www.w3.org/2005/Atom"><title>Everything</title></feed>' });
   const env = { TIDINGS_ALLOW_PRIVATE_NETWORKS: 'true' };
-  const db = path.join(dir, 'site.db');
-  const ask = await runCli(['add', server.url('/site/'), '--db', db], { env });
+  const db = (await freshDatabase()).args;
+  const ask = await runCli(['add', server.url('/site/'), ...db], { env });
   assert.equal(ask.code, 1);
   assert.match(ask.stderr, /^error\[multiple_feeds\]/);
   assert.deepEqual(ask.stdout.trim().split('\n').map((l) => l.split(/\s+/)[0]), ['1', '2']);
   assert.match(ask.stdout, /World .*\/site\/world\.rss +\(rss20, 0 items\)/);
   assert.match(ask.stdout, /Everything .*\/site\/all\.atom +\(atom10, 0 items\)/);
-  assert.equal(JSON.parse((await runCli(['feeds', '--json', '--db', db])).stdout).length, 0, 'nothing subscribed while asking');
-  const r = await runCli(['add', server.url('/site/'), '--pick', '1', '--json', '--db', db], { env });
+  assert.equal(JSON.parse((await runCli(['feeds', '--json', ...db])).stdout).length, 0, 'nothing subscribed while asking');
+  const r = await runCli(['add', server.url('/site/'), '--pick', '1', '--json', ...db], { env });
   assert.equal(r.code, 0, r.stderr);
   const out = JSON.parse(r.stdout);
   assert.equal(out.url, server.url('/site/world.rss'));
@@ -207,12 +208,12 @@ test('add finds the feed a site page names in <link rel="alternate">', async () 
   server.set('/feed', { status: 404, body: 'no' });
   server.set('/feed.xml', { status: 404, body: 'no' });
   server.set('/rss.xml', { type: 'application/rss+xml', body: rssFeed({ title: 'Blog posts', link: server.url('/blog/'), items: [] }) });
-  const common = await runCli(['add', server.url('/blog/'), '--json', '--db', db], { env });
+  const common = await runCli(['add', server.url('/blog/'), '--json', ...db], { env });
   assert.equal(common.code, 0, common.stderr);
   assert.equal(JSON.parse(common.stdout).url, server.url('/rss.xml'));
   // feed links in the body count too
   server.set('/mag/', { body: `<html><body><p>Subscribe: <a href="/mag/feed.xml">RSS</a></p></body></html>` });
   server.set('/mag/feed.xml', { type: 'application/rss+xml', body: rssFeed({ title: 'Magazine', link: server.url('/mag/'), items: [] }) });
-  const body = await runCli(['add', server.url('/mag/'), '--json', '--db', db], { env });
+  const body = await runCli(['add', server.url('/mag/'), '--json', ...db], { env });
   assert.equal(JSON.parse(body.stdout).url, server.url('/mag/feed.xml'));
 });

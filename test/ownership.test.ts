@@ -66,16 +66,16 @@ test('a feed a reader adds is theirs alone; an administrator shares one with eve
   const feeds = (await api('root', '/feeds')).json() as unknown[];
   assert.equal(feeds.length, 0);
 
-  const shared = await runCli(['add', server.url('/shared.xml'), '--all-users', '--db', tp.dbPath], { env: ENV });
+  const shared = await runCli(['add', server.url('/shared.xml'), '--all-users', ...tp.args], { env: ENV });
   assert.equal(shared.code, 0, shared.stderr);
   assert.match(shared.stderr, /every user subscribed to/);
   for (const who of ['root', 'bob', 'cat']) assert.ok((await followed(who)).includes(server.url('/shared.xml')), `${who} follows the shared feed`);
 
-  const mine = await runCli(['add', server.url('/private.xml'), '--db', tp.dbPath], { env: ENV });
+  const mine = await runCli(['add', server.url('/private.xml'), ...tp.args], { env: ENV });
   assert.equal(mine.code, 0, mine.stderr);
   assert.ok((await followed('root')).includes(server.url('/private.xml')), 'by default, the one administrator');
   assert.ok(!(await followed('cat')).includes(server.url('/private.xml')));
-  const named = await runCli(['add', server.url('/private.xml'), '--user', 'cat', '--db', tp.dbPath], { env: ENV });
+  const named = await runCli(['add', server.url('/private.xml'), '--user', 'cat', ...tp.args], { env: ENV });
   assert.equal(named.code, 0, named.stderr);
   assert.ok((await followed('cat')).includes(server.url('/private.xml')));
   assert.ok(!(await followed('bob')).includes(server.url('/private.xml')));
@@ -122,7 +122,7 @@ test('a feed the reader does not follow answers exactly as a feed that does not 
 
 test("a reader's --source and --section name the feed for them only, never for other readers", async () => {
   publish('renamed', 'Harbour Times', ['/a/3']);
-  const r = await runCli(['add', server.url('/renamed.xml'), '--user', 'bob', '--source', 'Bogus Wire', '--section', 'Fake', '--db', tp.dbPath], { env: ENV });
+  const r = await runCli(['add', server.url('/renamed.xml'), '--user', 'bob', '--source', 'Bogus Wire', '--section', 'Fake', ...tp.args], { env: ENV });
   assert.equal(r.code, 0, r.stderr);
   const feed = (await tp.store.getFeedByUrl(server.url('/renamed.xml')))!;
   assert.equal(feed.sourceName, 'Harbour Times', 'the shared publisher keeps its own name');
@@ -138,7 +138,7 @@ test("a reader's --source and --section name the feed for them only, never for o
 
 test('tidings add asks whom to subscribe when there are several administrators', async () => {
   await tp.store.createUser({ name: 'root2', passwordHash: 'x', isAdmin: true, now: '2026-03-01T00:00:00Z' });
-  const r = await runCli(['add', server.url('/bobs.xml'), '--db', tp.dbPath], { env: ENV });
+  const r = await runCli(['add', server.url('/bobs.xml'), ...tp.args], { env: ENV });
   assert.equal(r.code, 2);
   assert.match(r.stderr, /--user NAME/);
   assert.match((await runCli(['add', '--help'])).stdout, /--all-users/);

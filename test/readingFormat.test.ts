@@ -1,13 +1,13 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import path from 'node:path';
 import { PublisherServer, articlePage, rssFeed } from './support/publisherServer.js';
-import { runCli, tempDir } from './support/cli.js';
+import { runCli } from './support/cli.js';
+import { freshDatabase } from './support/stores.js';
 import { bodyHtml, figures, paragraphs, title } from './fixtures/gazetteArticle.js';
 
 const articlePath = '/2025/03/27/world/norhaven-floating-library/';
 let server: PublisherServer;
-let db: string;
+let db: string[];
 const env = { TIDINGS_ALLOW_PRIVATE_NETWORKS: 'true' };
 
 before(async () => {
@@ -25,7 +25,7 @@ before(async () => {
     body: articlePage({ title, siteName: 'Norhaven Gazette', published: '2025-03-27T21:15:07Z', modified: '2025-03-30T22:38:58Z', bodyHtml }),
   });
   server.set('/img/barge-quay.jpg', { type: 'image/jpeg', body: 'x' });
-  db = path.join(tempDir(), 'tidings.db');
+  db = (await freshDatabase()).args;
 });
 
 after(async () => {
@@ -33,16 +33,16 @@ after(async () => {
 });
 
 test('acceptance run: add, refresh, list --json, show --format text prints the reading format line by line', async () => {
-  const add = await runCli(['add', server.url('/world/feed.xml'), '--db', db], { env });
+  const add = await runCli(['add', server.url('/world/feed.xml'), ...db], { env });
   assert.equal(add.code, 0, add.stderr);
   const feedId = add.stdout.trim();
   assert.match(feedId, /^\d+$/);
 
-  const refresh = await runCli(['refresh', '--db', db], { env });
+  const refresh = await runCli(['refresh', ...db], { env });
   assert.equal(refresh.code, 0, refresh.stderr);
   assert.match(refresh.stderr, /1 new/);
 
-  const list = await runCli(['list', '--json', '--db', db]);
+  const list = await runCli(['list', '--json', ...db]);
   assert.equal(list.code, 0, list.stderr);
   const items = JSON.parse(list.stdout) as Array<Record<string, unknown>>;
   assert.equal(items.length, 1);
@@ -52,7 +52,7 @@ test('acceptance run: add, refresh, list --json, show --format text prints the r
   assert.equal(items[0]!.published, '2025-03-27T21:15:07Z');
   assert.equal(items[0]!.updated, '2025-03-30T22:38:58Z');
 
-  const show = await runCli(['show', String(items[0]!.id), '--format', 'text', '--now', '2025-04-02T23:00:00Z', '--db', db]);
+  const show = await runCli(['show', String(items[0]!.id), '--format', 'text', '--now', '2025-04-02T23:00:00Z', ...db]);
   assert.equal(show.code, 0, show.stderr);
   const line = (f: { caption: string; credit: string }) => `${f.caption} ${f.credit}`;
   const expected = [
@@ -94,11 +94,11 @@ test('acceptance run: add, refresh, list --json, show --format text prints the r
 });
 
 test('show --tz renders times in the given zone and json carries the images with captions', async () => {
-  const list = JSON.parse((await runCli(['list', '--json', '--db', db])).stdout) as Array<{ id: number }>;
+  const list = JSON.parse((await runCli(['list', '--json', ...db])).stdout) as Array<{ id: number }>;
   const id = String(list[0]!.id);
-  const text = await runCli(['show', id, '--tz', 'Asia/Tokyo', '--now', '2025-04-02T23:00:00Z', '--db', db]);
+  const text = await runCli(['show', id, '--tz', 'Asia/Tokyo', '--now', '2025-04-02T23:00:00Z', ...db]);
   assert.match(text.stdout.split('\n')[2]!, /Created at 2025-03-28 06:15:07 \| Updated at 2025-03-31 07:38:58 3 days ago$/);
-  const json = JSON.parse((await runCli(['show', id, '--format', 'json', '--db', db])).stdout) as { images: Array<{ url: string; caption: string; credit: string }> };
+  const json = JSON.parse((await runCli(['show', id, '--format', 'json', ...db])).stdout) as { images: Array<{ url: string; caption: string; credit: string }> };
   assert.deepEqual(
     json.images.map((i) => [new URL(i.url).pathname, i.caption, i.credit]),
     Object.values(figures).map((f) => [f.src, f.caption, f.credit]),
@@ -106,7 +106,7 @@ test('show --tz renders times in the given zone and json carries the images with
 });
 
 test('show of an unknown id fails with a stable code and exit status 1', async () => {
-  const r = await runCli(['show', '999999', '--db', db]);
+  const r = await runCli(['show', '999999', ...db]);
   assert.equal(r.code, 1);
   assert.match(r.stderr, /^error\[not_found\]: /);
 });

@@ -1,8 +1,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import BetterSqlite3 from 'better-sqlite3';
 import { PublisherServer, articlePage, rssFeed } from './support/publisherServer.js';
-import { testPipeline } from './support/pipeline.js';
+import { testPipeline, type TestPipeline } from './support/pipeline.js';
 import { subscribe } from '../src/ingest/subscribe.js';
 import { refreshFeed } from '../src/ingest/refreshFeed.js';
 import { refreshFeeds } from '../src/ingest/refreshRunner.js';
@@ -15,15 +14,10 @@ const page = (title: string, text: string, extra = '') =>
     bodyHtml: `<p>${text}</p><p>${'The council met again in the evening to discuss the budget for next year and the harbour works. '.repeat(4)}</p>${extra}`,
   });
 
-function rowCounts(dbPath: string): Record<string, number> {
-  const db = new BetterSqlite3(dbPath, { readonly: true });
-  try {
-    const out: Record<string, number> = {};
-    for (const t of ['article', 'article_feed', 'revision', 'image']) out[t] = (db.prepare(`select count(*) n from ${t}`).get() as { n: number }).n;
-    return out;
-  } finally {
-    db.close();
-  }
+async function rowCounts(tp: TestPipeline): Promise<Record<string, number>> {
+  const out: Record<string, number> = {};
+  for (const t of ['article', 'article_feed', 'revision', 'image']) out[t] = await tp.count(t);
+  return out;
 }
 
 let server: PublisherServer;
@@ -46,11 +40,11 @@ test('a second refresh gets 304 and writes no new rows', async (t) => {
   const first = await refreshFeed(tp.p, (await tp.store.getFeed(feed.id))!);
   assert.equal(first.status, 'ok');
   assert.equal(first.created, 1);
-  const before = rowCounts(tp.dbPath);
+  const before = await rowCounts(tp);
   const pageHits = server.count('/a/quay');
   const second = await refreshFeed(tp.p, (await tp.store.getFeed(feed.id))!);
   assert.equal(second.status, 'not_modified');
-  assert.deepEqual(rowCounts(tp.dbPath), before);
+  assert.deepEqual(await rowCounts(tp), before);
   assert.equal(server.count('/a/quay'), pageHits, 'no page is fetched again after a 304');
   const after = (await tp.store.getFeed(feed.id))!;
   assert.equal(after.lastStatus, 'not_modified');
@@ -111,7 +105,7 @@ test('one article in two feeds is stored once and linked to both', async (t) => 
   assert.equal(a.feed.sourceId, b.feed.sourceId, 'two feeds of one publisher share the source');
   const reports = await refreshFeeds(tp.p, [(await tp.store.getFeed(a.feed.id))!, (await tp.store.getFeed(b.feed.id))!], { concurrency: 1 });
   assert.deepEqual(reports.map((r) => r.status), ['ok', 'ok']);
-  const counts = rowCounts(tp.dbPath);
+  const counts = await rowCounts(tp);
   assert.equal(counts.article, 1);
   assert.equal(counts.article_feed, 2);
   assert.equal((await tp.store.listArticles({ limit: 10, feedId: a.feed.id })).length, 1);
@@ -168,7 +162,7 @@ test('broken feeds fail alone with their own code while the others succeed', asy
   assert.equal(state.get(feeds[1]!.id)!.lastErrorCode, 'not_a_feed');
   assert.equal(state.get(feeds[3]!.id)!.errorCount, 1);
   assert.ok(Date.parse(state.get(feeds[2]!.id)!.nextCheckAt!) > Date.now(), 'a failed feed is backed off');
-  assert.equal(rowCounts(tp.dbPath).article, 2);
+  assert.equal((await rowCounts(tp)).article, 2);
 });
 
 test('a page that fails leaves the feed text in place and records why', async (t) => {

@@ -102,15 +102,15 @@ test('a page re-check stores a revision for a real edit, moves Updated at, and s
   assert.equal((await recheckArticles(tp.p)).checked, 0);
 
   // the reader sees it: CLI diff and show --revisions, and the web page
-  const diff = await runCli(['diff', String(id), '--no-color', '--db', tp.dbPath]);
+  const diff = await runCli(['diff', String(id), '--no-color', ...tp.args]);
   assert.equal(diff.code, 0, diff.stderr);
   assert.match(diff.stdout, /^revision 1 \(.*first\) → revision 2 \(.*page_change\): 1 word\(s\) removed, 1 added/);
   assert.match(diff.stdout, /start \[-two-\]\{\+three\+\} weeks later/);
-  const list = await runCli(['show', String(id), '--revisions', '--db', tp.dbPath]);
+  const list = await runCli(['show', String(id), '--revisions', ...tp.args]);
   assert.match(list.stdout, /^1 .* first .*\n2 .* page_change .*\(-1 \+1\)/);
-  const one = await runCli(['diff', String(id), '1', '--db', tp.dbPath]);
+  const one = await runCli(['diff', String(id), '1', ...tp.args]);
   assert.match(one.stdout, /first version; nothing to compare/);
-  assert.equal((await runCli(['diff', String(id), '9', '--db', tp.dbPath])).code, 1);
+  assert.equal((await runCli(['diff', String(id), '9', ...tp.args])).code, 1);
 
   const app = buildApp({ store: tp.store, config: tp.p.config, now: () => clock });
   const web = await signedIn(tp.store);

@@ -5,7 +5,7 @@ import { testPipeline, type TestPipeline } from './support/pipeline.js';
 import { runCli } from './support/cli.js';
 import { subscribe } from '../src/ingest/subscribe.js';
 import { refreshFeed } from '../src/ingest/refreshFeed.js';
-import { ftsQuery } from '../src/store/kyselyStore.js';
+import { ftsQuery } from '../src/store/sqlite/sqliteDialect.js';
 import { buildApp } from '../src/server/app.js';
 import { signedIn } from './support/webSession.js';
 
@@ -62,7 +62,7 @@ test('the index follows edits and deletions', async () => {
 });
 
 test('search from the command line and on the web (escaped, marked)', async () => {
-  const cli = await runCli(['search', 'dredging', '--json', '--db', tp.dbPath]);
+  const cli = await runCli(['search', 'dredging', '--json', ...tp.args]);
   assert.equal(cli.code, 0, cli.stderr);
   const rows = JSON.parse(cli.stdout) as Array<{ title: string; snippet: string }>;
   assert.equal(rows.length, 2);

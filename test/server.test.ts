@@ -1,10 +1,10 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import path from 'node:path';
 import { PublisherServer, articlePage, rssFeed } from './support/publisherServer.js';
 import { testPipeline, type TestPipeline } from './support/pipeline.js';
-import { tempDir, tidingsBin, repoRoot } from './support/cli.js';
+import { tidingsBin, repoRoot } from './support/cli.js';
+import { freshDatabase } from './support/stores.js';
 import { subscribe } from '../src/ingest/subscribe.js';
 import { FeedScheduler } from '../src/ingest/feedScheduler.js';
 import { buildApp } from '../src/server/app.js';
@@ -77,8 +77,8 @@ test('web pages: river, article in the reading format, feeds with errors, strict
 });
 
 test('tidings serve listens on 127.0.0.1 and stops cleanly on SIGTERM', async () => {
-  const db = path.join(tempDir(), 'serve.db');
-  const child = spawn(process.execPath, [tidingsBin, 'serve', '--port', '0', '--db', db, '--no-scheduler'], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
+  const db = (await freshDatabase()).args;
+  const child = spawn(process.execPath, [tidingsBin, 'serve', '--port', '0', ...db, '--no-scheduler'], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   const url = await new Promise<string>((resolve, reject) => {
     const t = setTimeout(() => reject(new Error(`serve did not start: ${stderr}`)), 10_000);

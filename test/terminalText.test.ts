@@ -1,8 +1,8 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import path from 'node:path';
 import { PublisherServer } from './support/publisherServer.js';
-import { runCli, tempDir } from './support/cli.js';
+import { runCli } from './support/cli.js';
+import { freshDatabase } from './support/stores.js';
 import { terminalLine, terminalText } from '../src/render/terminalText.js';
 
 /** What a publisher writes must never drive the reader's terminal. */
@@ -11,11 +11,11 @@ const UNSAFE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u20
 
 let server: PublisherServer;
 const env = { TIDINGS_ALLOW_PRIVATE_NETWORKS: 'true' };
-let db: string;
+let db: string[];
 
 before(async () => {
   server = await new PublisherServer().start();
-  db = path.join(tempDir(), 'tidings.db');
+  db = (await freshDatabase()).args;
   const feed = {
     version: 'https://jsonfeed.org/version/1.1',
     title: `Wire ${HOSTILE}`,
@@ -28,16 +28,16 @@ after(async () => {
 });
 
 test('escape sequences, C1 controls and bidi overrides are stripped from every text output; --json keeps them', async () => {
-  const add = await runCli(['add', server.url('/feed.json'), '--db', db], { env });
+  const add = await runCli(['add', server.url('/feed.json'), ...db], { env });
   assert.equal(add.code, 0, add.stderr);
-  assert.equal((await runCli(['refresh', '--db', db], { env })).code, 0);
+  assert.equal((await runCli(['refresh', ...db], { env })).code, 0);
   const outputs = [
     add,
-    await runCli(['list', '--db', db]),
-    await runCli(['show', '1', '--db', db, '--hyperlinks']),
-    await runCli(['show', '1', '--revisions', '--db', db]),
-    await runCli(['feeds', '--db', db]),
-    await runCli(['search', 'calm', '--db', db]),
+    await runCli(['list', ...db]),
+    await runCli(['show', '1', ...db, '--hyperlinks']),
+    await runCli(['show', '1', '--revisions', ...db]),
+    await runCli(['feeds', ...db]),
+    await runCli(['search', 'calm', ...db]),
   ];
   for (const r of outputs) {
     assert.equal(r.code, 0, r.stderr);
@@ -46,7 +46,7 @@ test('escape sequences, C1 controls and bidi overrides are stripped from every t
     assert.doesNotMatch(r.stderr, UNSAFE, JSON.stringify(r.stderr));
   }
   assert.match(outputs[1]!.stdout, /Story Calm seas ahead/);
-  const json = JSON.parse((await runCli(['list', '--json', '--db', db])).stdout) as Array<{ title: string }>;
+  const json = JSON.parse((await runCli(['list', '--json', ...db])).stdout) as Array<{ title: string }>;
   assert.match(json[0]!.title, /\u001b\]0;evil\u0007/, '--json is unchanged');
   assert.match(json[0]!.title, /\u001b\[2J/);
 });

@@ -21,4 +21,5 @@ export function usageError(message: string): TidingsError {
   return new TidingsError('usage', message);
 }
 
-export const DB_OPTION = { db: { type: 'string' } } as const;
+/** Where the data lives: the SQLite file, or a PostgreSQL URL (DATABASE_URL), which wins. */
+export const DB_OPTION = { db: { type: 'string' }, 'database-url': { type: 'string' } } as const;

@@ -3,7 +3,7 @@ import type { Store } from '../store/store.js';
 import type { Pipeline } from '../ingest/pipeline.js';
 
 /** Opens what a data command needs and closes it afterwards, whatever happens. */
-export async function withPipeline<T>(opts: { db?: string | undefined; tz?: string | undefined }, fn: (p: Pipeline, config: TidingsConfig) => Promise<T>): Promise<T> {
+export async function withPipeline<T>(opts: { db?: string | undefined; databaseUrl?: string | undefined; tz?: string | undefined }, fn: (p: Pipeline, config: TidingsConfig) => Promise<T>): Promise<T> {
   const config = loadConfig(process.env, opts);
   const { openStore } = await import('../store/openStore.js');
   const { createPipeline } = await import('../ingest/pipeline.js');
@@ -17,7 +17,7 @@ export async function withPipeline<T>(opts: { db?: string | undefined; tz?: stri
   }
 }
 
-export async function withStore<T>(opts: { db?: string | undefined; tz?: string | undefined }, fn: (store: Store, config: TidingsConfig) => Promise<T>): Promise<T> {
+export async function withStore<T>(opts: { db?: string | undefined; databaseUrl?: string | undefined; tz?: string | undefined }, fn: (store: Store, config: TidingsConfig) => Promise<T>): Promise<T> {
   const config = loadConfig(process.env, opts);
   const { openStore } = await import('../store/openStore.js');
   const store = await openStore({ dbPath: config.dbPath, databaseUrl: config.databaseUrl });

@@ -22,6 +22,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<CommandMod
   tokens: { summary: 'API tokens: tokens add USER NAME', load: () => import('./commands/tokens.js') },
   search: { summary: 'full-text search over titles and text', load: () => import('./commands/search.js') },
   diff: { summary: 'word-level diff between two versions of an article', load: () => import('./commands/diff.js') },
+  migrate: { summary: 'bring the database schema up to date (and nothing else)', load: () => import('./commands/migrate.js') },
   delete: { summary: 'delete an article for good (it never comes back)', load: () => import('./commands/delete.js') },
   parse: { summary: 'parse one feed document (JSON)', load: () => import('./commands/parse.js') },
   extract: { summary: 'extract one article page (JSON)', load: () => import('./commands/extract.js') },
@@ -37,6 +38,7 @@ export function usageText(): string {
     '',
     'Run `tidings <command> --help` for the options of one command.',
     'Environment: TIDINGS_DB (SQLite file, default ./data/tidings.db), TZ,',
+    '             DATABASE_URL=postgres://… (PostgreSQL instead of the SQLite file),',
     '             TIDINGS_ALLOW_PRIVATE_NETWORKS=true (allow fetching private addresses).',
     '',
   ].join('\n');

@@ -4,14 +4,17 @@ import type { ArticleTable, Database, FeedTable, WebSubTable } from './schema.js
 import { TidingsError } from '../model/errors.js';
 import { urlKey } from '../model/identity.js';
 import { formatIso } from '../feed/dates.js';
+import type { StoreDialect } from './dialect.js';
+import { searchArticles } from './articleSearch.js';
 import { ACTIVITY_DAYS, type ArticleKeys, type ArticleListItem, type ArticleQuery, type ArticleWrite, type FeedFailure, type NewFeed, type RefreshOutcome, type RefreshWrite, type SearchHit, type SearchQuery, type Store } from './store.js';
 
 /**
  * The Store written once in Kysely's query builder. Dialect folders (`sqlite/`,
- * `postgres/`) only open the connection and run their migrations.
+ * `postgres/`) open the connection, run their migrations and fill in the StoreDialect
+ * (full-text search and the few expressions that differ).
  */
 export class KyselyStore implements Store {
-  constructor(protected readonly db: Kysely<Database>, private readonly onClose: () => Promise<void> = async () => db.destroy()) {}
+  constructor(protected readonly db: Kysely<Database>, private readonly dialect: StoreDialect, private readonly onClose: () => Promise<void> = async () => db.destroy()) {}
 
   async close(): Promise<void> {
     await this.onClose();
@@ -76,7 +79,7 @@ export class KyselyStore implements Store {
   async dueFeeds(now: string, limit: number): Promise<FeedWithSource[]> {
     const rows = await this.feedQuery()
       .where((eb) => eb.or([eb('feed.next_check_at', 'is', null), eb('feed.next_check_at', '<=', now)]))
-      .orderBy(sql`coalesce(feed.next_check_at, '')`)
+      .orderBy('feed.next_check_at', (ob) => ob.asc().nullsFirst())
       .orderBy('feed.id')
       .limit(limit)
       .execute();
@@ -351,7 +354,7 @@ export class KyselyStore implements Store {
       .orderBy('feed.id')
       .execute();
     const firstDay = Date.parse(formatIsoDaysAgo(ACTIVITY_DAYS - 1).slice(0, 10));
-    const day = sql<string>`substr(article_feed.first_seen_at, 1, 10)`;
+    const day = this.dialect.utcDay(sql`article_feed.first_seen_at`);
     const counts = await this.db
       .selectFrom('article_feed')
       .innerJoin('subscription', 'subscription.feed_id', 'article_feed.feed_id')
@@ -509,50 +512,7 @@ export class KyselyStore implements Store {
   }
 
   async searchArticles(q: SearchQuery): Promise<SearchHit[]> {
-    const match = ftsQuery(q.text);
-    if (!match) return [];
-    const rows = await sql<{
-      id: number; title: string; canonical_url: string; published_at: string; publisher_updated_at: string | null; changed_at: string | null;
-      source_name: string; section: string | null; text: string; rank: number;
-    }>`
-      select a.id, a.title, a.canonical_url, a.published_at, a.publisher_updated_at, a.changed_at, s.name as source_name, a.text,
-        (select coalesce(f.section_override, f.section) from article_feed af join feed f on f.id = af.feed_id
-          where af.article_id = a.id order by af.first_seen_at, af.feed_id limit 1) as section,
-        hit.rank as rank
-      from (
-        select rowid, rank from article_fts
-        where article_fts match ${match}
-          and rowid >= coalesce((select min(rowid) from (select rowid from article_fts where article_fts match ${match} order by rowid desc limit ${SEARCH_WINDOW})), 0)
-        order by rank limit ${Math.max(SEARCH_CANDIDATES, (q.limit + (q.offset ?? 0)) * 5)}) hit
-      join article a on a.id = hit.rowid
-      join source s on s.id = a.source_id
-      where 1 = 1
-        ${q.feedId !== undefined ? sql`and exists (select 1 from article_feed x where x.article_id = a.id and x.feed_id = ${q.feedId})` : sql``}
-        ${q.userId !== undefined ? sql`and exists (select 1 from article_feed y join subscription u on u.feed_id = y.feed_id where y.article_id = a.id and u.user_id = ${q.userId} ${q.feedId !== undefined ? sql`and y.feed_id = ${q.feedId}` : sql``} ${q.folder ? sql`and u.folder = ${q.folder}` : sql``})` : sql``}
-        ${q.userId !== undefined && q.show === 'unread' ? sql`and not exists (select 1 from article_state st where st.article_id = a.id and st.user_id = ${q.userId} and st.read_at is not null)` : sql``}
-        ${q.userId !== undefined && q.show === 'starred' ? sql`and exists (select 1 from article_state st where st.article_id = a.id and st.user_id = ${q.userId} and st.starred_at is not null)` : sql``}
-        ${q.sourceId !== undefined ? sql`and a.source_id = ${q.sourceId}` : sql``}
-        ${q.from ? sql`and a.published_at >= ${q.from}` : sql``}
-        ${q.to ? sql`and a.published_at < ${q.to}` : sql``}
-      order by hit.rank, a.published_at desc
-      limit ${q.limit} offset ${q.offset ?? 0}`.execute(this.db);
-    const terms = searchTerms(q.text);
-    return rows.rows.map((r) => {
-      const snippetMarked = markTerms(snippetAround(r.text, terms), terms);
-      return {
-        id: r.id,
-        title: r.title,
-        url: r.canonical_url,
-        source: r.source_name,
-        section: r.section,
-        published: r.published_at,
-        updated: updatedAtOf({ publishedAt: r.published_at, publisherUpdatedAt: r.publisher_updated_at, changedAt: r.changed_at }),
-        excerpt: snippetMarked.replace(/[\u0002\u0003]/g, ''),
-        titleMarked: markTerms(r.title, terms),
-        snippetMarked,
-        rank: r.rank,
-      };
-    });
+    return searchArticles(this.db, this.dialect, q);
   }
 
   async getArticle(id: number): Promise<ArticleView | null> {
@@ -591,70 +551,6 @@ type Db = Kysely<Database> | Transaction<Database>;
 
 function formatIsoDaysAgo(days: number): string {
   return formatIso(Date.now() - days * 86400_000);
-}
-
-/**
- * Search ranks, by relevance, the newest SEARCH_WINDOW articles that match, then applies
- * the reader's filters to the best of those. Common words in a large archive match a great
- * many articles, and ranking them all on every search was the cost (see the latency bench);
- * for news the recent matches are the ones wanted.
- */
-const SEARCH_WINDOW = 5000;
-
-/** The words of a query (lower case; a trailing * makes a prefix), for highlighting. */
-function searchTerms(input: string): Array<{ word: string; prefix: boolean }> {
-  const out: Array<{ word: string; prefix: boolean }> = [];
-  for (const m of input.matchAll(/"([^"]*)"|(\S+)/g)) {
-    const raw = m[1] ?? m[2]!;
-    const prefix = m[2] !== undefined && raw.endsWith('*');
-    for (const w of raw.match(/[\p{L}\p{N}_]+/gu) ?? []) out.push({ word: w.toLowerCase(), prefix });
-  }
-  return out;
-}
-
-function termPattern(terms: Array<{ word: string; prefix: boolean }>): RegExp | null {
-  if (!terms.length) return null;
-  const alts = terms.map((t) => t.word.replace(/[.*+?^${}()|[\]\\]/g, '\\$&') + (t.prefix ? '[\\p{L}\\p{N}_]*' : ''));
-  return new RegExp(`(?<![\\p{L}\\p{N}_])(?:${alts.join('|')})(?![\\p{L}\\p{N}_])`, 'giu');
-}
-
-/** Matches wrapped in \u0002…\u0003, as FTS5's highlight() would. */
-function markTerms(text: string, terms: Array<{ word: string; prefix: boolean }>): string {
-  const re = termPattern(terms);
-  return re ? text.replace(re, (m) => `\u0002${m}\u0003`) : text;
-}
-
-/** About 30 words of text around the first match. */
-function snippetAround(text: string, terms: Array<{ word: string; prefix: boolean }>): string {
-  const flat = text.replace(/\s+/g, ' ').trim();
-  const re = termPattern(terms);
-  const at = re ? flat.search(re) : -1;
-  const start = at > 80 ? flat.lastIndexOf(' ', at - 60) + 1 : 0;
-  let end = Math.min(flat.length, start + 220);
-  if (end < flat.length) end = Math.max(flat.lastIndexOf(' ', end), start + 1);
-  return `${start > 0 ? '…' : ''}${flat.slice(start, end)}${end < flat.length ? '…' : ''}`;
-}
-const SEARCH_CANDIDATES = 250;
-
-/**
- * What a reader types → a safe FTS5 query: every word must match (as typed, or as a prefix
- * when it ends in *), "quoted phrases" stay phrases, and nothing the reader types can be
- * read as FTS5 syntax (column filters, NEAR, parentheses).
- */
-export function ftsQuery(input: string): string | null {
-  const parts: string[] = [];
-  const re = /"([^"]*)"|(\S+)/g;
-  for (const m of input.matchAll(re)) {
-    if (m[1] !== undefined) {
-      const words = m[1].match(/[\p{L}\p{N}_]+/gu);
-      if (words?.length) parts.push(`"${words.join(' ')}"`);
-      continue;
-    }
-    const raw = m[2]!;
-    const prefix = raw.endsWith('*');
-    for (const w of raw.match(/[\p{L}\p{N}_]+/gu) ?? []) parts.push(`"${w}"${prefix ? '*' : ''}`);
-  }
-  return parts.length ? parts.join(' ') : null;
 }
 
 async function ensureSource(trx: Db, name: string, from: string, homepage: string | null, now: string): Promise<number> {

@@ -1,11 +1,30 @@
 import type { Store } from './store.js';
 
+export interface StoreLocation {
+  dbPath: string;
+  databaseUrl?: string | undefined;
+}
+
 /** Picks the store from configuration: PostgreSQL when DATABASE_URL names it, else the SQLite file. */
-export async function openStore(opts: { dbPath: string; databaseUrl?: string | undefined }): Promise<Store> {
-  if (opts.databaseUrl && /^postgres(?:ql)?:\/\//.test(opts.databaseUrl)) {
-    const { TidingsError } = await import('../model/errors.js');
-    throw new TidingsError('usage', 'PostgreSQL is not supported yet in this build; unset DATABASE_URL to use the SQLite file');
+export async function openStore(opts: StoreLocation): Promise<Store> {
+  if (isPostgresUrl(opts.databaseUrl)) {
+    const { openPostgresStore } = await import('./postgres/openPostgres.js');
+    return openPostgresStore(opts.databaseUrl);
   }
   const { openSqliteStore } = await import('./sqlite/openSqlite.js');
   return openSqliteStore(opts.dbPath);
+}
+
+/** Brings the chosen database's schema up to date; returns the migrations applied now. */
+export async function migrateStore(opts: StoreLocation): Promise<string[]> {
+  if (isPostgresUrl(opts.databaseUrl)) {
+    const { migratePostgresUrl } = await import('./postgres/openPostgres.js');
+    return migratePostgresUrl(opts.databaseUrl);
+  }
+  const { migrateSqliteFile } = await import('./sqlite/openSqlite.js');
+  return migrateSqliteFile(opts.dbPath);
+}
+
+function isPostgresUrl(url: string | undefined): url is string {
+  return !!url && /^postgres(?:ql)?:\/\//.test(url);
 }

@@ -1,32 +1,24 @@
-import path from 'node:path';
 import { loadConfig } from '../../src/config.js';
 import type { FetcherConfig } from '../../src/fetch/fetcher.js';
 import { createPipeline, type Pipeline } from '../../src/ingest/pipeline.js';
-import { openSqliteStore } from '../../src/store/sqlite/openSqlite.js';
-import type { KyselyStore } from '../../src/store/kyselyStore.js';
-import { tempDir } from './cli.js';
+import { openTestStore, type TestStore } from './stores.js';
 
-export interface TestPipeline {
+export interface TestPipeline extends TestStore {
   p: Pipeline;
-  store: KyselyStore;
-  dbPath: string;
-  close(): Promise<void>;
 }
 
-/** A real pipeline on a fresh SQLite file; the fetcher may reach 127.0.0.1 unless told otherwise. */
+/** A real pipeline on a fresh store of the test target; the fetcher may reach 127.0.0.1 unless told otherwise. */
 export async function testPipeline(fetch: Partial<FetcherConfig> = {}, now?: () => Date): Promise<TestPipeline> {
-  const dbPath = path.join(tempDir(), 'tidings.db');
-  const config = loadConfig({}, { db: dbPath });
+  const ts = await openTestStore();
+  const config = loadConfig({}, { db: ts.location.dbPath, databaseUrl: ts.location.databaseUrl });
   config.fetch = { allowPrivateNetworks: true, totalTimeoutMs: 5000, perHostSpacingMs: 0, ...fetch };
-  const store = await openSqliteStore(dbPath);
-  const p = createPipeline(store, config, now);
+  const p = createPipeline(ts.store, config, now);
   return {
+    ...ts,
     p,
-    store,
-    dbPath,
     async close() {
       await p.fetcher.close();
-      await store.close();
+      await ts.close();
     },
   };
 }

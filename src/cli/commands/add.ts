@@ -5,7 +5,7 @@ import { READER_HELP, READER_OPTIONS, chooseReaders } from '../readers.js';
 import { terminalLine } from '../../render/terminalText.js';
 
 const USAGE = `
-Usage: tidings add URL [--user NAME | --all-users] [--source NAME] [--section NAME] [--pick N] [--json] [--db PATH]
+Usage: tidings add URL [--user NAME | --all-users] [--source NAME] [--section NAME] [--pick N] [--json] [--db PATH | --database-url URL]
 
 Subscribes to a feed, or to the feed a site's page names (<link rel="alternate">, feed
 links in the page, or common paths such as /feed and /rss.xml). When the site names
@@ -24,7 +24,7 @@ export async function run(args: string[]): Promise<void> {
   if (!url) throw usageError('add needs a URL');
   const pick = parsed.values.pick === undefined ? undefined : Number(parsed.values.pick);
   if (pick !== undefined && (!Number.isInteger(pick) || pick < 1)) throw usageError('--pick takes a number from the list, starting at 1');
-  await withPipeline({ db: parsed.values.db }, async (p) => {
+  await withPipeline({ db: parsed.values.db, databaseUrl: parsed.values['database-url'] }, async (p) => {
     const { subscribe, MultipleFeedsError } = await import('../../ingest/subscribe.js');
     const readers = await chooseReaders(p.store, { user: parsed.values.user, allUsers: parsed.values['all-users'] });
     let r;

@@ -5,7 +5,7 @@ import { TidingsError } from '../../model/errors.js';
 import { terminalLine, terminalText } from '../../render/terminalText.js';
 
 const USAGE = `
-Usage: tidings diff ID [REV] [--color|--no-color] [--tz ZONE] [--db PATH]
+Usage: tidings diff ID [REV] [--color|--no-color] [--tz ZONE] [--db PATH | --database-url URL]
 
 Shows what changed in an article, word by word: revision REV (numbered as in
 \`tidings show ID --revisions\`, default the latest) against the one before it.
@@ -20,7 +20,7 @@ export async function run(args: string[]): Promise<void> {
   const revArg = parsed.positionals[1];
   const rev = revArg === undefined ? undefined : Number(revArg);
   if (rev !== undefined && (!Number.isInteger(rev) || rev < 1)) throw usageError('REV is a revision number from `tidings show ID --revisions`');
-  await withStore({ db: parsed.values.db, tz: parsed.values.tz }, async (store, config) => {
+  await withStore({ db: parsed.values.db, databaseUrl: parsed.values['database-url'], tz: parsed.values.tz }, async (store, config) => {
     const revisions = await store.listRevisions(id);
     if (revisions.length === 0) throw new TidingsError('not_found', `no article with id ${id}`);
     const n = rev ?? revisions.length;

@@ -4,7 +4,7 @@ import { writeOut } from '../batch.js';
 import { terminalLine } from '../../render/terminalText.js';
 
 const USAGE = `
-Usage: tidings feeds [--json] [--db PATH]
+Usage: tidings feeds [--json] [--db PATH | --database-url URL]
 
 Lists feeds with their source, section, last fetch, status and last error.
 `;
@@ -12,7 +12,7 @@ Lists feeds with their source, section, last fetch, status and last error.
 export async function run(args: string[]): Promise<void> {
   const parsed = parseCommandArgs(args, { ...DB_OPTION, json: { type: 'boolean' } }, USAGE);
   if (!parsed) return;
-  await withStore({ db: parsed.values.db }, async (store) => {
+  await withStore({ db: parsed.values.db, databaseUrl: parsed.values['database-url'] }, async (store) => {
     const feeds = await store.listFeeds();
     if (parsed.values.json) {
       writeOut(

@@ -4,7 +4,7 @@ import { writeOut } from '../batch.js';
 import { terminalLine } from '../../render/terminalText.js';
 
 const USAGE = `
-Usage: tidings list [--feed ID] [--limit N] [--json] [--db PATH] [--tz ZONE] [--now ISO]
+Usage: tidings list [--feed ID] [--limit N] [--json] [--db PATH | --database-url URL] [--tz ZONE] [--now ISO]
 
 Newest articles first. --json prints [{id, title, url, source, section, published, updated}].
 `;
@@ -16,7 +16,7 @@ export async function run(args: string[]): Promise<void> {
   if (!Number.isInteger(limit) || limit < 1 || limit > 100_000) throw usageError('--limit takes a whole number from 1 to 100000');
   const feedId = parsed.values.feed !== undefined ? Number(parsed.values.feed) : undefined;
   if (feedId !== undefined && !Number.isInteger(feedId)) throw usageError('--feed takes a numeric feed id');
-  await withStore({ db: parsed.values.db, tz: parsed.values.tz }, async (store, config) => {
+  await withStore({ db: parsed.values.db, databaseUrl: parsed.values['database-url'], tz: parsed.values.tz }, async (store, config) => {
     const items = await store.listArticles({ limit, ...(feedId !== undefined ? { feedId } : {}) });
     if (parsed.values.json) {
       writeOut(JSON.stringify(items.map(({ id, title, url, source, section, published, updated }) => ({ id, title, url, source, section, published, updated }))));

@@ -7,7 +7,7 @@ import { TidingsError } from '../../model/errors.js';
 import { READER_HELP, READER_OPTIONS, chooseReaders } from '../readers.js';
 
 const IMPORT_USAGE = `
-Usage: tidings import FILE.opml [--user NAME | --all-users] [--db PATH]
+Usage: tidings import FILE.opml [--user NAME | --all-users] [--db PATH | --database-url URL]
 
 Subscribes to the feeds of an OPML file, at most TIDINGS_OPML_MAX_OUTLINES (default
 1000) outlines; the rest are reported and not imported. Each outline must be an http(s)
@@ -16,7 +16,7 @@ URL that the address policy allows and that answers as a feed now: any other is 
 ${READER_HELP}
 `;
 const EXPORT_USAGE = `
-Usage: tidings export [--db PATH]
+Usage: tidings export [--db PATH | --database-url URL]
 
 Prints every subscription as OPML 2.0 on standard output.
 `;
@@ -32,7 +32,7 @@ export async function runImport(args: string[]): Promise<void> {
   } catch (err) {
     throw new TidingsError('not_found', `cannot read ${file}: ${(err as Error).message}`);
   }
-  await withPipeline({ db: parsed.values.db }, async (p) => {
+  await withPipeline({ db: parsed.values.db, databaseUrl: parsed.values['database-url'] }, async (p) => {
     const { importOpml } = await import('../../ingest/opmlImport.js');
     const readers = await chooseReaders(p.store, { user: parsed.values.user, allUsers: parsed.values['all-users'] });
     const bar = new ProgressBar(0, 'import');
@@ -46,7 +46,7 @@ export async function runImport(args: string[]): Promise<void> {
 export async function runExport(args: string[]): Promise<void> {
   const parsed = parseCommandArgs(args, { ...DB_OPTION }, EXPORT_USAGE);
   if (!parsed) return;
-  await withStore({ db: parsed.values.db }, async (store) => {
+  await withStore({ db: parsed.values.db, databaseUrl: parsed.values['database-url'] }, async (store) => {
     const { renderOpml } = await import('../../feed/opml.js');
     const feeds = await store.listFeeds();
     writeOut(renderOpml(feeds.map((f) => ({ url: f.url, title: f.section ? `${f.sourceName} (${f.section})` : f.title ?? f.sourceName, siteUrl: f.siteUrl }))));

@@ -5,7 +5,7 @@ import { TidingsError } from '../../model/errors.js';
 import type { RefreshReport } from '../../ingest/refreshFeed.js';
 
 const USAGE = `
-Usage: tidings refresh [--feed ID] [--all] [--no-recheck] [--db PATH]
+Usage: tidings refresh [--feed ID] [--all] [--no-recheck] [--db PATH | --database-url URL]
 
 Fetches every due feed (or the one given, or --all), stores new and changed articles
 with their full text, then reads again the pages of recent articles that are due for a
@@ -18,7 +18,7 @@ export async function run(args: string[]): Promise<void> {
   if (!parsed) return;
   const feedId = parsed.values.feed !== undefined ? Number(parsed.values.feed) : undefined;
   if (feedId !== undefined && !Number.isInteger(feedId)) throw usageError('--feed takes a numeric feed id');
-  await withPipeline({ db: parsed.values.db }, async (p) => {
+  await withPipeline({ db: parsed.values.db, databaseUrl: parsed.values['database-url'] }, async (p) => {
     const { refreshFeeds, dueFeeds } = await import('../../ingest/refreshRunner.js');
     let feeds;
     if (feedId !== undefined) {

@@ -5,7 +5,7 @@ import { formatIso } from '../../feed/dates.js';
 import { terminalLine } from '../../render/terminalText.js';
 
 const USAGE = `
-Usage: tidings search QUERY [--feed ID] [--from DATE] [--to DATE] [--limit N] [--json] [--db PATH]
+Usage: tidings search QUERY [--feed ID] [--from DATE] [--to DATE] [--limit N] [--json] [--db PATH | --database-url URL]
 
 Full-text search over titles and article text, best matches first. Every word must
 match; "quoted words" match as a phrase; word* matches as a prefix. --from/--to limit
@@ -31,7 +31,7 @@ export async function run(args: string[]): Promise<void> {
   };
   const feedId = parsed.values.feed !== undefined ? Number(parsed.values.feed) : undefined;
   if (feedId !== undefined && !Number.isInteger(feedId)) throw usageError('--feed takes a numeric feed id');
-  await withStore({ db: parsed.values.db }, async (store) => {
+  await withStore({ db: parsed.values.db, databaseUrl: parsed.values['database-url'] }, async (store) => {
     const from = date(parsed.values.from, 'from');
     const to = date(parsed.values.to, 'to');
     const hits = await store.searchArticles({ text, limit, ...(feedId !== undefined ? { feedId } : {}), ...(from ? { from } : {}), ...(to ? { to } : {}) });

@@ -5,7 +5,7 @@ import { DB_OPTION, parseCommandArgs, usageError } from '../args.js';
 import { loadConfig } from '../../config.js';
 
 const USAGE = `
-Usage: tidings serve [--port N] [--host H] [--db PATH] [--starter] [--no-scheduler]
+Usage: tidings serve [--port N] [--host H] [--db PATH | --database-url URL] [--starter] [--no-scheduler]
 
 Runs the web app, the refresh scheduler and its workers in one process
 (default http://127.0.0.1:8080). --starter subscribes, on the very first run only, to
@@ -25,7 +25,7 @@ export async function run(args: string[]): Promise<void> {
   const port = parsed.values.port !== undefined ? Number(parsed.values.port) : Number(process.env.PORT ?? 8080);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw usageError('--port takes a port number');
   const host = parsed.values.host ?? process.env.TIDINGS_HOST ?? '127.0.0.1';
-  const config = loadConfig(process.env, { db: parsed.values.db, tz: parsed.values.tz });
+  const config = loadConfig(process.env, { db: parsed.values.db, databaseUrl: parsed.values['database-url'], tz: parsed.values.tz });
   const { openStore } = await import('../../store/openStore.js');
   const { createPipeline } = await import('../../ingest/pipeline.js');
   const { FeedScheduler } = await import('../../ingest/feedScheduler.js');

@@ -5,7 +5,7 @@ import { TidingsError } from '../../model/errors.js';
 import { terminalLine, terminalText } from '../../render/terminalText.js';
 
 const USAGE = `
-Usage: tidings show ID [--format text|html|json] [--now ISO] [--tz ZONE] [--revisions] [--db PATH]
+Usage: tidings show ID [--format text|html|json] [--now ISO] [--tz ZONE] [--revisions] [--db PATH | --database-url URL]
 
 Prints one article in the reading format. --now fixes the clock used for the relative
 age; --tz (or TZ) sets the zone of the times shown (default UTC). --revisions lists the
@@ -33,7 +33,7 @@ export async function run(args: string[]): Promise<void> {
   const now = parseNow(parsed.values.now);
   const { isValidTimeZone } = await import('../../render/time.js');
   if (parsed.values.tz && !isValidTimeZone(parsed.values.tz)) throw usageError(`unknown time zone "${parsed.values.tz}"`);
-  await withStore({ db: parsed.values.db, tz: parsed.values.tz }, async (store, config) => {
+  await withStore({ db: parsed.values.db, databaseUrl: parsed.values['database-url'], tz: parsed.values.tz }, async (store, config) => {
     const article = await store.getArticle(id);
     if (!article) throw new TidingsError('not_found', `no article with id ${id}`);
     const timeZone = isValidTimeZone(config.timeZone) ? config.timeZone : 'UTC';

@@ -5,7 +5,7 @@ import { formatIso } from '../../feed/dates.js';
 import { TidingsError } from '../../model/errors.js';
 
 const USAGE = `
-Usage: tidings tokens add USER NAME [--db PATH]
+Usage: tidings tokens add USER NAME [--db PATH | --database-url URL]
 
 Creates an API token for USER (named NAME, e.g. the app that will use it) and prints it
 once; only its hash is stored. Use it as "Authorization: Bearer <token>" with /api/v1.
@@ -17,7 +17,7 @@ export async function run(args: string[]): Promise<void> {
   const [sub, userName, name] = parsed.positionals;
   if (sub !== 'add' || !userName || !name) throw usageError('use: tidings tokens add USER NAME');
   const { newSecret, secretHash } = await import('../../accounts/tokens.js');
-  await withStore({ db: parsed.values.db }, async (store) => {
+  await withStore({ db: parsed.values.db, databaseUrl: parsed.values['database-url'] }, async (store) => {
     const user = await store.getUserByName(userName);
     if (!user) throw new TidingsError('not_found', `no user named ${userName}`);
     const token = newSecret();

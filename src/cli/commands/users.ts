@@ -8,9 +8,9 @@ import { TidingsError } from '../../model/errors.js';
 import { terminalLine } from '../../render/terminalText.js';
 
 const USAGE = `
-Usage: tidings users add NAME [--admin] [--password-stdin] [--db PATH]
-       tidings users passwd NAME [--password-stdin] [--db PATH]
-       tidings users list [--json] [--db PATH]
+Usage: tidings users add NAME [--admin] [--password-stdin] [--db PATH | --database-url URL]
+       tidings users passwd NAME [--password-stdin] [--db PATH | --database-url URL]
+       tidings users list [--json] [--db PATH | --database-url URL]
 
 Accounts of the web app and the API. The first user created is an administrator.
 The password is read from standard input with --password-stdin, otherwise asked for
@@ -23,7 +23,7 @@ export async function run(args: string[]): Promise<void> {
   if (!parsed) return;
   const [sub, name] = parsed.positionals;
   if (sub === 'list') {
-    await withStore({ db: parsed.values.db }, async (store) => {
+    await withStore({ db: parsed.values.db, databaseUrl: parsed.values['database-url'] }, async (store) => {
       const users = await store.listUsers();
       writeOut(parsed.values.json ? JSON.stringify(users) : users.map((u) => `${String(u.id).padStart(4)}  ${terminalLine(u.name)}${u.isAdmin ? '  (admin)' : ''}`).join('\n') || 'no users yet: tidings users add NAME');
     });
@@ -32,7 +32,7 @@ export async function run(args: string[]): Promise<void> {
   if ((sub !== 'add' && sub !== 'passwd') || !name) throw usageError('use: tidings users add NAME, tidings users passwd NAME, or tidings users list');
   if (!isUserName(name)) throw usageError(USER_NAME_RULE);
   if (sub === 'passwd') {
-    await withStore({ db: parsed.values.db }, async (store) => {
+    await withStore({ db: parsed.values.db, databaseUrl: parsed.values['database-url'] }, async (store) => {
       const user = await store.getUserByName(name);
       if (!user) throw new TidingsError('not_found', `no user named ${name}`);
       const hash = await newPasswordHash(parsed.values['password-stdin'], `new password for ${name}: `);
@@ -42,7 +42,7 @@ export async function run(args: string[]): Promise<void> {
     return;
   }
   const passwordHash = await newPasswordHash(parsed.values['password-stdin'], `password for ${name}: `);
-  await withStore({ db: parsed.values.db }, async (store) => {
+  await withStore({ db: parsed.values.db, databaseUrl: parsed.values['database-url'] }, async (store) => {
     const first = (await store.countUsers()) === 0;
     const user = await store.createUser({ name, passwordHash, isAdmin: first || !!parsed.values.admin, now: formatIso(Date.now()) });
     // The first administrator takes over the feeds the instance already follows.

@@ -1,0 +1,35 @@
+import type { Kysely, RawBuilder } from 'kysely';
+import type { Database } from './schema.js';
+
+/**
+ * What differs between the databases the store runs on. Every other query is written once
+ * in kyselyStore.ts; each dialect folder (`sqlite/`, `postgres/`) fills this in.
+ */
+export interface StoreDialect {
+  /**
+   * The articles matching what a reader typed (all words, "phrases", prefix*), best first,
+   * as ids with their rank (lower is better). `filters` are further conditions on the
+   * article, aliased `a` (subscriptions, feed, dates…), applied in the same query.
+   */
+  searchArticleIds(db: Kysely<Database>, text: string, filters: RawBuilder<unknown>, page: SearchPage): Promise<Array<{ id: number; rank: number }>>;
+  /** The UTC calendar day (YYYY-MM-DD) of a stored time, for grouping by day. */
+  utcDay(time: RawBuilder<unknown>): RawBuilder<string>;
+}
+
+export interface SearchPage {
+  limit: number;
+  offset: number;
+}
+
+/**
+ * Search ranks, by relevance, the newest SEARCH_WINDOW articles that match, then applies
+ * the reader's filters to the best of those. Common words in a large archive match a great
+ * many articles, and ranking them all on every search was the cost (see the latency bench);
+ * for news the recent matches are the ones wanted.
+ */
+export const SEARCH_WINDOW = 5000;
+
+/** Matches ranked before the filters apply: enough that a page of filtered results rarely runs dry. */
+export function searchCandidates(page: SearchPage): number {
+  return Math.max(250, (page.limit + page.offset) * 5);
+}

@@ -1,0 +1,223 @@
+import { sql, type ColumnDefinitionBuilder, type Kysely, type Migration } from 'kysely';
+import { logger } from '../../log/logger.js';
+
+/**
+ * Versioned schema of the PostgreSQL store: the same tables and columns as the SQLite one
+ * (sqlite/migrations.ts), with times as timestamptz and ids as bigint identities. A
+ * migration, once released, is never edited: add a new one.
+ */
+export const postgresMigrations: Record<string, Migration> = {
+  '0001_core': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('source')
+        .addColumn('id', 'bigint', identity)
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('homepage', 'text')
+        .addColumn('host', 'text', (c) => c.unique())
+        .addColumn('name_from', 'text', (c) => c.notNull().defaultTo('feed'))
+        .addColumn('created_at', 'timestamptz', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createTable('feed')
+        .addColumn('id', 'bigint', identity)
+        .addColumn('source_id', 'bigint', (c) => c.notNull().references('source.id'))
+        .addColumn('url', 'text', (c) => c.notNull().unique())
+        .addColumn('site_url', 'text')
+        .addColumn('title', 'text')
+        .addColumn('section', 'text')
+        .addColumn('source_override', 'text')
+        .addColumn('section_override', 'text')
+        .addColumn('etag', 'text')
+        // An HTTP validator sent back as the publisher wrote it, not a time of ours.
+        .addColumn('last_modified', 'text')
+        .addColumn('last_fetched_at', 'timestamptz')
+        .addColumn('last_status', 'text', (c) => c.notNull().defaultTo('new'))
+        .addColumn('last_error_code', 'text')
+        .addColumn('last_error', 'text')
+        .addColumn('error_count', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('next_check_at', 'timestamptz')
+        .addColumn('interval_seconds', 'integer', (c) => c.notNull().defaultTo(1800))
+        .addColumn('created_at', 'timestamptz', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('feed_next_check').on('feed').column('next_check_at').execute();
+      await db.schema
+        .createTable('article')
+        .addColumn('id', 'bigint', identity)
+        .addColumn('source_id', 'bigint', (c) => c.notNull().references('source.id'))
+        .addColumn('guid', 'text')
+        .addColumn('url', 'text', (c) => c.notNull())
+        .addColumn('canonical_url', 'text', (c) => c.notNull().unique())
+        .addColumn('url_key', 'text')
+        .addColumn('title', 'text', (c) => c.notNull())
+        .addColumn('byline', 'text')
+        .addColumn('published_at', 'timestamptz', (c) => c.notNull())
+        .addColumn('publisher_updated_at', 'timestamptz')
+        .addColumn('changed_at', 'timestamptz')
+        .addColumn('first_seen_at', 'timestamptz', (c) => c.notNull())
+        .addColumn('next_recheck_at', 'timestamptz')
+        .addColumn('text', 'text', (c) => c.notNull())
+        .addColumn('html', 'text', (c) => c.notNull())
+        .addColumn('lead_image_url', 'text')
+        .addColumn('lang', 'text')
+        .addColumn('word_count', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('content_hash', 'text', (c) => c.notNull())
+        .addColumn('feed_hash', 'text')
+        .addColumn('extract_status', 'text', (c) => c.notNull())
+        .addColumn('extract_error', 'text')
+        .execute();
+      await db.schema.createIndex('article_source_hash').on('article').columns(['source_id', 'content_hash']).execute();
+      await db.schema.createIndex('article_river').on('article').columns(['published_at desc', 'id desc']).execute();
+      await db.schema.createIndex('article_url_key').on('article').column('url_key').execute();
+      await db.schema.createIndex('article_next_recheck').on('article').column('next_recheck_at').execute();
+      await db.schema
+        .createTable('article_feed')
+        .addColumn('article_id', 'bigint', (c) => c.notNull().references('article.id').onDelete('cascade'))
+        .addColumn('feed_id', 'bigint', (c) => c.notNull().references('feed.id').onDelete('cascade'))
+        .addColumn('guid', 'text')
+        .addColumn('link_key', 'text')
+        .addColumn('first_seen_at', 'timestamptz', (c) => c.notNull())
+        .addPrimaryKeyConstraint('article_feed_pk', ['article_id', 'feed_id'])
+        .execute();
+      await db.schema.createIndex('article_feed_guid').on('article_feed').columns(['feed_id', 'guid']).execute();
+      await db.schema.createIndex('article_feed_link_key').on('article_feed').column('link_key').execute();
+      await db.schema.createIndex('article_feed_seen').on('article_feed').columns(['feed_id', 'first_seen_at']).execute();
+      await db.schema
+        .createTable('revision')
+        .addColumn('id', 'bigint', identity)
+        .addColumn('article_id', 'bigint', (c) => c.notNull().references('article.id').onDelete('cascade'))
+        .addColumn('seen_at', 'timestamptz', (c) => c.notNull())
+        .addColumn('reason', 'text', (c) => c.notNull())
+        .addColumn('title', 'text', (c) => c.notNull())
+        .addColumn('text', 'text', (c) => c.notNull())
+        .addColumn('html', 'text', (c) => c.notNull())
+        .addColumn('content_hash', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('revision_article').on('revision').columns(['article_id', 'id']).execute();
+      await db.schema
+        .createTable('image')
+        .addColumn('id', 'bigint', identity)
+        .addColumn('article_id', 'bigint', (c) => c.notNull().references('article.id').onDelete('cascade'))
+        .addColumn('position', 'integer', (c) => c.notNull())
+        .addColumn('url', 'text', (c) => c.notNull())
+        .addColumn('caption', 'text')
+        .addColumn('credit', 'text')
+        .execute();
+      await db.schema.createIndex('image_article').on('image').columns(['article_id', 'position']).execute();
+      await db.schema
+        .createTable('setting')
+        .addColumn('key', 'text', (c) => c.primaryKey())
+        .addColumn('value', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createTable('tombstone')
+        .addColumn('id', 'bigint', identity)
+        .addColumn('url_key', 'text')
+        .addColumn('feed_id', 'bigint')
+        .addColumn('guid', 'text')
+        .addColumn('reason', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'timestamptz', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('tombstone_url_key').on('tombstone').column('url_key').execute();
+      await db.schema.createIndex('tombstone_feed_guid').on('tombstone').columns(['feed_id', 'guid']).execute();
+      await db.schema
+        .createTable('websub')
+        .addColumn('feed_id', 'bigint', (c) => c.primaryKey().references('feed.id').onDelete('cascade'))
+        .addColumn('hub', 'text', (c) => c.notNull())
+        .addColumn('topic', 'text', (c) => c.notNull())
+        .addColumn('secret', 'text', (c) => c.notNull())
+        .addColumn('callback_token', 'text', (c) => c.notNull().unique())
+        .addColumn('state', 'text', (c) => c.notNull())
+        .addColumn('lease_seconds', 'integer')
+        .addColumn('expires_at', 'timestamptz')
+        .addColumn('requested_at', 'timestamptz', (c) => c.notNull())
+        .addColumn('last_push_at', 'timestamptz')
+        .addColumn('last_error', 'text')
+        .execute();
+    },
+  },
+  '0002_accounts': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('user')
+        .addColumn('id', 'bigint', identity)
+        .addColumn('name', 'text', (c) => c.notNull().unique())
+        .addColumn('password_hash', 'text', (c) => c.notNull())
+        .addColumn('is_admin', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('created_at', 'timestamptz', (c) => c.notNull())
+        .execute();
+      // Only hashes of session and API secrets are stored: a copy of the database opens no account.
+      await db.schema
+        .createTable('session')
+        .addColumn('token_hash', 'text', (c) => c.primaryKey())
+        .addColumn('user_id', 'bigint', (c) => c.notNull().references('user.id').onDelete('cascade'))
+        .addColumn('csrf_token', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'timestamptz', (c) => c.notNull())
+        .addColumn('expires_at', 'timestamptz', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createTable('api_token')
+        .addColumn('token_hash', 'text', (c) => c.primaryKey())
+        .addColumn('user_id', 'bigint', (c) => c.notNull().references('user.id').onDelete('cascade'))
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'timestamptz', (c) => c.notNull())
+        .addColumn('last_used_at', 'timestamptz')
+        .execute();
+      await db.schema
+        .createTable('subscription')
+        .addColumn('user_id', 'bigint', (c) => c.notNull().references('user.id').onDelete('cascade'))
+        .addColumn('feed_id', 'bigint', (c) => c.notNull().references('feed.id').onDelete('cascade'))
+        .addColumn('folder', 'text')
+        .addColumn('title', 'text')
+        .addColumn('created_at', 'timestamptz', (c) => c.notNull())
+        .addPrimaryKeyConstraint('subscription_pk', ['user_id', 'feed_id'])
+        .execute();
+      await db.schema.createIndex('subscription_feed').on('subscription').column('feed_id').execute();
+      await db.schema
+        .createTable('article_state')
+        .addColumn('user_id', 'bigint', (c) => c.notNull().references('user.id').onDelete('cascade'))
+        .addColumn('article_id', 'bigint', (c) => c.notNull().references('article.id').onDelete('cascade'))
+        .addColumn('read_at', 'timestamptz')
+        .addColumn('starred_at', 'timestamptz')
+        .addPrimaryKeyConstraint('article_state_pk', ['user_id', 'article_id'])
+        .execute();
+      await db.schema.createIndex('article_state_article').on('article_state').column('article_id').execute();
+    },
+  },
+  '0003_search': {
+    async up(db: Kysely<unknown>) {
+      await createSearchConfiguration(db);
+      // Kept by the database itself, so no write path can forget it. Titles weigh A, text B
+      // (ranked five to one, as SQLite's bm25(5, 1)). The text is capped below tsvector's 1 MB.
+      await sql`alter table article add column search tsvector generated always as (
+        setweight(to_tsvector('tidings_search', title), 'A') ||
+        setweight(to_tsvector('tidings_search', left(text, 400000)), 'B')) stored`.execute(db);
+      await sql`create index article_search on article using gin (search)`.execute(db);
+    },
+  },
+};
+
+function identity(c: ColumnDefinitionBuilder): ColumnDefinitionBuilder {
+  return c.primaryKey().generatedAlwaysAsIdentity();
+}
+
+/**
+ * A text search configuration behaving like SQLite's FTS5 `unicode61 remove_diacritics 2`:
+ * `simple` (lower case, no stemming, no stop words) plus `unaccent` when the server has it,
+ * so "café" and "cafe" find each other on both databases.
+ */
+async function createSearchConfiguration(db: Kysely<unknown>): Promise<void> {
+  await sql`create text search configuration tidings_search (copy = simple)`.execute(db);
+  const available = await sql`select 1 from pg_available_extensions where name = 'unaccent'`.execute(db);
+  if (available.rows.length === 0) return;
+  // Creating an extension may need rights the instance's role lacks: then search keeps accents.
+  await sql`savepoint unaccent`.execute(db);
+  try {
+    await sql`create extension if not exists unaccent`.execute(db);
+  } catch (err) {
+    await sql`rollback to savepoint unaccent`.execute(db);
+    logger().warn({ code: 'internal', err: (err as Error).message }, 'unaccent extension not created: PostgreSQL search keeps accents');
+    return;
+  }
+  await sql`alter text search configuration tidings_search alter mapping for hword, hword_part, word with unaccent, simple`.execute(db);
+}
