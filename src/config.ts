@@ -1,4 +1,5 @@
 import type { FetcherConfig } from './fetch/fetcher.js';
+import type { ExtractionConfig } from './extract/extractionPool.js';
 import { DEFAULT_RECHECK_SCHEDULE, parseRecheckSchedule, type RecheckStep } from './ingest/revisionPolicy.js';
 
 /** Settings from the environment (documented in the README); command options override them. */
@@ -7,6 +8,8 @@ export interface TidingsConfig {
   databaseUrl: string | undefined;
   timeZone: string;
   fetch: Partial<FetcherConfig>;
+  /** Extraction threads and each page's time and heap limits (TIDINGS_EXTRACT_*). */
+  extraction: Partial<ExtractionConfig>;
   /** How many article pages one refresh fetches at once (the per-host limit still applies). */
   pageConcurrency: number;
   /** Most items taken from one feed document per refresh. */
@@ -33,11 +36,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: { db
   if (env.TIDINGS_FETCH_TIMEOUT_MS) fetch.totalTimeoutMs = int('TIDINGS_FETCH_TIMEOUT_MS', 60_000);
   if (env.TIDINGS_MAX_BODY_BYTES) fetch.maxBytes = int('TIDINGS_MAX_BODY_BYTES', 15 * 1024 * 1024);
   if (env.TIDINGS_USER_AGENT) fetch.userAgent = env.TIDINGS_USER_AGENT;
+  const extraction: Partial<ExtractionConfig> = {};
+  if (env.TIDINGS_EXTRACT_THREADS) extraction.threads = int('TIDINGS_EXTRACT_THREADS', 2);
+  if (env.TIDINGS_EXTRACT_TIMEOUT_MS) extraction.timeoutMs = int('TIDINGS_EXTRACT_TIMEOUT_MS', 10_000);
+  if (env.TIDINGS_EXTRACT_MEMORY_MB) extraction.memoryMb = int('TIDINGS_EXTRACT_MEMORY_MB', 256);
   return {
     dbPath: overrides.db ?? env.TIDINGS_DB ?? './data/tidings.db',
     databaseUrl: env.DATABASE_URL || undefined,
     timeZone: overrides.tz ?? (env.TZ || 'UTC'),
     fetch,
+    extraction,
     pageConcurrency: int('TIDINGS_PAGE_CONCURRENCY', 4),
     maxItemsPerFeed: int('TIDINGS_MAX_ITEMS_PER_FEED', 200),
     defaultIntervalSeconds: int('TIDINGS_REFRESH_INTERVAL_SECONDS', 30 * 60),

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { loadConfig } from '../../src/config.js';
 import type { FetcherConfig } from '../../src/fetch/fetcher.js';
-import { createPipeline, type Pipeline } from '../../src/ingest/pipeline.js';
+import { closePipeline, createPipeline, type Pipeline } from '../../src/ingest/pipeline.js';
 import { openSqliteStore } from '../../src/store/sqlite/openSqlite.js';
 import type { KyselyStore } from '../../src/store/kyselyStore.js';
 import { tempDir } from './cli.js';
@@ -25,7 +25,7 @@ export async function testPipeline(fetch: Partial<FetcherConfig> = {}, now?: () 
     store,
     dbPath,
     async close() {
-      await p.fetcher.close();
+      await closePipeline(p);
       await store.close();
     },
   };
