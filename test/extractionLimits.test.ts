@@ -108,7 +108,7 @@ test('a 10 MB page of attributes is refused without the process growing by hundr
 test('a page over the time or heap limit fails alone; the next page extracts in a fresh worker', async () => {
   const heavy = `<html><body><article><p>${'Hello world. '.repeat(50)}</p><div>${'<span>x</span>'.repeat(60_000)}</div></article></body></html>`;
   const strict = new ExtractionPool({ threads: 1, timeoutMs: 300 });
-  const small = new ExtractionPool({ threads: 1, memoryMb: 16, timeoutMs: 60_000 });
+  const small = new ExtractionPool({ threads: 1, memoryMb: 24, timeoutMs: 60_000 });
   try {
     const slow = await refusal(() => strict.extract(heavy, 'http://news.test/heavy'));
     assert.equal(slow.code, 'too_complex');
@@ -116,7 +116,7 @@ test('a page over the time or heap limit fails alone; the next page extracts in 
     const big = `<html><body><article>${`<p>${'word '.repeat(200)}</p>`.repeat(20_000)}</article></body></html>`;
     const oom = await refusal(() => small.extract(big, 'http://news.test/big'));
     assert.equal(oom.code, 'too_complex');
-    assert.match(oom.message, /more than 16 MB/);
+    assert.match(oom.message, /more than 24 MB/);
     assert.match((await small.extract(story('After'), 'http://news.test/after')).text, /two cranes/);
   } finally {
     await strict.close();
