@@ -1,4 +1,5 @@
 import type { FetcherConfig } from './fetch/fetcher.js';
+import type { ExtractionConfig } from './extract/extractionPool.js';
 import { DEFAULT_RECHECK_SCHEDULE, parseRecheckSchedule, type RecheckStep } from './ingest/revisionPolicy.js';
 import type { HttpLimits } from './server/httpLimits.js';
 
@@ -8,6 +9,8 @@ export interface TidingsConfig {
   databaseUrl: string | undefined;
   timeZone: string;
   fetch: Partial<FetcherConfig>;
+  /** Extraction threads and each page's time and heap limits (TIDINGS_EXTRACT_*). */
+  extraction: Partial<ExtractionConfig>;
   /** How many article pages one refresh fetches at once (the per-host limit still applies). */
   pageConcurrency: number;
   /** Most items taken from one feed document per refresh. */
@@ -41,11 +44,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: { db
   const httpLimits: Partial<HttpLimits> = {};
   if (env.TIDINGS_HTTP_REQUEST_TIMEOUT_MS) httpLimits.requestTimeoutMs = int('TIDINGS_HTTP_REQUEST_TIMEOUT_MS', 30_000);
   if (env.TIDINGS_HTTP_MAX_CONNECTIONS) httpLimits.maxConnections = int('TIDINGS_HTTP_MAX_CONNECTIONS', 1024);
+  const extraction: Partial<ExtractionConfig> = {};
+  if (env.TIDINGS_EXTRACT_THREADS) extraction.threads = int('TIDINGS_EXTRACT_THREADS', 2);
+  if (env.TIDINGS_EXTRACT_TIMEOUT_MS) extraction.timeoutMs = int('TIDINGS_EXTRACT_TIMEOUT_MS', 10_000);
+  if (env.TIDINGS_EXTRACT_MEMORY_MB) extraction.memoryMb = int('TIDINGS_EXTRACT_MEMORY_MB', 256);
   return {
     dbPath: overrides.db ?? env.TIDINGS_DB ?? './data/tidings.db',
     databaseUrl: overrides.databaseUrl || env.DATABASE_URL || undefined,
     timeZone: overrides.tz ?? (env.TZ || 'UTC'),
     fetch,
+    extraction,
     pageConcurrency: int('TIDINGS_PAGE_CONCURRENCY', 4),
     maxItemsPerFeed: int('TIDINGS_MAX_ITEMS_PER_FEED', 200),
     defaultIntervalSeconds: int('TIDINGS_REFRESH_INTERVAL_SECONDS', 30 * 60),

@@ -6,13 +6,13 @@ import type { Pipeline } from '../ingest/pipeline.js';
 export async function withPipeline<T>(opts: { db?: string | undefined; databaseUrl?: string | undefined; tz?: string | undefined }, fn: (p: Pipeline, config: TidingsConfig) => Promise<T>): Promise<T> {
   const config = loadConfig(process.env, opts);
   const { openStore } = await import('../store/openStore.js');
-  const { createPipeline } = await import('../ingest/pipeline.js');
+  const { createPipeline, closePipeline } = await import('../ingest/pipeline.js');
   const store = await openStore({ dbPath: config.dbPath, databaseUrl: config.databaseUrl });
   const pipeline = createPipeline(store, config);
   try {
     return await fn(pipeline, config);
   } finally {
-    await pipeline.fetcher.close();
+    await closePipeline(pipeline);
     await store.close();
   }
 }

@@ -8,6 +8,7 @@ import { normaliseFigures, removeArticleFurniture, removeNoise, resolveLazyImage
 import { imagesOf, type ExtractedImage } from './images.js';
 import { applySiteRules } from './siteRules.js';
 import { formatIso } from '../feed/dates.js';
+import { assertPageWithinLimits } from './pageComplexity.js';
 
 export interface ExtractedArticle {
   url: string;
@@ -29,8 +30,21 @@ export interface ExtractedArticle {
 /**
  * One article page → its main text. linkedom is the DOM: Readability needs only a small part
  * of the DOM API and linkedom builds it several times faster than jsdom (see `npm run bench`).
+ * Pages too deep or too big for that are refused with `too_complex` before the DOM is built;
+ * the refresh runs this in a worker (extractionPool.ts) that also bounds time and memory.
  */
 export function extractArticle(html: string, pageUrl: string): ExtractedArticle {
+  assertPageWithinLimits(html);
+  try {
+    return extractWithinLimits(html, pageUrl);
+  } catch (err) {
+    // Recursion over a DOM the limits let through: still this page's complexity, not a bug.
+    if (err instanceof RangeError) throw new TidingsError('too_complex', `the page is too complex: ${err.message}`, { cause: err });
+    throw err;
+  }
+}
+
+function extractWithinLimits(html: string, pageUrl: string): ExtractedArticle {
   const { document } = parseHTML(html) as any;
   if (!document?.documentElement) throw new TidingsError('extract_failed', 'page has no document element');
   setDocumentUrl(document, pageUrl);
@@ -50,6 +64,7 @@ export function extractArticle(html: string, pageUrl: string): ExtractedArticle 
       },
     }).parse();
   } catch (err) {
+    if (err instanceof RangeError) throw err;
     throw new TidingsError('extract_failed', `readability failed: ${(err as Error).message}`, { cause: err });
   }
   if (!parsed || !parsed.content) throw new TidingsError('extract_failed', 'no article content found on the page');

@@ -51,6 +51,12 @@ const DROP_CONTENT = new Set([
 /** Content is raw text in HTML: no tags inside are real, so skip straight to the end tag. */
 const RAW_TEXT = new Set(['script', 'style', 'textarea', 'title', 'xmp', 'noembed', 'noframes', 'noscript', 'iframe', 'plaintext', 'template']);
 const URL_ATTRS = new Set(['href', 'src', 'cite', 'poster', 'xlink:href']);
+/**
+ * Deeper elements lose their tags and keep their text. Whatever reads the output walks
+ * it recursively (reading format, image captions, browsers), and closing a tag searches
+ * the open ones: a bound here keeps both cheap for any input.
+ */
+const MAX_NESTING = 512;
 
 /**
  * Inline SVG and MathML: static drawing and formulas only. No animation (it can rewrite
@@ -109,11 +115,12 @@ function cleanText(raw: string): string {
   return escapeText(decodeHTML(raw));
 }
 
-function isAlpha(c: number): boolean {
+export function isAlpha(c: number): boolean {
   return (c >= 97 && c <= 122) || (c >= 65 && c <= 90);
 }
 
-function isSpace(c: number): boolean {
+/** HTML's whitespace: space, LF, tab, CR, FF. */
+export function isSpace(c: number): boolean {
   return c === 32 || c === 10 || c === 9 || c === 13 || c === 12;
 }
 
@@ -318,7 +325,7 @@ export function sanitizeHtml(html: string, baseUrl: string | null = null): strin
     if (name === 'svg' || name === 'math' || mode !== 'html') {
       const foreign = name === 'svg' ? 'svg' : name === 'math' ? 'math' : (mode as 'svg' | 'math');
       const tag = foreignTag(name, attrs, foreign, baseUrl);
-      if (!tag) continue;
+      if (!tag || (!selfClosing && open.length >= MAX_NESTING)) continue;
       out += tag;
       if (selfClosing) out += `</${name}>`;
       else {
@@ -330,6 +337,7 @@ export function sanitizeHtml(html: string, baseUrl: string | null = null): strin
     }
     const allowedAttrs = ALLOWED[name];
     if (!allowedAttrs) continue; // unknown element: its text stays, its tag goes
+    if (!VOID.has(name) && !selfClosing && open.length >= MAX_NESTING) continue;
     let tag = `<${name}`;
     let hasSrc = false;
     for (const a of attrs) {

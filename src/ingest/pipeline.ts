@@ -1,15 +1,22 @@
 import type { TidingsConfig } from '../config.js';
 import { Fetcher } from '../fetch/fetcher.js';
+import { ExtractionPool } from '../extract/extractionPool.js';
 import type { Store } from '../store/store.js';
 
-/** What every ingest step needs: the store, the one safe fetcher, settings and a clock. */
+/** What every ingest step needs: the store, the one safe fetcher, the extraction threads, settings and a clock. */
 export interface Pipeline {
   store: Store;
   fetcher: Fetcher;
+  extractor: ExtractionPool;
   config: TidingsConfig;
   now(): Date;
 }
 
 export function createPipeline(store: Store, config: TidingsConfig, now: () => Date = () => new Date()): Pipeline {
-  return { store, fetcher: new Fetcher(config.fetch), config, now };
+  return { store, fetcher: new Fetcher(config.fetch), extractor: new ExtractionPool(config.extraction), config, now };
+}
+
+/** Ends the fetcher's connections and the extraction threads (the store is closed by its owner). */
+export async function closePipeline(p: Pipeline): Promise<void> {
+  await Promise.all([p.fetcher.close(), p.extractor.close()]);
 }

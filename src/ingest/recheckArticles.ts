@@ -1,7 +1,6 @@
 import type { Article } from '../model/article.js';
 import type { ParsedItem } from '../model/feed.js';
 import { PAGE_ACCEPT, bodyText } from '../fetch/fetcher.js';
-import { extractArticle } from '../extract/extractArticle.js';
 import { formatIso } from '../feed/dates.js';
 import type { Pipeline } from './pipeline.js';
 import { buildArticleWrite } from './articleBuilder.js';
@@ -42,7 +41,7 @@ async function recheckOne(p: Pipeline, article: Article, report: RecheckReport):
   const nextAt = following ? formatIso(following.getTime()) : null;
   try {
     const page = await p.fetcher.fetch(article.url, { accept: PAGE_ACCEPT });
-    const extracted = extractArticle(bodyText(page), page.url);
+    const extracted = await p.extractor.extract(bodyText(page), page.url);
     // The headline stays the feed's (page titles carry site suffixes); the text and the
     // modification date are the page's.
     const item: ParsedItem = {

@@ -3,7 +3,7 @@ import type { ParsedFeed, ParsedItem } from '../model/feed.js';
 import { TidingsError, asTidingsError } from '../model/errors.js';
 import { FEED_ACCEPT, PAGE_ACCEPT, bodyText } from '../fetch/fetcher.js';
 import { parseFeed } from '../feed/parseFeed.js';
-import { extractArticle, type ExtractedArticle } from '../extract/extractArticle.js';
+import type { ExtractedArticle } from '../extract/extractArticle.js';
 import { formatIso } from '../feed/dates.js';
 import type { ArticleWrite, RefreshWrite } from '../store/store.js';
 import type { Pipeline } from './pipeline.js';
@@ -184,7 +184,7 @@ async function planRefresh(
     let extractError: string | null = null;
     try {
       const page = await p.fetcher.fetch(w.url, { accept: PAGE_ACCEPT });
-      extracted = extractArticle(bodyText(page), page.url);
+      extracted = await p.extractor.extract(bodyText(page), page.url);
       siteName ??= extracted.siteName;
     } catch (err) {
       const e = err instanceof TidingsError ? err : asTidingsError(err);

@@ -1,6 +1,6 @@
 import { loadConfig } from '../../src/config.js';
 import type { FetcherConfig } from '../../src/fetch/fetcher.js';
-import { createPipeline, type Pipeline } from '../../src/ingest/pipeline.js';
+import { closePipeline, createPipeline, type Pipeline } from '../../src/ingest/pipeline.js';
 import { openTestStore, type TestStore } from './stores.js';
 
 export interface TestPipeline extends TestStore {
@@ -17,7 +17,7 @@ export async function testPipeline(fetch: Partial<FetcherConfig> = {}, now?: () 
     ...ts,
     p,
     async close() {
-      await p.fetcher.close();
+      await closePipeline(p);
       await ts.close();
     },
   };

@@ -27,7 +27,7 @@ export async function run(args: string[]): Promise<void> {
   const host = parsed.values.host ?? process.env.TIDINGS_HOST ?? '127.0.0.1';
   const config = loadConfig(process.env, { db: parsed.values.db, databaseUrl: parsed.values['database-url'], tz: parsed.values.tz });
   const { openStore } = await import('../../store/openStore.js');
-  const { createPipeline } = await import('../../ingest/pipeline.js');
+  const { createPipeline, closePipeline } = await import('../../ingest/pipeline.js');
   const { FeedScheduler } = await import('../../ingest/feedScheduler.js');
   const { buildApp } = await import('../../server/app.js');
   const { createLogger, setLogger } = await import('../../log/logger.js');
@@ -76,7 +76,7 @@ export async function run(args: string[]): Promise<void> {
       void (async () => {
         await scheduler?.stop();
         await app.close();
-        await pipeline.fetcher.close();
+        await closePipeline(pipeline);
         await store.close();
         unguard();
         log('stopped');

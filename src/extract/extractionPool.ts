@@ -1,0 +1,91 @@
+import { availableParallelism } from 'node:os';
+import { Piscina } from 'piscina';
+import { TidingsError } from '../model/errors.js';
+import { logFailure } from '../log/logger.js';
+import type { ExtractedArticle } from './extractArticle.js';
+import type { ExtractionOutcome, ExtractionTask } from './extractionWorker.js';
+
+/** How many pages are extracted at once, and the time and heap each one may take. */
+export interface ExtractionConfig {
+  threads: number;
+  timeoutMs: number;
+  memoryMb: number;
+}
+
+export const DEFAULT_EXTRACTION: ExtractionConfig = { threads: Math.min(2, availableParallelism()), timeoutMs: 10_000, memoryMb: 256 };
+
+// Compiled next to this file (dist/src/extract/), so it is found from dist/ as from src/.
+const WORKER_FILE = new URL('./extractionWorker.js', import.meta.url).href;
+
+/**
+ * Extraction off the event loop: each page goes to a worker thread with a time limit and a
+ * heap limit. A page over either fails alone with `too_complex`; the worker it ran in is
+ * ended and replaced, so the next page starts clean. Threads start on first use and stop
+ * when idle or when the pool is closed.
+ */
+export class ExtractionPool {
+  private pool: Piscina<ExtractionTask, ExtractionOutcome> | null = null;
+  private running = 0;
+  private readonly waiting: Array<() => void> = [];
+  private readonly config: ExtractionConfig;
+
+  constructor(config: Partial<ExtractionConfig> = {}) {
+    this.config = { ...DEFAULT_EXTRACTION, ...config };
+  }
+
+  async extract(html: string, url: string): Promise<ExtractedArticle> {
+    // Pages wait here, not in the pool's queue: the time limit counts from the page's start.
+    if (this.running >= this.config.threads) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    this.running++;
+    try {
+      const outcome = await this.run({ html, url });
+      if (!outcome.ok) throw new TidingsError(outcome.code, outcome.message);
+      return outcome.article;
+    } finally {
+      this.running--;
+      this.waiting.shift()?.();
+    }
+  }
+
+  /** Lets the pages in flight finish (each within its time limit), then ends the threads. */
+  async close(): Promise<void> {
+    const pool = this.pool;
+    this.pool = null;
+    await pool?.close();
+  }
+
+  private async run(task: ExtractionTask): Promise<ExtractionOutcome> {
+    const abort = new AbortController();
+    const timer = setTimeout(() => abort.abort(), this.config.timeoutMs);
+    try {
+      return await this.threads().run(task, { signal: abort.signal });
+    } catch (err) {
+      throw this.failure(err, abort.signal.aborted);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private failure(err: unknown, timedOut: boolean): TidingsError {
+    if (timedOut) return new TidingsError('too_complex', `extraction took longer than ${this.config.timeoutMs} ms`, { cause: err });
+    if ((err as { code?: string }).code === 'ERR_WORKER_OUT_OF_MEMORY') {
+      return new TidingsError('too_complex', `extraction needed more than ${this.config.memoryMb} MB`, { cause: err });
+    }
+    return new TidingsError('extract_failed', `extraction worker failed: ${(err as Error).message}`, { cause: err });
+  }
+
+  private threads(): Piscina<ExtractionTask, ExtractionOutcome> {
+    if (this.pool) return this.pool;
+    const pool = new Piscina<ExtractionTask, ExtractionOutcome>({
+      filename: WORKER_FILE,
+      minThreads: 0,
+      maxThreads: this.config.threads,
+      idleTimeout: 30_000,
+      resourceLimits: { maxOldGenerationSizeMb: this.config.memoryMb },
+    });
+    // A worker lost between pages has no page to fail; without a listener it would end the process.
+    pool.on('error', (err: Error) => logFailure({ code: 'internal' }, `extraction worker failed: ${err.message}`));
+    this.pool = pool;
+    return pool;
+  }
+}
