@@ -20,6 +20,8 @@ export interface TidingsConfig {
   recheckSchedule: RecheckStep[];
   /** Serve article images through this server (signed URLs) instead of from publishers. */
   imageProxy: boolean;
+  /** GET /metrics: off unless TIDINGS_METRICS or a token; with a token, only for `Authorization: Bearer <token>`. */
+  metrics: { enabled: boolean; token: string | null };
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: { db?: string | undefined; tz?: string | undefined } = {}): TidingsConfig {
@@ -45,6 +47,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: { db
     publicUrl: env.TIDINGS_PUBLIC_URL ? env.TIDINGS_PUBLIC_URL.replace(/\/+$/, '') : null,
     webSubLeaseSeconds: int('TIDINGS_WEBSUB_LEASE_SECONDS', 10 * 86400),
     imageProxy: /^(?:1|true|yes)$/i.test(env.TIDINGS_IMAGE_PROXY ?? ''),
+    metrics: { enabled: !!env.TIDINGS_METRICS_TOKEN || /^(?:1|true|yes)$/i.test(env.TIDINGS_METRICS ?? ''), token: env.TIDINGS_METRICS_TOKEN || null },
     recheckSchedule: env.TIDINGS_RECHECK_SCHEDULE ? parseRecheckSchedule(env.TIDINGS_RECHECK_SCHEDULE) : DEFAULT_RECHECK_SCHEDULE,
   };
 }

@@ -117,7 +117,7 @@ async function findFeedsOnPage(p: Pipeline, html: string, pageUrl: string): Prom
   const found: Array<FeedChoice & { parsed: ParsedFeed }> = [];
   for (const c of candidates) {
     try {
-      const res = await p.fetcher.fetch(c.url, { accept: FEED_ACCEPT });
+      const res = await p.fetcher.fetch(c.url, { accept: FEED_ACCEPT, probe: guessing });
       if (found.some((f) => f.url === res.url)) continue;
       const parsed = parseFeed(bodyText(res), { url: res.url });
       found.push({ url: res.url, title: c.title ?? parsed.title, format: parsed.format, items: parsed.items.length, parsed });

@@ -1,4 +1,4 @@
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Store } from '../store/store.js';
 import type { TidingsConfig } from '../config.js';
 import type { SchedulerStatus } from '../ingest/feedScheduler.js';
@@ -15,6 +15,8 @@ import { formatIso } from '../feed/dates.js';
 import { asTidingsError } from '../model/errors.js';
 import { SCRIPT } from './ui/script.js';
 import { SERVICE_WORKER } from './ui/serviceWorker.js';
+import { registerMonitoring } from './monitoring.js';
+import { logger } from '../log/logger.js';
 
 /** A number a form or query may carry (a feed, a source, a choice); anything else is no filter at all. */
 const optionalId = (v: string | undefined): number | undefined => (v && /^\d+$/.test(v) ? Number(v) : undefined);
@@ -43,9 +45,14 @@ export function buildApp(opts: {
   /** With a pipeline the app also takes WebSub pushes. */
   pipeline?: Pipeline;
   now?: () => Date;
-  logger?: boolean;
 }): FastifyInstance {
-  const app = Fastify({ logger: opts.logger ?? false, trustProxy: false, bodyLimit: 1 << 20 });
+  // The process's own logger; requests are logged by registerMonitoring (5xx and slow ones only).
+  const app = Fastify({
+    loggerInstance: logger() as FastifyBaseLogger,
+    logController: new LogController({ disableRequestLogging: true }),
+    trustProxy: false,
+    bodyLimit: 1 << 20,
+  });
   const now = opts.now ?? (() => new Date());
   const tz = opts.config.timeZone;
   const imageProxy = opts.config.imageProxy && !!opts.pipeline;
@@ -53,6 +60,7 @@ export function buildApp(opts: {
   if (imageProxy) registerImageProxy(app, { store: opts.store, fetcher: opts.pipeline!.fetcher });
   void app.register(formbody, { bodyLimit: 1024 * 1024 });
   registerAuth(app, { store: opts.store, now });
+  registerMonitoring(app, { store: opts.store, metrics: opts.config.metrics, now });
 
   app.addHook('onSend', async (_req, reply, payload) => {
     reply.header('content-security-policy', csp);

@@ -11,10 +11,23 @@ import { ACTIVITY_DAYS, type ArticleKeys, type ArticleListItem, type ArticleQuer
  * `postgres/`) only open the connection and run their migrations.
  */
 export class KyselyStore implements Store {
-  constructor(protected readonly db: Kysely<Database>, private readonly onClose: () => Promise<void> = async () => db.destroy()) {}
+  constructor(
+    protected readonly db: Kysely<Database>,
+    private readonly onClose: () => Promise<void> = async () => db.destroy(),
+    /** Migration bookkeeping is the dialect's (store/sqlite/…), asked through this. */
+    private readonly listPendingMigrations: () => Promise<string[]> = async () => [],
+  ) {}
 
   async close(): Promise<void> {
     await this.onClose();
+  }
+
+  async ping(): Promise<void> {
+    await sql`select 1`.execute(this.db);
+  }
+
+  pendingMigrations(): Promise<string[]> {
+    return this.listPendingMigrations();
   }
 
   async getSetting(key: string): Promise<string | null> {
@@ -81,6 +94,15 @@ export class KyselyStore implements Store {
       .limit(limit)
       .execute();
     return rows.map(toFeed);
+  }
+
+  async overdueFeeds(now: string): Promise<{ count: number; oldestDueAt: string | null }> {
+    const row = await this.db
+      .selectFrom('feed')
+      .select((eb) => [eb.fn.countAll().as('n'), eb.fn.min(eb.fn.coalesce('feed.next_check_at', 'feed.created_at')).as('oldest')])
+      .where((eb) => eb.or([eb('feed.next_check_at', 'is', null), eb('feed.next_check_at', '<=', now)]))
+      .executeTakeFirst();
+    return { count: Number(row?.n ?? 0), oldestDueAt: row?.oldest ?? null };
   }
 
   async recordFeedFailure(feedId: number, failure: FeedFailure): Promise<void> {

@@ -16,12 +16,20 @@ export async function openSqliteStore(file: string): Promise<KyselyStore> {
   sqlite.pragma('busy_timeout = 5000');
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
   await migrate(db);
-  return new KyselyStore(db);
+  return new KyselyStore(db, undefined, () => pendingMigrations(db));
+}
+
+function migrator(db: Kysely<Database>): Migrator {
+  const provider: MigrationProvider = { getMigrations: async () => sqliteMigrations };
+  return new Migrator({ db, provider, migrationTableName: 'schema_migration', migrationLockTableName: 'schema_migration_lock' });
+}
+
+async function pendingMigrations(db: Kysely<Database>): Promise<string[]> {
+  return (await migrator(db).getMigrations()).filter((m) => !m.executedAt).map((m) => m.name);
 }
 
 async function migrate(db: Kysely<Database>): Promise<void> {
-  const provider: MigrationProvider = { getMigrations: async () => sqliteMigrations };
-  const { error, results } = await new Migrator({ db, provider, migrationTableName: 'schema_migration', migrationLockTableName: 'schema_migration_lock' }).migrateToLatest();
+  const { error, results } = await migrator(db).migrateToLatest();
   if (error) {
     const failed = results?.find((r) => r.status === 'Error')?.migrationName;
     throw new Error(`database migration ${failed ?? ''} failed: ${(error as Error).message ?? error}`);
