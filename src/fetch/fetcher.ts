@@ -230,6 +230,7 @@ export class Fetcher {
         chunks.push(chunk as Buffer);
       }
     } catch (err) {
+      // Already failing with `err` (thrown below); the body's own late errors add nothing.
       body.on('error', () => {});
       body.destroy();
       decoder?.destroy();
@@ -270,6 +271,7 @@ export class Fetcher {
 
 /** Lets go of a body we will not read without leaving an unhandled 'error' behind. */
 async function discard(body: Readable & { dump?: (opts?: { limit: number }) => Promise<void> }): Promise<void> {
+  // Best-effort cleanup: the response's status is the outcome; a body we drop may fail as it likes.
   body.on('error', () => {});
   if (body.dump) await body.dump({ limit: 64 * 1024 }).catch(() => {});
   else body.destroy();

@@ -131,7 +131,7 @@ async function findFeedsOnPage(p: Pipeline, html: string, pageUrl: string): Prom
 
 async function fetchSiteName(p: Pipeline, siteUrl: string): Promise<string | null> {
   try {
-    const res = await p.fetcher.fetch(siteUrl, { accept: PAGE_ACCEPT });
+    const res = await p.fetcher.fetch(siteUrl, { accept: PAGE_ACCEPT, probe: true });
     return pageSiteName(bodyText(res));
   } catch {
     return null; // the homepage is a nicety; the feed title still names the source
@@ -148,6 +148,7 @@ function originOf(url: string): string | null {
   try {
     return new URL(url).origin + '/';
   } catch {
+    // An address that does not parse has no homepage to name.
     return null;
   }
 }

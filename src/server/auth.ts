@@ -56,6 +56,7 @@ function originHost(origin: string): string | null {
   try {
     return new URL(origin).host;
   } catch {
+    // A malformed Origin header names no host, so the same-site check refuses it.
     return null;
   }
 }

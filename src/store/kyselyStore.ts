@@ -690,6 +690,7 @@ function hostOf(url: string | null): string | null {
   try {
     return new URL(url).hostname.toLowerCase().replace(/^www\./, '');
   } catch {
+    // An address that does not parse has no host: the feed gets a source of its own.
     return null;
   }
 }
