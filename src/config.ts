@@ -28,6 +28,8 @@ export interface TidingsConfig {
   opmlMaxOutlines: number;
   /** The web server's timeouts and connection cap; unset ones take the defaults. */
   httpLimits: Partial<HttpLimits>;
+  /** GET /metrics: off unless TIDINGS_METRICS or a token; with a token, only for `Authorization: Bearer <token>`. */
+  metrics: { enabled: boolean; token: string | null };
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: { db?: string | undefined; databaseUrl?: string | undefined; tz?: string | undefined } = {}): TidingsConfig {
@@ -63,6 +65,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: { db
     imageProxy: /^(?:1|true|yes)$/i.test(env.TIDINGS_IMAGE_PROXY ?? ''),
     opmlMaxOutlines: int('TIDINGS_OPML_MAX_OUTLINES', 1000),
     httpLimits,
+    metrics: { enabled: !!env.TIDINGS_METRICS_TOKEN || /^(?:1|true|yes)$/i.test(env.TIDINGS_METRICS ?? ''), token: env.TIDINGS_METRICS_TOKEN || null },
     recheckSchedule: env.TIDINGS_RECHECK_SCHEDULE ? parseRecheckSchedule(env.TIDINGS_RECHECK_SCHEDULE) : DEFAULT_RECHECK_SCHEDULE,
   };
 }

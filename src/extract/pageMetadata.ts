@@ -45,6 +45,7 @@ export function readPageMetadata(doc: Doc, pageUrl: string): PageMetadata {
     try {
       return new URL(u, pageUrl).href;
     } catch {
+      // A broken link in the page's metadata is no link.
       return null;
     }
   };
@@ -75,6 +76,7 @@ function jsonLdArticle(doc: Doc): Record<string, unknown> | null {
     try {
       data = JSON.parse(scripts[i]!.textContent ?? '');
     } catch {
+      // Malformed JSON-LD is common on the web: that block says nothing, the others still count.
       continue;
     }
     const queue: unknown[] = [data];

@@ -143,6 +143,7 @@ function safeUrl(raw: string, tag: string, attr: string, baseUrl: string | null)
     const abs = new URL(trimmed, baseUrl);
     return abs.protocol === 'http:' || abs.protocol === 'https:' ? abs.href : null;
   } catch {
+    // A URL that does not parse is dropped like any other unsafe one (publisher data, not our failure).
     return null;
   }
 }
@@ -407,6 +408,7 @@ function iframeTag(attrs: Attr[], baseUrl: string | null): string {
     if (u.protocol !== 'https:') return '';
     host = u.hostname;
   } catch {
+    // An embed whose address does not parse is dropped, as the policy drops unknown hosts.
     return '';
   }
   if (!IFRAME_HOSTS.has(host)) return '';

@@ -21,6 +21,7 @@ export function selectorsFor(pageUrl: string): string[] {
   try {
     host = new URL(pageUrl).hostname.toLowerCase();
   } catch {
+    // A page address that does not parse belongs to no site with rules.
     return [];
   }
   return load()
@@ -36,6 +37,7 @@ export function applySiteRules(document: any, pageUrl: string): number {
     try {
       found = Array.from(document.querySelectorAll(selector));
     } catch {
+      // A selector this DOM engine cannot parse matches nothing here; the other rules still apply.
       continue;
     }
     for (const el of found) {

@@ -20,6 +20,7 @@ export function discoverFeeds(html: string, pageUrl: string): DiscoveredFeed[] {
     try {
       url = new URL(href.trim(), base).href;
     } catch {
+      // A link that does not resolve to a URL is not a feed candidate.
       return;
     }
     if (!/^https?:/.test(url)) return;

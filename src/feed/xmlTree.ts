@@ -383,6 +383,7 @@ export function resolveUrl(href: string | null | undefined, base: string | null 
     try {
       return new URL(h).href;
     } catch {
+      // Neither relative nor absolute: the link stays as the publisher wrote it.
       return h;
     }
   }

@@ -44,6 +44,7 @@ function isKnownCharset(label: string): boolean {
       new TextDecoder(l);
       known = true;
     } catch {
+      // TextDecoder throws for a label it does not know: that is the answer, not a failure.
       known = false;
     }
     knownCache.set(l, known);

@@ -3,6 +3,8 @@ import { Readable } from 'node:stream';
 import { Agent, request } from 'undici';
 import { TidingsError, asTidingsError } from '../model/errors.js';
 import { logger } from '../log/logger.js';
+import { logError } from '../log/loggedError.js';
+import { fetchesTotal } from '../log/metrics.js';
 import { buildSafeConnector, type AddressPolicy, type Resolver } from './safeConnector.js';
 import { HostLimiter } from './hostLimiter.js';
 import { decodeBody } from './charset.js';
@@ -49,6 +51,8 @@ export interface FetchRequest {
   lastModified?: string | null;
   accept?: string;
   signal?: AbortSignal;
+  /** A guess that may well fail (discovery trying common feed paths): its failure is logged at debug only. */
+  probe?: boolean;
 }
 
 export interface FetchResult {
@@ -101,8 +105,8 @@ export class Fetcher {
 
   async fetch(url: string, req: FetchRequest = {}): Promise<FetchResult> {
     const budget: TimeBudget = { spentMs: 0, queueWaitMs: 0 };
-    let current = checkUrl(url);
     try {
+      let current = checkUrl(url);
       for (let hop = 0; ; hop++) {
         const target = current;
         const result = await this.timedHop(target, budget, req.signal, (signal) => this.fetchOnce(target, req, signal, hop === 0));
@@ -113,10 +117,15 @@ export class Fetcher {
           current = checkUrl(result.redirect, current);
           continue;
         }
+        fetchesTotal.inc({ outcome: result.notModified ? 'not_modified' : 'ok' });
         return { ...result, queueWaitMs: budget.queueWaitMs };
       }
     } catch (err) {
-      throw asTidingsError(err);
+      const e = asTidingsError(err);
+      if (req.probe) logger().debug({ url, code: e.code }, `probe failed: ${e.message}`);
+      else logError(e, 'fetch failed', { url });
+      fetchesTotal.inc({ outcome: e.code });
+      throw e;
     }
   }
 
@@ -221,6 +230,7 @@ export class Fetcher {
         chunks.push(chunk as Buffer);
       }
     } catch (err) {
+      // Already failing with `err` (thrown below); the body's own late errors add nothing.
       body.on('error', () => {});
       body.destroy();
       decoder?.destroy();
@@ -261,6 +271,7 @@ export class Fetcher {
 
 /** Lets go of a body we will not read without leaving an unhandled 'error' behind. */
 async function discard(body: Readable & { dump?: (opts?: { limit: number }) => Promise<void> }): Promise<void> {
+  // Best-effort cleanup: the response's status is the outcome; a body we drop may fail as it likes.
   body.on('error', () => {});
   if (body.dump) await body.dump({ limit: 64 * 1024 }).catch(() => {});
   else body.destroy();

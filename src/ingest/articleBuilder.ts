@@ -85,6 +85,7 @@ function sameSite(a: string, b: string): boolean {
     const hb = new URL(b).hostname.replace(/^www\./, '');
     return ha === hb || ha.endsWith(`.${hb}`) || hb.endsWith(`.${ha}`);
   } catch {
+    // Addresses that do not parse are not the same site.
     return false;
   }
 }

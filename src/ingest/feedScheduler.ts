@@ -1,5 +1,7 @@
 import type { FeedWithSource } from '../model/article.js';
 import { logError } from '../log/loggedError.js';
+import { setJobStatsProvider, type JobStats } from '../log/metrics.js';
+import { formatIso } from '../feed/dates.js';
 import type { Pipeline } from './pipeline.js';
 import { failedRefresh, refreshFeed, type RefreshReport } from './refreshFeed.js';
 import { dueFeeds } from './refreshRunner.js';
@@ -31,6 +33,7 @@ export class FeedScheduler {
   private ticking = false;
   private lastRenewal = 0;
   private rechecking: Promise<unknown> | null = null;
+  private withdrawJobStats: (() => void) | null = null;
   readonly status: SchedulerStatus = { running: false, inFlight: 0, lastTickAt: null, refreshed: 0, failed: 0 };
 
   constructor(
@@ -47,6 +50,7 @@ export class FeedScheduler {
   start(): void {
     if (this.timer) return;
     this.status.running = true;
+    this.withdrawJobStats = setJobStatsProvider(() => this.jobStats());
     const tickMs = this.opts.tickMs ?? 15_000;
     const loop = () => {
       void this.tick().finally(() => {
@@ -115,9 +119,17 @@ export class FeedScheduler {
     return report;
   }
 
+  /** For /metrics: due feeds not yet started (queued), refreshes running, and refreshes failed since start. */
+  async jobStats(): Promise<JobStats[]> {
+    const { count } = await this.p.store.overdueFeeds(formatIso(this.p.now().getTime()));
+    const active = this.inFlight.size;
+    return [{ kind: 'refresh-feed', queued: Math.max(0, count - active), active, failed: this.status.failed }];
+  }
+
   async stop(): Promise<void> {
     this.stopping = true;
     this.status.running = false;
+    this.withdrawJobStats?.();
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     await Promise.allSettled([...this.inFlight.values(), this.rechecking]);

@@ -3,8 +3,11 @@ import type { ParsedItem } from '../model/feed.js';
 import { PAGE_ACCEPT, bodyText } from '../fetch/fetcher.js';
 import { formatIso } from '../feed/dates.js';
 import type { Pipeline } from './pipeline.js';
+import type { ArticleWrite } from '../store/store.js';
 import { buildArticleWrite } from './articleBuilder.js';
 import { nextRecheck, significantChange } from './revisionPolicy.js';
+import { logError } from '../log/loggedError.js';
+import { extractSeconds, measure, measureAsync, storeSeconds } from '../log/metrics.js';
 
 export interface RecheckReport {
   checked: number;
@@ -41,7 +44,7 @@ async function recheckOne(p: Pipeline, article: Article, report: RecheckReport):
   const nextAt = following ? formatIso(following.getTime()) : null;
   try {
     const page = await p.fetcher.fetch(article.url, { accept: PAGE_ACCEPT });
-    const extracted = await p.extractor.extract(bodyText(page), page.url);
+    const extracted = await measureAsync(extractSeconds, {}, () => p.extractor.extract(bodyText(page), page.url));
     // The headline stays the feed's (page titles carry site suffixes); the text and the
     // modification date are the page's.
     const item: ParsedItem = {
@@ -61,13 +64,18 @@ async function recheckOne(p: Pipeline, article: Article, report: RecheckReport):
     const write = buildArticleWrite({ item, url: article.url, extracted, extractError: null, seenAt: formatIso(seen.getTime()), reason: 'page_change' });
     write.feedHash = article.feedHash ?? '';
     if (write.extractStatus === 'ok' && significantChange(article, write)) {
-      await p.store.applyRecheck(article.id, write, nextAt);
+      await storeRecheck(p, article.id, write, nextAt);
       report.changed++;
     } else {
-      await p.store.applyRecheck(article.id, null, nextAt);
+      await storeRecheck(p, article.id, null, nextAt);
     }
-  } catch {
+  } catch (err) {
+    logError(err, 'rechecking an article page failed', { article: article.id, url: article.url });
     report.failed++;
-    await p.store.applyRecheck(article.id, null, nextAt);
+    await storeRecheck(p, article.id, null, nextAt);
   }
+}
+
+function storeRecheck(p: Pipeline, articleId: number, write: ArticleWrite | null, nextAt: string | null): Promise<void> {
+  return measureAsync(storeSeconds, { operation: 'recheck' }, () => p.store.applyRecheck(articleId, write, nextAt));
 }

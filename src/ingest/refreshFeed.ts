@@ -1,6 +1,5 @@
 import type { Article, FeedWithSource } from '../model/article.js';
 import type { ParsedFeed, ParsedItem } from '../model/feed.js';
-import { TidingsError, asTidingsError } from '../model/errors.js';
 import { FEED_ACCEPT, PAGE_ACCEPT, bodyText } from '../fetch/fetcher.js';
 import { parseFeed } from '../feed/parseFeed.js';
 import type { ExtractedArticle } from '../extract/extractArticle.js';
@@ -8,6 +7,7 @@ import { formatIso } from '../feed/dates.js';
 import type { ArticleWrite, RefreshWrite } from '../store/store.js';
 import type { Pipeline } from './pipeline.js';
 import { logError } from '../log/loggedError.js';
+import { extractSeconds, measure, measureAsync, parseSeconds, storeSeconds } from '../log/metrics.js';
 import { buildArticleWrite, feedItemHash, itemUrl } from './articleBuilder.js';
 import { canonicalizeUrl, urlKey } from './articleIdentity.js';
 import { deriveSourceAndSection } from './sourceNaming.js';
@@ -42,7 +42,7 @@ export async function refreshFeed(p: Pipeline, feed: FeedWithSource, onProgress?
     if (res.notModified) {
       const pushing = pushIsFresh(await p.store.getWebSub(feed.id), p.now());
       const wait = intervalAfterSuccess(null, feed.intervalSeconds, { ...cacheHints(res.headers, p.now()), pushFloorSeconds: pushing ? PUSH_POLL_FLOOR_SECONDS : null });
-      await p.store.saveRefresh({
+      await storeRefresh(p, {
         feedId: feed.id,
         fetchedAt,
         status: 'not_modified',
@@ -55,7 +55,7 @@ export async function refreshFeed(p: Pipeline, feed: FeedWithSource, onProgress?
       report.status = 'not_modified';
       return report;
     }
-    const parsed = parseFeed(bodyText(res), { url: res.url });
+    const parsed = measure(parseSeconds, () => parseFeed(bodyText(res), { url: res.url }));
     const write = await planRefresh(p, feed, parsed, fetchedAt, report, onProgress, cacheHints(res.headers, p.now()));
     write.etag = res.etag;
     write.lastModified = res.lastModified;
@@ -73,7 +73,7 @@ export async function refreshFeed(p: Pipeline, feed: FeedWithSource, onProgress?
  * and reports it. Never throws: the error reported is the refresh's own.
  */
 export async function failedRefresh(p: Pipeline, feed: FeedWithSource, err: unknown, report = emptyReport(feed.id)): Promise<RefreshReport> {
-  const e = asTidingsError(err);
+  const e = logError(err, 'refresh failed', { feed: feed.id, url: feed.url });
   try {
     const now = p.now();
     const retryAfter = parseRetryAfter(e.retryAfter, now);
@@ -89,12 +89,16 @@ export async function failedRefresh(p: Pipeline, feed: FeedWithSource, err: unkn
   return { ...report, status: 'error', errorCode: e.code, error: e.message };
 }
 
+function storeRefresh(p: Pipeline, write: RefreshWrite) {
+  return measureAsync(storeSeconds, { operation: 'refresh' }, () => p.store.saveRefresh(write));
+}
+
 function emptyReport(feedId: number): RefreshReport {
   return { feedId, status: 'ok', created: 0, updated: 0, linked: 0, unchanged: 0, tombstoned: 0, pagesFailed: 0 };
 }
 
 async function saveAndReport(p: Pipeline, write: RefreshWrite, report: RefreshReport): Promise<void> {
-  const outcome = await p.store.saveRefresh(write);
+  const outcome = await storeRefresh(p, write);
   Object.assign(report, {
     created: outcome.created,
     updated: outcome.updated,
@@ -111,14 +115,14 @@ async function saveAndReport(p: Pipeline, write: RefreshWrite, report: RefreshRe
 export async function ingestPushedFeed(p: Pipeline, feed: FeedWithSource, body: Uint8Array, contentType: string | null): Promise<RefreshReport> {
   const report = emptyReport(feed.id);
   try {
-    const parsed = parseFeed(body, { url: feed.url, contentType });
+    const parsed = measure(parseSeconds, () => parseFeed(body, { url: feed.url, contentType }));
     const write = await planRefresh(p, feed, parsed, formatIso(p.now().getTime()), report);
     write.etag = feed.etag;
     write.lastModified = feed.lastModified;
     await saveAndReport(p, write, report);
     return report;
   } catch (err) {
-    const e = asTidingsError(err);
+    const e = logError(err, 'a pushed feed document could not be stored', { feed: feed.id });
     return { ...report, status: 'error', errorCode: e.code, error: e.message };
   }
 }
@@ -184,10 +188,11 @@ async function planRefresh(
     let extractError: string | null = null;
     try {
       const page = await p.fetcher.fetch(w.url, { accept: PAGE_ACCEPT });
-      extracted = await p.extractor.extract(bodyText(page), page.url);
+      extracted = await measureAsync(extractSeconds, {}, () => p.extractor.extract(bodyText(page), page.url));
       siteName ??= extracted.siteName;
     } catch (err) {
-      const e = err instanceof TidingsError ? err : asTidingsError(err);
+      // Stored on the article (its page is tried again later), and logged once.
+      const e = logError(err, 'reading an article page failed', { feed: feed.id, url: w.url });
       extractError = `${e.code}: ${e.message}`;
       report.pagesFailed++;
     }

@@ -78,6 +78,7 @@ export function hostLabel(url: string | null): string | null {
   try {
     host = new URL(url).hostname.toLowerCase();
   } catch {
+    // An address that does not parse has no host to name the source by.
     return null;
   }
   const labels = host.replace(/^www\d*\./, '').split('.');

@@ -146,7 +146,7 @@ async function findFeedsOnPage(p: Pipeline, html: string, pageUrl: string, opts:
   const found: Array<FeedChoice & { parsed: ParsedFeed }> = [];
   for (const c of candidates) {
     try {
-      const res = await p.fetcher.fetch(c.url, { accept: FEED_ACCEPT, ...signalOf(opts) });
+      const res = await p.fetcher.fetch(c.url, { accept: FEED_ACCEPT, probe: guessing, ...signalOf(opts) });
       if (found.some((f) => f.url === res.url)) continue;
       const parsed = parseFeed(bodyText(res), { url: res.url });
       found.push({ url: res.url, title: c.title ?? parsed.title, format: parsed.format, items: parsed.items.length, parsed });
@@ -160,7 +160,7 @@ async function findFeedsOnPage(p: Pipeline, html: string, pageUrl: string, opts:
 
 async function fetchSiteName(p: Pipeline, siteUrl: string, opts: SubscribeOptions): Promise<string | null> {
   try {
-    const res = await p.fetcher.fetch(siteUrl, { accept: PAGE_ACCEPT, ...signalOf(opts) });
+    const res = await p.fetcher.fetch(siteUrl, { accept: PAGE_ACCEPT, probe: true, ...signalOf(opts) });
     return pageSiteName(bodyText(res));
   } catch {
     return null; // the homepage is a nicety; the feed title still names the source
@@ -181,6 +181,7 @@ function originOf(url: string): string | null {
   try {
     return new URL(url).origin + '/';
   } catch {
+    // An address that does not parse has no homepage to name.
     return null;
   }
 }

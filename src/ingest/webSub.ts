@@ -1,7 +1,7 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { FeedWithSource, WebSubSubscription } from '../model/article.js';
 import type { ParsedFeed } from '../model/feed.js';
-import { asTidingsError } from '../model/errors.js';
+import { logError } from '../log/loggedError.js';
 import { formatIso } from '../feed/dates.js';
 import type { Pipeline } from './pipeline.js';
 
@@ -63,8 +63,9 @@ export async function requestSubscription(p: Pipeline, feedId: number, hub: stri
       sub.lastError = `hub answered HTTP ${res.status}: ${res.body.slice(0, 200)}`;
     }
   } catch (err) {
+    const e = logError(err, 'asking a WebSub hub to push failed', { feed: feedId, hub });
     sub.state = sub.state === 'active' ? 'active' : 'failed';
-    sub.lastError = `${asTidingsError(err).code}: ${asTidingsError(err).message}`;
+    sub.lastError = `${e.code}: ${e.message}`;
   }
   const latest = await p.store.getWebSub(feedId);
   // Keep a verification that happened while we waited for the hub's answer.

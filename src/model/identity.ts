@@ -10,6 +10,7 @@ export function canonicalizeUrl(raw: string): string {
   try {
     url = new URL(raw.trim());
   } catch {
+    // Not a URL (publisher data): the link as written is its own identity.
     return raw.trim();
   }
   url.hash = '';

@@ -19,6 +19,7 @@ export function isValidTimeZone(tz: string): boolean {
     new Intl.DateTimeFormat('en', { timeZone: tz });
     return true;
   } catch {
+    // Intl throws RangeError for an unknown zone: that is the answer, not a failure.
     return false;
   }
 }

@@ -1,4 +1,4 @@
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Store } from '../store/store.js';
 import type { TidingsConfig } from '../config.js';
 import type { SchedulerStatus } from '../ingest/feedScheduler.js';
@@ -19,6 +19,8 @@ import { requesterSignal } from './requesterSignal.js';
 import { logFailure } from '../log/logger.js';
 import { SignInThrottle } from '../accounts/signInThrottle.js';
 import { BODY_LIMITS, DEFAULT_HTTP_LIMITS, guardConnections, serverOptions } from './httpLimits.js';
+import { registerMonitoring } from './monitoring.js';
+import { logger } from '../log/logger.js';
 
 /** A number a form or query may carry (a feed, a source, a choice); anything else is no filter at all. */
 const optionalId = (v: string | undefined): number | undefined => (v && /^\d+$/.test(v) ? Number(v) : undefined);
@@ -47,12 +49,17 @@ export function buildApp(opts: {
   /** With a pipeline the app also takes WebSub pushes. */
   pipeline?: Pipeline;
   now?: () => Date;
-  logger?: boolean;
   /** One throttle for every way to sign in; tests pass their own. */
   signInThrottle?: SignInThrottle;
 }): FastifyInstance {
   const limits = { ...DEFAULT_HTTP_LIMITS, ...opts.config.httpLimits };
-  const app = Fastify({ logger: opts.logger ?? false, trustProxy: false, ...serverOptions(limits) });
+  // The process's own logger; requests are logged by registerMonitoring (5xx and slow ones only).
+  const app = Fastify({
+    loggerInstance: logger() as FastifyBaseLogger,
+    logController: new LogController({ disableRequestLogging: true }),
+    trustProxy: false,
+    ...serverOptions(limits),
+  });
   guardConnections(app.server, limits);
   const now = opts.now ?? (() => new Date());
   const tz = opts.config.timeZone;
@@ -63,6 +70,7 @@ export function buildApp(opts: {
   // Behind a TLS proxy the request looks like http: the public URL says what browsers see.
   const secureCookies = opts.config.publicUrl?.startsWith('https:') ?? false;
   registerAuth(app, { store: opts.store, now, throttle: opts.signInThrottle ?? new SignInThrottle(), secureCookies });
+  registerMonitoring(app, { store: opts.store, metrics: opts.config.metrics, now });
 
   app.addHook('onSend', async (_req, reply, payload) => {
     reply.header('content-security-policy', csp);

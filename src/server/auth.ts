@@ -25,7 +25,7 @@ export const SESSION_COOKIE = 'tidings_session';
 const FORM_COOKIE = 'tidings_form';
 const SESSION_DAYS = 30;
 /** Paths that need no session: assets, health, WebSub callbacks, and the doors themselves. */
-const OPEN = [/^\/img$/, /^\/static\//, /^\/healthz$/, /^\/websub\//, /^\/login$/, /^\/setup$/, /^\/manifest\.webmanifest$/, /^\/sw\.js$/, /^\/api\//];
+const OPEN = [/^\/img$/, /^\/static\//, /^\/healthz$/, /^\/readyz$/, /^\/metrics$/, /^\/websub\//, /^\/login$/, /^\/setup$/, /^\/manifest\.webmanifest$/, /^\/sw\.js$/, /^\/api\//];
 
 export function parseCookies(header: string | undefined): Record<string, string> {
   const out: Record<string, string> = {};
@@ -58,6 +58,7 @@ function originHost(origin: string): string | null {
   try {
     return new URL(origin).host;
   } catch {
+    // A malformed Origin header names no host, so the same-site check refuses it.
     return null;
   }
 }

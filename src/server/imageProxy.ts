@@ -47,6 +47,7 @@ export function registerImageProxy(app: FastifyInstance, opts: { store: Store; f
       if (!/^image\/(?:png|jpeg|gif|webp|avif|bmp)$/.test(type) || res.bytes.length > MAX_IMAGE_BYTES) return reply.code(415).send('not an image');
       return reply.type(type).header('cache-control', 'public, max-age=86400').header('x-content-type-options', 'nosniff').send(res.bytes);
     } catch (err) {
+      req.failure = err;
       return reply.code(502).send(`image unavailable: ${asTidingsError(err).code}`);
     }
   });

@@ -14,10 +14,24 @@ import { ACTIVITY_DAYS, type ArticleKeys, type ArticleListItem, type ArticleQuer
  * (full-text search and the few expressions that differ).
  */
 export class KyselyStore implements Store {
-  constructor(protected readonly db: Kysely<Database>, private readonly dialect: StoreDialect, private readonly onClose: () => Promise<void> = async () => db.destroy()) {}
+  constructor(
+    protected readonly db: Kysely<Database>,
+    private readonly dialect: StoreDialect,
+    private readonly onClose: () => Promise<void> = async () => db.destroy(),
+    /** Migration bookkeeping is the dialect folder's, asked through this. */
+    private readonly listPendingMigrations: () => Promise<string[]> = async () => [],
+  ) {}
 
   async close(): Promise<void> {
     await this.onClose();
+  }
+
+  async ping(): Promise<void> {
+    await sql`select 1`.execute(this.db);
+  }
+
+  pendingMigrations(): Promise<string[]> {
+    return this.listPendingMigrations();
   }
 
   async getSetting(key: string): Promise<string | null> {
@@ -84,6 +98,15 @@ export class KyselyStore implements Store {
       .limit(limit)
       .execute();
     return rows.map(toFeed);
+  }
+
+  async overdueFeeds(now: string): Promise<{ count: number; oldestDueAt: string | null }> {
+    const row = await this.db
+      .selectFrom('feed')
+      .select((eb) => [eb.fn.countAll().as('n'), eb.fn.min(eb.fn.coalesce('feed.next_check_at', 'feed.created_at')).as('oldest')])
+      .where((eb) => eb.or([eb('feed.next_check_at', 'is', null), eb('feed.next_check_at', '<=', now)]))
+      .executeTakeFirst();
+    return { count: Number(row?.n ?? 0), oldestDueAt: row?.oldest ?? null };
   }
 
   async recordFeedFailure(feedId: number, failure: FeedFailure): Promise<void> {
@@ -576,6 +599,7 @@ function hostOf(url: string | null): string | null {
   try {
     return new URL(url).hostname.toLowerCase().replace(/^www\./, '');
   } catch {
+    // An address that does not parse has no host: the feed gets a source of its own.
     return null;
   }
 }

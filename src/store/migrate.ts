@@ -8,13 +8,22 @@ import type { Database } from './schema.js';
  * version tables are, when the database has schemas (else Kysely looks in all of them).
  */
 export async function migrateToLatest(db: Kysely<Database>, migrations: Record<string, Migration>, schema?: string): Promise<string[]> {
-  const provider: MigrationProvider = { getMigrations: async () => migrations };
-  const tables = { migrationTableName: 'schema_migration', migrationLockTableName: 'schema_migration_lock' };
-  const migrator = new Migrator({ db, provider, ...tables, ...(schema ? { migrationTableSchema: schema } : {}) });
-  const { error, results } = await migrator.migrateToLatest();
+  const { error, results } = await migrator(db, migrations, schema).migrateToLatest();
   if (error) {
     const failed = results?.find((r) => r.status === 'Error')?.migrationName;
     throw new TidingsError('internal', `database migration ${failed ?? ''} failed: ${(error as Error).message ?? error}`, { cause: error });
   }
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}
+
+/** The names of the migrations not yet applied (`/readyz` answers 503 while there are any). */
+export async function pendingMigrations(db: Kysely<Database>, migrations: Record<string, Migration>, schema?: string): Promise<string[]> {
+  const all = await migrator(db, migrations, schema).getMigrations();
+  return all.filter((m) => !m.executedAt).map((m) => m.name);
+}
+
+function migrator(db: Kysely<Database>, migrations: Record<string, Migration>, schema?: string): Migrator {
+  const provider: MigrationProvider = { getMigrations: async () => migrations };
+  const tables = { migrationTableName: 'schema_migration', migrationLockTableName: 'schema_migration_lock' };
+  return new Migrator({ db, provider, ...tables, ...(schema ? { migrationTableSchema: schema } : {}) });
 }

@@ -6,6 +6,10 @@ import type { Article, ArticleImage, ArticleView, FeedWithSource, Revision, Sess
  */
 export interface Store {
   close(): Promise<void>;
+  /** Throws unless the database answers a trivial query (readiness). */
+  ping(): Promise<void>;
+  /** Migrations this build knows that the database has not applied (empty when current). */
+  pendingMigrations(): Promise<string[]>;
 
   getSetting(key: string): Promise<string | null>;
   setSetting(key: string, value: string): Promise<void>;
@@ -18,6 +22,8 @@ export interface Store {
   /** Feeds whose next check is due at `now` (never-checked first). */
   dueFeeds(now: string, limit: number): Promise<FeedWithSource[]>;
   recordFeedFailure(feedId: number, failure: FeedFailure): Promise<void>;
+  /** How many feeds are due at `now`, and since when the most overdue one is (a never-checked feed since it was added). */
+  overdueFeeds(now: string): Promise<{ count: number; oldestDueAt: string | null }>;
 
   /** The stored article an incoming item is, if any: by the feed's GUID, then canonical URL, then content hash. */
   findKnownArticle(feedId: number, sourceId: number, keys: ArticleKeys): Promise<Article | null>;

@@ -25,6 +25,8 @@ export interface TestDatabase {
   location: { dbPath: string; databaseUrl?: string };
   /** Rows in a table, counted beside the store. */
   count(table: string): Promise<number>;
+  /** One SQL statement run beside the store (no parameters: tests pass literals); rows when it returns any. */
+  query(text: string): Promise<Array<Record<string, unknown>>>;
   drop(): Promise<void>;
 }
 
@@ -64,6 +66,17 @@ function freshSqliteFile(): TestDatabase {
         db.close();
       }
     },
+    async query(text) {
+      const db = new BetterSqlite3(dbPath);
+      try {
+        const stmt = db.prepare(text);
+        if (stmt.reader) return stmt.all() as Array<Record<string, unknown>>;
+        stmt.run();
+        return [];
+      } finally {
+        db.close();
+      }
+    },
     async drop() {},
   };
 }
@@ -91,6 +104,7 @@ async function freshPostgresDatabase(): Promise<TestDatabase> {
     args: ['--database-url', databaseUrl],
     location: { dbPath: '', databaseUrl },
     count: async (table) => onDatabase(base, async (c) => Number((await c.query(`select count(*) n from ${schema}."${table}"`)).rows[0].n)),
+    query: async (text) => onDatabase(databaseUrl, async (c) => (await c.query(text)).rows),
     drop: async () => {
       await onDatabase(base, (c) => emptySchema(c, schema));
       spareSchemas.push(schema);

@@ -2,7 +2,7 @@ import path from 'node:path';
 import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { DB_OPTION, parseCommandArgs, usageError } from '../args.js';
-import { loadConfig } from '../../config.js';
+import { loadConfig, type TidingsConfig } from '../../config.js';
 
 const USAGE = `
 Usage: tidings serve [--port N] [--host H] [--db PATH | --database-url URL] [--starter] [--no-scheduler]
@@ -14,6 +14,22 @@ flight finish their writes first.
 `;
 
 export const STARTER_OPML = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '..', 'starter', 'world-news.opml');
+
+/** What an operator needs to know about this process's configuration; never a secret (no token, no database URL). */
+function startupSettings(config: TidingsConfig, serve: { host: string; port: number; scheduler: boolean }) {
+  return {
+    store: config.databaseUrl ? 'postgres' : 'sqlite',
+    ...(config.databaseUrl ? {} : { dbPath: path.resolve(config.dbPath) }),
+    host: serve.host,
+    port: serve.port,
+    scheduler: serve.scheduler,
+    refreshIntervalSeconds: config.defaultIntervalSeconds,
+    allowPrivateNetworks: !!config.fetch.allowPrivateNetworks,
+    imageProxy: config.imageProxy,
+    webSub: config.publicUrl !== null,
+    metrics: config.metrics.enabled ? (config.metrics.token ? 'on, token required' : 'on') : 'off',
+  };
+}
 
 export async function run(args: string[]): Promise<void> {
   const parsed = parseCommandArgs(
@@ -53,11 +69,12 @@ export async function run(args: string[]): Promise<void> {
   const scheduler = parsed.values['no-scheduler']
     ? null
     : new FeedScheduler(pipeline, {
-        onReport: (feed, r) =>
-          r.status === 'error'
-            ? logger.warn({ feed: feed.id, url: feed.url, code: r.errorCode }, `refresh failed: ${r.error}`)
-            : logger.info({ feed: feed.id, status: r.status, created: r.created, updated: r.updated }, 'refreshed'),
+        // A failure was logged once where it happened (the fetcher, refreshFeed), with its code.
+        onReport: (feed, r) => {
+          if (r.status !== 'error') logger.info({ feed: feed.id, status: r.status, created: r.created, updated: r.updated }, 'refreshed');
+        },
       });
+  logger.info(startupSettings(config, { host, port, scheduler: !!scheduler }), 'start-up settings');
   const app = buildApp({ store, config, scheduler, pipeline });
   await app.listen({ port, host });
   const address = app.server.address();

@@ -2,7 +2,7 @@ import { Kysely, PostgresDialect, sql } from 'kysely';
 import { TidingsError } from '../../model/errors.js';
 import type { Database } from '../schema.js';
 import { KyselyStore } from '../kyselyStore.js';
-import { migrateToLatest } from '../migrate.js';
+import { migrateToLatest, pendingMigrations } from '../migrate.js';
 import { createPool } from './connection.js';
 import { postgresDialect } from './postgresDialect.js';
 import { postgresMigrations } from './migrations.js';
@@ -19,7 +19,11 @@ export async function openPostgresStore(url: string): Promise<KyselyStore> {
     await db.destroy();
     throw err;
   }
-  return new KyselyStore(db, postgresDialect);
+  const pending = async () => {
+    const schema = await sql<{ name: string }>`select current_schema() as name`.execute(db);
+    return pendingMigrations(db, postgresMigrations, schema.rows[0]!.name);
+  };
+  return new KyselyStore(db, postgresDialect, undefined, pending);
 }
 
 /** `tidings migrate` on PostgreSQL: the migrations it applied. */

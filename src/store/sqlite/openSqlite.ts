@@ -4,7 +4,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
 import type { Database } from '../schema.js';
 import { KyselyStore } from '../kyselyStore.js';
-import { migrateToLatest } from '../migrate.js';
+import { migrateToLatest, pendingMigrations } from '../migrate.js';
 import { sqliteMigrations } from './migrations.js';
 import { sqliteDialect } from './sqliteDialect.js';
 
@@ -12,7 +12,7 @@ import { sqliteDialect } from './sqliteDialect.js';
 export async function openSqliteStore(file: string): Promise<KyselyStore> {
   const db = connect(file);
   await migrateToLatest(db, sqliteMigrations);
-  return new KyselyStore(db, sqliteDialect);
+  return new KyselyStore(db, sqliteDialect, undefined, () => pendingMigrations(db, sqliteMigrations));
 }
 
 /** `tidings migrate` on the SQLite file: the migrations it applied. */
