@@ -132,7 +132,10 @@ export class InProcessQueue implements JobQueue {
     const attempt = startAttempt(worker.handler, job.data as never, job, policy.expireInSeconds * 1000);
     this.running.set(job.id, { job, attempt });
     attempt.outcome.then(
-      () => this.count(job.kind, 'completed'),
+      () => {
+        this.forgetFailure(job.id);
+        this.count(job.kind, 'completed');
+      },
       (err: unknown) => this.fail(job, policy, err),
     );
     // The key stays busy until the handler really returns, even after it expired.
@@ -147,6 +150,7 @@ export class InProcessQueue implements JobQueue {
   private fail(job: Job, policy: JobPolicy, err: unknown): void {
     const final = job.attempt > policy.retryLimit;
     const failure = failureRecord(job, err, final);
+    this.forgetFailure(job.id);
     this.failures.push(failure);
     if (this.failures.length > (this.options.keepFailures ?? 100)) this.failures.shift();
     this.options.onFailure?.(failure);
@@ -154,6 +158,12 @@ export class InProcessQueue implements JobQueue {
     const runAt = Date.now() + retryDelayMs(policy.retryDelaySeconds, job.attempt);
     this.waiting.push({ ...job, attempt: job.attempt + 1, state: 'retry', runAt });
     this.scheduleWake();
+  }
+
+  /** Like pg-boss, one record per job (its latest failure), gone once the job succeeds. */
+  private forgetFailure(id: string): void {
+    const index = this.failures.findIndex((f) => f.id === id);
+    if (index >= 0) this.failures.splice(index, 1);
   }
 
   private count(kind: JobKind, outcome: 'completed' | 'failed'): void {

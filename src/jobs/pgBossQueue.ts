@@ -265,7 +265,10 @@ function expiryMs(expireInSeconds: number): number {
   return expireInSeconds * 1000 - Math.min(2000, expireInSeconds * 100);
 }
 
-/** pg-boss 10's fetchNextJob (batch of one), plus: not while a job of the same key runs. */
+/**
+ * pg-boss 10's fetchNextJob (batch of one), plus: not while a job of the same key runs.
+ * The busy-key probe is shaped like pg-boss's unique index job_i3 so it can use it.
+ */
 function claimNextJobSql(schema: string): string {
   return `
     WITH next AS (
@@ -273,7 +276,8 @@ function claimNextJobSql(schema: string): string {
       WHERE name = $1 AND state < 'active' AND start_after < now()
         AND (singleton_key IS NULL OR NOT EXISTS (
           SELECT 1 FROM ${schema}.job a
-          WHERE a.name = $1 AND a.state = 'active' AND a.policy = 'stately' AND a.singleton_key = j.singleton_key))
+          WHERE a.name = $1 AND a.state = 'active' AND a.policy = 'stately'
+            AND COALESCE(a.singleton_key, '') = j.singleton_key))
       ORDER BY priority DESC, created_on, id
       LIMIT 1
       FOR UPDATE SKIP LOCKED
