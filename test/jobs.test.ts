@@ -224,6 +224,24 @@ describe('pg-boss across processes', { skip: noPostgres }, () => {
     assert.equal(failures.length, 0, 'a completed retry leaves no failure on record');
   });
 
+  test('connections cut under load (pg_terminate_backend): the worker reconnects and goes on', async (t) => {
+    const queue = new PgBossQueue(bossOptions(`boss_${++schemas}`));
+    await queue.start();
+    t.after(() => queue.stop({ timeoutMs: 1000 }));
+    await queue.work('recheck-article', { concurrency: 3 }, async ({ articleId }) => {
+      await recordJobEffect(db!, `cut:${articleId}`, 'worker');
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    });
+    for (let i = 0; i < 60; i++) await queue.send('recheck-article', { articleId: i });
+    const effects = async () => (await db!.query(`SELECT count(*)::int AS n FROM job_effect WHERE key LIKE 'cut:%'`)).rows[0].n as number;
+    await waitFor('a third of the jobs done', async () => (await effects()) >= 20);
+    const cut = await db!.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'tidings-jobs'`);
+    assert.ok(cut.rows.length > 0, 'some queue connections were cut');
+    await waitFor('every job done', async () => (await kindStats(queue, 'recheck-article')).completed === 60, 30_000);
+    assert.equal(await effects(), 60, 'each job stored its effect once');
+    assert.equal((await kindStats(queue, 'recheck-article')).failed, 0);
+  });
+
   test('stop hands back a job that does not finish in time, and another worker completes it', async (t) => {
     const schema = `boss_${++schemas}`;
     const first = new PgBossQueue(bossOptions(schema));

@@ -108,7 +108,7 @@ export class PgBossQueue implements JobQueue {
 
   async send<K extends JobKind>(kind: K, data: JobPayloads[K]): Promise<string | null> {
     const key = singletonKey(kind, data);
-    return this.boss.send(kind, data, key === undefined ? {} : { singletonKey: key });
+    return acrossReconnect(() => this.boss.send(kind, data, key === undefined ? {} : { singletonKey: key }), 2);
   }
 
   async work<K extends JobKind>(kind: K, options: WorkOptions, handler: JobHandler<K>): Promise<void> {
@@ -159,7 +159,7 @@ export class PgBossQueue implements JobQueue {
   }
 
   private async sql<T>(text: string, values: unknown[]): Promise<T[]> {
-    return (await this.boss.getDb().executeSql(text, values)).rows as T[];
+    return (await acrossReconnect(() => this.boss.getDb().executeSql(text, values), 2)).rows as T[];
   }
 
   /** One slot of a worker: fetch a job, run it, report it; poll when there is none. */
@@ -214,24 +214,37 @@ export class PgBossQueue implements JobQueue {
   }
 
   /**
-   * Records a job's end, retrying briefly across a reconnect. If it still cannot, the job
-   * stays active until it expires and is run again; handlers are idempotent for this.
+   * Records a job's end. If even a fresh connection cannot, the job stays active until it
+   * expires and runs again; handlers are idempotent for this.
    */
   private async report(info: AttemptInfo, write: () => Promise<unknown>): Promise<void> {
-    for (let tries = 1; ; tries++) {
-      try {
-        await write();
-        return;
-      } catch (err) {
-        if (tries === 3) {
-          const message = (err as Error).message;
-          logFailure({ code: 'network_error', kind: info.kind, jobId: info.id }, `job result not recorded: ${message}`);
-          return;
-        }
-        await pause(1000);
-      }
+    try {
+      await acrossReconnect(write, 3);
+    } catch (err) {
+      logFailure({ code: 'network_error', kind: info.kind, jobId: info.id }, `job result not recorded: ${(err as Error).message}`);
     }
   }
+}
+
+/**
+ * Runs a query again when it failed only because its pooled connection had been cut
+ * (a server restart, pg_terminate_backend): the pool drops that connection and the next
+ * try gets a fresh one.
+ */
+async function acrossReconnect<T>(query: () => Promise<T>, tries: number): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await query();
+    } catch (err) {
+      if (attempt >= tries || !isLostConnection(err)) throw err;
+      await pause(250 * attempt);
+    }
+  }
+}
+
+function isLostConnection(err: unknown): boolean {
+  const { code, message } = err as { code?: string; message?: string };
+  return /^(57P0[1-3]|08\d\d\d|ECONNRESET|EPIPE|ECONNREFUSED)$/.test(code ?? '') || /Connection terminated/i.test(message ?? '');
 }
 
 interface FailureRow {
