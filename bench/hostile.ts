@@ -19,7 +19,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import autocannon from 'autocannon';
 import { Client } from 'undici';
 import { openSqliteStore } from '../src/store/sqlite/openSqlite.js';
-import { formatIso } from '../src/feed/dates.js';
+import { formatIso } from '../src/text/dates.js';
 import type { SchedulerStatus } from '../src/ingest/feedScheduler.js';
 import { startServe, type ServeProcess } from './serveProcess.js';
 import { percentile, startReaderServer } from './webLatency.js';

@@ -21,7 +21,7 @@ import os from 'node:os';
 import { generateLargeFeed } from './largeFeed.js';
 import { feedParsers } from './feedPeers.js';
 import { f1Score, pageCounts } from './extractionScore.js';
-import { decodeBody } from '../src/fetch/charset.js';
+import { decodeBody } from '../src/text/charset.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const shared = process.env.TIDINGS_SHARED ?? path.resolve(root, '..', 'shared');

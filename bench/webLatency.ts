@@ -11,7 +11,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import { Pool } from 'undici';
 import { openSqliteStore } from '../src/store/sqlite/openSqlite.js';
 import { newSecret, secretHash } from '../src/accounts/tokens.js';
-import { formatIso as iso } from '../src/feed/dates.js';
+import { formatIso as iso } from '../src/text/dates.js';
 import { startServe } from './serveProcess.js';
 
 const WORDS = ('harbour ferry council budget quay storm bridge lighthouse fishing market school hospital election minister river ' +

@@ -1,7 +1,6 @@
 import type { FetcherConfig } from './fetch/fetcher.js';
 import type { ExtractionConfig } from './extract/extractionPool.js';
-import { DEFAULT_RECHECK_SCHEDULE, parseRecheckSchedule, type RecheckStep } from './ingest/revisionPolicy.js';
-import type { HttpLimits } from './server/httpLimits.js';
+import { DEFAULT_RECHECK_SCHEDULE, parseRecheckSchedule, type RecheckStep } from './model/recheckSchedule.js';
 
 /** Settings from the environment (documented in the README); command options override them. */
 export interface TidingsConfig {
@@ -68,4 +67,21 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: { db
     metrics: { enabled: !!env.TIDINGS_METRICS_TOKEN || /^(?:1|true|yes)$/i.test(env.TIDINGS_METRICS ?? ''), token: env.TIDINGS_METRICS_TOKEN || null },
     recheckSchedule: env.TIDINGS_RECHECK_SCHEDULE ? parseRecheckSchedule(env.TIDINGS_RECHECK_SCHEDULE) : DEFAULT_RECHECK_SCHEDULE,
   };
+}
+
+/** The web server's timeouts and connection cap (defaults in server/httpLimits.ts). */
+export interface HttpLimits {
+  /** Whole request, headers and body, from its first byte (TIDINGS_HTTP_REQUEST_TIMEOUT_MS). */
+  requestTimeoutMs: number;
+  headersTimeoutMs: number;
+  /**
+   * A connection with no traffic either way, such as a client that stops reading the
+   * answer. Long enough for the slowest handler: subscribing fetches the publisher.
+   */
+  idleTimeoutMs: number;
+  /** An idle keep-alive connection between two requests. */
+  keepAliveTimeoutMs: number;
+  maxRequestsPerSocket: number;
+  /** Open connections at once (TIDINGS_HTTP_MAX_CONNECTIONS); more are refused. */
+  maxConnections: number;
 }

@@ -4,7 +4,7 @@ import { parseHTML } from 'linkedom';
 import { extractArticle } from '../src/extract/extractArticle.js';
 import { ExtractionPool } from '../src/extract/extractionPool.js';
 import { measurePage } from '../src/extract/pageComplexity.js';
-import { sanitizeHtml } from '../src/extract/sanitizeHtml.js';
+import { sanitizeHtml } from '../src/html/sanitizeHtml.js';
 import { articleText } from '../src/render/articleText.js';
 import { refreshFeed } from '../src/ingest/refreshFeed.js';
 import { subscribe } from '../src/ingest/subscribe.js';

@@ -1,5 +1,6 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { formatIso } from '../src/text/dates.js';
 import type { FastifyInstance } from 'fastify';
 import { PublisherServer, articlePage, rssFeed } from './support/publisherServer.js';
 import { testPipeline, type TestPipeline } from './support/pipeline.js';
@@ -129,16 +130,16 @@ test('the age of the oldest overdue feed and the scheduler job numbers are read 
   const now = new Date(Math.floor(Date.now() / 1000) * 1000);
   const app = appWith(t, tp, { TIDINGS_METRICS: 'true' }, () => now);
   const add = async (name: string, nextCheckAt: string | null) => {
-    const { feed } = await tp.store.addFeed({ url: publisher.url(`/${name}.xml`), siteUrl: null, title: name, section: null, sourceName: name, sourceNameFrom: 'feed', sourceHomepage: null, sourceOverride: null, sectionOverride: null, intervalSeconds: 1800, now: now.toISOString() });
-    if (nextCheckAt) await tp.store.recordFeedFailure(feed.id, { at: now.toISOString(), code: 'timeout', message: 'slow', nextCheckAt });
+    const { feed } = await tp.store.addFeed({ url: publisher.url(`/${name}.xml`), siteUrl: null, title: name, section: null, sourceName: name, sourceNameFrom: 'feed', sourceHomepage: null, sourceOverride: null, sectionOverride: null, intervalSeconds: 1800, now: formatIso(now.getTime()) });
+    if (nextCheckAt) await tp.store.recordFeedFailure(feed.id, { at: formatIso(now.getTime()), code: 'timeout', message: 'slow', nextCheckAt });
     return feed;
   };
-  await add('later', new Date(now.getTime() + 600_000).toISOString());
+  await add('later', formatIso(now.getTime() + 600_000));
   assert.equal(sample(await scrape(app), 'tidings_oldest_overdue_feed_age_seconds'), 0, 'nothing is due');
-  await add('late', new Date(now.getTime() - 3600_000).toISOString());
+  await add('late', formatIso(now.getTime() - 3600_000));
   await add('new', null);
   assert.equal(sample(await scrape(app), 'tidings_oldest_overdue_feed_age_seconds'), 3600);
-  assert.deepEqual(await tp.store.overdueFeeds(now.toISOString()), { count: 2, oldestDueAt: new Date(now.getTime() - 3600_000).toISOString() });
+  assert.deepEqual(await tp.store.overdueFeeds(formatIso(now.getTime())), { count: 2, oldestDueAt: formatIso(now.getTime() - 3600_000) });
 
   let release!: () => void;
   const held = new Promise<void>((resolve) => (release = resolve));

@@ -7,7 +7,8 @@ import { runCli } from './support/cli.js';
 import { subscribe } from '../src/ingest/subscribe.js';
 import { refreshFeed } from '../src/ingest/refreshFeed.js';
 import { recheckArticles } from '../src/ingest/recheckArticles.js';
-import { nextRecheck, parseRecheckSchedule, significantChange } from '../src/ingest/revisionPolicy.js';
+import { nextRecheck, significantChange } from '../src/ingest/revisionPolicy.js';
+import { parseRecheckSchedule } from '../src/model/recheckSchedule.js';
 import { buildApp } from '../src/server/app.js';
 import { signedIn } from './support/webSession.js';
 

@@ -1,11 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseDate } from '../src/feed/dates.js';
+import { parseDate } from '../src/text/dates.js';
 import { deriveSourceAndSection, hostLabel } from '../src/ingest/sourceNaming.js';
 import { canonicalizeUrl, contentHash } from '../src/ingest/articleIdentity.js';
 import { articleText } from '../src/render/articleText.js';
 import { relativeAge, formatLocalTime } from '../src/render/time.js';
-import { sanitizeHtml } from '../src/extract/sanitizeHtml.js';
+import { sanitizeHtml } from '../src/html/sanitizeHtml.js';
 import { updatedAtOf } from '../src/model/article.js';
 
 test('dates of every common feed form become UTC', () => {

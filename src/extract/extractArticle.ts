@@ -2,12 +2,12 @@ import { parseHTML } from 'linkedom';
 import { Readability } from '@mozilla/readability';
 import { TidingsError } from '../model/errors.js';
 import { articleText } from '../render/articleText.js';
-import { sanitizeHtml } from './sanitizeHtml.js';
+import { sanitizeHtml } from '../html/sanitizeHtml.js';
 import { readPageMetadata } from './pageMetadata.js';
 import { normaliseFigures, removeArticleFurniture, removeNoise, resolveLazyImages } from './pageCleanup.js';
 import { imagesOf, type ExtractedImage } from './images.js';
 import { applySiteRules } from './siteRules.js';
-import { formatIso } from '../feed/dates.js';
+import { formatIso } from '../text/dates.js';
 import { assertPageWithinLimits } from './pageComplexity.js';
 
 export interface ExtractedArticle {

@@ -1,5 +1,5 @@
 import { TidingsError } from '../model/errors.js';
-import { isAlpha, isSpace } from './sanitizeHtml.js';
+import { isAlpha, isSpace } from '../html/sanitizeHtml.js';
 
 /**
  * How complex a page is, measured before any DOM is built: one linear pass over the markup

@@ -1,4 +1,4 @@
-import { parseDate } from '../feed/dates.js';
+import { parseDate } from '../text/dates.js';
 
 /** What a news page says about itself in JSON-LD and meta tags, read before Readability edits the DOM. */
 export interface PageMetadata {

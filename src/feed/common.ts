@@ -1,7 +1,7 @@
 import type { Enclosure, Person } from '../model/feed.js';
-import { sanitizeHtml } from '../extract/sanitizeHtml.js';
+import { sanitizeHtml } from '../html/sanitizeHtml.js';
 import type { LazyHtml, RawHtml } from './feedItem.js';
-import { parseDate } from './dates.js';
+import { parseDate } from '../text/dates.js';
 import { children, hasElementChildren, innerXml, resolveUrl, textOf, type XNode } from './xmlTree.js';
 import { cappedText, cleanText, nonEmpty, plainText, textToHtml, type FieldKind } from './text.js';
 

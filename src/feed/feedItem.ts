@@ -1,5 +1,5 @@
 import type { Enclosure, MediaObject, ParsedItem, Person } from '../model/feed.js';
-import { sanitizeHtml } from '../extract/sanitizeHtml.js';
+import { sanitizeHtml } from '../html/sanitizeHtml.js';
 
 /** HTML as the feed carried it, with the base its relative links resolve against. */
 export interface RawHtml {

@@ -1,7 +1,7 @@
 import type { FeedFormat, ParsedFeed, ParsedItem, Person } from '../model/feed.js';
 import { TidingsError } from '../model/errors.js';
 import { FeedItem } from './feedItem.js';
-import { parseDate } from './dates.js';
+import { parseDate } from '../text/dates.js';
 import { resolveUrl } from './xmlTree.js';
 import { cappedText, nonEmpty, textToHtml, type FieldKind } from './text.js';
 

@@ -1,4 +1,5 @@
-import { parseXml, escapeAttr, type XNode } from './xmlTree.js';
+import { parseXml, type XNode } from './xmlTree.js';
+import { escapeAttr } from '../html/escape.js';
 import { TidingsError } from '../model/errors.js';
 
 /** OPML 1.0/2.0 subscription lists, in and out. Folders (nested outlines) become categories. */

@@ -1,6 +1,6 @@
 import type { FeedFormat, ParsedFeed, ParsedItem } from '../model/feed.js';
 import { TidingsError } from '../model/errors.js';
-import { decodeBody } from '../fetch/charset.js';
+import { decodeBody } from '../text/charset.js';
 import { parseXml, type XNode } from './xmlTree.js';
 import { parseRssChannel, parseRssItem } from './rss.js';
 import { parseAtomFeed, parseEntry } from './atom.js';

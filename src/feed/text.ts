@@ -1,5 +1,5 @@
 import { decodeHTML } from 'entities';
-import { escapeText } from './xmlTree.js';
+import { escapeText } from '../html/escape.js';
 
 /**
  * Field caps. A feed's text fields are untrusted and unbounded (only the whole body is

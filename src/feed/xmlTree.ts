@@ -1,5 +1,6 @@
 import { decodeHTMLStrict } from 'entities';
 import { scanXml } from './xmlScanner.js';
+import { escapeText } from '../html/escape.js';
 
 /**
  * A small namespace-aware element tree built from a forgiving tokenizer. Feeds in the wild
@@ -511,11 +512,3 @@ function escapeCdata(raw: string): string {
   return kept ? out + raw.slice(kept) : raw;
 }
 
-
-export function escapeText(s: string): string {
-  return s.replace(/[&<>]/g, (c) => (c === '&' ? '&amp;' : c === '<' ? '&lt;' : '&gt;'));
-}
-
-export function escapeAttr(s: string): string {
-  return s.replace(/[&<>"]/g, (c) => (c === '&' ? '&amp;' : c === '<' ? '&lt;' : c === '>' ? '&gt;' : '&quot;'));
-}

@@ -7,7 +7,7 @@ import { logError } from '../log/loggedError.js';
 import { fetchesTotal } from '../log/metrics.js';
 import { buildSafeConnector, type AddressPolicy, type Resolver } from './safeConnector.js';
 import { HostLimiter } from './hostLimiter.js';
-import { decodeBody } from './charset.js';
+import { decodeBody } from '../text/charset.js';
 
 export interface FetcherConfig {
   allowPrivateNetworks: boolean;

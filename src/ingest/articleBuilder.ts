@@ -5,8 +5,9 @@ import type { ArticleWrite } from '../store/store.js';
 import type { ExtractedArticle } from '../extract/extractArticle.js';
 import { articleText } from '../render/articleText.js';
 import { canonicalizeUrl, contentHash, urlKey, wordCount } from './articleIdentity.js';
-import { nextRecheck, type RecheckStep } from './revisionPolicy.js';
-import { formatIso } from '../feed/dates.js';
+import { nextRecheck } from './revisionPolicy.js';
+import type { RecheckStep } from '../model/recheckSchedule.js';
+import { formatIso } from '../text/dates.js';
 
 /** Hash of what the feed itself says about an item: a change here means "look again". */
 export function feedItemHash(item: ParsedItem): string {

@@ -1,7 +1,7 @@
 import type { FeedWithSource } from '../model/article.js';
 import { logError } from '../log/loggedError.js';
 import { setJobStatsProvider, type JobStats } from '../log/metrics.js';
-import { formatIso } from '../feed/dates.js';
+import { formatIso } from '../text/dates.js';
 import type { Pipeline } from './pipeline.js';
 import { failedRefresh, refreshFeed, type RefreshReport } from './refreshFeed.js';
 import { dueFeeds } from './refreshRunner.js';

@@ -1,13 +1,13 @@
 import type { Article } from '../model/article.js';
 import type { ParsedItem } from '../model/feed.js';
 import { PAGE_ACCEPT, bodyText } from '../fetch/fetcher.js';
-import { formatIso } from '../feed/dates.js';
+import { formatIso } from '../text/dates.js';
 import type { Pipeline } from './pipeline.js';
 import type { ArticleWrite } from '../store/store.js';
 import { buildArticleWrite } from './articleBuilder.js';
 import { nextRecheck, significantChange } from './revisionPolicy.js';
 import { logError } from '../log/loggedError.js';
-import { extractSeconds, measure, measureAsync, storeSeconds } from '../log/metrics.js';
+import { extractSeconds, measureAsync, storeSeconds } from '../log/metrics.js';
 
 export interface RecheckReport {
   checked: number;

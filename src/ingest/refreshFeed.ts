@@ -3,7 +3,7 @@ import type { ParsedFeed, ParsedItem } from '../model/feed.js';
 import { FEED_ACCEPT, PAGE_ACCEPT, bodyText } from '../fetch/fetcher.js';
 import { parseFeed } from '../feed/parseFeed.js';
 import type { ExtractedArticle } from '../extract/extractArticle.js';
-import { formatIso } from '../feed/dates.js';
+import { formatIso } from '../text/dates.js';
 import type { ArticleWrite, RefreshWrite } from '../store/store.js';
 import type { Pipeline } from './pipeline.js';
 import { logError } from '../log/loggedError.js';

@@ -1,4 +1,4 @@
-import { formatIso } from '../feed/dates.js';
+import { formatIso } from '../text/dates.js';
 import type { FeedWithSource } from '../model/article.js';
 import type { Pipeline } from './pipeline.js';
 import { refreshFeed, type RefreshReport } from './refreshFeed.js';

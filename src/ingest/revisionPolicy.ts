@@ -1,38 +1,10 @@
 import { diffWords } from 'diff';
+import { DEFAULT_RECHECK_SCHEDULE, type RecheckStep } from '../model/recheckSchedule.js';
 
-/**
- * When a stored article is read again from its page, and which changes count.
- *
- * Re-checks thin out with age: every 15 minutes in the first hour after publication,
- * hourly until 6 hours, every 6 hours until a day, daily until a week, then never
- * (TIDINGS_RECHECK_SCHEDULE="15m<1h,1h<6h,6h<1d,1d<7d" changes it).
+/*
+ * When a stored article is read again from its page (the schedule by age is
+ * model/recheckSchedule.ts), and which changes count as a revision.
  */
-export interface RecheckStep {
-  everySeconds: number;
-  untilAgeSeconds: number;
-}
-
-const UNIT: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400, w: 604800 };
-
-function seconds(spec: string): number {
-  const m = /^(\d+)\s*([smhdw])$/.exec(spec.trim());
-  if (!m) throw new Error(`not a duration: "${spec}" (use e.g. 15m, 6h, 1d)`);
-  return Number(m[1]) * UNIT[m[2]!]!;
-}
-
-export function parseRecheckSchedule(spec: string): RecheckStep[] {
-  const steps = spec
-    .split(',')
-    .filter((s) => s.trim())
-    .map((part) => {
-      const [every, until] = part.split('<');
-      if (!every || !until) throw new Error(`recheck step "${part}" must read EVERY<UNTIL, e.g. 1h<6h`);
-      return { everySeconds: seconds(every), untilAgeSeconds: seconds(until) };
-    });
-  return steps.sort((a, b) => a.untilAgeSeconds - b.untilAgeSeconds);
-}
-
-export const DEFAULT_RECHECK_SCHEDULE: RecheckStep[] = parseRecheckSchedule('15m<1h,1h<6h,6h<1d,1d<7d');
 
 /** The next time to read the article again, or null when it is old enough to be left alone. */
 export function nextRecheck(publishedAt: string, now: Date, schedule: RecheckStep[] = DEFAULT_RECHECK_SCHEDULE): Date | null {

@@ -5,7 +5,7 @@ import { FEED_ACCEPT, PAGE_ACCEPT, bodyText, checkUrl } from '../fetch/fetcher.j
 import { parseFeed } from '../feed/parseFeed.js';
 import { COMMON_FEED_PATHS, discoverFeeds, type DiscoveredFeed } from '../feed/discover.js';
 import { decodeHTML } from 'entities';
-import { formatIso } from '../feed/dates.js';
+import { formatIso } from '../text/dates.js';
 import type { Pipeline } from './pipeline.js';
 import { deriveSourceAndSection } from './sourceNaming.js';
 

@@ -2,7 +2,7 @@ import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { FeedWithSource, WebSubSubscription } from '../model/article.js';
 import type { ParsedFeed } from '../model/feed.js';
 import { logError } from '../log/loggedError.js';
-import { formatIso } from '../feed/dates.js';
+import { formatIso } from '../text/dates.js';
 import type { Pipeline } from './pipeline.js';
 
 /**

@@ -123,3 +123,25 @@ export interface Session {
   csrfToken: string;
   expiresAt: string;
 }
+
+/** One article in a list (river, API, search), as its reader sees it. */
+export interface ArticleListItem {
+  id: number;
+  title: string;
+  url: string;
+  source: string;
+  section: string | null;
+  published: string;
+  updated: string;
+  excerpt: string;
+  /** Set when the query named a user. */
+  read?: boolean;
+  starred?: boolean;
+}
+
+export interface SearchHit extends ArticleListItem {
+  /** Title and a passage of the text with the matches between \u0002 and \u0003 (escape, then mark up). */
+  titleMarked: string;
+  snippetMarked: string;
+  rank: number;
+}

@@ -1,5 +1,5 @@
 import { updatedAtOf, type ArticleView } from '../model/article.js';
-import { escapeAttr, escapeText } from '../feed/xmlTree.js';
+import { escapeAttr, escapeText } from '../html/escape.js';
 import { articleText } from './articleText.js';
 import { formatLocalTime, relativeAge } from './time.js';
 

@@ -1,5 +1,5 @@
 import { diffWords } from 'diff';
-import { escapeText } from '../feed/xmlTree.js';
+import { escapeText } from '../html/escape.js';
 
 /** A word-level diff of two versions of an article's text. */
 export interface DiffPart {

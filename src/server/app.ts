@@ -11,7 +11,7 @@ import formbody from '@fastify/formbody';
 import { registerAuth, safeNext } from './auth.js';
 import { proxyImages, proxyKey, registerImageProxy } from './imageProxy.js';
 import { apiV1 } from './api/v1.js';
-import { formatIso } from '../feed/dates.js';
+import { formatIso } from '../text/dates.js';
 import { asTidingsError } from '../model/errors.js';
 import { SCRIPT } from './ui/script.js';
 import { SERVICE_WORKER } from './ui/serviceWorker.js';

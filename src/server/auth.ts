@@ -5,7 +5,7 @@ import { hashPassword, passwordProblem, verifyPassword } from '../accounts/passw
 import { newSecret, secretHash } from '../accounts/tokens.js';
 import { isUserName } from '../accounts/userName.js';
 import type { SignInThrottle } from '../accounts/signInThrottle.js';
-import { formatIso } from '../feed/dates.js';
+import { formatIso } from '../text/dates.js';
 import { accountPage, authPage } from './ui/pages.js';
 import { BODY_LIMITS } from './httpLimits.js';
 

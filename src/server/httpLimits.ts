@@ -1,28 +1,15 @@
 import type { IncomingMessage, Server } from 'node:http';
 import type { Socket } from 'node:net';
 import type { FastifyHttpOptions } from 'fastify';
+import type { HttpLimits } from '../config.js';
+
+export type { HttpLimits };
 
 /**
  * Limits that keep one client from holding the server: slow or endless requests are cut,
  * idle connections closed, and the number of open connections capped. Node's defaults
  * (and Fastify's) let a request take forever.
  */
-export interface HttpLimits {
-  /** Whole request, headers and body, from its first byte (TIDINGS_HTTP_REQUEST_TIMEOUT_MS). */
-  requestTimeoutMs: number;
-  headersTimeoutMs: number;
-  /**
-   * A connection with no traffic either way, such as a client that stops reading the
-   * answer. Long enough for the slowest handler: subscribing fetches the publisher.
-   */
-  idleTimeoutMs: number;
-  /** An idle keep-alive connection between two requests. */
-  keepAliveTimeoutMs: number;
-  maxRequestsPerSocket: number;
-  /** Open connections at once (TIDINGS_HTTP_MAX_CONNECTIONS); more are refused. */
-  maxConnections: number;
-}
-
 export const DEFAULT_HTTP_LIMITS: HttpLimits = {
   requestTimeoutMs: 30_000,
   headersTimeoutMs: 10_000,

@@ -3,7 +3,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Store } from '../store/store.js';
 import type { TidingsConfig } from '../config.js';
 import { TidingsError, asTidingsError } from '../model/errors.js';
-import { formatIso } from '../feed/dates.js';
+import { formatIso } from '../text/dates.js';
 import { logError } from '../log/loggedError.js';
 import { collectProcessMetrics, httpSeconds, metricsContentType, oldestOverdueFeedAge, renderMetrics } from '../log/metrics.js';
 

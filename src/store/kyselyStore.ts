@@ -3,7 +3,7 @@ import { FAILING_AFTER_ERRORS, updatedAtOf, type Article, type ArticleView, type
 import type { ArticleTable, Database, FeedTable, WebSubTable } from './schema.js';
 import { TidingsError } from '../model/errors.js';
 import { urlKey } from '../model/identity.js';
-import { formatIso } from '../feed/dates.js';
+import { formatIso } from '../text/dates.js';
 import type { StoreDialect } from './dialect.js';
 import { searchArticles } from './articleSearch.js';
 import { ACTIVITY_DAYS, type ArticleKeys, type ArticleListItem, type ArticleQuery, type ArticleWrite, type FeedFailure, type NewFeed, type RefreshOutcome, type RefreshWrite, type SearchHit, type SearchQuery, type Store } from './store.js';

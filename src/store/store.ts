@@ -1,4 +1,7 @@
 import type { Article, ArticleImage, ArticleView, FeedWithSource, Revision, Session, User, WebSubSubscription } from '../model/article.js';
+import type { ArticleListItem, SearchHit } from '../model/article.js';
+
+export type { ArticleListItem, SearchHit };
 
 /**
  * The one storage interface. Callers never see SQL or a dialect: SQLite (one machine) and
@@ -190,20 +193,6 @@ export interface ArticleQuery {
   before?: { publishedAt: string; id: number };
 }
 
-export interface ArticleListItem {
-  id: number;
-  title: string;
-  url: string;
-  source: string;
-  section: string | null;
-  published: string;
-  updated: string;
-  excerpt: string;
-  /** Set when the query named a user. */
-  read?: boolean;
-  starred?: boolean;
-}
-
 export interface SearchQuery {
   /** What the reader typed: words (all must match), "quoted phrases", prefix*. */
   text: string;
@@ -221,13 +210,6 @@ export interface SearchQuery {
   to?: string;
   limit: number;
   offset?: number;
-}
-
-export interface SearchHit extends ArticleListItem {
-  /** Title and a passage of the text with the matches between \u0002 and \u0003 (escape, then mark up). */
-  titleMarked: string;
-  snippetMarked: string;
-  rank: number;
 }
 
 /** Days of history in a subscription's activity (the feeds page draws them). */

@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { repoRoot } from '../support/cli.js';
 import { executableConstructs } from '../support/executableOracle.js';
-import { sanitizeHtml } from '../../src/extract/sanitizeHtml.js';
+import { sanitizeHtml } from '../../src/html/sanitizeHtml.js';
 import { parseFeed } from '../../src/feed/parseFeed.js';
 import { extractArticle } from '../../src/extract/extractArticle.js';
 

@@ -1,7 +1,7 @@
 import { DB_OPTION, parseCommandArgs, usageError } from '../args.js';
 import { withStore } from '../context.js';
 import { TidingsError } from '../../model/errors.js';
-import { formatIso } from '../../feed/dates.js';
+import { formatIso } from '../../text/dates.js';
 
 const USAGE = `
 Usage: tidings delete ID [--db PATH | --database-url URL]

@@ -14,7 +14,7 @@ export async function run(args: string[]): Promise<void> {
   const parsed = parseCommandArgs(args, { url: { type: 'string' }, json: { type: 'boolean' }, batch: { type: 'boolean' } }, USAGE);
   if (!parsed) return;
   const { extractArticle } = await import('../../extract/extractArticle.js');
-  const { decodeBody } = await import('../../fetch/charset.js');
+  const { decodeBody } = await import('../../text/charset.js');
   const extractFile = (file: string, url: string | undefined) => {
     const { text } = decodeBody(readInput(file), null);
     return extractArticle(text, url ?? 'http://localhost/');

@@ -1,7 +1,7 @@
 import { DB_OPTION, parseCommandArgs, usageError } from '../args.js';
 import { withStore } from '../context.js';
 import { writeOut } from '../batch.js';
-import { formatIso } from '../../feed/dates.js';
+import { formatIso } from '../../text/dates.js';
 import { terminalLine } from '../../render/terminalText.js';
 
 const USAGE = `

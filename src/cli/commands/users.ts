@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import { DB_OPTION, parseCommandArgs, usageError } from '../args.js';
 import { withStore } from '../context.js';
 import { writeOut } from '../batch.js';
-import { formatIso } from '../../feed/dates.js';
+import { formatIso } from '../../text/dates.js';
 import { USER_NAME_RULE, isUserName } from '../../accounts/userName.js';
 import { TidingsError } from '../../model/errors.js';
 import { terminalLine } from '../../render/terminalText.js';

@@ -4,7 +4,7 @@ import type { User } from '../../model/article.js';
 import type { Pipeline } from '../../ingest/pipeline.js';
 import { asTidingsError } from '../../model/errors.js';
 import { secretHash } from '../../accounts/tokens.js';
-import { formatIso } from '../../feed/dates.js';
+import { formatIso } from '../../text/dates.js';
 import { readingParts } from '../../render/readingFormat.js';
 import { searchHitJson } from '../../render/searchHitJson.js';
 import { renderOpml } from '../../feed/opml.js';

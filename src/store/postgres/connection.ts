@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { formatIso } from '../../feed/dates.js';
+import { formatIso } from '../../text/dates.js';
 import { logger } from '../../log/logger.js';
 
 const INT8 = 20;

@@ -1,4 +1,5 @@
 import { decodeHTML, decodeHTMLAttribute } from 'entities';
+import { escapeAttr, escapeText } from './escape.js';
 
 /**
  * The one allow-list sanitizer for every piece of HTML Tidings stores or serves (feed
@@ -100,14 +101,6 @@ const IFRAME_HOSTS = new Set([
 ]);
 const SAFE_DATA_IMAGE = /^data:image\/(?:png|jpe?g|gif|webp|avif|bmp);base64,[a-z0-9+/=\s]+$/i;
 const IFRAME_SANDBOX = 'allow-scripts allow-same-origin allow-presentation';
-
-function escapeText(s: string): string {
-  return s.replace(/[&<>]/g, (c) => (c === '&' ? '&amp;' : c === '<' ? '&lt;' : '&gt;'));
-}
-
-function escapeAttr(s: string): string {
-  return s.replace(/[&<>"]/g, (c) => (c === '&' ? '&amp;' : c === '<' ? '&lt;' : c === '>' ? '&gt;' : '&quot;'));
-}
 
 /** Text as it should appear: entities normalised, markup characters escaped. */
 function cleanText(raw: string): string {
