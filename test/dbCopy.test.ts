@@ -2,6 +2,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
 import { loadConfig } from '../src/config.js';
 import { closePipeline, createPipeline, type Pipeline } from '../src/ingest/pipeline.js';
 import { subscribe } from '../src/ingest/subscribe.js';
@@ -10,7 +11,7 @@ import { recheckArticles } from '../src/ingest/recheckArticles.js';
 import { buildApp } from '../src/server/app.js';
 import { hashPassword, verifyPassword } from '../src/accounts/passwords.js';
 import { newSecret, secretHash } from '../src/accounts/tokens.js';
-import { checkCounts } from '../src/store/copyDatabase.js';
+import { checkCounts, copyDatabase, openCopyEnd } from '../src/store/copyDatabase.js';
 import type { KyselyStore } from '../src/store/kyselyStore.js';
 import { openPostgresStore } from '../src/store/postgres/openPostgres.js';
 import { PublisherServer, articlePage, rssFeed } from './support/publisherServer.js';
@@ -160,6 +161,14 @@ test('db copy: an SQLite instance copied to PostgreSQL answers the API the same,
     assert.equal(copied, source, table);
   }
 
+  // And back: PostgreSQL to a new SQLite file gives the same rows and the same river.
+  const back = path.join(tempDir(), 'back.db');
+  const backCopy = await runCli(['db', 'copy', '--from', target.location.databaseUrl!, '--to', back]);
+  assert.equal(backCopy.code, 0, backCopy.stderr);
+  assert.deepEqual(printedCounts(backCopy.stdout), counts);
+  const river = async (args: string[]) => JSON.parse((await runCli(['list', '--json', ...args])).stdout);
+  assert.deepEqual(await river(['--db', back]), await river(i.ts.args));
+
   const pg = await openPostgresStore(target.location.databaseUrl!);
   const pgPipeline = pipelineOn({ store: pg, location: target.location });
   t.after(async () => {
@@ -252,4 +261,32 @@ test('a table whose copy does not hold its source rows fails the check with erro
     () => checkCounts([{ table: 'feed', source: 2, copied: 2 }, { table: 'article', source: 3, copied: 2 }]),
     (e: Error & { code?: string }) => e.code === 'conflict' && /article 3 rows in the source, 2 copied/.test(e.message),
   );
+});
+
+test('db copy reads one snapshot: a row the running instance stores mid-copy is not copied, and the counts still agree', async (t) => {
+  const i = await sqliteInstance();
+  t.after(() => closeInstance(i));
+  const from = await openCopyEnd(i.ts.location.dbPath, 'source');
+  const to = await openCopyEnd(path.join(tempDir(), 'copy.db'), 'target');
+  t.after(async () => {
+    await from.close();
+    await to.close();
+  });
+  // Another process writing while the copy runs (WAL lets it, beside the copy's read).
+  const writer = new BetterSqlite3(i.ts.location.dbPath);
+  t.after(() => writer.close());
+  let wrote = false;
+  const progress = {
+    start() {},
+    batch() {
+      if (wrote) return;
+      writer.prepare(`insert into setting (key, value) values ('late', 'written mid-copy')`).run();
+      wrote = true;
+    },
+  };
+  const counts = await copyDatabase(from, to, progress, 1);
+  assert.ok(wrote);
+  checkCounts(counts);
+  assert.deepEqual(counts.find((c) => c.table === 'setting'), { table: 'setting', source: 1, copied: 1 });
+  assert.equal(await i.ts.count('setting'), 2, 'the source went on');
 });

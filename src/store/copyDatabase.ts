@@ -81,28 +81,34 @@ function copyEnd(store: KyselyStore, dialect: CopyDialect): CopyEnd {
 
 /**
  * Copies every row of `from` into the empty database `to`, keeping ids, in batches of
- * `batchSize` read in key order. All of it is written in one transaction, so a copy that
- * fails leaves the target empty and can simply be run again. Values need no conversion
- * here: both drivers take and give times as ISO 8601 text (PostgreSQL parses it into
+ * `batchSize` read in key order. The source is read in one snapshot (a repeatable-read
+ * transaction; on SQLite, a read transaction), so an instance still running is copied as
+ * it was at the start. All of it is written in one transaction, so a copy that fails
+ * leaves the target empty and can simply be run again. Values need no conversion here:
+ * both drivers take and give times as ISO 8601 text (PostgreSQL parses it into
  * timestamptz) and ids and flags as numbers. Search indexes are the target's own: its
- * triggers or generated column fill them as rows arrive. Returns the rows counted on both
- * sides after the copy; checkCounts says whether they agree.
+ * triggers or generated column fill them as rows arrive. Returns the rows of the snapshot
+ * and of the committed copy, table by table; checkCounts says whether they agree.
  */
 export async function copyDatabase(from: CopyEnd, to: CopyEnd, progress?: CopyProgress, batchSize = 1000): Promise<TableCount[]> {
   const columns = await matchingColumns(from, to);
-  const totals = new Map<string, number>();
-  for (const table of COPIED_TABLES) totals.set(table, await countRows(from.db, table));
-  progress?.start(COPIED_TABLES.reduce((n, t) => n + Math.ceil(totals.get(t)! / batchSize), 0));
-  const marks = await from.dialect.idMarks(from.db, identityTables());
-  await to.db.transaction().execute(async (trx) => {
-    await refuseNonEmpty(trx);
-    for (const table of COPIED_TABLES) {
-      await copyTable(from.db, trx, to.dialect, { table, columns: columns.get(table)!, batchSize }, (copied) => progress?.batch(table, copied, totals.get(table)!));
-    }
-    await to.dialect.continueIds(trx, marks);
+  const totals = await from.db.transaction().setIsolationLevel('repeatable read').execute(async (snapshot) => {
+    const rows = new Map<string, number>();
+    for (const table of COPIED_TABLES) rows.set(table, await countRows(snapshot, table));
+    progress?.start(COPIED_TABLES.reduce((n, t) => n + Math.ceil(rows.get(t)! / batchSize), 0));
+    const marks = await from.dialect.idMarks(snapshot, identityTables());
+    await to.db.transaction().execute(async (trx) => {
+      await refuseNonEmpty(trx);
+      for (const table of COPIED_TABLES) {
+        const plan = { table, columns: columns.get(table)!, batchSize };
+        await copyTable(snapshot, trx, to.dialect, plan, (copied) => progress?.batch(table, copied, rows.get(table)!));
+      }
+      await to.dialect.continueIds(trx, marks);
+    });
+    return rows;
   });
   const counts: TableCount[] = [];
-  for (const table of COPIED_TABLES) counts.push({ table, source: await countRows(from.db, table), copied: await countRows(to.db, table) });
+  for (const table of COPIED_TABLES) counts.push({ table, source: totals.get(table)!, copied: await countRows(to.db, table) });
   return counts;
 }
 
@@ -111,7 +117,7 @@ export function checkCounts(counts: TableCount[]): void {
   const wrong = counts.filter((c) => c.source !== c.copied);
   if (wrong.length === 0) return;
   const list = wrong.map((c) => `${c.table} ${c.source} rows in the source, ${c.copied} copied`).join('; ');
-  throw new TidingsError('conflict', `the copy does not match its source (was the source still in use?): ${list}`);
+  throw new TidingsError('conflict', `the copy does not match its source: ${list}`);
 }
 
 interface TablePlan {

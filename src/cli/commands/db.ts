@@ -10,11 +10,11 @@ Copies a whole instance (feeds, articles with every revision and image, tombston
 accounts with their password hashes, sessions, API tokens, subscriptions, read and
 starred state, WebSub leases, settings) into an empty database, keeping every id.
 SOURCE and TARGET are each a postgres://… URL or an SQLite file; the target is
-migrated first and must hold no rows (error[conflict] otherwise). Stop the instance
-first: the copy reads the source as it is. Rows go in batches of N (default 1000),
-all in one transaction, so a failed copy leaves the target empty. Afterwards the rows
-of every table are counted on both sides and printed; a difference fails with
-error[conflict].
+migrated first and must hold no rows (error[conflict] otherwise). The source is read
+in one snapshot: what changes after the copy starts is not copied, so stop the instance
+before switching to the copy. Rows go in batches of N (default 1000), all in one
+transaction, so a failed copy leaves the target empty. Afterwards the rows of every
+table are counted on both sides and printed; a difference fails with error[conflict].
 `;
 
 export async function run(args: string[]): Promise<void> {
