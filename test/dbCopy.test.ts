@@ -290,3 +290,17 @@ test('db copy reads one snapshot: a row the running instance stores mid-copy is 
   assert.deepEqual(counts.find((c) => c.table === 'setting'), { table: 'setting', source: 1, copied: 1 });
   assert.equal(await i.ts.count('setting'), 2, 'the source went on');
 });
+
+test('db copy: a batch larger than one statement may bind is written in several inserts', async (t) => {
+  const ts = await openTestStore('sqlite');
+  await ts.store.close();
+  t.after(() => ts.drop());
+  // 5,500 rows × 6 columns is past SQLite's 32,766 bound values a statement.
+  await ts.query(`insert into tombstone (url_key, feed_id, guid, reason, created_at)
+    with recursive n(i) as (select 1 union all select i + 1 from n where i < 5500)
+    select 'example.com/' || i, null, null, 'deleted by user', '2026-03-02T08:00:00Z' from n`);
+  const copyPath = path.join(tempDir(), 'copy.db');
+  const r = await runCli(['db', 'copy', '--from', ts.location.dbPath, '--to', copyPath, '--batch', '6000']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.deepEqual(printedCounts(r.stdout).find(([table]) => table === 'tombstone'), ['tombstone', 5500, 5500]);
+});

@@ -30,6 +30,9 @@ const TABLE_KEYS: { readonly [T in keyof Database]: ReadonlyArray<keyof Database
 
 export const COPIED_TABLES = Object.keys(TABLE_KEYS) as Array<keyof Database>;
 
+/** Bound values in one statement: under SQLite's limit (32,766) and PostgreSQL's (65,535). */
+const MAX_PARAMETERS = 30_000;
+
 /** Kysely's migration bookkeeping: each database keeps its own. */
 const MIGRATION_TABLES = /^schema_migration/;
 
@@ -133,13 +136,18 @@ async function copyTable(from: Kysely<Database>, to: Kysely<Database>, dialect: 
   for (;;) {
     const rows: Array<Record<string, unknown>> = await readBatch(from, plan, key, after);
     if (rows.length === 0) return;
-    await sql`insert into ${sql.table(plan.table)} (${sql.join(plan.columns.map((c) => sql.ref(c)))}) ${dialect.keepIds}
-      values ${sql.join(rows.map((r) => sql`(${sql.join(plan.columns.map((c) => r[c]))})`))}`.execute(to);
+    const perInsert = Math.max(1, Math.floor(MAX_PARAMETERS / plan.columns.length));
+    for (let i = 0; i < rows.length; i += perInsert) await insertRows(to, dialect, plan, rows.slice(i, i + perInsert));
     copied += rows.length;
     onBatch(copied);
     const last = rows[rows.length - 1]!;
     after = key.map((k) => last[k]);
   }
+}
+
+async function insertRows(db: Kysely<Database>, dialect: CopyDialect, plan: TablePlan, rows: Array<Record<string, unknown>>): Promise<void> {
+  await sql`insert into ${sql.table(plan.table)} (${sql.join(plan.columns.map((c) => sql.ref(c)))}) ${dialect.keepIds}
+    values ${sql.join(rows.map((r) => sql`(${sql.join(plan.columns.map((c) => r[c]))})`))}`.execute(db);
 }
 
 async function readBatch(db: Kysely<Database>, plan: TablePlan, key: readonly string[], after: unknown[] | null): Promise<Array<Record<string, unknown>>> {
