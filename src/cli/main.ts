@@ -23,6 +23,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<CommandMod
   search: { summary: 'full-text search over titles and text', load: () => import('./commands/search.js') },
   diff: { summary: 'word-level diff between two versions of an article', load: () => import('./commands/diff.js') },
   migrate: { summary: 'bring the database schema up to date (and nothing else)', load: () => import('./commands/migrate.js') },
+  db: { summary: 'db copy: move a whole instance to another database', load: () => import('./commands/db.js') },
   delete: { summary: 'delete an article for good (it never comes back)', load: () => import('./commands/delete.js') },
   parse: { summary: 'parse one feed document (JSON)', load: () => import('./commands/parse.js') },
   extract: { summary: 'extract one article page (JSON)', load: () => import('./commands/extract.js') },

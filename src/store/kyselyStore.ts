@@ -26,6 +26,11 @@ export class KyselyStore implements Store {
     await this.onClose();
   }
 
+  /** The connection itself, for whole-database tools (`tidings db copy`); domain queries stay in the store. */
+  kysely(): Kysely<Database> {
+    return this.db;
+  }
+
   async ping(): Promise<void> {
     await sql`select 1`.execute(this.db);
   }

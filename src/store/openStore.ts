@@ -25,6 +25,6 @@ export async function migrateStore(opts: StoreLocation): Promise<string[]> {
   return migrateSqliteFile(opts.dbPath);
 }
 
-function isPostgresUrl(url: string | undefined): url is string {
+export function isPostgresUrl(url: string | undefined): url is string {
   return !!url && /^postgres(?:ql)?:\/\//.test(url);
 }
