@@ -305,7 +305,8 @@ describe('scheduler lease', () => {
 async function leaseHolderPid(): Promise<number> {
   const rows = await db!.query<{ pid: number }>(
     `SELECT l.pid FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
-     WHERE l.locktype = 'advisory' AND l.granted AND a.application_name = 'tidings-scheduler-lease'`,
+     WHERE l.locktype = 'advisory' AND l.granted AND a.application_name = 'tidings-scheduler-lease'
+       AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())`,
   );
   assert.equal(rows.rows.length, 1, 'exactly one session holds the lease');
   return rows.rows[0]!.pid;
