@@ -1,7 +1,7 @@
 import { sql, type Kysely } from 'kysely';
-import { updatedAtOf } from '../model/article.js';
 import type { StoreDialect } from './dialect.js';
 import type { Database } from './schema.js';
+import { toListItem } from './rows.js';
 import { searchParts } from './searchQuery.js';
 import type { SearchHit, SearchQuery } from './store.js';
 
@@ -28,13 +28,7 @@ export async function searchArticles(db: Kysely<Database>, dialect: StoreDialect
     if (!r) return [];
     const snippetMarked = markTerms(snippetAround(r.text, terms), terms);
     return [{
-      id: r.id,
-      title: r.title,
-      url: r.canonical_url,
-      source: r.source_name,
-      section: r.section,
-      published: r.published_at,
-      updated: updatedAtOf({ publishedAt: r.published_at, publisherUpdatedAt: r.publisher_updated_at, changedAt: r.changed_at }),
+      ...toListItem(r),
       excerpt: snippetMarked.replace(/[\u0002\u0003]/g, ''),
       titleMarked: markTerms(r.title, terms),
       snippetMarked,

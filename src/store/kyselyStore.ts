@@ -1,6 +1,7 @@
 import { sql, type Kysely, type Selectable, type Transaction } from 'kysely';
-import { FAILING_AFTER_ERRORS, updatedAtOf, type Article, type ArticleView, type FeedStatus, type FeedWithSource, type Revision, type Session, type User, type WebSubSubscription } from '../model/article.js';
-import type { ArticleTable, Database, FeedTable, WebSubTable } from './schema.js';
+import type { Article, ArticleView, FeedWithSource, Revision, Session, User, WebSubSubscription } from '../model/article.js';
+import type { ArticleTable, Database, FeedTable } from './schema.js';
+import { toApiToken, toArticle, toFeed, toImage, toListItem, toRevision, toSession, toSubscribedFeed, toUser, toWebSub } from './rows.js';
 import { TidingsError } from '../model/errors.js';
 import { urlKey } from '../model/identity.js';
 import { formatIso } from '../text/dates.js';
@@ -283,17 +284,17 @@ export class KyselyStore implements Store {
       .values({ name: u.name, password_hash: u.passwordHash, is_admin: u.isAdmin ? 1 : 0, created_at: u.now })
       .returning(['id', 'name', 'is_admin', 'created_at'])
       .executeTakeFirstOrThrow();
-    return { id: row.id, name: row.name, isAdmin: row.is_admin === 1, createdAt: row.created_at };
+    return toUser(row);
   }
 
   async getUserByName(name: string): Promise<(User & { passwordHash: string }) | null> {
     const row = await this.db.selectFrom('user').selectAll().where('name', '=', name).executeTakeFirst();
-    return row ? { id: row.id, name: row.name, isAdmin: row.is_admin === 1, createdAt: row.created_at, passwordHash: row.password_hash } : null;
+    return row ? { ...toUser(row), passwordHash: row.password_hash } : null;
   }
 
   async listUsers(): Promise<User[]> {
     const rows = await this.db.selectFrom('user').select(['id', 'name', 'is_admin', 'created_at']).orderBy('id').execute();
-    return rows.map((r) => ({ id: r.id, name: r.name, isAdmin: r.is_admin === 1, createdAt: r.created_at }));
+    return rows.map(toUser);
   }
 
   async createSession(s: { userId: number; tokenHash: string; csrfToken: string; now: string; expiresAt: string }): Promise<void> {
@@ -308,7 +309,7 @@ export class KyselyStore implements Store {
       .where('session.token_hash', '=', tokenHash)
       .where('session.expires_at', '>', now)
       .executeTakeFirst();
-    return row ? { user: { id: row.id, name: row.name, isAdmin: row.is_admin === 1, createdAt: row.created_at }, csrfToken: row.csrf_token, expiresAt: row.expires_at } : null;
+    return row ? toSession(row) : null;
   }
 
   async deleteSession(tokenHash: string): Promise<void> {
@@ -364,7 +365,7 @@ export class KyselyStore implements Store {
       .where('subscription.user_id', '=', userId)
       .where('feed.id', '=', feedId)
       .executeTakeFirst();
-    return row ? { ...toFeed(row), folder: row.folder, customTitle: row.custom_title } : null;
+    return row ? toSubscribedFeed(row) : null;
   }
 
   async listSubscriptions(userId: number): Promise<Array<FeedWithSource & { folder: string | null; customTitle: string | null; itemsPerDay: number; activity: number[] }>> {
@@ -396,9 +397,7 @@ export class KyselyStore implements Store {
       activity.set(c.feed_id, days);
     }
     return rows.map((r) => ({
-      ...toFeed(r),
-      folder: r.folder,
-      customTitle: r.custom_title,
+      ...toSubscribedFeed(r),
       itemsPerDay: Math.round((Number(r.week_count) / 7) * 10) / 10,
       activity: activity.get(r.id) ?? quiet(),
     }));
@@ -421,7 +420,7 @@ export class KyselyStore implements Store {
 
   async listApiTokens(userId: number): Promise<Array<{ id: string; name: string; createdAt: string; lastUsedAt: string | null }>> {
     const rows = await this.db.selectFrom('api_token').select(['token_hash', 'name', 'created_at', 'last_used_at']).where('user_id', '=', userId).orderBy('created_at').execute();
-    return rows.map((r) => ({ id: r.token_hash.slice(0, 12), name: r.name, createdAt: r.created_at, lastUsedAt: r.last_used_at }));
+    return rows.map(toApiToken);
   }
 
   async revokeApiToken(userId: number, id: string): Promise<boolean> {
@@ -439,7 +438,7 @@ export class KyselyStore implements Store {
       .executeTakeFirst();
     if (!row) return null;
     await this.db.updateTable('api_token').set({ last_used_at: now }).where('token_hash', '=', tokenHash).execute();
-    return { id: row.id, name: row.name, isAdmin: row.is_admin === 1, createdAt: row.created_at };
+    return toUser(row);
   }
 
   async setArticleState(userId: number, articleId: number, state: { read?: boolean; starred?: boolean }, now: string): Promise<void> {
@@ -523,13 +522,7 @@ export class KyselyStore implements Store {
     const rows = await query.orderBy('article.published_at', 'desc').orderBy('article.id', 'desc').limit(q.limit).execute();
     return rows.map((r) => ({
       ...(q.userId !== undefined ? { read: !!(r as { read_at?: string | null }).read_at, starred: !!(r as { starred_at?: string | null }).starred_at } : {}),
-      id: r.id,
-      title: r.title,
-      url: r.canonical_url,
-      source: r.source_name,
-      section: r.section ?? null,
-      published: r.published_at,
-      updated: updatedAtOf({ publishedAt: r.published_at, publisherUpdatedAt: r.publisher_updated_at, changedAt: r.changed_at }),
+      ...toListItem(r),
       excerpt: r.excerpt.replace(/\s+/g, ' ').trim(),
     }));
   }
@@ -560,13 +553,13 @@ export class KyselyStore implements Store {
       ...toArticle(row),
       sourceName: row.source_name,
       section: feed ? feed.section_override ?? feed.section : null,
-      images: images.map((i) => ({ url: i.url, caption: i.caption, credit: i.credit, position: i.position })),
+      images: images.map(toImage),
     };
   }
 
   async listRevisions(articleId: number): Promise<Revision[]> {
     const rows = await this.db.selectFrom('revision').select(['id', 'article_id', 'seen_at', 'reason', 'title', 'text', 'content_hash']).where('article_id', '=', articleId).orderBy('id').execute();
-    return rows.map((r) => ({ id: r.id, articleId: r.article_id, seenAt: r.seen_at, reason: r.reason as Revision['reason'], title: r.title, text: r.text, contentHash: r.content_hash }));
+    return rows.map(toRevision);
   }
 }
 
@@ -743,61 +736,4 @@ function laterOf(a: string | null, b: string | null): string | null {
   if (!a) return b;
   if (!b) return a;
   return Date.parse(a) >= Date.parse(b) ? a : b;
-}
-
-function toFeed(r: Selectable<FeedTable> & { source_name: string }): FeedWithSource {
-  return {
-    id: r.id,
-    sourceId: r.source_id,
-    sourceName: r.source_name,
-    url: r.url,
-    siteUrl: r.site_url,
-    title: r.title,
-    section: r.section_override ?? r.section,
-    sourceOverride: r.source_override,
-    sectionOverride: r.section_override,
-    etag: r.etag,
-    lastModified: r.last_modified,
-    lastFetchedAt: r.last_fetched_at,
-    lastStatus: r.last_status as FeedStatus,
-    lastErrorCode: r.last_error_code,
-    lastError: r.last_error,
-    errorCount: r.error_count,
-    nextCheckAt: r.next_check_at,
-    intervalSeconds: r.interval_seconds,
-    createdAt: r.created_at,
-    health: r.last_status === 'new' ? 'new' : r.last_status !== 'error' ? 'ok' : r.error_count >= FAILING_AFTER_ERRORS ? 'failing' : 'erroring',
-  };
-}
-
-function toWebSub(r: Selectable<WebSubTable>): WebSubSubscription {
-  return {
-    feedId: r.feed_id, hub: r.hub, topic: r.topic, secret: r.secret, callbackToken: r.callback_token, state: r.state as WebSubSubscription['state'],
-    leaseSeconds: r.lease_seconds, expiresAt: r.expires_at, requestedAt: r.requested_at, lastPushAt: r.last_push_at, lastError: r.last_error,
-  };
-}
-
-function toArticle(r: Selectable<ArticleTable>): Article {
-  return {
-    id: r.id,
-    sourceId: r.source_id,
-    guid: r.guid,
-    url: r.url,
-    canonicalUrl: r.canonical_url,
-    title: r.title,
-    byline: r.byline,
-    publishedAt: r.published_at,
-    publisherUpdatedAt: r.publisher_updated_at,
-    changedAt: r.changed_at,
-    firstSeenAt: r.first_seen_at,
-    text: r.text,
-    html: r.html,
-    leadImageUrl: r.lead_image_url,
-    lang: r.lang,
-    wordCount: r.word_count,
-    contentHash: r.content_hash,
-    feedHash: r.feed_hash,
-    extractStatus: r.extract_status as Article['extractStatus'],
-    extractError: r.extract_error,
-  };
 }
