@@ -3,7 +3,8 @@ import type { Database } from './schema.js';
 
 /**
  * What differs between the databases the store runs on. Every other query is written once
- * in kyselyStore.ts; each dialect folder (`sqlite/`, `postgres/`) fills this in.
+ * in the store's aggregate modules (feeds.ts, articles.ts, …); each dialect folder
+ * (`sqlite/`, `postgres/`) fills this in.
  */
 export interface StoreDialect {
   /**
