@@ -2,6 +2,7 @@ import type { Kysely, Selectable } from 'kysely';
 import type { Article, ArticleView, Revision } from '../model/article.js';
 import { urlKey } from '../model/identity.js';
 import type { ArticleTable, Database, Db } from './schema.js';
+import { firstSection } from './articleList.js';
 import { recordFeedRefresh } from './feeds.js';
 import { toArticle, toImage, toRevision } from './rows.js';
 import type { ArticleKeys, ArticleWrite, RefreshOutcome, RefreshWrite } from './store.js';
@@ -94,28 +95,15 @@ export async function applyRecheck(db: Kysely<Database>, articleId: number, writ
 
 export async function getArticle(db: Db, id: number): Promise<ArticleView | null> {
   const row = await db
-    .selectFrom('article')
-    .innerJoin('source', 'source.id', 'article.source_id')
-    .selectAll('article')
-    .select('source.name as source_name')
-    .where('article.id', '=', id)
+    .selectFrom('article as a')
+    .innerJoin('source', 'source.id', 'a.source_id')
+    .selectAll('a')
+    .select(['source.name as source_name', firstSection()])
+    .where('a.id', '=', id)
     .executeTakeFirst();
   if (!row) return null;
-  const feed = await db
-    .selectFrom('article_feed')
-    .innerJoin('feed', 'feed.id', 'article_feed.feed_id')
-    .select(['feed.section', 'feed.section_override'])
-    .where('article_feed.article_id', '=', id)
-    .orderBy('article_feed.first_seen_at')
-    .orderBy('article_feed.feed_id')
-    .executeTakeFirst();
   const images = await db.selectFrom('image').selectAll().where('article_id', '=', id).orderBy('position').execute();
-  return {
-    ...toArticle(row),
-    sourceName: row.source_name,
-    section: feed ? feed.section_override ?? feed.section : null,
-    images: images.map(toImage),
-  };
+  return { ...toArticle(row), sourceName: row.source_name, section: row.section ?? null, images: images.map(toImage) };
 }
 
 export async function listRevisions(db: Db, articleId: number): Promise<Revision[]> {

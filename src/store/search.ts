@@ -1,4 +1,6 @@
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
+import { articleFilter } from './articleFilter.js';
+import { articleListQuery } from './articleList.js';
 import type { StoreDialect } from './dialect.js';
 import type { Database } from './schema.js';
 import { toListItem } from './rows.js';
@@ -10,18 +12,10 @@ import type { SearchHit, SearchQuery } from './store.js';
  * reader's filters in the same query; the hits are loaded and highlighted here alike.
  */
 export async function searchArticles(db: Kysely<Database>, dialect: StoreDialect, q: SearchQuery): Promise<SearchHit[]> {
-  const ranked = await dialect.searchArticleIds(db, q.text, searchFilters(q), { limit: q.limit, offset: q.offset ?? 0 });
+  const ranked = await dialect.searchArticleIds(db, q.text, articleFilter(q), { limit: q.limit, offset: q.offset ?? 0 });
   if (ranked.length === 0) return [];
-  const rows = await sql<{
-    id: number; title: string; canonical_url: string; published_at: string; publisher_updated_at: string | null; changed_at: string | null;
-    source_name: string; section: string | null; text: string;
-  }>`
-    select a.id, a.title, a.canonical_url, a.published_at, a.publisher_updated_at, a.changed_at, s.name as source_name, a.text,
-      (select coalesce(f.section_override, f.section) from article_feed af join feed f on f.id = af.feed_id
-        where af.article_id = a.id order by af.first_seen_at, af.feed_id limit 1) as section
-    from article a join source s on s.id = a.source_id
-    where a.id in (${sql.join(ranked.map((r) => r.id))})`.execute(db);
-  const byId = new Map(rows.rows.map((r) => [r.id, r]));
+  const rows = await articleListQuery(db).select('a.text').where('a.id', 'in', ranked.map((r) => r.id)).execute();
+  const byId = new Map(rows.map((r) => [r.id, r]));
   const terms = searchTerms(q.text);
   return ranked.flatMap(({ id, rank }) => {
     const r = byId.get(id);
@@ -35,18 +29,6 @@ export async function searchArticles(db: Kysely<Database>, dialect: StoreDialect
       rank,
     }];
   });
-}
-
-/** The reader's filters as conditions on the article `a`: the same on every database. */
-function searchFilters(q: SearchQuery) {
-  return sql`
-    ${q.feedId !== undefined ? sql`and exists (select 1 from article_feed x where x.article_id = a.id and x.feed_id = ${q.feedId})` : sql``}
-    ${q.userId !== undefined ? sql`and exists (select 1 from article_feed y join subscription u on u.feed_id = y.feed_id where y.article_id = a.id and u.user_id = ${q.userId} ${q.feedId !== undefined ? sql`and y.feed_id = ${q.feedId}` : sql``} ${q.folder ? sql`and u.folder = ${q.folder}` : sql``})` : sql``}
-    ${q.userId !== undefined && q.show === 'unread' ? sql`and not exists (select 1 from article_state st where st.article_id = a.id and st.user_id = ${q.userId} and st.read_at is not null)` : sql``}
-    ${q.userId !== undefined && q.show === 'starred' ? sql`and exists (select 1 from article_state st where st.article_id = a.id and st.user_id = ${q.userId} and st.starred_at is not null)` : sql``}
-    ${q.sourceId !== undefined ? sql`and a.source_id = ${q.sourceId}` : sql``}
-    ${q.from ? sql`and a.published_at >= ${q.from}` : sql``}
-    ${q.to ? sql`and a.published_at < ${q.to}` : sql``}`;
 }
 
 /** The words of a query (lower case; a trailing * makes a prefix), for highlighting. */

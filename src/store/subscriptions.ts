@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { FeedWithSource } from '../model/article.js';
 import { formatIso } from '../text/dates.js';
+import { articleFilter } from './articleFilter.js';
 import type { StoreDialect } from './dialect.js';
 import { feedsWithSource } from './feeds.js';
 import type { Db } from './schema.js';
@@ -87,13 +88,7 @@ export async function listSubscriptions(db: Db, dialect: StoreDialect, userId: n
 }
 
 export async function articleVisibleTo(db: Db, userId: number, articleId: number): Promise<boolean> {
-  const row = await db
-    .selectFrom('article_feed')
-    .innerJoin('subscription', 'subscription.feed_id', 'article_feed.feed_id')
-    .select('article_feed.article_id')
-    .where('article_feed.article_id', '=', articleId)
-    .where('subscription.user_id', '=', userId)
-    .executeTakeFirst();
+  const row = await db.selectFrom('article as a').select('a.id').where(articleFilter({ userId, articleId })).executeTakeFirst();
   return row !== undefined;
 }
 
@@ -112,10 +107,7 @@ export async function markAllRead(db: Db, userId: number, opts: { feedId?: numbe
   const result = await sql`
     insert into article_state (user_id, article_id, read_at, starred_at)
     select ${userId}, a.id, ${now}, null from article a
-    where a.published_at <= ${opts.upTo}
-      and exists (select 1 from article_feed af join subscription s on s.feed_id = af.feed_id
-                  where af.article_id = a.id and s.user_id = ${userId} ${opts.feedId !== undefined ? sql`and af.feed_id = ${opts.feedId}` : sql``}
-                  ${opts.folder !== undefined ? sql`and s.folder = ${opts.folder}` : sql``})
+    where ${articleFilter({ ...opts, userId })}
     on conflict (user_id, article_id) do update set read_at = coalesce(article_state.read_at, excluded.read_at)`.execute(db);
   return Number(result.numAffectedRows ?? 0);
 }
