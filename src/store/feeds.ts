@@ -121,16 +121,18 @@ export async function recordFeedRefresh(trx: Db, w: RefreshWrite): Promise<{ sou
 
 async function ensureSource(trx: Db, name: string, from: string, homepage: string | null, now: string): Promise<number> {
   const host = hostOf(homepage);
-  if (host) {
-    const found = await trx.selectFrom('source').select(['id', 'name_from']).where('host', '=', host).executeTakeFirst();
-    if (found) {
-      // A person's name for the publisher, or the publisher's own, beats one guessed from a feed title.
-      if (rank(from) > rank(found.name_from)) await trx.updateTable('source').set({ name, name_from: from }).where('id', '=', found.id).execute();
-      return found.id;
-    }
-  }
-  const row = await trx.insertInto('source').values({ name, homepage, host, name_from: from, created_at: now }).returning('id').executeTakeFirstOrThrow();
-  return row.id;
+  // Insert first: of two feeds of one publisher added at once, the second finds the first's row.
+  const inserted = await trx
+    .insertInto('source')
+    .values({ name, homepage, host, name_from: from, created_at: now })
+    .onConflict((oc) => oc.column('host').doNothing())
+    .returning('id')
+    .executeTakeFirst();
+  if (inserted) return inserted.id;
+  const found = await trx.selectFrom('source').select(['id', 'name_from']).where('host', '=', host).executeTakeFirstOrThrow();
+  // A person's name for the publisher, or the publisher's own, beats one guessed from a feed title.
+  if (rank(from) > rank(found.name_from)) await trx.updateTable('source').set({ name, name_from: from }).where('id', '=', found.id).execute();
+  return found.id;
 }
 
 function rank(from: string): number {
