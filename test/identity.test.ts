@@ -5,6 +5,7 @@ import { testPipeline } from './support/pipeline.js';
 import { subscribe } from '../src/ingest/subscribe.js';
 import { refreshFeed } from '../src/ingest/refreshFeed.js';
 import { canonicalizeUrl, urlKey } from '../src/model/identity.js';
+import { openTestStore } from './support/stores.js';
 
 let server: PublisherServer;
 before(async () => {
@@ -74,4 +75,21 @@ test('a deleted article never comes back, even under a new GUID or link', async 
   assert.equal(r.tombstoned, 1);
   assert.equal(await tp.count('article'), 0);
   assert.equal(await tp.store.deleteArticle(a!.id, 'again', '2026-01-06T11:00:00Z'), false);
+});
+
+test('feeds of one publisher added at the same moment share one source (no unique-key race)', async () => {
+  const ts = await openTestStore();
+  try {
+    const now = new Date().toISOString();
+    const feed = (host: string, i: number) => ({
+      url: `https://${host}/feed-${i}.xml`, siteUrl: `https://${host}/`, title: null, section: null, sourceName: host, sourceNameFrom: 'feed' as const,
+      sourceHomepage: `https://${host}/`, sourceOverride: null, sectionOverride: null, intervalSeconds: 3600, now,
+    });
+    const hosts = Array.from({ length: 10 }, (_, i) => `publisher-${i}.example`);
+    const added = await Promise.all(hosts.flatMap((h) => [ts.store.addFeed(feed(h, 1)), ts.store.addFeed(feed(h, 2))]));
+    for (let i = 0; i < hosts.length; i++) assert.equal(added[2 * i]!.feed.sourceId, added[2 * i + 1]!.feed.sourceId, hosts[i]);
+    assert.equal(await ts.count('source'), hosts.length);
+  } finally {
+    await ts.close();
+  }
 });

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { tsQuery } from '../src/store/postgres/postgresDialect.js';
+import { markHit } from '../src/render/searchHighlight.js';
 import type { KyselyStore } from '../src/store/kyselyStore.js';
 import { runCli } from './support/cli.js';
 import { freshDatabase, openTestStore, postgresReachable } from './support/stores.js';
@@ -46,7 +47,7 @@ test('search on PostgreSQL ignores accents and case like SQLite FTS5 (unicode61 
     }
     assert.equal((await ts.store.searchArticles({ text: '"port cafe"', limit: 10 })).length, 0, `${target}: phrase order counts`);
     const [hit] = await ts.store.searchArticles({ text: 'CAFÉ', limit: 10 });
-    assert.equal(hit!.titleMarked, 'Le \u0002Café\u0003 du Port rouvre', target);
+    assert.equal(markHit(hit!).titleMarked, 'Le \u0002Café\u0003 du Port rouvre', target);
     await ts.close();
   }
 });

@@ -6,6 +6,7 @@ import { runCli } from './support/cli.js';
 import { subscribe } from '../src/ingest/subscribe.js';
 import { refreshFeed } from '../src/ingest/refreshFeed.js';
 import { ftsQuery } from '../src/store/sqlite/sqliteDialect.js';
+import { markHit } from '../src/render/searchHighlight.js';
 import { buildApp } from '../src/server/app.js';
 import { signedIn } from './support/webSession.js';
 
@@ -45,8 +46,8 @@ test('what a reader types becomes a safe FTS5 query', () => {
 test('search ranks title matches first, highlights matches, filters by feed and date', async () => {
   const hits = await tp.store.searchArticles({ text: 'dredging', limit: 10 });
   assert.deepEqual(hits.map((h) => h.title), ['Dredging of the northern channel begins', 'Ferry timetable & fares: 2 < 3']);
-  assert.match(hits[0]!.titleMarked, /\u0002Dredging\u0003/);
-  assert.match(hits[1]!.snippetMarked, /\u0002dredging\u0003 near the quay/);
+  assert.match(markHit(hits[0]!).titleMarked, /\u0002Dredging\u0003/);
+  assert.match(markHit(hits[1]!).snippetMarked, /\u0002dredging\u0003 near the quay/);
   assert.deepEqual((await tp.store.searchArticles({ text: '"northern channel"', limit: 10 })).map((h) => h.title), ['Dredging of the northern channel begins']);
   assert.equal((await tp.store.searchArticles({ text: 'budg*', limit: 10 })).length, 1);
   assert.equal((await tp.store.searchArticles({ text: 'ferry', limit: 10, from: '2026-03-04T00:00:00Z' })).length, 1);

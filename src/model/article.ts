@@ -139,9 +139,17 @@ export interface ArticleListItem {
   starred?: boolean;
 }
 
-export interface SearchHit extends ArticleListItem {
-  /** Title and a passage of the text with the matches between \u0002 and \u0003 (escape, then mark up). */
-  titleMarked: string;
-  snippetMarked: string;
+/** A word of a search query, lower case; `prefix` when typed with a trailing *. */
+export interface SearchTerm {
+  word: string;
+  prefix: boolean;
+}
+
+/** A search result as the store finds it; render/searchHighlight.ts picks its passage and marks the matches. */
+export interface SearchHit extends Omit<ArticleListItem, 'excerpt'> {
+  /** The article's text, as stored. */
+  text: string;
+  /** The query's words, to mark. */
+  terms: SearchTerm[];
   rank: number;
 }

@@ -1,17 +1,19 @@
-import type { Kysely, RawBuilder } from 'kysely';
+import type { Expression, Kysely, RawBuilder, SqlBool } from 'kysely';
 import type { Database } from './schema.js';
 
 /**
  * What differs between the databases the store runs on. Every other query is written once
- * in kyselyStore.ts; each dialect folder (`sqlite/`, `postgres/`) fills this in.
+ * in the store's aggregate modules (feeds.ts, articles.ts, …); each dialect folder
+ * (`sqlite/`, `postgres/`) fills this in.
  */
 export interface StoreDialect {
   /**
    * The articles matching what a reader typed (all words, "phrases", prefix*), best first,
-   * as ids with their rank (lower is better). `filters` are further conditions on the
-   * article, aliased `a` (subscriptions, feed, dates…), applied in the same query.
+   * as ids with their rank (lower is better). `filter` is the reader's further condition on
+   * the article, aliased `a` (articleFilter.ts: subscriptions, feed, dates…), applied in the
+   * same query.
    */
-  searchArticleIds(db: Kysely<Database>, text: string, filters: RawBuilder<unknown>, page: SearchPage): Promise<Array<{ id: number; rank: number }>>;
+  searchArticleIds(db: Kysely<Database>, text: string, filter: Expression<SqlBool>, page: SearchPage): Promise<Array<{ id: number; rank: number }>>;
   /** The UTC calendar day (YYYY-MM-DD) of a stored time, for grouping by day. */
   utcDay(time: RawBuilder<unknown>): RawBuilder<string>;
 }

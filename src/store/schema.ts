@@ -1,4 +1,4 @@
-import type { Generated } from 'kysely';
+import type { Generated, Kysely, Transaction } from 'kysely';
 
 /** Table shapes as Kysely sees them; the same for every dialect. Times are ISO 8601 UTC text. */
 export interface SourceTable {
@@ -171,3 +171,6 @@ export interface Database {
   subscription: SubscriptionTable;
   article_state: ArticleStateTable;
 }
+
+/** A connection or an open transaction: the store's functions run on either. */
+export type Db = Kysely<Database> | Transaction<Database>;

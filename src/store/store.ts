@@ -92,7 +92,7 @@ export interface Store {
   markAllRead(userId: number, opts: { feedId?: number; folder?: string; upTo: string }, now: string): Promise<number>;
 
   listArticles(query: ArticleQuery): Promise<ArticleListItem[]>;
-  /** Full-text search over title and text, best matches first, with highlighted snippets. */
+  /** Full-text search over title and text, best matches first, with the words to highlight. */
   searchArticles(query: SearchQuery): Promise<SearchHit[]>;
   getArticle(id: number): Promise<ArticleView | null>;
   listRevisions(articleId: number): Promise<Revision[]>;

@@ -3,6 +3,8 @@ import { withStore } from '../context.js';
 import { writeOut } from '../batch.js';
 import { formatIso } from '../../text/dates.js';
 import { terminalLine } from '../../render/terminalText.js';
+import { markHit, type MarkedHit } from '../../render/searchHighlight.js';
+import type { SearchHit } from '../../model/article.js';
 
 const USAGE = `
 Usage: tidings search QUERY [--feed ID] [--from DATE] [--to DATE] [--limit N] [--json] [--db PATH | --database-url URL]
@@ -48,6 +50,8 @@ export async function run(args: string[]): Promise<void> {
       writeOut('no matches');
       return;
     }
-    writeOut(hits.map((h) => `${String(h.id).padStart(6)}  ${mark(h.titleMarked)}\n        ${terminalLine(h.source)}${h.section ? ` (${terminalLine(h.section)})` : ''} · ${h.published.slice(0, 10)}\n        ${mark(h.snippetMarked)}`).join('\n'));
+    const line = (h: SearchHit, m: MarkedHit) =>
+      `${String(h.id).padStart(6)}  ${mark(m.titleMarked)}\n        ${terminalLine(h.source)}${h.section ? ` (${terminalLine(h.section)})` : ''} · ${h.published.slice(0, 10)}\n        ${mark(m.snippetMarked)}`;
+    writeOut(hits.map((h) => line(h, markHit(h))).join('\n'));
   });
 }

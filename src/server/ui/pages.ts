@@ -2,6 +2,7 @@ import type { ArticleView, FeedWithSource, Revision, Session } from '../../model
 import { changedWords, renderDiffHtml, wordDiff } from '../../render/wordDiff.js';
 import type { ArticleListItem } from '../../store/store.js';
 import { readingParts } from '../../render/readingFormat.js';
+import { markHit } from '../../render/searchHighlight.js';
 import { formatLocalTime, relativeAge } from '../../render/time.js';
 import { esc, html, raw, type SafeHtml } from './html.js';
 import type { SearchHit } from '../../store/store.js';
@@ -173,13 +174,14 @@ ${folders.length ? html` <label for="sfolder">Folder</label> <select id="sfolder
   : ''}
 ${query ? html`<p class="muted">${hits.length === 0 ? 'No articles match' : `${hits.length}${hits.length === 50 ? '+' : ''} article(s) match`} “${query}”.</p>` : html`<p class="muted">Every word must match; "quoted words" match as a phrase; word* matches as a prefix.</p>`}
 <ol class="river">
-${hits.map(
-  (h) => html`<li>
+${hits.map((h) => {
+  const m = markHit(h);
+  return html`<li>
 <div class="meta">${h.source}${h.section ? html` (${h.section})` : ''} · <time datetime="${h.updated}" title="${formatLocalTime(h.updated, opts.timeZone)}">${relativeAge(h.updated, opts.now)}</time></div>
-<h2><a href="/articles/${h.id}">${marked(h.titleMarked)}</a></h2>
-<p class="excerpt">${marked(h.snippetMarked)}</p>
-</li>`,
-)}
+<h2><a href="/articles/${h.id}">${marked(m.titleMarked)}</a></h2>
+<p class="excerpt">${marked(m.snippetMarked)}</p>
+</li>`;
+})}
 </ol>`;
   return layout(query ? `Search: ${query}` : 'Search', body, { session: opts.session ?? null, searchValue: query });
 }

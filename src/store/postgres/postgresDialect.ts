@@ -10,7 +10,7 @@ const RANK_WEIGHTS = '{0.1, 0.2, 0.2, 1.0}';
 
 /** PostgreSQL: the article's generated tsvector (GIN index) and timestamptz times. */
 export const postgresDialect: StoreDialect = {
-  async searchArticleIds(db, text, filters, page) {
+  async searchArticleIds(db, text, filter, page) {
     const query = tsQuery(text);
     if (!query) return [];
     // Ranks the newest SEARCH_WINDOW matches (see dialect.ts); the reader's filters apply in the same query.
@@ -20,7 +20,7 @@ export const postgresDialect: StoreDialect = {
         select id from article, q where search @@ q.query order by id desc limit ${SEARCH_WINDOW}) w)
       select a.id, -ts_rank_cd(${RANK_WEIGHTS}::float4[], a.search, q.query, 1) as rank
       from article a, q, recent
-      where a.search @@ q.query and a.id >= recent.first_id ${filters}
+      where a.search @@ q.query and a.id >= recent.first_id and ${filter}
       order by rank, a.published_at desc
       limit ${page.limit} offset ${page.offset}`.execute(db);
     return rows.rows;

@@ -4,7 +4,7 @@ import { SEARCH_WINDOW, searchCandidates, type StoreDialect } from '../dialect.j
 
 /** SQLite: FTS5 (bm25 rank, titles weigh five times the text) and text times. */
 export const sqliteDialect: StoreDialect = {
-  async searchArticleIds(db, text, filters, page) {
+  async searchArticleIds(db, text, filter, page) {
     const match = ftsQuery(text);
     if (!match) return [];
     const rows = await sql<{ id: number; rank: number }>`
@@ -15,7 +15,7 @@ export const sqliteDialect: StoreDialect = {
           and rowid >= coalesce((select min(rowid) from (select rowid from article_fts where article_fts match ${match} order by rowid desc limit ${SEARCH_WINDOW})), 0)
         order by rank limit ${searchCandidates(page)}) hit
       join article a on a.id = hit.rowid
-      where 1 = 1 ${filters}
+      where ${filter}
       order by hit.rank, a.published_at desc
       limit ${page.limit} offset ${page.offset}`.execute(db);
     return rows.rows;

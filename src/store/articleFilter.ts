@@ -1,0 +1,74 @@
+import { expressionBuilder, type Expression, type SqlBool } from 'kysely';
+import type { ArticleTable, Database } from './schema.js';
+
+/** Which articles a query wants: every field is optional, and all that are given must hold. */
+export interface ArticleFilter {
+  /** Only articles that reached this reader through one of their subscriptions. */
+  userId?: number;
+  /** Only this feed's articles (with userId: only while the reader follows it). */
+  feedId?: number;
+  /** With userId: only feeds the reader filed in this folder. */
+  folder?: string;
+  /** With userId: only the reader's unread or starred articles. */
+  show?: 'all' | 'unread' | 'starred';
+  /** Only this publisher's articles. */
+  sourceId?: number;
+  articleId?: number;
+  /** Published at or after `from`, before `to`, at or before `upTo`. */
+  from?: string;
+  to?: string;
+  upTo?: string;
+  /** Keyset cursor: articles strictly older than this (published_at, id). */
+  before?: { publishedAt: string; id: number };
+}
+
+/** The tables a filter reads, with the article aliased `a`. */
+export type ArticleScope = Database & { a: ArticleTable };
+
+/**
+ * The filter as one condition on the article aliased `a`, written once for the river,
+ * search, mark-all-read and visibility, on every database.
+ */
+export function articleFilter(f: ArticleFilter): Expression<SqlBool> {
+  const eb = expressionBuilder<ArticleScope, 'a'>();
+  const all: Array<Expression<SqlBool>> = [];
+  if (f.articleId !== undefined) all.push(eb('a.id', '=', f.articleId));
+  if (f.userId !== undefined) all.push(...readerConditions(f.userId, f));
+  else if (f.feedId !== undefined) {
+    const feedId = f.feedId;
+    all.push(eb.exists(eb.selectFrom('article_feed').select('article_feed.article_id').whereRef('article_feed.article_id', '=', 'a.id').where('article_feed.feed_id', '=', feedId)));
+  }
+  if (f.sourceId !== undefined) all.push(eb('a.source_id', '=', f.sourceId));
+  if (f.from) all.push(eb('a.published_at', '>=', f.from));
+  if (f.to) all.push(eb('a.published_at', '<', f.to));
+  if (f.upTo) all.push(eb('a.published_at', '<=', f.upTo));
+  // A row-value comparison walks the (published_at, id) index; an OR of two conditions does not.
+  if (f.before) all.push(eb(eb.refTuple('a.published_at', 'a.id'), '<', eb.tuple(f.before.publishedAt, f.before.id)));
+  return eb.and(all);
+}
+
+/** A reader sees what came through their own subscriptions; their feed and folder filters reach only through those. */
+function readerConditions(userId: number, f: ArticleFilter): Array<Expression<SqlBool>> {
+  const eb = expressionBuilder<ArticleScope, 'a'>();
+  const subscribed = eb
+    .selectFrom('article_feed')
+    .innerJoin('subscription', 'subscription.feed_id', 'article_feed.feed_id')
+    .select('article_feed.article_id')
+    .whereRef('article_feed.article_id', '=', 'a.id')
+    .where('subscription.user_id', '=', userId)
+    .$if(f.feedId !== undefined, (qb) => qb.where('article_feed.feed_id', '=', f.feedId!))
+    .$if(f.folder !== undefined, (qb) => qb.where('subscription.folder', '=', f.folder!));
+  const marked = (mark: 'read_at' | 'starred_at') =>
+    eb.exists(
+      eb
+        .selectFrom('article_state')
+        .select('article_state.article_id')
+        .whereRef('article_state.article_id', '=', 'a.id')
+        .where('article_state.user_id', '=', userId)
+        .where(`article_state.${mark}`, 'is not', null),
+    );
+  const all = [eb.exists(subscribed)];
+  if (f.show === 'unread') all.push(eb.not(marked('read_at')));
+  if (f.show === 'starred') all.push(marked('starred_at'));
+  return all;
+}

@@ -1,0 +1,89 @@
+import type { Kysely } from 'kysely';
+import type { Session, User } from '../model/article.js';
+import { TidingsError } from '../model/errors.js';
+import type { Database, Db } from './schema.js';
+import { toApiToken, toSession, toUser } from './rows.js';
+
+/** Readers: user accounts, their sign-in sessions and API tokens. */
+
+export async function countUsers(db: Db): Promise<number> {
+  const row = await db.selectFrom('user').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+export async function createUser(db: Db, u: { name: string; passwordHash: string; isAdmin: boolean; now: string }): Promise<User> {
+  const taken = await db.selectFrom('user').select('id').where('name', '=', u.name).executeTakeFirst();
+  if (taken) throw new TidingsError('conflict', `a user named ${u.name} exists already`);
+  const row = await db
+    .insertInto('user')
+    .values({ name: u.name, password_hash: u.passwordHash, is_admin: u.isAdmin ? 1 : 0, created_at: u.now })
+    .returning(['id', 'name', 'is_admin', 'created_at'])
+    .executeTakeFirstOrThrow();
+  return toUser(row);
+}
+
+export async function getUserByName(db: Db, name: string): Promise<(User & { passwordHash: string }) | null> {
+  const row = await db.selectFrom('user').selectAll().where('name', '=', name).executeTakeFirst();
+  return row ? { ...toUser(row), passwordHash: row.password_hash } : null;
+}
+
+export async function listUsers(db: Db): Promise<User[]> {
+  const rows = await db.selectFrom('user').select(['id', 'name', 'is_admin', 'created_at']).orderBy('id').execute();
+  return rows.map(toUser);
+}
+
+export async function createSession(db: Db, s: { userId: number; tokenHash: string; csrfToken: string; now: string; expiresAt: string }): Promise<void> {
+  await db.insertInto('session').values({ token_hash: s.tokenHash, user_id: s.userId, csrf_token: s.csrfToken, created_at: s.now, expires_at: s.expiresAt }).execute();
+}
+
+export async function getSession(db: Db, tokenHash: string, now: string): Promise<Session | null> {
+  const row = await db
+    .selectFrom('session')
+    .innerJoin('user', 'user.id', 'session.user_id')
+    .select(['session.csrf_token', 'session.expires_at', 'user.id', 'user.name', 'user.is_admin', 'user.created_at'])
+    .where('session.token_hash', '=', tokenHash)
+    .where('session.expires_at', '>', now)
+    .executeTakeFirst();
+  return row ? toSession(row) : null;
+}
+
+export async function deleteSession(db: Db, tokenHash: string): Promise<void> {
+  await db.deleteFrom('session').where('token_hash', '=', tokenHash).execute();
+}
+
+export async function setPassword(db: Kysely<Database>, userId: number, passwordHash: string, keepSession: string | null): Promise<{ sessionsEnded: number }> {
+  return db.transaction().execute(async (trx) => {
+    await trx.updateTable('user').set({ password_hash: passwordHash }).where('id', '=', userId).execute();
+    let q = trx.deleteFrom('session').where('user_id', '=', userId);
+    if (keepSession) q = q.where('token_hash', '!=', keepSession);
+    const r = await q.executeTakeFirst();
+    return { sessionsEnded: Number(r.numDeletedRows) };
+  });
+}
+
+export async function createApiToken(db: Db, t: { userId: number; tokenHash: string; name: string; now: string }): Promise<void> {
+  await db.insertInto('api_token').values({ token_hash: t.tokenHash, user_id: t.userId, name: t.name, created_at: t.now, last_used_at: null }).execute();
+}
+
+export async function listApiTokens(db: Db, userId: number): Promise<Array<{ id: string; name: string; createdAt: string; lastUsedAt: string | null }>> {
+  const rows = await db.selectFrom('api_token').select(['token_hash', 'name', 'created_at', 'last_used_at']).where('user_id', '=', userId).orderBy('created_at').execute();
+  return rows.map(toApiToken);
+}
+
+export async function revokeApiToken(db: Db, userId: number, id: string): Promise<boolean> {
+  if (!/^[0-9a-f]{12}$/.test(id)) return false;
+  const r = await db.deleteFrom('api_token').where('user_id', '=', userId).where('token_hash', 'like', `${id}%`).executeTakeFirst();
+  return Number(r.numDeletedRows) > 0;
+}
+
+export async function userByApiToken(db: Db, tokenHash: string, now: string): Promise<User | null> {
+  const row = await db
+    .selectFrom('api_token')
+    .innerJoin('user', 'user.id', 'api_token.user_id')
+    .select(['user.id', 'user.name', 'user.is_admin', 'user.created_at'])
+    .where('api_token.token_hash', '=', tokenHash)
+    .executeTakeFirst();
+  if (!row) return null;
+  await db.updateTable('api_token').set({ last_used_at: now }).where('token_hash', '=', tokenHash).execute();
+  return toUser(row);
+}

@@ -1,0 +1,117 @@
+import { sql } from 'kysely';
+import type { FeedWithSource } from '../model/article.js';
+import { formatIso } from '../text/dates.js';
+import { articleFilter } from './articleFilter.js';
+import type { StoreDialect } from './dialect.js';
+import { feedsWithSource } from './feeds.js';
+import type { Db } from './schema.js';
+import { toSubscribedFeed } from './rows.js';
+import { ACTIVITY_DAYS } from './store.js';
+
+/** What each reader follows (subscriptions, folders, their names for feeds) and their read and starred marks. */
+
+export async function subscribeUser(db: Db, userId: number, feedId: number, folder: string | null, now: string, title: string | null = null): Promise<void> {
+  await db
+    .insertInto('subscription')
+    .values({ user_id: userId, feed_id: feedId, folder, title, created_at: now })
+    // Subscribing again with a folder or a name (an OPML import, say) files or names the feed so.
+    .onConflict((oc) =>
+      oc.columns(['user_id', 'feed_id']).doUpdateSet((eb) => ({
+        folder: sql<string | null>`coalesce(${eb.ref('excluded.folder')}, subscription.folder)`,
+        title: sql<string | null>`coalesce(${eb.ref('excluded.title')}, subscription.title)`,
+      })),
+    )
+    .execute();
+}
+
+export async function subscribeToAll(db: Db, userId: number, now: string): Promise<void> {
+  await sql`insert into subscription (user_id, feed_id, folder, title, created_at) select ${userId}, id, null, null, ${now} from feed where true on conflict do nothing`.execute(db);
+}
+
+export async function unsubscribeUser(db: Db, userId: number, feedId: number): Promise<boolean> {
+  const r = await db.deleteFrom('subscription').where('user_id', '=', userId).where('feed_id', '=', feedId).executeTakeFirst();
+  return Number(r.numDeletedRows) > 0;
+}
+
+export async function updateSubscription(db: Db, userId: number, feedId: number, change: { title?: string | null; folder?: string | null }): Promise<boolean> {
+  const patch: { title?: string | null; folder?: string | null } = {};
+  if (change.title !== undefined) patch.title = change.title;
+  if (change.folder !== undefined) patch.folder = change.folder;
+  if (Object.keys(patch).length === 0) return false;
+  const r = await db.updateTable('subscription').set(patch).where('user_id', '=', userId).where('feed_id', '=', feedId).executeTakeFirst();
+  return Number(r.numUpdatedRows) > 0;
+}
+
+export async function subscribedFeed(db: Db, userId: number, feedId: number): Promise<(FeedWithSource & { folder: string | null; customTitle: string | null }) | null> {
+  const row = await feedsWithSource(db)
+    .innerJoin('subscription', 'subscription.feed_id', 'feed.id')
+    .select(['subscription.folder', 'subscription.title as custom_title'])
+    .where('subscription.user_id', '=', userId)
+    .where('feed.id', '=', feedId)
+    .executeTakeFirst();
+  return row ? toSubscribedFeed(row) : null;
+}
+
+export async function listSubscriptions(db: Db, dialect: StoreDialect, userId: number): Promise<Array<FeedWithSource & { folder: string | null; customTitle: string | null; itemsPerDay: number; activity: number[] }>> {
+  const rows = await feedsWithSource(db)
+    .innerJoin('subscription', 'subscription.feed_id', 'feed.id')
+    .select(['subscription.folder', 'subscription.title as custom_title'])
+    .select(sql<number>`(select count(*) from article_feed x where x.feed_id = feed.id and x.first_seen_at >= ${formatIsoDaysAgo(7)})`.as('week_count'))
+    .where('subscription.user_id', '=', userId)
+    .orderBy('source.name')
+    .orderBy('feed.id')
+    .execute();
+  const firstDay = Date.parse(formatIsoDaysAgo(ACTIVITY_DAYS - 1).slice(0, 10));
+  const day = dialect.utcDay(sql`article_feed.first_seen_at`);
+  const counts = await db
+    .selectFrom('article_feed')
+    .innerJoin('subscription', 'subscription.feed_id', 'article_feed.feed_id')
+    .where('subscription.user_id', '=', userId)
+    .where('article_feed.first_seen_at', '>=', formatIso(firstDay))
+    .select(['article_feed.feed_id', day.as('day'), sql<number>`count(*)`.as('n')])
+    .groupBy(['article_feed.feed_id', day])
+    .execute();
+  const quiet = () => new Array<number>(ACTIVITY_DAYS).fill(0);
+  const activity = new Map<number, number[]>();
+  for (const c of counts) {
+    const i = Math.round((Date.parse(c.day) - firstDay) / 86400_000);
+    if (i < 0 || i >= ACTIVITY_DAYS) continue;
+    const days = activity.get(c.feed_id) ?? quiet();
+    days[i] = Number(c.n);
+    activity.set(c.feed_id, days);
+  }
+  return rows.map((r) => ({
+    ...toSubscribedFeed(r),
+    itemsPerDay: Math.round((Number(r.week_count) / 7) * 10) / 10,
+    activity: activity.get(r.id) ?? quiet(),
+  }));
+}
+
+export async function articleVisibleTo(db: Db, userId: number, articleId: number): Promise<boolean> {
+  const row = await db.selectFrom('article as a').select('a.id').where(articleFilter({ userId, articleId })).executeTakeFirst();
+  return row !== undefined;
+}
+
+export async function setArticleState(db: Db, userId: number, articleId: number, state: { read?: boolean; starred?: boolean }, now: string): Promise<void> {
+  const patch: { read_at?: string | null; starred_at?: string | null } = {};
+  if (state.read !== undefined) patch.read_at = state.read ? now : null;
+  if (state.starred !== undefined) patch.starred_at = state.starred ? now : null;
+  await db
+    .insertInto('article_state')
+    .values({ user_id: userId, article_id: articleId, read_at: patch.read_at ?? null, starred_at: patch.starred_at ?? null })
+    .onConflict((oc) => oc.columns(['user_id', 'article_id']).doUpdateSet(patch))
+    .execute();
+}
+
+export async function markAllRead(db: Db, userId: number, opts: { feedId?: number; folder?: string; upTo: string }, now: string): Promise<number> {
+  const result = await sql`
+    insert into article_state (user_id, article_id, read_at, starred_at)
+    select ${userId}, a.id, ${now}, null from article a
+    where ${articleFilter({ ...opts, userId })}
+    on conflict (user_id, article_id) do update set read_at = coalesce(article_state.read_at, excluded.read_at)`.execute(db);
+  return Number(result.numAffectedRows ?? 0);
+}
+
+function formatIsoDaysAgo(days: number): string {
+  return formatIso(Date.now() - days * 86400_000);
+}
