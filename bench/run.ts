@@ -5,7 +5,9 @@
  *  - extraction: extractArticle (linkedom + Readability + our clean-up) vs plain
  *    @mozilla/readability on jsdom and on linkedom, on the corpus article pages.
  *  - web: reader latency of `tidings serve` at scale (webLatency.ts);
- *  - hostile: /healthz during a hostile refresh and the river under load (hostile.ts).
+ *  - hostile: /healthz during a hostile refresh and the river under load (hostile.ts);
+ *  - scale: feeds refreshed per minute on SQLite, PostgreSQL and its workers, and reader
+ *    latency on PostgreSQL beside SQLite (scale.ts; BENCH_SCALE_* shrink it).
  * CPU time (process.cpuUsage), after a warm-up, best of several rounds, no forced GC.
  * Parts: `npm run bench -- hostile` (or BENCH_PARTS=hostile,web) runs only those; all by default.
  * Results go to stdout as tables and to bench/results/latest.json (a partial run keeps the
@@ -236,7 +238,25 @@ async function hostilePart(results: Results): Promise<void> {
   results.hostile = r;
 }
 
-const PARTS = { feeds: feedsPart, extract: extractPart, web: webPart, hostile: hostilePart };
+async function scalePart(results: Results): Promise<void> {
+  const { measureScale, scaleOptionsFromEnv } = await import('./scale.js');
+  const o = scaleOptionsFromEnv();
+  const r = await measureScale(o);
+  const load = r.loadAverage.map((x) => x.toFixed(1)).join(', ');
+  console.log(`\nload average of the machine (1, 5, 15 min; ${r.cores} cores) when the part started: ${load}`);
+  console.log(`\nFeeds refreshed per minute, end to end (publisher farm on 127.0.0.1 in its own process: 20-item RSS 2.0 feeds, gzip, ETag/Last-Modified;`);
+  console.log(`${o.feedsPerHost} feeds per publisher host:port, one per host with full text; ${o.concurrency} feeds at once per process; goal ≥ 10,000/min without full text)\n`);
+  const secs = (x: number | null) => (x === null ? '-' : x.toFixed(1));
+  console.log(table(r.throughput.map((t) => ({
+    setup: t.setup, feeds: t.feeds, 'full text': t.fullText ? 'yes' : 'no', round: t.round, s: secs(t.seconds),
+    'feeds/min': t.feedsPerMinute === null ? '-' : Math.round(t.feedsPerMinute), failed: t.failed, articles: t.articles, note: t.note,
+  }))));
+  console.log('\nReader latency, SQLite and PostgreSQL (tidings serve in its own process, 8 concurrent clients on loopback)\n');
+  console.log(table(r.latency.map((x) => ({ store: x.store ?? 'sqlite', articles: x.articles, endpoint: x.endpoint, requests: x.requests, 'p50 ms': x.p50, 'p99 ms': x.p99, 'req/s': x.reqPerS }))));
+  results.scale = r;
+}
+
+const PARTS = { feeds: feedsPart, extract: extractPart, web: webPart, hostile: hostilePart, scale: scalePart };
 type Part = keyof typeof PARTS;
 
 /** `npm run bench -- hostile web`, or BENCH_PARTS=hostile,web; all parts when none is named. */

@@ -18,10 +18,12 @@ export interface ServeProcess {
   stop(graceMs?: number): Promise<void>;
 }
 
-const BIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'bin', 'tidings.js');
+export const BIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'bin', 'tidings.js');
 
-export async function startServe(dbPath: string, opts: { scheduler?: boolean; env?: Record<string, string> } = {}): Promise<ServeProcess> {
-  const args = [BIN, 'serve', '--db', dbPath, '--port', '0', ...(opts.scheduler ? [] : ['--no-scheduler'])];
+/** On the SQLite file dbPath, or on PostgreSQL when opts.databaseUrl is given; opts.args go after `serve`'s own. */
+export async function startServe(dbPath: string, opts: { scheduler?: boolean; env?: Record<string, string>; databaseUrl?: string; args?: string[] } = {}): Promise<ServeProcess> {
+  const store = opts.databaseUrl ? ['--database-url', opts.databaseUrl] : ['--db', dbPath];
+  const args = [BIN, 'serve', ...store, '--port', '0', ...(opts.scheduler ? [] : ['--no-scheduler']), ...(opts.args ?? [])];
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, ...opts.env } });
   let exit: string | null = null;
   const ended = new Promise<void>((resolve) =>

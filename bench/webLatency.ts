@@ -13,6 +13,7 @@ import { openSqliteStore } from '../src/store/sqlite/openSqlite.js';
 import { newSecret, secretHash } from '../src/accounts/tokens.js';
 import { formatIso as iso } from '../src/text/dates.js';
 import { startServe } from './serveProcess.js';
+import type { Store } from '../src/store/store.js';
 
 const WORDS = ('harbour ferry council budget quay storm bridge lighthouse fishing market school hospital election minister river ' +
   'train airport museum festival football weather energy housing police court climate university water forest mountain').split(' ');
@@ -24,14 +25,30 @@ export function newsWords(seed: number): { word: () => string; sentence: () => s
   return { word, sentence: () => Array.from({ length: 12 }, word).join(' ') };
 }
 
-export async function fillStore(dbPath: string, n: number): Promise<{ cookie: string; userId: number }> {
-  const store = await openSqliteStore(dbPath);
+/** The bench reader, following one feed, with a session: what every store gets before its articles. */
+export async function seedReader(store: Store): Promise<{ cookie: string; feedId: number }> {
   const now = iso(Date.now());
   const { feed } = await store.addFeed({ url: 'https://bench.example/feed.xml', siteUrl: 'https://bench.example/', title: 'Bench', section: 'World', sourceName: 'Bench Times', sourceNameFrom: 'site', sourceHomepage: 'https://bench.example/', sourceOverride: null, sectionOverride: null, intervalSeconds: 1800, now });
   const user = await store.createUser({ name: 'bench', passwordHash: 'x', isAdmin: true, now });
   await store.subscribeUser(user.id, feed.id, null, now);
   const token = newSecret();
   await store.createSession({ userId: user.id, tokenHash: secretHash(token), csrfToken: newSecret(18), now, expiresAt: '2099-01-01T00:00:00Z' });
+  return { cookie: `tidings_session=${token}`, feedId: feed.id };
+}
+
+const ARTICLES_START = Date.parse('2020-01-01T00:00:00Z');
+
+/** Article i of the bench store: the same words on every store, so searches find the same rows. */
+export function benchArticle(i: number, words: ReturnType<typeof newsWords>): { url: string; urlKey: string; title: string; text: string; at: string } {
+  const url = `https://bench.example/a/${i}`;
+  const title = `${words.word()} ${words.word()} ${words.word()} report ${i}`;
+  const text = `${words.sentence()}. ${words.sentence()}.\n\n${words.sentence()}. ${words.sentence()}.`;
+  return { url, urlKey: `bench.example/a/${i}`, title, text, at: iso(ARTICLES_START + i * 60_000) };
+}
+
+export async function fillStore(dbPath: string, n: number): Promise<{ cookie: string }> {
+  const store = await openSqliteStore(dbPath);
+  const { cookie, feedId } = await seedReader(store);
   await store.close();
   // Bulk rows straight through SQLite: the point is the read path, not the ingest path.
   const db = new BetterSqlite3(dbPath);
@@ -40,28 +57,24 @@ export async function fillStore(dbPath: string, n: number): Promise<{ cookie: st
   const insArticle = db.prepare(`insert into article (source_id, guid, url, canonical_url, url_key, title, byline, published_at, publisher_updated_at, changed_at, first_seen_at, text, html, lead_image_url, lang, word_count, content_hash, feed_hash, extract_status, extract_error, next_recheck_at)
     values (?, null, ?, ?, ?, ?, null, ?, null, null, ?, ?, ?, null, 'en', 60, ?, null, 'ok', null, null)`);
   const insLink = db.prepare('insert into article_feed (article_id, feed_id, guid, link_key, first_seen_at) values (?, ?, null, ?, ?)');
-  const start = Date.parse('2020-01-01T00:00:00Z');
-  const { word, sentence } = newsWords(42);
+  const words = newsWords(42);
   const batch = db.transaction((from: number, to: number) => {
     for (let i = from; i < to; i++) {
-      const url = `https://bench.example/a/${i}`;
-      const title = `${word()} ${word()} ${word()} report ${i}`;
-      const text = `${sentence()}. ${sentence()}.\n\n${sentence()}. ${sentence()}.`;
-      const at = iso(start + i * 60_000);
-      const r = insArticle.run(1, url, url, `bench.example/a/${i}`, title, at, at, text, `<p>${text}</p>`, `h${i}`);
-      insLink.run(Number(r.lastInsertRowid), feed.id, `bench.example/a/${i}`, at);
+      const a = benchArticle(i, words);
+      const r = insArticle.run(1, a.url, a.url, a.urlKey, a.title, a.at, a.at, a.text, `<p>${a.text}</p>`, `h${i}`);
+      insLink.run(Number(r.lastInsertRowid), feedId, a.urlKey, a.at);
     }
   });
   for (let i = 0; i < n; i += 20_000) batch(i, Math.min(n, i + 20_000));
   db.close();
-  return { cookie: `tidings_session=${token}`, userId: user.id };
+  return { cookie };
 }
 
 export function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] ?? 0;
 }
 
-export interface LatencyRow { articles: number; endpoint: string; requests: number; p50: number; p99: number; reqPerS: number }
+export interface LatencyRow { store?: LatencyStore; articles: number; endpoint: string; requests: number; p50: number; p99: number; reqPerS: number }
 
 /** A signed-in reader's view of a store of n articles, served by its own `tidings serve`. */
 export interface ReaderServer {
@@ -70,7 +83,22 @@ export interface ReaderServer {
   close(): Promise<void>;
 }
 
-export async function startReaderServer(n: number): Promise<ReaderServer> {
+/** Where the reader's articles live: a fresh SQLite file, or a fresh PostgreSQL database (bench/postgresArticles.ts). */
+export type LatencyStore = 'sqlite' | 'postgres';
+
+export async function startReaderServer(n: number, storeKind: LatencyStore = 'sqlite'): Promise<ReaderServer> {
+  if (storeKind === 'postgres') {
+    const { scratchPostgres, fillPostgres } = await import('./postgresArticles.js');
+    const db = await scratchPostgres('latency');
+    try {
+      const { cookie } = await fillPostgres(db.url, n);
+      const serve = await startServe('', { databaseUrl: db.url });
+      return { origin: serve.origin, cookie, close: async () => { await serve.stop(); await db.drop(); } };
+    } catch (err) {
+      await db.drop();
+      throw err;
+    }
+  }
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tidings-latency-'));
   const dbPath = path.join(dir, 'bench.db');
   const { cookie } = await fillStore(dbPath, n);
@@ -85,10 +113,10 @@ export async function startReaderServer(n: number): Promise<ReaderServer> {
   };
 }
 
-export async function measureLatency(n: number, requests = 1000, concurrency = 8): Promise<LatencyRow[]> {
-  const { origin, cookie, close } = await startReaderServer(n);
+export async function measureLatency(n: number, requests = 1000, concurrency = 8, storeKind: LatencyStore = 'sqlite'): Promise<LatencyRow[]> {
+  const { origin, cookie, close } = await startReaderServer(n, storeKind);
   const pool = new Pool(origin, { connections: concurrency });
-  const deepCursor = `${iso(Date.parse('2020-01-01T00:00:00Z') + Math.floor(n * 0.1) * 60_000)}_${Math.floor(n * 0.1) + 1}`;
+  const deepCursor = `${iso(ARTICLES_START + Math.floor(n * 0.1) * 60_000)}_${Math.floor(n * 0.1) + 1}`;
   let seed = 7;
   const rnd = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
   const endpoints: Array<[string, () => string]> = [
@@ -119,7 +147,7 @@ export async function measureLatency(n: number, requests = 1000, concurrency = 8
       );
       const elapsed = (performance.now() - t0) / 1000;
       times.sort((a, b) => a - b);
-      rows.push({ articles: n, endpoint: name, requests, p50: percentile(times, 0.5), p99: percentile(times, 0.99), reqPerS: (requests + warm) / elapsed });
+      rows.push({ store: storeKind, articles: n, endpoint: name, requests, p50: percentile(times, 0.5), p99: percentile(times, 0.99), reqPerS: (requests + warm) / elapsed });
     }
   } finally {
     await pool.close();

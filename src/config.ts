@@ -12,6 +12,10 @@ export interface TidingsConfig {
   extraction: Partial<ExtractionConfig>;
   /** How many article pages one refresh fetches at once (the per-host limit still applies). */
   pageConcurrency: number;
+  /** Feeds `tidings refresh` works on at once (TIDINGS_REFRESH_CONCURRENCY). */
+  refreshConcurrency: number;
+  /** Fetch and extract each new article's page; off, articles keep the feed's own text (TIDINGS_FULL_TEXT). */
+  fullText: boolean;
   /** Most items taken from one feed document per refresh. */
   maxItemsPerFeed: number;
   defaultIntervalSeconds: number;
@@ -56,6 +60,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: { db
     fetch,
     extraction,
     pageConcurrency: int('TIDINGS_PAGE_CONCURRENCY', 4),
+    refreshConcurrency: int('TIDINGS_REFRESH_CONCURRENCY', 6),
+    fullText: !/^(?:0|false|no)$/i.test(env.TIDINGS_FULL_TEXT ?? ''),
     maxItemsPerFeed: int('TIDINGS_MAX_ITEMS_PER_FEED', 200),
     defaultIntervalSeconds: int('TIDINGS_REFRESH_INTERVAL_SECONDS', 30 * 60),
     maxBackoffSeconds: 24 * 3600,

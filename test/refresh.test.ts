@@ -182,3 +182,24 @@ test('a page that fails leaves the feed text in place and records why', async (t
   assert.match(article.extractError!, /^http_error: HTTP 404/);
   assert.equal(article.text, 'The teaser from the feed.');
 });
+
+test('with full text off, articles keep the feed text and no page is fetched', async (t) => {
+  const tp = await testPipeline();
+  t.after(() => tp.close());
+  tp.p.config.fullText = false;
+  server.set('/f/feed.xml', {
+    type: 'application/rss+xml',
+    body: rssFeed({ title: 'Harbour Times', link: server.url('/f/'), items: [{ title: 'Tram line opens', link: server.url('/f/tram'), pubDate: 'Fri, 20 Nov 2026 07:00:00 GMT', description: '<p>The tram teaser.</p>' }] }),
+  });
+  server.set('/f/tram', { body: page('Tram line opens', 'The new tram line opened on Friday with free rides all weekend for everyone.') });
+  const { feed } = await subscribe(tp.p, server.url('/f/feed.xml'));
+  const r = await refreshFeed(tp.p, (await tp.store.getFeed(feed.id))!);
+  assert.equal(r.created, 1);
+  assert.equal(r.pagesFailed, 0);
+  assert.equal(server.count('/f/tram'), 0, 'the article page is never requested');
+  const [item] = await tp.store.listArticles({ limit: 1, feedId: feed.id });
+  const article = (await tp.store.getArticle(item!.id))!;
+  assert.equal(article.extractStatus, 'feed_only');
+  assert.match(article.extractError!, /TIDINGS_FULL_TEXT=false/);
+  assert.equal(article.text, 'The tram teaser.');
+});

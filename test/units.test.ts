@@ -7,6 +7,9 @@ import { articleText } from '../src/render/articleText.js';
 import { relativeAge, formatLocalTime } from '../src/render/time.js';
 import { sanitizeHtml } from '../src/html/sanitizeHtml.js';
 import { updatedAtOf } from '../src/model/article.js';
+import BetterSqlite3 from 'better-sqlite3';
+import { withStatementCache } from '../src/store/sqlite/openSqlite.js';
+import { loadConfig } from '../src/config.js';
 
 test('dates of every common feed form become UTC', () => {
   const cases: Array<[string, string | null]> = [
@@ -99,4 +102,26 @@ test('the activity chart draws one bar per day with articles, scaled to the busi
   assert.deepEqual(bars, [[0, 5], [108, 20], [116, 10]]);
   assert.match(svg, /aria-label="14 new articles in the last 30 days; most \(8\) on 2026-03-28"/);
   assert.match(svg, /<title>14 new articles/);
+});
+
+test('SQLite statements are compiled once per query shape, and only the most recent are kept', () => {
+  const raw = new BetterSqlite3(':memory:');
+  let compiled = 0;
+  const prepare = raw.prepare.bind(raw);
+  raw.prepare = ((sql: string) => (compiled++, prepare(sql))) as typeof raw.prepare;
+  const db = withStatementCache(raw, 2);
+  for (let i = 0; i < 5; i++) assert.deepEqual(db.prepare('select ? as n').all([i]), [{ n: i }]);
+  assert.equal(compiled, 1, 'the same SQL is compiled once');
+  db.prepare('select 2');
+  db.prepare('select 3');
+  db.prepare('select ? as n');
+  assert.equal(compiled, 4, 'the least recently used statement was let go');
+  db.close();
+});
+
+test('refresh concurrency and full text come from the environment', () => {
+  assert.equal(loadConfig({}).refreshConcurrency, 6);
+  assert.equal(loadConfig({ TIDINGS_REFRESH_CONCURRENCY: '48' }).refreshConcurrency, 48);
+  assert.equal(loadConfig({}).fullText, true);
+  assert.equal(loadConfig({ TIDINGS_FULL_TEXT: 'false' }).fullText, false);
 });

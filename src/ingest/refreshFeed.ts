@@ -185,16 +185,18 @@ async function planRefresh(
   let siteName: string | null = null;
   const results = await mapLimit(work, p.config.pageConcurrency, async (w) => {
     let extracted: ExtractedArticle | null = null;
-    let extractError: string | null = null;
-    try {
-      const page = await p.fetcher.fetch(w.url, { accept: PAGE_ACCEPT });
-      extracted = await measureAsync(extractSeconds, {}, () => p.extractor.extract(bodyText(page), page.url));
-      siteName ??= extracted.siteName;
-    } catch (err) {
-      // Stored on the article (its page is tried again later), and logged once.
-      const e = logError(err, 'reading an article page failed', { feed: feed.id, url: w.url });
-      extractError = `${e.code}: ${e.message}`;
-      report.pagesFailed++;
+    let extractError: string | null = p.config.fullText ? null : FULL_TEXT_OFF;
+    if (p.config.fullText) {
+      try {
+        const page = await p.fetcher.fetch(w.url, { accept: PAGE_ACCEPT });
+        extracted = await measureAsync(extractSeconds, {}, () => p.extractor.extract(bodyText(page), page.url));
+        siteName ??= extracted.siteName;
+      } catch (err) {
+        // Stored on the article (its page is tried again later), and logged once.
+        const e = logError(err, 'reading an article page failed', { feed: feed.id, url: w.url });
+        extractError = `${e.code}: ${e.message}`;
+        report.pagesFailed++;
+      }
     }
     done++;
     onProgress?.(done, work.length);
@@ -211,6 +213,8 @@ async function planRefresh(
   }
   return write;
 }
+
+const FULL_TEXT_OFF = "full text is off (TIDINGS_FULL_TEXT=false): the feed's own text is kept";
 
 /** The feed tells us an item changed: a newer modification date, or different title/content. */
 function feedSaysChanged(item: ParsedItem, known: Pick<Article, 'publisherUpdatedAt' | 'publishedAt' | 'feedHash'>): boolean {

@@ -44,6 +44,7 @@ export async function run(args: string[]): Promise<void> {
     }
     const bar = new ProgressBar(feeds.length, 'refresh');
     const reports = await refreshFeeds(p, feeds, {
+      concurrency: p.config.refreshConcurrency,
       onDone: (feed, r) => bar.tick(`${feed.sourceName}${feed.section ? ` (${feed.section})` : ''}: ${describe(r)}`),
     });
     const sum = (k: 'created' | 'updated' | 'linked') => reports.reduce((n, r) => n + r[k], 0);
