@@ -568,6 +568,28 @@ export class KyselyStore implements Store {
     const rows = await this.db.selectFrom('revision').select(['id', 'article_id', 'seen_at', 'reason', 'title', 'text', 'content_hash']).where('article_id', '=', articleId).orderBy('id').execute();
     return rows.map((r) => ({ id: r.id, articleId: r.article_id, seenAt: r.seen_at, reason: r.reason as Revision['reason'], title: r.title, text: r.text, contentHash: r.content_hash }));
   }
+
+  async claimDueFeeds(now: string, until: string, limit: number): Promise<number[]> {
+    const due = await this.db
+      .selectFrom('feed')
+      .select('id')
+      .where((eb) => eb.or([eb('next_check_at', 'is', null), eb('next_check_at', '<=', now)]))
+      .orderBy('next_check_at', (ob) => ob.asc().nullsFirst())
+      .orderBy('id')
+      .limit(limit)
+      .execute();
+    if (due.length === 0) return [];
+    // Still due: a refresh that finished meanwhile keeps the next check it chose.
+    const claimed = await this.db
+      .updateTable('feed')
+      .set({ next_check_at: until })
+      .where('id', 'in', due.map((f) => f.id))
+      .where((eb) => eb.or([eb('next_check_at', 'is', null), eb('next_check_at', '<=', now)]))
+      .returning('id')
+      .execute();
+    const ids = new Set(claimed.map((f) => f.id));
+    return due.map((f) => f.id).filter((id) => ids.has(id));
+  }
 }
 
 type Db = Kysely<Database> | Transaction<Database>;
