@@ -48,6 +48,8 @@ export class FeedScheduler {
   private again = false;
   private stopping = false;
   private lastRenewal = 0;
+  /** Feeds claimed whose send failed (a cut connection): sent first at the next tick. */
+  private unsent: number[] = [];
   private readonly lease: SchedulerLease;
   readonly status: SchedulerStatus = { running: false, leaseHeld: false, lastTickAt: null, sent: 0 };
 
@@ -129,9 +131,15 @@ export class FeedScheduler {
     const room = (this.opts.backlog ?? 12) - pending(stats, 'refresh-feed');
     if (room <= 0) return false;
     const until = formatIso(now.getTime() + this.opts.claimSeconds * 1000);
-    const ids = await this.p.store.claimDueFeeds(formatIso(now.getTime()), until, room);
-    for (const feedId of ids) await this.send('refresh-feed', { feedId });
-    return ids.length === room;
+    const claimed = this.unsent.length < room ? await this.p.store.claimDueFeeds(formatIso(now.getTime()), until, room - this.unsent.length) : [];
+    // Claimed feeds wait for their claim to run out unless sent: keep what is not sent yet.
+    this.unsent.push(...claimed);
+    const sent = this.unsent.length;
+    while (this.unsent.length > 0) {
+      await this.send('refresh-feed', { feedId: this.unsent[0]! });
+      this.unsent.shift();
+    }
+    return sent >= room;
   }
 
   /** Publishers' edits: one batch of pages at a time, the next when it is done. */

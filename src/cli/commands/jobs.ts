@@ -32,7 +32,7 @@ export async function run(args: string[]): Promise<void> {
 
 async function postgresStats(config: ReturnType<typeof loadConfig>, limit: number): Promise<JobStats> {
   const { PgBossQueue } = await import('../../jobs/pgBossQueue.js');
-  const queue = new PgBossQueue({ connectionString: config.databaseUrl!, maxConnections: 2 });
+  const queue = new PgBossQueue({ connectionString: config.databaseUrl!, maxConnections: 2, observeOnly: true });
   await queue.start();
   try {
     return { kinds: (await queue.stats()).kinds, lastFailures: await queue.listFailures(limit) };
