@@ -20,7 +20,7 @@ import autocannon from 'autocannon';
 import { Client } from 'undici';
 import { openSqliteStore } from '../src/store/sqlite/openSqlite.js';
 import { formatIso } from '../src/text/dates.js';
-import type { SchedulerStatus } from '../src/ingest/feedScheduler.js';
+import type { WorkerStatus } from '../src/ingest/jobHandlers.js';
 import { startServe, type ServeProcess } from './serveProcess.js';
 import { percentile, startReaderServer } from './webLatency.js';
 
@@ -112,10 +112,10 @@ async function probeHealth(serve: ServeProcess, feeds: number, capMs: number): P
   try {
     while (performance.now() - t0 < capMs && serve.exited() === null) {
       const start = performance.now();
-      let status: SchedulerStatus | null = null;
+      let status: WorkerStatus | null = null;
       try {
         const res = await client.request({ method: 'GET', path: '/healthz', signal: AbortSignal.timeout(Math.max(1, Math.ceil(capMs - (start - t0)))) });
-        status = ((await res.body.json()) as { scheduler: SchedulerStatus | null }).scheduler;
+        status = ((await res.body.json()) as { workers: WorkerStatus | null }).workers;
         if (res.statusCode !== 200) failed++;
       } catch {
         failed++;
@@ -124,7 +124,7 @@ async function probeHealth(serve: ServeProcess, feeds: number, capMs: number): P
       probes++;
       // The probes a 10 ms timer would have fired meanwhile all wait until now.
       for (let due = start; due < end; due += PROBE_MS) latencies.push(end - due);
-      if (status && status.refreshed >= feeds && status.inFlight === 0) return { latencies, probes, failed, doneMs: end - t0 };
+      if (status && status.refreshed >= feeds && status.active === 0) return { latencies, probes, failed, doneMs: end - t0 };
       await new Promise((r) => setTimeout(r, Math.max(0, start + PROBE_MS - performance.now())));
     }
     return { latencies, probes, failed, doneMs: null };

@@ -1,5 +1,6 @@
 // npm run test:postgres: the suites that open a store, run again on PostgreSQL
-// (TIDINGS_TEST_STORE=postgres; a database per test file, dropped after). When the server
+// (TIDINGS_TEST_STORE=postgres; a database per test file, dropped after), then the
+// multi-process tests of test/processes (workers, scheduler takeover, connections cut). When the server
 // is not reachable it says so and passes, so machines without PostgreSQL stay green.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -24,4 +25,11 @@ const run = spawnSync(process.execPath, ['--test', '--test-concurrency=2', ...fi
   stdio: 'inherit',
   env: { ...process.env, TIDINGS_TEST_STORE: 'postgres' },
 });
-process.exit(run.status ?? 1);
+if (run.status !== 0) process.exit(run.status ?? 1);
+// Worker processes, schedulers and a publisher farm on one database: alone, after the
+// suites, so their load cannot disturb other tests.
+const processes = path.join(dir, 'processes');
+const processFiles = fs.readdirSync(processes).filter((f) => f.endsWith('.test.js')).sort().map((f) => path.join(processes, f));
+console.log(`PostgreSQL: ${processFiles.length} multi-process test file(s)`);
+const multi = spawnSync(process.execPath, ['--test', ...processFiles], { stdio: 'inherit' });
+process.exit(multi.status ?? 1);

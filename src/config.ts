@@ -33,6 +33,24 @@ export interface TidingsConfig {
   httpLimits: Partial<HttpLimits>;
   /** GET /metrics: off unless TIDINGS_METRICS or a token; with a token, only for `Authorization: Bearer <token>`. */
   metrics: { enabled: boolean; token: string | null };
+  /** Background jobs (TIDINGS_WORKER_CONCURRENCY, TIDINGS_JOB_*, TIDINGS_SCHEDULER_*). */
+  jobs: JobSettings;
+}
+
+/** How processes share the work; unset overrides keep each job kind's own policy. */
+export interface JobSettings {
+  /** Feed refreshes one process runs at once. */
+  concurrency: number;
+  /** Overrides every kind's expiry: an attempt running longer counts as dead and is retried. */
+  expireSeconds?: number;
+  retryDelaySeconds?: number;
+  retryLimit?: number;
+  /** How often an idle pg-boss worker asks for a job. */
+  pollSeconds: number;
+  /** How often the scheduler looks for due work. */
+  tickSeconds: number;
+  /** How often a process that does not hold the scheduler lease tries to take it. */
+  leaseRetrySeconds: number;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: { db?: string | undefined; databaseUrl?: string | undefined; tz?: string | undefined } = {}): TidingsConfig {
@@ -72,6 +90,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: { db
     httpLimits,
     metrics: { enabled: !!env.TIDINGS_METRICS_TOKEN || /^(?:1|true|yes)$/i.test(env.TIDINGS_METRICS ?? ''), token: env.TIDINGS_METRICS_TOKEN || null },
     recheckSchedule: env.TIDINGS_RECHECK_SCHEDULE ? parseRecheckSchedule(env.TIDINGS_RECHECK_SCHEDULE) : DEFAULT_RECHECK_SCHEDULE,
+    jobs: {
+      concurrency: int('TIDINGS_WORKER_CONCURRENCY', 6),
+      ...(env.TIDINGS_JOB_EXPIRE_SECONDS ? { expireSeconds: int('TIDINGS_JOB_EXPIRE_SECONDS', 600) } : {}),
+      ...(env.TIDINGS_JOB_RETRY_DELAY_SECONDS ? { retryDelaySeconds: int('TIDINGS_JOB_RETRY_DELAY_SECONDS', 30) } : {}),
+      ...(env.TIDINGS_JOB_RETRY_LIMIT ? { retryLimit: int('TIDINGS_JOB_RETRY_LIMIT', 3) } : {}),
+      pollSeconds: int('TIDINGS_JOB_POLL_SECONDS', 2),
+      tickSeconds: int('TIDINGS_SCHEDULER_TICK_SECONDS', 15),
+      leaseRetrySeconds: int('TIDINGS_SCHEDULER_LEASE_RETRY_SECONDS', 5),
+    },
   };
 }
 

@@ -9,7 +9,8 @@ import { buildApp } from '../src/server/app.js';
 import { subscribe } from '../src/ingest/subscribe.js';
 import { refreshFeed } from '../src/ingest/refreshFeed.js';
 import { recheckArticles } from '../src/ingest/recheckArticles.js';
-import { FeedScheduler } from '../src/ingest/feedScheduler.js';
+import { startJobRuntime } from '../src/cli/jobRuntime.js';
+import { inProcess } from './support/jobEffects.js';
 import type { RefreshReport } from '../src/ingest/refreshFeed.js';
 
 let publisher: PublisherServer;
@@ -143,7 +144,9 @@ test('the age of the oldest overdue feed and the scheduler job numbers are read 
 
   let release!: () => void;
   const held = new Promise<void>((resolve) => (release = resolve));
-  const scheduler = new FeedScheduler(tp.p, {
+  const jobs = await startJobRuntime(tp.p, inProcess(tp.p.config), {
+    scheduler: true,
+    workers: true,
     concurrency: 1,
     tickMs: 3600_000,
     refresh: async (_p, feed): Promise<RefreshReport> => {
@@ -151,16 +154,17 @@ test('the age of the oldest overdue feed and the scheduler job numbers are read 
       return { feedId: feed.id, status: 'error', errorCode: 'timeout', error: 'held', created: 0, updated: 0, linked: 0, unchanged: 0, tombstoned: 0, pagesFailed: 0 };
     },
   });
-  scheduler.start();
-  while (scheduler.status.inFlight === 0) await new Promise((r) => setImmediate(r));
+  while (jobs.workers!.active === 0) await new Promise((r) => setImmediate(r));
+  await jobs.scheduler!.tick();
   const busy = await scrape(app);
   assert.equal(sample(busy, 'tidings_jobs_active', 'kind="refresh-feed"'), 1);
   assert.equal(sample(busy, 'tidings_jobs_queued', 'kind="refresh-feed"'), 1, 'two feeds are due, one is running');
   assert.equal(sample(busy, 'tidings_jobs_failed', 'kind="refresh-feed"'), 0);
   release();
-  await scheduler.stop();
-  assert.equal(scheduler.status.failed, 1);
-  assert.doesNotMatch(await scrape(app), /^tidings_jobs_active\{/m, 'a stopped scheduler reports nothing');
+  while (jobs.workers!.refreshed < 2) await new Promise((r) => setTimeout(r, 10));
+  await jobs.stop();
+  assert.equal(jobs.workers!.failed, 2);
+  assert.doesNotMatch(await scrape(app), /^tidings_jobs_active\{/m, 'stopped workers report nothing');
 });
 
 test('/readyz: 200 on a healthy store, 503 naming the check after pending migrations or a closed store', async (t) => {

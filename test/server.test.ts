@@ -6,7 +6,8 @@ import { testPipeline, type TestPipeline } from './support/pipeline.js';
 import { tidingsBin, repoRoot } from './support/cli.js';
 import { freshDatabase } from './support/stores.js';
 import { subscribe } from '../src/ingest/subscribe.js';
-import { FeedScheduler } from '../src/ingest/feedScheduler.js';
+import { startJobRuntime } from '../src/cli/jobRuntime.js';
+import { inProcess } from './support/jobEffects.js';
 import { buildApp } from '../src/server/app.js';
 import { signedIn } from './support/webSession.js';
 import { bodyHtml, title } from './fixtures/gazetteArticle.js';
@@ -32,12 +33,13 @@ test('the scheduler refreshes due feeds; a failing feed is recorded and does not
   server.set('/fails.xml', { status: 503, body: 'down', headers: { 'retry-after': '3600' } });
   const good = await subscribe(tp.p, server.url('/world.xml'));
   const bad = await subscribe(tp.p, server.url('/fails.xml'), { allowUnreachable: true });
-  const scheduler = new FeedScheduler(tp.p, { tickMs: 50, concurrency: 2 });
-  scheduler.start();
+  const jobs = await startJobRuntime(tp.p, inProcess(tp.p.config), { scheduler: true, workers: true, concurrency: 2, tickMs: 50 });
   const deadline = Date.now() + 10_000;
-  while (scheduler.status.refreshed < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
-  await scheduler.stop();
-  assert.equal(scheduler.status.refreshed, 2, 'each due feed refreshed exactly once (next checks are in the future)');
+  while (jobs.workers!.refreshed < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
+  // A few more ticks: neither feed is sent again.
+  await new Promise((r) => setTimeout(r, 300));
+  await jobs.stop();
+  assert.equal(jobs.workers!.refreshed, 2, 'each due feed refreshed exactly once (next checks are in the future)');
   const feeds = new Map((await tp.store.listFeeds()).map((f) => [f.id, f]));
   assert.equal(feeds.get(good.feed.id)!.lastStatus, 'ok');
   const failed = feeds.get(bad.feed.id)!;

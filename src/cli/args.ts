@@ -23,3 +23,11 @@ export function usageError(message: string): TidingsError {
 
 /** Where the data lives: the SQLite file, or a PostgreSQL URL (DATABASE_URL), which wins. */
 export const DB_OPTION = { db: { type: 'string' }, 'database-url': { type: 'string' } } as const;
+
+/** --concurrency N (or TIDINGS_WORKER_CONCURRENCY): feed refreshes one process runs at once. */
+export function concurrencyOption(value: string | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 256) throw usageError('--concurrency takes a number from 1 to 256');
+  return n;
+}

@@ -10,7 +10,9 @@ interface CommandModule {
 }
 
 const COMMANDS: Record<string, { summary: string; load: () => Promise<CommandModule> }> = {
-  serve: { summary: 'web app, scheduler and workers in one process', load: () => import('./commands/serve.js') },
+  serve: { summary: 'web app, scheduler and workers in one process (--no-workers: web and scheduler)', load: () => import('./commands/serve.js') },
+  worker: { summary: 'run refresh jobs only (PostgreSQL; any number, on any machine)', load: () => import('./commands/worker.js') },
+  jobs: { summary: 'background jobs: queued, active and failed by kind, last failures', load: () => import('./commands/jobs.js') },
   add: { summary: 'subscribe to a feed or to the feed a site names', load: () => import('./commands/add.js') },
   import: { summary: 'subscribe to the feeds of an OPML file', load: () => import('./commands/opml.js').then((m) => ({ run: m.runImport })) },
   export: { summary: 'print subscriptions as OPML', load: () => import('./commands/opml.js').then((m) => ({ run: m.runExport })) },

@@ -1,138 +1,161 @@
-import type { FeedWithSource } from '../model/article.js';
 import { logError } from '../log/loggedError.js';
-import { setJobStatsProvider, type JobStats } from '../log/metrics.js';
 import { formatIso } from '../text/dates.js';
+import type { JobKind, JobPayloads, JobQueue, JobStats } from '../jobs/jobQueue.js';
+import { LocalLease, type SchedulerLease } from '../jobs/schedulerLease.js';
 import type { Pipeline } from './pipeline.js';
-import { failedRefresh, refreshFeed, type RefreshReport } from './refreshFeed.js';
-import { dueFeeds } from './refreshRunner.js';
-import { renewWebSubs } from './webSub.js';
-import { recheckArticles } from './recheckArticles.js';
-
-export type RefreshOne = (p: Pipeline, feed: FeedWithSource) => Promise<RefreshReport>;
+import { webSubsDue } from './webSub.js';
 
 export interface SchedulerStatus {
+  /** Started and not stopped (it decides only while it holds the lease). */
   running: boolean;
-  inFlight: number;
+  leaseHeld: boolean;
   lastTickAt: string | null;
-  refreshed: number;
-  failed: number;
+  /** Jobs this process sent. */
+  sent: number;
+}
+
+export interface SchedulerOptions {
+  /** Where the work goes; whichever processes run workers take it from there. */
+  queue: JobQueue;
+  /** Who may decide; LocalLease (this process alone) unless many processes compete. */
+  lease?: SchedulerLease;
+  tickMs?: number;
+  /**
+   * Most refresh jobs waiting or running at once. Feeds stay due in the store until there
+   * is room, so a crash loses at most this many sends and nothing floods the queue.
+   */
+  backlog?: number;
+  /**
+   * How far a sent feed's next check moves: longer than its job can take with every retry,
+   * so the feed is not sent again while its job is still alive (see claimSecondsFor).
+   */
+  claimSeconds: number;
+  /** Article pages sent for re-checking at once; the next batch waits for this one. */
+  recheckBatch?: number;
 }
 
 /**
- * Keeps feeds fresh inside `tidings serve`: every tick it takes the feeds that are due and
- * refreshes them with bounded concurrency. Each feed's own next-check time (interval,
- * <ttl>, back-off after errors) lives in the store, so the scheduler holds no state that a
- * crash could lose. stop() lets refreshes in flight finish their writes. No single feed
- * can stop it: whatever one refresh throws is logged, counted as that feed's failure, and
- * the loop goes on.
+ * Decides what is due and sends it to the job queue, in one process at a time across all
+ * machines (the lease): refresh-feed for due feeds, recheck-article for pages due to be
+ * read again, renew-websub for leases ending soon. It runs nothing itself. Each feed's
+ * next check lives in the store, so the scheduler holds no state a crash could lose, and
+ * claiming a feed as it is sent keeps the next tick (here or in a process that took the
+ * lease over) from sending it twice.
  */
 export class FeedScheduler {
   private timer: NodeJS.Timeout | null = null;
-  private readonly inFlight = new Map<number, Promise<RefreshReport>>();
+  private current: Promise<void> | null = null;
+  private again = false;
   private stopping = false;
-  private ticking = false;
   private lastRenewal = 0;
-  private rechecking: Promise<unknown> | null = null;
-  private withdrawJobStats: (() => void) | null = null;
-  readonly status: SchedulerStatus = { running: false, inFlight: 0, lastTickAt: null, refreshed: 0, failed: 0 };
+  /** Feeds claimed whose send failed (a cut connection): sent first at the next tick. */
+  private unsent: number[] = [];
+  private readonly lease: SchedulerLease;
+  readonly status: SchedulerStatus = { running: false, leaseHeld: false, lastTickAt: null, sent: 0 };
 
   constructor(
     private readonly p: Pipeline,
-    private readonly opts: {
-      tickMs?: number;
-      concurrency?: number;
-      onReport?: (feed: FeedWithSource, r: RefreshReport) => void;
-      /** How one feed is refreshed; refreshFeed unless a test stands in. */
-      refresh?: RefreshOne;
-    } = {},
-  ) {}
+    private readonly opts: SchedulerOptions,
+  ) {
+    this.lease = opts.lease ?? new LocalLease();
+  }
 
-  start(): void {
-    if (this.timer) return;
+  async start(): Promise<void> {
+    this.stopping = false;
     this.status.running = true;
-    this.withdrawJobStats = setJobStatsProvider(() => this.jobStats());
-    const tickMs = this.opts.tickMs ?? 15_000;
-    const loop = () => {
-      void this.tick().finally(() => {
-        if (!this.stopping) this.timer = setTimeout(loop, tickMs);
-      });
-    };
-    this.timer = setTimeout(loop, 0);
+    await this.lease.start((held) => {
+      this.status.leaseHeld = held;
+      if (held) this.schedule(0);
+      else this.clearTimer();
+    });
   }
 
-  async tick(): Promise<void> {
-    if (this.ticking || this.stopping) return;
-    this.ticking = true;
-    try {
-      this.status.lastTickAt = this.p.now().toISOString();
-      const now = this.p.now().getTime();
-      if (now - this.lastRenewal >= 3600_000) {
-        this.lastRenewal = now;
-        await renewWebSubs(this.p).catch((err) => logError(err, 'renewing WebSub subscriptions failed'));
-      }
-      if (!this.rechecking) {
-        // Publishers' edits: a few pages per tick, never more than one batch at a time.
-        this.rechecking = recheckArticles(this.p, 10)
-          .catch((err) => logError(err, 'rechecking article pages failed'))
-          .finally(() => {
-            this.rechecking = null;
-          });
-      }
-      const capacity = (this.opts.concurrency ?? 6) - this.inFlight.size;
-      if (capacity <= 0) return;
-      const due = (await dueFeeds(this.p, capacity + this.inFlight.size)).filter((f) => !this.inFlight.has(f.id)).slice(0, capacity);
-      for (const feed of due) {
-        const job = this.refreshContained(feed).finally(() => {
-          this.inFlight.delete(feed.id);
-          this.status.inFlight = this.inFlight.size;
-          // A freed slot goes to the next due feed now, not at the next tick.
-          if (!this.stopping) setImmediate(() => void this.tick());
-        });
-        this.inFlight.set(feed.id, job);
-        this.status.inFlight = this.inFlight.size;
-      }
-    } catch (err) {
-      // Retried next tick.
-      logError(err, 'looking up due feeds failed');
-    } finally {
-      this.ticking = false;
-    }
+  /** Runs a tick now, or right after the one in progress (a worker slot just freed up). */
+  nudge(): void {
+    if (this.current) this.again = true;
+    else this.schedule(0);
   }
 
-  /** One feed's refresh that always settles with a report, whatever the refresh throws. */
-  private async refreshContained(feed: FeedWithSource): Promise<RefreshReport> {
-    let report: RefreshReport;
-    try {
-      report = await (this.opts.refresh ?? refreshFeed)(this.p, feed);
-    } catch (err) {
-      logError(err, 'refresh failed unexpectedly', { feed: feed.id, url: feed.url });
-      // Recorded with its back-off, so the feed is not due again at once.
-      report = await failedRefresh(this.p, feed, err);
-    }
-    this.status.refreshed++;
-    if (report.status === 'error') this.status.failed++;
-    try {
-      this.opts.onReport?.(feed, report);
-    } catch (err) {
-      logError(err, 'reporting a refresh failed', { feed: feed.id });
-    }
-    return report;
-  }
-
-  /** For /metrics: due feeds not yet started (queued), refreshes running, and refreshes failed since start. */
-  async jobStats(): Promise<JobStats[]> {
-    const { count } = await this.p.store.overdueFeeds(formatIso(this.p.now().getTime()));
-    const active = this.inFlight.size;
-    return [{ kind: 'refresh-feed', queued: Math.max(0, count - active), active, failed: this.status.failed }];
+  /** One look at what is due; resolves when that look (or the one in progress) is done. */
+  tick(): Promise<void> {
+    if (this.current) return this.current;
+    this.current = this.decide().finally(() => {
+      this.current = null;
+      const full = this.again;
+      this.again = false;
+      this.schedule(full ? 0 : this.opts.tickMs ?? 15_000);
+    });
+    return this.current;
   }
 
   async stop(): Promise<void> {
     this.stopping = true;
     this.status.running = false;
-    this.withdrawJobStats?.();
+    this.clearTimer();
+    await this.current;
+    await this.lease.stop();
+  }
+
+  private schedule(ms: number): void {
+    this.clearTimer();
+    if (this.stopping || !this.lease.held) return;
+    this.timer = setTimeout(() => void this.tick(), ms);
+  }
+
+  private clearTimer(): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
-    await Promise.allSettled([...this.inFlight.values(), this.rechecking]);
+  }
+
+  private async decide(): Promise<void> {
+    if (this.stopping || !this.lease.held) return;
+    try {
+      const now = this.p.now();
+      this.status.lastTickAt = now.toISOString();
+      if (now.getTime() - this.lastRenewal >= 3600_000) {
+        this.lastRenewal = now.getTime();
+        for (const sub of await webSubsDue(this.p)) await this.send('renew-websub', { feedId: sub.feedId });
+      }
+      const stats = await this.opts.queue.stats();
+      await this.sendRechecks(stats, now);
+      // A full backlog means more may be due: look again soon rather than a tick later.
+      if (await this.sendRefreshes(stats, now)) this.again = true;
+    } catch (err) {
+      // Retried next tick.
+      logError(err, 'scheduling due work failed');
+    }
+  }
+
+  /** True when it sent as many as there was room for. */
+  private async sendRefreshes(stats: JobStats, now: Date): Promise<boolean> {
+    const room = (this.opts.backlog ?? 12) - pending(stats, 'refresh-feed');
+    if (room <= 0) return false;
+    const until = formatIso(now.getTime() + this.opts.claimSeconds * 1000);
+    const claimed = this.unsent.length < room ? await this.p.store.claimDueFeeds(formatIso(now.getTime()), until, room - this.unsent.length) : [];
+    // Claimed feeds wait for their claim to run out unless sent: keep what is not sent yet.
+    this.unsent.push(...claimed);
+    const sent = this.unsent.length;
+    while (this.unsent.length > 0) {
+      await this.send('refresh-feed', { feedId: this.unsent[0]! });
+      this.unsent.shift();
+    }
+    return sent >= room;
+  }
+
+  /** Publishers' edits: one batch of pages at a time, the next when it is done. */
+  private async sendRechecks(stats: JobStats, now: Date): Promise<void> {
+    if (pending(stats, 'recheck-article') > 0) return;
+    const due = await this.p.store.articlesDueForRecheck(formatIso(now.getTime()), this.opts.recheckBatch ?? 10);
+    for (const article of due) await this.send('recheck-article', { articleId: article.id });
+  }
+
+  private async send<K extends JobKind>(kind: K, data: JobPayloads[K]): Promise<void> {
+    await this.opts.queue.send(kind, data);
+    this.status.sent++;
   }
 }
 
+function pending(stats: JobStats, kind: JobKind): number {
+  const k = stats.kinds.find((s) => s.kind === kind);
+  return k ? k.queued + k.retrying + k.active : 0;
+}

@@ -38,6 +38,20 @@ export async function recheckArticles(p: Pipeline, limit = 20, onProgress?: (don
   return report;
 }
 
+/**
+ * One article's page read again (a recheck-article job); an article deleted since is left
+ * alone. A retry after a crash reads the page once more and stores no second revision:
+ * the text it finds is no longer a change.
+ */
+export async function recheckArticle(p: Pipeline, articleId: number): Promise<RecheckReport> {
+  const report: RecheckReport = { checked: 0, changed: 0, failed: 0 };
+  const article = await p.store.getArticle(articleId);
+  if (!article) return report;
+  await recheckOne(p, article, report);
+  report.checked++;
+  return report;
+}
+
 async function recheckOne(p: Pipeline, article: Article, report: RecheckReport): Promise<void> {
   const seen = p.now();
   const following = nextRecheck(article.publishedAt, seen, p.config.recheckSchedule);

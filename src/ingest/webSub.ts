@@ -134,11 +134,22 @@ export async function receivePush(
 
 /** Renews leases that end within a day and retries requests the hub never confirmed. */
 export async function renewWebSubs(p: Pipeline): Promise<number> {
-  if (!p.config.publicUrl) return 0;
-  const now = p.now().getTime();
-  const due = await p.store.webSubsToRenew(formatIso(now + 86400_000), formatIso(now - 3600_000));
+  const due = await webSubsDue(p);
   for (const sub of due) await requestSubscription(p, sub.feedId, sub.hub, sub.topic, sub);
   return due.length;
+}
+
+/** Leases to renew now (none when this instance cannot be reached by hubs). */
+export async function webSubsDue(p: Pipeline): Promise<WebSubSubscription[]> {
+  if (!p.config.publicUrl) return [];
+  const now = p.now().getTime();
+  return p.store.webSubsToRenew(formatIso(now + 86400_000), formatIso(now - 3600_000));
+}
+
+/** One feed's lease renewed (a renew-websub job); a subscription gone since is left alone. */
+export async function renewWebSub(p: Pipeline, feedId: number): Promise<void> {
+  const sub = await p.store.getWebSub(feedId);
+  if (sub && p.config.publicUrl) await requestSubscription(p, sub.feedId, sub.hub, sub.topic, sub);
 }
 
 /** True while the hub has shown signs of life recently enough to poll less often. */

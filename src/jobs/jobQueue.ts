@@ -61,6 +61,19 @@ export const defaultJobPolicies: Record<JobKind, JobPolicy> = {
   'import-opml': { retryLimit: 1, retryDelaySeconds: 60, expireInSeconds: 3600 },
 };
 
+/**
+ * The longest a job can stay alive: every attempt running to its expiry and waiting for
+ * the sweep that notices it (`sweepSeconds`), with the longest back-off between attempts.
+ */
+export function jobLifetimeSeconds(policy: JobPolicy, sweepSeconds: number): number {
+  let total = 0;
+  for (let attempt = 1; attempt <= policy.retryLimit + 1; attempt++) {
+    total += policy.expireInSeconds + sweepSeconds;
+    if (attempt <= policy.retryLimit) total += 2 * policy.retryDelaySeconds * 2 ** (attempt - 1);
+  }
+  return total;
+}
+
 export interface JobContext {
   id: string;
   kind: JobKind;

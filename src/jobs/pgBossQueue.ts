@@ -32,6 +32,11 @@ export interface PgBossQueueOptions {
   /** Connections in pg-boss's pool. */
   maxConnections?: number;
   onFailure?: (failure: JobFailure) => void;
+  /**
+   * Only reads (stats, failures): it neither sets the queues' policies (those of the
+   * processes doing the work stand) nor runs maintenance. For `tidings jobs`.
+   */
+  observeOnly?: boolean;
 }
 
 /** The columns of a claimed job our loop needs. */
@@ -80,7 +85,7 @@ export class PgBossQueue implements JobQueue {
       max: options.maxConnections ?? 10,
       application_name: 'tidings-jobs',
       schedule: false,
-      supervise: true,
+      supervise: !options.observeOnly,
       migrate: true,
       maintenanceIntervalSeconds: options.maintenanceIntervalSeconds ?? 60,
     });
@@ -91,6 +96,7 @@ export class PgBossQueue implements JobQueue {
 
   async start(): Promise<void> {
     await this.boss.start();
+    if (this.options.observeOnly) return;
     for (const kind of jobKinds) {
       const settings: PgBoss.Queue = {
         name: kind,
@@ -100,9 +106,13 @@ export class PgBossQueue implements JobQueue {
         retryBackoff: true,
         expireInSeconds: this.policies[kind].expireInSeconds,
       };
-      await this.boss.createQueue(kind, settings);
-      // An existing queue keeps its old settings otherwise.
-      await this.boss.updateQueue(kind, settings);
+      // Processes starting together create the same queues: their DDL can deadlock, and
+      // the loser just tries again (both steps are idempotent).
+      await acrossDeadlock(async () => {
+        await this.boss.createQueue(kind, settings);
+        // An existing queue keeps its old settings otherwise.
+        await this.boss.updateQueue(kind, settings);
+      });
     }
   }
 
@@ -238,6 +248,17 @@ async function acrossReconnect<T>(query: () => Promise<T>, tries: number): Promi
     } catch (err) {
       if (attempt >= tries || !isLostConnection(err)) throw err;
       await pause(250 * attempt);
+    }
+  }
+}
+
+async function acrossDeadlock(query: () => Promise<void>): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await query();
+    } catch (err) {
+      if (attempt >= 5 || (err as { code?: string }).code !== '40P01') throw err;
+      await pause(100 + Math.random() * 400 * attempt);
     }
   }
 }

@@ -22,6 +22,8 @@ export type ErrorCode =
   | 'too_complex'
   /** Too many attempts (sign-in) from this client or for this account: try again later. */
   | 'throttled'
+  /** What was asked needs the PostgreSQL store (separate worker processes). */
+  | 'postgres_required'
   | 'not_found'
   | 'conflict'
   | 'unauthorized'

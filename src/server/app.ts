@@ -2,6 +2,7 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } 
 import type { Store } from '../store/store.js';
 import type { TidingsConfig } from '../config.js';
 import type { SchedulerStatus } from '../ingest/feedScheduler.js';
+import type { WorkerStatus } from '../ingest/jobHandlers.js';
 import { accountPage, articlePage, errorPage, feedsPage, riverPage, searchPage } from './ui/pages.js';
 import { newSecret, secretHash } from '../accounts/tokens.js';
 import { STYLESHEET } from './ui/styles.js';
@@ -46,6 +47,8 @@ export function buildApp(opts: {
   store: Store;
   config: TidingsConfig;
   scheduler?: { status: SchedulerStatus } | null;
+  /** This process's workers, when it runs any (shown on /healthz). */
+  workers?: WorkerStatus | null;
   /** With a pipeline the app also takes WebSub pushes. */
   pipeline?: Pipeline;
   now?: () => Date;
@@ -316,7 +319,7 @@ export function buildApp(opts: {
   }
   void app.register(apiV1, { prefix: '/api/v1', store: opts.store, now, ...(opts.pipeline ? { pipeline: opts.pipeline } : {}) });
 
-  app.get('/healthz', async () => ({ ok: true, scheduler: opts.scheduler?.status ?? null }));
+  app.get('/healthz', async () => ({ ok: true, scheduler: opts.scheduler?.status ?? null, workers: opts.workers ?? null }));
 
   app.setNotFoundHandler((_req, reply) => {
     reply.code(404).type('text/html; charset=utf-8').send(errorPage(404, 'Not found.'));

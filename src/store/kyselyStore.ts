@@ -189,4 +189,26 @@ export class KyselyStore implements Store {
   markAllRead(userId: number, opts: { feedId?: number; folder?: string; upTo: string }, now: string): Promise<number> {
     return subscriptions.markAllRead(this.db, userId, opts, now);
   }
+
+  async claimDueFeeds(now: string, until: string, limit: number): Promise<number[]> {
+    const due = await this.db
+      .selectFrom('feed')
+      .select('id')
+      .where((eb) => eb.or([eb('next_check_at', 'is', null), eb('next_check_at', '<=', now)]))
+      .orderBy('next_check_at', (ob) => ob.asc().nullsFirst())
+      .orderBy('id')
+      .limit(limit)
+      .execute();
+    if (due.length === 0) return [];
+    // Still due: a refresh that finished meanwhile keeps the next check it chose.
+    const claimed = await this.db
+      .updateTable('feed')
+      .set({ next_check_at: until })
+      .where('id', 'in', due.map((f) => f.id))
+      .where((eb) => eb.or([eb('next_check_at', 'is', null), eb('next_check_at', '<=', now)]))
+      .returning('id')
+      .execute();
+    const ids = new Set(claimed.map((f) => f.id));
+    return due.map((f) => f.id).filter((id) => ids.has(id));
+  }
 }

@@ -96,6 +96,13 @@ export interface Store {
   searchArticles(query: SearchQuery): Promise<SearchHit[]>;
   getArticle(id: number): Promise<ArticleView | null>;
   listRevisions(articleId: number): Promise<Revision[]>;
+
+  /**
+   * Due feeds handed to the job queue: their next check moves to `until`, so the next
+   * scheduler tick does not send them again while their job waits or runs (the refresh
+   * then sets the real next check). Returns the ids claimed, at most `limit`.
+   */
+  claimDueFeeds(now: string, until: string, limit: number): Promise<number[]>;
 }
 
 export interface NewFeed {

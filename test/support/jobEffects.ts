@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import type { TidingsConfig } from '../../src/config.js';
 import type { JobKind, JobPolicy } from '../../src/jobs/jobQueue.js';
 import { jobKinds } from '../../src/jobs/jobQueue.js';
 
@@ -19,4 +20,9 @@ export async function createEffectTables(db: pg.Pool): Promise<void> {
 export async function recordJobEffect(db: pg.Pool, key: string, worker: string): Promise<void> {
   await db.query(`INSERT INTO job_run (key, worker) VALUES ($1, $2)`, [key, worker]);
   await db.query(`INSERT INTO job_effect (key) VALUES ($1) ON CONFLICT DO NOTHING`, [key]);
+}
+
+/** The configuration with the in-process queue and lease, whichever store the test runs on. */
+export function inProcess(config: TidingsConfig): TidingsConfig {
+  return { ...config, databaseUrl: undefined };
 }

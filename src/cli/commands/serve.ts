@@ -1,28 +1,32 @@
 import path from 'node:path';
 import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { DB_OPTION, parseCommandArgs, usageError } from '../args.js';
+import { DB_OPTION, concurrencyOption, parseCommandArgs, usageError } from '../args.js';
 import { loadConfig, type TidingsConfig } from '../../config.js';
 
 const USAGE = `
-Usage: tidings serve [--port N] [--host H] [--db PATH | --database-url URL] [--starter] [--no-scheduler]
+Usage: tidings serve [--port N] [--host H] [--db PATH | --database-url URL] [--starter]
+                     [--no-workers] [--no-scheduler] [--concurrency N]
 
 Runs the web app, the refresh scheduler and its workers in one process
 (default http://127.0.0.1:8080). --starter subscribes, on the very first run only, to
-the starter list of world-news feeds. SIGTERM / Ctrl-C stop it gracefully: refreshes in
-flight finish their writes first.
+the starter list of world-news feeds. On PostgreSQL, --no-workers leaves the refreshing
+to \`tidings worker\` processes (on any machine with the same DATABASE_URL), and the
+scheduler runs in one process at a time across all machines. SIGTERM / Ctrl-C stop it
+gracefully: refreshes in flight finish their writes first.
 `;
 
 export const STARTER_OPML = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '..', 'starter', 'world-news.opml');
 
 /** What an operator needs to know about this process's configuration; never a secret (no token, no database URL). */
-function startupSettings(config: TidingsConfig, serve: { host: string; port: number; scheduler: boolean }) {
+function startupSettings(config: TidingsConfig, serve: { host: string; port: number; scheduler: boolean; workers: number }) {
   return {
     store: config.databaseUrl ? 'postgres' : 'sqlite',
     ...(config.databaseUrl ? {} : { dbPath: path.resolve(config.dbPath) }),
     host: serve.host,
     port: serve.port,
     scheduler: serve.scheduler,
+    workers: serve.workers,
     refreshIntervalSeconds: config.defaultIntervalSeconds,
     allowPrivateNetworks: !!config.fetch.allowPrivateNetworks,
     imageProxy: config.imageProxy,
@@ -34,7 +38,16 @@ function startupSettings(config: TidingsConfig, serve: { host: string; port: num
 export async function run(args: string[]): Promise<void> {
   const parsed = parseCommandArgs(
     args,
-    { ...DB_OPTION, port: { type: 'string' }, host: { type: 'string' }, starter: { type: 'boolean' }, 'no-scheduler': { type: 'boolean' }, tz: { type: 'string' } },
+    {
+      ...DB_OPTION,
+      port: { type: 'string' },
+      host: { type: 'string' },
+      starter: { type: 'boolean' },
+      'no-scheduler': { type: 'boolean' },
+      'no-workers': { type: 'boolean' },
+      concurrency: { type: 'string' },
+      tz: { type: 'string' },
+    },
     USAGE,
   );
   if (!parsed) return;
@@ -42,9 +55,14 @@ export async function run(args: string[]): Promise<void> {
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw usageError('--port takes a port number');
   const host = parsed.values.host ?? process.env.TIDINGS_HOST ?? '127.0.0.1';
   const config = loadConfig(process.env, { db: parsed.values.db, databaseUrl: parsed.values['database-url'], tz: parsed.values.tz });
+  const concurrency = concurrencyOption(parsed.values.concurrency, config.jobs.concurrency);
+  const { requirePostgres, startJobRuntime } = await import('../jobRuntime.js');
+  const scheduling = !parsed.values['no-scheduler'];
+  // On SQLite the scheduler's jobs live in this process: without workers nobody runs them.
+  if (scheduling && parsed.values['no-workers']) requirePostgres(config, 'tidings serve --no-workers');
+  const working = !parsed.values['no-workers'] && (scheduling || !!config.databaseUrl);
   const { openStore } = await import('../../store/openStore.js');
   const { createPipeline, closePipeline } = await import('../../ingest/pipeline.js');
-  const { FeedScheduler } = await import('../../ingest/feedScheduler.js');
   const { buildApp } = await import('../../server/app.js');
   const { createLogger, setLogger } = await import('../../log/logger.js');
   const { guardAgainstStrayErrors } = await import('../strayErrorGuard.js');
@@ -66,23 +84,35 @@ export async function run(args: string[]): Promise<void> {
     }
   }
 
-  const scheduler = parsed.values['no-scheduler']
-    ? null
-    : new FeedScheduler(pipeline, {
-        // A failure was logged once where it happened (the fetcher, refreshFeed), with its code.
-        onReport: (feed, r) => {
-          if (r.status !== 'error') logger.info({ feed: feed.id, status: r.status, created: r.created, updated: r.updated }, 'refreshed');
-        },
-      });
-  logger.info(startupSettings(config, { host, port, scheduler: !!scheduler }), 'start-up settings');
-  const app = buildApp({ store, config, scheduler, pipeline });
-  await app.listen({ port, host });
+  logger.info(startupSettings(config, { host, port, scheduler: scheduling, workers: working ? concurrency : 0 }), 'start-up settings');
+  // From here on, no single feed, page, DNS answer or request may stop the process.
+  const unguard = guardAgainstStrayErrors(logger);
+  const jobs =
+    scheduling || working
+      ? await startJobRuntime(pipeline, config, {
+          scheduler: scheduling,
+          workers: working,
+          concurrency,
+          // A failure was logged once where it happened (the fetcher, refreshFeed), with its code.
+          onReport: (feed, r) => {
+            if (r.status !== 'error') logger.info({ feed: feed.id, status: r.status, created: r.created, updated: r.updated }, 'refreshed');
+          },
+        })
+      : null;
+  const app = buildApp({ store, config, scheduler: jobs?.scheduler ?? null, workers: jobs?.workers ?? null, pipeline });
+  try {
+    await app.listen({ port, host });
+  } catch (err) {
+    // Nothing may keep a process that cannot serve alive (the queue's timers, its pool).
+    await jobs?.stop(1000);
+    await closePipeline(pipeline);
+    await store.close();
+    unguard();
+    throw err;
+  }
   const address = app.server.address();
   const shown = typeof address === 'object' && address ? `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}` : String(address);
   log(`Tidings is serving on ${shown} (database ${config.databaseUrl ? 'PostgreSQL' : path.resolve(config.dbPath)})`);
-  // From here on, no single feed, page, DNS answer or request may stop the process.
-  const unguard = guardAgainstStrayErrors(logger);
-  scheduler?.start();
 
   await new Promise<void>((resolve) => {
     let stopping = false;
@@ -91,7 +121,7 @@ export async function run(args: string[]): Promise<void> {
       stopping = true;
       log(`${signal}: finishing refreshes in flight, then stopping`);
       void (async () => {
-        await scheduler?.stop();
+        await jobs?.stop();
         await app.close();
         await closePipeline(pipeline);
         await store.close();
