@@ -21,7 +21,9 @@ export interface ServeProcess {
 const BIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'bin', 'tidings.js');
 
 export async function startServe(dbPath: string, opts: { scheduler?: boolean; env?: Record<string, string> } = {}): Promise<ServeProcess> {
-  const args = [BIN, 'serve', '--db', dbPath, '--port', '0', ...(opts.scheduler ? [] : ['--no-scheduler'])];
+  // e.g. BENCH_SERVE_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof": profiles of serve's threads.
+  const nodeArgs = (process.env.BENCH_SERVE_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const args = [...nodeArgs, BIN, 'serve', '--db', dbPath, '--port', '0', ...(opts.scheduler ? [] : ['--no-scheduler'])];
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, ...opts.env } });
   let exit: string | null = null;
   const ended = new Promise<void>((resolve) =>

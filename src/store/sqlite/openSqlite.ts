@@ -7,6 +7,7 @@ import { KyselyStore } from '../kyselyStore.js';
 import { migrateToLatest, pendingMigrations } from '../migrate.js';
 import { sqliteMigrations } from './migrations.js';
 import { sqliteDialect } from './sqliteDialect.js';
+import { cachedStatements } from './statementCache.js';
 
 /** Opens (creating folder and file on first use) and migrates the embedded SQLite store. */
 export async function openSqliteStore(file: string): Promise<KyselyStore> {
@@ -32,5 +33,5 @@ function connect(file: string): Kysely<Database> {
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
-  return new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  return new Kysely<Database>({ dialect: new SqliteDialect({ database: cachedStatements(sqlite) }) });
 }
