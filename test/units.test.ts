@@ -7,6 +7,7 @@ import { articleText } from '../src/render/articleText.js';
 import { relativeAge, formatLocalTime } from '../src/render/time.js';
 import { sanitizeHtml } from '../src/html/sanitizeHtml.js';
 import { updatedAtOf } from '../src/model/article.js';
+import { collapseWhitespace } from '../src/text/whitespace.js';
 
 test('dates of every common feed form become UTC', () => {
   const cases: Array<[string, string | null]> = [
@@ -99,4 +100,18 @@ test('the activity chart draws one bar per day with articles, scaled to the busi
   assert.deepEqual(bars, [[0, 5], [108, 20], [116, 10]]);
   assert.match(svg, /aria-label="14 new articles in the last 30 days; most \(8\) on 2026-03-28"/);
   assert.match(svg, /<title>14 new articles/);
+});
+
+test('collapseWhitespace is exactly replace(/\\s+/g, " ").trim(), for every kind of whitespace', () => {
+  const pieces = ['a', 'bc', ' ', '  ', '\n', '\n\n', '\t', '\r\n', '\u00a0', '\u2003', '\u3000', '\ufeff', '\u2028', '\u200b', 'é', '\u0085'];
+  let seed = 11;
+  const rnd = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+  for (let n = 0; n < 2000; n++) {
+    const s = Array.from({ length: Math.floor(rnd() * 12) }, () => pieces[Math.floor(rnd() * pieces.length)]).join('');
+    assert.equal(collapseWhitespace(s), s.replace(/\s+/g, ' ').trim(), JSON.stringify(s));
+  }
+  for (let c = 0; c < 0x10000; c++) {
+    const s = `a${String.fromCharCode(c)}${String.fromCharCode(c)}b`;
+    assert.equal(collapseWhitespace(s), s.replace(/\s+/g, ' ').trim(), `U+${c.toString(16)}`);
+  }
 });

@@ -6,6 +6,7 @@ import { urlKey } from '../model/identity.js';
 import { formatIso } from '../text/dates.js';
 import type { StoreDialect } from './dialect.js';
 import { searchArticles } from './articleSearch.js';
+import { collapseWhitespace } from '../text/whitespace.js';
 import { ACTIVITY_DAYS, type ArticleKeys, type ArticleListItem, type ArticleQuery, type ArticleWrite, type FeedFailure, type NewFeed, type RefreshOutcome, type RefreshWrite, type SearchHit, type SearchQuery, type Store } from './store.js';
 
 /**
@@ -530,7 +531,7 @@ export class KyselyStore implements Store {
       section: r.section ?? null,
       published: r.published_at,
       updated: updatedAtOf({ publishedAt: r.published_at, publisherUpdatedAt: r.publisher_updated_at, changedAt: r.changed_at }),
-      excerpt: r.excerpt.replace(/\s+/g, ' ').trim(),
+      excerpt: collapseWhitespace(r.excerpt),
     }));
   }
 
