@@ -21,6 +21,7 @@ import { Client } from 'undici';
 import { openSqliteStore } from '../src/store/sqlite/openSqlite.js';
 import { formatIso } from '../src/text/dates.js';
 import type { WorkerStatus } from '../src/ingest/jobHandlers.js';
+import type { EventLoopDelay } from '../src/server/monitoring.js';
 import { startServe, type ServeProcess } from './serveProcess.js';
 import { percentile, startReaderServer } from './webLatency.js';
 
@@ -41,6 +42,8 @@ export interface HealthRow {
   doneS: number | null;
   survived: boolean;
   peakRssMb: number;
+  /** serve's own event-loop delay over the run, from its last /healthz answer. */
+  loopDelay: EventLoopDelay | null;
 }
 
 export interface OutcomeRow { input: string; feed: string; articles: number; pageErrors: string }
@@ -84,7 +87,7 @@ async function refreshUnderProbe(label: string, feeds: Publisher[], capS: number
     await serve.stop(2000);
     const lat = probe.latencies.sort((a, b) => a - b);
     const row: HealthRow = {
-      refresh: label, probes: probe.probes, failedProbes: probe.failed, doneS: probe.doneMs === null ? null : probe.doneMs / 1000, survived, peakRssMb,
+      refresh: label, probes: probe.probes, failedProbes: probe.failed, doneS: probe.doneMs === null ? null : probe.doneMs / 1000, survived, peakRssMb, loopDelay: probe.loopDelay,
       p50: percentile(lat, 0.5), p90: percentile(lat, 0.9), p99: percentile(lat, 0.99), max: lat[lat.length - 1] ?? 0,
     };
     return { row, outcomes: readOutcomes(dbPath, feeds) };
@@ -103,11 +106,14 @@ async function subscribeAll(dbPath: string, feeds: Publisher[]): Promise<void> {
   await store.close();
 }
 
-async function probeHealth(serve: ServeProcess, feeds: number, capMs: number): Promise<{ latencies: number[]; probes: number; failed: number; doneMs: number | null }> {
+interface Probe { latencies: number[]; probes: number; failed: number; doneMs: number | null; loopDelay: EventLoopDelay | null }
+
+async function probeHealth(serve: ServeProcess, feeds: number, capMs: number): Promise<Probe> {
   const client = new Client(serve.origin);
   const latencies: number[] = [];
   let probes = 0;
   let failed = 0;
+  let loopDelay: EventLoopDelay | null = null;
   const t0 = performance.now();
   try {
     while (performance.now() - t0 < capMs && serve.exited() === null) {
@@ -115,7 +121,9 @@ async function probeHealth(serve: ServeProcess, feeds: number, capMs: number): P
       let status: WorkerStatus | null = null;
       try {
         const res = await client.request({ method: 'GET', path: '/healthz', signal: AbortSignal.timeout(Math.max(1, Math.ceil(capMs - (start - t0)))) });
-        status = ((await res.body.json()) as { workers: WorkerStatus | null }).workers;
+        const health = (await res.body.json()) as { workers: WorkerStatus | null; eventLoopDelay?: EventLoopDelay };
+        status = health.workers;
+        loopDelay = health.eventLoopDelay ?? loopDelay;
         if (res.statusCode !== 200) failed++;
       } catch {
         failed++;
@@ -124,10 +132,10 @@ async function probeHealth(serve: ServeProcess, feeds: number, capMs: number): P
       probes++;
       // The probes a 10 ms timer would have fired meanwhile all wait until now.
       for (let due = start; due < end; due += PROBE_MS) latencies.push(end - due);
-      if (status && status.refreshed >= feeds && status.active === 0) return { latencies, probes, failed, doneMs: end - t0 };
+      if (status && status.refreshed >= feeds && status.active === 0) return { latencies, probes, failed, doneMs: end - t0, loopDelay };
       await new Promise((r) => setTimeout(r, Math.max(0, start + PROBE_MS - performance.now())));
     }
-    return { latencies, probes, failed, doneMs: null };
+    return { latencies, probes, failed, doneMs: null, loopDelay };
   } finally {
     await client.destroy();
   }

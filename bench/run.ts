@@ -230,7 +230,7 @@ async function hostilePart(results: Results): Promise<void> {
   const ms = (x: number) => Math.round(x * 10) / 10;
   console.log(`\nload average of the machine (1 min, ${os.cpus().length} cores) when the part started: ${r.loadAverage.toFixed(1)}`);
   console.log('\n/healthz while tidings serve refreshes (probe every 10 ms, latency from when each probe was due; goal: hostile p99 < 50 ms)\n');
-  console.log(table(r.health.map((h) => ({ refresh: h.refresh, probes: h.probes, 'p50 ms': ms(h.p50), 'p90 ms': ms(h.p90), 'p99 ms': ms(h.p99), 'max ms': ms(h.max), 'failed probes': h.failedProbes, 'all refreshed after s': h.doneS ?? 'cap reached', survived: h.survived ? 'yes' : 'NO', 'peak RSS MB': Math.round(h.peakRssMb) }))));
+  console.log(table(r.health.map((h) => ({ refresh: h.refresh, probes: h.probes, 'p50 ms': ms(h.p50), 'p90 ms': ms(h.p90), 'p99 ms': ms(h.p99), 'max ms': ms(h.max), 'failed probes': h.failedProbes, 'all refreshed after s': h.doneS ?? 'cap reached', survived: h.survived ? 'yes' : 'NO', 'peak RSS MB': Math.round(h.peakRssMb), 'loop delay p99/max ms': h.loopDelay ? `${h.loopDelay.p99Ms}/${h.loopDelay.maxMs}` : 'n/a' }))));
   console.log('\nWhat became of each hostile input (feed status, articles stored, codes of failed pages)\n');
   console.log(table(r.outcomes.map((o) => ({ input: o.input, feed: o.feed, articles: o.articles, 'page errors': o.pageErrors }))));
   console.log('\nRiver, signed in, first page, under load (autocannon; goal: p99 < 200 ms at 64 connections)\n');

@@ -23,7 +23,9 @@ export const BIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '.
 /** On the SQLite file dbPath, or on PostgreSQL when opts.databaseUrl is given; opts.args go after `serve`'s own. */
 export async function startServe(dbPath: string, opts: { scheduler?: boolean; env?: Record<string, string>; databaseUrl?: string; args?: string[] } = {}): Promise<ServeProcess> {
   const store = opts.databaseUrl ? ['--database-url', opts.databaseUrl] : ['--db', dbPath];
-  const args = [BIN, 'serve', ...store, '--port', '0', ...(opts.scheduler ? [] : ['--no-scheduler']), ...(opts.args ?? [])];
+  // e.g. BENCH_SERVE_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof": profiles of serve's threads.
+  const nodeArgs = (process.env.BENCH_SERVE_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const args = [...nodeArgs, BIN, 'serve', ...store, '--port', '0', ...(opts.scheduler ? [] : ['--no-scheduler']), ...(opts.args ?? [])];
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, ...opts.env } });
   let exit: string | null = null;
   const ended = new Promise<void>((resolve) =>

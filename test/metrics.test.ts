@@ -167,6 +167,22 @@ test('the age of the oldest overdue feed and the scheduler job numbers are read 
   assert.doesNotMatch(await scrape(app), /^tidings_jobs_active\{/m, 'stopped workers report nothing');
 });
 
+test('/healthz reports how long the event loop was held, so a freeze shows in the probe itself', async (t) => {
+  const tp = await testPipeline();
+  t.after(() => tp.close());
+  const app = appWith(t, tp, {});
+  await app.ready();
+  // Held for 120 ms: any callback due meanwhile waited about that long.
+  const until = performance.now() + 120;
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  while (performance.now() < until);
+  await new Promise((resolve) => setTimeout(resolve, 30));
+  const body = (await app.inject({ url: '/healthz' })).json() as { ok: boolean; eventLoopDelay: { p50Ms: number; p99Ms: number; maxMs: number } };
+  assert.equal(body.ok, true);
+  assert.ok(body.eventLoopDelay.maxMs >= 80, JSON.stringify(body.eventLoopDelay));
+  assert.ok(body.eventLoopDelay.p50Ms <= body.eventLoopDelay.p99Ms && body.eventLoopDelay.p99Ms <= body.eventLoopDelay.maxMs);
+});
+
 test('/readyz: 200 on a healthy store, 503 naming the check after pending migrations or a closed store', async (t) => {
   const tp = await testPipeline();
   t.after(() => tp.close());

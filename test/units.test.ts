@@ -10,6 +10,7 @@ import { updatedAtOf } from '../src/model/article.js';
 import BetterSqlite3 from 'better-sqlite3';
 import { withStatementCache } from '../src/store/sqlite/openSqlite.js';
 import { loadConfig } from '../src/config.js';
+import { collapseWhitespace } from '../src/text/whitespace.js';
 
 test('dates of every common feed form become UTC', () => {
   const cases: Array<[string, string | null]> = [
@@ -124,4 +125,18 @@ test('refresh concurrency and full text come from the environment', () => {
   assert.equal(loadConfig({ TIDINGS_REFRESH_CONCURRENCY: '48' }).refreshConcurrency, 48);
   assert.equal(loadConfig({}).fullText, true);
   assert.equal(loadConfig({ TIDINGS_FULL_TEXT: 'false' }).fullText, false);
+});
+
+test('collapseWhitespace is exactly replace(/\\s+/g, " ").trim(), for every kind of whitespace', () => {
+  const pieces = ['a', 'bc', ' ', '  ', '\n', '\n\n', '\t', '\r\n', '\u00a0', '\u2003', '\u3000', '\ufeff', '\u2028', '\u200b', 'é', '\u0085'];
+  let seed = 11;
+  const rnd = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+  for (let n = 0; n < 2000; n++) {
+    const s = Array.from({ length: Math.floor(rnd() * 12) }, () => pieces[Math.floor(rnd() * pieces.length)]).join('');
+    assert.equal(collapseWhitespace(s), s.replace(/\s+/g, ' ').trim(), JSON.stringify(s));
+  }
+  for (let c = 0; c < 0x10000; c++) {
+    const s = `a${String.fromCharCode(c)}${String.fromCharCode(c)}b`;
+    assert.equal(collapseWhitespace(s), s.replace(/\s+/g, ' ').trim(), `U+${c.toString(16)}`);
+  }
 });

@@ -1,20 +1,29 @@
-import { asTidingsError, type ErrorCode } from '../model/errors.js';
+import { asTidingsError } from '../model/errors.js';
+import { decodeBody } from '../text/charset.js';
 import { extractArticle, type ExtractedArticle } from './extractArticle.js';
+import type { WorkerOutcome } from './extractionPool.js';
 
 /** One page for a worker thread of the extraction pool (extractionPool.ts). */
 export interface ExtractionTask {
-  html: string;
+  /** The page as text, or as fetched: a large page is decoded here, off the event loop. */
+  html: string | EncodedPage;
   url: string;
 }
 
-/** Errors cross the thread boundary as data: a cloned Error would lose its code. */
-export type ExtractionOutcome = { ok: true; article: ExtractedArticle } | { ok: false; code: ErrorCode; message: string };
+export interface EncodedPage {
+  bytes: Uint8Array;
+  contentType: string | null;
+}
+
+export type ExtractionOutcome = WorkerOutcome<ExtractedArticle>;
 
 export default function extractInThread(task: ExtractionTask): ExtractionOutcome {
   try {
-    return { ok: true, article: extractArticle(task.html, task.url) };
+    const html = typeof task.html === 'string' ? task.html : decodeBody(task.html.bytes, task.html.contentType).text;
+    return { ok: true, value: extractArticle(html, task.url) };
   } catch (err) {
     const e = asTidingsError(err);
     return { ok: false, code: e.code, message: e.message };
   }
 }
+

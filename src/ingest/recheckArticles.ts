@@ -1,6 +1,6 @@
 import type { Article } from '../model/article.js';
 import type { ParsedItem } from '../model/feed.js';
-import { PAGE_ACCEPT, bodyText } from '../fetch/fetcher.js';
+import { PAGE_ACCEPT } from '../fetch/fetcher.js';
 import { formatIso } from '../text/dates.js';
 import type { Pipeline } from './pipeline.js';
 import type { ArticleWrite } from '../store/store.js';
@@ -58,7 +58,7 @@ async function recheckOne(p: Pipeline, article: Article, report: RecheckReport):
   const nextAt = following ? formatIso(following.getTime()) : null;
   try {
     const page = await p.fetcher.fetch(article.url, { accept: PAGE_ACCEPT });
-    const extracted = await measureAsync(extractSeconds, {}, () => p.extractor.extract(bodyText(page), page.url));
+    const extracted = await measureAsync(extractSeconds, {}, () => p.extractor.extract({ bytes: page.bytes, contentType: page.contentType }, page.url));
     // The headline stays the feed's (page titles carry site suffixes); the text and the
     // modification date are the page's.
     const item: ParsedItem = {

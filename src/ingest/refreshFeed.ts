@@ -1,13 +1,14 @@
 import type { Article, FeedWithSource } from '../model/article.js';
 import type { ParsedFeed, ParsedItem } from '../model/feed.js';
-import { FEED_ACCEPT, PAGE_ACCEPT, bodyText } from '../fetch/fetcher.js';
-import { parseFeed } from '../feed/parseFeed.js';
+import { FEED_ACCEPT, PAGE_ACCEPT } from '../fetch/fetcher.js';
 import type { ExtractedArticle } from '../extract/extractArticle.js';
 import { formatIso } from '../text/dates.js';
 import type { ArticleWrite, RefreshWrite } from '../store/store.js';
 import type { Pipeline } from './pipeline.js';
 import { logError } from '../log/loggedError.js';
-import { extractSeconds, measure, measureAsync, parseSeconds, storeSeconds } from '../log/metrics.js';
+import { extractSeconds, measureAsync, parseSeconds, storeSeconds } from '../log/metrics.js';
+import { parseFeedDocument } from './feedDocument.js';
+import { turnTaker } from './eventLoopTurns.js';
 import { buildArticleWrite, feedItemHash, itemUrl } from './articleBuilder.js';
 import { canonicalizeUrl, urlKey } from './articleIdentity.js';
 import { deriveSourceAndSection } from './sourceNaming.js';
@@ -55,7 +56,7 @@ export async function refreshFeed(p: Pipeline, feed: FeedWithSource, onProgress?
       report.status = 'not_modified';
       return report;
     }
-    const parsed = measure(parseSeconds, () => parseFeed(bodyText(res), { url: res.url }));
+    const parsed = await measureAsync(parseSeconds, {}, () => parseFeedDocument(p, res.bytes, { url: res.url, contentType: res.contentType }));
     const write = await planRefresh(p, feed, parsed, fetchedAt, report, onProgress, cacheHints(res.headers, p.now()));
     write.etag = res.etag;
     write.lastModified = res.lastModified;
@@ -115,7 +116,7 @@ async function saveAndReport(p: Pipeline, write: RefreshWrite, report: RefreshRe
 export async function ingestPushedFeed(p: Pipeline, feed: FeedWithSource, body: Uint8Array, contentType: string | null): Promise<RefreshReport> {
   const report = emptyReport(feed.id);
   try {
-    const parsed = measure(parseSeconds, () => parseFeed(body, { url: feed.url, contentType }));
+    const parsed = await measureAsync(parseSeconds, {}, () => parseFeedDocument(p, body, { url: feed.url, contentType }));
     const write = await planRefresh(p, feed, parsed, formatIso(p.now().getTime()), report);
     write.etag = feed.etag;
     write.lastModified = feed.lastModified;
@@ -161,7 +162,9 @@ async function planRefresh(
   const items = parsed.items.slice(0, p.config.maxItemsPerFeed);
   const work: Array<{ item: ParsedItem; url: string; reason: ArticleWrite['reason']; known?: Article }> = [];
   const seen = new Set<string>();
+  const turn = turnTaker();
   for (const item of items) {
+    await turn();
     const url = itemUrl(item);
     if (!url) continue;
     const canonical = canonicalizeUrl(url);
@@ -189,7 +192,7 @@ async function planRefresh(
     if (p.config.fullText) {
       try {
         const page = await p.fetcher.fetch(w.url, { accept: PAGE_ACCEPT });
-        extracted = await measureAsync(extractSeconds, {}, () => p.extractor.extract(bodyText(page), page.url));
+        extracted = await measureAsync(extractSeconds, {}, () => p.extractor.extract({ bytes: page.bytes, contentType: page.contentType }, page.url));
         siteName ??= extracted.siteName;
       } catch (err) {
         // Stored on the article (its page is tried again later), and logged once.

@@ -2,7 +2,7 @@ import type { FeedWithSource } from '../model/article.js';
 import type { ParsedFeed } from '../model/feed.js';
 import { TidingsError } from '../model/errors.js';
 import { FEED_ACCEPT, PAGE_ACCEPT, bodyText, checkUrl } from '../fetch/fetcher.js';
-import { parseFeed } from '../feed/parseFeed.js';
+import { parseFeedDocument } from './feedDocument.js';
 import { COMMON_FEED_PATHS, discoverFeeds, type DiscoveredFeed } from '../feed/discover.js';
 import { decodeHTML } from 'entities';
 import { formatIso } from '../text/dates.js';
@@ -84,7 +84,7 @@ async function findOrAddFeed(p: Pipeline, rawUrl: string, opts: SubscribeOptions
     const text = bodyText(res);
     feedUrl = res.url;
     try {
-      parsed = parseFeed(text, { url: res.url });
+      parsed = await parseFeedDocument(p, text, { url: res.url });
     } catch (err) {
       if (!(err instanceof TidingsError) || err.code !== 'not_a_feed') throw err;
       const choices = await findFeedsOnPage(p, text, res.url, opts);
@@ -148,7 +148,7 @@ async function findFeedsOnPage(p: Pipeline, html: string, pageUrl: string, opts:
     try {
       const res = await p.fetcher.fetch(c.url, { accept: FEED_ACCEPT, probe: guessing, ...signalOf(opts) });
       if (found.some((f) => f.url === res.url)) continue;
-      const parsed = parseFeed(bodyText(res), { url: res.url });
+      const parsed = await parseFeedDocument(p, bodyText(res), { url: res.url });
       found.push({ url: res.url, title: c.title ?? parsed.title, format: parsed.format, items: parsed.items.length, parsed });
       if (guessing) break;
     } catch {

@@ -1,7 +1,26 @@
 /** Times as the reading format shows them: `YYYY-MM-DD HH:MM:SS` in the configured zone. */
 const formatters = new Map<string, Intl.DateTimeFormat>();
 
+/**
+ * Formatted times by zone and instant: a river page shows the same hundred times to every
+ * request, and formatToParts is the costliest step of rendering it. Bounded: the oldest
+ * entry goes when it is full.
+ */
+const formatted = new Map<string, string>();
+const FORMATTED_MAX = 10_000;
+
 export function formatLocalTime(iso: string, timeZone = 'UTC'): string {
+  const key = `${timeZone} ${iso}`;
+  let out = formatted.get(key);
+  if (out === undefined) {
+    out = formatUncached(iso, timeZone);
+    if (formatted.size >= FORMATTED_MAX) formatted.delete(formatted.keys().next().value!);
+    formatted.set(key, out);
+  }
+  return out;
+}
+
+function formatUncached(iso: string, timeZone: string): string {
   let f = formatters.get(timeZone);
   if (!f) {
     f = new Intl.DateTimeFormat('en-CA', {

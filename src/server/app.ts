@@ -20,7 +20,7 @@ import { requesterSignal } from './requesterSignal.js';
 import { logFailure } from '../log/logger.js';
 import { SignInThrottle } from '../accounts/signInThrottle.js';
 import { BODY_LIMITS, DEFAULT_HTTP_LIMITS, guardConnections, serverOptions } from './httpLimits.js';
-import { registerMonitoring } from './monitoring.js';
+import { registerMonitoring, watchEventLoop } from './monitoring.js';
 import { logger } from '../log/logger.js';
 
 /** A number a form or query may carry (a feed, a source, a choice); anything else is no filter at all. */
@@ -319,7 +319,8 @@ export function buildApp(opts: {
   }
   void app.register(apiV1, { prefix: '/api/v1', store: opts.store, now, ...(opts.pipeline ? { pipeline: opts.pipeline } : {}) });
 
-  app.get('/healthz', async () => ({ ok: true, scheduler: opts.scheduler?.status ?? null, workers: opts.workers ?? null }));
+  const eventLoopDelay = watchEventLoop(app);
+  app.get('/healthz', async () => ({ ok: true, scheduler: opts.scheduler?.status ?? null, workers: opts.workers ?? null, eventLoopDelay: eventLoopDelay() }));
 
   app.setNotFoundHandler((_req, reply) => {
     reply.code(404).type('text/html; charset=utf-8').send(errorPage(404, 'Not found.'));

@@ -1,4 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Store } from '../store/store.js';
 import type { TidingsConfig } from '../config.js';
@@ -54,6 +55,24 @@ export function registerMonitoring(app: FastifyInstance, opts: { store: Store; m
     await measureOverdueFeeds(opts.store, opts.now());
     return reply.type(metricsContentType).header('cache-control', 'no-store').send(await renderMetrics());
   });
+}
+
+export interface EventLoopDelay {
+  p50Ms: number;
+  p99Ms: number;
+  maxMs: number;
+}
+
+/**
+ * How long callbacks have waited for the event loop since the server started: the number
+ * that says whether CPU-heavy work (a refresh, a large page) kept readers waiting.
+ */
+export function watchEventLoop(app: FastifyInstance): () => EventLoopDelay {
+  const histogram = monitorEventLoopDelay({ resolution: 10 });
+  histogram.enable();
+  app.addHook('onClose', async () => histogram.disable());
+  const ms = (ns: number) => Math.round(ns / 1e5) / 10;
+  return () => ({ p50Ms: ms(histogram.percentile(50)), p99Ms: ms(histogram.percentile(99)), maxMs: ms(histogram.max) });
 }
 
 /** Ready when the database answers and its schema is the one this build expects; 503 names the check that failed. */

@@ -3,6 +3,7 @@ import { articleFilter, type ArticleScope } from './articleFilter.js';
 import type { Db } from './schema.js';
 import { toListItem } from './rows.js';
 import type { ArticleListItem, ArticleQuery } from './store.js';
+import { collapseWhitespace } from '../text/whitespace.js';
 
 /** An article as lists show it (river, search): with its source and section, aliased `a`. */
 export function articleListQuery(db: Db) {
@@ -45,6 +46,6 @@ export async function listArticles(db: Db, q: ArticleQuery): Promise<ArticleList
   return rows.map((r) => ({
     ...(userId !== undefined ? { read: !!r.read_at, starred: !!r.starred_at } : {}),
     ...toListItem(r),
-    excerpt: r.excerpt.replace(/\s+/g, ' ').trim(),
+    excerpt: collapseWhitespace(r.excerpt),
   }));
 }
