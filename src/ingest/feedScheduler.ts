@@ -49,7 +49,6 @@ export class FeedScheduler {
   private stopping = false;
   private lastRenewal = 0;
   /** Feeds claimed whose send failed (a cut connection): sent first at the next tick. */
-  private unsent: number[] = [];
   private readonly lease: SchedulerLease;
   readonly status: SchedulerStatus = { running: false, leaseHeld: false, lastTickAt: null, sent: 0 };
 
@@ -130,15 +129,22 @@ export class FeedScheduler {
   private async sendRefreshes(stats: JobStats, now: Date): Promise<boolean> {
     const room = (this.opts.backlog ?? 12) - pending(stats, 'refresh-feed');
     if (room <= 0) return false;
+    const at = formatIso(now.getTime());
     const until = formatIso(now.getTime() + this.opts.claimSeconds * 1000);
-    const claimed = this.unsent.length < room ? await this.p.store.claimDueFeeds(formatIso(now.getTime()), until, room - this.unsent.length) : [];
-    // Claimed feeds wait for their claim to run out unless sent: keep what is not sent yet.
-    this.unsent.push(...claimed);
-    const sent = this.unsent.length;
-    while (this.unsent.length > 0) {
-      await this.send('refresh-feed', { feedId: this.unsent[0]! });
-      this.unsent.shift();
+    // Send first, then claim: a scheduler killed in between leaves the feeds due for the
+    // next holder (a repeated send is dropped by the feed's singleton key), never parked
+    // until a claim runs out. A failed send leaves the rest due for the next tick.
+    const due = await this.p.store.dueFeedIds(at, room);
+    const sentIds: number[] = [];
+    try {
+      for (const feedId of due) {
+        await this.send('refresh-feed', { feedId });
+        sentIds.push(feedId);
+      }
+    } finally {
+      await this.p.store.claimFeeds(sentIds, at, until);
     }
+    const sent = sentIds.length;
     return sent >= room;
   }
 

@@ -190,7 +190,7 @@ export class KyselyStore implements Store {
     return subscriptions.markAllRead(this.db, userId, opts, now);
   }
 
-  async claimDueFeeds(now: string, until: string, limit: number): Promise<number[]> {
+  async dueFeedIds(now: string, limit: number): Promise<number[]> {
     const due = await this.db
       .selectFrom('feed')
       .select('id')
@@ -199,16 +199,19 @@ export class KyselyStore implements Store {
       .orderBy('id')
       .limit(limit)
       .execute();
-    if (due.length === 0) return [];
-    // Still due: a refresh that finished meanwhile keeps the next check it chose.
+    return due.map((f) => f.id);
+  }
+
+  async claimFeeds(ids: number[], now: string, until: string): Promise<number[]> {
+    if (ids.length === 0) return [];
     const claimed = await this.db
       .updateTable('feed')
       .set({ next_check_at: until })
-      .where('id', 'in', due.map((f) => f.id))
+      .where('id', 'in', ids)
       .where((eb) => eb.or([eb('next_check_at', 'is', null), eb('next_check_at', '<=', now)]))
       .returning('id')
       .execute();
-    const ids = new Set(claimed.map((f) => f.id));
-    return due.map((f) => f.id).filter((id) => ids.has(id));
+    return claimed.map((f) => f.id);
   }
+
 }

@@ -97,12 +97,15 @@ export interface Store {
   getArticle(id: number): Promise<ArticleView | null>;
   listRevisions(articleId: number): Promise<Revision[]>;
 
+  /** Ids of the feeds due at `now` (never-checked first), for the scheduler to send. */
+  dueFeedIds(now: string, limit: number): Promise<number[]>;
   /**
-   * Due feeds handed to the job queue: their next check moves to `until`, so the next
-   * scheduler tick does not send them again while their job waits or runs (the refresh
-   * then sets the real next check). Returns the ids claimed, at most `limit`.
+   * Moves the next check of these feeds to `until` (past their job's lifetime) so no tick
+   * sends them again; only those still due, so a refresh that already finished keeps the
+   * next check it chose. Called after the jobs are sent: a scheduler that dies in between
+   * leaves the feeds due (a second send is dropped or refreshes once more), never stuck.
    */
-  claimDueFeeds(now: string, until: string, limit: number): Promise<number[]>;
+  claimFeeds(ids: number[], now: string, until: string): Promise<number[]>;
 }
 
 export interface NewFeed {
