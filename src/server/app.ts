@@ -19,6 +19,10 @@ import { SERVICE_WORKER } from './ui/serviceWorker.js';
 import { requesterSignal } from './requesterSignal.js';
 import { logFailure } from '../log/logger.js';
 import { SignInThrottle } from '../accounts/signInThrottle.js';
+import { requestAdmission } from './requestAdmission.js';
+
+/** Requests that start in one event-loop turn (a river page is ~1.6 ms of CPU). */
+const ADMITTED_PER_TURN = 4;
 import { BODY_LIMITS, DEFAULT_HTTP_LIMITS, guardConnections, serverOptions } from './httpLimits.js';
 import { registerMonitoring, watchEventLoop } from './monitoring.js';
 import { logger } from '../log/logger.js';
@@ -64,6 +68,13 @@ export function buildApp(opts: {
     ...serverOptions(limits),
   });
   guardConnections(app.server, limits);
+  // First hook of all: new connections get in every few milliseconds (requestAdmission.ts).
+  const admit = requestAdmission(ADMITTED_PER_TURN);
+  app.addHook('onRequest', (_req, _reply, done) => {
+    const wait = admit();
+    if (wait) void wait.then(() => done());
+    else done();
+  });
   const now = opts.now ?? (() => new Date());
   const tz = opts.config.timeZone;
   const imageProxy = opts.config.imageProxy && !!opts.pipeline;
