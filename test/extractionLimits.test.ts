@@ -157,15 +157,26 @@ test('sanitized HTML is never nested deeper than 512, and stray end tags stay li
   const deep = sanitizeHtml(`${'<div>'.repeat(100_000)}deep text${'</div>'.repeat(100_000)}`);
   assert.ok(measurePage(deep, UNLIMITED).depth <= 512);
   assert.equal(articleText(deep), 'deep text');
+  // Fastest of a few runs, in up to three rounds: one collection or a busy neighbour on a
+  // shared machine can skew a single sample; quadratic code fails every round.
   const time = (n: number) => {
     const html = `${'<div>'.repeat(n)}${'</p>'.repeat(n)}`;
-    const started = performance.now();
-    sanitizeHtml(html);
-    return performance.now() - started;
+    let best = Infinity;
+    for (let r = 0; r < 3; r++) {
+      const started = performance.now();
+      sanitizeHtml(html);
+      best = Math.min(best, performance.now() - started);
+    }
+    return best;
   };
   time(5_000);
-  const n = time(20_000);
-  const n2 = time(40_000);
+  let n = 0;
+  let n2 = 0;
+  for (let round = 0; round < 3; round++) {
+    n = time(20_000);
+    n2 = time(40_000);
+    if (n2 / Math.max(n, 1) < 3) break;
+  }
   assert.ok(n2 / Math.max(n, 1) < 3, `2n took ${n2 / n}× n`);
   assert.ok(n2 < 5_000, `${Math.round(n2)} ms`);
 });
