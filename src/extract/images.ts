@@ -1,6 +1,7 @@
 import { parseDocument } from 'htmlparser2';
 import type { ChildNode, Element } from 'domhandler';
 import { figureLine } from '../render/articleText.js';
+import { collapseWhitespace } from '../text/whitespace.js';
 
 export interface ExtractedImage {
   url: string;
@@ -59,6 +60,6 @@ function text(el: Element): string | null {
     }
   };
   walk(el.children);
-  const t = s.replace(/\s+/g, ' ').trim();
+  const t = collapseWhitespace(s);
   return t || null;
 }

@@ -1,3 +1,4 @@
+import { collapseWhitespace } from '../text/whitespace.js';
 /* eslint-disable @typescript-eslint/no-explicit-any */
 /**
  * DOM clean-up before Readability: real image URLs instead of lazy-load placeholders,
@@ -245,7 +246,7 @@ export function removeArticleFurniture(article: any, title: string | null = null
   removeCompanyBoilerplate(article);
   // The headline repeated at the top of the body (the reader shows it already).
   if (title) {
-    const want = title.replace(/\s+/g, ' ').trim().toLowerCase();
+    const want = collapseWhitespace(title).toLowerCase();
     const first = (Array.from(article.querySelectorAll('h1, h2, p, div')) as any[]).slice(0, 6).find((e) => text(e).toLowerCase() === want);
     if (first && !first.querySelector('img, figure')) first.remove();
   }

@@ -1,4 +1,5 @@
 import { Parser } from 'htmlparser2';
+import { collapseWhitespace } from '../text/whitespace.js';
 
 /** Feeds a web page names: `<link rel="alternate">` of every feed type, then feed-looking links in the body. */
 export interface DiscoveredFeed {
@@ -52,7 +53,7 @@ export function discoverFeeds(html: string, pageUrl: string): DiscoveredFeed[] {
       },
       onclosetag(name) {
         if (name === 'a' && anchor) {
-          add(bodyLinks, anchor.href, anchor.text.replace(/\s+/g, ' ').trim() || null, null);
+          add(bodyLinks, anchor.href, collapseWhitespace(anchor.text) || null, null);
           anchor = null;
         }
       },

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { collapseWhitespace } from '../text/whitespace.js';
 
 /**
  * How Tidings recognises an article it already has: by URL key (model/identity.ts) and by
@@ -7,7 +8,7 @@ import { createHash } from 'node:crypto';
 export { canonicalizeUrl, urlKey } from '../model/identity.js';
 
 export function normaliseForHash(s: string): string {
-  return s.normalize('NFC').replace(/\s+/g, ' ').trim();
+  return collapseWhitespace(s.normalize('NFC'));
 }
 
 export function contentHash(title: string, text: string): string {

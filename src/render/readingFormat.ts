@@ -2,6 +2,7 @@ import { updatedAtOf, type ArticleView } from '../model/article.js';
 import { escapeAttr, escapeText } from '../html/escape.js';
 import { articleText } from './articleText.js';
 import { formatLocalTime, relativeAge } from './time.js';
+import { collapseWhitespace } from '../text/whitespace.js';
 
 /** The parts of the reading format (shared/spec/reading-format.md), for the terminal and the web alike. */
 export interface ReadingParts {
@@ -21,7 +22,7 @@ export interface ReadingParts {
 export function readingParts(a: ArticleView, opts: { now: Date; timeZone: string }): ReadingParts {
   const updatedAt = updatedAtOf(a);
   return {
-    title: a.title.replace(/\s+/g, ' ').trim(),
+    title: collapseWhitespace(a.title),
     source: a.sourceName,
     section: a.section,
     createdAt: a.publishedAt,

@@ -1,4 +1,5 @@
 import type { SearchHit, SearchTerm } from '../model/article.js';
+import { collapseWhitespace } from '../text/whitespace.js';
 
 /** A search hit as people read it: the title and a passage with each match between \u0002 and \u0003 (escape, then mark up). */
 export interface MarkedHit {
@@ -37,7 +38,7 @@ function markTerms(text: string, terms: SearchTerm[]): string {
 
 /** About 30 words of text around the first match. */
 function snippetAround(text: string, terms: SearchTerm[]): string {
-  const flat = text.replace(/\s+/g, ' ').trim();
+  const flat = collapseWhitespace(text);
   const re = termPattern(terms);
   const at = re ? flat.search(re) : -1;
   const start = at > 80 ? flat.lastIndexOf(' ', at - 60) + 1 : 0;
