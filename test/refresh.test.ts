@@ -203,3 +203,27 @@ test('with full text off, articles keep the feed text and no page is fetched', a
   assert.match(article.extractError!, /TIDINGS_FULL_TEXT=false/);
   assert.equal(article.text, 'The tram teaser.');
 });
+
+test('a lost database connection is our failure (internal), not the publisher\'s network_error', async (t) => {
+  const tp = await testPipeline();
+  t.after(() => tp.close());
+  server.set('/db/feed.xml', {
+    type: 'application/rss+xml',
+    body: rssFeed({ title: 'Harbour Times', link: server.url('/db/'), items: [{ title: 'Quay', link: server.url('/db/quay'), pubDate: 'Fri, 20 Nov 2026 08:00:00 GMT' }] }),
+  });
+  server.set('/db/quay', { body: page('Quay', 'Work on the new quay began on Friday morning with two cranes on site.') });
+  const { feed } = await subscribe(tp.p, server.url('/db/feed.xml'));
+  // What pg raises when the server ends the connection under a query: a socket error code.
+  const saveRefresh = tp.store.saveRefresh.bind(tp.store);
+  tp.store.saveRefresh = async () => {
+    throw Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' });
+  };
+  const report = await refreshFeed(tp.p, (await tp.store.getFeed(feed.id))!);
+  assert.equal(report.status, 'error');
+  assert.equal(report.errorCode, 'internal', 'a worker retries internal failures; a network_error would wait out the feed\'s back-off');
+  tp.store.saveRefresh = saveRefresh;
+  // A publisher's own failure keeps its code.
+  server.set('/db/feed.xml', { status: 404, body: 'gone' });
+  const down = await refreshFeed(tp.p, (await tp.store.getFeed(feed.id))!);
+  assert.equal(down.errorCode, 'http_error');
+});

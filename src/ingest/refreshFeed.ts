@@ -6,6 +6,7 @@ import { formatIso } from '../text/dates.js';
 import type { ArticleWrite, RefreshWrite } from '../store/store.js';
 import type { Pipeline } from './pipeline.js';
 import { logError } from '../log/loggedError.js';
+import { TidingsError } from '../model/errors.js';
 import { extractSeconds, measureAsync, parseSeconds, storeSeconds } from '../log/metrics.js';
 import { parseFeedDocument } from './feedDocument.js';
 import { turnTaker } from './eventLoopTurns.js';
@@ -74,7 +75,7 @@ export async function refreshFeed(p: Pipeline, feed: FeedWithSource, onProgress?
  * and reports it. Never throws: the error reported is the refresh's own.
  */
 export async function failedRefresh(p: Pipeline, feed: FeedWithSource, err: unknown, report = emptyReport(feed.id)): Promise<RefreshReport> {
-  const e = logError(err, 'refresh failed', { feed: feed.id, url: feed.url });
+  const e = logError(blame(err), 'refresh failed', { feed: feed.id, url: feed.url });
   try {
     const now = p.now();
     const retryAfter = parseRetryAfter(e.retryAfter, now);
@@ -88,6 +89,17 @@ export async function failedRefresh(p: Pipeline, feed: FeedWithSource, err: unkn
     logError(storeErr, 'could not record a failed refresh', { feed: feed.id });
   }
   return { ...report, status: 'error', errorCode: e.code, error: e.message };
+}
+
+/**
+ * What a publisher can cause reaches here as a TidingsError (the fetcher, the parser and
+ * the extractor raise nothing else). Anything else is ours, a lost database connection
+ * (ECONNRESET from pg's socket) or a bug: 'internal', so the job is retried, and never a
+ * network_error recorded against the feed as if its publisher had failed.
+ */
+function blame(err: unknown): unknown {
+  if (err instanceof TidingsError || (err as { cause?: unknown } | null)?.cause instanceof TidingsError) return err;
+  return new TidingsError('internal', (err as Error | null)?.message ?? String(err), { cause: err });
 }
 
 function storeRefresh(p: Pipeline, write: RefreshWrite) {

@@ -165,7 +165,7 @@ describe('worker processes on PostgreSQL', { skip: noPostgres }, () => {
         return done === FEEDS && stored === articles && jobs === 0;
       },
       ms,
-      () => `${seen}\n${procs.map((p) => `--- ${p.name}\n${p.log.slice(-600)}`).join('\n')}`,
+      () => `${procs.map((p) => `--- ${p.name}\n${p.log.slice(-400)}`).join('\n')}\n${seen}`,
     );
   }
 
