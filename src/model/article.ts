@@ -137,6 +137,10 @@ export interface ArticleListItem {
   /** Set when the query named a user. */
   read?: boolean;
   starred?: boolean;
+  /** Set when the query asked for content: the sanitized body, the byline, and the feed it came through. */
+  html?: string;
+  byline?: string | null;
+  feedId?: number | null;
 }
 
 /** A word of a search query, lower case; `prefix` when typed with a trailing *. */

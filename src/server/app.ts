@@ -19,6 +19,7 @@ import { SERVICE_WORKER } from './ui/serviceWorker.js';
 import { requesterSignal } from './requesterSignal.js';
 import { logFailure } from '../log/logger.js';
 import { SignInThrottle } from '../accounts/signInThrottle.js';
+import { ClientAuth } from './clientAuth.js';
 import { requestAdmission } from './requestAdmission.js';
 
 /** Requests that start in one event-loop turn (a river page is ~1.6 ms of CPU). */
@@ -83,7 +84,10 @@ export function buildApp(opts: {
   void app.register(formbody, { bodyLimit: BODY_LIMITS.default });
   // Behind a TLS proxy the request looks like http: the public URL says what browsers see.
   const secureCookies = opts.config.publicUrl?.startsWith('https:') ?? false;
-  registerAuth(app, { store: opts.store, now, throttle: opts.signInThrottle ?? new SignInThrottle(), secureCookies });
+  const signInThrottle = opts.signInThrottle ?? new SignInThrottle();
+  registerAuth(app, { store: opts.store, now, throttle: signInThrottle, secureCookies });
+  // Client protocols (Google Reader, Fever, Miniflux) sign in through this, on the same throttle.
+  const clientAuth = new ClientAuth(opts.store, signInThrottle, now);
   registerMonitoring(app, { store: opts.store, metrics: opts.config.metrics, now });
 
   app.addHook('onSend', async (_req, reply, payload) => {
@@ -329,6 +333,7 @@ export function buildApp(opts: {
     void app.register(webSubRoutes, { pipeline, maxBytes: 15 * 1024 * 1024 });
   }
   void app.register(apiV1, { prefix: '/api/v1', store: opts.store, now, ...(opts.pipeline ? { pipeline: opts.pipeline } : {}) });
+  void clientAuth; // client protocol routes register here (issue 10)
 
   const eventLoopDelay = watchEventLoop(app);
   app.get('/healthz', async () => ({ ok: true, scheduler: opts.scheduler?.status ?? null, workers: opts.workers ?? null, eventLoopDelay: eventLoopDelay() }));

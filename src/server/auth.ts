@@ -4,6 +4,7 @@ import type { Store } from '../store/store.js';
 import { hashPassword, passwordProblem, verifyPassword } from '../accounts/passwords.js';
 import { newSecret, secretHash } from '../accounts/tokens.js';
 import { isUserName } from '../accounts/userName.js';
+import { clientAddress } from './clientAuth.js';
 import type { SignInThrottle } from '../accounts/signInThrottle.js';
 import { formatIso } from '../text/dates.js';
 import { accountPage, authPage } from './ui/pages.js';
@@ -61,11 +62,6 @@ function originHost(origin: string): string | null {
     // A malformed Origin header names no host, so the same-site check refuses it.
     return null;
   }
-}
-
-/** The peer's address: no proxy is trusted, so a client cannot choose it. */
-function clientAddress(req: FastifyRequest): string {
-  return req.socket.remoteAddress ?? '';
 }
 
 function isLoopback(req: FastifyRequest): boolean {

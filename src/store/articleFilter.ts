@@ -1,4 +1,4 @@
-import { expressionBuilder, type Expression, type SqlBool } from 'kysely';
+import { expressionBuilder, sql, type Expression, type SqlBool } from 'kysely';
 import type { ArticleTable, Database } from './schema.js';
 
 /** Which articles a query wants: every field is optional, and all that are given must hold. */
@@ -11,9 +11,18 @@ export interface ArticleFilter {
   folder?: string;
   /** With userId: only the reader's unread or starred articles. */
   show?: 'all' | 'unread' | 'starred';
+  /** With userId: only articles the reader has (true) or has not (false) read. */
+  read?: boolean;
+  /** With userId: only articles the reader has (true) or has not (false) starred. */
+  starred?: boolean;
   /** Only this publisher's articles. */
   sourceId?: number;
   articleId?: number;
+  /** Only these articles (client protocols name items by id). */
+  ids?: readonly number[];
+  /** Only ids strictly above / below these (client protocols page by id). */
+  afterId?: number;
+  beforeId?: number;
   /** Published at or after `from`, before `to`, at or before `upTo`. */
   from?: string;
   to?: string;
@@ -33,6 +42,9 @@ export function articleFilter(f: ArticleFilter): Expression<SqlBool> {
   const eb = expressionBuilder<ArticleScope, 'a'>();
   const all: Array<Expression<SqlBool>> = [];
   if (f.articleId !== undefined) all.push(eb('a.id', '=', f.articleId));
+  if (f.ids !== undefined) all.push(f.ids.length ? eb('a.id', 'in', [...f.ids]) : sql<SqlBool>`1 = 0`);
+  if (f.afterId !== undefined) all.push(eb('a.id', '>', f.afterId));
+  if (f.beforeId !== undefined) all.push(eb('a.id', '<', f.beforeId));
   if (f.userId !== undefined) all.push(...readerConditions(f.userId, f));
   else if (f.feedId !== undefined) {
     const feedId = f.feedId;
@@ -68,7 +80,9 @@ function readerConditions(userId: number, f: ArticleFilter): Array<Expression<Sq
         .where(`article_state.${mark}`, 'is not', null),
     );
   const all = [eb.exists(subscribed)];
-  if (f.show === 'unread') all.push(eb.not(marked('read_at')));
-  if (f.show === 'starred') all.push(marked('starred_at'));
+  const read = f.read ?? (f.show === 'unread' ? false : undefined);
+  const starred = f.starred ?? (f.show === 'starred' ? true : undefined);
+  if (read !== undefined) all.push(read ? marked('read_at') : eb.not(marked('read_at')));
+  if (starred !== undefined) all.push(starred ? marked('starred_at') : eb.not(marked('starred_at')));
   return all;
 }

@@ -1,8 +1,8 @@
-import { expressionBuilder, sql } from 'kysely';
-import { articleFilter, type ArticleScope } from './articleFilter.js';
+import { expressionBuilder, sql, type SelectQueryBuilder } from 'kysely';
+import { articleFilter, type ArticleFilter, type ArticleScope } from './articleFilter.js';
 import type { Db } from './schema.js';
 import { toListItem } from './rows.js';
-import type { ArticleListItem, ArticleQuery } from './store.js';
+import type { ArticleListItem, ArticleOrder, ArticleQuery, ArticleRef } from './store.js';
 import { collapseWhitespace } from '../text/whitespace.js';
 
 /** An article as lists show it (river, search): with its source and section, aliased `a`. */
@@ -31,21 +31,81 @@ export function firstSection() {
 /** The river: a reader's (or everyone's) articles, newest first, a page at a time. */
 export async function listArticles(db: Db, q: ArticleQuery): Promise<ArticleListItem[]> {
   const userId = q.userId;
-  const rows = await articleListQuery(db)
+  const rows = await ordered(articleListQuery(db), q.order)
     .select(sql<string>`substr(a.text, 1, 400)`.as('excerpt'))
     .$if(userId !== undefined, (qb) =>
       qb
         .leftJoin('article_state', (join) => join.onRef('article_state.article_id', '=', 'a.id').on('article_state.user_id', '=', userId!))
         .select(['article_state.read_at', 'article_state.starred_at']),
     )
+    .$if(!!q.content, (qb) => qb.select(['a.html', 'a.byline']).select(feedCameThrough(q).as('feed_id')))
     .where(articleFilter(q))
-    .orderBy('a.published_at', 'desc')
-    .orderBy('a.id', 'desc')
     .limit(q.limit)
+    .$if(!!q.offset, (qb) => qb.offset(q.offset!))
     .execute();
   return rows.map((r) => ({
     ...(userId !== undefined ? { read: !!r.read_at, starred: !!r.starred_at } : {}),
     ...toListItem(r),
     excerpt: collapseWhitespace(r.excerpt),
+    ...(q.content ? contentOf(r as unknown as ContentRow) : {}),
   }));
+}
+
+interface ContentRow {
+  html: string;
+  byline: string | null;
+  feed_id: number | string | null;
+}
+
+function contentOf(r: ContentRow): Pick<ArticleListItem, 'html' | 'byline' | 'feedId'> {
+  return { html: r.html, byline: r.byline, feedId: r.feed_id === null ? null : Number(r.feed_id) };
+}
+
+/** Ids and times only, for protocols that list item ids before asking for contents. */
+export async function listArticleRefs(db: Db, q: ArticleQuery): Promise<ArticleRef[]> {
+  const rows = await ordered(db.selectFrom('article as a').select(['a.id', 'a.published_at']), q.order)
+    .where(articleFilter(q))
+    .limit(q.limit)
+    .$if(!!q.offset, (qb) => qb.offset(q.offset!))
+    .execute();
+  return rows.map((r) => ({ id: Number(r.id), published: r.published_at }));
+}
+
+export async function countArticles(db: Db, q: ArticleFilter): Promise<number> {
+  const row = await db
+    .selectFrom('article as a')
+    .select((eb) => eb.fn.countAll().as('n'))
+    .where(articleFilter(q))
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+/**
+ * The feed an article reached the reader through: the one asked for, else the lowest id
+ * among the reader's subscriptions that carried it (everyone's feeds without a reader).
+ */
+function feedCameThrough(q: ArticleQuery) {
+  const eb = expressionBuilder<ArticleScope, 'a'>();
+  if (q.feedId !== undefined) return sql<number | null>`${q.feedId}`;
+  return eb
+    .selectFrom('article_feed')
+    .select((e) => e.fn.min('article_feed.feed_id').as('feed_id'))
+    .whereRef('article_feed.article_id', '=', 'a.id')
+    .$if(q.userId !== undefined, (qb) =>
+      qb.where('article_feed.feed_id', 'in', eb.selectFrom('subscription').select('subscription.feed_id').where('subscription.user_id', '=', q.userId!)),
+    );
+}
+
+/** The (published_at, id) index serves both time orders; the primary key the id orders. */
+function ordered<Q extends SelectQueryBuilder<ArticleScope, 'a', object>>(qb: Q, order: ArticleOrder = 'newest'): Q {
+  switch (order) {
+    case 'newest':
+      return qb.orderBy('a.published_at', 'desc').orderBy('a.id', 'desc') as Q;
+    case 'oldest':
+      return qb.orderBy('a.published_at', 'asc').orderBy('a.id', 'asc') as Q;
+    case 'id-asc':
+      return qb.orderBy('a.id', 'asc') as Q;
+    case 'id-desc':
+      return qb.orderBy('a.id', 'desc') as Q;
+  }
 }

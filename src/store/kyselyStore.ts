@@ -3,13 +3,13 @@ import type { Article, ArticleView, FeedWithSource, Revision, Session, User, Web
 import type { Database } from './schema.js';
 import type { StoreDialect } from './dialect.js';
 import * as articles from './articles.js';
-import { listArticles } from './articleList.js';
+import { countArticles, listArticleRefs, listArticles } from './articleList.js';
 import * as feeds from './feeds.js';
 import * as readers from './readers.js';
 import { searchArticles } from './search.js';
 import * as subscriptions from './subscriptions.js';
 import * as webSub from './webSub.js';
-import type { ArticleKeys, ArticleListItem, ArticleQuery, ArticleWrite, FeedFailure, NewFeed, RefreshOutcome, RefreshWrite, SearchHit, SearchQuery, Store } from './store.js';
+import type { ArticleKeys, ArticleListItem, ArticleQuery, ArticleRef, ArticleWrite, FeedFailure, NewFeed, RefreshOutcome, RefreshWrite, SearchHit, SearchQuery, Store } from './store.js';
 
 type SubscribedFeed = FeedWithSource & { folder: string | null; customTitle: string | null };
 
@@ -105,6 +105,12 @@ export class KyselyStore implements Store {
   listArticles(q: ArticleQuery): Promise<ArticleListItem[]> {
     return listArticles(this.db, q);
   }
+  listArticleRefs(q: ArticleQuery): Promise<ArticleRef[]> {
+    return listArticleRefs(this.db, q);
+  }
+  countArticles(q: Omit<ArticleQuery, 'limit'>): Promise<number> {
+    return countArticles(this.db, q);
+  }
   searchArticles(q: SearchQuery): Promise<SearchHit[]> {
     return searchArticles(this.db, this.dialect, q);
   }
@@ -185,6 +191,12 @@ export class KyselyStore implements Store {
   }
   setArticleState(userId: number, articleId: number, state: { read?: boolean; starred?: boolean }, now: string): Promise<void> {
     return subscriptions.setArticleState(this.db, userId, articleId, state, now);
+  }
+  setArticleStates(userId: number, ids: readonly number[], state: { read?: boolean; starred?: boolean }, now: string): Promise<number> {
+    return subscriptions.setArticleStates(this.db, userId, ids, state, now);
+  }
+  unreadCounts(userId: number): Promise<Array<{ feedId: number; unread: number; newest: string }>> {
+    return subscriptions.unreadCounts(this.db, userId);
   }
   markAllRead(userId: number, opts: { feedId?: number; folder?: string; upTo: string }, now: string): Promise<number> {
     return subscriptions.markAllRead(this.db, userId, opts, now);

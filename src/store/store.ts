@@ -1,3 +1,4 @@
+import type { ArticleFilter } from './articleFilter.js';
 import type { Article, ArticleImage, ArticleView, FeedWithSource, Revision, Session, User, WebSubSubscription } from '../model/article.js';
 import type { ArticleListItem, SearchHit } from '../model/article.js';
 
@@ -92,6 +93,16 @@ export interface Store {
   markAllRead(userId: number, opts: { feedId?: number; folder?: string; upTo: string }, now: string): Promise<number>;
 
   listArticles(query: ArticleQuery): Promise<ArticleListItem[]>;
+  /** The same selection as listArticles, ids and times only (no page-sized cap of its own). */
+  listArticleRefs(query: ArticleQuery): Promise<ArticleRef[]>;
+  countArticles(query: Omit<ArticleQuery, 'limit' | 'offset' | 'order' | 'content' | 'before'>): Promise<number>;
+  /** Per subscribed feed: unread articles and the newest one's time (feeds with none are left out). */
+  unreadCounts(userId: number): Promise<Array<{ feedId: number; unread: number; newest: string }>>;
+  /**
+   * Marks many articles at once; ids the reader cannot see are skipped (never an error,
+   * so one stale id does not fail a client's batch). Returns how many rows it wrote.
+   */
+  setArticleStates(userId: number, ids: readonly number[], state: { read?: boolean; starred?: boolean }, now: string): Promise<number>;
   /** Full-text search over title and text, best matches first, with the words to highlight. */
   searchArticles(query: SearchQuery): Promise<SearchHit[]>;
   getArticle(id: number): Promise<ArticleView | null>;
@@ -191,16 +202,22 @@ export interface RefreshOutcome {
   articleIds: number[];
 }
 
-export interface ArticleQuery {
-  feedId?: number;
-  /** With userId: only feeds the user filed in this folder. */
-  folder?: string;
-  /** A reader's view: only their subscriptions, with their read and starred marks. */
-  userId?: number;
-  show?: 'all' | 'unread' | 'starred';
+export interface ArticleQuery extends Omit<ArticleFilter, 'articleId' | 'upTo' | 'sourceId'> {
   limit: number;
-  /** Keyset cursor: articles strictly older than this (published_at, id). */
-  before?: { publishedAt: string; id: number };
+  /** Rows to skip first (offset paging, as the Miniflux API asks); prefer `before`. */
+  offset?: number;
+  /** Newest first by publication time (default), oldest first, or by id. */
+  order?: ArticleOrder;
+  /** Also the body HTML, the byline and the feed each article came through (client protocols). */
+  content?: boolean;
+}
+
+export type ArticleOrder = 'newest' | 'oldest' | 'id-asc' | 'id-desc';
+
+/** An article's id and time, for id-only listings (Google Reader item ids, Fever unread ids). */
+export interface ArticleRef {
+  id: number;
+  published: string;
 }
 
 export interface SearchQuery {

@@ -112,6 +112,39 @@ export async function markAllRead(db: Db, userId: number, opts: { feedId?: numbe
   return Number(result.numAffectedRows ?? 0);
 }
 
+/** Chunks keep the id lists well under every database's bound-parameter limit. */
+const STATE_CHUNK = 500;
+
+export async function setArticleStates(db: Db, userId: number, ids: readonly number[], state: { read?: boolean; starred?: boolean }, now: string): Promise<number> {
+  const value = (on: boolean | undefined) => (on ? now : null);
+  const kept = (column: 'read_at' | 'starred_at', on: boolean | undefined) =>
+    on === undefined ? sql.ref(`article_state.${column}`) : on ? sql`coalesce(article_state.${sql.ref(column)}, excluded.${sql.ref(column)})` : sql`null`;
+  let written = 0;
+  for (let i = 0; i < ids.length; i += STATE_CHUNK) {
+    const result = await sql`
+      insert into article_state (user_id, article_id, read_at, starred_at)
+      select ${userId}, a.id, ${value(state.read)}, ${value(state.starred)} from article a
+      where ${articleFilter({ userId, ids: ids.slice(i, i + STATE_CHUNK) })}
+      on conflict (user_id, article_id) do update set read_at = ${kept('read_at', state.read)}, starred_at = ${kept('starred_at', state.starred)}`.execute(db);
+    written += Number(result.numAffectedRows ?? 0);
+  }
+  return written;
+}
+
+export async function unreadCounts(db: Db, userId: number): Promise<Array<{ feedId: number; unread: number; newest: string }>> {
+  const rows = await db
+    .selectFrom('subscription')
+    .innerJoin('article_feed', 'article_feed.feed_id', 'subscription.feed_id')
+    .innerJoin('article as a', 'a.id', 'article_feed.article_id')
+    .leftJoin('article_state', (join) => join.onRef('article_state.article_id', '=', 'a.id').on('article_state.user_id', '=', userId))
+    .select((eb) => ['article_feed.feed_id', eb.fn.countAll().as('unread'), eb.fn.max('a.published_at').as('newest')])
+    .where('subscription.user_id', '=', userId)
+    .where('article_state.read_at', 'is', null)
+    .groupBy('article_feed.feed_id')
+    .execute();
+  return rows.map((r) => ({ feedId: Number(r.feed_id), unread: Number(r.unread), newest: r.newest }));
+}
+
 function formatIsoDaysAgo(days: number): string {
   return formatIso(Date.now() - days * 86400_000);
 }
