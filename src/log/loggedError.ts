@@ -11,7 +11,9 @@ const logged = new WeakSet<object>();
  */
 export function logError(err: unknown, message: string, context: Record<string, unknown> = {}): TidingsError {
   const e = asTidingsError(err);
-  if (logged.has(e) || (isObject(err) && logged.has(err))) return e;
+  // A wrapper around an error already logged (re-coded on its way up) is that error.
+  const cause = isObject(err) ? (err as { cause?: unknown }).cause : undefined;
+  if (logged.has(e) || (isObject(err) && logged.has(err)) || (isObject(cause) && logged.has(cause))) return e;
   logFailure({ ...context, code: e.code, err }, `${message}: ${e.message}`);
   logged.add(e);
   if (isObject(err)) logged.add(err);
