@@ -55,6 +55,22 @@ test('errors back off exponentially with jitter up to 24 h; Retry-After can push
   assert.equal(nextCheckAfterFailure(now, 1, 300, 86400, 7200).toISOString(), '2026-01-10T14:00:00.000Z');
 });
 
+test('per host: the spacing holds between actual starts when a timer fires late (busy event loop)', async () => {
+  const limiter = new HostLimiter(2, 50);
+  const starts: number[] = [];
+  const task = (block: number) => async () => {
+    starts.push(Date.now());
+    await new Promise((r) => setTimeout(r, 5));
+    // Blocks the event loop once the next start is planned, so its timer fires late.
+    const until = Date.now() + block;
+    while (Date.now() < until);
+    await new Promise((r) => setTimeout(r, 10));
+  };
+  await Promise.all([limiter.run('news.example', task(200)), limiter.run('news.example', task(0)), limiter.run('news.example', task(0))]);
+  starts.sort((a, b) => a - b);
+  for (let i = 1; i < starts.length; i++) assert.ok(starts[i]! - starts[i - 1]! >= 45, `start ${i} came ${starts[i]! - starts[i - 1]!} ms after the previous`);
+});
+
 test('per host: at most N requests at once, and a minimum spacing between starts', async () => {
   const limiter = new HostLimiter(2, 50);
   let active = 0;

@@ -12,17 +12,28 @@ export class HostLimiter {
   async run<T>(host: string, task: (queueWaitMs: number) => Promise<T>): Promise<T> {
     const queued = Date.now();
     await this.acquire(host);
-    if (this.spacingMs > 0) {
-      const now = Date.now();
-      const at = Math.max(now, this.nextStart.get(host) ?? 0);
-      this.nextStart.set(host, at + this.spacingMs);
-      if (this.nextStart.size > 10_000) this.pruneSpacing(now);
-      if (at > now) await new Promise((r) => setTimeout(r, at - now));
-    }
+    if (this.spacingMs > 0) await this.spaced(host);
     try {
       return await task(Date.now() - queued);
     } finally {
       this.release(host);
+    }
+  }
+
+  /**
+   * Claims the next start time when it has come, not in advance: a timer that fires late
+   * (a busy event loop) must not let the next start follow at once.
+   */
+  private async spaced(host: string): Promise<void> {
+    for (;;) {
+      const now = Date.now();
+      const at = this.nextStart.get(host) ?? 0;
+      if (at <= now) {
+        this.nextStart.set(host, now + this.spacingMs);
+        if (this.nextStart.size > 10_000) this.pruneSpacing(now);
+        return;
+      }
+      await new Promise((r) => setTimeout(r, at - now));
     }
   }
 
