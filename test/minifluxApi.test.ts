@@ -158,6 +158,16 @@ test('wrong credentials are throttled like the web sign-in: 429 with Retry-After
   }
 });
 
+test('an app\'s concurrent requests all pass the sign-in throttle (only wrong tokens count against it)', async () => {
+  const strict = buildApp({ store: tp.store, config: tp.p.config, signInThrottle: new SignInThrottle() });
+  try {
+    const answers = await Promise.all(Array.from({ length: 12 }, (_, i) => call('ada', 'GET', '/v1/feeds', { on: strict, auth: i % 2 ? 'basic' : 'token' })));
+    assert.deepEqual(answers.map((r) => r.statusCode), new Array(12).fill(200));
+  } finally {
+    await strict.close();
+  }
+});
+
 test('paths that start //v1/ (a server URL with a trailing slash) are the same endpoints', async () => {
   assert.equal((await json('ada', '//v1/me')).username, 'ada');
   assert.equal((await json('ada', '//v1/feeds')).length, 2);
