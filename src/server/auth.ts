@@ -25,8 +25,8 @@ declare module 'fastify' {
 export const SESSION_COOKIE = 'tidings_session';
 const FORM_COOKIE = 'tidings_form';
 const SESSION_DAYS = 30;
-/** Paths that need no session: assets, health, WebSub callbacks, and the doors themselves. */
-const OPEN = [/^\/img$/, /^\/static\//, /^\/healthz$/, /^\/readyz$/, /^\/metrics$/, /^\/websub\//, /^\/login$/, /^\/setup$/, /^\/manifest\.webmanifest$/, /^\/sw\.js$/, /^\/api\//];
+/** Paths that need no session: assets, health, WebSub callbacks, the doors themselves, and the APIs (they sign in on their own). */
+const OPEN = [/^\/img$/, /^\/static\//, /^\/healthz$/, /^\/readyz$/, /^\/metrics$/, /^\/websub\//, /^\/login$/, /^\/setup$/, /^\/manifest\.webmanifest$/, /^\/sw\.js$/, /^\/api\//, /^\/v1\//];
 
 export function parseCookies(header: string | undefined): Record<string, string> {
   const out: Record<string, string> = {};

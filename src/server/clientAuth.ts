@@ -14,7 +14,9 @@ export function clientAddress(req: FastifyRequest): string {
  * How feed-reader apps sign in (Google Reader, Miniflux, Fever): never with the web
  * sign-in password, always with an API token of the reader's (`tidings tokens add`),
  * either as the password beside the user name or alone. Every check goes through the
- * same throttle as the web sign-in, reserved before the token is looked up.
+ * same throttle as the web sign-in: wrong tokens count as failed sign-ins, and a client
+ * over the limits is refused before its token is looked up. Apps sign in on every request,
+ * often several at once, so a right token's check holds no place in the throttle.
  */
 export class ClientAuth {
   constructor(
@@ -25,7 +27,7 @@ export class ClientAuth {
 
   /** User name and an API token as the password (Google Reader ClientLogin, Miniflux Basic auth). */
   signIn(name: string, token: string, address: string): Promise<Attempt<User>> {
-    return this.throttle.attempt(name, address, async () => {
+    return this.throttle.attemptSecret(name, address, async () => {
       const user = await this.tokenOwner(token);
       return user && user.name === name ? user : null;
     });
@@ -37,7 +39,7 @@ export class ClientAuth {
    */
   byToken(token: string, address: string): Promise<Attempt<User>> {
     const account = `token:${secretHash(token).slice(0, 12)}`;
-    return this.throttle.attempt(account, address, () => this.tokenOwner(token));
+    return this.throttle.attemptSecret(account, address, () => this.tokenOwner(token));
   }
 
   private async tokenOwner(token: string): Promise<User | null> {

@@ -198,7 +198,7 @@ export class KyselyStore implements Store {
   unreadCounts(userId: number): Promise<Array<{ feedId: number; unread: number; newest: string }>> {
     return subscriptions.unreadCounts(this.db, userId);
   }
-  markAllRead(userId: number, opts: { feedId?: number; folder?: string; upTo: string }, now: string): Promise<number> {
+  markAllRead(userId: number, opts: { feedId?: number; folder?: string | null; upTo: string }, now: string): Promise<number> {
     return subscriptions.markAllRead(this.db, userId, opts, now);
   }
 

@@ -89,8 +89,8 @@ export interface Store {
   userByApiToken(tokenHash: string, now: string): Promise<User | null>;
   /** Read / starred marks of one user; null leaves a mark as it is. */
   setArticleState(userId: number, articleId: number, state: { read?: boolean; starred?: boolean }, now: string): Promise<void>;
-  /** Marks as read every article of the user's subscriptions (or one feed's) published at or before `upTo`. */
-  markAllRead(userId: number, opts: { feedId?: number; folder?: string; upTo: string }, now: string): Promise<number>;
+  /** Marks as read every article of the user's subscriptions (or one feed's, or one folder's: null is the feeds in no folder) published at or before `upTo`. */
+  markAllRead(userId: number, opts: { feedId?: number; folder?: string | null; upTo: string }, now: string): Promise<number>;
 
   listArticles(query: ArticleQuery): Promise<ArticleListItem[]>;
   /** The same selection as listArticles, ids and times only (no page-sized cap of its own). */
