@@ -27,6 +27,10 @@ export const FEVER_API_VERSION = 3;
 export const ITEMS_PER_CALL = 50;
 /** Ids in `unread_item_ids` / `saved_item_ids` at most (newest first): about 4 MB of digits. */
 export const MAX_LISTED_IDS = 500_000;
+/** How long a reader's `total_items` is reused: counting a 100,000-item archive takes ~0.2 s, and a sync asks on every page. */
+const TOTAL_REUSE_MS = 60_000;
+/** Readers whose count is kept at most (the map is emptied when full). */
+const TOTAL_READERS = 10_000;
 /** How far back `unread_recently_read` reaches. */
 const RECENTLY_READ_MS = 60 * 60_000;
 
@@ -38,6 +42,7 @@ const ITEM_MARKS: Record<string, StateChange> = { read: { read: true }, unread: 
 
 export async function feverApi(app: FastifyInstance, opts: { store: Store; clientAuth: ClientAuth; now: () => Date }): Promise<void> {
   const { store, now } = opts;
+  const totals = new ReaderTotals(store);
   app.decorateRequest('feverUser', null);
   app.addContentTypeParser('multipart/form-data', { parseAs: 'string', bodyLimit: BODY_LIMITS.signIn }, (req, body, done) =>
     done(null, multipartFields(body as string, req.headers['content-type'] ?? '')),
@@ -76,7 +81,7 @@ export async function feverApi(app: FastifyInstance, opts: { store: Store; clien
         if (p.has('groups') || p.has('feeds')) answer.feeds_groups = feedsGroupsJson(feeds);
         if (p.has('favicons')) answer.favicons = feeds.map(faviconJson);
       }
-      if (p.has('items')) Object.assign(answer, await items(store, user.id, p));
+      if (p.has('items')) Object.assign(answer, await items(store, user.id, p), { total_items: await totals.of(user.id) });
       if (p.has('links')) answer.links = [];
       if (p.has('unread_item_ids') || lists.has('unread')) answer.unread_item_ids = await idList(store, { userId: user.id, read: false });
       if (p.has('saved_item_ids') || lists.has('saved')) answer.saved_item_ids = await idList(store, { userId: user.id, starred: true });
@@ -151,7 +156,7 @@ async function markRead(store: Store, userId: number, mark: 'feed' | 'group', id
   for (const folder of folders) await store.markAllRead(userId, { folder, upTo }, at);
 }
 
-/** `items`: by `with_ids`, else after `since_id` (ascending), else below `max_id` (descending), else the newest. */
+/** `items` (without `total_items`): by `with_ids`, else after `since_id` (ascending), else below `max_id` (descending), else the newest. */
 async function items(store: Store, userId: number, p: Params) {
   const base = { userId, content: true, limit: ITEMS_PER_CALL } as const;
   const withIds = p.get('with_ids');
@@ -162,8 +167,24 @@ async function items(store: Store, userId: number, p: Params) {
   else if (sinceId !== null) q = { ...base, afterId: Math.max(0, sinceId), order: 'id-asc' };
   else if (maxId !== null && maxId > 0) q = { ...base, beforeId: maxId, order: 'id-desc' };
   else q = { ...base, order: 'id-desc' };
-  const [rows, total] = await Promise.all([store.listArticles(q), store.countArticles({ userId })]);
-  return { items: rows.map(itemJson), total_items: total };
+  return { items: (await store.listArticles(q)).map(itemJson) };
+}
+
+/** Each reader's item count, counted at most once a minute (a client walking its archive asks 2,000 times). */
+class ReaderTotals {
+  private readonly counted = new Map<number, { total: number; at: number }>();
+
+  constructor(private readonly store: Store) {}
+
+  async of(userId: number): Promise<number> {
+    const t = performance.now();
+    const kept = this.counted.get(userId);
+    if (kept && t - kept.at < TOTAL_REUSE_MS) return kept.total;
+    const total = await this.store.countArticles({ userId });
+    if (this.counted.size >= TOTAL_READERS) this.counted.clear();
+    this.counted.set(userId, { total, at: t });
+    return total;
+  }
 }
 
 async function idList(store: Store, filter: { userId: number; read?: boolean; starred?: boolean }): Promise<string> {
