@@ -22,6 +22,7 @@ import { SignInThrottle } from '../accounts/signInThrottle.js';
 import { ClientAuth } from './clientAuth.js';
 import { minifluxApi } from './miniflux/api.js';
 import { minifluxPath } from './miniflux/paths.js';
+import { feverApi } from './fever/feverApi.js';
 import { requestAdmission } from './requestAdmission.js';
 
 /** Requests that start in one event-loop turn (a river page is ~1.6 ms of CPU). */
@@ -250,7 +251,7 @@ export function buildApp(opts: {
   app.get('/account', async (req, reply) => {
     if (!req.session) return reply.code(400).send('bad request');
     reply.type('text/html; charset=utf-8');
-    return accountPage({ session: req.session, tokens: await opts.store.listApiTokens(req.session.user.id), newToken: null });
+    return accountPage({ session: req.session, tokens: await opts.store.listApiTokens(req.session.user.id), newToken: null, fever: { setAt: await opts.store.feverKeySetAt(req.session.user.id) } });
   });
 
   app.post<{ Body: Record<string, string | undefined> }>('/account/tokens', async (req, reply) => {
@@ -260,7 +261,7 @@ export function buildApp(opts: {
     await opts.store.createApiToken({ userId: req.session.user.id, tokenHash: secretHash(token), name, now: formatIso(now().getTime()) });
     // Shown once, on this response only; the page is not cached.
     reply.type('text/html; charset=utf-8').header('cache-control', 'no-store');
-    return accountPage({ session: req.session, tokens: await opts.store.listApiTokens(req.session.user.id), newToken: { name, token } });
+    return accountPage({ session: req.session, tokens: await opts.store.listApiTokens(req.session.user.id), newToken: { name, token }, fever: { setAt: await opts.store.feverKeySetAt(req.session.user.id) } });
   });
 
   app.post<{ Body: Record<string, string | undefined> }>('/account/tokens/revoke', async (req, reply) => {
@@ -338,6 +339,7 @@ export function buildApp(opts: {
   void app.register(apiV1, { prefix: '/api/v1', store: opts.store, now, ...(opts.pipeline ? { pipeline: opts.pipeline } : {}) });
   // Client protocol routes (issue 10).
   void app.register(minifluxApi, { prefix: '/v1', store: opts.store, now, clientAuth, ...(opts.pipeline ? { pipeline: opts.pipeline } : {}) });
+  void app.register(feverApi, { prefix: '/fever', store: opts.store, clientAuth, now });
 
   const eventLoopDelay = watchEventLoop(app);
   app.get('/healthz', async () => ({ ok: true, scheduler: opts.scheduler?.status ?? null, workers: opts.workers ?? null, eventLoopDelay: eventLoopDelay() }));

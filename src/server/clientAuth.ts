@@ -1,6 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import type { Attempt, SignInThrottle } from '../accounts/signInThrottle.js';
 import { secretHash } from '../accounts/tokens.js';
+import { normalFeverKey } from '../accounts/feverKey.js';
 import type { User } from '../model/article.js';
 import type { Store } from '../store/store.js';
 import { formatIso } from '../text/dates.js';
@@ -40,6 +41,16 @@ export class ClientAuth {
   byToken(token: string, address: string): Promise<Attempt<User>> {
     const account = `token:${secretHash(token).slice(0, 12)}`;
     return this.throttle.attemptSecret(account, address, () => this.tokenOwner(token));
+  }
+
+  /**
+   * A Fever API key (md5 of `name:Fever password`), alone as a token is: each wrong key
+   * names its own "account", so wrong keys run into the per-address limit.
+   */
+  byFeverKey(rawKey: string, address: string): Promise<Attempt<User>> {
+    const key = normalFeverKey(rawKey);
+    const account = `fever:${secretHash(key ?? rawKey).slice(0, 12)}`;
+    return this.throttle.attempt(account, address, async () => (key ? this.store.userByFeverKey(secretHash(key)) : null));
   }
 
   private async tokenOwner(token: string): Promise<User | null> {

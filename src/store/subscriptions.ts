@@ -131,6 +131,12 @@ export async function setArticleStates(db: Db, userId: number, ids: readonly num
   return written;
 }
 
+/** Marks unread again what the reader read at or after `since`; returns how many. */
+export async function unreadReadSince(db: Db, userId: number, since: string): Promise<number> {
+  const r = await db.updateTable('article_state').set({ read_at: null }).where('user_id', '=', userId).where('read_at', '>=', since).executeTakeFirst();
+  return Number(r.numUpdatedRows);
+}
+
 export async function unreadCounts(db: Db, userId: number): Promise<Array<{ feedId: number; unread: number; newest: string }>> {
   const rows = await db
     .selectFrom('subscription')
