@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseHTML } from 'linkedom';
-import { defaultBlockWeights, keepBlocks, leafBlocks, blockFeatures, type BlockWeights } from '../src/extract/contentBlocks.js';
+import { defaultBlockWeights, judgeKeepsAll, keepBlocks, leafBlocks, blockFeatures, type BlockWeights } from '../src/extract/contentBlocks.js';
 import { extractArticle } from '../src/extract/extractArticle.js';
 
 const JUDGE: BlockWeights = { linkMax: 0.5, shortChars: 40, longChars: 120, edgesBad: true, maxDrop: 0.5, edgeTrim: 'tail' };
@@ -78,4 +78,12 @@ test('the shipped weights are data with every weight set', () => {
   for (const k of ['linkMax', 'shortChars', 'longChars', 'maxDrop'] as const) assert.equal(typeof w[k], 'number');
   assert.equal(typeof w.edgesBad, 'boolean');
   assert.ok(['none', 'tail', 'both'].includes(w.edgeTrim));
+});
+
+test('weights under which the judge keeps every block are known as such (extraction skips the work)', () => {
+  const inert: BlockWeights = { linkMax: 1.01, shortChars: 80, longChars: 300, edgesBad: false, maxDrop: 1, edgeTrim: 'none' };
+  assert.ok(judgeKeepsAll(inert));
+  const body = `<p>x</p>${linkList('Alpha')}<p>Short line</p>${para(1)}<p>Tail line</p>`;
+  assert.equal(kept(body, inert).length, blocksOf(body).length);
+  for (const w of [{ ...inert, linkMax: 0.9 }, { ...inert, edgesBad: true }, { ...inert, edgeTrim: 'tail' as const }]) assert.ok(!judgeKeepsAll(w));
 });

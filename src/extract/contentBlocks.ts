@@ -137,8 +137,17 @@ function trimEdges(blocks: BlockFeatures[], classes: BlockClass[], keep: boolean
   if (mode === 'both') for (let i = 0; i < first; i++) trim(i);
 }
 
+/**
+ * Weights under which the judge keeps every block: nothing is over a link density above 1,
+ * so nothing is bad, and without bad edges or trimming every block stays.
+ */
+export function judgeKeepsAll(w: BlockWeights): boolean {
+  return w.linkMax >= 1 && !w.edgesBad && w.edgeTrim === 'none';
+}
+
 /** Removes the blocks the judge calls boilerplate from an article element. */
 export function pruneBlocks(article: any, w: BlockWeights): void {
+  if (judgeKeepsAll(w)) return;
   const els = leafBlocks(article);
   const keep = keepBlocks(els.map(blockFeatures), w);
   els.forEach((el, i) => {
