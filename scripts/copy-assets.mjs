@@ -4,7 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-for (const rel of ['src/extract/siteRules.json']) {
+for (const rel of ['src/extract/siteRules.json', 'src/extract/blockWeights.json']) {
   const to = path.join(root, 'dist', rel);
   fs.mkdirSync(path.dirname(to), { recursive: true });
   fs.copyFileSync(path.join(root, rel), to);

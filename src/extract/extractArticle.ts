@@ -9,6 +9,17 @@ import { imagesOf, type ExtractedImage } from './images.js';
 import { applySiteRules } from './siteRules.js';
 import { formatIso } from '../text/dates.js';
 import { assertPageWithinLimits } from './pageComplexity.js';
+import { blockFeatures, defaultBlockWeights, leafBlocks, pruneBlocks, type BlockFeatures, type BlockWeights } from './contentBlocks.js';
+
+export interface ExtractOptions {
+  /** The block judge's weights; null leaves Readability's choice as it is. Default: the fitted ones. */
+  blockWeights?: BlockWeights | null;
+  /**
+   * Sees the blocks the judge is about to decide on, and how to get the article's `text`
+   * with only some of them kept: the cross-validation replays the judge's decisions with it.
+   */
+  inspectBlocks?: (blocks: BlockFeatures[], textKeeping: (keep: boolean[]) => string) => void;
+}
 
 export interface ExtractedArticle {
   url: string;
@@ -33,10 +44,10 @@ export interface ExtractedArticle {
  * Pages too deep or too big for that are refused with `too_complex` before the DOM is built;
  * the refresh runs this in a worker (extractionPool.ts) that also bounds time and memory.
  */
-export function extractArticle(html: string, pageUrl: string): ExtractedArticle {
+export function extractArticle(html: string, pageUrl: string, options: ExtractOptions = {}): ExtractedArticle {
   assertPageWithinLimits(html);
   try {
-    return extractWithinLimits(html, pageUrl);
+    return extractWithinLimits(html, pageUrl, options);
   } catch (err) {
     // Recursion over a DOM the limits let through: still this page's complexity, not a bug.
     if (err instanceof RangeError) throw new TidingsError('too_complex', `the page is too complex: ${err.message}`, { cause: err });
@@ -44,7 +55,8 @@ export function extractArticle(html: string, pageUrl: string): ExtractedArticle 
   }
 }
 
-function extractWithinLimits(html: string, pageUrl: string): ExtractedArticle {
+function extractWithinLimits(html: string, pageUrl: string, options: ExtractOptions): ExtractedArticle {
+  const weights = options.blockWeights === undefined ? defaultBlockWeights() : options.blockWeights;
   const { document } = parseHTML(html) as any;
   if (!document?.documentElement) throw new TidingsError('extract_failed', 'page has no document element');
   setDocumentUrl(document, pageUrl);
@@ -60,6 +72,8 @@ function extractWithinLimits(html: string, pageUrl: string): ExtractedArticle {
       keepClasses: false,
       serializer: (el: any) => {
         removeArticleFurniture(el, meta.title);
+        if (options.inspectBlocks) inspect(el, pageUrl, options.inspectBlocks);
+        if (weights) pruneBlocks(el, weights);
         return el.innerHTML;
       },
     }).parse();
@@ -86,6 +100,17 @@ function extractWithinLimits(html: string, pageUrl: string): ExtractedArticle {
     leadImage: lead ? { url: lead, caption: images.find((i) => i.url === lead)?.caption ?? null } : null,
     images,
   };
+}
+
+function inspect(article: any, pageUrl: string, inspectBlocks: NonNullable<ExtractOptions['inspectBlocks']>): void {
+  const copy = article.cloneNode(true);
+  inspectBlocks(leafBlocks(article).map(blockFeatures), (keep) => {
+    const kept = copy.cloneNode(true);
+    leafBlocks(kept).forEach((b, i) => {
+      if (!keep[i]) b.remove();
+    });
+    return articleText(sanitizeHtml(kept.innerHTML, pageUrl));
+  });
 }
 
 function setDocumentUrl(document: any, url: string): void {

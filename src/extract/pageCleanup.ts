@@ -177,7 +177,7 @@ export function removeNoise(document: any): void {
 
 const BOILERPLATE_START = /^(?:advert|click here to|tell us what you think|tags?|tagged|tagged with|filed under|topics?|categories|share(?: this)?|related(?: articles| stories| content)?|read more|see more|more from|don'?t miss|most read|most popular|trending|recommended|advertisement|sponsored|sign in|log in|subscribe|newsletter|comments?|leave a comment|follow us)\b[\s:.-]*/i;
 // regex-safe: only tested on element text of at most 300 characters (see removeArticleFurniture)
-const BOILERPLATE_ANYWHERE = /all rights reserved|©\s*\d{4}|copyright\s*(?:©\s*)?\d{4}|\bis a registered trade ?mark\b|\bsuite \d+\b.*\btel\b|comentários com|comments? (?:are|is) (?:closed|moderated)|this (?:page|article) was printed from|this document is subject to copyright|^citation: .* retrieved .* from |sign up (?:for|to) .{0,60}newsletter|delivered (?:to|through) your (?:inbox|letterbox|door)|subscribe to (?:our|the) .{0,40}newsletter/i;
+const BOILERPLATE_ANYWHERE = /all rights reserved|©\s*\d{4}|copyright\s*(?:©\s*)?\d{4}|comments? (?:are|is) (?:closed|moderated)|sign up (?:for|to) .{0,60}newsletter|subscribe to (?:our|the) .{0,40}newsletter/i;
 // regex-safe: an alternation of words; isDateLine tests it on at most 60 characters
 const MONTH = /\b(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|jun(?:e)?|jul(?:y)?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?|janeiro|fevereiro|março|abril|maio|junho|julho|agosto|setembro|outubro|novembro|dezembro|enero|febrero|marzo|mayo|junio|julio|septiembre|octubre|noviembre|diciembre)\b/i;
 
@@ -203,8 +203,6 @@ const GALLERY_COUNTER = /^(?:image|photo|picture|slide|foto|imagem)\s+\d+\s*(?:o
 // regex-safe: only tested on text under 90 characters
 const AUTHOR_LINE = /^[Bb]y\s+\p{Lu}[\p{L}.'’-]*(?:\s+(?:\p{Lu}[\p{L}.'’-]*|de|da|van|von|and|&))*\s*(?:[-–—|,]\s*.{0,50})?$/u;
 const LONE_URL = /^https?:\/\/\S+$/;
-/** Teasers tagged like "China furious at Macron [INSIGHT]". */
-const TAGGED_TEASER = /\[(?:INSIGHT|VIDEO|REACTION|PICTURES|PICS|LATEST|REVEALED|POLL|ANALYSIS|UPDATE|LIVE|LISTEN|WATCH)\]\s*\|?$/;
 const LONE_CREDIT = /^©\s*\S.{0,60}$/;
 /** A dateline on its own: "PUBLISHED: 10:48, Tue, Nov 19, 2019", "| UPDATED: …", "Updated 11:21 pm CST, …". */
 // regex-safe: anchored, repeats bounded ({0,60}); tested on at most 300 characters
@@ -222,28 +220,7 @@ function linkDensity(el: any): number {
  * tag lists, empty bullets, copyright and comment-policy lines. They are removed from the
  * article element Readability returns, before it is serialised.
  */
-/** "About Ascom" / "Ascom is a global solutions provider …": a press release's company boilerplate. */
-// regex-safe: anchored; words and the white space between them cannot overlap, repeats bounded ({0,3})
-const COMPANY_BOILERPLATE = /^(?:about\s+[\p{Lu}\d][\p{L}\d&.'-]*(?:\s+[\p{Lu}\d][\p{L}\d&.'-]*){0,3}\s*:?$|[\p{Lu}][\p{L}\d&.'-]*(?:\s+[\p{Lu}][\p{L}\d&.'-]*){0,3}\s+(?:is|are)\s+(?:a|an|the)\s+(?:global|leading|world[- ]leading|worldwide|international|multinational|privately[- ]held|publicly[- ]traded|nasdaq|nyse)\b)/u;
-
-function removeCompanyBoilerplate(article: any): void {
-  const blocks = Array.from(article.querySelectorAll('p, h2, h3, h4, div')).filter((e: any) => !e.querySelector('p, div')) as any[];
-  const total = blocks.reduce((n, b) => n + text(b).length, 0);
-  let seen = 0;
-  for (let i = 0; i < blocks.length; i++) {
-    const t = text(blocks[i]);
-    seen += t.length;
-    // Only in the last quarter of the text: press releases end this way, stories do not start so.
-    if (seen < total * 0.75 - t.length) continue;
-    if (COMPANY_BOILERPLATE.test(t)) {
-      for (const b of blocks.slice(i)) b.remove();
-      return;
-    }
-  }
-}
-
 export function removeArticleFurniture(article: any, title: string | null = null): void {
-  removeCompanyBoilerplate(article);
   // The headline repeated at the top of the body (the reader shows it already).
   if (title) {
     const want = collapseWhitespace(title).toLowerCase();
@@ -285,7 +262,6 @@ export function removeArticleFurniture(article: any, title: string | null = null
       isShoutedTeaser(el, t) ||
       (t.length < 90 && AUTHOR_LINE.test(t)) ||
       LONE_URL.test(t) ||
-      (TAGGED_TEASER.test(t) && linkDensity(el) > 0.5) ||
       LONE_CREDIT.test(t) ||
       GALLERY_COUNTER.test(t) ||
       (BOILERPLATE_START.test(t) && (t.length < 40 || linkDensity(el) > 0.5))

@@ -1,0 +1,156 @@
+/* eslint-disable @typescript-eslint/no-explicit-any */
+import { createRequire } from 'node:module';
+import { collapseWhitespace } from '../text/whitespace.js';
+
+/**
+ * A second judge of what is article text, with other blind spots than Readability's: it
+ * looks at the blocks of the container Readability chose (paragraphs, list items,
+ * headings) one by one, as jusText and boilerpipe do. A block whose text is mostly links is
+ * boilerplate; a long one is content; short and middling blocks take the class of the
+ * blocks around them, so a "Tags" line or a "Follow us" line among link lists goes while a
+ * subheading between paragraphs stays. Its few weights are fitted by cross-validation
+ * (bench/extractionCrossValidation.ts) and stored as data (blockWeights.json).
+ */
+export interface BlockWeights {
+  /** Link characters / text characters above which a block is boilerplate. */
+  linkMax: number;
+  /** Blocks shorter than this (characters) are "short": they follow their neighbours. */
+  shortChars: number;
+  /** Blocks at least this long (characters, below linkMax) are content. */
+  longChars: number;
+  /** Whether the start and end of the article count as boilerplate neighbours. */
+  edgesBad: boolean;
+  /** Never remove more than this share of the text: beyond it the judge is likely wrong. */
+  maxDrop: number;
+  /** Where blocks that are not full sentences go when no content block comes before/after them. */
+  edgeTrim: 'none' | 'tail' | 'both';
+}
+
+/** What the judge sees of a block: enough to decide without the DOM (the fitting replays it). */
+export interface BlockFeatures {
+  text: string;
+  chars: number;
+  linkDensity: number;
+  /** Ends as a sentence does (".", "!", "?", "…", possibly inside quotes or brackets). */
+  sentence: boolean;
+  /** Captions, code and tables are content whatever they look like. */
+  fixed: boolean;
+}
+
+type BlockClass = 'good' | 'bad' | 'short' | 'neutral';
+
+const BLOCK_TAGS = new Set(['P', 'LI', 'H1', 'H2', 'H3', 'H4', 'H5', 'H6', 'BLOCKQUOTE', 'DT', 'DD', 'DIV', 'SECTION', 'ASIDE', 'FOOTER', 'HEADER', 'ADDRESS', 'UL', 'OL', 'DL']);
+const ATOMIC_TAGS = new Set(['FIGURE', 'TABLE', 'PRE']);
+const SENTENCE_END = /[.!?…。]["'”’)\]]?$/;
+
+const require = createRequire(import.meta.url);
+let defaults: BlockWeights | null = null;
+
+/** The weights fitted on all shared corpus pages (data beside the sources; copied by the build). */
+export function defaultBlockWeights(): BlockWeights {
+  defaults ??= require('./blockWeights.json').weights as BlockWeights;
+  return defaults;
+}
+
+function textOf(el: any): string {
+  return collapseWhitespace(String(el.textContent ?? ''));
+}
+
+function linkDensityOf(el: any, chars: number): number {
+  let links = 0;
+  for (const a of Array.from(el.querySelectorAll('a')) as any[]) links += textOf(a).length;
+  return chars ? Math.min(1, links / chars) : 0;
+}
+
+/** The innermost blocks of an article element in document order, figures/tables/code whole. */
+export function leafBlocks(root: any): any[] {
+  const out: any[] = [];
+  // True when the element holds a block below it; a block holding none is a leaf.
+  const visit = (el: any): boolean => {
+    let holdsBlock = false;
+    for (const child of Array.from(el.children ?? []) as any[]) {
+      if (ATOMIC_TAGS.has(child.tagName)) {
+        out.push(child);
+        holdsBlock = true;
+        continue;
+      }
+      const inner = visit(child);
+      if (BLOCK_TAGS.has(child.tagName) && !inner) out.push(child);
+      holdsBlock ||= inner || BLOCK_TAGS.has(child.tagName);
+    }
+    return holdsBlock;
+  };
+  visit(root);
+  return out;
+}
+
+export function blockFeatures(el: any): BlockFeatures {
+  const text = textOf(el);
+  const fixed = ATOMIC_TAGS.has(el.tagName) || Boolean(el.closest?.('figure, figcaption, pre, table'));
+  return { text, chars: text.length, linkDensity: linkDensityOf(el, text.length), sentence: SENTENCE_END.test(text.slice(-3)), fixed };
+}
+
+function initialClass(b: BlockFeatures, w: BlockWeights): BlockClass {
+  if (b.fixed) return 'good';
+  if (b.chars === 0) return 'short';
+  if (b.linkDensity > w.linkMax) return 'bad';
+  if (b.chars < w.shortChars) return 'short';
+  return b.chars >= w.longChars ? 'good' : 'neutral';
+}
+
+/** The class of the nearest decided block before (step -1) or after (step 1) index i. */
+function neighbour(classes: BlockClass[], i: number, step: number, w: BlockWeights, skip: Set<BlockClass>): BlockClass {
+  for (let j = i + step; j >= 0 && j < classes.length; j += step) if (!skip.has(classes[j]!)) return classes[j]!;
+  return w.edgesBad ? 'bad' : 'good';
+}
+
+/** Which blocks to keep: the judge's decision for each, in order. */
+export function keepBlocks(blocks: BlockFeatures[], w: BlockWeights): boolean[] {
+  const classes = blocks.map((b) => initialClass(b, w));
+  // Middling blocks first decide between the good and bad blocks around them…
+  const decided = new Set<BlockClass>(['short', 'neutral']);
+  const resolved = classes.map((c, i) => (c === 'neutral' && neighbour(classes, i, -1, w, decided) === 'bad' && neighbour(classes, i, 1, w, decided) === 'bad' ? 'bad' : c === 'neutral' ? 'good' : c));
+  // …then short ones follow whatever surrounds them.
+  const shortOnly = new Set<BlockClass>(['short']);
+  const keep = resolved.map((c, i) => c === 'good' || (c === 'short' && !(neighbour(resolved, i, -1, w, shortOnly) === 'bad' && neighbour(resolved, i, 1, w, shortOnly) === 'bad')));
+  trimEdges(blocks, classes, keep, w.edgeTrim);
+  const total = blocks.reduce((n, b) => n + b.chars, 0);
+  const dropped = blocks.reduce((n, b, i) => n + (keep[i] ? 0 : b.chars), 0);
+  return dropped > total * w.maxDrop ? blocks.map(() => true) : keep;
+}
+
+/**
+ * Before the first content block and after the last one, what is not a sentence is the
+ * furniture around a story ("Recent articles", "Share this", a reading-time line).
+ */
+function trimEdges(blocks: BlockFeatures[], classes: BlockClass[], keep: boolean[], mode: BlockWeights['edgeTrim']): void {
+  if (mode === 'none') return;
+  // Figures count as content but not as a story's bounds: a gallery may close a page.
+  const story = classes.map((c, i) => c === 'good' && !blocks[i]!.fixed);
+  const first = story.indexOf(true);
+  const last = story.lastIndexOf(true);
+  if (first < 0) return;
+  const trim = (i: number) => {
+    if (!blocks[i]!.fixed && !blocks[i]!.sentence) keep[i] = false;
+  };
+  for (let i = last + 1; i < blocks.length; i++) trim(i);
+  if (mode === 'both') for (let i = 0; i < first; i++) trim(i);
+}
+
+/**
+ * Weights under which the judge keeps every block: nothing is over a link density above 1,
+ * so nothing is bad, and without bad edges or trimming every block stays.
+ */
+export function judgeKeepsAll(w: BlockWeights): boolean {
+  return w.linkMax >= 1 && !w.edgesBad && w.edgeTrim === 'none';
+}
+
+/** Removes the blocks the judge calls boilerplate from an article element. */
+export function pruneBlocks(article: any, w: BlockWeights): void {
+  if (judgeKeepsAll(w)) return;
+  const els = leafBlocks(article);
+  const keep = keepBlocks(els.map(blockFeatures), w);
+  els.forEach((el, i) => {
+    if (!keep[i]) el.remove();
+  });
+}
