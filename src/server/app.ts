@@ -21,6 +21,8 @@ import { logFailure } from '../log/logger.js';
 import { SignInThrottle } from '../accounts/signInThrottle.js';
 import { ClientAuth } from './clientAuth.js';
 import { requestAdmission } from './requestAdmission.js';
+import { feedsOutRoutes } from './syndication/feedsOutRoutes.js';
+import { feedsOutState, registerFeedsOutAccount, secretShownHere } from './syndication/syndicationSecret.js';
 
 /** Requests that start in one event-loop turn (a river page is ~1.6 ms of CPU). */
 const ADMITTED_PER_TURN = 4;
@@ -148,7 +150,8 @@ export function buildApp(opts: {
     const last = page[page.length - 1];
     const nextCursor = items.length > pageSize && last ? `${encodeURIComponent(last.published)}_${last.id}` : null;
     reply.type('text/html; charset=utf-8');
-    return riverPage(page, { now: now(), timeZone: tz, nextCursor, feed, session: req.session, show, folder: req.query.folder?.slice(0, 200) ?? null });
+    const feedSecret = await secretShownHere(opts.store, req);
+    return riverPage(page, { now: now(), timeZone: tz, nextCursor, feed, session: req.session, show, folder: req.query.folder?.slice(0, 200) ?? null, feedSecret });
   });
 
   app.get<{ Params: { id: string } }>('/articles/:id', async (req, reply) => {
@@ -247,7 +250,7 @@ export function buildApp(opts: {
   app.get('/account', async (req, reply) => {
     if (!req.session) return reply.code(400).send('bad request');
     reply.type('text/html; charset=utf-8');
-    return accountPage({ session: req.session, tokens: await opts.store.listApiTokens(req.session.user.id), newToken: null });
+    return accountPage({ session: req.session, tokens: await opts.store.listApiTokens(req.session.user.id), newToken: null, feedsOut: await feedsOutState(opts.store, req) });
   });
 
   app.post<{ Body: Record<string, string | undefined> }>('/account/tokens', async (req, reply) => {
@@ -257,7 +260,7 @@ export function buildApp(opts: {
     await opts.store.createApiToken({ userId: req.session.user.id, tokenHash: secretHash(token), name, now: formatIso(now().getTime()) });
     // Shown once, on this response only; the page is not cached.
     reply.type('text/html; charset=utf-8').header('cache-control', 'no-store');
-    return accountPage({ session: req.session, tokens: await opts.store.listApiTokens(req.session.user.id), newToken: { name, token } });
+    return accountPage({ session: req.session, tokens: await opts.store.listApiTokens(req.session.user.id), newToken: { name, token }, feedsOut: await feedsOutState(opts.store, req) });
   });
 
   app.post<{ Body: Record<string, string | undefined> }>('/account/tokens/revoke', async (req, reply) => {
@@ -290,7 +293,8 @@ export function buildApp(opts: {
       : [];
     const feeds = req.session ? await opts.store.listSubscriptions(req.session.user.id) : [];
     reply.type('text/html; charset=utf-8');
-    return searchPage(q, hits, { now: now(), timeZone: tz, session: req.session, feeds, filters: { ...filters, from: req.query.from ?? '', to: req.query.to ?? '' } });
+    const feedSecret = await secretShownHere(opts.store, req);
+    return searchPage(q, hits, { now: now(), timeZone: tz, session: req.session, feeds, filters: { ...filters, from: req.query.from ?? '', to: req.query.to ?? '' }, feedSecret });
   });
 
   app.get<{ Querystring: { error?: string; note?: string } }>('/feeds', async (req, reply) => {
@@ -334,6 +338,9 @@ export function buildApp(opts: {
   }
   void app.register(apiV1, { prefix: '/api/v1', store: opts.store, now, ...(opts.pipeline ? { pipeline: opts.pipeline } : {}) });
   void clientAuth; // client protocol routes register here (issue 10)
+  // Feeds out answer to the reader's secret in the path, not to a session (auth.ts leaves /syndication/ open).
+  void app.register(feedsOutRoutes, { prefix: '/syndication', store: opts.store, publicUrl: opts.config.publicUrl });
+  registerFeedsOutAccount(app, { store: opts.store, now, secureCookies });
 
   const eventLoopDelay = watchEventLoop(app);
   app.get('/healthz', async () => ({ ok: true, scheduler: opts.scheduler?.status ?? null, workers: opts.workers ?? null, eventLoopDelay: eventLoopDelay() }));

@@ -140,6 +140,13 @@ export interface ApiTokenTable {
   last_used_at: string | null;
 }
 
+/** A reader's secret for their feeds out (syndication): only its SHA-256, one per reader. */
+export interface SyndicationSecretTable {
+  user_id: number;
+  token_hash: string;
+  created_at: string;
+}
+
 export interface SubscriptionTable {
   user_id: number;
   feed_id: number;
@@ -168,6 +175,7 @@ export interface Database {
   user: UserTable;
   session: SessionTable;
   api_token: ApiTokenTable;
+  syndication_secret: SyndicationSecretTable;
   subscription: SubscriptionTable;
   article_state: ArticleStateTable;
 }

@@ -87,6 +87,13 @@ export interface Store {
   revokeApiToken(userId: number, id: string): Promise<boolean>;
   /** The user an API token belongs to (and notes its use), or null. */
   userByApiToken(tokenHash: string, now: string): Promise<User | null>;
+  /** A reader's secret for their feeds out (its hash); a new one replaces the old, which stops working at once. */
+  setSyndicationSecret(userId: number, tokenHash: string, now: string): Promise<void>;
+  /** Turns a reader's feeds out off; false when they had none. */
+  deleteSyndicationSecret(userId: number): Promise<boolean>;
+  syndicationSecret(userId: number): Promise<{ tokenHash: string; createdAt: string } | null>;
+  /** The reader whose feeds-out secret has this hash, or null. */
+  userBySyndicationSecret(tokenHash: string): Promise<User | null>;
   /** Read / starred marks of one user; null leaves a mark as it is. */
   setArticleState(userId: number, articleId: number, state: { read?: boolean; starred?: boolean }, now: string): Promise<void>;
   /** Marks as read every article of the user's subscriptions (or one feed's) published at or before `upTo`. */

@@ -228,4 +228,15 @@ export const sqliteMigrations: Record<string, Migration> = {
       await db.schema.createIndex('article_feed_seen').on('article_feed').columns(['feed_id', 'first_seen_at']).execute();
     },
   },
+  '0010_syndication': {
+    async up(db: Kysely<unknown>) {
+      // One secret per reader for their feeds out; regenerating replaces it, so the old URLs die.
+      await db.schema
+        .createTable('syndication_secret')
+        .addColumn('user_id', 'integer', (c) => c.primaryKey().references('user.id').onDelete('cascade'))
+        .addColumn('token_hash', 'text', (c) => c.notNull().unique())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .execute();
+    },
+  },
 };
