@@ -160,6 +160,19 @@ test('conditional GET: a strong ETag, 304 while nothing changed, a new tag once 
   await f.tp.store.setArticleState(f.ada.id, valley!.id, { starred: false }, '2026-03-10T00:00:00Z');
 });
 
+test('a folder\'s name may be long, hold a slash, spaces and any letters', async () => {
+  const folder = `Morning/Évening & Co ${'ø'.repeat(150)}`;
+  await f.tp.store.updateSubscription(f.ada.id, f.valley, { folder });
+  try {
+    const json = (await get(`/syndication/${f.ada.secret}/folder/${encodeURIComponent(folder)}.json`)).json();
+    assert.equal(json.title, `Tidings: Folder: ${folder}`);
+    assert.deepEqual(json.items.map((i: { title: string }) => i.title), ['Valley orchard harvest']);
+    assert.equal(json.home_page_url, `${PUBLIC}/?folder=${encodeURIComponent(folder)}`);
+  } finally {
+    await f.tp.store.updateSubscription(f.ada.id, f.valley, { folder: null });
+  }
+});
+
 test('item cap: 50 unless n asks, never above 200', async () => {
   const count = async (q: string) => ((await get(`/syndication/${f.ada.secret}/river.json${q}`)).json().items as unknown[]).length;
   assert.equal(await count('?n=2'), 2);

@@ -19,7 +19,7 @@ export interface FeedsOutOptions {
 const DEFAULT_ITEMS = 50;
 const MAX_ITEMS = 200;
 
-type FeedRequest = FastifyRequest<{ Params: { secret: string; kind?: string; file: string }; Querystring: Record<string, string | undefined> }>;
+type FeedRequest = FastifyRequest<{ Params: { secret: string; kind?: string; file?: string; '*'?: string }; Querystring: Record<string, string | undefined> }>;
 
 /**
  * Feeds out: RSS 2.0, Atom 1.0 and JSON Feed 1.1 of a reader's views, at
@@ -30,10 +30,11 @@ type FeedRequest = FastifyRequest<{ Params: { secret: string; kind?: string; fil
 export async function feedsOutRoutes(app: FastifyInstance, opts: FeedsOutOptions): Promise<void> {
   const named = { ...NAMED_VIEWS, ...opts.namedViews };
   app.get('/:secret/:file', (req: FeedRequest, reply) => answer(req, reply, UNNAMED_VIEWS, (file) => file.view));
-  app.get('/:secret/:kind/:file', (req: FeedRequest, reply) => answer(req, reply, named, () => req.params.kind!));
+  // A wildcard, not a parameter: a folder's name may be long or hold a slash.
+  app.get('/:secret/:kind/*', (req: FeedRequest, reply) => answer(req, reply, named, () => req.params.kind!));
 
   async function answer(req: FeedRequest, reply: FastifyReply, views: Record<string, ViewResolver>, viewName: (file: { view: string }) => string) {
-    const file = viewFile(req.params.file);
+    const file = viewFile(req.params.file ?? req.params['*'] ?? '');
     const resolve = file && Object.hasOwn(views, viewName(file)) ? views[viewName(file)] : undefined;
     const secret = req.params.secret;
     if (!resolve || !file) return reply.callNotFound();
@@ -45,7 +46,7 @@ export async function feedsOutRoutes(app: FastifyInstance, opts: FeedsOutOptions
     const { contentType, body } = renderOutFeed(file.format, outFeed(view, subscriptions, site(opts.publicUrl, req), req.url));
     const etag = `"${createHash('sha256').update(body).digest('base64url').slice(0, 32)}"`;
     // Feed readers poll: an unchanged view costs them a 304, never the body again.
-    reply.header('etag', etag).header('cache-control', 'private, no-cache').header('vary', 'accept-encoding');
+    reply.header('etag', etag).header('cache-control', 'private, no-cache');
     if (matchesEtag(req.headers['if-none-match'], etag)) return reply.code(304).send();
     return reply.type(contentType).send(body);
   }
