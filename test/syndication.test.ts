@@ -2,6 +2,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { CONTROL_CHARS, HOSTILE_TITLE, syndicationFixture, type SyndicationFixture } from './support/syndicationFixture.js';
 import { signedIn } from './support/webSession.js';
+import { storeTarget } from './support/stores.js';
 import { parseFeed } from '../src/feed/parseFeed.js';
 import { renderOutFeed } from '../src/render/feedsOut/renderOutFeed.js';
 import { OUT_FORMATS, type OutFeed } from '../src/render/feedsOut/outFeed.js';
@@ -44,7 +45,7 @@ const viewsOf = (secret: string, harbour: number) => ({
 });
 const withExt = (path: string, ext: string, query = '') => `${path}.${ext}${query}`;
 
-test('every view in every format: well-formed, the right type, the reader\'s articles, one id per article everywhere', async () => {
+test(`every view in every format on ${storeTarget}: well-formed, the right type, the reader's articles, one id per article everywhere`, async () => {
   const [anyArticle] = await f.tp.store.listArticles({ userId: f.ada.id, feedId: f.harbour, limit: 1 });
   await f.tp.store.setArticleState(f.ada.id, anyArticle!.id, { starred: true }, '2026-03-10T00:00:00Z');
   const expected = {
