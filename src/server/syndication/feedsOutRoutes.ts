@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Store } from '../../store/store.js';
+import type { User } from '../../model/article.js';
 import { secretHash } from '../../accounts/tokens.js';
 import { OUT_FORMATS, outItem, viewTagId, type OutFeed, type OutFormat, type OutOrigin } from '../../render/feedsOut/outFeed.js';
 import { renderOutFeed } from '../../render/feedsOut/renderOutFeed.js';
@@ -16,6 +17,13 @@ export interface FeedsOutOptions {
   namedViews?: Record<string, ViewResolver>;
 }
 
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The reader whose feeds-out secret the path holds. */
+    feedsReader: User | null;
+  }
+}
+
 const DEFAULT_ITEMS = 50;
 const MAX_ITEMS = 200;
 
@@ -29,6 +37,16 @@ type FeedRequest = FastifyRequest<{ Params: { secret: string; kind?: string; fil
  */
 export async function feedsOutRoutes(app: FastifyInstance, opts: FeedsOutOptions): Promise<void> {
   const named = { ...NAMED_VIEWS, ...opts.namedViews };
+  app.decorateRequest('feedsReader', null);
+  // The secret is checked first, before anything of the request is looked at.
+  app.addHook('onRequest', async (req, reply) => {
+    const secret = (req.params as { secret?: string }).secret ?? '';
+    req.feedsReader = isSyndicationSecret(secret) ? await opts.store.userBySyndicationSecret(secretHash(secret)) : null;
+    if (!req.feedsReader) {
+      reply.callNotFound();
+      return reply;
+    }
+  });
   app.get('/:secret/:file', (req: FeedRequest, reply) => answer(req, reply, UNNAMED_VIEWS, (file) => file.view));
   // A wildcard, not a parameter: a folder's name may be long or hold a slash.
   app.get('/:secret/:kind/*', (req: FeedRequest, reply) => answer(req, reply, named, () => req.params.kind!));
@@ -36,10 +54,8 @@ export async function feedsOutRoutes(app: FastifyInstance, opts: FeedsOutOptions
   async function answer(req: FeedRequest, reply: FastifyReply, views: Record<string, ViewResolver>, viewName: (file: { view: string }) => string) {
     const file = viewFile(req.params.file ?? req.params['*'] ?? '');
     const resolve = file && Object.hasOwn(views, viewName(file)) ? views[viewName(file)] : undefined;
-    const secret = req.params.secret;
+    const user = req.feedsReader!;
     if (!resolve || !file) return reply.callNotFound();
-    const user = isSyndicationSecret(secret) ? await opts.store.userBySyndicationSecret(secretHash(secret)) : null;
-    if (!user) return reply.callNotFound();
     const subscriptions = await opts.store.listSubscriptions(user.id);
     const view = await resolve(opts.store, { userId: user.id, subscriptions, name: req.params.kind ? file.view : null, query: req.query, limit: itemCount(req.query.n) });
     if (!view) return reply.callNotFound();
