@@ -88,6 +88,22 @@ test('the throttle stays bounded under 100k distinct keys without forgetting an 
   assert.equal(fail('ada', '203.0.113.5'), true);
 });
 
+test('an app\'s API token: right ones run side by side without holding places; wrong ones count and then refuse', async () => {
+  const throttle = new SignInThrottle();
+  const gates: Array<() => void> = [];
+  const slowCheck = (ok: boolean) => () => new Promise<string | null>((resolve) => gates.push(() => resolve(ok ? 'ada' : null)));
+  // 20 concurrent checks of a right token: none is refused while the others are in flight
+  const right = Array.from({ length: 20 }, () => throttle.attemptSecret('ada', '198.51.100.7', slowCheck(true)));
+  for (const open of gates.splice(0)) open();
+  assert.deepEqual((await Promise.all(right)).map((r) => (r.throttled ? 'throttled' : r.value)), new Array(20).fill('ada'));
+  // wrong tokens are failures: after five, even the right one waits
+  for (let i = 0; i < 5; i++) assert.deepEqual(await throttle.attemptSecret('ada', '198.51.100.7', async () => null), { throttled: false, value: null });
+  const refused = await throttle.attemptSecret('ada', '198.51.100.7', async () => 'ada');
+  assert.equal(refused.throttled, true);
+  // and they count for the web sign-in too: one throttle
+  assert.equal(throttle.reserve('ada', '198.51.100.7').throttled, true);
+});
+
 test('one host is one address: IPv6 by /64, IPv4-mapped as IPv4', () => {
   assert.equal(addressKey('2001:db8:1:2:aaaa::1'), addressKey('2001:db8:1:2:ffff::9'));
   assert.notEqual(addressKey('2001:db8:1:2::1'), addressKey('2001:db8:1:3::1'));

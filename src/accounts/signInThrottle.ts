@@ -71,9 +71,9 @@ class Counter {
     return this.failures.length + this.inFlight;
   }
 
-  /** Milliseconds until one more attempt fits under `limit`; 0 when it fits now. */
-  waitMs(limit: number, now: number, windowMs: number): number {
-    const excess = this.load() - limit + 1;
+  /** Milliseconds until one more attempt fits under `limit`; 0 when it fits now. `inFlight: false` counts failures alone. */
+  waitMs(limit: number, now: number, windowMs: number, inFlight = true): number {
+    const excess = (inFlight ? this.load() : this.failures.length) - limit + 1;
     if (excess <= 0) return 0;
     // Only attempts still in flight stand in the way: they end within seconds.
     if (excess > this.failures.length) return 1000;
@@ -139,13 +139,7 @@ export class SignInThrottle {
   reserve(account: string, address: string): Reservation {
     const t = this.now();
     const l = this.limits;
-    const who = accountKey(account);
-    const from = addressKey(address);
-    const pair = this.counter(`p:${who}\n${from}`, t);
-    const byAddress = this.counter(`a:${from}`, t);
-    const byAccount = this.counter(`u:${who}`, t);
-    const underAttack = byAccount.failures.length >= l.accountUnderAttack;
-    const pairLimit = underAttack ? l.perAccountAndAddressUnderAttack : l.perAccountAndAddress;
+    const { pair, byAddress, byAccount, underAttack, pairLimit } = this.countersOf(account, address, t);
     const wait = Math.max(pair.waitMs(pairLimit, t, l.windowMs), byAddress.waitMs(l.perAddress, t, l.windowMs));
     if (wait > 0) return { throttled: true, retryAfterSeconds: Math.max(1, Math.ceil(wait / 1000)) };
     const held = [pair, byAddress, byAccount];
@@ -186,6 +180,46 @@ export class SignInThrottle {
       else r.ticket.succeeded();
     }
     return { throttled: false, value };
+  }
+
+  /**
+   * One check of a long random secret (an app's API token), on the same counters. A right
+   * token is no guess: an app's concurrent requests must not hold each other back, so
+   * nothing is reserved and no delay applies; each wrong one counts as a failure, and
+   * recorded failures refuse further checks as `attempt` does.
+   */
+  async attemptSecret<T>(account: string, address: string, check: () => Promise<T | null>): Promise<Attempt<T>> {
+    const t = this.now();
+    const l = this.limits;
+    const { pair, byAddress, pairLimit } = this.countersOf(account, address, t);
+    const wait = Math.max(pair.waitMs(pairLimit, t, l.windowMs, false), byAddress.waitMs(l.perAddress, t, l.windowMs, false));
+    if (wait > 0) return { throttled: true, retryAfterSeconds: Math.max(1, Math.ceil(wait / 1000)) };
+    let value: T | null = null;
+    try {
+      value = await check();
+    } finally {
+      // Looked up again: nothing held the counters while the check ran, so they may have moved.
+      const at = this.now();
+      const after = this.countersOf(account, address, at);
+      if (value === null) for (const c of [after.pair, after.byAddress, after.byAccount]) c.fail(at);
+      else after.pair.failures = [];
+    }
+    return { throttled: false, value };
+  }
+
+  /** The counters one attempt touches, and the per-pair limit that holds for it now. */
+  private countersOf(account: string, address: string, t: number) {
+    const who = accountKey(account);
+    const from = addressKey(address);
+    const byAccount = this.counter(`u:${who}`, t);
+    const underAttack = byAccount.failures.length >= this.limits.accountUnderAttack;
+    return {
+      pair: this.counter(`p:${who}\n${from}`, t),
+      byAddress: this.counter(`a:${from}`, t),
+      byAccount,
+      underAttack,
+      pairLimit: underAttack ? this.limits.perAccountAndAddressUnderAttack : this.limits.perAccountAndAddress,
+    };
   }
 
   private counter(key: string, now: number): Counter {

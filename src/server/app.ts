@@ -20,6 +20,9 @@ import { requesterSignal } from './requesterSignal.js';
 import { logFailure } from '../log/logger.js';
 import { SignInThrottle } from '../accounts/signInThrottle.js';
 import { ClientAuth } from './clientAuth.js';
+import { minifluxApi } from './miniflux/api.js';
+import { minifluxPath } from './miniflux/paths.js';
+import { feverApi } from './fever/feverApi.js';
 import { requestAdmission } from './requestAdmission.js';
 import { feedsOutRoutes } from './syndication/feedsOutRoutes.js';
 import { feedsOutState, registerFeedsOutAccount, secretShownHere } from './syndication/syndicationSecret.js';
@@ -68,6 +71,7 @@ export function buildApp(opts: {
     loggerInstance: logger() as FastifyBaseLogger,
     logController: new LogController({ disableRequestLogging: true }),
     trustProxy: false,
+    rewriteUrl: (req) => minifluxPath(req.url ?? '/'),
     ...serverOptions(limits),
   });
   guardConnections(app.server, limits);
@@ -250,7 +254,7 @@ export function buildApp(opts: {
   app.get('/account', async (req, reply) => {
     if (!req.session) return reply.code(400).send('bad request');
     reply.type('text/html; charset=utf-8');
-    return accountPage({ session: req.session, tokens: await opts.store.listApiTokens(req.session.user.id), newToken: null, feedsOut: await feedsOutState(opts.store, req) });
+    return accountPage({ session: req.session, tokens: await opts.store.listApiTokens(req.session.user.id), newToken: null, fever: { setAt: await opts.store.feverKeySetAt(req.session.user.id) }, feedsOut: await feedsOutState(opts.store, req) });
   });
 
   app.post<{ Body: Record<string, string | undefined> }>('/account/tokens', async (req, reply) => {
@@ -260,7 +264,7 @@ export function buildApp(opts: {
     await opts.store.createApiToken({ userId: req.session.user.id, tokenHash: secretHash(token), name, now: formatIso(now().getTime()) });
     // Shown once, on this response only; the page is not cached.
     reply.type('text/html; charset=utf-8').header('cache-control', 'no-store');
-    return accountPage({ session: req.session, tokens: await opts.store.listApiTokens(req.session.user.id), newToken: { name, token }, feedsOut: await feedsOutState(opts.store, req) });
+    return accountPage({ session: req.session, tokens: await opts.store.listApiTokens(req.session.user.id), newToken: { name, token }, fever: { setAt: await opts.store.feverKeySetAt(req.session.user.id) }, feedsOut: await feedsOutState(opts.store, req) });
   });
 
   app.post<{ Body: Record<string, string | undefined> }>('/account/tokens/revoke', async (req, reply) => {
@@ -337,7 +341,9 @@ export function buildApp(opts: {
     void app.register(webSubRoutes, { pipeline, maxBytes: 15 * 1024 * 1024 });
   }
   void app.register(apiV1, { prefix: '/api/v1', store: opts.store, now, ...(opts.pipeline ? { pipeline: opts.pipeline } : {}) });
-  void clientAuth; // client protocol routes register here (issue 10)
+  // Client protocol routes (issue 10).
+  void app.register(minifluxApi, { prefix: '/v1', store: opts.store, now, clientAuth, ...(opts.pipeline ? { pipeline: opts.pipeline } : {}) });
+  void app.register(feverApi, { prefix: '/fever', store: opts.store, clientAuth, now });
   // Feeds out answer to the reader's secret in the path, not to a session (auth.ts leaves /syndication/ open).
   void app.register(feedsOutRoutes, { prefix: '/syndication', store: opts.store, publicUrl: opts.config.publicUrl });
   registerFeedsOutAccount(app, { store: opts.store, now, secureCookies });

@@ -3,6 +3,7 @@ import type { Session } from '../model/article.js';
 import type { Store } from '../store/store.js';
 import { hashPassword, passwordProblem, verifyPassword } from '../accounts/passwords.js';
 import { newSecret, secretHash } from '../accounts/tokens.js';
+import { feverKeyHash } from '../accounts/feverKey.js';
 import { isUserName } from '../accounts/userName.js';
 import { clientAddress } from './clientAuth.js';
 import type { SignInThrottle } from '../accounts/signInThrottle.js';
@@ -27,8 +28,8 @@ export const SESSION_COOKIE = 'tidings_session';
 export const FEEDS_COOKIE = 'tidings_feeds';
 const FORM_COOKIE = 'tidings_form';
 const SESSION_DAYS = 30;
-/** Paths that need no session: assets, health, WebSub callbacks, the API and feeds out (their own secrets), and the doors themselves. */
-const OPEN = [/^\/img$/, /^\/static\//, /^\/healthz$/, /^\/readyz$/, /^\/metrics$/, /^\/websub\//, /^\/login$/, /^\/setup$/, /^\/manifest\.webmanifest$/, /^\/sw\.js$/, /^\/api\//, /^\/syndication\//];
+/** Paths that need no session: assets, health, WebSub callbacks, the doors themselves, and the APIs and feeds out (they sign in on their own). */
+const OPEN = [/^\/img$/, /^\/static\//, /^\/healthz$/, /^\/readyz$/, /^\/metrics$/, /^\/websub\//, /^\/login$/, /^\/setup$/, /^\/manifest\.webmanifest$/, /^\/sw\.js$/, /^\/api\//, /^\/v1\//, /^\/fever\/?$/, /^\/syndication\//];
 
 export function parseCookies(header: string | undefined): Record<string, string> {
   const out: Record<string, string> = {};
@@ -170,19 +171,28 @@ export function registerAuth(
     return reply.redirect('/login', 303);
   });
 
+  /** The account page with the reader's tokens and Fever state, and what just happened. */
+  const accountAnswer = async (reply: FastifyReply, session: Session, code: number, outcome: Pick<Parameters<typeof accountPage>[0], 'password'> & { fever?: { error: string } | { done: string } }) => {
+    const fever = { setAt: await store.feverKeySetAt(session.user.id), ...(outcome.fever ? { outcome: outcome.fever } : {}) };
+    const page = accountPage({ session, tokens: await store.listApiTokens(session.user.id), newToken: null, fever, ...(outcome.password ? { password: outcome.password } : {}) });
+    return reply.code(code).type('text/html; charset=utf-8').header('cache-control', 'no-store').send(page);
+  };
+  /** The signed-in reader, when `current` is their sign-in password; wrong guesses count as sign-in failures. */
+  const confirmCurrent = (req: FastifyRequest, session: Session, current: string) =>
+    throttle.attempt(session.user.name, clientAddress(req), async () => {
+      const user = await store.getUserByName(session.user.name);
+      return user && (await verifyPassword(current, user.passwordHash)) ? user : null;
+    });
+  const str = (v: unknown) => (typeof v === 'string' ? v : '');
+
   // Changing a password asks for the current one, so a borrowed session cannot lock its owner out;
   // wrong guesses count against the same throttle as the sign-in form.
   app.post('/account/password', { bodyLimit: BODY_LIMITS.signIn }, async (req, reply) => {
     const session = req.session;
     if (!session) return reply.code(401).send('sign in first');
     const body = (req.body ?? {}) as Record<string, unknown>;
-    const str = (v: unknown) => (typeof v === 'string' ? v : '');
-    const page = async (code: number, password: { error: string } | { changed: true; sessionsEnded: number }) =>
-      reply.code(code).type('text/html; charset=utf-8').header('cache-control', 'no-store').send(accountPage({ session, tokens: await store.listApiTokens(session.user.id), newToken: null, password }));
-    const r = await throttle.attempt(session.user.name, clientAddress(req), async () => {
-      const user = await store.getUserByName(session.user.name);
-      return user && (await verifyPassword(str(body.current), user.passwordHash)) ? user : null;
-    });
+    const page = (code: number, password: { error: string } | { changed: true; sessionsEnded: number }) => accountAnswer(reply, session, code, { password });
+    const r = await confirmCurrent(req, session, str(body.current));
     if (r.throttled) return page(429, { error: refuseThrottled(reply, r.retryAfterSeconds) });
     const user = r.value;
     if (!user) return page(403, { error: 'The current password is wrong.' });
@@ -190,9 +200,35 @@ export function registerAuth(
     if (next !== str(body.confirm)) return page(400, { error: 'The new password and its repetition differ.' });
     const problem = passwordProblem(next);
     if (problem) return page(400, { error: `Choose another password: ${problem}.` });
+    if ((await store.userByFeverKey(feverKeyHash(user.name, next)))?.id === user.id) return page(400, { error: 'Choose another password: that is your Fever password.' });
     const token = parseCookies(req.headers.cookie)[SESSION_COOKIE];
     const { sessionsEnded } = await store.setPassword(user.id, await hashPassword(next), token ? secretHash(token) : null);
     return page(200, { changed: true, sessionsEnded });
+  });
+
+  // A Fever password gives lasting access to the reader's articles, so setting one asks for the
+  // sign-in password too (a borrowed session cannot plant one); comparing the two is then a
+  // plain string comparison, never a way to test guesses at the sign-in password.
+  app.post('/account/fever', { bodyLimit: BODY_LIMITS.signIn }, async (req, reply) => {
+    const session = req.session;
+    if (!session) return reply.code(401).send('sign in first');
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    const page = (code: number, fever: { error: string } | { done: string }) => accountAnswer(reply, session, code, { fever });
+    const r = await confirmCurrent(req, session, str(body.current));
+    if (r.throttled) return page(429, { error: refuseThrottled(reply, r.retryAfterSeconds) });
+    if (!r.value) return page(403, { error: 'Your sign-in password is wrong.' });
+    const fever = str(body.password);
+    const problem = fever === str(body.current) ? 'it must differ from your sign-in password' : fever !== str(body.confirm) ? 'the two entries differ' : passwordProblem(fever);
+    if (problem) return page(400, { error: `Choose another Fever password: ${problem}.` });
+    await store.setFeverKey({ userId: r.value.id, keyHash: feverKeyHash(r.value.name, fever), userName: r.value.name, now: formatIso(now().getTime()) });
+    return page(200, { done: 'Fever password set. Apps signed in with an earlier one must be given this one.' });
+  });
+
+  app.post('/account/fever/remove', { bodyLimit: BODY_LIMITS.signIn }, async (req, reply) => {
+    const session = req.session;
+    if (!session) return reply.code(401).send('sign in first');
+    const removed = await store.removeFeverKey(session.user.id);
+    return accountAnswer(reply, session, 200, { fever: { done: removed ? 'Fever password removed: apps using it no longer sync.' : 'No Fever password was set.' } });
   });
 
   app.get('/setup', async (req, reply) => {

@@ -1,6 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import type { Attempt, SignInThrottle } from '../accounts/signInThrottle.js';
 import { secretHash } from '../accounts/tokens.js';
+import { normalFeverKey } from '../accounts/feverKey.js';
 import type { User } from '../model/article.js';
 import type { Store } from '../store/store.js';
 import { formatIso } from '../text/dates.js';
@@ -14,7 +15,9 @@ export function clientAddress(req: FastifyRequest): string {
  * How feed-reader apps sign in (Google Reader, Miniflux, Fever): never with the web
  * sign-in password, always with an API token of the reader's (`tidings tokens add`),
  * either as the password beside the user name or alone. Every check goes through the
- * same throttle as the web sign-in, reserved before the token is looked up.
+ * same throttle as the web sign-in: wrong tokens count as failed sign-ins, and a client
+ * over the limits is refused before its token is looked up. Apps sign in on every request,
+ * often several at once, so a right token's check holds no place in the throttle.
  */
 export class ClientAuth {
   constructor(
@@ -25,7 +28,7 @@ export class ClientAuth {
 
   /** User name and an API token as the password (Google Reader ClientLogin, Miniflux Basic auth). */
   signIn(name: string, token: string, address: string): Promise<Attempt<User>> {
-    return this.throttle.attempt(name, address, async () => {
+    return this.throttle.attemptSecret(name, address, async () => {
       const user = await this.tokenOwner(token);
       return user && user.name === name ? user : null;
     });
@@ -37,7 +40,17 @@ export class ClientAuth {
    */
   byToken(token: string, address: string): Promise<Attempt<User>> {
     const account = `token:${secretHash(token).slice(0, 12)}`;
-    return this.throttle.attempt(account, address, () => this.tokenOwner(token));
+    return this.throttle.attemptSecret(account, address, () => this.tokenOwner(token));
+  }
+
+  /**
+   * A Fever API key (md5 of `name:Fever password`), alone as a token is: each wrong key
+   * names its own "account", so wrong keys run into the per-address limit.
+   */
+  byFeverKey(rawKey: string, address: string): Promise<Attempt<User>> {
+    const key = normalFeverKey(rawKey);
+    const account = `fever:${secretHash(key ?? rawKey).slice(0, 12)}`;
+    return this.throttle.attempt(account, address, async () => (key ? this.store.userByFeverKey(secretHash(key)) : null));
   }
 
   private async tokenOwner(token: string): Promise<User | null> {

@@ -7,8 +7,8 @@ export interface ArticleFilter {
   userId?: number;
   /** Only this feed's articles (with userId: only while the reader follows it). */
   feedId?: number;
-  /** With userId: only feeds the reader filed in this folder. */
-  folder?: string;
+  /** With userId: only feeds the reader filed in this folder; null: those filed in none. */
+  folder?: string | null;
   /** With userId: only the reader's unread or starred articles. */
   show?: 'all' | 'unread' | 'starred';
   /** With userId: only articles the reader has (true) or has not (false) read. */
@@ -69,7 +69,7 @@ function readerConditions(userId: number, f: ArticleFilter): Array<Expression<Sq
     .whereRef('article_feed.article_id', '=', 'a.id')
     .where('subscription.user_id', '=', userId)
     .$if(f.feedId !== undefined, (qb) => qb.where('article_feed.feed_id', '=', f.feedId!))
-    .$if(f.folder !== undefined, (qb) => qb.where('subscription.folder', '=', f.folder!));
+    .$if(f.folder !== undefined, (qb) => qb.where('subscription.folder', f.folder === null ? 'is' : '=', f.folder!));
   const marked = (mark: 'read_at' | 'starred_at') =>
     eb.exists(
       eb

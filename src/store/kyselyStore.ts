@@ -166,6 +166,18 @@ export class KyselyStore implements Store {
   userByApiToken(tokenHash: string, now: string): Promise<User | null> {
     return readers.userByApiToken(this.db, tokenHash, now);
   }
+  setFeverKey(key: { userId: number; keyHash: string; userName: string; now: string }): Promise<void> {
+    return readers.setFeverKey(this.db, key);
+  }
+  removeFeverKey(userId: number): Promise<boolean> {
+    return readers.removeFeverKey(this.db, userId);
+  }
+  feverKeySetAt(userId: number): Promise<string | null> {
+    return readers.feverKeySetAt(this.db, userId);
+  }
+  userByFeverKey(keyHash: string): Promise<User | null> {
+    return readers.userByFeverKey(this.db, keyHash);
+  }
   setSyndicationSecret(userId: number, tokenHash: string, now: string): Promise<void> {
     return readers.setSyndicationSecret(this.db, userId, tokenHash, now);
   }
@@ -210,7 +222,10 @@ export class KyselyStore implements Store {
   unreadCounts(userId: number): Promise<Array<{ feedId: number; unread: number; newest: string }>> {
     return subscriptions.unreadCounts(this.db, userId);
   }
-  markAllRead(userId: number, opts: { feedId?: number; folder?: string; upTo: string }, now: string): Promise<number> {
+  unreadReadSince(userId: number, since: string): Promise<number> {
+    return subscriptions.unreadReadSince(this.db, userId, since);
+  }
+  markAllRead(userId: number, opts: { feedId?: number; folder?: string | null; upTo: string }, now: string): Promise<number> {
     return subscriptions.markAllRead(this.db, userId, opts, now);
   }
 

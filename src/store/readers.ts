@@ -88,6 +88,37 @@ export async function userByApiToken(db: Db, tokenHash: string, now: string): Pr
   return toUser(row);
 }
 
+/** Sets (or replaces) a reader's Fever key, bound to the name it was made with. */
+export async function setFeverKey(db: Db, k: { userId: number; keyHash: string; userName: string; now: string }): Promise<void> {
+  await db
+    .insertInto('fever_key')
+    .values({ user_id: k.userId, key_hash: k.keyHash, user_name: k.userName, created_at: k.now })
+    .onConflict((oc) => oc.column('user_id').doUpdateSet({ key_hash: k.keyHash, user_name: k.userName, created_at: k.now }))
+    .execute();
+}
+
+export async function removeFeverKey(db: Db, userId: number): Promise<boolean> {
+  const r = await db.deleteFrom('fever_key').where('user_id', '=', userId).executeTakeFirst();
+  return Number(r.numDeletedRows) > 0;
+}
+
+export async function feverKeySetAt(db: Db, userId: number): Promise<string | null> {
+  const row = await db.selectFrom('fever_key').select('created_at').where('user_id', '=', userId).executeTakeFirst();
+  return row?.created_at ?? null;
+}
+
+/** The reader a Fever key belongs to, while they still bear the name it was made with. */
+export async function userByFeverKey(db: Db, keyHash: string): Promise<User | null> {
+  const row = await db
+    .selectFrom('fever_key')
+    .innerJoin('user', 'user.id', 'fever_key.user_id')
+    .select(['user.id', 'user.name', 'user.is_admin', 'user.created_at'])
+    .where('fever_key.key_hash', '=', keyHash)
+    .whereRef('fever_key.user_name', '=', 'user.name')
+    .executeTakeFirst();
+  return row ? toUser(row) : null;
+}
+
 /** Sets (or replaces: the old secret stops working at once) a reader's secret for their feeds out. */
 export async function setSyndicationSecret(db: Db, userId: number, tokenHash: string, now: string): Promise<void> {
   await db

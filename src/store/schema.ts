@@ -140,6 +140,14 @@ export interface ApiTokenTable {
   last_used_at: string | null;
 }
 
+/** A reader's Fever API key (md5 of `name:Fever password`), kept only as its hash, for the name it was made with. */
+export interface FeverKeyTable {
+  user_id: number;
+  key_hash: string;
+  user_name: string;
+  created_at: string;
+}
+
 /** A reader's secret for their feeds out (syndication): only its SHA-256, one per reader. */
 export interface SyndicationSecretTable {
   user_id: number;
@@ -175,6 +183,7 @@ export interface Database {
   user: UserTable;
   session: SessionTable;
   api_token: ApiTokenTable;
+  fever_key: FeverKeyTable;
   syndication_secret: SyndicationSecretTable;
   subscription: SubscriptionTable;
   article_state: ArticleStateTable;

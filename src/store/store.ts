@@ -87,6 +87,15 @@ export interface Store {
   revokeApiToken(userId: number, id: string): Promise<boolean>;
   /** The user an API token belongs to (and notes its use), or null. */
   userByApiToken(tokenHash: string, now: string): Promise<User | null>;
+  /**
+   * A reader's Fever API key, as its hash (accounts/feverKey.ts), bound to their name now:
+   * the key is md5 of `name:password`, so after a rename the old key no longer signs in.
+   */
+  setFeverKey(key: { userId: number; keyHash: string; userName: string; now: string }): Promise<void>;
+  removeFeverKey(userId: number): Promise<boolean>;
+  /** When the reader's Fever key was set, or null without one. */
+  feverKeySetAt(userId: number): Promise<string | null>;
+  userByFeverKey(keyHash: string): Promise<User | null>;
   /** A reader's secret for their feeds out (its hash); a new one replaces the old, which stops working at once. */
   setSyndicationSecret(userId: number, tokenHash: string, now: string): Promise<void>;
   /** Turns a reader's feeds out off; false when they had none. */
@@ -96,8 +105,8 @@ export interface Store {
   userBySyndicationSecret(tokenHash: string): Promise<User | null>;
   /** Read / starred marks of one user; null leaves a mark as it is. */
   setArticleState(userId: number, articleId: number, state: { read?: boolean; starred?: boolean }, now: string): Promise<void>;
-  /** Marks as read every article of the user's subscriptions (or one feed's) published at or before `upTo`. */
-  markAllRead(userId: number, opts: { feedId?: number; folder?: string; upTo: string }, now: string): Promise<number>;
+  /** Marks as read every article of the user's subscriptions (or one feed's, or one folder's: null is the feeds in no folder) published at or before `upTo`. */
+  markAllRead(userId: number, opts: { feedId?: number; folder?: string | null; upTo: string }, now: string): Promise<number>;
 
   listArticles(query: ArticleQuery): Promise<ArticleListItem[]>;
   /** The same selection as listArticles, ids and times only (no page-sized cap of its own). */
@@ -110,6 +119,8 @@ export interface Store {
    * so one stale id does not fail a client's batch). Returns how many rows it wrote.
    */
   setArticleStates(userId: number, ids: readonly number[], state: { read?: boolean; starred?: boolean }, now: string): Promise<number>;
+  /** Marks unread again what the reader read at or after `since` (Fever's "unread recently read"); returns how many. */
+  unreadReadSince(userId: number, since: string): Promise<number>;
   /** Full-text search over title and text, best matches first, with the words to highlight. */
   searchArticles(query: SearchQuery): Promise<SearchHit[]>;
   getArticle(id: number): Promise<ArticleView | null>;

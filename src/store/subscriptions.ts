@@ -103,7 +103,7 @@ export async function setArticleState(db: Db, userId: number, articleId: number,
     .execute();
 }
 
-export async function markAllRead(db: Db, userId: number, opts: { feedId?: number; folder?: string; upTo: string }, now: string): Promise<number> {
+export async function markAllRead(db: Db, userId: number, opts: { feedId?: number; folder?: string | null; upTo: string }, now: string): Promise<number> {
   const result = await sql`
     insert into article_state (user_id, article_id, read_at, starred_at)
     select ${userId}, a.id, ${now}, null from article a
@@ -129,6 +129,12 @@ export async function setArticleStates(db: Db, userId: number, ids: readonly num
     written += Number(result.numAffectedRows ?? 0);
   }
   return written;
+}
+
+/** Marks unread again what the reader read at or after `since`; returns how many. */
+export async function unreadReadSince(db: Db, userId: number, since: string): Promise<number> {
+  const r = await db.updateTable('article_state').set({ read_at: null }).where('user_id', '=', userId).where('read_at', '>=', since).executeTakeFirst();
+  return Number(r.numUpdatedRows);
 }
 
 export async function unreadCounts(db: Db, userId: number): Promise<Array<{ feedId: number; unread: number; newest: string }>> {

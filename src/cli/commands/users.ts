@@ -11,15 +11,18 @@ const USAGE = `
 Usage: tidings users add NAME [--admin] [--password-stdin] [--db PATH | --database-url URL]
        tidings users passwd NAME [--password-stdin] [--db PATH | --database-url URL]
        tidings users list [--json] [--db PATH | --database-url URL]
+       tidings users fever-password NAME [--password-stdin | --remove] [--db PATH | --database-url URL]
 
 Accounts of the web app and the API. The first user created is an administrator.
 The password is read from standard input with --password-stdin, otherwise asked for
 on the terminal (not echoed). At least 10 characters. \`passwd\` sets a new password
 (for someone who forgot theirs) and signs that user out everywhere; API tokens stay.
+\`fever-password\` sets the password Fever API apps sign in with (never the sign-in
+password; only a hash of the key apps derive from it is kept), or removes it with --remove.
 `;
 
 export async function run(args: string[]): Promise<void> {
-  const parsed = parseCommandArgs(args, { ...DB_OPTION, admin: { type: 'boolean' }, 'password-stdin': { type: 'boolean' }, json: { type: 'boolean' } }, USAGE);
+  const parsed = parseCommandArgs(args, { ...DB_OPTION, admin: { type: 'boolean' }, 'password-stdin': { type: 'boolean' }, json: { type: 'boolean' }, remove: { type: 'boolean' } }, USAGE);
   if (!parsed) return;
   const [sub, name] = parsed.positionals;
   if (sub === 'list') {
@@ -29,13 +32,16 @@ export async function run(args: string[]): Promise<void> {
     });
     return;
   }
-  if ((sub !== 'add' && sub !== 'passwd') || !name) throw usageError('use: tidings users add NAME, tidings users passwd NAME, or tidings users list');
+  if ((sub !== 'add' && sub !== 'passwd' && sub !== 'fever-password') || !name) throw usageError('use: tidings users add NAME, tidings users passwd NAME, tidings users fever-password NAME, or tidings users list');
   if (!isUserName(name)) throw usageError(USER_NAME_RULE);
+  if (sub === 'fever-password') return feverPassword(name, parsed.values);
   if (sub === 'passwd') {
     await withStore({ db: parsed.values.db, databaseUrl: parsed.values['database-url'] }, async (store) => {
       const user = await store.getUserByName(name);
       if (!user) throw new TidingsError('not_found', `no user named ${name}`);
-      const hash = await newPasswordHash(parsed.values['password-stdin'], `new password for ${name}: `);
+      const { feverKeyHash } = await import('../../accounts/feverKey.js');
+      const isFever = async (pw: string) => (await store.userByFeverKey(feverKeyHash(user.name, pw)))?.id === user.id;
+      const hash = await newPasswordHash(parsed.values['password-stdin'], `new password for ${name}: `, async (pw) => ((await isFever(pw)) ? 'that is the Fever password' : null));
       const { sessionsEnded } = await store.setPassword(user.id, hash, null);
       process.stderr.write(`password of ${name} changed; ${sessionsEnded} session${sessionsEnded === 1 ? '' : 's'} ended\n`);
     });
@@ -52,10 +58,29 @@ export async function run(args: string[]): Promise<void> {
   });
 }
 
-async function newPasswordHash(fromStdin: boolean | undefined, prompt: string): Promise<string> {
+async function feverPassword(name: string, o: { db?: string | undefined; 'database-url'?: string | undefined; 'password-stdin'?: boolean | undefined; remove?: boolean | undefined }): Promise<void> {
+  await withStore({ db: o.db, databaseUrl: o['database-url'] }, async (store) => {
+    const user = await store.getUserByName(name);
+    if (!user) throw new TidingsError('not_found', `no user named ${name}`);
+    if (o.remove) {
+      const removed = await store.removeFeverKey(user.id);
+      process.stderr.write(removed ? `Fever password of ${name} removed\n` : `${name} had no Fever password\n`);
+      return;
+    }
+    const password = o['password-stdin'] ? readFirstLine() : await promptHidden(`Fever password for ${name}: `);
+    const { passwordProblem, verifyPassword } = await import('../../accounts/passwords.js');
+    const problem = passwordProblem(password) ?? ((await verifyPassword(password, user.passwordHash)) ? 'it must differ from the sign-in password' : null);
+    if (problem) throw new TidingsError('invalid_input', problem);
+    const { feverKeyHash } = await import('../../accounts/feverKey.js');
+    await store.setFeverKey({ userId: user.id, keyHash: feverKeyHash(user.name, password), userName: user.name, now: formatIso(Date.now()) });
+    process.stderr.write(`Fever password of ${name} set\n`);
+  });
+}
+
+async function newPasswordHash(fromStdin: boolean | undefined, prompt: string, refuse: (password: string) => Promise<string | null> = async () => null): Promise<string> {
   const password = fromStdin ? readFirstLine() : await promptHidden(prompt);
   const { hashPassword, passwordProblem } = await import('../../accounts/passwords.js');
-  const problem = passwordProblem(password);
+  const problem = passwordProblem(password) ?? (await refuse(password));
   if (problem) throw new TidingsError('invalid_input', problem);
   return hashPassword(password);
 }

@@ -54,7 +54,7 @@ export function registerFeedsOutAccount(app: FastifyInstance, opts: { store: Sto
   const page = async (req: FastifyRequest, reply: FastifyReply, state: Partial<FeedsOutState>, code = 200) => {
     const session = req.session as Session;
     reply.code(code).type('text/html; charset=utf-8').header('cache-control', 'no-store');
-    return accountPage({ session, tokens: await store.listApiTokens(session.user.id), newToken: null, feedsOut: await feedsOutState(store, req, state) });
+    return accountPage({ session, tokens: await store.listApiTokens(session.user.id), newToken: null, fever: { setAt: await store.feverKeySetAt(session.user.id) }, feedsOut: await feedsOutState(store, req, state) });
   };
 
   app.post<{ Body: Record<string, string | undefined> }>('/account/feeds', async (req, reply) => {

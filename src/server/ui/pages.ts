@@ -207,6 +207,8 @@ export function accountPage(p: {
   tokens: Array<{ id: string; name: string; createdAt: string; lastUsedAt: string | null }>;
   newToken: { name: string; token: string } | null;
   password?: { error: string } | { changed: true; sessionsEnded: number };
+  /** When the reader's Fever password was set (null: none), and the outcome of setting or removing it. */
+  fever: { setAt: string | null; outcome?: { error: string } | { done: string } };
   feedsOut?: FeedsOutState;
 }): string {
   const pw = p.password;
@@ -233,8 +235,30 @@ ${p.tokens.map(
 <td><form class="state" method="post" action="/account/tokens/revoke"><input type="hidden" name="_csrf" value="${p.session.csrfToken}"><input type="hidden" name="id" value="${t.id}"><button type="submit">Revoke</button></form></td></tr>`,
 )}
 </tbody></table>
-<form class="subscribe" method="post" action="/account/tokens"><input type="hidden" name="_csrf" value="${p.session.csrfToken}"><label for="tname">New token for</label> <input id="tname" name="name" placeholder="e.g. phone app"> <button type="submit">Create token</button></form>`;
+<form class="subscribe" method="post" action="/account/tokens"><input type="hidden" name="_csrf" value="${p.session.csrfToken}"><label for="tname">New token for</label> <input id="tname" name="name" placeholder="e.g. phone app"> <button type="submit">Create token</button></form>
+${feverSection(p.session, p.fever)}`;
   return layout('Account', body, { session: p.session });
+}
+
+/** The Fever password: its own, never the sign-in one; setting it asks for the sign-in password, removing it does not. */
+function feverSection(session: Session, fever: { setAt: string | null; outcome?: { error: string } | { done: string } }): SafeHtml {
+  const o = fever.outcome;
+  return html`<h2 id="fever">Fever password</h2>
+<p class="muted">For apps that sync through the Fever API (Reeder, ReadKit, Unread, Fiery Feeds): enter this site's address followed by <code>/fever/</code>, your name <strong>${session.user.name}</strong>, and this password. It is not your sign-in password and opens nothing else; the server keeps only a hash of the key apps make from it. Changing your name ends it.</p>
+${o && 'error' in o ? html`<p class="form-error" role="alert">${o.error}</p>` : ''}
+${o && 'done' in o ? html`<p role="status">${o.done}</p>` : ''}
+${fever.setAt
+  ? html`<p>A Fever password is set (since ${fever.setAt.replace('T', ' ').replace('Z', '')} UTC).</p>
+<form class="state" method="post" action="/account/fever/remove"><input type="hidden" name="_csrf" value="${session.csrfToken}"><button type="submit">Remove</button> <span class="muted">Apps using it stop syncing at once.</span></form>`
+  : html`<p>No Fever password is set.</p>`}
+<form class="auth" method="post" action="/account/fever">
+<input type="hidden" name="_csrf" value="${session.csrfToken}">
+<input type="text" name="name" aria-label="Name" autocomplete="username" value="${session.user.name}" hidden>
+<p><label for="fcurrent">Your sign-in password</label><br><input id="fcurrent" name="current" type="password" autocomplete="current-password" required></p>
+<p><label for="fnew">${fever.setAt ? 'New Fever password' : 'Fever password'} (at least 10 characters, not your sign-in password)</label><br><input id="fnew" name="password" type="password" autocomplete="new-password" minlength="10" required></p>
+<p><label for="fconfirm">Fever password again</label><br><input id="fconfirm" name="confirm" type="password" autocomplete="new-password" minlength="10" required></p>
+<p><button type="submit">${fever.setAt ? 'Replace Fever password' : 'Set Fever password'}</button></p>
+</form>`;
 }
 
 /** Sign-in, first-run set-up, and the closed door for strangers while no account exists. */

@@ -195,6 +195,18 @@ export const postgresMigrations: Record<string, Migration> = {
       await sql`create index article_search on article using gin (search)`.execute(db);
     },
   },
+  '0004_fever': {
+    async up(db: Kysely<unknown>) {
+      // Its own table (see SQLite's 0009_fever): unique key lookup, removal by row, and the name the key was made for.
+      await db.schema
+        .createTable('fever_key')
+        .addColumn('user_id', 'bigint', (c) => c.primaryKey().references('user.id').onDelete('cascade'))
+        .addColumn('key_hash', 'text', (c) => c.notNull().unique())
+        .addColumn('user_name', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'timestamptz', (c) => c.notNull())
+        .execute();
+    },
+  },
   '0005_syndication': {
     async up(db: Kysely<unknown>) {
       // One secret per reader for their feeds out; regenerating replaces it, so the old URLs die.

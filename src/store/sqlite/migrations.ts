@@ -228,6 +228,20 @@ export const sqliteMigrations: Record<string, Migration> = {
       await db.schema.createIndex('article_feed_seen').on('article_feed').columns(['feed_id', 'first_seen_at']).execute();
     },
   },
+  '0009_fever': {
+    async up(db: Kysely<unknown>) {
+      // A table of its own, not a column of user: the unique index serves the lookup by key,
+      // removing the key deletes the row, and the name the key was made for sits beside it
+      // (the key is md5 of `name:password`, so a renamed reader's old key must stop matching).
+      await db.schema
+        .createTable('fever_key')
+        .addColumn('user_id', 'integer', (c) => c.primaryKey().references('user.id').onDelete('cascade'))
+        .addColumn('key_hash', 'text', (c) => c.notNull().unique())
+        .addColumn('user_name', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .execute();
+    },
+  },
   '0010_syndication': {
     async up(db: Kysely<unknown>) {
       // One secret per reader for their feeds out; regenerating replaces it, so the old URLs die.
