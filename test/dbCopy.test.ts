@@ -92,6 +92,8 @@ async function sqliteInstance(): Promise<Instance> {
     tokens[u.name] = newSecret();
     await ts.store.createApiToken({ userId: u.id, tokenHash: secretHash(tokens[u.name]!), name: 'phone', now });
     await ts.store.createSession({ userId: u.id, tokenHash: secretHash(`session-${u.name}`), csrfToken: `csrf-${u.name}`, now, expiresAt: '2026-04-01T00:00:00Z' });
+    await ts.store.setSyndicationSecret(u.id, secretHash(`feeds-${u.name}`), now);
+    await ts.store.setFeverKey({ userId: u.id, keyHash: secretHash(`fever-${u.name}`), userName: u.name, now });
   }
   for (const n of [1, 2, 3]) server.set(`/h/${n}`, { body: story(n) });
   server.set('/h.xml', { type: 'application/rss+xml', body: feedBody([1, 2, 3]) });
@@ -186,6 +188,8 @@ test('db copy: an SQLite instance copied to PostgreSQL answers the API the same,
   const ada = (await pg.getUserByName('ada'))!;
   assert.ok(await verifyPassword('correct horse battery', ada.passwordHash), 'the password hash came along');
   assert.equal((await pg.getSession(secretHash('session-bob'), published))?.csrfToken, 'csrf-bob');
+  assert.equal((await pg.userBySyndicationSecret(secretHash('feeds-bob')))?.name, 'bob', 'a reader\'s feeds out keep their secret');
+  assert.equal((await pg.userByFeverKey(secretHash('fever-bob')))?.name, 'bob', 'and their Fever key');
   const [revised] = await pg.listArticles({ limit: 10, show: 'starred', userId: ada.id });
   assert.deepEqual((await pg.listRevisions(revised!.id)).map((r) => r.reason), ['first', 'page_change']);
   assert.deepEqual(await pg.getWebSub(i.feedId), await i.ts.store.getWebSub(i.feedId));

@@ -45,6 +45,11 @@ export interface ArticleImage {
   position: number;
 }
 
+/** What a reader calls a feed they follow: their own name for it, else the publisher and section. */
+export function subscriptionTitle(f: { customTitle?: string | null; sourceName: string; section: string | null }): string {
+  return f.customTitle ?? `${f.sourceName}${f.section ? ` (${f.section})` : ''}`;
+}
+
 export interface Article {
   id: number;
   sourceId: number;

@@ -24,6 +24,8 @@ import { minifluxApi } from './miniflux/api.js';
 import { minifluxPath } from './miniflux/paths.js';
 import { feverApi } from './fever/feverApi.js';
 import { requestAdmission } from './requestAdmission.js';
+import { feedsOutRoutes } from './syndication/feedsOutRoutes.js';
+import { feedsOutState, registerFeedsOutAccount, secretShownHere } from './syndication/syndicationSecret.js';
 
 /** Requests that start in one event-loop turn (a river page is ~1.6 ms of CPU). */
 const ADMITTED_PER_TURN = 4;
@@ -152,7 +154,8 @@ export function buildApp(opts: {
     const last = page[page.length - 1];
     const nextCursor = items.length > pageSize && last ? `${encodeURIComponent(last.published)}_${last.id}` : null;
     reply.type('text/html; charset=utf-8');
-    return riverPage(page, { now: now(), timeZone: tz, nextCursor, feed, session: req.session, show, folder: req.query.folder?.slice(0, 200) ?? null });
+    const feedSecret = await secretShownHere(opts.store, req);
+    return riverPage(page, { now: now(), timeZone: tz, nextCursor, feed, session: req.session, show, folder: req.query.folder?.slice(0, 200) ?? null, feedSecret });
   });
 
   app.get<{ Params: { id: string } }>('/articles/:id', async (req, reply) => {
@@ -251,7 +254,7 @@ export function buildApp(opts: {
   app.get('/account', async (req, reply) => {
     if (!req.session) return reply.code(400).send('bad request');
     reply.type('text/html; charset=utf-8');
-    return accountPage({ session: req.session, tokens: await opts.store.listApiTokens(req.session.user.id), newToken: null, fever: { setAt: await opts.store.feverKeySetAt(req.session.user.id) } });
+    return accountPage({ session: req.session, tokens: await opts.store.listApiTokens(req.session.user.id), newToken: null, fever: { setAt: await opts.store.feverKeySetAt(req.session.user.id) }, feedsOut: await feedsOutState(opts.store, req) });
   });
 
   app.post<{ Body: Record<string, string | undefined> }>('/account/tokens', async (req, reply) => {
@@ -261,7 +264,7 @@ export function buildApp(opts: {
     await opts.store.createApiToken({ userId: req.session.user.id, tokenHash: secretHash(token), name, now: formatIso(now().getTime()) });
     // Shown once, on this response only; the page is not cached.
     reply.type('text/html; charset=utf-8').header('cache-control', 'no-store');
-    return accountPage({ session: req.session, tokens: await opts.store.listApiTokens(req.session.user.id), newToken: { name, token }, fever: { setAt: await opts.store.feverKeySetAt(req.session.user.id) } });
+    return accountPage({ session: req.session, tokens: await opts.store.listApiTokens(req.session.user.id), newToken: { name, token }, fever: { setAt: await opts.store.feverKeySetAt(req.session.user.id) }, feedsOut: await feedsOutState(opts.store, req) });
   });
 
   app.post<{ Body: Record<string, string | undefined> }>('/account/tokens/revoke', async (req, reply) => {
@@ -294,7 +297,8 @@ export function buildApp(opts: {
       : [];
     const feeds = req.session ? await opts.store.listSubscriptions(req.session.user.id) : [];
     reply.type('text/html; charset=utf-8');
-    return searchPage(q, hits, { now: now(), timeZone: tz, session: req.session, feeds, filters: { ...filters, from: req.query.from ?? '', to: req.query.to ?? '' } });
+    const feedSecret = await secretShownHere(opts.store, req);
+    return searchPage(q, hits, { now: now(), timeZone: tz, session: req.session, feeds, filters: { ...filters, from: req.query.from ?? '', to: req.query.to ?? '' }, feedSecret });
   });
 
   app.get<{ Querystring: { error?: string; note?: string } }>('/feeds', async (req, reply) => {
@@ -340,6 +344,9 @@ export function buildApp(opts: {
   // Client protocol routes (issue 10).
   void app.register(minifluxApi, { prefix: '/v1', store: opts.store, now, clientAuth, ...(opts.pipeline ? { pipeline: opts.pipeline } : {}) });
   void app.register(feverApi, { prefix: '/fever', store: opts.store, clientAuth, now });
+  // Feeds out answer to the reader's secret in the path, not to a session (auth.ts leaves /syndication/ open).
+  void app.register(feedsOutRoutes, { prefix: '/syndication', store: opts.store, publicUrl: opts.config.publicUrl });
+  registerFeedsOutAccount(app, { store: opts.store, now, secureCookies });
 
   const eventLoopDelay = watchEventLoop(app);
   app.get('/healthz', async () => ({ ok: true, scheduler: opts.scheduler?.status ?? null, workers: opts.workers ?? null, eventLoopDelay: eventLoopDelay() }));

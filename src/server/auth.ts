@@ -24,10 +24,12 @@ declare module 'fastify' {
 }
 
 export const SESSION_COOKIE = 'tidings_session';
+/** This browser's copy of the reader's feeds-out secret (server/syndication); forgotten at sign-out. */
+export const FEEDS_COOKIE = 'tidings_feeds';
 const FORM_COOKIE = 'tidings_form';
 const SESSION_DAYS = 30;
-/** Paths that need no session: assets, health, WebSub callbacks, the doors themselves, and the APIs (they sign in on their own). */
-const OPEN = [/^\/img$/, /^\/static\//, /^\/healthz$/, /^\/readyz$/, /^\/metrics$/, /^\/websub\//, /^\/login$/, /^\/setup$/, /^\/manifest\.webmanifest$/, /^\/sw\.js$/, /^\/api\//, /^\/v1\//, /^\/fever\/?$/];
+/** Paths that need no session: assets, health, WebSub callbacks, the doors themselves, and the APIs and feeds out (they sign in on their own). */
+const OPEN = [/^\/img$/, /^\/static\//, /^\/healthz$/, /^\/readyz$/, /^\/metrics$/, /^\/websub\//, /^\/login$/, /^\/setup$/, /^\/manifest\.webmanifest$/, /^\/sw\.js$/, /^\/api\//, /^\/v1\//, /^\/fever\/?$/, /^\/syndication\//];
 
 export function parseCookies(header: string | undefined): Record<string, string> {
   const out: Record<string, string> = {};
@@ -46,7 +48,7 @@ export function parseCookies(header: string | undefined): Record<string, string>
   return out;
 }
 
-function cookie(name: string, value: string, maxAgeSeconds: number, secure: boolean): string {
+export function cookie(name: string, value: string, maxAgeSeconds: number, secure: boolean): string {
   return `${name}=${encodeURIComponent(value)}; Path=/; HttpOnly; SameSite=Lax; Max-Age=${maxAgeSeconds}${secure ? '; Secure' : ''}`;
 }
 
@@ -163,6 +165,7 @@ export function registerAuth(
     const token = parseCookies(req.headers.cookie)[SESSION_COOKIE];
     if (token) await store.deleteSession(secretHash(token));
     reply.header('set-cookie', cookieFor(req, SESSION_COOKIE, '', 0));
+    reply.header('set-cookie', cookieFor(req, FEEDS_COOKIE, '', 0));
     // Pages kept for offline reading leave with the reader (browsers honour this on https and localhost).
     reply.header('clear-site-data', '"cache", "storage"');
     return reply.redirect('/login', 303);

@@ -25,6 +25,7 @@ const TABLE_KEYS: { readonly [T in keyof Database]: ReadonlyArray<keyof Database
   session: ['token_hash'],
   api_token: ['token_hash'],
   fever_key: ['user_id'],
+  syndication_secret: ['user_id'],
   subscription: ['user_id', 'feed_id'],
   article_state: ['user_id', 'article_id'],
 };

@@ -178,6 +178,18 @@ export class KyselyStore implements Store {
   userByFeverKey(keyHash: string): Promise<User | null> {
     return readers.userByFeverKey(this.db, keyHash);
   }
+  setSyndicationSecret(userId: number, tokenHash: string, now: string): Promise<void> {
+    return readers.setSyndicationSecret(this.db, userId, tokenHash, now);
+  }
+  deleteSyndicationSecret(userId: number): Promise<boolean> {
+    return readers.deleteSyndicationSecret(this.db, userId);
+  }
+  syndicationSecret(userId: number): Promise<{ tokenHash: string; createdAt: string } | null> {
+    return readers.syndicationSecret(this.db, userId);
+  }
+  userBySyndicationSecret(tokenHash: string): Promise<User | null> {
+    return readers.userBySyndicationSecret(this.db, tokenHash);
+  }
 
   // subscriptions and read state
   subscribeUser(userId: number, feedId: number, folder: string | null, now: string, title: string | null = null): Promise<void> {

@@ -118,3 +118,32 @@ export async function userByFeverKey(db: Db, keyHash: string): Promise<User | nu
     .executeTakeFirst();
   return row ? toUser(row) : null;
 }
+
+/** Sets (or replaces: the old secret stops working at once) a reader's secret for their feeds out. */
+export async function setSyndicationSecret(db: Db, userId: number, tokenHash: string, now: string): Promise<void> {
+  await db
+    .insertInto('syndication_secret')
+    .values({ user_id: userId, token_hash: tokenHash, created_at: now })
+    .onConflict((oc) => oc.column('user_id').doUpdateSet({ token_hash: tokenHash, created_at: now }))
+    .execute();
+}
+
+export async function deleteSyndicationSecret(db: Db, userId: number): Promise<boolean> {
+  const r = await db.deleteFrom('syndication_secret').where('user_id', '=', userId).executeTakeFirst();
+  return Number(r.numDeletedRows) > 0;
+}
+
+export async function syndicationSecret(db: Db, userId: number): Promise<{ tokenHash: string; createdAt: string } | null> {
+  const row = await db.selectFrom('syndication_secret').select(['token_hash', 'created_at']).where('user_id', '=', userId).executeTakeFirst();
+  return row ? { tokenHash: row.token_hash, createdAt: row.created_at } : null;
+}
+
+export async function userBySyndicationSecret(db: Db, tokenHash: string): Promise<User | null> {
+  const row = await db
+    .selectFrom('syndication_secret')
+    .innerJoin('user', 'user.id', 'syndication_secret.user_id')
+    .select(['user.id', 'user.name', 'user.is_admin', 'user.created_at'])
+    .where('syndication_secret.token_hash', '=', tokenHash)
+    .executeTakeFirst();
+  return row ? toUser(row) : null;
+}

@@ -148,6 +148,13 @@ export interface FeverKeyTable {
   created_at: string;
 }
 
+/** A reader's secret for their feeds out (syndication): only its SHA-256, one per reader. */
+export interface SyndicationSecretTable {
+  user_id: number;
+  token_hash: string;
+  created_at: string;
+}
+
 export interface SubscriptionTable {
   user_id: number;
   feed_id: number;
@@ -177,6 +184,7 @@ export interface Database {
   session: SessionTable;
   api_token: ApiTokenTable;
   fever_key: FeverKeyTable;
+  syndication_secret: SyndicationSecretTable;
   subscription: SubscriptionTable;
   article_state: ArticleStateTable;
 }

@@ -96,6 +96,13 @@ export interface Store {
   /** When the reader's Fever key was set, or null without one. */
   feverKeySetAt(userId: number): Promise<string | null>;
   userByFeverKey(keyHash: string): Promise<User | null>;
+  /** A reader's secret for their feeds out (its hash); a new one replaces the old, which stops working at once. */
+  setSyndicationSecret(userId: number, tokenHash: string, now: string): Promise<void>;
+  /** Turns a reader's feeds out off; false when they had none. */
+  deleteSyndicationSecret(userId: number): Promise<boolean>;
+  syndicationSecret(userId: number): Promise<{ tokenHash: string; createdAt: string } | null>;
+  /** The reader whose feeds-out secret has this hash, or null. */
+  userBySyndicationSecret(tokenHash: string): Promise<User | null>;
   /** Read / starred marks of one user; null leaves a mark as it is. */
   setArticleState(userId: number, articleId: number, state: { read?: boolean; starred?: boolean }, now: string): Promise<void>;
   /** Marks as read every article of the user's subscriptions (or one feed's, or one folder's: null is the feeds in no folder) published at or before `upTo`. */

@@ -1,4 +1,4 @@
-import type { ArticleView, FeedWithSource, Revision, Session } from '../../model/article.js';
+import { subscriptionTitle, type ArticleView, type FeedWithSource, type Revision, type Session } from '../../model/article.js';
 import { changedWords, renderDiffHtml, wordDiff } from '../../render/wordDiff.js';
 import type { ArticleListItem } from '../../store/store.js';
 import { readingParts } from '../../render/readingFormat.js';
@@ -6,10 +6,13 @@ import { markHit } from '../../render/searchHighlight.js';
 import { formatLocalTime, relativeAge } from '../../render/time.js';
 import { esc, html, raw, type SafeHtml } from './html.js';
 import type { SearchHit } from '../../store/store.js';
+import { alternateLinks, feedLinks, feedsOutSection, type FeedLink, type FeedsOutState, type WebView } from './feedsOutSection.js';
 
 export interface Chrome {
   session?: Session | null;
   searchValue?: string;
+  /** Feeds of what the page shows (when the reader has feeds out in this browser). */
+  alternates?: readonly FeedLink[];
 }
 
 export function layout(title: string, body: SafeHtml, chrome: Chrome = {}): string {
@@ -27,7 +30,7 @@ export function layout(title: string, body: SafeHtml, chrome: Chrome = {}): stri
 <script src="/static/app.js" defer></script>
 <title>${title} · Tidings</title>
 <link rel="stylesheet" href="/static/app.css">
-</head>
+${alternateLinks(chrome.alternates ?? [])}</head>
 <body>
 <header class="top"><a class="brand" href="/">Tidings</a><a href="/">River</a><a href="/feeds">Feeds</a>
 <form class="search" role="search" action="/search" method="get"><label for="q" class="visually-hidden">Search articles</label><input id="q" name="q" type="search" placeholder="Search" value="${searchValue}"></form>
@@ -41,9 +44,9 @@ ${body}
 
 export function riverPage(
   items: ArticleListItem[],
-  opts: { now: Date; timeZone: string; nextCursor: string | null; feed: (FeedWithSource & { customTitle?: string | null }) | null; session?: Session | null; show?: 'all' | 'unread' | 'starred'; folder?: string | null },
+  opts: { now: Date; timeZone: string; nextCursor: string | null; feed: (FeedWithSource & { customTitle?: string | null }) | null; session?: Session | null; show?: 'all' | 'unread' | 'starred'; folder?: string | null; feedSecret?: string | null },
 ): string {
-  const heading = opts.feed ? opts.feed.customTitle ?? `${opts.feed.sourceName}${opts.feed.section ? ` (${opts.feed.section})` : ''}` : opts.folder ? `Folder: ${opts.folder}` : 'All articles';
+  const heading = opts.feed ? subscriptionTitle(opts.feed) : opts.folder ? `Folder: ${opts.folder}` : 'All articles';
   const session = opts.session ?? null;
   const show = opts.show ?? 'all';
   const base = opts.feed ? `?feed=${opts.feed.id}&` : opts.folder ? `?folder=${encodeURIComponent(opts.folder)}&` : '?';
@@ -72,7 +75,9 @@ ${stateForm(a)}
 )}
 </ol>
 ${opts.nextCursor ? html`<nav class="pager"><a rel="next" href="${base}${show !== 'all' ? `show=${show}&` : ''}before=${opts.nextCursor}">Older articles →</a></nav>` : ''}`;
-  return layout(heading, body, { session });
+  const view: WebView = opts.feed ? { kind: 'feed', name: String(opts.feed.id) } : opts.folder ? { kind: 'folder', name: opts.folder } : show === 'starred' ? { kind: 'starred' } : { kind: 'river' };
+  const feedTitle = view.kind === 'starred' ? 'Starred' : heading;
+  return layout(heading, body, { session, alternates: opts.feedSecret ? feedLinks(opts.feedSecret, view, feedTitle) : [] });
 }
 
 export function articlePage(a: ArticleView, opts: { now: Date; timeZone: string; revisions?: Revision[]; session?: Session | null }): string {
@@ -154,7 +159,7 @@ export interface SearchFilters {
 export function searchPage(
   query: string,
   hits: SearchHit[],
-  opts: { now: Date; timeZone: string; session?: Session | null; feeds?: Array<FeedWithSource & { folder: string | null }>; filters?: SearchFilters },
+  opts: { now: Date; timeZone: string; session?: Session | null; feeds?: Array<FeedWithSource & { folder: string | null }>; filters?: SearchFilters; feedSecret?: string | null },
 ): string {
   const marked = (s: string) => raw(esc(s).replace(/\u0002/g, '<mark>').replace(/\u0003/g, '</mark>'));
   const f = opts.filters ?? { from: '', to: '', show: 'all' };
@@ -183,7 +188,18 @@ ${hits.map((h) => {
 </li>`;
 })}
 </ol>`;
-  return layout(query ? `Search: ${query}` : 'Search', body, { session: opts.session ?? null, searchValue: query });
+  const alternates = opts.feedSecret && query ? feedLinks(opts.feedSecret, { kind: 'search', query: searchFeedQuery(query, f) }, `Search: ${query}`) : [];
+  return layout(query ? `Search: ${query}` : 'Search', body, { session: opts.session ?? null, searchValue: query, alternates });
+}
+
+/** The filters a saved-search feed keeps (server/syndication/views.ts reads the same). */
+function searchFeedQuery(q: string, f: Partial<SearchFilters>): URLSearchParams {
+  const params = new URLSearchParams({ q });
+  if (f.show && f.show !== 'all') params.set('show', f.show);
+  if (f.folder) params.set('folder', f.folder);
+  if (f.feed !== undefined) params.set('feed', String(f.feed));
+  if (f.source !== undefined) params.set('source', String(f.source));
+  return params;
 }
 
 export function accountPage(p: {
@@ -193,6 +209,7 @@ export function accountPage(p: {
   password?: { error: string } | { changed: true; sessionsEnded: number };
   /** When the reader's Fever password was set (null: none), and the outcome of setting or removing it. */
   fever: { setAt: string | null; outcome?: { error: string } | { done: string } };
+  feedsOut?: FeedsOutState;
 }): string {
   const pw = p.password;
   const body = html`<h1>Account</h1>
@@ -208,6 +225,7 @@ ${pw && 'changed' in pw ? html`<p role="status">Password changed.${pw.sessionsEn
 <p><label for="confirm">New password again</label><br><input id="confirm" name="confirm" type="password" autocomplete="new-password" minlength="10" required></p>
 <p><button type="submit">Change password</button> <span class="muted">Signs out your other sessions.</span></p>
 </form>
+${p.feedsOut ? feedsOutSection(p.feedsOut, p.session.csrfToken) : ''}
 <h2>API tokens</h2>
 <p class="muted">For apps that use the <a href="/api/v1/openapi.json">REST API</a>: send <code>Authorization: Bearer &lt;token&gt;</code>.</p>
 ${p.newToken ? html`<p role="status">New token “${p.newToken.name}” — copy it now, it is not shown again: <code class="token">${p.newToken.token}</code></p>` : ''}

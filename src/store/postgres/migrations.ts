@@ -207,6 +207,17 @@ export const postgresMigrations: Record<string, Migration> = {
         .execute();
     },
   },
+  '0005_syndication': {
+    async up(db: Kysely<unknown>) {
+      // One secret per reader for their feeds out; regenerating replaces it, so the old URLs die.
+      await db.schema
+        .createTable('syndication_secret')
+        .addColumn('user_id', 'bigint', (c) => c.primaryKey().references('user.id').onDelete('cascade'))
+        .addColumn('token_hash', 'text', (c) => c.notNull().unique())
+        .addColumn('created_at', 'timestamptz', (c) => c.notNull())
+        .execute();
+    },
+  },
 };
 
 function identity(c: ColumnDefinitionBuilder): ColumnDefinitionBuilder {

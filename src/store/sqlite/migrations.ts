@@ -242,4 +242,15 @@ export const sqliteMigrations: Record<string, Migration> = {
         .execute();
     },
   },
+  '0010_syndication': {
+    async up(db: Kysely<unknown>) {
+      // One secret per reader for their feeds out; regenerating replaces it, so the old URLs die.
+      await db.schema
+        .createTable('syndication_secret')
+        .addColumn('user_id', 'integer', (c) => c.primaryKey().references('user.id').onDelete('cascade'))
+        .addColumn('token_hash', 'text', (c) => c.notNull().unique())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .execute();
+    },
+  },
 };
