@@ -261,6 +261,9 @@ test('/v1/entries: status (repeatable), starred, limit and offset with total, or
   assert.deepEqual(titles((await q('order=published_at&direction=desc&limit=2&offset=1')).entries), ['Valley 5', 'Harbour 4']);
   const paged = await q('order=published_at&direction=desc&limit=2&offset=1');
   assert.equal(paged.total, 6, 'total counts every match, not the page');
+  const last = await q('order=published_at&limit=4&offset=4');
+  assert.deepEqual([titles(last.entries), last.total], [['Valley 5', 'Valley 6'], 6]);
+  assert.deepEqual(await q('offset=10'), { total: 6, entries: [] }, 'past the end');
 
   const [h1, h2] = [await entryId('Harbour 1'), await entryId('Harbour 2')];
   assert.equal((await call('ada', 'PUT', '/v1/entries', { body: { entry_ids: [h1, h2], status: 'read' }, type: 'application/json' })).statusCode, 204);

@@ -34,7 +34,7 @@ export function registerFeedRoutes(app: FastifyInstance, ctx: MinifluxContext): 
     return {
       id: u.id, username: u.name, is_admin: u.isAdmin, theme: 'light_serif', language: 'en_US', timezone: 'UTC',
       entry_sorting_direction: 'desc', entry_sorting_order: 'published_at', entries_per_page: 100, keyboard_shortcuts: true,
-      show_reading_time: true, entry_swipe: true, stylesheet: '', display_mode: 'standalone', last_login_at: u.createdAt,
+      show_reading_time: true, entry_swipe: true, stylesheet: '', display_mode: 'standalone', last_login_at: null,
     };
   });
 
