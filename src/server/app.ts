@@ -20,6 +20,7 @@ import { requesterSignal } from './requesterSignal.js';
 import { logFailure } from '../log/logger.js';
 import { SignInThrottle } from '../accounts/signInThrottle.js';
 import { ClientAuth } from './clientAuth.js';
+import { greaderApi } from './greader/greaderApi.js';
 import { requestAdmission } from './requestAdmission.js';
 
 /** Requests that start in one event-loop turn (a river page is ~1.6 ms of CPU). */
@@ -333,7 +334,7 @@ export function buildApp(opts: {
     void app.register(webSubRoutes, { pipeline, maxBytes: 15 * 1024 * 1024 });
   }
   void app.register(apiV1, { prefix: '/api/v1', store: opts.store, now, ...(opts.pipeline ? { pipeline: opts.pipeline } : {}) });
-  void clientAuth; // client protocol routes register here (issue 10)
+  void app.register(greaderApi, { store: opts.store, now, clientAuth, ...(opts.pipeline ? { pipeline: opts.pipeline } : {}) });
 
   const eventLoopDelay = watchEventLoop(app);
   app.get('/healthz', async () => ({ ok: true, scheduler: opts.scheduler?.status ?? null, workers: opts.workers ?? null, eventLoopDelay: eventLoopDelay() }));

@@ -26,7 +26,9 @@ export const SESSION_COOKIE = 'tidings_session';
 const FORM_COOKIE = 'tidings_form';
 const SESSION_DAYS = 30;
 /** Paths that need no session: assets, health, WebSub callbacks, and the doors themselves. */
-const OPEN = [/^\/img$/, /^\/static\//, /^\/healthz$/, /^\/readyz$/, /^\/metrics$/, /^\/websub\//, /^\/login$/, /^\/setup$/, /^\/manifest\.webmanifest$/, /^\/sw\.js$/, /^\/api\//];
+const OPEN = [/^\/img$/, /^\/static\//, /^\/healthz$/, /^\/readyz$/, /^\/metrics$/, /^\/websub\//, /^\/login$/, /^\/setup$/, /^\/manifest\.webmanifest$/, /^\/sw\.js$/, /^\/api\//,
+  // Client protocols check their own credentials (an API token), never the web session.
+  /^\/accounts\/ClientLogin$/, /^\/reader\//];
 
 export function parseCookies(header: string | undefined): Record<string, string> {
   const out: Record<string, string> = {};
