@@ -35,7 +35,7 @@ function atomEntry(a: ContentItem, origins: ReadonlyMap<number, Origin>): string
     `<updated>${a.updated}</updated>`,
     `<link rel="alternate" href="${escapeAttr(a.url)}" type="text/html"/>`,
     `<summary type="html">${escapeText(a.html ?? '')}</summary>`,
-    `<author><name>${escapeText(a.byline ?? a.source)}</name></author>`,
+    a.byline ? `<author><name>${escapeText(a.byline)}</name></author>` : '',
     origin
       ? `<source gr:stream-id="${escapeAttr(origin.streamId)}"><id>tag:google.com,2005:reader/${escapeText(origin.streamId)}</id><title>${escapeText(origin.title)}</title><link rel="alternate" href="${escapeAttr(origin.htmlUrl)}" type="text/html"/></source>`
       : '',

@@ -36,7 +36,7 @@ export function itemJson(a: ContentItem, origins: ReadonlyMap<number, Origin>) {
     title: a.title,
     canonical: [{ href: a.url }],
     alternate: [{ href: a.url, type: 'text/html' }],
-    author: a.byline ?? a.source,
+    author: a.byline ?? '',
     summary: body,
     content: body,
     categories: itemCategories(a, origin),
