@@ -1,22 +1,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { readerFixture, FIXTURE_ITEMS, type ReaderFixture } from '../support/readerFixture.js';
 import { Newsboat, newsboatMissing } from '../support/newsboat.js';
+import { until } from '../support/until.js';
 
 const missing = newsboatMissing();
 
 /** What the server holds as unread for ada, per feed. */
 async function serverUnread(f: ReaderFixture): Promise<Map<number, number>> {
   return new Map((await f.tp.store.unreadCounts(f.ada.id)).map((c) => [c.feedId, c.unread]));
-}
-
-async function until(what: string, check: () => Promise<boolean>, ms = 20_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await sleep(100);
-  }
 }
 
 test('newsboat (feedhq mode, Google Reader API): reload, count unread, open an article and mark a feed read in the UI, a fresh cache sees the server\'s state', { skip: missing ? `skipped: ${missing}` : false, timeout: 150_000 }, async () => {
