@@ -134,6 +134,11 @@ test('sign-ins are throttled like the web sign-in: 429 with Retry-After, for Cli
   }
 });
 
+test('an app\'s many requests at once are never throttled (its token is checked on each)', async () => {
+  const all = await Promise.all(Array.from({ length: 16 }, () => client(f.ada).get(`${API}/stream/contents/user%2F-%2Fstate%2Fcom.google%2Freading-list?n=1`)));
+  assert.deepEqual(all.map((r) => r.statusCode), all.map(() => 200));
+});
+
 test('token, user-info, subscription/list, tag/list and unread-count show the reader\'s own feeds and folders only', async () => {
   const token = await client(f.ada).get(`${API}/token`);
   assert.equal(token.statusCode, 200);
