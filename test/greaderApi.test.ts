@@ -193,6 +193,8 @@ test('stream/contents: items as clients need them (integer times, full body with
   assert.deepEqual(titles((await contents(f.ada, `user/${f.ada.id}/label/Coast`)).items).length, 3, 'the user id in place of -');
   const raw = await client(f.ada).get(`${API}/stream/contents/feed/${f.feeds.hill}?n=1`);
   assert.deepEqual(titles(raw.json().items), ['Hill story 2']);
+  const inQuery = await client(f.ada).get(`${API}/stream/contents?s=${encodeURIComponent(`feed/${f.feeds.hill}`)}&n=1`);
+  assert.deepEqual(titles(inQuery.json().items), ['Hill story 2']);
   // Another reader's feed answers exactly as a feed that does not exist.
   const bobs = await client(f.ada).get(`${API}/stream/contents/${encodeURIComponent(`feed/${f.feeds.bobs}`)}`);
   const none = await client(f.ada).get(`${API}/stream/contents/${encodeURIComponent('feed/999999')}`);
@@ -224,6 +226,7 @@ test('stream/contents pages: n, a stable continuation, r=o, ot/nt, xt and it, th
 
   const t = (iso: string) => Date.parse(iso) / 1000;
   assert.deepEqual(titles((await contents(f.ada, stream, `&ot=${t('2026-03-04T00:00:00Z')}&nt=${t('2026-03-10T08:00:00Z')}`)).items), ['Hill story 1', 'Quay story 3']);
+  assert.equal((await contents(f.ada, stream, '&ot=9999999999999999&nt=9999999999999999')).items.length, 0, 'times past any date select nothing, without an error');
 
   const ids = await idsByTitle(f.ada);
   await client(f.ada).post(`${API}/edit-tag`, { i: [longItemId(ids.get('Quay story 3')!), String(ids.get('Hill story 1'))], a: 'user/-/state/com.google/read', T: f.ada.token });

@@ -46,12 +46,12 @@ export async function readerFixture(): Promise<ReaderFixture> {
   const publisher = await new PublisherServer().start();
   const tp = await testPipeline();
   const publish = (slug: string, title: string, count: number, day: number) => {
-    const items = Array.from({ length: count }, (_, i) => ({ title: `${title} story ${i + 1}`, link: publisher.url(`/${slug}/${i + 1}`), pubDate: `Mon, ${String(day + i).padStart(2, '0')} Mar 2026 08:00:00 GMT` }));
+    const body = (n: number) =>
+      `<p>${title} story ${n}: ${'the keeper reported calm seas and a late ferry on the evening crossing. '.repeat(4)}</p><figure><img src="${publisher.url(`/${slug}/${n}.jpg`)}" alt=""><figcaption>The ${slug} harbour at dawn, photographed by the keeper</figcaption></figure><p>${'More on the tides and the wind through the afternoon. '.repeat(3)}</p>`;
+    // The feed carries the full text too, so a page that cannot be read in time (a busy machine) changes nothing.
+    const items = Array.from({ length: count }, (_, i) => ({ title: `${title} story ${i + 1}`, link: publisher.url(`/${slug}/${i + 1}`), pubDate: `Mon, ${String(day + i).padStart(2, '0')} Mar 2026 08:00:00 GMT`, description: body(i + 1) }));
     publisher.set(`/${slug}.xml`, { type: 'application/rss+xml', body: rssFeed({ title: `${title} News`, link: publisher.url(`/${slug}/`), items }) });
-    items.forEach((it, i) => {
-      const body = `<p>${it.title}: ${'the keeper reported calm seas and a late ferry on the evening crossing. '.repeat(4)}</p><figure><img src="${publisher.url(`/${slug}/${i + 1}.jpg`)}" alt=""><figcaption>The ${slug} harbour at dawn, photographed by the keeper</figcaption></figure><p>${'More on the tides and the wind through the afternoon. '.repeat(3)}</p>`;
-      publisher.set(`/${slug}/${i + 1}`, { body: articlePage({ title: it.title, siteName: `${title} News`, bodyHtml: body }) });
-    });
+    items.forEach((it, i) => publisher.set(`/${slug}/${i + 1}`, { body: articlePage({ title: it.title, siteName: `${title} News`, bodyHtml: body(i + 1) }) }));
     return publisher.url(`/${slug}.xml`);
   };
   const reader = async (name: string): Promise<FixtureReader> => {

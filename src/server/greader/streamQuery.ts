@@ -35,8 +35,8 @@ export function streamPage(userId: number, scope: StreamScope, p: StreamParams, 
   const oldestFirst = p.r === 'o';
   const cursor = parseContinuation(p.c);
   const marks = markConditions(scope, p);
-  const ot = positiveInt(p.ot);
-  const nt = positiveInt(p.nt);
+  const ot = epochSeconds(p.ot);
+  const nt = epochSeconds(p.nt);
   const query: ArticleQuery = {
     userId,
     ...scope,
@@ -74,6 +74,15 @@ function parseContinuation(raw: string | undefined): { publishedAt: string; id: 
   if (!raw || raw.length > 100) return undefined;
   const m = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z)_(\d{1,15})$/.exec(Buffer.from(raw, 'base64url').toString('latin1'));
   return m ? { publishedAt: m[1]!, id: Number(m[2]) } : undefined;
+}
+
+/** The last second of year 9999: later times cannot be dates. */
+const LAST_SECOND = 253_402_300_799;
+
+/** A time in epoch seconds from a client, within the years dates can hold. */
+function epochSeconds(raw: string | undefined): number | undefined {
+  const n = positiveInt(raw);
+  return n === undefined ? undefined : Math.min(n, LAST_SECOND - 1);
 }
 
 /** A positive whole number from a client, or undefined; capped where it is used. */

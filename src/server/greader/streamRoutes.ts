@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Store } from '../../store/store.js';
 import { formatIso } from '../../text/dates.js';
 import { atomStream } from './atomStream.js';
@@ -18,12 +18,15 @@ const ITEM_FORM_LIMIT = 1024 * 1024;
 export async function streamRoutes(app: FastifyInstance, opts: GreaderOptions): Promise<void> {
   const { store, now } = opts;
 
-  app.get<{ Params: { '*': string } }>('/stream/contents/*', async (req, reply) => {
-    const streamId = streamIdOf(req, req.params['*']);
+  // The stream in the path (`stream/contents/feed%2F1`) or, for some clients, in `s`.
+  const streamContents = async (req: FastifyRequest<{ Params: { '*'?: string } }>, reply: FastifyReply) => {
+    const streamId = streamIdOf(req, req.params['*'] ?? '');
     const page = await contentPage(store, readerOf(req).id, streamId, streamParams(req));
     if (!page) return notFound(reply);
     return { direction: 'ltr', id: streamId, title: page.title, updated: Math.floor(now().getTime() / 1000), items: page.items.map((a) => itemJson(a, page.origins)), ...(page.continuation ? { continuation: page.continuation } : {}) };
-  });
+  };
+  app.get('/stream/contents/*', streamContents);
+  app.get('/stream/contents', streamContents);
 
   app.get('/stream/items/ids', async (req, reply) => {
     const userId = readerOf(req).id;
