@@ -23,6 +23,7 @@ import { ClientAuth } from './clientAuth.js';
 import { minifluxApi } from './miniflux/api.js';
 import { minifluxPath } from './miniflux/paths.js';
 import { feverApi } from './fever/feverApi.js';
+import { greaderApi } from './greader/greaderApi.js';
 import { requestAdmission } from './requestAdmission.js';
 import { feedsOutRoutes } from './syndication/feedsOutRoutes.js';
 import { feedsOutState, registerFeedsOutAccount, secretShownHere } from './syndication/syndicationSecret.js';
@@ -347,6 +348,7 @@ export function buildApp(opts: {
   // Feeds out answer to the reader's secret in the path, not to a session (auth.ts leaves /syndication/ open).
   void app.register(feedsOutRoutes, { prefix: '/syndication', store: opts.store, publicUrl: opts.config.publicUrl });
   registerFeedsOutAccount(app, { store: opts.store, now, secureCookies });
+  void app.register(greaderApi, { store: opts.store, now, clientAuth, ...(opts.pipeline ? { pipeline: opts.pipeline } : {}) });
 
   const eventLoopDelay = watchEventLoop(app);
   app.get('/healthz', async () => ({ ok: true, scheduler: opts.scheduler?.status ?? null, workers: opts.workers ?? null, eventLoopDelay: eventLoopDelay() }));

@@ -29,7 +29,8 @@ export const FEEDS_COOKIE = 'tidings_feeds';
 const FORM_COOKIE = 'tidings_form';
 const SESSION_DAYS = 30;
 /** Paths that need no session: assets, health, WebSub callbacks, the doors themselves, and the APIs and feeds out (they sign in on their own). */
-const OPEN = [/^\/img$/, /^\/static\//, /^\/healthz$/, /^\/readyz$/, /^\/metrics$/, /^\/websub\//, /^\/login$/, /^\/setup$/, /^\/manifest\.webmanifest$/, /^\/sw\.js$/, /^\/api\//, /^\/v1\//, /^\/fever\/?$/, /^\/syndication\//];
+const OPEN = [/^\/img$/, /^\/static\//, /^\/healthz$/, /^\/readyz$/, /^\/metrics$/, /^\/websub\//, /^\/login$/, /^\/setup$/, /^\/manifest\.webmanifest$/, /^\/sw\.js$/, /^\/api\//, /^\/v1\//, /^\/fever\/?$/, /^\/syndication\//,
+  /^\/accounts\/ClientLogin$/, /^\/reader\//];
 
 export function parseCookies(header: string | undefined): Record<string, string> {
   const out: Record<string, string> = {};

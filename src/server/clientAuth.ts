@@ -38,7 +38,7 @@ export class ClientAuth {
    * A token alone (X-Auth-Token, GoogleLogin auth=…). Each wrong guess names a different
    * "account", so the per-address limit is what stops a client guessing tokens.
    */
-  byToken(token: string, address: string): Promise<Attempt<User>> {
+  async byToken(token: string, address: string): Promise<Attempt<User>> {
     const account = `token:${secretHash(token).slice(0, 12)}`;
     return this.throttle.attemptSecret(account, address, () => this.tokenOwner(token));
   }

@@ -29,6 +29,8 @@ export interface ArticleFilter {
   upTo?: string;
   /** Keyset cursor: articles strictly older than this (published_at, id). */
   before?: { publishedAt: string; id: number };
+  /** The same cursor the other way: articles strictly newer than this (oldest-first pages). */
+  after?: { publishedAt: string; id: number };
 }
 
 /** The tables a filter reads, with the article aliased `a`. */
@@ -56,6 +58,7 @@ export function articleFilter(f: ArticleFilter): Expression<SqlBool> {
   if (f.upTo) all.push(eb('a.published_at', '<=', f.upTo));
   // A row-value comparison walks the (published_at, id) index; an OR of two conditions does not.
   if (f.before) all.push(eb(eb.refTuple('a.published_at', 'a.id'), '<', eb.tuple(f.before.publishedAt, f.before.id)));
+  if (f.after) all.push(eb(eb.refTuple('a.published_at', 'a.id'), '>', eb.tuple(f.after.publishedAt, f.after.id)));
   return eb.and(all);
 }
 
