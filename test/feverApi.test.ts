@@ -226,6 +226,11 @@ test('marks on items: read, unread, saved, unsaved; the id lists are comma-separ
   assert.equal(back.unread_item_ids, idString(all));
   assert.equal(back.saved_item_ids, '');
 
+  // Several items in one mark (`id=1,2`), as some clients send.
+  const several = (await fever(keyOf('ada'), '', { mark: 'item', as: 'read', id: `${one},${two}` })).json;
+  assert.equal(several.unread_item_ids, idString(all.filter((i) => i !== one && i !== two)));
+  await fever(keyOf('ada'), '', { mark: 'item', as: 'unread', id: `${one},${two}` });
+
   // ada marks bob's item: nothing changes for anyone, and the answer is as for an unknown id.
   const secret = ids.secret![0]!;
   for (const as of ['read', 'saved']) {
