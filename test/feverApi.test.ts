@@ -348,6 +348,14 @@ test('wrong keys run into the per-address sign-in throttle (429 with Retry-After
   assert.equal((await fever(keyOf('ada'), '', {}, throttled, '10.9.9.10')).json.auth, 1, 'another address is not held up');
 });
 
+test('an app\'s parallel requests with a key that signed in are not held back by the throttle', async (t) => {
+  const fresh = buildApp({ store: tp.store, config: tp.p.config, now: () => new Date(NOW), signInThrottle: new SignInThrottle() });
+  t.after(() => fresh.close());
+  assert.equal((await fever(keyOf('ada'), '', {}, fresh, '10.8.8.8')).json.auth, 1);
+  const burst = await Promise.all(Array.from({ length: 30 }, () => fever(keyOf('ada'), 'items&since_id=0', {}, fresh, '10.8.8.8')));
+  assert.deepEqual([...new Set(burst.map((r) => `${r.status} ${r.json.auth}`))], ['200 1']);
+});
+
 test('tidings users fever-password sets and removes the key; it refuses the sign-in password', async () => {
   const db = tp.location.databaseUrl ? ['--database-url', tp.location.databaseUrl] : ['--db', tp.location.dbPath];
   const same = await runCli(['users', 'fever-password', 'bob', '--password-stdin', ...db], { input: `${SIGN_IN_PASSWORD}\n` });
