@@ -11,6 +11,7 @@ import { recheckArticles } from '../src/ingest/recheckArticles.js';
 import { buildApp } from '../src/server/app.js';
 import { hashPassword, verifyPassword } from '../src/accounts/passwords.js';
 import { newSecret, secretHash } from '../src/accounts/tokens.js';
+import { feverKeyHash } from '../src/accounts/feverKey.js';
 import { checkCounts, copyDatabase, openCopyEnd } from '../src/store/copyDatabase.js';
 import type { KyselyStore } from '../src/store/kyselyStore.js';
 import { openPostgresStore } from '../src/store/postgres/openPostgres.js';
@@ -91,9 +92,9 @@ async function sqliteInstance(): Promise<Instance> {
   for (const u of [ada, bob]) {
     tokens[u.name] = newSecret();
     await ts.store.createApiToken({ userId: u.id, tokenHash: secretHash(tokens[u.name]!), name: 'phone', now });
+    await ts.store.setFeverKey({ userId: u.id, keyHash: feverKeyHash(u.name, `${u.name} fever password`), userName: u.name, now });
     await ts.store.createSession({ userId: u.id, tokenHash: secretHash(`session-${u.name}`), csrfToken: `csrf-${u.name}`, now, expiresAt: '2026-04-01T00:00:00Z' });
     await ts.store.setSyndicationSecret(u.id, secretHash(`feeds-${u.name}`), now);
-    await ts.store.setFeverKey({ userId: u.id, keyHash: secretHash(`fever-${u.name}`), userName: u.name, now });
   }
   for (const n of [1, 2, 3]) server.set(`/h/${n}`, { body: story(n) });
   server.set('/h.xml', { type: 'application/rss+xml', body: feedBody([1, 2, 3]) });
@@ -189,7 +190,7 @@ test('db copy: an SQLite instance copied to PostgreSQL answers the API the same,
   assert.ok(await verifyPassword('correct horse battery', ada.passwordHash), 'the password hash came along');
   assert.equal((await pg.getSession(secretHash('session-bob'), published))?.csrfToken, 'csrf-bob');
   assert.equal((await pg.userBySyndicationSecret(secretHash('feeds-bob')))?.name, 'bob', 'a reader\'s feeds out keep their secret');
-  assert.equal((await pg.userByFeverKey(secretHash('fever-bob')))?.name, 'bob', 'and their Fever key');
+  assert.equal((await pg.userByFeverKey(feverKeyHash('bob', 'bob fever password')))?.name, 'bob', 'and their Fever key');
   const [revised] = await pg.listArticles({ limit: 10, show: 'starred', userId: ada.id });
   assert.deepEqual((await pg.listRevisions(revised!.id)).map((r) => r.reason), ['first', 'page_change']);
   assert.deepEqual(await pg.getWebSub(i.feedId), await i.ts.store.getWebSub(i.feedId));

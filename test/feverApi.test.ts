@@ -226,6 +226,11 @@ test('marks on items: read, unread, saved, unsaved; the id lists are comma-separ
   assert.equal(back.unread_item_ids, idString(all));
   assert.equal(back.saved_item_ids, '');
 
+  // Several items in one mark (`id=1,2`), as some clients send.
+  const several = (await fever(keyOf('ada'), '', { mark: 'item', as: 'read', id: `${one},${two}` })).json;
+  assert.equal(several.unread_item_ids, idString(all.filter((i) => i !== one && i !== two)));
+  await fever(keyOf('ada'), '', { mark: 'item', as: 'unread', id: `${one},${two}` });
+
   // ada marks bob's item: nothing changes for anyone, and the answer is as for an unknown id.
   const secret = ids.secret![0]!;
   for (const as of ['read', 'saved']) {
@@ -341,6 +346,14 @@ test('wrong keys run into the per-address sign-in throttle (429 with Retry-After
   }
   assert.equal((await fever(keyOf('ada'), '', {}, throttled, '10.9.9.9')).status, 429, 'the right key waits too from that address');
   assert.equal((await fever(keyOf('ada'), '', {}, throttled, '10.9.9.10')).json.auth, 1, 'another address is not held up');
+});
+
+test('an app\'s parallel requests with a key that signed in are not held back by the throttle', async (t) => {
+  const fresh = buildApp({ store: tp.store, config: tp.p.config, now: () => new Date(NOW), signInThrottle: new SignInThrottle() });
+  t.after(() => fresh.close());
+  assert.equal((await fever(keyOf('ada'), '', {}, fresh, '10.8.8.8')).json.auth, 1);
+  const burst = await Promise.all(Array.from({ length: 30 }, () => fever(keyOf('ada'), 'items&since_id=0', {}, fresh, '10.8.8.8')));
+  assert.deepEqual([...new Set(burst.map((r) => `${r.status} ${r.json.auth}`))], ['200 1']);
 });
 
 test('tidings users fever-password sets and removes the key; it refuses the sign-in password', async () => {

@@ -6,6 +6,9 @@ import type { User } from '../model/article.js';
 import type { Store } from '../store/store.js';
 import { formatIso } from '../text/dates.js';
 
+/** Fever keys remembered as signed in at most (the set is emptied when full). */
+const KNOWN_FEVER_KEYS = 10_000;
+
 /** The peer's address: no proxy is trusted, so a client cannot choose it. */
 export function clientAddress(req: FastifyRequest): string {
   return req.socket.remoteAddress ?? '';
@@ -26,6 +29,9 @@ export class ClientAuth {
     private readonly now: () => Date,
   ) {}
 
+  /** Hashes of Fever keys that signed in lately; only decides how a check is throttled (every request still looks its key up). */
+  private readonly signedInFeverKeys = new Set<string>();
+
   /** User name and an API token as the password (Google Reader ClientLogin, Miniflux Basic auth). */
   signIn(name: string, token: string, address: string): Promise<Attempt<User>> {
     return this.throttle.attemptSecret(name, address, async () => {
@@ -45,12 +51,25 @@ export class ClientAuth {
 
   /**
    * A Fever API key (md5 of `name:Fever password`), alone as a token is: each wrong key
-   * names its own "account", so wrong keys run into the per-address limit.
+   * names its own "account", so wrong keys run into the per-address limit. A key is only as
+   * strong as the password it is made of, so an unknown key is reserved before its lookup
+   * (a burst of guesses counts while in flight); one that signed in lately is checked as a
+   * token is, so an app's parallel requests do not hold each other back.
    */
-  byFeverKey(rawKey: string, address: string): Promise<Attempt<User>> {
+  async byFeverKey(rawKey: string, address: string): Promise<Attempt<User>> {
     const key = normalFeverKey(rawKey);
-    const account = `fever:${secretHash(key ?? rawKey).slice(0, 12)}`;
-    return this.throttle.attempt(account, address, async () => (key ? this.store.userByFeverKey(secretHash(key)) : null));
+    const hash = secretHash(key ?? rawKey);
+    const account = `fever:${hash.slice(0, 12)}`;
+    const check = async () => (key ? this.store.userByFeverKey(hash) : null);
+    const known = this.signedInFeverKeys.has(hash);
+    const r = known ? await this.throttle.attemptSecret(account, address, check) : await this.throttle.attempt(account, address, check);
+    if (r.throttled) return r;
+    if (!r.value) this.signedInFeverKeys.delete(hash);
+    else if (!known) {
+      if (this.signedInFeverKeys.size >= KNOWN_FEVER_KEYS) this.signedInFeverKeys.clear();
+      this.signedInFeverKeys.add(hash);
+    }
+    return r;
   }
 
   private async tokenOwner(token: string): Promise<User | null> {

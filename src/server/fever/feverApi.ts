@@ -108,7 +108,7 @@ function integer(raw: string | undefined): number | null {
   return raw !== undefined && /^-?\d{1,15}$/.test(raw.trim()) ? Number(raw.trim()) : null;
 }
 
-/** `with_ids`: positive ids, the first ITEMS_PER_CALL of them. */
+/** A comma list of positive ids (`with_ids`, or several items to mark), the first ITEMS_PER_CALL of them. */
 function idsParam(raw: string): number[] {
   return raw
     .split(',', ITEMS_PER_CALL * 4)
@@ -128,15 +128,16 @@ async function applyWrites(store: Store, userId: number, p: Params, t: number): 
   const mark = p.get('mark');
   const as = p.get('as') ?? '';
   const id = integer(p.get('id'));
-  if (!mark || id === null || !Object.hasOwn(ITEM_MARKS, as)) return lists;
-  lists.push(as === 'saved' || as === 'unsaved' ? 'saved' : 'unread');
-  if (mark === 'item') {
-    if (id > 0) await store.setArticleStates(userId, [id], ITEM_MARKS[as]!, at);
-  } else if (as === 'read' && (mark === 'feed' || mark === 'group')) {
+  if (mark === 'item' && Object.hasOwn(ITEM_MARKS, as)) {
+    // Some clients name several items at once (`id=1,2,3`); ids the reader cannot see are skipped.
+    await store.setArticleStates(userId, idsParam(p.get('id') ?? ''), ITEM_MARKS[as]!, at);
+    lists.push(as === 'saved' || as === 'unsaved' ? 'saved' : 'unread');
+  } else if ((mark === 'feed' || mark === 'group') && as === 'read' && id !== null) {
     const before = integer(p.get('before'));
     // `before` is when the client last fetched items: nothing newer than what it showed is marked.
     const upTo = before !== null && before > 0 ? formatIso(Math.min(before * 1000, t)) : at;
     await markRead(store, userId, mark, id, upTo, at);
+    lists.push('unread');
   }
   return lists;
 }
