@@ -456,6 +456,11 @@ test('inline XHTML in an RSS body element is the content', () => {
   assert.equal(it.content, '<p>Inline <b>x</b></p>');
 });
 
+test('XHTML content is rewritten so that an HTML parser builds the same tree', () => {
+  const e = atomEntry(`<id>1</id><content type="xhtml"><div xmlns="http://www.w3.org/1999/xhtml">a<br/>b<a name="x"/>c<br></br>d<object data="x.swf"/> after<p/>end</div></content>`);
+  assert.equal(e.content, 'a<br>b<a></a>c<br>d after<p></p>end');
+});
+
 test('inline SVG and MathML in XHTML content survive, with their namespaces', () => {
   const e = atomEntry(`<id>1</id><content type="xhtml"><div xmlns="http://www.w3.org/1999/xhtml">
     <svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><circle cx="5" cy="5" r="4" fill="red"/></svg>
