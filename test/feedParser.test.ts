@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseFeed } from '../src/feed/parseFeed.js';
 import type { ParsedFeed, ParsedItem } from '../src/model/feed.js';
+import { parseDate } from '../src/text/dates.js';
 
 // Behaviour tests of the feed parser, one small inline fixture each, written from what the
 // formats and feedparser's reference documentation say each element means (never from
@@ -294,6 +295,25 @@ test('W3C-DTF dates, complete and reduced, with odd offsets', () => {
     const it = rssItem(`<dc:date>${raw}</dc:date>`, DC);
     assert.equal(it.published, want, raw);
   }
+});
+
+test('ISO 8601 reduced and ordinal dates, and zone names without S/D', () => {
+  const cases: Array<[string, string | null]> = [
+    ['-25-06', '2025-06-01T00:00:00Z'],
+    ['-2506', '2025-06-01T00:00:00Z'],
+    ['-25-06-10', '2025-06-10T00:00:00Z'],
+    ['250610', '2025-06-10T00:00:00Z'],
+    ['2025-161', '2025-06-10T00:00:00Z'],
+    ['2024-366', '2024-12-31T00:00:00Z'],
+    ['2025-366', null],
+    ['25161', '2025-06-10T00:00:00Z'],
+    ['Tue, 10 Jun 2025 04:00:00 ET', '2025-06-10T09:00:00Z'],
+    ['Tue, 10 Jun 2025 04:00:00 PT', '2025-06-10T12:00:00Z'],
+    ['Tue, 10 Jun 2025 04:00:00 CT', '2025-06-10T10:00:00Z'],
+    ['Tue, 10 Jun 2025 04:00:00 MT', '2025-06-10T11:00:00Z'],
+    ['Tue, 10 Jun 2025 04:00:00 AT', '2025-06-10T08:00:00Z'],
+  ];
+  for (const [raw, want] of cases) assert.equal(parseDate(raw), want, raw);
 });
 
 test('a date element that does not parse does not hide a later one that does', () => {

@@ -119,6 +119,11 @@ test('a repeated attribute counts once, the first time, as browsers read it', ()
   assert.equal(clean('<a href="javascript:alert(1)" href="https://ok.example/">x</a>'), '<a>x</a>');
 });
 
+test('a tag with thousands of attributes keeps the first of each name', () => {
+  const attrs = Array.from({ length: 5000 }, (_, i) => `data-a${i}="x"`).join(' ');
+  assert.equal(clean(`<a ${attrs} href="https://ok.example/" ${attrs} href="javascript:alert(1)" title="t">x</a>`), '<a href="https://ok.example/" title="t">x</a>');
+});
+
 test('attributes are split as a browser splits them', () => {
   assert.equal(clean('<a title="x"href="https://ok.example/">x</a>'), '<a title="x" href="https://ok.example/">x</a>');
   assert.equal(clean("<a href=https://ok.example/ title='q\"t'>x</a>"), '<a href="https://ok.example/" title="q&quot;t">x</a>');

@@ -1,4 +1,5 @@
 import { Tokenizer, type QuoteType, type TokenizerCallbacks } from 'htmlparser2';
+import { decodeHTML, decodeHTMLAttribute } from 'entities';
 import { escapeAttr, escapeText } from './escape.js';
 import { IFRAME_HOSTS } from './iframeHosts.js';
 
@@ -109,10 +110,12 @@ export function isSpace(c: number): boolean {
   return c === 32 || c === 10 || c === 9 || c === 13 || c === 12;
 }
 
+const CONTROL_OR_SPACE = /[\u0000-\u0020\u007f-\u009f]/;
+
 /** A URL attribute's value made safe, or null to drop the attribute. */
 function safeUrl(raw: string, tag: string, attr: string, baseUrl: string | null): string | null {
   // Browsers ignore control characters and whitespace inside a scheme: "java\tscript:".
-  const v = raw.replace(/[\u0000-\u0020\u007f-\u009f]+/g, (m, offset: number) => (offset === 0 ? '' : /^[ ]+$/.test(m) ? m : ''));
+  const v = !CONTROL_OR_SPACE.test(raw) ? raw : raw.replace(/[\u0000-\u0020\u007f-\u009f]+/g, (m, offset: number) => (offset === 0 ? '' : /^[ ]+$/.test(m) ? m : ''));
   const trimmed = v.trim();
   if (!trimmed) return null;
   const scheme = /^([a-zA-Z][a-zA-Z0-9+.-]*):/.exec(trimmed)?.[1]?.toLowerCase();
@@ -207,16 +210,30 @@ class Sanitizer implements TokenizerCallbacks {
   private drop = 0; // depth inside elements whose content is dropped
   private tag = '';
   private attrs: Attr[] = [];
+  private names: Set<string> | null = null;
+  private wanted: ReadonlySet<string> | 'all' | null = null;
+  private keepAttr = false;
   private attrName = '';
   private attrValue = '';
 
-  constructor(
-    private readonly src: string,
-    private readonly baseUrl: string | null,
-  ) {}
+  private src = '';
+  private baseUrl: string | null = null;
+
+  /** Starts on a new document: sanitizing is synchronous, so one instance serves every call. */
+  begin(src: string, baseUrl: string | null): void {
+    this.src = src;
+    this.baseUrl = baseUrl;
+    this.out = '';
+    this.open.length = 0;
+    this.modes.length = 0;
+    this.mode = 'html';
+    this.drop = 0;
+  }
+
+  private mode: Mode = 'html'; // the mode of the innermost open element
 
   private modeNow(): Mode {
-    return this.modes[this.modes.length - 1] ?? 'html';
+    return this.mode;
   }
 
   isInForeignContext(): boolean {
@@ -224,7 +241,10 @@ class Sanitizer implements TokenizerCallbacks {
   }
 
   ontext(start: number, end: number): void {
-    if (this.drop === 0) this.out += escapeText(this.src.slice(start, end));
+    if (this.drop > 0) return;
+    const raw = this.src.slice(start, end);
+    // Entities decode by the WHATWG rules for text (entities' decodeHTML), then are escaped again.
+    this.out += raw.indexOf('&') < 0 ? escapeText(raw) : escapeText(decodeHTML(raw));
   }
 
   ontextentity(cp: number): void {
@@ -243,17 +263,28 @@ class Sanitizer implements TokenizerCallbacks {
 
   onopentagname(start: number, end: number): void {
     const name = this.src.slice(start, end).toLowerCase();
-    this.tag = name === 'image' && !this.isInForeignContext() ? 'img' : name;
+    const foreign = this.isInForeignContext();
+    this.tag = name === 'image' && !foreign ? 'img' : name;
     this.attrs = [];
+    this.names = null;
+    // No attribute of a tag that will be dropped is read; of an HTML element only the allowed
+    // ones (a repeated name is then also one of those); SVG and MathML filter later.
+    this.wanted = this.drop > 0 ? null : foreign || name === 'svg' || name === 'math' ? 'all' : ALLOWED[this.tag] ?? null;
   }
 
   onattribname(start: number, end: number): void {
-    this.attrName = this.src.slice(start, end).toLowerCase();
+    const wanted = this.wanted;
+    this.keepAttr = false;
+    if (wanted === null) return;
+    const name = this.src.slice(start, end).toLowerCase();
+    if (wanted !== 'all' && !wanted.has(name) && !GLOBAL_ATTRS.has(name)) return;
+    this.keepAttr = true;
+    this.attrName = name;
     this.attrValue = '';
   }
 
   onattribdata(start: number, end: number): void {
-    this.attrValue += this.src.slice(start, end);
+    if (this.keepAttr) this.attrValue += this.src.slice(start, end);
   }
 
   onattribentity(cp: number): void {
@@ -261,8 +292,19 @@ class Sanitizer implements TokenizerCallbacks {
   }
 
   onattribend(_quote: QuoteType): void {
-    // A repeated attribute is ignored, as browsers ignore it.
-    if (!this.attrs.some((a) => a.name === this.attrName)) this.attrs.push({ name: this.attrName, value: this.attrValue });
+    if (!this.keepAttr) return;
+    // A repeated attribute is ignored, as browsers ignore it. Past a few attributes a set
+    // answers, so a tag with thousands of them costs linear time.
+    const name = this.attrName;
+    if (this.attrs.length < 16 ? this.attrs.some((a) => a.name === name) : this.attrNames().has(name)) return;
+    const raw = this.attrValue;
+    // Attribute values follow the attribute rules ("&copy=" stays as written).
+    this.attrs.push({ name, value: raw.indexOf('&') < 0 ? raw : decodeHTMLAttribute(raw) });
+    this.names?.add(name);
+  }
+
+  private attrNames(): Set<string> {
+    return (this.names ??= new Set(this.attrs.map((a) => a.name)));
   }
 
   onopentagend(): void {
@@ -291,11 +333,13 @@ class Sanitizer implements TokenizerCallbacks {
   private pop(): void {
     this.out += `</${this.open.pop()}>`;
     this.modes.pop();
+    this.mode = this.modes[this.modes.length - 1] ?? 'html';
   }
 
   private push(name: string, mode: Mode): void {
     this.open.push(name);
     this.modes.push(mode);
+    this.mode = mode;
   }
 
   private startTag(name: string, attrs: Attr[], selfClosing: boolean): void {
@@ -331,7 +375,7 @@ class Sanitizer implements TokenizerCallbacks {
     const closes = IMPLIED_CLOSE[name];
     for (;;) {
       const top = this.open[this.open.length - 1];
-      if (top === undefined || this.modes[this.modes.length - 1] !== 'html') return;
+      if (top === undefined || this.mode !== 'html') return;
       if (!(closes?.has(top) || (top === 'p' && CLOSES_P.has(name)))) return;
       this.pop();
     }
@@ -339,7 +383,9 @@ class Sanitizer implements TokenizerCallbacks {
 
   finish(): string {
     while (this.open.length) this.pop();
-    return this.out.trim();
+    const out = this.out.trim();
+    this.begin('', null); // no reference to the document is kept between calls
+    return out;
   }
 }
 
@@ -362,15 +408,22 @@ function htmlTag(name: string, attrs: Attr[], allowedAttrs: ReadonlySet<string>,
   return `${tag}>`;
 }
 
+const SANITIZER = new Sanitizer();
+// Entities are decoded by the sanitizer rather than the tokenizer: it then skips through text
+// and attribute values with indexOf instead of a character at a time. One tokenizer, reset
+// per document, since building one (with its entity decoder) cost as much as a short summary.
+const TOKENIZER = new Tokenizer({ decodeEntities: false }, SANITIZER);
+
 export function sanitizeHtml(html: string, baseUrl: string | null = null): string {
   if (!html) return '';
   // Plain text (most titles and many summaries) needs no tokenizer.
   if (html.indexOf('<') < 0 && html.indexOf('&') < 0) return escapeText(html).trim();
-  const sanitizer = new Sanitizer(html, baseUrl);
-  const tokenizer = new Tokenizer({ decodeEntities: true }, sanitizer);
-  tokenizer.write(html);
-  tokenizer.end();
-  return sanitizer.finish();
+  SANITIZER.begin(html, baseUrl);
+  TOKENIZER.reset();
+  TOKENIZER.write(html);
+  TOKENIZER.end();
+  TOKENIZER.reset();
+  return SANITIZER.finish();
 }
 
 /** Start tag of an SVG or MathML element, or null when the element is not allowed. */
