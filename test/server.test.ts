@@ -9,6 +9,7 @@ import { subscribe } from '../src/ingest/subscribe.js';
 import { startJobRuntime } from '../src/cli/jobRuntime.js';
 import { inProcess } from './support/jobEffects.js';
 import { buildApp } from '../src/server/app.js';
+import { IFRAME_HOSTS } from '../src/html/iframeHosts.js';
 import { signedIn } from './support/webSession.js';
 import { bodyHtml, title } from './fixtures/gazetteArticle.js';
 
@@ -56,6 +57,8 @@ test('web pages: river, article in the reading format, feeds with errors, strict
   assert.match(csp, /default-src 'none'/);
   assert.doesNotMatch(csp, /unsafe-inline/);
   assert.match(csp, /frame-ancestors 'none'/);
+  const frameSrc = /frame-src ([^;]*)/.exec(csp)?.[1]?.split(' ') ?? [];
+  assert.deepEqual(frameSrc.sort(), IFRAME_HOSTS.map((h) => `https://${h}`).sort(), 'the CSP frames exactly the players the sanitizer keeps');
   assert.equal(river.headers['referrer-policy'], 'no-referrer');
   assert.match(river.body, /Norhaven Gazette \(World News\) · <time[^>]*>3 days ago<\/time>/);
   const id = /href="\/articles\/(\d+)"/.exec(river.body)![1];

@@ -107,7 +107,7 @@ export function categoriesOf(node: XNode, names: readonly string[]): string[] {
   };
   const visit = (n: XNode) => {
     for (const c of n.children) {
-      if (names.includes(c.name)) {
+      if (c.name !== 'itunes:keywords' && names.includes(c.name)) {
         add(nonEmpty(c.attrs.term) ?? nonEmpty(c.attrs.text) ?? nonEmpty(c.attrs.label) ?? nonEmpty(plainText(textOf(c), 'category')));
         if (c.name === 'itunes:category') visit(c);
       }

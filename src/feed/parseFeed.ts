@@ -1,6 +1,6 @@
 import type { FeedFormat, ParsedFeed, ParsedItem } from '../model/feed.js';
 import { TidingsError } from '../model/errors.js';
-import { decodeBody } from '../text/charset.js';
+import { decodeFeedBody } from './xmlCharset.js';
 import { parseXml, type XNode } from './xmlTree.js';
 import { parseRssChannel, parseRssItem } from './rss.js';
 import { parseAtomFeed, parseEntry } from './atom.js';
@@ -25,7 +25,7 @@ export function parseFeed(input: Uint8Array | string, options: ParseFeedOptions 
   let charsetProblem: string | null = null;
   if (typeof input === 'string') text = input;
   else {
-    const decoded = decodeBody(input, options.contentType);
+    const decoded = decodeFeedBody(input, options.contentType);
     text = decoded.text;
     charsetProblem = decoded.problem;
   }

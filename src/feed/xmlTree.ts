@@ -492,11 +492,56 @@ export function innerXml(node: XNode): string {
   const raw = node.src.slice(node.start, node.end);
   // `(?<!\s)` starts a match only where white space begins: without it every position of a
   // long run of spaces rescanned the run (quadratic time).
-  return escapeCdata(raw)
+  return xmlTagsAsHtml(escapeCdata(raw))
     .replace(/<(\/?)[A-Za-z_][\w.-]*:(?=[A-Za-z_])/g, '<$1')
     // regex-safe: starts only where white space begins (lookbehind); its parts cannot overlap
     .replace(/(?<!\s)\s+xmlns(?::[\w.-]+)?\s*=\s*(?:"[^"]*"|'[^']*')/g, '');
   // (the sanitizer writes the SVG/MathML namespaces back where they belong)
+}
+
+// Elements HTML writes without an end tag.
+const HTML_VOID = new Set(['area', 'base', 'br', 'col', 'embed', 'hr', 'img', 'input', 'link', 'meta', 'param', 'source', 'track', 'wbr']);
+
+/**
+ * XHTML markup rewritten so that an HTML parser builds the same tree: "<p/>" would open a
+ * paragraph that swallows the rest, so empty elements get an end tag; void elements lose
+ * the end tag XML allows them ("</br>" is a second line break in HTML). One pass.
+ */
+function xmlTagsAsHtml(raw: string): string {
+  let out = '';
+  let kept = 0;
+  for (let lt = raw.indexOf('<'); lt >= 0; lt = raw.indexOf('<', lt + 1)) {
+    const closing = raw.charCodeAt(lt + 1) === 47;
+    const nameStart = closing ? lt + 2 : lt + 1;
+    let nameEnd = nameStart;
+    while (nameEnd < raw.length && /[\w:.-]/.test(raw[nameEnd]!)) nameEnd++;
+    if (nameEnd === nameStart) continue;
+    const gt = tagEnd(raw, nameEnd);
+    if (gt < 0) break;
+    const local = raw.slice(nameStart, nameEnd).replace(/^.*:/, '').toLowerCase();
+    if (closing && HTML_VOID.has(local)) {
+      out += raw.slice(kept, lt);
+      kept = gt + 1;
+    } else if (!closing && raw.charCodeAt(gt - 1) === 47 && !HTML_VOID.has(local)) {
+      out += `${raw.slice(kept, gt - 1)}></${raw.slice(nameStart, nameEnd)}>`;
+      kept = gt + 1;
+    }
+    lt = gt;
+  }
+  return kept ? out + raw.slice(kept) : raw;
+}
+
+/** Index of the ">" that ends a tag whose name ends at `from` (quoted values may hold ">"), or -1. */
+function tagEnd(s: string, from: number): number {
+  let quote = 0;
+  for (let i = from; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (quote) {
+      if (c === quote) quote = 0;
+    } else if (c === 34 || c === 39) quote = c;
+    else if (c === 62) return i;
+  }
+  return -1;
 }
 
 /** CDATA sections turned into escaped text, in one pass; an unclosed one stays as it is. */

@@ -1,5 +1,7 @@
+import { Tokenizer, type QuoteType, type TokenizerCallbacks } from 'htmlparser2';
 import { decodeHTML, decodeHTMLAttribute } from 'entities';
 import { escapeAttr, escapeText } from './escape.js';
+import { IFRAME_HOSTS } from './iframeHosts.js';
 
 /**
  * The one allow-list sanitizer for every piece of HTML Tidings stores or serves (feed
@@ -49,8 +51,6 @@ const DROP_CONTENT = new Set([
   'object', 'applet', 'frameset', 'select', 'head', 'button', 'canvas', 'map', 'foreignobject', 'animate', 'set',
   'animatemotion', 'animatetransform', 'animatecolor', 'use', 'image', 'feimage', 'handler', 'listener',
 ]);
-/** Content is raw text in HTML: no tags inside are real, so skip straight to the end tag. */
-const RAW_TEXT = new Set(['script', 'style', 'textarea', 'title', 'xmp', 'noembed', 'noframes', 'noscript', 'iframe', 'plaintext', 'template']);
 const URL_ATTRS = new Set(['href', 'src', 'cite', 'poster', 'xlink:href']);
 /**
  * Deeper elements lose their tags and keep their text. Whatever reads the output walks
@@ -88,6 +88,8 @@ const MATH_ATTRS = new Set(
     'columnlines rowlines frame framespacing equalrows equalcolumns displaystyle scriptlevel notation open close width height depth ' +
     'voffset rowspan columnspan encoding lang').split(' '),
 );
+/** Foreign elements whose content is HTML again (the HTML integration and text points). */
+const HTML_INSIDE: Record<'svg' | 'math', ReadonlySet<string>> = { svg: new Set(['desc', 'title']), math: new Set(['mi', 'mo', 'mn', 'ms', 'mtext']) };
 const FOREIGN_NS: Record<'svg' | 'math', string> = { svg: 'http://www.w3.org/2000/svg', math: 'http://www.w3.org/1998/Math/MathML' };
 
 /** A presentational value that fetches nothing and runs nothing. */
@@ -95,18 +97,9 @@ function safeForeignValue(v: string): boolean {
   return !/url\s*\((?!\s*['"]?#)|javascript:|expression\s*\(|[<>]/i.test(v);
 }
 const ALLOWED_CLASSES = new Set(['caption', 'credit']);
-const IFRAME_HOSTS = new Set([
-  'www.youtube.com', 'youtube.com', 'www.youtube-nocookie.com', 'player.vimeo.com', 'www.dailymotion.com',
-  'embed.ted.com', 'open.spotify.com', 'w.soundcloud.com', 'bandcamp.com', 'player.twitch.tv',
-]);
+const IFRAME_HOST_SET: ReadonlySet<string> = new Set(IFRAME_HOSTS);
 const SAFE_DATA_IMAGE = /^data:image\/(?:png|jpe?g|gif|webp|avif|bmp);base64,[a-z0-9+/=\s]+$/i;
 const IFRAME_SANDBOX = 'allow-scripts allow-same-origin allow-presentation';
-
-/** Text as it should appear: entities normalised, markup characters escaped. */
-function cleanText(raw: string): string {
-  if (raw.indexOf('&') < 0) return raw.indexOf('>') < 0 ? raw : raw.replace(/>/g, '&gt;');
-  return escapeText(decodeHTML(raw));
-}
 
 export function isAlpha(c: number): boolean {
   return (c >= 97 && c <= 122) || (c >= 65 && c <= 90);
@@ -117,10 +110,12 @@ export function isSpace(c: number): boolean {
   return c === 32 || c === 10 || c === 9 || c === 13 || c === 12;
 }
 
+const CONTROL_OR_SPACE = /[\u0000-\u0020\u007f-\u009f]/;
+
 /** A URL attribute's value made safe, or null to drop the attribute. */
 function safeUrl(raw: string, tag: string, attr: string, baseUrl: string | null): string | null {
   // Browsers ignore control characters and whitespace inside a scheme: "java\tscript:".
-  const v = decodeHTMLAttribute(raw).replace(/[\u0000-\u0020\u007f-\u009f]+/g, (m, offset: number) => (offset === 0 ? '' : /^[ ]+$/.test(m) ? m : ''));
+  const v = !CONTROL_OR_SPACE.test(raw) ? raw : raw.replace(/[\u0000-\u0020\u007f-\u009f]+/g, (m, offset: number) => (offset === 0 ? '' : /^[ ]+$/.test(m) ? m : ''));
   const trimmed = v.trim();
   if (!trimmed) return null;
   const scheme = /^([a-zA-Z][a-zA-Z0-9+.-]*):/.exec(trimmed)?.[1]?.toLowerCase();
@@ -141,48 +136,44 @@ function safeUrl(raw: string, tag: string, attr: string, baseUrl: string | null)
   }
 }
 
-/** White space as `\s` reads it (wider than HTML's: the split below always used `\s`). */
-function isJsSpace(c: number): boolean {
-  return /\s/.test(String.fromCharCode(c));
-}
-
 /**
- * A srcset split at the commas that end a candidate: a comma before white space or the end,
- * or before a URL that a descriptor follows ("a.jpg 1x,b.jpg 2x"); other commas belong to
- * URLs. One pass from the end, because /,(?=\S+\s+\d)/ rescanned the rest of a run of
- * commas from each comma (quadratic time).
+ * A srcset's candidates as the HTML standard parses them ("parse a srcset attribute"): a
+ * URL is a run of non-space characters (commas inside it belong to it, trailing ones end
+ * the candidate); its descriptors run to the next comma outside parentheses. One pass.
  */
-function srcsetCandidates(s: string): string[] {
-  // descriptorAfter[i]: the non-space run at i ends in white space followed by a digit.
-  const descriptorAfter = new Array<boolean>(s.length + 1).fill(false);
-  let digitAfterSpaces = false;
-  for (let i = s.length - 1; i >= 0; i--) {
-    const c = s.charCodeAt(i);
-    if (isJsSpace(c)) {
-      const next = s.charCodeAt(i + 1);
-      if (!isJsSpace(next)) digitAfterSpaces = next >= 48 && next <= 57;
-    } else descriptorAfter[i] = isJsSpace(s.charCodeAt(i + 1)) ? digitAfterSpaces : descriptorAfter[i + 1]!;
-  }
-  const parts: string[] = [];
-  let start = 0;
-  for (let i = s.indexOf(','); i >= 0; i = s.indexOf(',', i + 1)) {
-    const next = i + 1;
-    if (next === s.length || isJsSpace(s.charCodeAt(next)) || descriptorAfter[next]) {
-      parts.push(s.slice(start, i));
-      start = next;
+function srcsetCandidates(s: string): Array<{ url: string; descriptors: string }> {
+  const out: Array<{ url: string; descriptors: string }> = [];
+  let i = 0;
+  while (i < s.length) {
+    while (i < s.length && (isSpace(s.charCodeAt(i)) || s.charCodeAt(i) === 44)) i++;
+    if (i >= s.length) break;
+    const urlStart = i;
+    while (i < s.length && !isSpace(s.charCodeAt(i))) i++;
+    let urlEnd = i;
+    while (urlEnd > urlStart && s.charCodeAt(urlEnd - 1) === 44) urlEnd--;
+    const url = s.slice(urlStart, urlEnd);
+    let descriptors = '';
+    if (urlEnd === i) {
+      const from = i;
+      let depth = 0;
+      for (; i < s.length; i++) {
+        const c = s.charCodeAt(i);
+        if (c === 40) depth++;
+        else if (c === 41 && depth > 0) depth--;
+        else if (c === 44 && depth === 0) break;
+      }
+      descriptors = s.slice(from, i).trim().split(/[ \t\n\f\r]+/).join(' ');
     }
+    if (url) out.push({ url, descriptors });
   }
-  parts.push(s.slice(start));
-  return parts;
+  return out;
 }
 
 function safeSrcset(raw: string, baseUrl: string | null): string | null {
   const parts: string[] = [];
-  for (const candidate of srcsetCandidates(decodeHTMLAttribute(raw))) {
-    const [u, ...descriptor] = candidate.trim().split(/\s+/);
-    if (!u) continue;
-    const safe = safeUrl(u, 'img', 'srcset', baseUrl);
-    if (safe && /^https?:/i.test(safe)) parts.push([safe, ...descriptor].join(' '));
+  for (const { url, descriptors } of srcsetCandidates(raw)) {
+    const safe = safeUrl(url, 'img', 'srcset', baseUrl);
+    if (safe && /^https?:/i.test(safe)) parts.push(descriptors ? `${safe} ${descriptors}` : safe);
   }
   return parts.length ? parts.join(', ') : null;
 }
@@ -192,173 +183,275 @@ interface Attr {
   value: string;
 }
 
-export function sanitizeHtml(html: string, baseUrl: string | null = null): string {
-  if (!html) return '';
-  const s = html;
-  const n = s.length;
-  let out = '';
-  const open: string[] = [];
-  // The parsing mode inside each open element: SVG and MathML have their own vocabularies.
-  const modes: Mode[] = [];
-  const modeNow = (): Mode => modes[modes.length - 1] ?? 'html';
-  let drop = 0; // depth inside dropped (non-raw) content such as svg
-  let pos = 0;
-  while (pos < n) {
-    const lt = s.indexOf('<', pos);
-    const textEnd = lt < 0 ? n : lt;
-    if (textEnd > pos && drop === 0) out += cleanText(s.slice(pos, textEnd));
-    if (lt < 0) break;
-    const c = s.charCodeAt(lt + 1);
-    if (c === 33 /* ! */) {
-      if (s.startsWith('<!--', lt)) {
-        const end = s.indexOf('-->', lt + 4);
-        pos = end < 0 ? n : end + 3;
-      } else {
-        const end = s.indexOf('>', lt + 2);
-        if (end < 0) {
-          if (drop === 0) out += escapeText(s.slice(lt));
-          break;
-        }
-        pos = end + 1; // doctype, CDATA, conditional comments: never content
-      }
-      continue;
-    }
-    if (c === 63 /* ? */) {
-      const end = s.indexOf('>', lt + 2);
-      pos = end < 0 ? n : end + 1;
-      continue;
-    }
-    const closing = c === 47; /* / */
-    const nameStart = closing ? lt + 2 : lt + 1;
-    if (!isAlpha(s.charCodeAt(nameStart))) {
-      if (drop === 0) out += '&lt;';
-      pos = lt + 1;
-      continue;
-    }
-    let i = nameStart;
-    while (i < n && !isSpace(s.charCodeAt(i)) && s.charCodeAt(i) !== 62 && s.charCodeAt(i) !== 47) i++;
-    const name = s.slice(nameStart, i).toLowerCase();
-    // attributes
-    const attrs: Attr[] = [];
-    let selfClosing = false;
-    for (;;) {
-      while (i < n && (isSpace(s.charCodeAt(i)) || (s.charCodeAt(i) === 47 && s.charCodeAt(i + 1) !== 62))) i++;
-      if (i >= n) break;
-      const d = s.charCodeAt(i);
-      if (d === 62) {
-        i++;
-        break;
-      }
-      if (d === 47 && s.charCodeAt(i + 1) === 62) {
-        selfClosing = true;
-        i += 2;
-        break;
-      }
-      const an = i;
-      i++;
-      while (i < n) {
-        const e = s.charCodeAt(i);
-        if (isSpace(e) || e === 61 || e === 62 || (e === 47 && s.charCodeAt(i + 1) === 62)) break;
-        i++;
-      }
-      const attrName = s.slice(an, i).toLowerCase();
-      while (i < n && isSpace(s.charCodeAt(i))) i++;
-      let value = '';
-      if (s.charCodeAt(i) === 61) {
-        i++;
-        while (i < n && isSpace(s.charCodeAt(i))) i++;
-        const q = s.charCodeAt(i);
-        if (q === 34 || q === 39) {
-          const end = s.indexOf(q === 34 ? '"' : "'", i + 1);
-          value = end < 0 ? s.slice(i + 1) : s.slice(i + 1, end);
-          i = end < 0 ? n : end + 1;
-        } else {
-          const vs = i;
-          while (i < n && !isSpace(s.charCodeAt(i)) && s.charCodeAt(i) !== 62) i++;
-          value = s.slice(vs, i);
-        }
-      }
-      if (!closing) attrs.push({ name: attrName, value });
-    }
-    pos = i;
+/** A block start tag closes an open paragraph, as browsers' tree builders do. */
+const CLOSES_P = new Set(
+  'address article aside blockquote center details dir div dl fieldset figcaption figure footer header hr main menu nav ol p pre section table ul h1 h2 h3 h4 h5 h6'.split(' '),
+);
+const HEADINGS = new Set(['h1', 'h2', 'h3', 'h4', 'h5', 'h6']);
+/** Start tag → the open elements it closes when one of them is the current element. */
+const IMPLIED_CLOSE: Record<string, ReadonlySet<string>> = Object.assign(Object.create(null) as Record<string, ReadonlySet<string>>, {
+  li: new Set(['li']), dt: new Set(['dd', 'dt']), dd: new Set(['dd', 'dt']), tr: new Set(['tr', 'td', 'th']),
+  td: new Set(['td', 'th']), th: new Set(['td', 'th']), thead: new Set(['thead', 'tbody']), tbody: new Set(['thead', 'tbody']),
+  tfoot: new Set(['thead', 'tbody']), rt: new Set(['rt', 'rp']), rp: new Set(['rt', 'rp']), a: new Set(['a']),
+  h1: HEADINGS, h2: HEADINGS, h3: HEADINGS, h4: HEADINGS, h5: HEADINGS, h6: HEADINGS,
+});
 
-    if (closing) {
-      if (drop > 0) {
-        if (DROP_CONTENT.has(name)) drop--;
-        continue;
-      }
-      const at = open.lastIndexOf(name);
-      if (at >= 0) {
-        while (open.length > at) {
-          out += `</${open.pop()}>`;
-          modes.pop();
-        }
-      }
-      continue;
+/**
+ * The allow-list applied to the tokens of htmlparser2's HTML tokenizer, which follows the
+ * WHATWG tokenizer (raw text in script/style/textarea/title/xmp/iframe/noembed/noframes/
+ * plaintext, bogus comments, entities with and without semicolons, attributes as browsers
+ * split them), so what is kept is what a browser reads: no parser differential.
+ */
+class Sanitizer implements TokenizerCallbacks {
+  out = '';
+  private readonly open: string[] = [];
+  // The parsing mode inside each open element: SVG and MathML have their own vocabularies.
+  private readonly modes: Mode[] = [];
+  private drop = 0; // depth inside elements whose content is dropped
+  private tag = '';
+  private attrs: Attr[] = [];
+  private names: Set<string> | null = null;
+  private wanted: ReadonlySet<string> | 'all' | null = null;
+  private keepAttr = false;
+  private attrName = '';
+  private attrValue = '';
+
+  private src = '';
+  private baseUrl: string | null = null;
+
+  /** Starts on a new document: sanitizing is synchronous, so one instance serves every call. */
+  begin(src: string, baseUrl: string | null): void {
+    this.src = src;
+    this.baseUrl = baseUrl;
+    this.out = '';
+    this.open.length = 0;
+    this.modes.length = 0;
+    this.mode = 'html';
+    this.drop = 0;
+  }
+
+  private mode: Mode = 'html'; // the mode of the innermost open element
+
+  private modeNow(): Mode {
+    return this.mode;
+  }
+
+  isInForeignContext(): boolean {
+    return this.modeNow() !== 'html';
+  }
+
+  ontext(start: number, end: number): void {
+    if (this.drop > 0) return;
+    const raw = this.src.slice(start, end);
+    // Entities decode by the WHATWG rules for text (entities' decodeHTML), then are escaped again.
+    this.out += raw.indexOf('&') < 0 ? escapeText(raw) : escapeText(decodeHTML(raw));
+  }
+
+  ontextentity(cp: number): void {
+    if (this.drop === 0) this.out += escapeText(String.fromCodePoint(cp));
+  }
+
+  oncdata(start: number, end: number, offset: number): void {
+    // CDATA is text in SVG and MathML, a bogus comment in HTML.
+    if (this.drop === 0 && this.isInForeignContext()) this.out += escapeText(this.src.slice(start, end - offset));
+  }
+
+  oncomment(): void {}
+  ondeclaration(): void {}
+  onprocessinginstruction(): void {}
+  onend(): void {}
+
+  onopentagname(start: number, end: number): void {
+    const name = this.src.slice(start, end).toLowerCase();
+    const foreign = this.isInForeignContext();
+    this.tag = name === 'image' && !foreign ? 'img' : name;
+    this.attrs = [];
+    this.names = null;
+    // No attribute of a tag that will be dropped is read; of an HTML element only the allowed
+    // ones (a repeated name is then also one of those); SVG and MathML filter later.
+    this.wanted = this.drop > 0 ? null : foreign || name === 'svg' || name === 'math' ? 'all' : ALLOWED[this.tag] ?? null;
+  }
+
+  onattribname(start: number, end: number): void {
+    const wanted = this.wanted;
+    this.keepAttr = false;
+    if (wanted === null) return;
+    const name = this.src.slice(start, end).toLowerCase();
+    if (wanted !== 'all' && !wanted.has(name) && !GLOBAL_ATTRS.has(name)) return;
+    this.keepAttr = true;
+    this.attrName = name;
+    this.attrValue = '';
+  }
+
+  onattribdata(start: number, end: number): void {
+    if (this.keepAttr) this.attrValue += this.src.slice(start, end);
+  }
+
+  onattribentity(cp: number): void {
+    this.attrValue += String.fromCodePoint(cp);
+  }
+
+  onattribend(_quote: QuoteType): void {
+    if (!this.keepAttr) return;
+    // A repeated attribute is ignored, as browsers ignore it. Past a few attributes a set
+    // answers, so a tag with thousands of them costs linear time.
+    const name = this.attrName;
+    if (this.attrs.length < 16 ? this.attrs.some((a) => a.name === name) : this.attrNames().has(name)) return;
+    const raw = this.attrValue;
+    // Attribute values follow the attribute rules ("&copy=" stays as written).
+    this.attrs.push({ name, value: raw.indexOf('&') < 0 ? raw : decodeHTMLAttribute(raw) });
+    this.names?.add(name);
+  }
+
+  private attrNames(): Set<string> {
+    return (this.names ??= new Set(this.attrs.map((a) => a.name)));
+  }
+
+  onopentagend(): void {
+    this.startTag(this.tag, this.attrs, false);
+  }
+
+  onselfclosingtag(): void {
+    // "/>" closes an element only in SVG and MathML; in HTML it is ignored.
+    this.startTag(this.tag, this.attrs, this.isInForeignContext());
+  }
+
+  onclosetag(start: number, end: number): void {
+    // A stray end tag, "</br>" included (written by XHTML habit after a <br>), is dropped.
+    this.endTag(this.src.slice(start, end).toLowerCase());
+  }
+
+  private endTag(name: string): void {
+    if (this.drop > 0) {
+      if (DROP_CONTENT.has(name)) this.drop--;
+      return;
     }
-    if (RAW_TEXT.has(name) && !(name === 'title' && modeNow() === 'svg')) {
-      // Skip to the matching end tag; nothing inside is markup, nothing inside is kept.
-      const endRe = new RegExp(`</${name}[\\s/>]`, 'ig');
-      endRe.lastIndex = pos;
-      const m = endRe.exec(s);
-      if (name === 'iframe' && drop === 0) out += iframeTag(attrs, baseUrl);
-      if (!m) {
-        pos = n;
-        break;
-      }
-      const gt = s.indexOf('>', m.index);
-      pos = gt < 0 ? n : gt + 1;
-      continue;
+    const at = this.open.lastIndexOf(name);
+    if (at >= 0) while (this.open.length > at) this.pop();
+  }
+
+  private pop(): void {
+    this.out += `</${this.open.pop()}>`;
+    this.modes.pop();
+    this.mode = this.modes[this.modes.length - 1] ?? 'html';
+  }
+
+  private push(name: string, mode: Mode): void {
+    this.open.push(name);
+    this.modes.push(mode);
+    this.mode = mode;
+  }
+
+  private startTag(name: string, attrs: Attr[], selfClosing: boolean): void {
+    const mode = this.modeNow();
+    const foreignTitle = name === 'title' && mode === 'svg';
+    if (name === 'iframe' && this.drop === 0) this.out += iframeTag(attrs, this.baseUrl);
+    if (DROP_CONTENT.has(name) && !foreignTitle) {
+      if (!selfClosing && !VOID.has(name)) this.drop++;
+      return;
     }
-    if (DROP_CONTENT.has(name) && !(name === 'title' && modeNow() === 'svg')) {
-      if (!selfClosing && !VOID.has(name)) drop++;
-      continue;
-    }
-    if (drop > 0) continue;
-    const mode = modeNow();
+    if (this.drop > 0) return;
     if (name === 'svg' || name === 'math' || mode !== 'html') {
       const foreign = name === 'svg' ? 'svg' : name === 'math' ? 'math' : (mode as 'svg' | 'math');
-      const tag = foreignTag(name, attrs, foreign, baseUrl);
-      if (!tag || (!selfClosing && open.length >= MAX_NESTING)) continue;
-      out += tag;
-      if (selfClosing) out += `</${name}>`;
-      else {
-        open.push(name);
-        // SVG's desc and title hold HTML again (HTML integration points).
-        modes.push(foreign === 'svg' && (name === 'desc' || name === 'title') ? 'html' : foreign);
-      }
-      continue;
+      const tag = foreignTag(name, attrs, foreign, this.baseUrl);
+      if (!tag || (!selfClosing && this.open.length >= MAX_NESTING)) return;
+      this.out += tag;
+      if (selfClosing) this.out += `</${name}>`;
+      else this.push(name, HTML_INSIDE[foreign].has(name) ? 'html' : foreign);
+      return;
     }
     const allowedAttrs = ALLOWED[name];
-    if (!allowedAttrs) continue; // unknown element: its text stays, its tag goes
-    if (!VOID.has(name) && !selfClosing && open.length >= MAX_NESTING) continue;
-    let tag = `<${name}`;
-    let hasSrc = false;
-    for (const a of attrs) {
-      if (!allowedAttrs.has(a.name) && !GLOBAL_ATTRS.has(a.name)) continue;
-      let v: string | null;
-      if (URL_ATTRS.has(a.name)) v = safeUrl(a.value, name, a.name, baseUrl);
-      else if (a.name === 'srcset') v = safeSrcset(a.value, baseUrl);
-      else if (a.name === 'class') v = a.value.split(/\s+/).filter((k) => ALLOWED_CLASSES.has(k)).join(' ') || null;
-      else v = decodeHTMLAttribute(a.value);
-      if (v === null) continue;
-      if (a.name === 'src' || a.name === 'srcset') hasSrc = true;
-      tag += ` ${a.name}="${escapeAttr(v)}"`;
-    }
-    if ((name === 'img' || name === 'source') && !hasSrc) continue;
-    if (VOID.has(name)) {
-      out += `${tag}>`;
-      continue;
-    }
-    out += `${tag}>`;
-    if (selfClosing) out += `</${name}>`;
-    else {
-      open.push(name);
-      modes.push('html');
+    if (!allowedAttrs) return; // unknown element: its text stays, its tag goes
+    this.closeImplied(name);
+    if (!VOID.has(name) && this.open.length >= MAX_NESTING) return;
+    const tag = htmlTag(name, attrs, allowedAttrs, this.baseUrl);
+    if (tag === null) return;
+    this.out += tag;
+    if (!VOID.has(name)) this.push(name, 'html');
+  }
+
+  /** Browsers close some open elements when certain start tags arrive (a <p> before a <div>). */
+  private closeImplied(name: string): void {
+    const closes = IMPLIED_CLOSE[name];
+    for (;;) {
+      const top = this.open[this.open.length - 1];
+      if (top === undefined || this.mode !== 'html') return;
+      if (!(closes?.has(top) || (top === 'p' && CLOSES_P.has(name)))) return;
+      this.pop();
     }
   }
-  while (open.length) out += `</${open.pop()}>`;
-  return out.trim();
+
+  finish(): string {
+    while (this.open.length) this.pop();
+    const out = this.out.trim();
+    this.begin('', null); // no reference to the document is kept between calls
+    return out;
+  }
+}
+
+/** Start tag of an allowed HTML element with its allowed, safe attributes, or null to drop it. */
+function htmlTag(name: string, attrs: Attr[], allowedAttrs: ReadonlySet<string>, baseUrl: string | null): string | null {
+  let tag = `<${name}`;
+  let hasSrc = false;
+  for (const a of attrs) {
+    if (!allowedAttrs.has(a.name) && !GLOBAL_ATTRS.has(a.name)) continue;
+    let v: string | null;
+    if (URL_ATTRS.has(a.name)) v = safeUrl(a.value, name, a.name, baseUrl);
+    else if (a.name === 'srcset') v = safeSrcset(a.value, baseUrl);
+    else if (a.name === 'class') v = a.value.split(/\s+/).filter((k) => ALLOWED_CLASSES.has(k)).join(' ') || null;
+    else v = a.value;
+    if (v === null) continue;
+    if (a.name === 'src' || a.name === 'srcset') hasSrc = true;
+    tag += ` ${a.name}="${escapeAttr(v)}"`;
+  }
+  if ((name === 'img' || name === 'source') && !hasSrc) return null;
+  return `${tag}>`;
+}
+
+/** The tokenizer state that its skip-ahead step reads and moves (fields of htmlparser2's Tokenizer). */
+interface TokenizerPosition {
+  buffer: string;
+  index: number;
+  offset: number;
+}
+
+const CHAR_STRINGS: string[] = [];
+
+/**
+ * htmlparser2's skip-ahead to the next "<" (text), quote (attribute values) or ">" steps a
+ * character at a time in JavaScript; this one asks indexOf, with the same contract: the
+ * index ends on the character found, or on the last one of the buffer when there is none.
+ * The sanitizer's own tokenizer only: the tokenizer's states are unchanged.
+ */
+function skipTo(this: TokenizerPosition, c: number): boolean {
+  const found = this.buffer.indexOf((CHAR_STRINGS[c] ??= String.fromCharCode(c)), this.index - this.offset + 1);
+  if (found >= 0) {
+    this.index = found + this.offset;
+    return true;
+  }
+  this.index = this.buffer.length + this.offset - 1;
+  return false;
+}
+
+class SkippingTokenizer extends Tokenizer {}
+Object.defineProperty(SkippingTokenizer.prototype, 'fastForwardTo', { value: skipTo, writable: true, configurable: true });
+
+const SANITIZER = new Sanitizer();
+// Entities are decoded by the sanitizer rather than the tokenizer: it then skips through text
+// and attribute values with indexOf instead of a character at a time. One tokenizer, reset
+// per document, since building one (with its entity decoder) cost as much as a short summary.
+const TOKENIZER = new SkippingTokenizer({ decodeEntities: false }, SANITIZER);
+
+export function sanitizeHtml(html: string, baseUrl: string | null = null): string {
+  if (!html) return '';
+  // Plain text (most titles and many summaries) needs no tokenizer.
+  if (html.indexOf('<') < 0 && html.indexOf('&') < 0) return escapeText(html).trim();
+  SANITIZER.begin(html, baseUrl);
+  TOKENIZER.reset();
+  TOKENIZER.write(html);
+  TOKENIZER.end();
+  TOKENIZER.reset();
+  return SANITIZER.finish();
 }
 
 /** Start tag of an SVG or MathML element, or null when the element is not allowed. */
@@ -374,8 +467,7 @@ function foreignTag(name: string, attrs: Attr[], mode: 'svg' | 'math', baseUrl: 
       v = safeUrl(a.value, 'a', 'href', baseUrl);
       if (v && !/^https?:/i.test(v)) v = null;
     } else if (XLINK.has(a.name) || attrAllowed.has(a.name)) {
-      v = decodeHTMLAttribute(a.value);
-      if (!safeForeignValue(v)) v = null;
+      v = safeForeignValue(a.value) ? a.value : null;
     }
     if (v === null) continue;
     if (a.name.startsWith('xlink:')) xlink = true;
@@ -391,7 +483,7 @@ function iframeTag(attrs: Attr[], baseUrl: string | null): string {
   let tag = '';
   for (const a of attrs) {
     if (a.name === 'src') src = safeUrl(a.value, 'iframe', 'src', baseUrl);
-    else if (a.name === 'width' || a.name === 'height' || a.name === 'title') tag += ` ${a.name}="${escapeAttr(decodeHTMLAttribute(a.value))}"`;
+    else if (a.name === 'width' || a.name === 'height' || a.name === 'title') tag += ` ${a.name}="${escapeAttr(a.value)}"`;
     else if (a.name === 'allowfullscreen') tag += ' allowfullscreen';
   }
   if (!src) return '';
@@ -404,6 +496,6 @@ function iframeTag(attrs: Attr[], baseUrl: string | null): string {
     // An embed whose address does not parse is dropped, as the policy drops unknown hosts.
     return '';
   }
-  if (!IFRAME_HOSTS.has(host)) return '';
+  if (!IFRAME_HOST_SET.has(host)) return '';
   return `<iframe src="${escapeAttr(src)}"${tag} sandbox="${IFRAME_SANDBOX}"></iframe>`;
 }

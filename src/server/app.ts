@@ -33,6 +33,7 @@ const ADMITTED_PER_TURN = 4;
 import { BODY_LIMITS, DEFAULT_HTTP_LIMITS, guardConnections, serverOptions } from './httpLimits.js';
 import { registerMonitoring, watchEventLoop } from './monitoring.js';
 import { logger } from '../log/logger.js';
+import { frameSources } from '../html/iframeHosts.js';
 
 /** A number a form or query may carry (a feed, a source, a choice); anything else is no filter at all. */
 const optionalId = (v: string | undefined): number | undefined => (v && /^\d+$/.test(v) ? Number(v) : undefined);
@@ -47,7 +48,7 @@ const cspFor = (imageProxy: boolean) => [
   "style-src 'self'",
   imageProxy ? "img-src 'self' data:" : 'img-src https: http: data:',
   'media-src https: http:',
-  'frame-src https://www.youtube-nocookie.com https://www.youtube.com https://player.vimeo.com',
+  `frame-src ${frameSources()}`,
   "base-uri 'none'",
   "form-action 'self'",
   "frame-ancestors 'none'",

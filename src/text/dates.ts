@@ -12,6 +12,8 @@ const ZONES: Record<string, number> = {
   est: -300, edt: -240, cst: -360, cdt: -300, mst: -420, mdt: -360, pst: -480, pdt: -420,
   ast: -240, adt: -180, akst: -540, akdt: -480, hst: -600, nzst: 720, nzdt: 780, aest: 600, aedt: 660,
   acst: 570, awst: 480, jst: 540, kst: 540, ist: 330, sgt: 480, hkt: 480,
+  // North American zones written without their S/D letter: read as standard time.
+  at: -240, et: -300, ct: -360, mt: -420, pt: -480,
   // RFC 822 military zones (their signs were famously specified backwards; treat as UTC offsets as written)
   a: -60, m: -720, n: 60, y: 720,
 };
@@ -64,7 +66,8 @@ function parseDateUncached(input: string): string | null {
   if (fast !== null) return formatIso(fast);
   const s = input.trim().replace(/\s+/g, ' ');
   if (!s || s.length > DATE_MAX_CHARS) return null;
-  let ms = parseW3c(s);
+  let ms = parseIsoReduced(s);
+  if (ms === undefined) ms = parseW3c(s);
   if (ms === undefined) ms = parseRfc822(s);
   if (ms === undefined) ms = parseLoose(s);
   if (ms === null || !Number.isFinite(ms)) return null;
@@ -115,7 +118,27 @@ function year2(y: string): number {
 const W3C =
   // regex-safe: anchored; dates over DATE_MAX_CHARS are refused before any pattern runs
   /^(\d{4})(?:-?(\d{2})(?:-?(\d{2})(?:[T ](\d{1,2}):?(\d{2})(?::?(\d{2})(?:[.,]\d+)?)?\s*(Z|[+-]\d{2}(?::?\d{2})?|[A-Za-z]{1,5})?)?)?)?$/;
-// Ordinal dates 2025-086 are rare in feeds; not supported.
+
+// ISO 8601's other date forms: two-digit years after a hyphen (-25-03, -2503, -25-03-27),
+// yymmdd (250327) and ordinal dates (2025-086, 2025086, 25086). Dates only: no time part.
+// regex-safe: anchored, fixed-length digit groups
+const ISO_TWO_DIGIT_YEAR = /^-(\d{2})-?(\d{2})(?:-?(\d{2}))?$/;
+// regex-safe: anchored, fixed-length digit groups
+const ISO_YYMMDD = /^(\d{2})(\d{2})(\d{2})$/;
+// regex-safe: anchored, fixed-length digit groups
+const ISO_ORDINAL = /^(\d{4}-?|\d{2})(\d{3})$/;
+
+function parseIsoReduced(s: string): number | null | undefined {
+  let m = ISO_TWO_DIGIT_YEAR.exec(s) ?? ISO_YYMMDD.exec(s);
+  if (m) return utc(year2(m[1]!.replace('-', '')), Number(m[2]), m[3] ? Number(m[3]) : 1);
+  m = ISO_ORDINAL.exec(s);
+  if (!m) return undefined;
+  const y = year2(m[1]!.replace('-', ''));
+  const day = Number(m[2]);
+  const daysInYear = (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0 ? 366 : 365;
+  if (day < 1 || day > daysInYear) return null;
+  return Date.UTC(y, 0, day);
+}
 
 function parseW3c(s: string): number | null | undefined {
   const m = W3C.exec(s);

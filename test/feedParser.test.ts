@@ -1,0 +1,588 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { parseFeed } from '../src/feed/parseFeed.js';
+import type { ParsedFeed, ParsedItem } from '../src/model/feed.js';
+import { parseDate } from '../src/text/dates.js';
+
+// Behaviour tests of the feed parser, one small inline fixture each, written from what the
+// formats and feedparser's reference documentation say each element means (never from
+// anyone's test files). Only `npm test` runs them: no ../shared needed.
+
+const URL = 'http://feeds.example/blog/feed.xml';
+
+function parse(xml: string | Uint8Array, contentType?: string): ParsedFeed {
+  return JSON.parse(JSON.stringify(parseFeed(xml, { url: URL, contentType }))) as ParsedFeed;
+}
+
+function rss(channel: string, items = '', ns = ''): string {
+  return `<?xml version="1.0"?><rss version="2.0" ${ns}><channel>${channel}${items}</channel></rss>`;
+}
+
+function rssItem(body: string, ns = ''): ParsedItem {
+  return parse(rss('<title>t</title>', `<item>${body}</item>`, ns)).items[0]!;
+}
+
+function atom(body: string, attrs = ''): string {
+  return `<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom" ${attrs}>${body}</feed>`;
+}
+
+function atomEntry(body: string, feedAttrs = ''): ParsedItem {
+  return parse(atom(`<title>t</title><entry>${body}</entry>`, feedAttrs)).items[0]!;
+}
+
+const DC = 'xmlns:dc="http://purl.org/dc/elements/1.1/"';
+const DCTERMS = 'xmlns:dcterms="http://purl.org/dc/terms/"';
+const CONTENT = 'xmlns:content="http://purl.org/rss/1.0/modules/content/"';
+const ITUNES = 'xmlns:itunes="http://www.itunes.com/dtds/podcast-1.0.dtd"';
+const MEDIA = 'xmlns:media="http://search.yahoo.com/mrss/"';
+
+// ---- formats ----
+
+test('RSS 2.0: channel elements map to the feed fields', () => {
+  const f = parse(rss(`<title>News &amp; Views</title><link>http://news.example/</link>
+    <description>All the &lt;em&gt;news&lt;/em&gt;</description><language>en-gb</language>
+    <copyright>© 2025 News</copyright><managingEditor>ed@news.example (Ed Itor)</managingEditor>
+    <generator>Blogware 2</generator><ttl>60</ttl><lastBuildDate>Tue, 10 Jun 2025 04:00:00 GMT</lastBuildDate>
+    <pubDate>Mon, 09 Jun 2025 04:00:00 GMT</pubDate><category>Politics</category>
+    <image><url>http://news.example/logo.png</url><title>News</title><link>http://news.example/</link></image>`));
+  assert.equal(f.format, 'rss20');
+  assert.equal(f.bozo, false);
+  assert.equal(f.title, 'News & Views');
+  assert.equal(f.link, 'http://news.example/');
+  assert.equal(f.description, 'All the news');
+  assert.equal(f.language, 'en-gb');
+  assert.equal(f.rights, '© 2025 News');
+  assert.deepEqual(f.authors, [{ name: 'Ed Itor', email: 'ed@news.example', url: null }]);
+  assert.equal(f.generator, 'Blogware 2');
+  assert.equal(f.ttl, 60);
+  assert.equal(f.updated, '2025-06-10T04:00:00Z');
+  assert.equal(f.published, '2025-06-09T04:00:00Z');
+  assert.deepEqual(f.categories, ['Politics']);
+  assert.deepEqual(f.image, { url: 'http://news.example/logo.png', title: 'News', link: 'http://news.example/' });
+});
+
+test('RSS 2.0: item elements map to the item fields', () => {
+  const it = rssItem(`<title>Hello</title><link>http://news.example/1</link><description>&lt;p&gt;Short&lt;/p&gt;</description>
+    <guid isPermaLink="false">tag:news.example,2025:1</guid><pubDate>Tue, 10 Jun 2025 04:00:00 GMT</pubDate>
+    <author>jo@news.example (Jo Writer)</author><category>A</category><category>B</category>
+    <enclosure url="http://news.example/1.mp3" length="1234" type="audio/mpeg"/>
+    <comments>http://news.example/1#comments</comments>`);
+  assert.equal(it.title, 'Hello');
+  assert.equal(it.link, 'http://news.example/1');
+  assert.equal(it.summary, '<p>Short</p>');
+  assert.equal(it.id, 'tag:news.example,2025:1');
+  assert.equal(it.published, '2025-06-10T04:00:00Z');
+  assert.deepEqual(it.authors, [{ name: 'Jo Writer', email: 'jo@news.example', url: null }]);
+  assert.deepEqual(it.categories, ['A', 'B']);
+  assert.deepEqual(it.enclosures, [{ url: 'http://news.example/1.mp3', type: 'audio/mpeg', length: 1234 }]);
+  assert.equal(it.comments, 'http://news.example/1#comments');
+});
+
+test('RSS 0.91 and 0.92 are read as rss09x', () => {
+  for (const v of ['0.91', '0.92']) {
+    const f = parse(`<rss version="${v}"><channel><title>Old</title><item><title>x</title><link>http://a.example/</link></item></channel></rss>`);
+    assert.equal(f.format, 'rss09x');
+    assert.equal(f.items[0]!.link, 'http://a.example/');
+  }
+});
+
+test('RSS 1.0 (RDF): items are siblings of the channel; rdf:about is the id', () => {
+  const f = parse(`<?xml version="1.0"?><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns="http://purl.org/rss/1.0/" ${DC}>
+    <channel rdf:about="http://r.example/"><title>RDF site</title><link>http://r.example/</link><description>d</description>
+      <items><rdf:Seq><rdf:li rdf:resource="http://r.example/1"/></rdf:Seq></items></channel>
+    <item rdf:about="http://r.example/1"><title>One</title><link>http://r.example/1</link>
+      <dc:date>2025-06-10T04:00:00+02:00</dc:date><dc:creator>Ann</dc:creator></item></rdf:RDF>`);
+  assert.equal(f.format, 'rss10');
+  assert.equal(f.title, 'RDF site');
+  assert.equal(f.items.length, 1);
+  assert.equal(f.items[0]!.id, 'http://r.example/1');
+  assert.equal(f.items[0]!.published, '2025-06-10T02:00:00Z');
+  assert.deepEqual(f.items[0]!.authors.map((a) => a.name), ['Ann']);
+});
+
+test('RSS 0.90 (Netscape RDF) is read as rss09x', () => {
+  const f = parse(`<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns="http://my.netscape.com/rdf/simple/0.9/">
+    <channel><title>Netscape</title><link>http://n.example/</link></channel><item><title>i</title><link>http://n.example/i</link></item></rdf:RDF>`);
+  assert.equal(f.format, 'rss09x');
+  assert.equal(f.title, 'Netscape');
+  assert.equal(f.items[0]!.link, 'http://n.example/i');
+});
+
+test('Atom 1.0: feed and entry elements map to the model', () => {
+  const f = parse(atom(`<title>Atom feed</title><subtitle type="html">For &lt;em&gt;docs&lt;/em&gt;</subtitle>
+    <link rel="alternate" type="text/html" href="http://a.example/"/><link rel="self" href="http://a.example/feed"/>
+    <link rel="hub" href="http://hub.example/"/><updated>2025-06-10T04:00:00Z</updated><rights>CC-BY</rights>
+    <author><name>Mark</name><email>mark@a.example</email><uri>http://a.example/mark</uri></author>
+    <generator uri="http://gen.example/">Gen</generator><icon>/favicon.ico</icon>
+    <entry><id>urn:uuid:1</id><title>First</title><link href="http://a.example/1"/>
+      <published>2025-06-09T04:00:00Z</published><updated>2025-06-10T04:00:00-05:00</updated>
+      <summary>Sum</summary><content type="html">&lt;p&gt;Body&lt;/p&gt;</content>
+      <category term="tech" label="Technology"/><link rel="enclosure" href="http://a.example/a.mp3" type="audio/mpeg" length="99"/>
+      <link rel="replies" type="text/html" href="http://a.example/1#c"/></entry>`, 'xml:lang="en"'));
+  assert.equal(f.format, 'atom10');
+  assert.equal(f.title, 'Atom feed');
+  assert.equal(f.description, 'For docs');
+  assert.equal(f.link, 'http://a.example/');
+  assert.equal(f.selfUrl, 'http://a.example/feed');
+  assert.deepEqual(f.hubs, ['http://hub.example/']);
+  assert.equal(f.updated, '2025-06-10T04:00:00Z');
+  assert.equal(f.rights, 'CC-BY');
+  assert.equal(f.language, 'en');
+  assert.deepEqual(f.authors, [{ name: 'Mark', email: 'mark@a.example', url: 'http://a.example/mark' }]);
+  assert.equal(f.generator, 'Gen');
+  assert.equal(f.image?.url, 'http://feeds.example/favicon.ico');
+  const e = f.items[0]!;
+  assert.equal(e.id, 'urn:uuid:1');
+  assert.equal(e.title, 'First');
+  assert.equal(e.link, 'http://a.example/1');
+  assert.equal(e.published, '2025-06-09T04:00:00Z');
+  assert.equal(e.updated, '2025-06-10T09:00:00Z');
+  assert.equal(e.summary, 'Sum');
+  assert.equal(e.content, '<p>Body</p>');
+  assert.deepEqual(e.categories, ['tech']);
+  assert.deepEqual(e.enclosures, [{ url: 'http://a.example/a.mp3', type: 'audio/mpeg', length: 99 }]);
+  assert.equal(e.comments, 'http://a.example/1#c');
+});
+
+test('Atom 0.3: tagline, modified, issued, copyright and content modes', () => {
+  const f = parse(`<feed version="0.3" xmlns="http://purl.org/atom/ns#"><title>Old Atom</title><tagline>Tag line</tagline>
+    <modified>2004-01-01T00:00:00Z</modified><copyright>(c) me</copyright>
+    <entry><title>e</title><link rel="alternate" type="text/html" href="http://o.example/e"/><id>o1</id>
+      <issued>2003-12-31T10:00:00-05:00</issued><modified>2004-01-01T00:00:00Z</modified>
+      <content type="text/html" mode="escaped">&lt;b&gt;bold&lt;/b&gt;</content>
+      <summary type="text/plain" mode="base64">${Buffer.from('plain & simple').toString('base64')}</summary></entry></feed>`);
+  assert.equal(f.format, 'atom03');
+  assert.equal(f.description, 'Tag line');
+  assert.equal(f.updated, '2004-01-01T00:00:00Z');
+  assert.equal(f.rights, '(c) me');
+  const e = f.items[0]!;
+  assert.equal(e.published, '2003-12-31T15:00:00Z');
+  assert.equal(e.content, '<b>bold</b>');
+  assert.equal(e.summary, 'plain &amp; simple');
+});
+
+test('JSON Feed 1.1: feed, items, authors, tags, attachments', () => {
+  const f = parse(JSON.stringify({
+    version: 'https://jsonfeed.org/version/1.1', title: 'JF', home_page_url: 'https://j.example/', feed_url: 'https://j.example/feed.json',
+    authors: [{ name: 'Jay', url: 'https://j.example/jay' }], language: 'en',
+    items: [
+      { id: '1', url: '/posts/1', title: 'Post', content_html: '<p>Hi <a href="x">x</a></p>', summary: 'S', date_published: '2025-06-10T04:00:00+01:00',
+        tags: ['a', 'b'], attachments: [{ url: 'https://j.example/a.mp3', mime_type: 'audio/mpeg', size_in_bytes: 10 }] },
+      { id: 2, content_text: 'Line one\n\nLine <two>' },
+    ],
+  }));
+  assert.equal(f.format, 'json11');
+  assert.equal(f.title, 'JF');
+  assert.equal(f.link, 'https://j.example/');
+  assert.equal(f.selfUrl, 'https://j.example/feed.json');
+  assert.deepEqual(f.authors, [{ name: 'Jay', email: null, url: 'https://j.example/jay' }]);
+  const [a, b] = f.items;
+  assert.equal(a!.link, 'https://j.example/posts/1');
+  assert.equal(a!.content, '<p>Hi <a href="https://j.example/posts/x">x</a></p>');
+  assert.equal(a!.published, '2025-06-10T03:00:00Z');
+  assert.deepEqual(a!.categories, ['a', 'b']);
+  assert.deepEqual(a!.enclosures, [{ url: 'https://j.example/a.mp3', type: 'audio/mpeg', length: 10 }]);
+  assert.equal(b!.id, '2');
+  assert.equal(b!.content, '<p>Line one</p><p>Line &lt;two&gt;</p>');
+});
+
+test('JSON Feed 1.0: author object and the version URL', () => {
+  const f = parse(JSON.stringify({ version: 'https://jsonfeed.org/version/1', title: 'Old', author: { name: 'Al' }, items: [] }));
+  assert.equal(f.format, 'json10');
+  assert.deepEqual(f.authors.map((a) => a.name), ['Al']);
+});
+
+// ---- namespaces ----
+
+test('Dublin Core stands in for the core elements', () => {
+  const f = parse(rss(`<dc:title>DC title</dc:title><dc:language>fr</dc:language><dc:rights>Droits</dc:rights><dc:creator>Chan</dc:creator>
+    <dc:date>2025-06-10T04:00:00Z</dc:date>`,
+  `<item><dc:title>Item DC</dc:title><dc:creator>Ann</dc:creator><dc:subject>Sujet</dc:subject><dc:description>desc</dc:description>
+    <dcterms:issued>2025-06-09T00:00:00Z</dcterms:issued><dcterms:modified>2025-06-11T00:00:00Z</dcterms:modified></item>`, `${DC} ${DCTERMS}`));
+  assert.equal(f.title, 'DC title');
+  assert.equal(f.language, 'fr');
+  assert.equal(f.rights, 'Droits');
+  assert.deepEqual(f.authors.map((a) => a.name), ['Chan']);
+  assert.equal(f.updated, '2025-06-10T04:00:00Z');
+  const it = f.items[0]!;
+  assert.equal(it.title, 'Item DC');
+  assert.deepEqual(it.authors.map((a) => a.name), ['Ann']);
+  assert.deepEqual(it.categories, ['Sujet']);
+  assert.equal(it.summary, 'desc');
+  assert.equal(it.published, '2025-06-09T00:00:00Z');
+  assert.equal(it.updated, '2025-06-11T00:00:00Z');
+});
+
+test('a namespace is known by its URI, whatever prefix the publisher chose', () => {
+  const it = rssItem('<x:creator>Pat</x:creator><c:encoded>&lt;p&gt;full&lt;/p&gt;</c:encoded>',
+    'xmlns:x="http://purl.org/dc/elements/1.1/" xmlns:c="http://purl.org/rss/1.0/modules/content/"');
+  assert.deepEqual(it.authors.map((a) => a.name), ['Pat']);
+  assert.equal(it.content, '<p>full</p>');
+});
+
+test('content:encoded is the content and the description the summary', () => {
+  const it = rssItem('<description>Teaser</description><content:encoded><![CDATA[<p>Full <b>text</b></p>]]></content:encoded>', CONTENT);
+  assert.equal(it.summary, 'Teaser');
+  assert.equal(it.content, '<p>Full <b>text</b></p>');
+});
+
+test('iTunes: author, summary, image, nested categories and keywords', () => {
+  const f = parse(rss(`<title>Pod</title><itunes:author>Host</itunes:author><itunes:summary>About the show</itunes:summary>
+    <itunes:image href="http://p.example/art.jpg"/><itunes:category text="Technology"><itunes:category text="Podcasting"/></itunes:category>
+    <itunes:keywords>one, two</itunes:keywords>`,
+  '<item><title>Ep 1</title><itunes:author>Guest</itunes:author><itunes:summary>Ep notes</itunes:summary></item>', ITUNES));
+  assert.deepEqual(f.authors.map((a) => a.name), ['Host']);
+  assert.equal(f.description, 'About the show');
+  assert.equal(f.image?.url, 'http://p.example/art.jpg');
+  assert.deepEqual(f.categories, ['Technology', 'Podcasting', 'one', 'two']);
+  assert.deepEqual(f.items[0]!.authors.map((a) => a.name), ['Guest']);
+  assert.equal(f.items[0]!.summary, 'Ep notes');
+});
+
+test('Media RSS: content, thumbnails and groups with captions and credits', () => {
+  const it = rssItem(`<media:group><media:description>Group caption</media:description><media:credit>Ph. Otto</media:credit>
+      <media:content url="http://m.example/big.jpg" type="image/jpeg"/><media:content url="http://m.example/small.jpg" medium="image"/></media:group>
+    <media:thumbnail url="http://m.example/t.jpg"/><media:content url="http://m.example/v.mp4" type="video/mp4"><media:title>Clip</media:title></media:content>`, MEDIA);
+  assert.deepEqual(it.media, [
+    { url: 'http://m.example/big.jpg', type: 'image/jpeg', medium: 'image', caption: 'Group caption', credit: 'Ph. Otto' },
+    { url: 'http://m.example/small.jpg', type: null, medium: 'image', caption: 'Group caption', credit: 'Ph. Otto' },
+    { url: 'http://m.example/t.jpg', type: null, medium: 'image', caption: null, credit: null },
+    { url: 'http://m.example/v.mp4', type: 'video/mp4', medium: null, caption: 'Clip', credit: null },
+  ]);
+});
+
+test('an element in an unknown namespace does not stand in for a core one', () => {
+  const it = rssItem('<title>Real</title><x:title>Other</x:title><x:link>http://x.example/</x:link><link>http://real.example/</link>',
+    'xmlns:x="http://unknown.example/ns"');
+  assert.equal(it.title, 'Real');
+  assert.equal(it.link, 'http://real.example/');
+});
+
+// ---- dates ----
+
+test('RFC 822 dates in the forms feeds use', () => {
+  const cases: Array<[string, string | null]> = [
+    ['Tue, 10 Jun 2025 04:00:00 GMT', '2025-06-10T04:00:00Z'],
+    ['10 Jun 2025 04:00:00 +0000', '2025-06-10T04:00:00Z'],
+    ['Tue, 10 Jun 25 04:00 EST', '2025-06-10T09:00:00Z'],
+    ['Tue, 10 Jun 2025 04:00:00 PDT', '2025-06-10T11:00:00Z'],
+    ['Tue, 10 Jun 2025 04:00:00 UT', '2025-06-10T04:00:00Z'],
+    ['Tue, 10 Jun 2025 04:00:00 Z', '2025-06-10T04:00:00Z'],
+    ['Tue, 1 Jul 2025 04:00:00 +0530', '2025-06-30T22:30:00Z'],
+    ['tue, 10 jun 2025 04:00:00 -0930', '2025-06-10T13:30:00Z'],
+    ['Tue, 10 June 2025 04:00:00 GMT', '2025-06-10T04:00:00Z'],
+    ['Tue, 10 Jun 2025 04:00:00', '2025-06-10T04:00:00Z'],
+  ];
+  for (const [raw, want] of cases) {
+    const it = rssItem(`<pubDate>${raw}</pubDate>`);
+    assert.equal(it.published, want, raw);
+  }
+});
+
+test('W3C-DTF dates, complete and reduced, with odd offsets', () => {
+  const cases: Array<[string, string | null]> = [
+    ['2025-06-10T04:00:00Z', '2025-06-10T04:00:00Z'],
+    ['2025-06-10T04:00:00.75+01:00', '2025-06-10T03:00:00Z'],
+    ['2025-06-10T04:00+05:45', '2025-06-09T22:15:00Z'],
+    ['2025-06-10T04:00:00-03:30', '2025-06-10T07:30:00Z'],
+    ['2025-06-10', '2025-06-10T00:00:00Z'],
+    ['2025-06', '2025-06-01T00:00:00Z'],
+    ['2025', '2025-01-01T00:00:00Z'],
+    ['2025-02-30T00:00:00Z', null],
+    ['not a date', null],
+  ];
+  for (const [raw, want] of cases) {
+    const it = rssItem(`<dc:date>${raw}</dc:date>`, DC);
+    assert.equal(it.published, want, raw);
+  }
+});
+
+test('ISO 8601 reduced and ordinal dates, and zone names without S/D', () => {
+  const cases: Array<[string, string | null]> = [
+    ['-25-06', '2025-06-01T00:00:00Z'],
+    ['-2506', '2025-06-01T00:00:00Z'],
+    ['-25-06-10', '2025-06-10T00:00:00Z'],
+    ['250610', '2025-06-10T00:00:00Z'],
+    ['2025-161', '2025-06-10T00:00:00Z'],
+    ['2024-366', '2024-12-31T00:00:00Z'],
+    ['2025-366', null],
+    ['25161', '2025-06-10T00:00:00Z'],
+    ['Tue, 10 Jun 2025 04:00:00 ET', '2025-06-10T09:00:00Z'],
+    ['Tue, 10 Jun 2025 04:00:00 PT', '2025-06-10T12:00:00Z'],
+    ['Tue, 10 Jun 2025 04:00:00 CT', '2025-06-10T10:00:00Z'],
+    ['Tue, 10 Jun 2025 04:00:00 MT', '2025-06-10T11:00:00Z'],
+    ['Tue, 10 Jun 2025 04:00:00 AT', '2025-06-10T08:00:00Z'],
+  ];
+  for (const [raw, want] of cases) assert.equal(parseDate(raw), want, raw);
+});
+
+test('a date element that does not parse does not hide a later one that does', () => {
+  const it = atomEntry('<id>1</id><published>sometime</published><issued>2025-06-10T04:00:00Z</issued>');
+  assert.equal(it.published, '2025-06-10T04:00:00Z');
+});
+
+// ---- encodings ----
+
+function bytes(...parts: Array<string | number[]>): Uint8Array {
+  const out: number[] = [];
+  for (const p of parts) {
+    if (typeof p === 'string') for (const b of Buffer.from(p, 'latin1')) out.push(b);
+    else out.push(...p);
+  }
+  return Uint8Array.from(out);
+}
+
+test('the XML declaration names the encoding when HTTP does not', () => {
+  const doc = bytes('<?xml version="1.0" encoding="iso-8859-1"?><rss version="2.0"><channel><title>Caf', [0xe9], '</title></channel></rss>');
+  assert.equal(parse(doc).title, 'Café');
+});
+
+test('Windows-1252 bytes declared as ISO-8859-1 are read as Windows-1252', () => {
+  const doc = bytes('<?xml version="1.0" encoding="iso-8859-1"?><rss version="2.0"><channel><title>', [0x93], 'quoted', [0x94, 0x20, 0x80], '</title></channel></rss>');
+  assert.equal(parse(doc).title, '\u201cquoted\u201d \u20ac');
+});
+
+test('a UTF-8 byte-order mark wins over a declaration', () => {
+  const doc = bytes([0xef, 0xbb, 0xbf], '<?xml version="1.0" encoding="iso-8859-1"?><rss version="2.0"><channel><title>', [0xc3, 0xa9], '</title></channel></rss>');
+  assert.equal(parse(doc).title, 'é');
+});
+
+test('UTF-16 with a byte-order mark', () => {
+  const text = '<?xml version="1.0" encoding="utf-16"?><rss version="2.0"><channel><title>Über</title></channel></rss>';
+  const le = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]);
+  assert.equal(parse(new Uint8Array(le)).title, 'Über');
+});
+
+test('the HTTP charset wins over the XML declaration (RFC 3023)', () => {
+  const doc = bytes('<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>', [0xe9], 't', [0xe9], '</title></channel></rss>');
+  assert.equal(parse(doc, 'application/rss+xml; charset=iso-8859-1').title, 'été');
+});
+
+test('bytes that are not valid in the declared UTF-8 still parse, and the feed is marked bozo', () => {
+  const doc = bytes('<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>caf', [0xe9], '</title></channel></rss>');
+  const f = parse(doc);
+  assert.equal(f.title, 'café');
+  assert.equal(f.bozo, true);
+});
+
+function utf32(text: string, littleEndian: boolean, bom: boolean): Uint8Array {
+  const cps = [...(bom ? '\uFEFF' : '') + text].map((c) => c.codePointAt(0)!);
+  const out = Buffer.alloc(cps.length * 4);
+  cps.forEach((cp, i) => (littleEndian ? out.writeUInt32LE(cp, i * 4) : out.writeUInt32BE(cp, i * 4)));
+  return new Uint8Array(out);
+}
+
+test('UTF-32 is recognised from its byte-order mark or from the first four bytes (XML Appendix F)', () => {
+  const text = '<?xml version="1.0" encoding="utf-32"?><rss version="2.0"><channel><title>\u{1F4F0} Zeitung</title></channel></rss>';
+  for (const le of [true, false]) {
+    for (const bom of [true, false]) assert.equal(parse(utf32(text, le, bom)).title, '\u{1F4F0} Zeitung', `le=${le} bom=${bom}`);
+  }
+});
+
+test('EBCDIC (code page 037) is recognised from the first four bytes', () => {
+  const table = new Map<string, number>([['<', 0x4c], ['?', 0x6f], ['>', 0x6e], ['/', 0x61], ['=', 0x7e], ['"', 0x7f], [' ', 0x40], ['.', 0x4b], ['-', 0x60], ['0', 0xf0], ['1', 0xf1], ['2', 0xf2], ['3', 0xf3], ['7', 0xf7], ['\u00e9', 0x51]]);
+  const letters = (from: string, to: number) => [...from].forEach((c, i) => table.set(c, to + i));
+  letters('abcdefghi', 0x81); letters('jklmnopqr', 0x91); letters('stuvwxyz', 0xa2);
+  const text = '<?xml version="1.0" encoding="cp037"?><rss version="2.0"><channel><title>caf\u00e9</title></channel></rss>';
+  assert.equal(parse(Uint8Array.from([...text].map((c) => table.get(c)!))).title, 'caf\u00e9');
+});
+
+test('text/xml without a charset is US-ASCII (RFC 3023): other bytes make the feed bozo but are still read', () => {
+  const doc = bytes('<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>', [0xc3, 0xa9], '</title></channel></rss>');
+  const f = parse(doc, 'text/xml');
+  assert.equal(f.title, '\u00e9');
+  assert.equal(f.bozo, true);
+  assert.equal(parse(bytes('<rss version="2.0"><channel><title>ascii</title></channel></rss>'), 'text/xml').bozo, false);
+  assert.equal(parse(doc, 'application/xml').bozo, false);
+});
+
+test('a feed served with a media type that is not XML is read and marked bozo', () => {
+  const f = parse(bytes('<rss version="2.0"><channel><title>plain</title></channel></rss>'), 'text/plain');
+  assert.equal(f.title, 'plain');
+  assert.equal(f.bozo, true);
+});
+
+test('an encoding no decoder knows is reported, and the feed read as UTF-8', () => {
+  const f = parse(bytes('<?xml version="1.0" encoding="x-no-such-thing"?><rss version="2.0"><channel><title>ok</title></channel></rss>'));
+  assert.equal(f.title, 'ok');
+  assert.equal(f.bozo, true);
+});
+
+// ---- relative URIs ----
+
+test('relative links resolve against the document URL', () => {
+  const f = parse(rss('<title>t</title><link>/home</link>', '<item><link>posts/1</link><comments>posts/1#c</comments><enclosure url="a.mp3" type="audio/mpeg"/></item>'));
+  assert.equal(f.link, 'http://feeds.example/home');
+  assert.equal(f.items[0]!.link, 'http://feeds.example/blog/posts/1');
+  assert.equal(f.items[0]!.comments, 'http://feeds.example/blog/posts/1#c');
+  assert.equal(f.items[0]!.enclosures[0]!.url, 'http://feeds.example/blog/a.mp3');
+});
+
+test('xml:base nests: the entry base resolves against the feed base', () => {
+  const f = parse(atom(`<title>t</title><link href="index.html"/>
+    <entry xml:base="posts/"><id>1</id><link href="one.html"/>
+      <content type="html" xml:base="/media/">&lt;img src="pic.png"&gt; &lt;a href="../about"&gt;about&lt;/a&gt;</content></entry>`, 'xml:base="http://base.example/blog/"'));
+  assert.equal(f.link, 'http://base.example/blog/index.html');
+  assert.equal(f.items[0]!.link, 'http://base.example/blog/posts/one.html');
+  assert.equal(f.items[0]!.content, '<img src="http://base.example/media/pic.png"> <a href="http://base.example/about">about</a>');
+});
+
+test('relative links inside RSS HTML resolve against the document URL', () => {
+  const it = rssItem('<description>&lt;a href="/x"&gt;x&lt;/a&gt; &lt;img src="i.png" srcset="i2.png 2x"&gt;</description>');
+  assert.equal(it.summary, '<a href="http://feeds.example/x">x</a> <img src="http://feeds.example/blog/i.png" srcset="http://feeds.example/blog/i2.png 2x">');
+});
+
+test('xml:base on an RSS item applies to its link and HTML', () => {
+  const it = rssItem('<link>p/2</link><description>&lt;a href="q"&gt;q&lt;/a&gt;</description>'.replace('<link>', '<link>'), '');
+  assert.equal(it.link, 'http://feeds.example/blog/p/2');
+  const f = parse(`<rss version="2.0" xml:base="http://other.example/dir/"><channel><title>t</title><item><link>p/2</link></item></channel></rss>`);
+  assert.equal(f.items[0]!.link, 'http://other.example/dir/p/2');
+});
+
+// ---- content types and HTML in text ----
+
+test('Atom text constructs: text is escaped, html is markup, xhtml loses its wrapper div', () => {
+  const e = atomEntry(`<id>1</id><title type="text">AT&amp;T &lt;b&gt;</title>
+    <summary type="text">1 &lt; 2</summary>
+    <content type="xhtml"><div xmlns="http://www.w3.org/1999/xhtml"><p>Hi <b>there</b></p></div></content>`);
+  assert.equal(e.title, 'AT&T <b>');
+  assert.equal(e.summary, '1 &lt; 2');
+  assert.equal(e.content, '<p>Hi <b>there</b></p>');
+});
+
+test('Atom html titles become plain text', () => {
+  const e = atomEntry('<id>1</id><title type="html">&lt;b&gt;Bold&lt;/b&gt; &amp;amp; more</title>');
+  assert.equal(e.title, 'Bold & more');
+});
+
+test('Atom content with a MIME type: text/plain escaped, text/html markup', () => {
+  const a = atomEntry('<id>1</id><content type="text/plain">a &lt;tag&gt;</content>');
+  assert.equal(a.content, 'a &lt;tag&gt;');
+  const b = atomEntry('<id>1</id><content type="text/html">&lt;i&gt;x&lt;/i&gt;</content>');
+  assert.equal(b.content, '<i>x</i>');
+});
+
+test('RSS titles with markup or entities become plain text', () => {
+  assert.equal(rssItem('<title><![CDATA[Tom &amp; <i>Jerry</i>]]></title>').title, 'Tom & Jerry');
+  assert.equal(rssItem('<title>Caf&#233; &#x2014; menu</title>').title, 'Café — menu');
+});
+
+test('RSS descriptions given as plain text keep their characters', () => {
+  assert.equal(rssItem('<description>Fish &amp; chips</description>').summary, 'Fish &amp; chips');
+});
+
+test('inline XHTML in an RSS body element is the content', () => {
+  const it = rssItem('<xhtml:body xmlns:xhtml="http://www.w3.org/1999/xhtml"><xhtml:p>Inline <xhtml:b>x</xhtml:b></xhtml:p></xhtml:body>');
+  assert.equal(it.content, '<p>Inline <b>x</b></p>');
+});
+
+test('XHTML content is rewritten so that an HTML parser builds the same tree', () => {
+  const e = atomEntry(`<id>1</id><content type="xhtml"><div xmlns="http://www.w3.org/1999/xhtml">a<br/>b<a name="x"/>c<br></br>d<object data="x.swf"/> after<p/>end</div></content>`);
+  assert.equal(e.content, 'a<br>b<a></a>c<br>d after<p></p>end');
+});
+
+test('inline SVG and MathML in XHTML content survive, with their namespaces', () => {
+  const e = atomEntry(`<id>1</id><content type="xhtml"><div xmlns="http://www.w3.org/1999/xhtml">
+    <svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><circle cx="5" cy="5" r="4" fill="red"/></svg>
+    <math xmlns="http://www.w3.org/1998/Math/MathML"><mi>x</mi><mo>=</mo><mn>2</mn></math></div></content>`);
+  assert.match(e.content!, /<svg width="10" height="10" xmlns="http:\/\/www\.w3\.org\/2000\/svg"><circle cx="5" cy="5" r="4" fill="red"><\/circle><\/svg>/);
+  assert.match(e.content!, /<math xmlns="http:\/\/www\.w3\.org\/1998\/Math\/MathML"><mi>x<\/mi><mo>=<\/mo><mn>2<\/mn><\/math>/);
+});
+
+test('HTML content is sanitized: scripts, handlers and javascript: links go', () => {
+  const it = rssItem('<description>&lt;p onclick="x()"&gt;ok&lt;script&gt;alert(1)&lt;/script&gt;&lt;a href="javascript:alert(1)"&gt;l&lt;/a&gt;&lt;/p&gt;</description>');
+  assert.equal(it.summary, '<p>ok<a>l</a></p>');
+});
+
+// ---- duplicated and conflicting elements ----
+
+test('RSS link beats a permalink guid; a guid that is no permalink is no link', () => {
+  assert.equal(rssItem('<guid>http://g.example/1</guid><link>http://l.example/1</link>').link, 'http://l.example/1');
+  assert.equal(rssItem('<guid>http://g.example/1</guid>').link, 'http://g.example/1');
+  assert.equal(rssItem('<guid isPermaLink="false">http://g.example/1</guid>').link, null);
+});
+
+test('Atom: the alternate HTML link is the entry link, whatever order the links come in', () => {
+  const e = atomEntry(`<id>1</id><link rel="self" href="http://a.example/self"/><link rel="alternate" type="application/pdf" href="http://a.example/1.pdf"/>
+    <link rel="alternate" type="text/html" href="http://a.example/1.html"/><link rel="enclosure" href="http://a.example/1.mp3"/>`);
+  assert.equal(e.link, 'http://a.example/1.html');
+});
+
+test('Atom: a link without rel is an alternate link', () => {
+  assert.equal(atomEntry('<id>1</id><link href="http://a.example/x"/>').link, 'http://a.example/x');
+});
+
+test('when a date element is repeated, the last one counts', () => {
+  const it = rssItem('<pubDate>Mon, 09 Jun 2025 00:00:00 GMT</pubDate><pubDate>Tue, 10 Jun 2025 00:00:00 GMT</pubDate>');
+  assert.equal(it.published, '2025-06-10T00:00:00Z');
+});
+
+test('an Atom entry with both summary and content keeps both', () => {
+  const e = atomEntry('<id>1</id><summary>short</summary><content type="html">&lt;p&gt;long&lt;/p&gt;</content>');
+  assert.equal(e.summary, 'short');
+  assert.equal(e.content, '<p>long</p>');
+});
+
+test('the same author given twice is listed once', () => {
+  const it = rssItem('<author>a@x.example (Ann)</author><dc:creator>a@x.example (Ann)</dc:creator>', DC);
+  assert.equal(it.authors.length, 1);
+});
+
+// ---- damage and bozo ----
+
+test('a feed that is not well-formed still yields its items, marked bozo', () => {
+  const f = parse('<rss version="2.0"><channel><title>t &nbsp; &bogus; x</title><item><title>one</title></item><item><title>two</title></channel></rss>');
+  assert.equal(f.bozo, true);
+  assert.deepEqual(f.items.map((i) => i.title), ['one', 'two']);
+});
+
+test('HTML named entities in XML text are decoded (feeds use them undeclared)', () => {
+  assert.equal(rssItem('<title>caf&eacute; &mdash; &hellip;</title>').title, 'café — …');
+});
+
+test('a document that is not a feed is refused', () => {
+  assert.throws(() => parseFeed('<html><body>hi</body></html>', { url: URL }), /not a feed/);
+  assert.throws(() => parseFeed('{"hello": 1', { url: URL }), /JSON/);
+});
+
+// ---- XML attacks: bounded in time and memory ----
+
+test('entity expansion (billion laughs) is not expanded', () => {
+  const lol = '<!DOCTYPE r [<!ENTITY a "lollollollollollollollollollol">' +
+    Array.from({ length: 9 }, (_, i) => `<!ENTITY ${String.fromCharCode(98 + i)} "${`&${String.fromCharCode(97 + i)};`.repeat(10)}">`).join('') + ']>';
+  const f = parseFeed(`${lol}<rss version="2.0"><channel><title>&j;</title><item><title>&j;&j;</title></item></channel></rss>`, { url: URL });
+  assert.ok((f.title ?? '').length < 1000);
+  assert.ok((f.items[0]!.title ?? '').length < 1000);
+});
+
+test('an internal entity with a plain value is used', () => {
+  const f = parse('<!DOCTYPE rss [<!ENTITY who "Tidings">]><rss version="2.0"><channel><title>By &who;</title></channel></rss>');
+  assert.equal(f.title, 'By Tidings');
+});
+
+test('external entities are never loaded', () => {
+  const f = parse('<!DOCTYPE rss [<!ENTITY xxe SYSTEM "file:///etc/passwd"><!ENTITY web SYSTEM "http://127.0.0.1:1/x">]><rss version="2.0"><channel><title>a&xxe;b&web;c</title></channel></rss>');
+  assert.ok(!/root:/.test(f.title ?? ''));
+  assert.match(f.title ?? '', /^a.*b.*c$/);
+});
+
+test('deep nesting neither overflows the stack nor keeps the text out', () => {
+  const depth = 100_000;
+  const f = parse(`<rss version="2.0"><channel><title>t</title><item><title>deep</title><description>${'<div>'.repeat(depth)}x${'</div>'.repeat(depth)}</description></item></channel></rss>`);
+  assert.equal(f.items[0]!.title, 'deep');
+  assert.ok(f.items[0]!.summary === null || f.items[0]!.summary.includes('x'));
+  const g = parse(`<rss version="2.0"><channel><title>t</title><item><title>open</title>${'<x>'.repeat(depth)}</item></channel></rss>`);
+  assert.equal(g.items[0]!.title, 'open');
+});
+
+test('huge attributes and many of them are read once', () => {
+  const big = 'a'.repeat(5_000_000);
+  const attrs = Array.from({ length: 20_000 }, (_, i) => `a${i}="v"`).join(' ');
+  const f = parse(`<rss version="2.0"><channel><title>t</title><item ${attrs}><title x="${big}">ok</title><enclosure url="http://e.example/${big.slice(0, 100)}" type="${big}"/></item></channel></rss>`);
+  assert.equal(f.items[0]!.title, 'ok');
+});
+
+test('a huge title is capped', () => {
+  const f = parse(rss(`<title>${'word '.repeat(200_000)}</title>`));
+  assert.ok(f.title!.length <= 1000);
+});
