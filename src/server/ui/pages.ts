@@ -6,6 +6,7 @@ import { markHit } from '../../render/searchHighlight.js';
 import { formatLocalTime, relativeAge } from '../../render/time.js';
 import { esc, html, raw, type SafeHtml } from './html.js';
 import type { SearchHit } from '../../store/store.js';
+import type { JobFailure } from '../../jobs/jobQueue.js';
 
 export interface Chrome {
   session?: Session | null;
@@ -98,7 +99,7 @@ ${prev.title !== last.title ? html`<p class="title-change">${raw(renderDiffHtml(
   return layout(p.title, body, { session: opts.session ?? null });
 }
 
-export function feedsPage(feeds: Array<FeedWithSource & { folder?: string | null; customTitle?: string | null; itemsPerDay?: number; activity?: number[] }>, opts: {
+export function feedsPage(feeds: Array<FeedWithSource & { folder?: string | null; customTitle?: string | null; itemsPerDay?: number; activity?: number[]; jobFailure?: JobFailure | null }>, opts: {
     now: Date; timeZone: string; session?: Session | null; canSubscribe?: boolean; error?: string | null; note?: string | null;
     choices?: { url: string; folder: string; feeds: Array<{ url: string; title: string | null; format: string; items: number }> };
   }): string {
@@ -127,7 +128,7 @@ ${feeds.map(
   (f) => html`<tr>
 <td><a href="/?feed=${f.id}">${f.customTitle ?? html`${f.sourceName}${f.section ? html` (${f.section})` : ''}`}</a>${f.folder ? html` · <a href="/?folder=${encodeURIComponent(f.folder)}">${f.folder}</a>` : ''}<br><span class="muted">${f.url}</span></td>
 <td>${f.lastFetchedAt ? html`<time datetime="${f.lastFetchedAt}">${relativeAge(f.lastFetchedAt, opts.now)}</time>` : 'never'}${f.itemsPerDay !== undefined ? html`<br><span class="muted">${f.itemsPerDay} a day</span>` : ''}${f.activity ? activityChart(f.activity, opts.now) : ''}</td>
-<td class="${f.lastStatus === 'error' ? 'status-error' : ''}">${f.health === 'failing' ? html`<strong>failing</strong>` : f.lastStatus}${f.lastErrorCode ? html`<br>${f.lastErrorCode}: ${truncate(f.lastError ?? '', 160)}${f.errorCount > 1 ? html` (${f.errorCount} times)` : ''}` : ''}</td>
+<td class="${f.lastStatus === 'error' ? 'status-error' : ''}">${f.health === 'failing' ? html`<strong>failing</strong>` : f.lastStatus}${f.lastErrorCode ? html`<br>${f.lastErrorCode}: ${truncate(f.lastError ?? '', 160)}${f.errorCount > 1 ? html` (${f.errorCount} times)` : ''}` : ''}${f.jobFailure ? jobFailureNote(f.jobFailure, opts.now) : ''}</td>
 <td>${f.nextCheckAt ? formatLocalTime(f.nextCheckAt, opts.timeZone) : 'now'}</td>
 ${session
   ? html`<td><form class="state" method="post" action="/feeds/${f.id}/refresh"><input type="hidden" name="_csrf" value="${session.csrfToken}"><button type="submit">Refresh now</button></form>
@@ -262,6 +263,11 @@ export function activityChart(days: number[], now: Date): SafeHtml {
     })
     .join('');
   return html`<br><svg class="activity" role="img" aria-label="${label}" width="${days.length * bar}" height="${height + 1}" viewBox="0 0 ${days.length * bar} ${height + 1}"><title>${label}</title><g fill="currentColor">${raw(bars)}</g><rect x="0" y="${height}" width="${days.length * bar}" height="1" fill="currentColor" opacity="0.4"/></svg>`;
+}
+
+/** A job about the feed that failed on our side (the feed's own fetch errors are above it). */
+function jobFailureNote(f: JobFailure, now: Date): SafeHtml {
+  return html`<br><span class="job-failure">Job ${f.kind}, attempt ${f.attempt}, <time datetime="${f.at}">${relativeAge(f.at, now)}</time>: ${f.code}: ${truncate(f.message, 160)} (${f.final ? 'gave up' : 'will retry'})</span>`;
 }
 
 function truncate(s: string, n: number): string {
