@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { TidingsError } from '../src/model/errors.js';
 import type { JobKind, JobPolicy, JobQueue } from '../src/jobs/jobQueue.js';
 import { buildApp } from '../src/server/app.js';
+import { waitFor } from './support/waitFor.js';
 import { testPipeline, type TestPipeline } from './support/pipeline.js';
 import { storeJobQueue, testJobPolicies } from './support/jobEffects.js';
 import { newSecret, secretHash } from '../src/accounts/tokens.js';
@@ -18,14 +19,6 @@ after(async () => {
   await queue?.stop({ timeoutMs: 1000 });
   await tp.close();
 });
-
-async function waitFor(what: string, check: () => Promise<boolean>, ms = 20_000): Promise<void> {
-  const until = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 /** A session for a reader who keeps their own subscriptions (webSession's signedIn follows every feed). */
 async function sessionOf(userId: number): Promise<{ cookie: string }> {

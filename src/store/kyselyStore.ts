@@ -96,6 +96,10 @@ export class KyselyStore implements Store {
   applyRecheck(articleId: number, write: ArticleWrite | null, nextRecheckAt: string | null): Promise<void> {
     return articles.applyRecheck(this.db, articleId, write, nextRecheckAt);
   }
+
+  completeArticlePage(articleId: number, write: ArticleWrite, nextRecheckAt: string | null): Promise<boolean> {
+    return articles.completeArticlePage(this.db, articleId, write, nextRecheckAt);
+  }
   getArticle(id: number): Promise<ArticleView | null> {
     return articles.getArticle(this.db, id);
   }
