@@ -6,7 +6,7 @@ import type { Pipeline } from './pipeline.js';
 import { failedRefresh, refreshFeed, type RefreshReport } from './refreshFeed.js';
 import { recheckArticle } from './recheckArticles.js';
 import { renewWebSub } from './webSub.js';
-import { importOpml } from './opmlImport.js';
+import { importOpmlJob } from './opmlImport.js';
 import { completeArticlePage } from './articlePage.js';
 
 export type RefreshOne = (p: Pipeline, feed: FeedWithSource) => Promise<RefreshReport>;
@@ -63,9 +63,7 @@ export async function workJobs(queue: JobQueue, p: Pipeline, opts: WorkerOptions
     await recheckArticle(p, articleId);
   });
   await queue.work('renew-websub', { concurrency: 2 }, ({ feedId }) => renewWebSub(p, feedId));
-  await queue.work('import-opml', { concurrency: 1 }, async ({ userId, opml }, ctx) => {
-    await importOpml(p, opml, { readers: [userId], signal: ctx.signal });
-  });
+  await queue.work('import-opml', { concurrency: 1 }, ({ userId, opml }, ctx) => importOpmlJob(p, userId, opml, ctx.signal));
   return status;
 }
 

@@ -57,7 +57,7 @@ export function buildApp(opts: {
   /** This process's workers, when it runs any (shown on /healthz). */
   workers?: WorkerStatus | null;
   /** The job queue, read for the failures of the reader's feeds' jobs on the Feeds page. */
-  jobs?: Pick<JobQueue, 'feedFailures'> | null;
+  jobs?: Pick<JobQueue, 'feedFailures' | 'send'> | null;
   /** With a pipeline the app also takes WebSub pushes. */
   pipeline?: Pipeline;
   now?: () => Date;
@@ -221,10 +221,24 @@ export function buildApp(opts: {
   app.post<{ Body: Record<string, string | undefined> }>('/feeds/import', { bodyLimit: BODY_LIMITS.opml }, async (req, reply) => {
     const pipeline = opts.pipeline;
     if (!req.session || !pipeline) return reply.code(400).send('bad request');
-    const { importOpml, describeImport } = await import('../ingest/opmlImport.js');
+    const { importOpml, describeImport, saveImportOutcome } = await import('../ingest/opmlImport.js');
+    const opml = req.body?.opml ?? '';
+    if (opts.jobs) {
+      // A worker imports it (any process, on PostgreSQL); the Feeds page shows how it went.
+      try {
+        const { parseOpml } = await import('../feed/opml.js');
+        parseOpml(opml);
+        await saveImportOutcome(pipeline, req.session.user.id, { state: 'queued', at: formatIso(now().getTime()), summary: null, skipped: [], error: null });
+        await opts.jobs.send('import-opml', { userId: req.session.user.id, opml });
+        return reply.redirect('/feeds', 303);
+      } catch (err) {
+        const e = asTidingsError(err);
+        return reply.redirect(`/feeds?error=${encodeURIComponent(`error[${e.code}]: ${e.message}`)}`, 303);
+      }
+    }
     const gone = requesterSignal(req);
     try {
-      const r = await importOpml(pipeline, req.body?.opml ?? '', { readers: [req.session.user.id], signal: gone.signal });
+      const r = await importOpml(pipeline, opml, { readers: [req.session.user.id], signal: gone.signal });
       if (r.stopped) logFailure({ code: 'aborted', user: req.session.user.id }, 'OPML import stopped: the browser went away');
       // The report is shown on this answer: a redirect's URL could not hold the list of skipped feeds.
       reply.type('text/html; charset=utf-8');
@@ -301,7 +315,9 @@ export function buildApp(opts: {
   app.get<{ Querystring: { error?: string; note?: string } }>('/feeds', async (req, reply) => {
     reply.type('text/html; charset=utf-8');
     const feeds = req.session ? await readerFeeds(req.session.user.id) : await opts.store.listFeeds();
-    return feedsPage(feeds, { now: now(), timeZone: tz, session: req.session, canSubscribe: !!opts.pipeline, error: req.query.error?.slice(0, 300) ?? null, note: req.query.note?.slice(0, 200) ?? null });
+    const { lastImportOutcome } = await import('../ingest/opmlImport.js');
+    const opmlImport = req.session ? await lastImportOutcome(opts.store, req.session.user.id) : null;
+    return feedsPage(feeds, { now: now(), timeZone: tz, session: req.session, opmlImport, canSubscribe: !!opts.pipeline, error: req.query.error?.slice(0, 300) ?? null, note: req.query.note?.slice(0, 200) ?? null });
   });
 
   app.post<{ Body: Record<string, string | undefined> }>('/feeds', async (req, reply) => {
@@ -358,7 +374,7 @@ export function buildApp(opts: {
  * stands. Only the reader's own feed ids are asked about, so another reader's jobs never show.
  * A queue that cannot answer costs the page its job column, not the page.
  */
-async function feedsWithJobFailures(store: Store, jobs: Pick<JobQueue, 'feedFailures'> | null, userId: number) {
+async function feedsWithJobFailures(store: Store, jobs: Pick<JobQueue, 'feedFailures' | 'send'> | null, userId: number) {
   const feeds = await store.listSubscriptions(userId);
   if (!jobs || feeds.length === 0) return feeds;
   const failures = await jobs.feedFailures(feeds.map((f) => f.id)).catch((err: unknown) => {

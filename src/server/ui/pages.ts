@@ -7,6 +7,7 @@ import { formatLocalTime, relativeAge } from '../../render/time.js';
 import { esc, html, raw, type SafeHtml } from './html.js';
 import type { SearchHit } from '../../store/store.js';
 import type { JobFailure } from '../../jobs/jobQueue.js';
+import type { ImportOutcome } from '../../ingest/opmlImport.js';
 
 export interface Chrome {
   session?: Session | null;
@@ -101,12 +102,14 @@ ${prev.title !== last.title ? html`<p class="title-change">${raw(renderDiffHtml(
 
 export function feedsPage(feeds: Array<FeedWithSource & { folder?: string | null; customTitle?: string | null; itemsPerDay?: number; activity?: number[]; jobFailure?: JobFailure | null }>, opts: {
     now: Date; timeZone: string; session?: Session | null; canSubscribe?: boolean; error?: string | null; note?: string | null;
+    opmlImport?: ImportOutcome | null;
     choices?: { url: string; folder: string; feeds: Array<{ url: string; title: string | null; format: string; items: number }> };
   }): string {
   const session = opts.session ?? null;
   const body = html`<h1>Feeds</h1>
 ${opts.error ? html`<p class="form-error" role="alert">${opts.error}</p>` : ''}
 ${opts.note ? html`<p role="status">${opts.note}</p>` : ''}
+${opts.opmlImport ? importNote(opts.opmlImport, opts.now) : ''}
 ${opts.choices && session
   ? html`<form class="subscribe choices" method="post" action="/feeds"><input type="hidden" name="_csrf" value="${session.csrfToken}"><input type="hidden" name="url" value="${opts.choices.url}"><input type="hidden" name="folder" value="${opts.choices.folder}">
 <fieldset><legend>${opts.choices.url} offers ${opts.choices.feeds.length} feeds: which one?</legend>
@@ -263,6 +266,15 @@ export function activityChart(days: number[], now: Date): SafeHtml {
     })
     .join('');
   return html`<br><svg class="activity" role="img" aria-label="${label}" width="${days.length * bar}" height="${height + 1}" viewBox="0 0 ${days.length * bar} ${height + 1}"><title>${label}</title><g fill="currentColor">${raw(bars)}</g><rect x="0" y="${height}" width="${days.length * bar}" height="1" fill="currentColor" opacity="0.4"/></svg>`;
+}
+
+/** The reader's latest OPML import, done by a job: waiting, done (what was skipped and why) or failed. */
+function importNote(o: ImportOutcome, now: Date): SafeHtml {
+  const when = html`<time datetime="${o.at}">${relativeAge(o.at, now)}</time>`;
+  if (o.state === 'queued') return html`<p role="status" class="opml-import">OPML import queued ${when}; reload this page to see how it went.</p>`;
+  if (o.state === 'failed') return html`<p role="alert" class="opml-import form-error">OPML import failed ${when}: ${o.error ?? ''} (it is tried again).</p>`;
+  return html`<div role="status" class="opml-import"><p>OPML import finished ${when}: ${o.summary ?? ''}.</p>
+${o.skipped.length ? html`<ul>${o.skipped.map((s) => html`<li>${s.url}: ${s.code}: ${truncate(s.message, 160)}</li>`)}</ul>` : ''}</div>`;
 }
 
 /** A job about the feed that failed on our side (the feed's own fetch errors are above it). */
