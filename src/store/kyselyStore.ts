@@ -230,4 +230,16 @@ export class KyselyStore implements Store {
     return claimed.map((f) => f.id);
   }
 
+  async releaseClaims(untils: readonly string[], now: string): Promise<number[]> {
+    if (untils.length === 0) return [];
+    const released = await this.db
+      .updateTable('feed')
+      .set({ next_check_at: now })
+      .where('next_check_at', 'in', [...untils])
+      .where('next_check_at', '>', now)
+      .returning('id')
+      .execute();
+    return released.map((f) => f.id);
+  }
+
 }

@@ -124,6 +124,11 @@ export interface Store {
    * leaves the feeds due (a second send is dropped or refreshes once more), never stuck.
    */
   claimFeeds(ids: number[], now: string, until: string): Promise<number[]>;
+  /**
+   * Makes due at `now` the feeds still claimed until one of `untils` (their refresh never
+   * ran: the process holding the jobs died). Returns their ids.
+   */
+  releaseClaims(untils: readonly string[], now: string): Promise<number[]>;
 }
 
 export interface NewFeed {
