@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import PgBoss from 'pg-boss';
 import { logFailure } from '../log/logger.js';
 import { TidingsError } from '../model/errors.js';
@@ -80,6 +81,8 @@ export class PgBossQueue implements JobQueue {
   constructor(private readonly options: PgBossQueueOptions) {
     this.policies = { ...defaultJobPolicies, ...options.policies };
     this.fetchSql = claimNextJobSql(this.schema);
+    // Every idle slot of every kind waits on this signal at once (pause()): dozens, on purpose.
+    setMaxListeners(0, this.stopping.signal);
     this.boss = new PgBoss({
       connectionString: options.connectionString,
       schema: options.schema ?? 'pgboss',
