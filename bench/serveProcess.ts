@@ -38,6 +38,7 @@ export async function startServe(dbPath: string, opts: { scheduler?: boolean; en
   );
   // Only the tail is kept: enough to say why it died, without growing through a long run.
   let tail = '';
+  let notReady: NodeJS.Timeout | undefined;
   const origin = await new Promise<string>((resolve, reject) => {
     child.stderr!.on('data', (d) => {
       tail = (tail + d).slice(-8192);
@@ -46,11 +47,11 @@ export async function startServe(dbPath: string, opts: { scheduler?: boolean; en
     });
     void ended.then(() => reject(new Error(`serve exited (${exit}): ${tail}`)));
     // A serve that never says it is ready must fail the bench, not hang it.
-    setTimeout(() => {
+    notReady = setTimeout(() => {
       if (exit === null) child.kill('SIGKILL');
       reject(new Error(`serve did not start within ${READY_MS / 1000} s: ${tail}`));
-    }, READY_MS).unref();
-  });
+    }, READY_MS);
+  }).finally(() => clearTimeout(notReady));
   return {
     origin,
     child,
