@@ -18,6 +18,8 @@ export interface ServeProcess {
   stop(graceMs?: number): Promise<void>;
 }
 
+const READY_MS = 60_000;
+
 export const BIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'bin', 'tidings.js');
 
 /** On the SQLite file dbPath, or on PostgreSQL when opts.databaseUrl is given; opts.args go after `serve`'s own. */
@@ -26,7 +28,7 @@ export async function startServe(dbPath: string, opts: { scheduler?: boolean; en
   // e.g. BENCH_SERVE_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof": profiles of serve's threads.
   const nodeArgs = (process.env.BENCH_SERVE_NODE_ARGS ?? '').split(' ').filter(Boolean);
   const args = [...nodeArgs, BIN, 'serve', ...store, '--port', '0', ...(opts.scheduler ? [] : ['--no-scheduler']), ...(opts.args ?? [])];
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, ...opts.env } });
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'], env: serveEnv(opts.env) });
   let exit: string | null = null;
   const ended = new Promise<void>((resolve) =>
     child.once('exit', (code, signal) => {
@@ -36,6 +38,7 @@ export async function startServe(dbPath: string, opts: { scheduler?: boolean; en
   );
   // Only the tail is kept: enough to say why it died, without growing through a long run.
   let tail = '';
+  let notReady: NodeJS.Timeout | undefined;
   const origin = await new Promise<string>((resolve, reject) => {
     child.stderr!.on('data', (d) => {
       tail = (tail + d).slice(-8192);
@@ -43,7 +46,12 @@ export async function startServe(dbPath: string, opts: { scheduler?: boolean; en
       if (m) resolve(m[1]!);
     });
     void ended.then(() => reject(new Error(`serve exited (${exit}): ${tail}`)));
-  });
+    // A serve that never says it is ready must fail the bench, not hang it.
+    notReady = setTimeout(() => {
+      if (exit === null) child.kill('SIGKILL');
+      reject(new Error(`serve did not start within ${READY_MS / 1000} s: ${tail}`));
+    }, READY_MS);
+  }).finally(() => clearTimeout(notReady));
   return {
     origin,
     child,
@@ -57,6 +65,18 @@ export async function startServe(dbPath: string, opts: { scheduler?: boolean; en
       clearTimeout(timer);
     },
   };
+}
+
+/**
+ * The line that says serve is ready ("serving on …") is logged at info: under a quieter
+ * TIDINGS_LOG_LEVEL (the scale bench asks for warn) it never came, startServe waited for
+ * it forever, and the scale bench hung in its worker rows while the processes it had
+ * started went on refreshing.
+ */
+function serveEnv(env: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const merged = { ...process.env, ...env };
+  if (!['trace', 'debug', 'info'].includes(merged.TIDINGS_LOG_LEVEL ?? 'info')) merged.TIDINGS_LOG_LEVEL = 'info';
+  return merged;
 }
 
 function peakRssMb(pid: number | undefined): number {

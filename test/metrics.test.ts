@@ -151,7 +151,7 @@ test('the age of the oldest overdue feed and the scheduler job numbers are read 
     tickMs: 3600_000,
     refresh: async (_p, feed): Promise<RefreshReport> => {
       await held;
-      return { feedId: feed.id, status: 'error', errorCode: 'timeout', error: 'held', created: 0, updated: 0, linked: 0, unchanged: 0, tombstoned: 0, pagesFailed: 0 };
+      return { feedId: feed.id, status: 'error', errorCode: 'timeout', error: 'held', created: 0, updated: 0, linked: 0, unchanged: 0, tombstoned: 0, pagesFailed: 0, failedPageIds: [] };
     },
   });
   while (jobs.workers!.active === 0) await new Promise((r) => setImmediate(r));

@@ -8,6 +8,9 @@ import { buildApp } from '../src/server/app.js';
 import { newSecret, secretHash } from '../src/accounts/tokens.js';
 import { SESSION_COOKIE } from '../src/server/auth.js';
 import type { FastifyInstance } from 'fastify';
+import { startJobRuntime } from '../src/cli/jobRuntime.js';
+import { testJobPolicies } from './support/jobEffects.js';
+import { waitFor } from './support/waitFor.js';
 
 /** OPML import: a cap on outlines, each checked before it is stored, a report, and no work for a requester who left. */
 let server: PublisherServer;
@@ -81,6 +84,41 @@ test('the web import shows what it skipped and why', async () => {
     assert.deepEqual((await tp.store.listFeeds()).map((f) => f.url), [server.url('/ok.xml')]);
   } finally {
     await app.close();
+    await tp.close();
+  }
+});
+
+test('the web import runs as an import-opml job; the Feeds page shows what was added, what was skipped and why', async () => {
+  server.set('/job-ok.xml', { type: 'application/rss+xml', body: rssFeed({ title: 'Fine by job', link: server.url('/ok'), items: [] }) });
+  const tp = await testPipeline();
+  const config = { ...tp.p.config, jobs: { ...tp.p.config.jobs, pollSeconds: 0.5 } };
+  const jobs = await startJobRuntime(tp.p, config, { scheduler: false, workers: true, concurrency: 1, policies: testJobPolicies });
+  const app = buildApp({ store: tp.store, config: tp.p.config, pipeline: tp.p, jobs: jobs.queue });
+  try {
+    const me = await apiUser(tp, 'cid');
+    const other = await apiUser(tp, 'dee');
+    const post = (opml: string) =>
+      app.inject({
+        method: 'POST', url: '/feeds/import', headers: { cookie: me.cookie, 'content-type': 'application/x-www-form-urlencoded' },
+        payload: new URLSearchParams({ _csrf: me.csrf, opml }).toString(),
+      });
+    const garbage = await post('not an opml document');
+    assert.equal(garbage.statusCode, 303);
+    assert.match(decodeURIComponent(String(garbage.headers.location)), /error\[invalid_input\]/, 'a document that does not parse is refused at once');
+    const res = await post(opmlOf([server.url('/job-ok.xml'), server.url('/job-missing.xml'), 'gopher://old.example/']));
+    assert.equal(res.statusCode, 303);
+    assert.equal(res.headers.location, '/feeds');
+    const feedsPage = async (cookie: string) => (await app.inject({ method: 'GET', url: '/feeds', headers: { cookie } })).body;
+    await waitFor('the import job to finish', async () => /OPML import finished/.test(await feedsPage(me.cookie)));
+    const page = await feedsPage(me.cookie);
+    assert.match(page, /OPML import finished <time[^>]*>[^<]+<\/time>: imported 1 feed\(s\) \(1 new\); skipped 2\./);
+    assert.match(page, /<li>http:\/\/127\.0\.0\.1:\d+\/job-missing\.xml: http_error: HTTP 404/);
+    assert.match(page, /<li>gopher:\/\/old\.example\/: unsupported_scheme: /);
+    assert.deepEqual((await tp.store.listSubscriptions(me.id)).map((f) => f.url), [server.url('/job-ok.xml')]);
+    assert.doesNotMatch(await feedsPage(other.cookie), /OPML import/, "another reader's import is not shown");
+  } finally {
+    await app.close();
+    await jobs.stop(1000);
     await tp.close();
   }
 });

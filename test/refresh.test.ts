@@ -178,7 +178,7 @@ test('a page that fails leaves the feed text in place and records why', async (t
   assert.equal(r.pagesFailed, 1);
   const [item] = await tp.store.listArticles({ limit: 1, feedId: feed.id });
   const article = (await tp.store.getArticle(item!.id))!;
-  assert.equal(article.extractStatus, 'feed_only');
+  assert.equal(article.extractStatus, 'failed');
   assert.match(article.extractError!, /^http_error: HTTP 404/);
   assert.equal(article.text, 'The teaser from the feed.');
 });

@@ -4,7 +4,9 @@ import { InProcessQueue } from '../jobs/inProcessQueue.js';
 import { PgBossQueue } from '../jobs/pgBossQueue.js';
 import { AdvisoryLease, LocalLease } from '../jobs/schedulerLease.js';
 import { exposeJobStats } from '../jobs/jobMetrics.js';
-import { FeedScheduler } from '../ingest/feedScheduler.js';
+import { ClaimLedger, FeedScheduler } from '../ingest/feedScheduler.js';
+import { formatIso } from '../text/dates.js';
+import { logger } from '../log/logger.js';
 import { workJobs, type WorkerOptions, type WorkerStatus } from '../ingest/jobHandlers.js';
 import type { Pipeline } from '../ingest/pipeline.js';
 import { TidingsError } from '../model/errors.js';
@@ -72,6 +74,9 @@ export async function startJobRuntime(p: Pipeline, config: TidingsConfig, opts: 
   await queue.start();
   const withdrawStats = exposeJobStats(queue);
   const sweep = config.databaseUrl ? sweepSeconds(policies) : 0;
+  const claims = config.databaseUrl || !opts.scheduler ? null : new ClaimLedger(p.store);
+  const released = await claims?.releaseAll(formatIso(p.now().getTime()));
+  if (released?.length) logger().info({ feeds: released.length }, 'feeds claimed by the previous process made due again');
   const scheduler = opts.scheduler
     ? new FeedScheduler(p, {
         queue,
@@ -80,6 +85,7 @@ export async function startJobRuntime(p: Pipeline, config: TidingsConfig, opts: 
         // In one process the queue lives in memory: keep just enough waiting to never idle a worker.
         backlog: config.databaseUrl ? 2000 : 2 * (opts.concurrency ?? config.jobs.concurrency),
         claimSeconds: jobLifetimeSeconds(policies['refresh-feed'], sweep),
+        ...(claims ? { claims } : {}),
       })
     : null;
   const workers = opts.workers

@@ -32,6 +32,41 @@ export interface SchedulerOptions {
   claimSeconds: number;
   /** Article pages sent for re-checking at once; the next batch waits for this one. */
   recheckBatch?: number;
+  /** Where claims are noted so a restart can release them (the in-process queue only). */
+  claims?: ClaimLedger;
+}
+
+/**
+ * With the in-process queue, a feed's claim outlives its job when the process dies: the
+ * feed would wait out the claim (~51 min) after a restart. Nothing but this process can
+ * hold claims on SQLite, so it notes when each batch of claims ends (in the store's
+ * settings) and the next start makes the feeds still claimed until one of those times
+ * due again. A feed refreshed since has its own next check and is left alone.
+ */
+export class ClaimLedger {
+  private static readonly KEY = 'scheduler_claims_until';
+  /** Claim batches noted at most; older ones just run out as before. */
+  private static readonly MOST = 500;
+
+  constructor(private readonly store: Pipeline['store']) {}
+
+  async record(until: string, now: string): Promise<void> {
+    const live = (await this.read()).filter((u) => u > now && u !== until);
+    await this.store.setSetting(ClaimLedger.KEY, JSON.stringify([...live, until].slice(-ClaimLedger.MOST)));
+  }
+
+  /** Releases what the previous process claimed; returns the feeds made due. */
+  async releaseAll(now: string): Promise<number[]> {
+    const released = await this.store.releaseClaims(await this.read(), now);
+    await this.store.setSetting(ClaimLedger.KEY, '[]');
+    return released;
+  }
+
+  private async read(): Promise<string[]> {
+    const raw = await this.store.getSetting(ClaimLedger.KEY);
+    const list: unknown = raw ? JSON.parse(raw) : [];
+    return Array.isArray(list) ? list.filter((u): u is string => typeof u === 'string') : [];
+  }
 }
 
 /**
@@ -142,7 +177,8 @@ export class FeedScheduler {
         sentIds.push(feedId);
       }
     } finally {
-      await this.p.store.claimFeeds(sentIds, at, until);
+      const claimed = await this.p.store.claimFeeds(sentIds, at, until);
+      if (claimed.length > 0) await this.opts.claims?.record(until, at);
     }
     const sent = sentIds.length;
     return sent >= room;

@@ -6,7 +6,8 @@ import type { Pipeline } from './pipeline.js';
 import { failedRefresh, refreshFeed, type RefreshReport } from './refreshFeed.js';
 import { recheckArticle } from './recheckArticles.js';
 import { renewWebSub } from './webSub.js';
-import { importOpml } from './opmlImport.js';
+import { importOpmlJob } from './opmlImport.js';
+import { completeArticlePage } from './articlePage.js';
 
 export type RefreshOne = (p: Pipeline, feed: FeedWithSource) => Promise<RefreshReport>;
 
@@ -48,20 +49,35 @@ export async function workJobs(queue: JobQueue, p: Pipeline, opts: WorkerOptions
     } catch (err) {
       logError(err, 'reporting a refresh failed', { feed: feed.id });
     }
+    await sendPageJobs(queue, feed.id, report.failedPageIds);
     // A publisher's failure is the feed's, with its own back-off; ours (a bug, a lost
     // database connection) is the job's, retried with the job's back-off.
     if (report.status === 'error' && report.errorCode === 'internal') {
       throw new TidingsError('internal', `refreshing feed ${feedId} failed on our side (logged above); the job is retried`);
     }
   });
+  await queue.work('fetch-page', { concurrency: p.config.pageConcurrency }, async ({ articleId }) => {
+    if (articleId !== undefined) await completeArticlePage(p, articleId);
+  });
   await queue.work('recheck-article', { concurrency: p.config.pageConcurrency }, async ({ articleId }) => {
     await recheckArticle(p, articleId);
   });
   await queue.work('renew-websub', { concurrency: 2 }, ({ feedId }) => renewWebSub(p, feedId));
-  await queue.work('import-opml', { concurrency: 1 }, async ({ userId, opml }, ctx) => {
-    await importOpml(p, opml, { readers: [userId], signal: ctx.signal });
-  });
+  await queue.work('import-opml', { concurrency: 1 }, ({ userId, opml }, ctx) => importOpmlJob(p, userId, opml, ctx.signal));
   return status;
+}
+
+/**
+ * The pages a refresh could not read, each tried again by a job on any worker with the
+ * job's back-off. The articles are stored already: a send that fails leaves them with
+ * their feed's text, which is no reason to refresh the feed again.
+ */
+async function sendPageJobs(queue: JobQueue, feedId: number, articleIds: readonly number[] = []): Promise<void> {
+  try {
+    for (const articleId of articleIds) await queue.send('fetch-page', { feedId, articleId });
+  } catch (err) {
+    logError(err, 'queueing article pages to read again failed', { feed: feedId });
+  }
 }
 
 /** One feed's refresh that always settles with a report, whatever the refresh throws. */

@@ -4,6 +4,7 @@ import { blockedReason } from '../fetch/addressPolicy.js';
 import { TidingsError, asTidingsError } from '../model/errors.js';
 import type { Pipeline } from './pipeline.js';
 import { subscribe } from './subscribe.js';
+import { formatIso } from '../text/dates.js';
 
 export interface OpmlImportOptions {
   /** The readers who subscribe (none: the instance, before any account exists). */
@@ -32,7 +33,8 @@ export interface OpmlImportReport {
 /** One line for people: what was imported, how many were skipped and why (the first few). */
 export function describeImport(r: OpmlImportReport, shown = 5): string {
   const parts = [`imported ${r.feeds.length} feed(s) (${r.added} new)`];
-  if (r.skipped.length) {
+  if (r.skipped.length && shown === 0) parts.push(`skipped ${r.skipped.length}`);
+  else if (r.skipped.length) {
     const first = r.skipped.slice(0, shown).map((s) => `${s.url} (${s.code})`);
     parts.push(`skipped ${r.skipped.length}: ${first.join(', ')}${r.skipped.length > shown ? ', …' : ''}`);
   }
@@ -92,4 +94,54 @@ function checkOutline(raw: string, allowPrivate: boolean): void {
   if (!/^[\d.]+$/.test(host) && !host.includes(':')) return;
   const reason = blockedReason(host);
   if (reason) throw new TidingsError('blocked_address', `${url.host} is a ${reason} address`);
+}
+
+/** Where a reader's latest OPML import stands, kept in the store so any process can show it. */
+export interface ImportOutcome {
+  state: 'queued' | 'done' | 'failed';
+  /** When it was queued, finished or failed. */
+  at: string;
+  /** describeImport's line, once done. */
+  summary: string | null;
+  /** The outlines skipped, with why (the first SHOWN_SKIPPED). */
+  skipped: Array<{ url: string; code: string; message: string }>;
+  /** Why the import itself failed (`code: message`); the job tries it again. */
+  error: string | null;
+}
+
+const SHOWN_SKIPPED = 20;
+
+function outcomeKey(userId: number): string {
+  return `opml_import:user:${userId}`;
+}
+
+export async function saveImportOutcome(p: Pipeline, userId: number, outcome: ImportOutcome): Promise<void> {
+  await p.store.setSetting(outcomeKey(userId), JSON.stringify(outcome));
+}
+
+export async function lastImportOutcome(store: Pipeline['store'], userId: number): Promise<ImportOutcome | null> {
+  const raw = await store.getSetting(outcomeKey(userId));
+  return raw ? (JSON.parse(raw) as ImportOutcome) : null;
+}
+
+export function finishedImport(r: OpmlImportReport, at: string): ImportOutcome {
+  const skipped = r.skipped.slice(0, SHOWN_SKIPPED).map((s) => ({ url: s.url.slice(0, 300), code: s.code, message: s.message.slice(0, 200) }));
+  return { state: 'done', at, summary: describeImport(r, 0), skipped, error: null };
+}
+
+/**
+ * An import-opml job: the import, its outcome saved for the reader's Feeds page. An import
+ * the queue stopped halfway fails so a retry finishes it; outlines done already are known
+ * feeds by then and are not subscribed twice.
+ */
+export async function importOpmlJob(p: Pipeline, userId: number, opml: string, signal: AbortSignal): Promise<void> {
+  try {
+    const r = await importOpml(p, opml, { readers: [userId], signal });
+    if (r.stopped) throw new TidingsError('internal', 'the import stopped before the end (its worker is stopping)');
+    await saveImportOutcome(p, userId, finishedImport(r, formatIso(p.now().getTime())));
+  } catch (err) {
+    const e = asTidingsError(err);
+    await saveImportOutcome(p, userId, { state: 'failed', at: formatIso(p.now().getTime()), summary: null, skipped: [], error: `${e.code}: ${e.message}` });
+    throw err;
+  }
 }

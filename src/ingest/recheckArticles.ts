@@ -1,13 +1,12 @@
 import type { Article } from '../model/article.js';
-import type { ParsedItem } from '../model/feed.js';
-import { PAGE_ACCEPT } from '../fetch/fetcher.js';
 import { formatIso } from '../text/dates.js';
 import type { Pipeline } from './pipeline.js';
 import type { ArticleWrite } from '../store/store.js';
 import { buildArticleWrite } from './articleBuilder.js';
 import { nextRecheck, significantChange } from './revisionPolicy.js';
 import { logError } from '../log/loggedError.js';
-import { extractSeconds, measureAsync, storeSeconds } from '../log/metrics.js';
+import { measureAsync, storeSeconds } from '../log/metrics.js';
+import { readArticlePage, storedItem } from './articlePage.js';
 
 export interface RecheckReport {
   checked: number;
@@ -57,24 +56,8 @@ async function recheckOne(p: Pipeline, article: Article, report: RecheckReport):
   const following = nextRecheck(article.publishedAt, seen, p.config.recheckSchedule);
   const nextAt = following ? formatIso(following.getTime()) : null;
   try {
-    const page = await p.fetcher.fetch(article.url, { accept: PAGE_ACCEPT });
-    const extracted = await measureAsync(extractSeconds, {}, () => p.extractor.extract({ bytes: page.bytes, contentType: page.contentType }, page.url));
-    // The headline stays the feed's (page titles carry site suffixes); the text and the
-    // modification date are the page's.
-    const item: ParsedItem = {
-      id: article.guid,
-      title: article.title,
-      link: article.url,
-      summary: null,
-      content: null,
-      published: article.publishedAt,
-      updated: extracted.updated,
-      authors: [],
-      categories: [],
-      enclosures: [],
-      media: [],
-      comments: null,
-    };
+    const extracted = await readArticlePage(p, article.url);
+    const item = storedItem(article, extracted.updated);
     const write = buildArticleWrite({ item, url: article.url, extracted, extractError: null, seenAt: formatIso(seen.getTime()), reason: 'page_change' });
     write.feedHash = article.feedHash ?? '';
     if (write.extractStatus === 'ok' && significantChange(article, write)) {

@@ -1,13 +1,14 @@
 import type { Article, FeedWithSource } from '../model/article.js';
 import type { ParsedFeed, ParsedItem } from '../model/feed.js';
-import { FEED_ACCEPT, PAGE_ACCEPT } from '../fetch/fetcher.js';
+import { FEED_ACCEPT } from '../fetch/fetcher.js';
 import type { ExtractedArticle } from '../extract/extractArticle.js';
 import { formatIso } from '../text/dates.js';
 import type { ArticleWrite, RefreshWrite } from '../store/store.js';
 import type { Pipeline } from './pipeline.js';
 import { logError } from '../log/loggedError.js';
 import { TidingsError } from '../model/errors.js';
-import { extractSeconds, measureAsync, parseSeconds, storeSeconds } from '../log/metrics.js';
+import { measureAsync, parseSeconds, storeSeconds } from '../log/metrics.js';
+import { readArticlePage } from './articlePage.js';
 import { parseFeedDocument } from './feedDocument.js';
 import { turnTaker } from './eventLoopTurns.js';
 import { buildArticleWrite, feedItemHash, itemUrl } from './articleBuilder.js';
@@ -29,6 +30,8 @@ export interface RefreshReport {
   /** Items skipped because their article was deleted before. */
   tombstoned: number;
   pagesFailed: number;
+  /** Articles stored with their feed's text because their page could not be read now. */
+  failedPageIds: number[];
 }
 
 /**
@@ -107,7 +110,7 @@ function storeRefresh(p: Pipeline, write: RefreshWrite) {
 }
 
 function emptyReport(feedId: number): RefreshReport {
-  return { feedId, status: 'ok', created: 0, updated: 0, linked: 0, unchanged: 0, tombstoned: 0, pagesFailed: 0 };
+  return { feedId, status: 'ok', created: 0, updated: 0, linked: 0, unchanged: 0, tombstoned: 0, pagesFailed: 0, failedPageIds: [] };
 }
 
 async function saveAndReport(p: Pipeline, write: RefreshWrite, report: RefreshReport): Promise<void> {
@@ -118,6 +121,7 @@ async function saveAndReport(p: Pipeline, write: RefreshWrite, report: RefreshRe
     linked: outcome.linked,
     unchanged: report.unchanged + outcome.unchanged,
     tombstoned: report.tombstoned + outcome.tombstoned,
+    failedPageIds: outcome.failedPageIds,
   });
 }
 
@@ -201,21 +205,23 @@ async function planRefresh(
   const results = await mapLimit(work, p.config.pageConcurrency, async (w) => {
     let extracted: ExtractedArticle | null = null;
     let extractError: string | null = p.config.fullText ? null : FULL_TEXT_OFF;
+    let readLater = false;
     if (p.config.fullText) {
       try {
-        const page = await p.fetcher.fetch(w.url, { accept: PAGE_ACCEPT });
-        extracted = await measureAsync(extractSeconds, {}, () => p.extractor.extract({ bytes: page.bytes, contentType: page.contentType }, page.url));
+        extracted = await readArticlePage(p, w.url);
         siteName ??= extracted.siteName;
       } catch (err) {
-        // Stored on the article (its page is tried again later), and logged once.
+        // Stored on the article, and logged once; a fetch-page job reads it again if that may help.
         const e = logError(err, 'reading an article page failed', { feed: feed.id, url: w.url });
         extractError = `${e.code}: ${e.message}`;
+        readLater = PASSING_FAILURES.has(e.code);
         report.pagesFailed++;
       }
     }
     done++;
     onProgress?.(done, work.length);
     const write = buildArticleWrite({ item: w.item, url: w.url, extracted, extractError, seenAt: formatIso(p.now().getTime()), reason: w.reason, recheckSchedule: p.config.recheckSchedule });
+    if (readLater) write.extractStatus = 'failed';
     if (w.known) write.significant = significantChange(w.known, write);
     return write;
   });
@@ -228,6 +234,13 @@ async function planRefresh(
   }
   return write;
 }
+
+/**
+ * Page failures that may pass (a page not yet published, a server or network down, our own
+ * trouble): the article is stored as 'failed' and a fetch-page job reads the page again.
+ * A page over a limit or at a refused address would fail the same way every time.
+ */
+const PASSING_FAILURES = new Set<string>(['timeout', 'http_error', 'rate_limited', 'network_error', 'dns_error', 'internal']);
 
 const FULL_TEXT_OFF = "full text is off (TIDINGS_FULL_TEXT=false): the feed's own text is kept";
 

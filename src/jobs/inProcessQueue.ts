@@ -4,6 +4,7 @@ import { failureRecord, retryDelayMs, settleWithin, startAttempt, type Attempt, 
 import {
   defaultJobPolicies,
   emptyKindStats,
+  feedOfJob,
   singletonKey,
   type JobFailure,
   type JobHandler,
@@ -66,7 +67,7 @@ export class InProcessQueue implements JobQueue {
     if (this.stopping) throw new TidingsError('internal', `job queue is stopping: ${kind} not queued`);
     const key = singletonKey(kind, data) ?? null;
     if (key !== null && this.waiting.some((j) => j.kind === kind && j.singletonKey === key && j.state === 'created')) return null;
-    const job: Job = { id: randomUUID(), kind, data, singletonKey: key, attempt: 1, state: 'created', runAt: Date.now() };
+    const job: Job = { id: randomUUID(), kind, data, singletonKey: key, feedId: feedOfJob(data), attempt: 1, state: 'created', runAt: Date.now() };
     this.waiting.push(job);
     this.pump(kind);
     return job.id;
@@ -90,6 +91,15 @@ export class InProcessQueue implements JobQueue {
 
   async listFailures(limit = 20): Promise<JobFailure[]> {
     return this.failures.slice(-limit).reverse();
+  }
+
+  async feedFailures(feedIds: readonly number[]): Promise<JobFailure[]> {
+    const wanted = new Set(feedIds);
+    const newest = new Map<number, JobFailure>();
+    for (const failure of await this.listFailures(this.failures.length)) {
+      if (failure.feedId !== null && wanted.has(failure.feedId) && !newest.has(failure.feedId)) newest.set(failure.feedId, failure);
+    }
+    return [...newest.values()];
   }
 
   async stop(options: StopOptions = {}): Promise<void> {
@@ -134,6 +144,7 @@ export class InProcessQueue implements JobQueue {
     attempt.outcome.then(
       () => {
         this.forgetFailure(job.id);
+        this.forgetSuperseded(job);
         this.count(job.kind, 'completed');
       },
       (err: unknown) => this.fail(job, policy, err),
@@ -164,6 +175,15 @@ export class InProcessQueue implements JobQueue {
   private forgetFailure(id: string): void {
     const index = this.failures.findIndex((f) => f.id === id);
     if (index >= 0) this.failures.splice(index, 1);
+  }
+
+  /** A success of the same kind and key (the feed refreshed after all) settles earlier failures. */
+  private forgetSuperseded(job: Job): void {
+    if (job.singletonKey === null) return;
+    for (let i = this.failures.length - 1; i >= 0; i--) {
+      const f = this.failures[i]!;
+      if (f.kind === job.kind && f.singletonKey === job.singletonKey) this.failures.splice(i, 1);
+    }
   }
 
   private count(kind: JobKind, outcome: 'completed' | 'failed'): void {

@@ -6,6 +6,7 @@ export interface AttemptInfo {
   id: string;
   kind: JobKind;
   singletonKey: string | null;
+  feedId: number | null;
   attempt: number;
 }
 
@@ -55,6 +56,7 @@ export function failureRecord(info: AttemptInfo, err: unknown, final: boolean): 
     id: info.id,
     kind: info.kind,
     singletonKey: info.singletonKey,
+    feedId: info.feedId,
     attempt: info.attempt,
     code: error.code,
     message: error.message,

@@ -48,6 +48,12 @@ export function singletonKey<K extends JobKind>(kind: K, data: JobPayloads[K]): 
   return keyOf?.(data);
 }
 
+/** The feed a job is about, when its kind names one (what the Feeds page shows it under). */
+export function feedOfJob(data: unknown): number | null {
+  const feedId = (data as { feedId?: unknown } | null)?.feedId;
+  return typeof feedId === 'number' && Number.isInteger(feedId) ? feedId : null;
+}
+
 export function isSingletonKind(kind: JobKind): boolean {
   return singletonKeys[kind] !== undefined;
 }
@@ -95,6 +101,8 @@ export interface JobFailure {
   id: string;
   kind: JobKind;
   singletonKey: string | null;
+  /** The feed the job was about, if any. */
+  feedId: number | null;
   attempt: number;
   code: string;
   message: string;
@@ -134,6 +142,12 @@ export interface JobQueue {
   stats(): Promise<JobStats>;
   /** The most recent failed attempts, newest first. */
   listFailures(limit?: number): Promise<JobFailure[]>;
+  /**
+   * For each of these feeds, the newest failure of a job about it that still stands: the
+   * job waits for a retry, or ran out of retries and no later job of the same kind and key
+   * has succeeded since. Newest first, one per feed.
+   */
+  feedFailures(feedIds: readonly number[]): Promise<JobFailure[]>;
   /** Takes no new jobs, lets those in flight finish, then hands back what still runs. */
   stop(options?: StopOptions): Promise<void>;
 }

@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import PgBoss from 'pg-boss';
 import { logFailure } from '../log/logger.js';
 import { TidingsError } from '../model/errors.js';
@@ -5,6 +6,7 @@ import { failureRecord, pause, settleWithin, startAttempt, type Attempt, type At
 import {
   defaultJobPolicies,
   emptyKindStats,
+  feedOfJob,
   isSingletonKind,
   jobKinds,
   singletonKey,
@@ -79,6 +81,8 @@ export class PgBossQueue implements JobQueue {
   constructor(private readonly options: PgBossQueueOptions) {
     this.policies = { ...defaultJobPolicies, ...options.policies };
     this.fetchSql = claimNextJobSql(this.schema);
+    // Every idle slot of every kind waits on this signal at once (pause()): dozens, on purpose.
+    setMaxListeners(0, this.stopping.signal);
     this.boss = new PgBoss({
       connectionString: options.connectionString,
       schema: options.schema ?? 'pgboss',
@@ -140,14 +144,34 @@ export class PgBossQueue implements JobQueue {
 
   /** Failed attempts still on record: jobs waiting for a retry, and jobs out of retries. */
   async listFailures(limit = 20): Promise<JobFailure[]> {
-    const columns = `id, name, singleton_key, retry_count, state, output, coalesce(completed_on, started_on) AS at`;
     const rows = await this.sql<FailureRow>(
       `SELECT * FROM (
-         SELECT ${columns} FROM ${this.schema}.job WHERE name = ANY($1) AND state IN ('retry', 'failed')
+         SELECT ${failureColumns} FROM ${this.schema}.job WHERE name = ANY($1) AND state IN ('retry', 'failed')
          UNION ALL
-         SELECT ${columns} FROM ${this.schema}.archive WHERE name = ANY($1) AND state = 'failed'
+         SELECT ${failureColumns} FROM ${this.schema}.archive WHERE name = ANY($1) AND state = 'failed'
        ) f ORDER BY at DESC NULLS LAST LIMIT $2`,
       [jobKinds, limit],
+    );
+    return rows.map(toFailure);
+  }
+
+  /**
+   * Looks in the job table only: pg-boss archives a failed job after 12 hours, and by then
+   * the Feeds page has long shown it (the archive is the history `tidings jobs` lists).
+   */
+  async feedFailures(feedIds: readonly number[]): Promise<JobFailure[]> {
+    if (feedIds.length === 0) return [];
+    const rows = await this.sql<FailureRow>(
+      `SELECT * FROM (
+         SELECT DISTINCT ON (data->>'feedId') ${failureColumns} FROM ${this.schema}.job j
+         WHERE name = ANY($1) AND state IN ('retry', 'failed') AND data->>'feedId' = ANY($2::text[])
+           AND NOT EXISTS (
+             SELECT 1 FROM ${this.schema}.job c
+             WHERE c.name = j.name AND c.singleton_key = j.singleton_key AND c.state = 'completed'
+               AND c.completed_on > coalesce(j.completed_on, j.started_on))
+         ORDER BY data->>'feedId', at DESC NULLS LAST
+       ) f ORDER BY at DESC NULLS LAST`,
+      [jobKinds, feedIds.map(String)],
     );
     return rows.map(toFailure);
   }
@@ -205,7 +229,7 @@ export class PgBossQueue implements JobQueue {
   }
 
   private async runJob<K extends JobKind>(kind: K, handler: JobHandler<K>, job: FetchedJob<JobPayloads[K]>): Promise<void> {
-    const info: AttemptInfo = { id: job.id, kind, singletonKey: job.singletonKey, attempt: job.retryCount + 1 };
+    const info: AttemptInfo = { id: job.id, kind, singletonKey: job.singletonKey, feedId: feedOfJob(job.data), attempt: job.retryCount + 1 };
     const attempt = startAttempt(handler, job.data, info, expiryMs(job.expireInSeconds));
     this.inFlight.set(job.id, { kind, attempt });
     try {
@@ -268,10 +292,13 @@ function isLostConnection(err: unknown): boolean {
   return /^(57P0[1-3]|08\d\d\d|ECONNRESET|EPIPE|ECONNREFUSED)$/.test(code ?? '') || /Connection terminated/i.test(message ?? '');
 }
 
+const failureColumns = `id, name, singleton_key, data->'feedId' AS feed_id, retry_count, state, output, coalesce(completed_on, started_on) AS at`;
+
 interface FailureRow {
   id: string;
   name: JobKind;
   singleton_key: string | null;
+  feed_id: unknown;
   retry_count: number;
   state: string;
   output: { code?: string; message?: string; value?: { message?: string } } | null;
@@ -286,6 +313,7 @@ function toFailure(row: FailureRow): JobFailure {
     id: row.id,
     kind: row.name,
     singletonKey: row.singleton_key,
+    feedId: feedOfJob({ feedId: row.feed_id }),
     attempt: row.retry_count + 1,
     code,
     message,

@@ -3,6 +3,7 @@ import type { Store } from '../store/store.js';
 import type { TidingsConfig } from '../config.js';
 import type { SchedulerStatus } from '../ingest/feedScheduler.js';
 import type { WorkerStatus } from '../ingest/jobHandlers.js';
+import type { JobQueue } from '../jobs/jobQueue.js';
 import { accountPage, articlePage, errorPage, feedsPage, riverPage, searchPage } from './ui/pages.js';
 import { newSecret, secretHash } from '../accounts/tokens.js';
 import { STYLESHEET } from './ui/styles.js';
@@ -18,6 +19,7 @@ import { SCRIPT } from './ui/script.js';
 import { SERVICE_WORKER } from './ui/serviceWorker.js';
 import { requesterSignal } from './requesterSignal.js';
 import { logFailure } from '../log/logger.js';
+import { logError } from '../log/loggedError.js';
 import { SignInThrottle } from '../accounts/signInThrottle.js';
 import { ClientAuth } from './clientAuth.js';
 import { minifluxApi } from './miniflux/api.js';
@@ -61,6 +63,8 @@ export function buildApp(opts: {
   scheduler?: { status: SchedulerStatus } | null;
   /** This process's workers, when it runs any (shown on /healthz). */
   workers?: WorkerStatus | null;
+  /** The job queue, read for the failures of the reader's feeds' jobs on the Feeds page. */
+  jobs?: Pick<JobQueue, 'feedFailures' | 'send'> | null;
   /** With a pipeline the app also takes WebSub pushes. */
   pipeline?: Pipeline;
   now?: () => Date;
@@ -97,6 +101,7 @@ export function buildApp(opts: {
   // Client protocols (Google Reader, Fever, Miniflux) sign in through this, on the same throttle.
   const clientAuth = new ClientAuth(opts.store, signInThrottle, now);
   registerMonitoring(app, { store: opts.store, metrics: opts.config.metrics, now });
+  const readerFeeds = (userId: number) => feedsWithJobFailures(opts.store, opts.jobs ?? null, userId);
 
   app.addHook('onSend', async (_req, reply, payload) => {
     reply.header('content-security-policy', csp);
@@ -225,14 +230,28 @@ export function buildApp(opts: {
   app.post<{ Body: Record<string, string | undefined> }>('/feeds/import', { bodyLimit: BODY_LIMITS.opml }, async (req, reply) => {
     const pipeline = opts.pipeline;
     if (!req.session || !pipeline) return reply.code(400).send('bad request');
-    const { importOpml, describeImport } = await import('../ingest/opmlImport.js');
+    const { importOpml, describeImport, saveImportOutcome } = await import('../ingest/opmlImport.js');
+    const opml = req.body?.opml ?? '';
+    if (opts.jobs) {
+      // A worker imports it (any process, on PostgreSQL); the Feeds page shows how it went.
+      try {
+        const { parseOpml } = await import('../feed/opml.js');
+        parseOpml(opml);
+        await saveImportOutcome(pipeline, req.session.user.id, { state: 'queued', at: formatIso(now().getTime()), summary: null, skipped: [], error: null });
+        await opts.jobs.send('import-opml', { userId: req.session.user.id, opml });
+        return reply.redirect('/feeds', 303);
+      } catch (err) {
+        const e = asTidingsError(err);
+        return reply.redirect(`/feeds?error=${encodeURIComponent(`error[${e.code}]: ${e.message}`)}`, 303);
+      }
+    }
     const gone = requesterSignal(req);
     try {
-      const r = await importOpml(pipeline, req.body?.opml ?? '', { readers: [req.session.user.id], signal: gone.signal });
+      const r = await importOpml(pipeline, opml, { readers: [req.session.user.id], signal: gone.signal });
       if (r.stopped) logFailure({ code: 'aborted', user: req.session.user.id }, 'OPML import stopped: the browser went away');
       // The report is shown on this answer: a redirect's URL could not hold the list of skipped feeds.
       reply.type('text/html; charset=utf-8');
-      return feedsPage(await opts.store.listSubscriptions(req.session.user.id), {
+      return feedsPage(await readerFeeds(req.session.user.id), {
         now: now(), timeZone: tz, session: req.session, canSubscribe: true, error: null, note: describeImport(r, 20),
       });
     } catch (err) {
@@ -305,8 +324,10 @@ export function buildApp(opts: {
 
   app.get<{ Querystring: { error?: string; note?: string } }>('/feeds', async (req, reply) => {
     reply.type('text/html; charset=utf-8');
-    const feeds = req.session ? await opts.store.listSubscriptions(req.session.user.id) : await opts.store.listFeeds();
-    return feedsPage(feeds, { now: now(), timeZone: tz, session: req.session, canSubscribe: !!opts.pipeline, error: req.query.error?.slice(0, 300) ?? null, note: req.query.note?.slice(0, 200) ?? null });
+    const feeds = req.session ? await readerFeeds(req.session.user.id) : await opts.store.listFeeds();
+    const { lastImportOutcome } = await import('../ingest/opmlImport.js');
+    const opmlImport = req.session ? await lastImportOutcome(opts.store, req.session.user.id) : null;
+    return feedsPage(feeds, { now: now(), timeZone: tz, session: req.session, opmlImport, canSubscribe: !!opts.pipeline, error: req.query.error?.slice(0, 300) ?? null, note: req.query.note?.slice(0, 200) ?? null });
   });
 
   app.post<{ Body: Record<string, string | undefined> }>('/feeds', async (req, reply) => {
@@ -325,7 +346,7 @@ export function buildApp(opts: {
         if (!(err instanceof MultipleFeedsError)) throw err;
         // The site names several feeds: let the reader choose.
         reply.type('text/html; charset=utf-8');
-        return feedsPage(await opts.store.listSubscriptions(req.session.user.id), {
+        return feedsPage(await readerFeeds(req.session.user.id), {
           now: now(), timeZone: tz, session: req.session, canSubscribe: true, choices: { url, folder: req.body?.folder ?? '', feeds: err.choices },
         });
       }
@@ -362,6 +383,22 @@ export function buildApp(opts: {
     reply.code(status).type('text/html; charset=utf-8').send(errorPage(status, status === 500 ? 'Something went wrong.' : 'Bad request.'));
   });
   return app;
+}
+
+/**
+ * The reader's subscriptions, each with the newest failure of a job about it that still
+ * stands. Only the reader's own feed ids are asked about, so another reader's jobs never show.
+ * A queue that cannot answer costs the page its job column, not the page.
+ */
+async function feedsWithJobFailures(store: Store, jobs: Pick<JobQueue, 'feedFailures' | 'send'> | null, userId: number) {
+  const feeds = await store.listSubscriptions(userId);
+  if (!jobs || feeds.length === 0) return feeds;
+  const failures = await jobs.feedFailures(feeds.map((f) => f.id)).catch((err: unknown) => {
+    logError(err, 'reading job failures for the Feeds page failed', { user: userId });
+    return [];
+  });
+  const byFeed = new Map(failures.map((f) => [f.feedId, f]));
+  return feeds.map((f) => ({ ...f, jobFailure: byFeed.get(f.id) ?? null }));
 }
 
 /** Keyset cursor `<published ISO>_<id>`: deep pages cost the same as the first. */

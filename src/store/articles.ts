@@ -20,7 +20,7 @@ export async function findKnownArticle(db: Db, feedId: number, sourceId: number,
 export async function saveRefresh(db: Kysely<Database>, w: RefreshWrite): Promise<RefreshOutcome> {
   return db.transaction().execute(async (trx) => {
     const { sourceId } = await recordFeedRefresh(trx, w);
-    const outcome: RefreshOutcome = { created: 0, tombstoned: 0, updated: 0, linked: 0, unchanged: 0, articleIds: [] };
+    const outcome: RefreshOutcome = { created: 0, tombstoned: 0, updated: 0, linked: 0, unchanged: 0, articleIds: [], failedPageIds: [] };
     for (const link of w.links) {
       if (await linkArticle(trx, link.articleId, w.feedId, link.guid, link.linkKey, w.fetchedAt)) outcome.linked++;
     }
@@ -35,6 +35,7 @@ export async function saveRefresh(db: Kysely<Database>, w: RefreshWrite): Promis
         await linkArticle(trx, id, w.feedId, a.keys.guid, a.keys.linkKey, a.seenAt);
         outcome.created++;
         outcome.articleIds.push(id);
+        if (a.extractStatus === 'failed') outcome.failedPageIds.push(id);
         continue;
       }
       outcome.articleIds.push(existing.id);
@@ -55,6 +56,7 @@ export async function saveRefresh(db: Kysely<Database>, w: RefreshWrite): Promis
       }
       await updateArticle(trx, existing, a);
       outcome.updated++;
+      if (a.extractStatus === 'failed') outcome.failedPageIds.push(existing.id);
     }
     return outcome;
   });
@@ -90,6 +92,22 @@ export async function applyRecheck(db: Kysely<Database>, articleId: number, writ
       await updateArticle(trx, existing, write);
     }
     await trx.updateTable('article').set({ next_recheck_at: nextRecheckAt }).where('id', '=', articleId).execute();
+  });
+}
+
+export async function completeArticlePage(db: Kysely<Database>, articleId: number, a: ArticleWrite, nextRecheckAt: string | null): Promise<boolean> {
+  return db.transaction().execute(async (trx) => {
+    const existing = await trx.selectFrom('article').select(['id', 'extract_status', 'byline', 'lang']).where('id', '=', articleId).executeTakeFirst();
+    if (!existing || existing.extract_status === 'ok') return false;
+    await trx
+      .updateTable('article')
+      .set({ ...pageColumns(a, existing), next_recheck_at: nextRecheckAt })
+      .where('id', '=', articleId)
+      .execute();
+    const newest = await trx.selectFrom('revision').select('id').where('article_id', '=', articleId).orderBy('id', 'desc').executeTakeFirst();
+    if (newest) await trx.updateTable('revision').set({ text: a.text, html: a.html, content_hash: a.keys.contentHash }).where('id', '=', newest.id).execute();
+    await replaceImages(trx, articleId, a);
+    return true;
   });
 }
 
@@ -210,24 +228,31 @@ async function updateArticle(trx: Db, existing: Selectable<ArticleTable>, a: Art
   await trx
     .updateTable('article')
     .set({
+      ...pageColumns(a, existing),
       title: a.title,
-      byline: a.byline ?? existing.byline,
       publisher_updated_at: laterOf(existing.publisher_updated_at, a.publisherUpdatedAt),
       changed_at: a.seenAt,
-      text: a.text,
-      html: a.html,
-      lead_image_url: a.leadImageUrl,
-      lang: a.lang ?? existing.lang,
-      word_count: a.wordCount,
-      content_hash: a.keys.contentHash,
       feed_hash: a.feedHash || existing.feed_hash,
-      extract_status: a.extractStatus,
-      extract_error: a.extractError,
     })
     .where('id', '=', existing.id)
     .execute();
   await insertRevision(trx, existing.id, a);
   await replaceImages(trx, existing.id, a);
+}
+
+/** What a version of the article's text sets; byline and language stay when the new one has none. */
+function pageColumns(a: ArticleWrite, existing: Pick<Selectable<ArticleTable>, 'byline' | 'lang'>) {
+  return {
+    byline: a.byline ?? existing.byline,
+    text: a.text,
+    html: a.html,
+    lead_image_url: a.leadImageUrl,
+    lang: a.lang ?? existing.lang,
+    word_count: a.wordCount,
+    content_hash: a.keys.contentHash,
+    extract_status: a.extractStatus,
+    extract_error: a.extractError,
+  };
 }
 
 async function insertRevision(trx: Db, articleId: number, a: ArticleWrite): Promise<void> {

@@ -96,6 +96,10 @@ export class KyselyStore implements Store {
   applyRecheck(articleId: number, write: ArticleWrite | null, nextRecheckAt: string | null): Promise<void> {
     return articles.applyRecheck(this.db, articleId, write, nextRecheckAt);
   }
+
+  completeArticlePage(articleId: number, write: ArticleWrite, nextRecheckAt: string | null): Promise<boolean> {
+    return articles.completeArticlePage(this.db, articleId, write, nextRecheckAt);
+  }
   getArticle(id: number): Promise<ArticleView | null> {
     return articles.getArticle(this.db, id);
   }
@@ -251,6 +255,18 @@ export class KyselyStore implements Store {
       .returning('id')
       .execute();
     return claimed.map((f) => f.id);
+  }
+
+  async releaseClaims(untils: readonly string[], now: string): Promise<number[]> {
+    if (untils.length === 0) return [];
+    const released = await this.db
+      .updateTable('feed')
+      .set({ next_check_at: now })
+      .where('next_check_at', 'in', [...untils])
+      .where('next_check_at', '>', now)
+      .returning('id')
+      .execute();
+    return released.map((f) => f.id);
   }
 
 }

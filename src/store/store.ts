@@ -48,6 +48,13 @@ export interface Store {
   articlesDueForRecheck(now: string, limit: number): Promise<Article[]>;
   /** The outcome of reading an article's page again: a new version (or none) and the next re-check, in one transaction. */
   applyRecheck(articleId: number, write: ArticleWrite | null, nextRecheckAt: string | null): Promise<void>;
+  /**
+   * The page text of an article whose page could not be read when it was stored: it takes
+   * the place of the feed's text in the article and in its newest revision (the publisher
+   * changed nothing, so no revision is added). False, storing nothing, when the article is
+   * gone or already has its page text (a retry after a crash).
+   */
+  completeArticlePage(articleId: number, write: ArticleWrite, nextRecheckAt: string | null): Promise<boolean>;
 
   // accounts
   countUsers(): Promise<number>;
@@ -135,6 +142,11 @@ export interface Store {
    * leaves the feeds due (a second send is dropped or refreshes once more), never stuck.
    */
   claimFeeds(ids: number[], now: string, until: string): Promise<number[]>;
+  /**
+   * Makes due at `now` the feeds still claimed until one of `untils` (their refresh never
+   * ran: the process holding the jobs died). Returns their ids.
+   */
+  releaseClaims(untils: readonly string[], now: string): Promise<number[]>;
 }
 
 export interface NewFeed {
@@ -218,6 +230,8 @@ export interface RefreshOutcome {
   linked: number;
   unchanged: number;
   articleIds: number[];
+  /** Articles stored by this refresh whose page could not be read (extractStatus 'failed'). */
+  failedPageIds: number[];
 }
 
 export interface ArticleQuery extends Omit<ArticleFilter, 'articleId' | 'upTo' | 'sourceId'> {

@@ -1,7 +1,9 @@
 import type pg from 'pg';
 import type { TidingsConfig } from '../../src/config.js';
-import type { JobKind, JobPolicy } from '../../src/jobs/jobQueue.js';
+import type { JobKind, JobPolicy, JobQueue } from '../../src/jobs/jobQueue.js';
 import { jobKinds } from '../../src/jobs/jobQueue.js';
+import { InProcessQueue } from '../../src/jobs/inProcessQueue.js';
+import { PgBossQueue } from '../../src/jobs/pgBossQueue.js';
 
 /** Small timings so retries, expiry and polling fit in a test run. */
 export const testJobPolicies = Object.fromEntries(
@@ -25,4 +27,10 @@ export async function recordJobEffect(db: pg.Pool, key: string, worker: string):
 /** The configuration with the in-process queue and lease, whichever store the test runs on. */
 export function inProcess(config: TidingsConfig): TidingsConfig {
   return { ...config, databaseUrl: undefined };
+}
+
+/** The engine the store under test goes with (in-process on SQLite, pg-boss on PostgreSQL), polling fast. */
+export function storeJobQueue(config: TidingsConfig, policies: Record<JobKind, JobPolicy> = testJobPolicies): JobQueue {
+  if (!config.databaseUrl) return new InProcessQueue({ policies });
+  return new PgBossQueue({ connectionString: config.databaseUrl, policies, pollingIntervalSeconds: 0.5, maintenanceIntervalSeconds: 1, maxConnections: 4 });
 }

@@ -99,7 +99,7 @@ export async function run(args: string[]): Promise<void> {
           },
         })
       : null;
-  const app = buildApp({ store, config, scheduler: jobs?.scheduler ?? null, workers: jobs?.workers ?? null, pipeline });
+  const app = buildApp({ store, config, scheduler: jobs?.scheduler ?? null, workers: jobs?.workers ?? null, jobs: jobs?.queue ?? null, pipeline });
   try {
     await app.listen({ port, host });
   } catch (err) {

@@ -7,6 +7,8 @@ import { formatLocalTime, relativeAge } from '../../render/time.js';
 import { esc, html, raw, type SafeHtml } from './html.js';
 import type { SearchHit } from '../../store/store.js';
 import { alternateLinks, feedLinks, feedsOutSection, type FeedLink, type FeedsOutState, type WebView } from './feedsOutSection.js';
+import type { JobFailure } from '../../jobs/jobQueue.js';
+import type { ImportOutcome } from '../../ingest/opmlImport.js';
 
 export interface Chrome {
   session?: Session | null;
@@ -103,14 +105,16 @@ ${prev.title !== last.title ? html`<p class="title-change">${raw(renderDiffHtml(
   return layout(p.title, body, { session: opts.session ?? null });
 }
 
-export function feedsPage(feeds: Array<FeedWithSource & { folder?: string | null; customTitle?: string | null; itemsPerDay?: number; activity?: number[] }>, opts: {
+export function feedsPage(feeds: Array<FeedWithSource & { folder?: string | null; customTitle?: string | null; itemsPerDay?: number; activity?: number[]; jobFailure?: JobFailure | null }>, opts: {
     now: Date; timeZone: string; session?: Session | null; canSubscribe?: boolean; error?: string | null; note?: string | null;
+    opmlImport?: ImportOutcome | null;
     choices?: { url: string; folder: string; feeds: Array<{ url: string; title: string | null; format: string; items: number }> };
   }): string {
   const session = opts.session ?? null;
   const body = html`<h1>Feeds</h1>
 ${opts.error ? html`<p class="form-error" role="alert">${opts.error}</p>` : ''}
 ${opts.note ? html`<p role="status">${opts.note}</p>` : ''}
+${opts.opmlImport ? importNote(opts.opmlImport, opts.now) : ''}
 ${opts.choices && session
   ? html`<form class="subscribe choices" method="post" action="/feeds"><input type="hidden" name="_csrf" value="${session.csrfToken}"><input type="hidden" name="url" value="${opts.choices.url}"><input type="hidden" name="folder" value="${opts.choices.folder}">
 <fieldset><legend>${opts.choices.url} offers ${opts.choices.feeds.length} feeds: which one?</legend>
@@ -132,7 +136,7 @@ ${feeds.map(
   (f) => html`<tr>
 <td><a href="/?feed=${f.id}">${f.customTitle ?? html`${f.sourceName}${f.section ? html` (${f.section})` : ''}`}</a>${f.folder ? html` · <a href="/?folder=${encodeURIComponent(f.folder)}">${f.folder}</a>` : ''}<br><span class="muted">${f.url}</span></td>
 <td>${f.lastFetchedAt ? html`<time datetime="${f.lastFetchedAt}">${relativeAge(f.lastFetchedAt, opts.now)}</time>` : 'never'}${f.itemsPerDay !== undefined ? html`<br><span class="muted">${f.itemsPerDay} a day</span>` : ''}${f.activity ? activityChart(f.activity, opts.now) : ''}</td>
-<td class="${f.lastStatus === 'error' ? 'status-error' : ''}">${f.health === 'failing' ? html`<strong>failing</strong>` : f.lastStatus}${f.lastErrorCode ? html`<br>${f.lastErrorCode}: ${truncate(f.lastError ?? '', 160)}${f.errorCount > 1 ? html` (${f.errorCount} times)` : ''}` : ''}</td>
+<td class="${f.lastStatus === 'error' ? 'status-error' : ''}">${f.health === 'failing' ? html`<strong>failing</strong>` : f.lastStatus}${f.lastErrorCode ? html`<br>${f.lastErrorCode}: ${truncate(f.lastError ?? '', 160)}${f.errorCount > 1 ? html` (${f.errorCount} times)` : ''}` : ''}${f.jobFailure ? jobFailureNote(f.jobFailure, opts.now) : ''}</td>
 <td>${f.nextCheckAt ? formatLocalTime(f.nextCheckAt, opts.timeZone) : 'now'}</td>
 ${session
   ? html`<td><form class="state" method="post" action="/feeds/${f.id}/refresh"><input type="hidden" name="_csrf" value="${session.csrfToken}"><button type="submit">Refresh now</button></form>
@@ -304,6 +308,20 @@ export function activityChart(days: number[], now: Date): SafeHtml {
     })
     .join('');
   return html`<br><svg class="activity" role="img" aria-label="${label}" width="${days.length * bar}" height="${height + 1}" viewBox="0 0 ${days.length * bar} ${height + 1}"><title>${label}</title><g fill="currentColor">${raw(bars)}</g><rect x="0" y="${height}" width="${days.length * bar}" height="1" fill="currentColor" opacity="0.4"/></svg>`;
+}
+
+/** The reader's latest OPML import, done by a job: waiting, done (what was skipped and why) or failed. */
+function importNote(o: ImportOutcome, now: Date): SafeHtml {
+  const when = html`<time datetime="${o.at}">${relativeAge(o.at, now)}</time>`;
+  if (o.state === 'queued') return html`<p role="status" class="opml-import">OPML import queued ${when}; reload this page to see how it went.</p>`;
+  if (o.state === 'failed') return html`<p role="alert" class="opml-import form-error">OPML import failed ${when}: ${o.error ?? ''} (it is tried again).</p>`;
+  return html`<div role="status" class="opml-import"><p>OPML import finished ${when}: ${o.summary ?? ''}.</p>
+${o.skipped.length ? html`<ul>${o.skipped.map((s) => html`<li>${s.url}: ${s.code}: ${truncate(s.message, 160)}</li>`)}</ul>` : ''}</div>`;
+}
+
+/** A job about the feed that failed on our side (the feed's own fetch errors are above it). */
+function jobFailureNote(f: JobFailure, now: Date): SafeHtml {
+  return html`<br><span class="job-failure">Job ${f.kind}, attempt ${f.attempt}, <time datetime="${f.at}">${relativeAge(f.at, now)}</time>: ${f.code}: ${truncate(f.message, 160)} (${f.final ? 'gave up' : 'will retry'})</span>`;
 }
 
 function truncate(s: string, n: number): string {
