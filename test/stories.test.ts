@@ -117,9 +117,16 @@ test('figures: attribution in the sentence or the one before', () => {
     figs.map((f) => f.attribution),
     ['South Korea’s military', 'South Korean intelligence', 'The police', 'Officials', null, null],
   );
-  const [before] = extractFigures('The Pentagon said so on Monday. Some 500 troops will leave.');
-  assert.equal(before!.attribution, 'The Pentagon');
+  const [before] = extractFigures('The Pentagon said on Monday that the plan was final. It said some 500 troops will leave.');
+  assert.equal(before!.attribution, 'The Pentagon', 'a pronoun source is the named source of the sentence before');
   assert.equal(before!.qualifier, 'about');
+  const [background] = extractFigures('The Pentagon said on Monday that the plan was final. The base houses 500 troops.');
+  assert.equal(background!.attribution, null, 'a sentence without a source is not attributed');
+  const [apposition] = extractFigures('The governor of the province, Ann Smith, told state television that 30 people were hurt.');
+  assert.equal(apposition!.attribution, 'Ann Smith');
+  const [range] = extractFigures('HP will pay $12 billion to $13 billion, the Journal said.');
+  assert.deepEqual([range!.value, range!.unit, range!.attribution], [[12e9, 13e9], 'USD', 'the Journal']);
+  assert.deepEqual(extractFigures('Posted 11 / 27 / 2005 7: 21 AM. The plane, Malaysia Airlines Flight 370, left.'), [], 'dates, times and names are not figures');
   const [inverted] = extractFigures('Five soldiers died, said a military spokesman.');
   assert.equal(inverted!.attribution, 'a military spokesman');
   assert.equal(inverted!.value, 5);

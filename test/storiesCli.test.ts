@@ -67,4 +67,5 @@ test('entities --json gives UTF-16 offsets into the text; --batch answers {"id",
   assert.deepEqual(JSON.parse(b.stdout), { id: 7, entities: list });
   const missing = await runCli(['entities', path.join(dir, 'nope.txt'), '--json']);
   assert.equal(missing.code, 1);
+  assert.equal(JSON.parse(missing.stdout).error.code, 'not_found');
 });

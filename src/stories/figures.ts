@@ -64,7 +64,6 @@ export function extractFigures(text: string): Figure[] {
   const sentences = sentencesOf(text);
   const out: Figure[] = [];
   let previous: Attribution[] = [];
-  let previousTokens: Token[] = [];
   for (const s of sentences) {
     const tokens = tokensOf(s.text, s.start);
     const here = attributionsOf(tokens, text);
@@ -74,27 +73,28 @@ export function extractFigures(text: string): Figure[] {
         i++;
         continue;
       }
-      out.push({ ...f.figure, attribution: pickAttribution(here, previous, f.at, previousTokens.length), sentence: s.text });
+      out.push({ ...f.figure, attribution: pickAttribution(here, previous, f.at), sentence: s.text });
       i = f.next;
     }
     previous = here;
-    previousTokens = tokens;
   }
   return out;
 }
 
 type Partial = Omit<Figure, 'attribution' | 'sentence'>;
 
-/** The attribution nearest the figure in its sentence, else the last one of the sentence before; pronouns only as a last resort. */
-function pickAttribution(here: Attribution[], before: Attribution[], at: number, _beforeLength: number): string | null {
+/**
+ * The named source nearest the figure in its sentence; when the sentence only names a
+ * pronoun ("he said"), the last named source of the sentence before. A sentence with no
+ * source at all is not attributed: background facts follow quotes in most reports.
+ */
+function pickAttribution(here: Attribution[], before: Attribution[], at: number): string | null {
   const named = here.filter((a) => !isPronoun(a.source));
   const nearest = (list: Attribution[]) => [...list].sort((a, b) => Math.abs(a.at - at) - Math.abs(b.at - at))[0]?.source ?? null;
   if (named.length) return nearest(named);
+  if (!here.length) return null;
   const prevNamed = before.filter((a) => !isPronoun(a.source));
-  if (here.length && prevNamed.length) return prevNamed[prevNamed.length - 1]!.source;
-  if (here.length) return nearest(here);
-  if (prevNamed.length) return prevNamed[prevNamed.length - 1]!.source;
-  return null;
+  return prevNamed.length ? prevNamed[prevNamed.length - 1]!.source : nearest(here);
 }
 
 interface NumberAt {
@@ -111,7 +111,7 @@ function numberAt(tokens: Token[], i: number, text: string): NumberAt | null {
   let vague = false;
   if (/^\d/.test(t.text)) {
     if (glued(tokens, i, text)) return null;
-    value = Number(t.text.replace(/,/g, ''));
+    value = Number(t.text.replace(/[, ]/g, ''));
     if (!Number.isFinite(value)) return null;
   } else if (t.lower in WORD_NUMBERS && t.lower !== 'hundred' && t.lower !== 'thousand') value = WORD_NUMBERS[t.lower]!;
   else if (t.lower in VAGUE) {
@@ -134,8 +134,12 @@ function glued(tokens: Token[], i: number, text: string): boolean {
   const before = text[t.start - 1] ?? ' ';
   const after = text[t.end] ?? ' ';
   if (/\p{L}/u.test(before) || (before === '-' && /\p{L}/u.test(text[t.start - 2] ?? ''))) return true;
-  if (after === ':' && /\d/.test(text[t.end + 1] ?? '')) return true;
-  if (before === ':' || before === '/' || after === '/') return true;
+  const nextChar = text.slice(t.end, t.end + 3).replace(/^ /, '');
+  const prevChar = text.slice(Math.max(0, t.start - 2), t.start).trim().slice(-1);
+  if (/^[:/]\s?\d/.test(nextChar) || nextChar.startsWith('/') || prevChar === ':' || prevChar === '/') return true;
+  // "Flight 370", "Public School 298": a number right after a capitalised word mid-sentence names something.
+  const prev = tokens[i - 1];
+  if (prev && i > 1 && /^\p{Lu}/u.test(prev.text) && !(prev.lower in SIGNS) && tokens[i - 2]!.text !== '.' && !/^[\d,]/.test(tokens[i - 2]!.text)) return true;
   const rest = tokens[i + 1];
   return !!rest && rest.start === t.end && /^\p{L}/u.test(rest.text) && !(rest.lower in SCALES);
 }
@@ -178,7 +182,7 @@ function isDate(tokens: Token[], i: number, n: NumberAt, currency: string | null
   const next = tokens[n.next]?.lower ?? '';
   if (MONTHS.has(prev) || MONTHS.has(next) || (next === 'of' && MONTHS.has(tokens[n.next + 1]?.lower ?? ''))) return true;
   if (/^\d{4}$/.test(t.text) && n.value >= 1800 && n.value <= 2100 && next !== '%' && next !== 'percent') return true;
-  if (['a.m', 'p.m', 'am', 'pm', 'gmt', 'utc', 'est', 'pst', "o'clock"].includes(next)) return true;
+  if (['a.m', 'p.m', 'a.', 'p.', 'am', 'pm', 'gmt', 'utc', 'est', 'pst', "o'clock"].includes(next)) return true;
   return false;
 }
 
@@ -186,7 +190,8 @@ function rangeAfter(tokens: Token[], i: number, text: string, between: boolean):
   const joiner = tokens[i]?.lower;
   const ok = joiner === '-' || joiner === '–' || joiner === 'to' || (between && joiner === 'and');
   if (!ok) return null;
-  const n = numberAt(tokens, i + 1, text);
+  const skip = tokens[i + 1] && tokens[i + 1]!.text in SIGNS ? 1 : 0;
+  const n = numberAt(tokens, i + 1 + skip, text);
   if (!n || n.vague) return null;
   return { value: n.value, next: n.next };
 }

@@ -28,6 +28,8 @@ export function sentencesOf(text: string): Sentence[] {
 
 function isAbbreviation(text: string, dot: number): boolean {
   if (text[dot] !== '.') return false;
+  // "6. 0": a decimal as detokenised text writes it, not a sentence end.
+  if (/\d/.test(text[dot - 1] ?? '') && !/\d/.test(text[dot - 3] ?? '') && text[dot + 1] === ' ' && /\d/.test(text[dot + 2] ?? '') && !/[\d,]/.test(text[dot + 3] ?? '')) return true;
   let i = dot;
   while (i > 0 && /[\p{L}.]/u.test(text[i - 1]!)) i--;
   const word = text.slice(i, dot).toLowerCase();

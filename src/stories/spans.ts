@@ -6,8 +6,9 @@ export interface Token {
   end: number;
 }
 
-// regex-safe: alternatives of single classes and bounded runs, linear
-const TOKEN = /[$€£¥]|\d[\d,.]*\d|\d|\p{L}[\p{L}'’.]*|%|\S/gu;
+// Numbers as detokenised text writes them ("1, 500", "6. 0") are read whole too.
+// regex-safe: alternatives of single classes and bounded groups, linear
+const TOKEN = /[$€£¥]|\d{1,3}(?:, \d{3}(?!\d))+|\d{1,2}\. \d(?![\d,])|\d[\d,.]*\d|\d|\p{L}[\p{L}'’.]*|%|\S/gu;
 
 /** Words, numbers, currency signs and punctuation; a trailing full stop is not part of a word or number. */
 export function tokensOf(text: string, offset = 0): Token[] {

@@ -18,13 +18,12 @@ export async function runTextCommand(args: string[], usage: string, key: string,
   if (parsed.values.batch) return serveTextBatch(key, of);
   const file = parsed.positionals[0];
   if (!file) throw usageError(`${key} needs a FILE (or --batch)`);
-  const raw = readInput(file).toString('utf8');
   if (!parsed.values.json) {
-    writeOut(of(raw).map((x) => describe(x as never)).join('\n') || `(no ${key})`);
+    writeOut(of(readInput(file).toString('utf8')).map((x) => describe(x as never)).join('\n') || `(no ${key})`);
     return;
   }
   try {
-    writeOut(JSON.stringify(of(raw)));
+    writeOut(JSON.stringify(of(readInput(file).toString('utf8'))));
   } catch (err) {
     writeOut(JSON.stringify(errorJson(err)));
     process.exitCode = 1;
