@@ -132,11 +132,10 @@ function numberAt(tokens: Token[], i: number, text: string): NumberAt | null {
 function glued(tokens: Token[], i: number, text: string): boolean {
   const t = tokens[i]!;
   const before = text[t.start - 1] ?? ' ';
-  const after = text[t.end] ?? ' ';
   if (/\p{L}/u.test(before) || (before === '-' && /\p{L}/u.test(text[t.start - 2] ?? ''))) return true;
-  const nextChar = text.slice(t.end, t.end + 3).replace(/^ /, '');
+  const after = text.slice(t.end, t.end + 3).replace(/^ /, '');
   const prevChar = text.slice(Math.max(0, t.start - 2), t.start).trim().slice(-1);
-  if (/^[:/]\s?\d/.test(nextChar) || nextChar.startsWith('/') || prevChar === ':' || prevChar === '/') return true;
+  if (/^[:/]\s?\d/.test(after) || after.startsWith('/') || prevChar === ':' || prevChar === '/') return true;
   // "Flight 370", "Public School 298": a number right after a capitalised word mid-sentence names something.
   const prev = tokens[i - 1];
   if (prev && i > 1 && /^\p{Lu}/u.test(prev.text) && !(prev.lower in SIGNS) && tokens[i - 2]!.text !== '.' && !/^[\d,]/.test(tokens[i - 2]!.text)) return true;
