@@ -46,7 +46,7 @@ export interface StoryOptions extends Weights {
 
 /** Tuned on one half of each evaluation set (npm run eval:stories prints both halves). */
 export const DEFAULT_STORY_OPTIONS: StoryOptions = {
-  joinThreshold: 0.3,
+  joinThreshold: 0.35,
   joinThresholdShort: 0.1,
   neighbourThreshold: 0.5,
   neighbourThresholdShort: 2,

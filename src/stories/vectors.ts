@@ -1,4 +1,4 @@
-import { wordsOf, type Word } from './words.js';
+import { isTitleCase, wordsOf, type Word } from './words.js';
 
 /** A sparse term → weight vector, L2-normalised unless said otherwise. */
 export type Vector = Map<string, number>;
@@ -60,7 +60,7 @@ export function termCounts(title: string, body: string, titleWeight: number): Ma
       }
     }
   };
-  addAll(wordsOf(title), titleWeight);
+  addAll(wordsOf(title, !isTitleCase(title)), titleWeight);
   addAll(wordsOf(body), 1);
   return counts;
 }

@@ -24,8 +24,19 @@ const STOP = new Set(
 // regex-safe: one character class, linear
 const TOKEN = /[\p{L}\p{N}][\p{L}\p{N}'’.,-]*/gu;
 
+/**
+ * Whether a line is written in Title Case (most longer words capitalised), where
+ * capitals say nothing about names.
+ */
+export function isTitleCase(line: string): boolean {
+  const words = line.match(/\p{L}{4,}/gu) ?? [];
+  if (words.length < 3) return false;
+  const upper = words.filter((w) => /^\p{Lu}/u.test(w)).length;
+  return upper / words.length >= 0.6;
+}
+
 /** The words of a text in order, stop words left out. */
-export function wordsOf(text: string): Word[] {
+export function wordsOf(text: string, capitalsMeanNames = true): Word[] {
   const out: Word[] = [];
   let sentenceStart = true;
   for (const m of text.matchAll(TOKEN)) {
@@ -37,7 +48,7 @@ export function wordsOf(text: string): Word[] {
     const lower = raw.toLowerCase();
     if (STOP.has(lower) || (lower.length < 2 && !/\d/.test(lower))) continue;
     if (/^[\d.,]+$/.test(raw)) out.push({ term: raw.replace(/,/g, ''), kind: 'number' });
-    else out.push({ term: stem(lower), kind: /^\p{Lu}/u.test(raw) && !startsSentence ? 'name' : 'word' });
+    else out.push({ term: stem(lower), kind: capitalsMeanNames && /^\p{Lu}/u.test(raw) && !startsSentence ? 'name' : 'word' });
   }
   return out;
 }
