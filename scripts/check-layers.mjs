@@ -25,7 +25,7 @@ const ALLOWED = {
   render: [...BASE],
   accounts: [...BASE],
   store: [...BASE],
-  stories: [...BASE, 'store'],
+  stories: [...BASE],
   config: [...BASE, 'fetch', 'extract'],
   jobs: [...BASE, 'store'],
   ingest: [...BASE, 'config', 'fetch', 'feed', 'extract', 'render', 'store', 'jobs', 'stories'],

@@ -28,6 +28,9 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<CommandMod
   db: { summary: 'db copy: move a whole instance to another database', load: () => import('./commands/db.js') },
   delete: { summary: 'delete an article for good (it never comes back)', load: () => import('./commands/delete.js') },
   parse: { summary: 'parse one feed document (JSON)', load: () => import('./commands/parse.js') },
+  stories: { summary: 'stories cluster FILE.jsonl: group articles into stories, no database (JSON lines)', load: () => import('./commands/stories.js') },
+  figures: { summary: 'figures of an article with who they are attributed to (JSON)', load: () => import('./commands/figures.js') },
+  entities: { summary: 'people, places and organisations of an article with offsets (JSON)', load: () => import('./commands/entities.js') },
   extract: { summary: 'extract one article page (JSON)', load: () => import('./commands/extract.js') },
 };
 

@@ -1,0 +1,104 @@
+import nlp from 'compromise';
+
+export type EntityType = 'person' | 'place' | 'organization';
+
+/** A mention of a person, place or organisation; offsets in UTF-16 code units of the text. */
+export interface Entity {
+  text: string;
+  type: EntityType;
+  start: number;
+  end: number;
+}
+
+interface Match {
+  text: string;
+  offset?: { start: number; length: number };
+}
+
+const MAX_TEXT = 200_000;
+const TRIM_START = /^[\s"'“‘([]+/;
+// regex-safe: one class anchored at the end
+const TRIM_END = /[\s"'”’)\].,;:!?]+$/;
+const POSSESSIVE = /['’]s$/;
+
+/**
+ * People, places and organisations of a plain text. compromise types the mentions;
+ * then every later occurrence of a name found once (and of a person's surname alone:
+ * "Kim" after "Kim Jong Un") is typed the same: a gazetteer built from the text itself.
+ */
+export function extractEntities(text: string): Entity[] {
+  const input = text.length > MAX_TEXT ? text.slice(0, MAX_TEXT) : text;
+  const doc = nlp(input);
+  const found: Entity[] = [];
+  const add = (list: Match[], type: EntityType) => {
+    for (const m of list) if (m.offset) pushTrimmed(found, input, m.offset.start, m.offset.start + m.offset.length, type);
+  };
+  add(doc.people().json({ offset: true }) as Match[], 'person');
+  add(doc.organizations().json({ offset: true }) as Match[], 'organization');
+  add(doc.places().json({ offset: true }) as Match[], 'place');
+  return withRepeats(input, dedupe(found));
+}
+
+function pushTrimmed(out: Entity[], text: string, start: number, end: number, type: EntityType): void {
+  let s = text.slice(start, end);
+  const lead = s.length - s.replace(TRIM_START, '').length;
+  s = s.slice(lead).replace(TRIM_END, '');
+  s = s.replace(POSSESSIVE, '');
+  if (!/^\p{Lu}/u.test(s) || s.length < 2) return;
+  out.push({ text: s, type, start: start + lead, end: start + lead + s.length });
+}
+
+/** One entity per span: on overlap the longer mention wins, then the earlier type found. */
+function dedupe(list: Entity[]): Entity[] {
+  const sorted = [...list].sort((a, b) => b.end - b.start - (a.end - a.start) || a.start - b.start);
+  const kept: Entity[] = [];
+  for (const e of sorted) if (!kept.some((k) => e.start < k.end && k.start < e.end)) kept.push(e);
+  return kept.sort((a, b) => a.start - b.start);
+}
+
+/** Later mentions of names already typed in the text, and persons' surnames alone. */
+function withRepeats(text: string, found: Entity[]): Entity[] {
+  const names = new Map<string, EntityType>();
+  for (const e of found) {
+    if (!names.has(e.text)) names.set(e.text, e.type);
+    const parts = e.text.split(' ');
+    if (e.type === 'person' && parts.length > 1 && !names.has(parts[parts.length - 1]!)) names.set(parts[parts.length - 1]!, 'person');
+  }
+  const extra: Entity[] = [];
+  for (const [name, type] of names) {
+    if (name.length < 3) continue;
+    let from = 0;
+    for (let i = text.indexOf(name, from); i >= 0; i = text.indexOf(name, from)) {
+      from = i + name.length;
+      if (/[\p{L}\p{N}]/u.test(text[i - 1] ?? ' ') || /[\p{L}\p{N}]/u.test(text[from] ?? ' ')) continue;
+      extra.push({ text: name, type, start: i, end: from });
+    }
+  }
+  return dedupe([...found, ...extra]);
+}
+
+/**
+ * A canonical name for each mention of a story: the longest name of the same type whose
+ * words include the mention's words ("Kim" → "Kim Jong Un").
+ */
+export function canonicalNames(mentions: Pick<Entity, 'text' | 'type'>[]): Map<string, string> {
+  const byType = new Map<EntityType, string[]>();
+  for (const m of mentions) {
+    const list = byType.get(m.type) ?? [];
+    if (!list.includes(m.text)) list.push(m.text);
+    byType.set(m.type, list);
+  }
+  const out = new Map<string, string>();
+  for (const [type, names] of byType) {
+    const longestFirst = [...names].sort((a, b) => b.length - a.length || (a < b ? -1 : 1));
+    for (const name of names) {
+      const words = name.split(' ');
+      const canon = longestFirst.find((n) => {
+        const w = n.split(' ');
+        return words.every((x) => w.includes(x));
+      });
+      out.set(`${type}:${name}`, canon ?? name);
+    }
+  }
+  return out;
+}

@@ -1,0 +1,118 @@
+import { isTitleCase, wordsOf, type Word } from './words.js';
+
+/** A sparse term → weight vector, L2-normalised unless said otherwise. */
+export type Vector = Map<string, number>;
+
+export interface Weights {
+  /** Multiplier for capitalised words mid-sentence (people, places, organisations). */
+  name: number;
+  /** Multiplier for numbers. */
+  number: number;
+  /** How many times a title word counts against a body word. */
+  title: number;
+  /** Terms kept per article (the heaviest), which bounds the cost of each comparison. */
+  terms: number;
+}
+
+/**
+ * Document frequency over a rolling window: every `halfLife` documents all counts are
+ * halved, so terms of last month's stories stop looking rare and today's stop looking new.
+ */
+export class RollingDf {
+  private readonly df = new Map<string, number>();
+  private docs = 0;
+  private sinceHalving = 0;
+
+  constructor(private readonly halfLife: number) {}
+
+  add(terms: Iterable<string>): void {
+    for (const t of terms) this.df.set(t, (this.df.get(t) ?? 0) + 1);
+    this.docs++;
+    if (++this.sinceHalving >= this.halfLife) this.halve();
+  }
+
+  idf(term: string): number {
+    return Math.log((this.docs + 1) / ((this.df.get(term) ?? 0) + 1)) + 1;
+  }
+
+  private halve(): void {
+    this.sinceHalving = 0;
+    this.docs /= 2;
+    for (const [t, n] of this.df) {
+      if (n < 1) this.df.delete(t);
+      else this.df.set(t, n / 2);
+    }
+  }
+}
+
+const KIND_ORDER: Record<Word['kind'], number> = { word: 0, number: 1, name: 2 };
+
+/** Term frequencies of title and body, each term with the strongest kind it was seen as. */
+export function termCounts(title: string, body: string, titleWeight: number): Map<string, { tf: number; kind: Word['kind'] }> {
+  const counts = new Map<string, { tf: number; kind: Word['kind'] }>();
+  const addAll = (words: Word[], w: number) => {
+    for (const word of words) {
+      const c = counts.get(word.term);
+      if (!c) counts.set(word.term, { tf: w, kind: word.kind });
+      else {
+        c.tf += w;
+        if (KIND_ORDER[word.kind] > KIND_ORDER[c.kind]) c.kind = word.kind;
+      }
+    }
+  };
+  addAll(wordsOf(title, !isTitleCase(title)), titleWeight);
+  addAll(wordsOf(body), 1);
+  return counts;
+}
+
+/** TF-IDF with sublinear tf, names and numbers weighted up, the heaviest terms kept. */
+export function weightedVector(counts: Map<string, { tf: number; kind: Word['kind'] }>, df: RollingDf, w: Weights): Vector {
+  const scored: [string, number][] = [];
+  for (const [term, c] of counts) {
+    const kind = c.kind === 'name' ? w.name : c.kind === 'number' ? w.number : 1;
+    scored.push([term, (1 + Math.log(c.tf)) * df.idf(term) * kind]);
+  }
+  scored.sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
+  return normalised(new Map(scored.slice(0, w.terms)));
+}
+
+export function normalised(v: Vector): Vector {
+  let sum = 0;
+  for (const x of v.values()) sum += x * x;
+  const n = Math.sqrt(sum) || 1;
+  const out: Vector = new Map();
+  for (const [t, x] of v) out.set(t, x / n);
+  return out;
+}
+
+export function dot(a: Vector, b: Vector): number {
+  const [small, large] = a.size <= b.size ? [a, b] : [b, a];
+  let s = 0;
+  for (const [t, x] of small) {
+    const y = large.get(t);
+    if (y !== undefined) s += x * y;
+  }
+  return s;
+}
+
+export function norm(v: Vector): number {
+  let s = 0;
+  for (const x of v.values()) s += x * x;
+  return Math.sqrt(s);
+}
+
+/** Adds `v` into `sum` in place, then keeps only the `keep` heaviest terms. */
+export function addInto(sum: Vector, v: Vector, keep: number): void {
+  for (const [t, x] of v) sum.set(t, (sum.get(t) ?? 0) + x);
+  if (sum.size <= keep) return;
+  const kept = [...sum].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, keep);
+  sum.clear();
+  for (const [t, x] of kept) sum.set(t, x);
+}
+
+export function topTerms(v: Vector, n: number): string[] {
+  return [...v]
+    .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
+    .slice(0, n)
+    .map(([t]) => t);
+}

@@ -1,0 +1,150 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { CopyIndex, estimatedJaccard, signatureOf } from '../src/stories/minhash.js';
+import { createStoryState, placeArticle, storyOf, mergePass, type StoryArticle } from '../src/stories/storyState.js';
+import { extractFigures } from '../src/stories/figures.js';
+import { canonicalNames, extractEntities } from '../src/stories/entities.js';
+import { htmlToText } from '../src/stories/plainText.js';
+
+const WIRE =
+  'SEOUL (AP) — North Korea has sent at least 3,000 more soldiers to Russia this year, South Korea’s military said on Tuesday, ' +
+  'adding that the troops were being trained for front-line duty near the border. The deployment follows a visit by officials from Moscow ' +
+  'to Pyongyang last month, during which the two governments signed a mutual defence treaty that commits each to aid the other.';
+const QUAKE =
+  'An earthquake of magnitude 6.8 struck central Morocco late on Friday, destroying villages in the Atlas mountains and damaging old buildings ' +
+  'in Marrakech. Rescue teams from Spain and Qatar arrived on Sunday as the government declared three days of national mourning.';
+const PHONE =
+  'Apple unveiled a thinner iPhone at its Cupertino campus on Tuesday, with a faster chip, a titanium frame and a price that starts at 999 dollars. ' +
+  'Analysts said the launch was unlikely to lift sales in China, where local rivals have been gaining ground.';
+
+test('MinHash: identical texts estimate 1, a light edit stays a copy, different stories do not', () => {
+  const a = signatureOf(WIRE)!;
+  assert.equal(estimatedJaccard(a, signatureOf(WIRE)!), 1);
+  const edited = WIRE.replace('SEOUL (AP) — ', 'SEOUL — ').replace('last month', 'in May');
+  assert.ok(estimatedJaccard(a, signatureOf(edited)!) >= 0.8, 'a light edit keeps most shingles');
+  assert.ok(estimatedJaccard(a, signatureOf(QUAKE)!) < 0.1);
+  assert.equal(signatureOf('  '), null);
+});
+
+test('LSH copy index: a copy finds the first article of its group, other stories find nothing', () => {
+  const index = new CopyIndex(0.8, 3600_000);
+  index.add('ap', signatureOf(WIRE)!, 0);
+  assert.deepEqual(index.findOriginal(signatureOf(WIRE)!, 10)?.id, 'ap');
+  assert.equal(index.findOriginal(signatureOf(QUAKE)!, 10), null);
+  assert.equal(index.findOriginal(signatureOf(WIRE)!, 3600_001), null, 'outside the window the original is forgotten');
+});
+
+function articles(): StoryArticle[] {
+  const t0 = Date.parse('2026-03-01T08:00:00Z');
+  return [
+    { id: 'ap-1', title: 'North Korea sends 3,000 more soldiers to Russia', text: WIRE, published: t0, source: 'AP' },
+    { id: 'quake-1', title: 'Earthquake in Morocco destroys Atlas villages', text: QUAKE, published: t0 + 60_000, source: 'Reuters' },
+    { id: 'abc-1', title: 'North Korea sends 3,000 more soldiers to Russia', text: WIRE, published: t0 + 120_000, source: 'ABC' },
+    { id: 'phone-1', title: 'Apple unveils thinner iPhone', text: PHONE, published: t0 + 180_000, source: 'Verge' },
+    {
+      id: 'own-1',
+      title: 'Seoul says North Korean troops head to Russia',
+      text: 'South Korea’s military said North Korea sent about 3,000 more soldiers to Russia, where the troops train for front-line duty. Pyongyang and Moscow signed a defence treaty last month.',
+      published: t0 + 240_000,
+      source: 'BBC',
+    },
+    { id: 'quake-2', title: 'Morocco earthquake: rescue teams reach Atlas villages', text: `${QUAKE.slice(0, 120)} Villages in the Atlas mountains remain cut off after the earthquake in Morocco.`, published: t0 + 300_000, source: 'Guardian' },
+  ];
+}
+
+function cluster(list: StoryArticle[]): { id: string; story: string; copyOf?: string }[] {
+  const state = createStoryState();
+  const placed = list.map((a) => placeArticle(state, a));
+  mergePass(state);
+  return placed.map((p) => ({ id: p.id, story: storyOf(state, p.id)!, ...(p.copyOf ? { copyOf: p.copyOf } : {}) }));
+}
+
+test('stories: copies fold into the original, each event is one story, the same input gives the same ids', () => {
+  const first = cluster(articles());
+  const by = Object.fromEntries(first.map((p) => [p.id, p]));
+  assert.equal(by['abc-1']!.copyOf, 'ap-1');
+  assert.equal(by['abc-1']!.story, 'ap-1');
+  assert.equal(by['own-1']!.story, 'ap-1', 'an outlet’s own take on the event joins the story');
+  assert.equal(by['quake-2']!.story, 'quake-1');
+  assert.equal(by['phone-1']!.story, 'phone-1', 'a different event is a story of its own');
+  assert.equal(new Set(first.map((p) => p.story)).size, 3);
+  assert.deepEqual(cluster(articles()), first, 'a rebuild replays the same calls and gets the same stories');
+});
+
+test('activity window: a story quiet for longer than the window is closed, the next article opens a new one', () => {
+  const [a] = articles();
+  const later = { ...a!, id: 'ap-2', text: `${WIRE} More troops followed.`, published: (a!.published as number) + 3 * 24 * 3600_000 };
+  const state = createStoryState({ windowMs: 48 * 3600_000 });
+  placeArticle(state, a!);
+  const p = placeArticle(state, later);
+  assert.equal(p.story, 'ap-2');
+  assert.equal(p.copyOf, undefined);
+  const near = createStoryState({ windowMs: 7 * 24 * 3600_000 });
+  placeArticle(near, a!);
+  assert.equal(placeArticle(near, later).story, 'ap-1');
+});
+
+test('figures: qualifiers, ranges, money and percentages, with what they count', () => {
+  const figs = extractFigures(
+    'North Korea sent at least 3,000 more soldiers. About 400 were killed and more than 3,600 injured. ' +
+      'The fund holds $2.5 billion, up 4.5% from last year. Between 20 and 30 people were rescued, and 1,000-2,000 fled. ' +
+      'On May 3, 2013 at 10:30 the F-16 landed.',
+  );
+  const simple = figs.map((f) => [f.value, f.unit, f.qualifier]);
+  assert.deepEqual(simple, [
+    [3000, 'soldiers', 'at least'],
+    [400, null, 'about'],
+    [3600, 'injured', 'more than'],
+    [2.5e9, 'USD', null],
+    [4.5, 'percent', null],
+    [[20, 30], 'people', null],
+    [[1000, 2000], 'fled', null],
+  ]);
+  assert.equal(figs[0]!.text, 'at least 3,000 more soldiers');
+  assert.equal(figs[3]!.sentence, 'The fund holds $2.5 billion, up 4.5% from last year.');
+});
+
+test('figures: attribution in the sentence or the one before', () => {
+  const figs = extractFigures(
+    'At least 3,000 soldiers crossed, according to South Korea’s military. ' +
+      'About 400 were killed, South Korean intelligence said. ' +
+      'The police reported 12 arrests. ' +
+      'Officials estimated the damage at $40 million. ' +
+      'Analysts at the bank spoke on Monday. The index fell 3 percent. ' +
+      'Nobody commented. Prices rose 2 percent.',
+  );
+  assert.deepEqual(
+    figs.map((f) => f.attribution),
+    ['South Korea’s military', 'South Korean intelligence', 'The police', 'Officials', null, null],
+  );
+  const [before] = extractFigures('The Pentagon said on Monday that the plan was final. It said some 500 troops will leave.');
+  assert.equal(before!.attribution, 'The Pentagon', 'a pronoun source is the named source of the sentence before');
+  assert.equal(before!.qualifier, 'about');
+  const [background] = extractFigures('The Pentagon said on Monday that the plan was final. The base houses 500 troops.');
+  assert.equal(background!.attribution, null, 'a sentence without a source is not attributed');
+  const [apposition] = extractFigures('The governor of the province, Ann Smith, told state television that 30 people were hurt.');
+  assert.equal(apposition!.attribution, 'Ann Smith');
+  const [range] = extractFigures('HP will pay $12 billion to $13 billion, the Journal said.');
+  assert.deepEqual([range!.value, range!.unit, range!.attribution], [[12e9, 13e9], 'USD', 'the Journal']);
+  assert.deepEqual(extractFigures('Posted 11 / 27 / 2005 7: 21 AM. The plane, Malaysia Airlines Flight 370, left.'), [], 'dates, times and names are not figures');
+  const [inverted] = extractFigures('Five soldiers died, said a military spokesman.');
+  assert.equal(inverted!.attribution, 'a military spokesman');
+  assert.equal(inverted!.value, 5);
+});
+
+test('entities: typed mentions with UTF-16 offsets, repeats and surnames found, one canonical name', () => {
+  const text = '😀 Barack Obama met Angela Merkel in Paris on Monday. Obama later flew to Berlin.';
+  const list = extractEntities(text);
+  for (const e of list) assert.equal(text.slice(e.start, e.end), e.text);
+  const typed = list.map((e) => `${e.type}:${e.text}`);
+  assert.ok(typed.includes('person:Barack Obama'));
+  assert.ok(typed.includes('person:Angela Merkel'));
+  assert.ok(typed.includes('place:Paris'));
+  assert.ok(typed.includes('person:Obama'), 'the surname alone is the same person');
+  assert.equal(list[0]!.start, 3, 'the emoji counts two UTF-16 code units');
+  assert.equal(canonicalNames(list).get('person:Obama'), 'Barack Obama');
+});
+
+test('HTML input becomes its text, a line per block, scripts left out', () => {
+  assert.equal(htmlToText('<html><head><title>x</title></head><body><p>One &amp; two</p><script>evil()</script><p>Three</p></body></html>'), 'One & two\nThree');
+});
