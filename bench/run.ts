@@ -7,7 +7,9 @@
  *  - web: reader latency of `tidings serve` at scale (webLatency.ts);
  *  - hostile: /healthz during a hostile refresh and the river under load (hostile.ts);
  *  - scale: feeds refreshed per minute on SQLite, PostgreSQL and its workers, and reader
- *    latency on PostgreSQL beside SQLite (scale.ts; BENCH_SCALE_* shrink it).
+ *    latency on PostgreSQL beside SQLite (scale.ts; BENCH_SCALE_* shrink it);
+ *  - sync: a full sync of a 100,000-article account through Google Reader, Fever and
+ *    Miniflux (clientSync.ts; BENCH_SYNC_ARTICLES).
  * CPU time (process.cpuUsage), after a warm-up, best of several rounds, no forced GC.
  * Parts: `npm run bench -- hostile` (or BENCH_PARTS=hostile,web) runs only those; all by default.
  * Results go to stdout as tables and to bench/results/latest.json (a partial run keeps the
@@ -256,7 +258,16 @@ async function scalePart(results: Results): Promise<void> {
   results.scale = r;
 }
 
-const PARTS = { feeds: feedsPart, extract: extractPart, web: webPart, hostile: hostilePart, scale: scalePart };
+async function syncPart(results: Results): Promise<void> {
+  const { measureClientSync } = await import('./clientSync.js');
+  const n = Number(process.env.BENCH_SYNC_ARTICLES ?? 100_000);
+  const rows = await measureClientSync(n);
+  console.log(`\nA full sync of a ${n.toLocaleString('en')}-article account by each client protocol (tidings serve in its own process on SQLite; goal: < 60 s, no response over 5 MB)\n`);
+  console.log(table(rows.map((r) => ({ protocol: r.protocol, items: r.items, requests: r.requests, s: r.seconds, 'largest response KB': r.largestResponseKb, 'server peak RSS MB': r.serverPeakRssMb }))));
+  results.sync = rows;
+}
+
+const PARTS = { feeds: feedsPart, extract: extractPart, web: webPart, hostile: hostilePart, scale: scalePart, sync: syncPart };
 type Part = keyof typeof PARTS;
 
 /** `npm run bench -- hostile web`, or BENCH_PARTS=hostile,web; all parts when none is named. */
