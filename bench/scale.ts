@@ -237,8 +237,11 @@ const withWorkers = (n: number, concurrency: number): Setup => ({
   async start(target, env) {
     await target.makeAllDue();
     const url = target.storeArgs[1]!;
-    const workers = Array.from({ length: n }, () => spawnTidings(['worker', '--concurrency', String(concurrency), ...target.storeArgs], env));
-    const scheduler: ServeProcess = await startServe('', { databaseUrl: url, scheduler: true, args: ['--no-workers'], env });
+    // A refresh holds a connection only to write: small pools keep four workers and the
+    // scheduler (5 × 12) under PostgreSQL's default 100 connections (the defaults are 10 + 10).
+    const pooled = { ...env, TIDINGS_DB_POOL_SIZE: '8', TIDINGS_JOB_POOL_SIZE: '4' };
+    const workers = Array.from({ length: n }, () => spawnTidings(['worker', '--concurrency', String(concurrency), ...target.storeArgs], pooled));
+    const scheduler: ServeProcess = await startServe('', { databaseUrl: url, scheduler: true, args: ['--no-workers'], env: pooled });
     const exits = workers.map(({ child }) => childExit(child));
     return {
       // Workers run until stopped: the round ends when every feed has been refreshed.

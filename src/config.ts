@@ -6,6 +6,12 @@ import { DEFAULT_RECHECK_SCHEDULE, parseRecheckSchedule, type RecheckStep } from
 export interface TidingsConfig {
   dbPath: string;
   databaseUrl: string | undefined;
+  /**
+   * PostgreSQL connections one process may hold for the store (TIDINGS_DB_POOL_SIZE) and for
+   * pg-boss (TIDINGS_JOB_POOL_SIZE). Every serve and worker process holds up to both: keep
+   * processes × (both) under the server's max_connections (100 by default).
+   */
+  databasePoolSize: number;
   timeZone: string;
   fetch: Partial<FetcherConfig>;
   /** Extraction threads and each page's time and heap limits (TIDINGS_EXTRACT_*). */
@@ -47,6 +53,8 @@ export interface JobSettings {
   retryLimit?: number;
   /** How often an idle pg-boss worker asks for a job. */
   pollSeconds: number;
+  /** pg-boss's own connections (TIDINGS_JOB_POOL_SIZE). */
+  poolSize: number;
   /** How often the scheduler looks for due work. */
   tickSeconds: number;
   /** How often a process that does not hold the scheduler lease tries to take it. */
@@ -74,6 +82,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: { db
   return {
     dbPath: overrides.db ?? env.TIDINGS_DB ?? './data/tidings.db',
     databaseUrl: overrides.databaseUrl || env.DATABASE_URL || undefined,
+    databasePoolSize: int('TIDINGS_DB_POOL_SIZE', 10),
     timeZone: overrides.tz ?? (env.TZ || 'UTC'),
     fetch,
     extraction,
@@ -96,6 +105,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: { db
       ...(env.TIDINGS_JOB_RETRY_DELAY_SECONDS ? { retryDelaySeconds: int('TIDINGS_JOB_RETRY_DELAY_SECONDS', 30) } : {}),
       ...(env.TIDINGS_JOB_RETRY_LIMIT ? { retryLimit: int('TIDINGS_JOB_RETRY_LIMIT', 3) } : {}),
       pollSeconds: int('TIDINGS_JOB_POLL_SECONDS', 2),
+      poolSize: int('TIDINGS_JOB_POOL_SIZE', 10),
       tickSeconds: int('TIDINGS_SCHEDULER_TICK_SECONDS', 15),
       leaseRetrySeconds: int('TIDINGS_SCHEDULER_LEASE_RETRY_SECONDS', 5),
     },

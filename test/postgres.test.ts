@@ -4,6 +4,9 @@ import { tsQuery } from '../src/store/postgres/postgresDialect.js';
 import { postgresMigrations } from '../src/store/postgres/migrations.js';
 import { markHit } from '../src/render/searchHighlight.js';
 import type { KyselyStore } from '../src/store/kyselyStore.js';
+import { sql } from 'kysely';
+import { loadConfig } from '../src/config.js';
+import { openStore } from '../src/store/openStore.js';
 import { runCli } from './support/cli.js';
 import { freshDatabase, openTestStore, postgresReachable } from './support/stores.js';
 
@@ -27,6 +30,24 @@ test('two processes starting at once on a new database: one migrates, the other 
   assert.ok(runs.some((r) => r.stdout === 'schema is up to date\n'), 'the second one had nothing to do');
   assert.equal(await db.count('schema_migration'), Object.keys(postgresMigrations).length);
   await db.drop();
+});
+
+test('TIDINGS_DB_POOL_SIZE bounds the connections a process holds for its store', { skip }, async () => {
+  const db = await freshDatabase('postgres');
+  const config = loadConfig({ TIDINGS_DB_POOL_SIZE: '2', TIDINGS_JOB_POOL_SIZE: '3' }, { databaseUrl: db.location.databaseUrl });
+  assert.equal(config.jobs.poolSize, 3);
+  const store = (await openStore({ ...db.location, poolSize: config.databasePoolSize })) as KyselyStore;
+  try {
+    // Six queries at once: the pool runs them two at a time.
+    const sleeps = Array.from({ length: 6 }, () => sql`select pg_sleep(0.3)`.execute(store.kysely()));
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    const rows = await db.query(`select count(*) as n from pg_stat_activity where datname = current_database() and query like '%pg_sleep%' and query not like '%pg_stat_activity%'`);
+    await Promise.all(sleeps);
+    assert.equal(Number(rows[0]!.n), 2);
+  } finally {
+    await store.close();
+    await db.drop();
+  }
 });
 
 test('PostgreSQL answers with the same ids and ISO times as SQLite', { skip }, async () => {

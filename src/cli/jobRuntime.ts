@@ -63,6 +63,7 @@ export function openJobQueue(config: TidingsConfig, policies = jobPolicies(confi
     connectionString: config.databaseUrl,
     policies,
     pollingIntervalSeconds: config.jobs.pollSeconds,
+    maxConnections: config.jobs.poolSize,
     maintenanceIntervalSeconds: sweepSeconds(policies),
   });
 }

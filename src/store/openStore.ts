@@ -3,13 +3,15 @@ import type { Store } from './store.js';
 export interface StoreLocation {
   dbPath: string;
   databaseUrl?: string | undefined;
+  /** PostgreSQL only: connections in the store's pool. */
+  poolSize?: number | undefined;
 }
 
 /** Picks the store from configuration: PostgreSQL when DATABASE_URL names it, else the SQLite file. */
 export async function openStore(opts: StoreLocation): Promise<Store> {
   if (isPostgresUrl(opts.databaseUrl)) {
     const { openPostgresStore } = await import('./postgres/openPostgres.js');
-    return openPostgresStore(opts.databaseUrl);
+    return openPostgresStore(opts.databaseUrl, opts.poolSize);
   }
   const { openSqliteStore } = await import('./sqlite/openSqlite.js');
   return openSqliteStore(opts.dbPath);

@@ -69,7 +69,7 @@ export async function run(args: string[]): Promise<void> {
   const logger = createLogger(process.env.TIDINGS_LOG_LEVEL ?? 'info');
   setLogger(logger);
   const log = (msg: string) => logger.info(msg);
-  const store = await openStore({ dbPath: config.dbPath, databaseUrl: config.databaseUrl });
+  const store = await openStore({ dbPath: config.dbPath, databaseUrl: config.databaseUrl, poolSize: config.databasePoolSize });
   const pipeline = createPipeline(store, config);
 
   if (parsed.values.starter && !(await store.getSetting('starter_imported'))) {

@@ -26,7 +26,7 @@ export async function run(args: string[]): Promise<void> {
   const { guardAgainstStrayErrors } = await import('../strayErrorGuard.js');
   const logger = createLogger(process.env.TIDINGS_LOG_LEVEL ?? 'info');
   setLogger(logger);
-  const store = await openStore({ dbPath: config.dbPath, databaseUrl: config.databaseUrl });
+  const store = await openStore({ dbPath: config.dbPath, databaseUrl: config.databaseUrl, poolSize: config.databasePoolSize });
   const pipeline = createPipeline(store, config);
   logger.info({ store: 'postgres', concurrency, allowPrivateNetworks: !!config.fetch.allowPrivateNetworks }, 'start-up settings');
   // No single feed, page or DNS answer may stop a worker.

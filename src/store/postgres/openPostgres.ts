@@ -11,8 +11,8 @@ import { postgresMigrations } from './migrations.js';
 const MIGRATION_LOCK = 7_241_019_001;
 
 /** Opens the PostgreSQL store on a pool and brings its schema up to date first. */
-export async function openPostgresStore(url: string): Promise<KyselyStore> {
-  const db = connect(url);
+export async function openPostgresStore(url: string, poolSize?: number): Promise<KyselyStore> {
+  const db = connect(url, poolSize);
   try {
     await migratePostgres(db);
   } catch (err) {
@@ -36,8 +36,8 @@ export async function migratePostgresUrl(url: string): Promise<string[]> {
   }
 }
 
-function connect(url: string): Kysely<Database> {
-  return new Kysely<Database>({ dialect: new PostgresDialect({ pool: createPool(url) }) });
+function connect(url: string, poolSize?: number): Kysely<Database> {
+  return new Kysely<Database>({ dialect: new PostgresDialect({ pool: createPool(url, poolSize) }) });
 }
 
 /**
