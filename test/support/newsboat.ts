@@ -9,7 +9,7 @@ import { tempDir } from './cli.js';
  * own HOME, config and cache files; every run has a time limit and is stopped by its PID.
  * The mode is the protocol it speaks (`urls-source`): add a mode by adding its config lines.
  */
-export type NewsboatMode = 'feedhq';
+export type NewsboatMode = 'feedhq' | 'miniflux';
 
 export interface NewsboatAccount {
   mode: NewsboatMode;
@@ -22,6 +22,8 @@ export interface NewsboatAccount {
 const CONFIG: Record<NewsboatMode, (a: NewsboatAccount) => string[]> = {
   // Without show-special-feeds "no" it also fetches three feeds from the internet.
   feedhq: (a) => ['urls-source "feedhq"', `feedhq-url "${a.url}"`, `feedhq-login "${a.login}"`, `feedhq-password "${a.password}"`, 'feedhq-show-special-feeds "no"', 'feedhq-min-items 20'],
+  // The trailing slash is what users type; newsboat then asks for `//v1/…`, which the server folds.
+  miniflux: (a) => ['urls-source "miniflux"', `miniflux-url "${a.url}/"`, `miniflux-login "${a.login}"`, `miniflux-password "${a.password}"`],
 };
 
 /** Why the client cannot run here, or null when it can. */

@@ -14,15 +14,13 @@ export interface FixtureReader {
   token: string;
 }
 
-/**
- * A Tidings server on 127.0.0.1 with feeds from a local publisher, for real clients:
- * `ada` follows two feeds (one in the folder "Coast"), `bob` follows a third that ada
- * must never see. Articles carry a figure with its caption.
- */
 /** A request the server answered, as the fixture saw it (what a client actually sent). */
 export interface SeenRequest {
   method: string;
+  /** The path as routed (a Miniflux client's `//v1/…` is folded to `/v1/…`). */
   url: string;
+  /** The path exactly as the client sent it. */
+  sentUrl: string;
   status: number;
   authorized: boolean;
   body: unknown;
@@ -42,6 +40,21 @@ export interface ReaderFixture {
 
 export const FIXTURE_ITEMS = { quay: 3, hill: 2, bobs: 2 };
 
+/** What the server holds as unread for ada, per feed. */
+export async function adaUnread(f: ReaderFixture): Promise<Map<number, number>> {
+  return new Map((await f.tp.store.unreadCounts(f.ada.id)).map((c) => [c.feedId, c.unread]));
+}
+
+/** The requests a client sent, one a line, bodies included except a sign-in's (it holds the password). */
+export function requestLog(requests: SeenRequest[]): string {
+  return requests.map((r) => `${r.status} ${r.method} ${r.sentUrl} ${r.body !== undefined && !r.url.includes('ClientLogin') ? JSON.stringify(r.body) : ''}`.trimEnd()).join('\n');
+}
+
+/**
+ * A Tidings server on 127.0.0.1 with feeds from a local publisher, for real clients:
+ * `ada` follows two feeds (one in the folder "Coast"), `bob` follows a third that ada
+ * must never see. Articles carry a figure with its caption.
+ */
 export async function readerFixture(): Promise<ReaderFixture> {
   const publisher = await new PublisherServer().start();
   const tp = await testPipeline();
@@ -75,7 +88,7 @@ export async function readerFixture(): Promise<ReaderFixture> {
   const app = buildApp({ store: tp.store, config: tp.p.config, pipeline: tp.p });
   const requests: SeenRequest[] = [];
   app.addHook('onResponse', async (req, reply) => {
-    requests.push({ method: req.method, url: req.url, status: reply.statusCode, authorized: !!req.headers.authorization, body: req.body });
+    requests.push({ method: req.method, url: req.url, sentUrl: req.originalUrl, status: reply.statusCode, authorized: !!req.headers.authorization, body: req.body });
   });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
