@@ -147,6 +147,9 @@ test('the event loop keeps ticking while a heavy page extracts', async () => {
   } finally {
     clearInterval(ticker);
   }
+  // The extraction's promise settles before any timer can run: a stall that ends just now
+  // (all of it, inline) is only seen by measuring up to here.
+  longestGap = Math.max(longestGap, performance.now() - last);
   const took = performance.now() - started;
   // Inline, the loop would stand still for the whole extraction (longestGap ≈ took).
   assert.ok(took > 200, `the page should be heavy (${Math.round(took)} ms)`);

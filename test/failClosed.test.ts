@@ -152,6 +152,9 @@ test('a scheduler tick and its workers survive a feed whose refresh throws or re
   assert.deepEqual(reported.sort(), [a, b, c, d].sort());
   assert.equal(jobs.workers!.refreshed, 4);
   assert.equal(jobs.workers!.failed, 2);
+  // Only the two feeds our bugs broke fail their jobs: a failing reporter does not fail d's.
+  const refreshJobs = (await jobs.queue.stats()).kinds.find((k) => k.kind === 'refresh-feed')!;
+  assert.deepEqual([refreshJobs.completed, refreshJobs.failed], [2, 2]);
   const byId = new Map((await tp.store.listFeeds()).map((f) => [f.id, f]));
   assert.equal(byId.get(a!)!.lastStatus, 'ok');
   assert.equal(byId.get(d!)!.lastStatus, 'ok');

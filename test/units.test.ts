@@ -6,11 +6,12 @@ import { canonicalizeUrl, contentHash } from '../src/ingest/articleIdentity.js';
 import { articleText } from '../src/render/articleText.js';
 import { relativeAge, formatLocalTime } from '../src/render/time.js';
 import { sanitizeHtml } from '../src/html/sanitizeHtml.js';
-import { updatedAtOf } from '../src/model/article.js';
+import { subscriptionTitle, updatedAtOf } from '../src/model/article.js';
 import BetterSqlite3 from 'better-sqlite3';
 import { withStatementCache } from '../src/store/sqlite/openSqlite.js';
 import { loadConfig } from '../src/config.js';
 import { collapseWhitespace } from '../src/text/whitespace.js';
+import { folderId } from '../src/server/folderIds.js';
 
 test('dates of every common feed form become UTC', () => {
   const cases: Array<[string, string | null]> = [
@@ -139,4 +140,27 @@ test('collapseWhitespace is exactly replace(/\\s+/g, " ").trim(), for every kind
     const s = `a${String.fromCharCode(c)}${String.fromCharCode(c)}b`;
     assert.equal(collapseWhitespace(s), s.replace(/\s+/g, ' ').trim(), `U+${c.toString(16)}`);
   }
+});
+
+test("a subscription's title: the reader's own name, else publisher and section, else the feed's title, else the publisher", () => {
+  const feed = { sourceName: 'Harbour Times', section: null, title: 'Harbour Times – Late edition', customTitle: null };
+  assert.equal(subscriptionTitle({ ...feed, customTitle: 'My harbour' }), 'My harbour');
+  assert.equal(subscriptionTitle({ ...feed, customTitle: '' }), 'Harbour Times – Late edition', 'an empty name of their own is none');
+  assert.equal(subscriptionTitle({ ...feed, section: 'Sport' }), 'Harbour Times (Sport)');
+  assert.equal(subscriptionTitle(feed), 'Harbour Times – Late edition', "a second feed of one publisher is told apart by its title");
+  assert.equal(subscriptionTitle({ ...feed, title: null }), 'Harbour Times');
+  assert.equal(subscriptionTitle({ ...feed, title: '' }), 'Harbour Times');
+});
+
+test('a folder id (Fever group, Miniflux category) is stable per reader and name, a 31-bit integer clear of 0 and 1', () => {
+  assert.equal(folderId(7, 'News'), folderId(7, 'News'));
+  assert.notEqual(folderId(7, 'News'), folderId(8, 'News'), "one reader's ids tell nothing of another's folders");
+  assert.notEqual(folderId(7, 'News'), folderId(7, 'news'));
+  const ids = new Set<number>();
+  for (let i = 0; i < 2000; i++) {
+    const id = folderId(i % 3, `folder ${i}`);
+    assert.ok(Number.isInteger(id) && id >= 2 && id < 2 ** 31, `${id}`);
+    ids.add(id);
+  }
+  assert.equal(ids.size, 2000, 'no collision among a few thousand names');
 });

@@ -45,9 +45,15 @@ export interface ArticleImage {
   position: number;
 }
 
-/** What a reader calls a feed they follow: their own name for it, else the publisher and section. */
-export function subscriptionTitle(f: { customTitle?: string | null; sourceName: string; section: string | null }): string {
-  return f.customTitle ?? `${f.sourceName}${f.section ? ` (${f.section})` : ''}`;
+/**
+ * What a reader calls a feed they follow, in every view and protocol: their own name for it;
+ * else publisher and section; else the feed's own title (a publisher's second feed without a
+ * section is told apart by it), else the publisher. An empty name counts as none.
+ */
+export function subscriptionTitle(f: { customTitle?: string | null; sourceName: string; section: string | null; title?: string | null }): string {
+  if (f.customTitle) return f.customTitle;
+  if (f.section) return `${f.sourceName} (${f.section})`;
+  return f.title || f.sourceName;
 }
 
 export interface Article {

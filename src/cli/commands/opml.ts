@@ -48,7 +48,8 @@ export async function runExport(args: string[]): Promise<void> {
   if (!parsed) return;
   await withStore({ db: parsed.values.db, databaseUrl: parsed.values['database-url'] }, async (store) => {
     const { renderOpml } = await import('../../feed/opml.js');
+    const { subscriptionTitle } = await import('../../model/article.js');
     const feeds = await store.listFeeds();
-    writeOut(renderOpml(feeds.map((f) => ({ url: f.url, title: f.section ? `${f.sourceName} (${f.section})` : f.title ?? f.sourceName, siteUrl: f.siteUrl }))));
+    writeOut(renderOpml(feeds.map((f) => ({ url: f.url, title: subscriptionTitle(f), siteUrl: f.siteUrl }))));
   });
 }

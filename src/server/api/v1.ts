@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Store } from '../../store/store.js';
-import type { User } from '../../model/article.js';
+import { subscriptionTitle, type User } from '../../model/article.js';
 import type { Pipeline } from '../../ingest/pipeline.js';
 import { asTidingsError } from '../../model/errors.js';
 import { secretHash } from '../../accounts/tokens.js';
@@ -221,7 +221,7 @@ export async function apiV1(app: FastifyInstance, opts: { store: Store; now: () 
     const subs = await store.listSubscriptions(user(req).id);
     return reply
       .type('text/x-opml; charset=utf-8')
-      .send(renderOpml(subs.map((f) => ({ url: f.url, title: f.section ? `${f.sourceName} (${f.section})` : f.title ?? f.sourceName, siteUrl: f.siteUrl, category: f.folder }))));
+      .send(renderOpml(subs.map((f) => ({ url: f.url, title: subscriptionTitle(f), siteUrl: f.siteUrl, category: f.folder }))));
   });
 }
 

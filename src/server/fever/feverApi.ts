@@ -5,7 +5,8 @@ import { type ClientAuth, clientAddress } from '../clientAuth.js';
 import { BODY_LIMITS } from '../httpLimits.js';
 import { formatIso } from '../../text/dates.js';
 import { logError } from '../../log/loggedError.js';
-import { faviconJson, feedJson, feedsGroupsJson, folderNames, groupId, groupsJson, itemJson } from './feverJson.js';
+import { faviconJson, feedJson, feedsGroupsJson, folderNames, groupsJson, itemJson } from './feverJson.js';
+import { folderId } from '../folderIds.js';
 import { multipartFields } from './multipartFields.js';
 
 /**
@@ -76,9 +77,9 @@ export async function feverApi(app: FastifyInstance, opts: { store: Store; clien
       const lists = new Set(await applyWrites(store, user.id, p, t));
       if (p.has('groups') || p.has('feeds') || p.has('favicons')) {
         const feeds = await store.listSubscriptions(user.id);
-        if (p.has('groups')) answer.groups = groupsJson(feeds);
+        if (p.has('groups')) answer.groups = groupsJson(user.id, feeds);
         if (p.has('feeds')) answer.feeds = feeds.map(feedJson);
-        if (p.has('groups') || p.has('feeds')) answer.feeds_groups = feedsGroupsJson(feeds);
+        if (p.has('groups') || p.has('feeds')) answer.feeds_groups = feedsGroupsJson(user.id, feeds);
         if (p.has('favicons')) answer.favicons = feeds.map(faviconJson);
       }
       if (p.has('items')) Object.assign(answer, await items(store, user.id, p), { total_items: await totals.of(user.id) });
@@ -153,7 +154,7 @@ async function markRead(store: Store, userId: number, mark: 'feed' | 'group', id
     await store.markAllRead(userId, { upTo }, at);
     return;
   }
-  const folders = folderNames(await store.listSubscriptions(userId)).filter((f) => groupId(f) === id);
+  const folders = folderNames(await store.listSubscriptions(userId)).filter((f) => folderId(userId, f) === id);
   for (const folder of folders) await store.markAllRead(userId, { folder, upTo }, at);
 }
 

@@ -1,5 +1,5 @@
-import { createHash } from 'node:crypto';
-import type { ArticleListItem, FeedWithSource } from '../../model/article.js';
+import { folderId } from '../folderIds.js';
+import { subscriptionTitle, type ArticleListItem, type FeedWithSource } from '../../model/article.js';
 
 /** Fever's shapes: every id a JSON integer, every time unix seconds, flags 0 or 1. */
 
@@ -10,26 +10,18 @@ const BLANK_ICON = 'image/gif;base64,R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAA
 
 const seconds = (iso: string | null) => (iso ? Math.floor(Date.parse(iso) / 1000) : 0);
 
-/**
- * A folder's group id: derived from its name, so it stays the same across calls and
- * restarts without a table of its own (a folder exists only as a name on subscriptions).
- * 31 bits, above 0: 0 is Fever's "everything".
- */
-export function groupId(folder: string): number {
-  return (createHash('sha256').update(folder, 'utf8').digest().readUInt32BE(0) % 0x7fff_fffe) + 1;
-}
-
 export function folderNames(feeds: readonly SubscribedFeed[]): string[] {
   return [...new Set(feeds.map((f) => f.folder).filter((f): f is string => !!f))].sort();
 }
 
-export function groupsJson(feeds: readonly SubscribedFeed[]) {
-  return folderNames(feeds).map((title) => ({ id: groupId(title), title }));
+/** A folder's group id (folderIds.ts: never 0, Fever's "everything"). */
+export function groupsJson(userId: number, feeds: readonly SubscribedFeed[]) {
+  return folderNames(feeds).map((title) => ({ id: folderId(userId, title), title }));
 }
 
-export function feedsGroupsJson(feeds: readonly SubscribedFeed[]) {
+export function feedsGroupsJson(userId: number, feeds: readonly SubscribedFeed[]) {
   return folderNames(feeds).map((folder) => ({
-    group_id: groupId(folder),
+    group_id: folderId(userId, folder),
     feed_ids: feeds.filter((f) => f.folder === folder).map((f) => f.id).join(','),
   }));
 }
@@ -38,8 +30,7 @@ export function feedJson(f: SubscribedFeed) {
   return {
     id: f.id,
     favicon_id: f.id,
-    // The name the web app shows: the reader's own, else publisher and section.
-    title: f.customTitle ?? (f.section ? `${f.sourceName} (${f.section})` : f.sourceName),
+    title: subscriptionTitle(f),
     url: f.url,
     site_url: f.siteUrl ?? '',
     is_spark: 0,

@@ -9,7 +9,8 @@ import { readerOf } from './readerAuth.js';
 import { normalizeStreamId, READING_LIST, resolveStream, stateCondition, STATE, KEPT_UNREAD, LABEL, type StreamScope } from './streamIds.js';
 import { continuationOf, MAX_CONTENTS, MAX_IDS, positiveInt, streamPage, type StreamParams } from './streamQuery.js';
 import { notFound, ok, type GreaderOptions } from './subscriptionRoutes.js';
-import { originOf, subscriptionTitle, type Origin } from './subscriptionJson.js';
+import { subscriptionTitle } from '../../model/article.js';
+import { originOf, type Origin } from './subscriptionJson.js';
 
 /** Forms that name thousands of items (edit-tag, items/contents) need more than the default body limit. */
 const ITEM_FORM_LIMIT = 1024 * 1024;

@@ -1,14 +1,8 @@
-import type { FeedWithSource } from '../../model/article.js';
+import { subscriptionTitle, type FeedWithSource } from '../../model/article.js';
 import { feedStreamId, labelStreamId } from './streamIds.js';
 
 /** A subscription as the store lists it for its reader. */
 export type Subscribed = FeedWithSource & { folder: string | null; customTitle: string | null };
-
-/** The name a reader sees for a feed: their own, else publisher and section, else the feed's title. */
-export function subscriptionTitle(f: Subscribed): string {
-  if (f.customTitle) return f.customTitle;
-  return f.section ? `${f.sourceName} (${f.section})` : f.title ?? f.sourceName;
-}
 
 /** What an item's `origin` (and the Atom `<source>`) says of the feed it came through. */
 export interface Origin {

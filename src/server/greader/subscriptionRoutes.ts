@@ -6,7 +6,8 @@ import { logError } from '../../log/loggedError.js';
 import { fieldValue, fieldValues } from './formFields.js';
 import { readerOf, tokenOf } from './readerAuth.js';
 import { feedStreamId, LABEL, labelStreamId, normalizeStreamId, READING_LIST, READ, STARRED, subscribedFeedId } from './streamIds.js';
-import { subscriptionJson, subscriptionTitle } from './subscriptionJson.js';
+import { subscriptionTitle } from '../../model/article.js';
+import { subscriptionJson } from './subscriptionJson.js';
 
 export interface GreaderOptions {
   store: Store;

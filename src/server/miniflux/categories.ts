@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { folderId } from '../folderIds.js';
 
 /**
  * Miniflux files every feed in a category; Tidings has folders, and feeds in none. Feeds in
@@ -15,16 +15,9 @@ export interface MinifluxCategory {
   hide_globally: boolean;
 }
 
-/**
- * A folder's category id: derived from the reader and the folder name, so it stays the same
- * across requests and restarts without a table, and lies in 2..2^31-1 (a JSON number every
- * client reads as a 32-bit integer). Two folders of one reader sharing an id would need a
- * 31-bit hash collision among their few folder names.
- */
+/** A folder's category id (folderIds.ts); feeds in no folder are in "All". */
 export function categoryId(userId: number, folder: string | null): number {
-  if (folder === null) return UNFILED_ID;
-  const h = createHash('sha256').update(`${userId}\n${folder}`).digest().readUInt32BE(0) & 0x7fffffff;
-  return h < 2 ? h + 2 : h;
+  return folder === null ? UNFILED_ID : folderId(userId, folder);
 }
 
 export function categoryOf(userId: number, folder: string | null): MinifluxCategory {

@@ -7,7 +7,8 @@ import { requesterSignal } from '../requesterSignal.js';
 import { logFailure } from '../../log/logger.js';
 import { categoriesOf, categoryId, folderOfCategory } from './categories.js';
 import { fail, jsonBody, minifluxUser, notFound, pathId, type MinifluxContext } from './context.js';
-import { minifluxFeed, readerFeedTitle } from './feeds.js';
+import { subscriptionTitle } from '../../model/article.js';
+import { minifluxFeed } from './feeds.js';
 
 type IdParams = { Params: { id: string } };
 
@@ -119,7 +120,7 @@ export function registerFeedRoutes(app: FastifyInstance, ctx: MinifluxContext): 
 
   app.get('/export', async (req, reply) => {
     const subs = await store.listSubscriptions(minifluxUser(req).id);
-    const outlines = subs.map((f) => ({ url: f.url, title: readerFeedTitle(f), siteUrl: f.siteUrl, category: f.folder }));
+    const outlines = subs.map((f) => ({ url: f.url, title: subscriptionTitle(f), siteUrl: f.siteUrl, category: f.folder }));
     return reply.type('text/xml; charset=utf-8').send(renderOpml(outlines));
   });
 

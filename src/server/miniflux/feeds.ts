@@ -1,4 +1,4 @@
-import type { FeedWithSource } from '../../model/article.js';
+import { subscriptionTitle, type FeedWithSource } from '../../model/article.js';
 import { categoryOf, type MinifluxCategory } from './categories.js';
 
 /** A feed as one reader follows it: their folder and their own name for it. */
@@ -30,11 +30,6 @@ export interface MinifluxFeed {
   icon: null;
 }
 
-/** The name a reader sees for a feed: theirs, else the publisher and section. */
-export function readerFeedTitle(f: ReaderFeed): string {
-  return f.customTitle ?? (f.section ? `${f.sourceName} (${f.section})` : f.title ?? f.sourceName);
-}
-
 /** Strings and numbers Miniflux never leaves null (clients read them without checks). */
 export function minifluxFeed(userId: number, f: ReaderFeed): MinifluxFeed {
   return {
@@ -42,7 +37,7 @@ export function minifluxFeed(userId: number, f: ReaderFeed): MinifluxFeed {
     user_id: userId,
     feed_url: f.url,
     site_url: f.siteUrl ?? f.url,
-    title: readerFeedTitle(f),
+    title: subscriptionTitle(f),
     checked_at: f.lastFetchedAt ?? f.createdAt,
     next_check_at: f.nextCheckAt ?? f.createdAt,
     etag_header: '',

@@ -134,7 +134,7 @@ ${session && opts.canSubscribe
 <tbody>
 ${feeds.map(
   (f) => html`<tr>
-<td><a href="/?feed=${f.id}">${f.customTitle ?? html`${f.sourceName}${f.section ? html` (${f.section})` : ''}`}</a>${f.folder ? html` · <a href="/?folder=${encodeURIComponent(f.folder)}">${f.folder}</a>` : ''}<br><span class="muted">${f.url}</span></td>
+<td><a href="/?feed=${f.id}">${subscriptionTitle(f)}</a>${f.folder ? html` · <a href="/?folder=${encodeURIComponent(f.folder)}">${f.folder}</a>` : ''}<br><span class="muted">${f.url}</span></td>
 <td>${f.lastFetchedAt ? html`<time datetime="${f.lastFetchedAt}">${relativeAge(f.lastFetchedAt, opts.now)}</time>` : 'never'}${f.itemsPerDay !== undefined ? html`<br><span class="muted">${f.itemsPerDay} a day</span>` : ''}${f.activity ? activityChart(f.activity, opts.now) : ''}</td>
 <td class="${f.lastStatus === 'error' ? 'status-error' : ''}">${f.health === 'failing' ? html`<strong>failing</strong>` : f.lastStatus}${f.lastErrorCode ? html`<br>${f.lastErrorCode}: ${truncate(f.lastError ?? '', 160)}${f.errorCount > 1 ? html` (${f.errorCount} times)` : ''}` : ''}${f.jobFailure ? jobFailureNote(f.jobFailure, opts.now) : ''}</td>
 <td>${f.nextCheckAt ? formatLocalTime(f.nextCheckAt, opts.timeZone) : 'now'}</td>
