@@ -196,6 +196,15 @@ test('entities: typed mentions with UTF-16 offsets, repeats and surnames found, 
   assert.equal(canonicalNames(list).get('person:Obama'), 'Barack Obama');
 });
 
+test('entities: names compromise leaves untyped get a type from their context, sentence-initial words are not names', () => {
+  const text = 'Police said the Pentagon sent 300 troops to Kursk. Officials declined to comment. Then Sonmarg Kalia spoke.';
+  const typed = extractEntities(text).map((e) => `${e.type}:${e.text}`);
+  assert.ok(typed.includes('organization:Pentagon'), 'a name after "the" is an organisation');
+  assert.ok(typed.includes('place:Kursk'), 'a name after "to" is a place');
+  assert.ok(typed.includes('person:Sonmarg Kalia'), 'any other name is a person');
+  assert.ok(!typed.some((t) => t.endsWith(':Police') || t.endsWith(':Officials') || t.endsWith(':Then')), typed.join(', '));
+});
+
 test('HTML input becomes its text, a line per block, scripts left out', () => {
   assert.equal(htmlToText('<html><head><title>x</title></head><body><p>One &amp; two</p><script>evil()</script><p>Three</p></body></html>'), 'One & two\nThree');
 });

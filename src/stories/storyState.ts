@@ -111,6 +111,8 @@ export interface StoryState {
   readonly copies: CopyIndex;
   readonly neighbours: NeighbourIndex;
   readonly stories: Map<string, Story>;
+  /** Stories that may still be open, in the order they opened: what the periodic pass visits. */
+  readonly active: Set<Story>;
   /** term → open stories whose centroid has it among its heaviest terms. */
   readonly index: Map<string, Set<string>>;
   readonly storyOfArticle: Map<string, string>;
@@ -127,6 +129,7 @@ export function createStoryState(options: Partial<StoryOptions> = {}): StoryStat
     copies: new CopyIndex(o.copyThreshold, o.windowMs),
     neighbours: new NeighbourIndex(o.windowMs, 64),
     stories: new Map(),
+    active: new Set(),
     index: new Map(),
     storyOfArticle: new Map(),
     copyOf: new Map(),
@@ -238,6 +241,7 @@ function candidates(state: StoryState, terms: Iterable<string>, except?: string)
 function openStory(state: StoryState, m: Member): Story {
   const s = storyOfMembers(state, m.id, [m]);
   state.stories.set(m.id, s);
+  state.active.add(s);
   reindex(state, s);
   return s;
 }
@@ -283,6 +287,17 @@ function reindex(state: StoryState, s: Story): void {
 function retire(state: StoryState, s: Story): void {
   unindex(state, s);
   s.members = [];
+  state.active.delete(s);
+}
+
+/** The open stories; closed ones found on the way are retired, so the pass costs what the window holds. */
+function openStories(state: StoryState): Story[] {
+  const open: Story[] = [];
+  for (const s of state.active) {
+    if (isOpen(state, s)) open.push(s);
+    else retire(state, s);
+  }
+  return open;
 }
 
 function unindex(state: StoryState, s: Story): void {
@@ -301,7 +316,7 @@ function unindex(state: StoryState, s: Story): void {
  */
 export function mergePass(state: StoryState): { from: string; into: string }[] {
   const merges: { from: string; into: string }[] = [];
-  const changed = [...state.stories.values()].filter((s) => s.changed && isOpen(state, s));
+  const changed = openStories(state).filter((s) => s.changed);
   for (const s of changed) {
     s.changed = false;
     if (s.mergedInto) continue;
@@ -347,7 +362,7 @@ function merge(state: StoryState, keep: Story, gone: Story): void {
 export function splitPass(state: StoryState): Regrouping['splits'] {
   const o = state.options;
   const splits: Regrouping['splits'] = [];
-  const due = [...state.stories.values()].filter((s) => isOpen(state, s) && s.size >= s.checkedAt + Math.max(o.splitMinPart, s.checkedAt / 4));
+  const due = openStories(state).filter((s) => s.size >= s.checkedAt + Math.max(o.splitMinPart, s.checkedAt / 4));
   for (const s of due) {
     s.checkedAt = s.size;
     const short = s.short * 2 > s.size;
@@ -367,6 +382,7 @@ function split(state: StoryState, s: Story, stay: Member[], leave: Member[], id:
   reindex(state, s);
   const cut = storyOfMembers(state, id, leave);
   state.stories.set(id, cut);
+  state.active.add(cut);
   reindex(state, cut);
   for (const m of leave) state.storyOfArticle.set(m.id, id);
   return { from: s.id, into: id, articles: leave.map((m) => m.id) };
