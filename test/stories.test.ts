@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { CopyIndex, estimatedJaccard, signatureOf } from '../src/stories/minhash.js';
-import { createStoryState, placeArticle, storyOf, mergePass, type StoryArticle } from '../src/stories/storyState.js';
+import { createStoryState, placeArticle, storyOf, mergePass, splitPass, type StoryArticle } from '../src/stories/storyState.js';
 import { extractFigures } from '../src/stories/figures.js';
 import { canonicalNames, extractEntities } from '../src/stories/entities.js';
 import { htmlToText } from '../src/stories/plainText.js';
@@ -84,6 +84,57 @@ test('activity window: a story quiet for longer than the window is closed, the n
   assert.equal(placeArticle(near, later).story, 'ap-1');
 });
 
+const QUAKE_WORDS = 'earthquake Morocco Atlas villages rescue Marrakech magnitude rubble mourning tremor aftershock collapsed'.split(' ');
+const PHONE_WORDS = 'Apple iPhone Cupertino chip titanium price launch analysts Samsung sales camera battery'.split(' ');
+
+/** Eight texts on one event, each a different slice of its words plus one word both events share. */
+function event(prefix: string, words: string[], t0: number): StoryArticle[] {
+  return Array.from({ length: 8 }, (_, i) => {
+    const some = words.filter((_, k) => (k + i) % 3 !== 0);
+    return { id: `${prefix}-${i + 1}`, title: `${some.slice(0, 4).join(' ')} government`, text: `The government spoke. ${some.join(' ')}.`, published: t0 + i * 60_000 };
+  });
+}
+
+function forcedTogether(): { state: ReturnType<typeof createStoryState>; list: StoryArticle[] } {
+  const t0 = Date.parse('2026-03-01T08:00:00Z');
+  // A join threshold near zero lets the shared word glue both events into one story.
+  const state = createStoryState({ joinThreshold: 0.001, joinThresholdShort: 0.001, mergeEvery: 1000 });
+  const quake = event('quake', QUAKE_WORDS, t0);
+  const phone = event('phone', PHONE_WORDS, t0);
+  const list = quake.flatMap((q, i) => [q, phone[i]!]);
+  for (const a of list) placeArticle(state, a);
+  return { state, list };
+}
+
+test('split pass: a story holding two events is cut in two, the first article keeps the id, deterministically', () => {
+  const { state, list } = forcedTogether();
+  assert.equal(new Set(list.map((a) => storyOf(state, a.id))).size, 1, 'the low threshold glued both events together');
+  const splits = splitPass(state);
+  assert.equal(splits.length, 1);
+  assert.deepEqual({ from: splits[0]!.from, into: splits[0]!.into }, { from: 'quake-1', into: 'phone-1' });
+  assert.deepEqual(splits[0]!.articles, list.filter((a) => a.id.startsWith('phone')).map((a) => a.id));
+  for (const a of list) assert.equal(storyOf(state, a.id), a.id.startsWith('quake') ? 'quake-1' : 'phone-1');
+  assert.deepEqual(mergePass(state), [], 'the merge pass does not glue the parts back');
+  assert.deepEqual(splitPass(state), [], 'a story is checked again only once it grew');
+  const again = forcedTogether();
+  assert.deepEqual(splitPass(again.state), splits, 'the same input gives the same split');
+});
+
+test('split pass: a story on one event stays whole; the periodic pass reports what it changed', () => {
+  const t0 = Date.parse('2026-03-01T08:00:00Z');
+  const state = createStoryState({ mergeEvery: 8 });
+  const placed = event('quake', QUAKE_WORDS, t0).map((a) => placeArticle(state, a));
+  assert.equal(new Set(placed.map((p) => storyOf(state, p.id))).size, 1);
+  assert.deepEqual(placed[7]!.regrouped, { merges: [], splits: [] }, 'the eighth placement ran the pass and changed nothing');
+  assert.equal(placed[6]!.regrouped, undefined);
+  const forced = createStoryState({ joinThreshold: 0.001, joinThresholdShort: 0.001, mergeEvery: 16 });
+  const quake = event('quake', QUAKE_WORDS, t0);
+  const phone = event('phone', PHONE_WORDS, t0);
+  const last = quake.flatMap((q, i) => [q, phone[i]!]).map((a) => placeArticle(forced, a)).at(-1)!;
+  assert.equal(last.regrouped?.splits[0]?.into, 'phone-1');
+  assert.equal(last.story, 'phone-1', 'the placement answers with the story after the pass');
+});
+
 test('figures: qualifiers, ranges, money and percentages, with what they count', () => {
   const figs = extractFigures(
     'North Korea sent at least 3,000 more soldiers. About 400 were killed and more than 3,600 injured. ' +
@@ -143,6 +194,15 @@ test('entities: typed mentions with UTF-16 offsets, repeats and surnames found, 
   assert.ok(typed.includes('person:Obama'), 'the surname alone is the same person');
   assert.equal(list[0]!.start, 3, 'the emoji counts two UTF-16 code units');
   assert.equal(canonicalNames(list).get('person:Obama'), 'Barack Obama');
+});
+
+test('entities: names compromise leaves untyped get a type from their context, sentence-initial words are not names', () => {
+  const text = 'Police said the Pentagon sent 300 troops to Kursk. Officials declined to comment. Then Sonmarg Kalia spoke.';
+  const typed = extractEntities(text).map((e) => `${e.type}:${e.text}`);
+  assert.ok(typed.includes('organization:Pentagon'), 'a name after "the" is an organisation');
+  assert.ok(typed.includes('place:Kursk'), 'a name after "to" is a place');
+  assert.ok(typed.includes('person:Sonmarg Kalia'), 'any other name is a person');
+  assert.ok(!typed.some((t) => t.endsWith(':Police') || t.endsWith(':Officials') || t.endsWith(':Then')), typed.join(', '));
 });
 
 test('HTML input becomes its text, a line per block, scripts left out', () => {

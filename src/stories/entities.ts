@@ -18,7 +18,7 @@ interface Match {
 const MAX_TEXT = 200_000;
 const TRIM_START = /^[\s"'“‘([]+/;
 // regex-safe: one class anchored at the end
-const TRIM_END = /[\s"'”’)\].,;:!?]+$/;
+const TRIM_END = /[\s"'”’()[\].,;:!?-]+$/;
 const POSSESSIVE = /['’]s$/;
 
 /**
@@ -36,7 +36,43 @@ export function extractEntities(text: string): Entity[] {
   add(doc.people().json({ offset: true }) as Match[], 'person');
   add(doc.organizations().json({ offset: true }) as Match[], 'organization');
   add(doc.places().json({ offset: true }) as Match[], 'place');
-  return withRepeats(input, dedupe(found));
+  const typed = dedupe(found);
+  const guessed: Entity[] = [];
+  for (const m of doc.match('#ProperNoun+').json({ offset: true }) as Match[]) {
+    if (m.offset) pushTrimmed(guessed, input, m.offset.start, m.offset.start + m.offset.length, 'person');
+  }
+  const fresh = guessed
+    .filter((g) => !typed.some((k) => g.start < k.end && k.start < g.end) && !commonWord(input, g))
+    .map((g) => ({ ...g, type: guessedType(input, g) }));
+  return withRepeats(input, dedupe([...typed, ...fresh]));
+}
+
+const LEXICON = (nlp.model() as { one: { lexicon: Record<string, unknown> } }).one.lexicon;
+// regex-safe: one class anchored at the end
+const SENTENCE_END = /(?:^|[.!?:\n]\s*)$/;
+
+/**
+ * A one-word name that is only capitalised because it starts a sentence, or that the
+ * dictionary knows as a common word, is most likely not a name at all.
+ */
+function commonWord(text: string, e: Entity): boolean {
+  if (e.text.includes(' ')) return false;
+  return SENTENCE_END.test(text.slice(Math.max(0, e.start - 3), e.start)) || e.text.toLowerCase() in LEXICON;
+}
+
+// regex-safe: anchored, bounded alternation of literal words
+const PLACE_BEFORE = /\b(?:in|at|from|near|to|into|across|around|visit|visiting)\s+$/i;
+
+/**
+ * A type for a name compromise found but did not type: an acronym or a name after "the"
+ * ("the Pentagon") is an organisation, a name after "in", "at", "from"… a place, any other
+ * a person (the commonest kind).
+ */
+function guessedType(text: string, e: Entity): EntityType {
+  const before = text.slice(Math.max(0, e.start - 12), e.start);
+  if (/^\p{Lu}{2,6}s?$/u.test(e.text) || /\bthe\s+$/i.test(before)) return 'organization';
+  if (PLACE_BEFORE.test(before)) return 'place';
+  return 'person';
 }
 
 function pushTrimmed(out: Entity[], text: string, start: number, end: number, type: EntityType): void {

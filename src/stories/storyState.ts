@@ -1,6 +1,7 @@
 import { CopyIndex, signatureOf } from './minhash.js';
 import { NeighbourIndex } from './neighbourIndex.js';
-import { RollingDf, addInto, dot, norm, termCounts, topTerms, weightedVector, type Vector, type Weights } from './vectors.js';
+import { driftedPart, sumOf, type Member } from './storySplit.js';
+import { RollingDf, addInto, dot, namesOf, norm, termCounts, topTerms, weightedVector, type Vector, type Weights } from './vectors.js';
 
 /** One article as the clusterer sees it; `published` is ISO 8601 or ms since the epoch. */
 export interface StoryArticle {
@@ -17,6 +18,14 @@ export interface Placement {
   story: string;
   /** The first article of the copy group this article is a wire copy of. */
   copyOf?: string;
+  /** Set when this placement ran the periodic pass: what it changed, for a store to apply. */
+  regrouped?: Regrouping;
+}
+
+export interface Regrouping {
+  merges: { from: string; into: string }[];
+  /** `articles` left story `from` for the new story `into` (the id of one of them). */
+  splits: { from: string; into: string; articles: string[] }[];
 }
 
 export interface StoryOptions extends Weights {
@@ -35,8 +44,15 @@ export interface StoryOptions extends Weights {
   copyThreshold: number;
   /** A story quiet for longer than this is closed: new articles start a new story. */
   windowMs: number;
-  /** Articles between two merge passes. */
+  /** Articles between two periodic passes (merge, then split). */
   mergeEvery: number;
+  /** Cosine between the two halves of a story under which it is split (short: mostly headlines). */
+  splitThreshold: number;
+  splitThresholdShort: number;
+  /** The smallest part a split may cut off. */
+  splitMinPart: number;
+  /** Recent articles a story keeps (vectors) to judge a split; older ones stay where they are. */
+  splitMembers: number;
   /** Terms of a story's centroid kept, and of those the heaviest indexed for lookup. */
   centroidTerms: number;
   indexedTerms: number;
@@ -56,19 +72,27 @@ export const DEFAULT_STORY_OPTIONS: StoryOptions = {
   copyThreshold: 0.8,
   windowMs: 48 * 3600_000,
   mergeEvery: 100,
+  splitThreshold: 0.3,
+  splitThresholdShort: 0.1,
+  splitMinPart: 3,
+  splitMembers: 200,
   centroidTerms: 120,
   indexedTerms: 25,
   dfHalfLife: 50_000,
   name: 3,
-  number: 2,
+  number: 1,
   title: 2,
   terms: 60,
+  nameShare: 0.5,
 };
 
 interface Story {
   id: string;
   centroid: Vector;
   norm: number;
+  /** The names-only centroid (see `namesOf`). */
+  names: Vector;
+  namesNorm: number;
   size: number;
   /** Articles of the story that were short (headlines only). */
   short: number;
@@ -76,6 +100,9 @@ interface Story {
   indexed: string[];
   mergedInto: string | null;
   changed: boolean;
+  members: Member[];
+  /** Size at the last split check: a story is checked again once it grew by a quarter. */
+  checkedAt: number;
 }
 
 export interface StoryState {
@@ -84,6 +111,8 @@ export interface StoryState {
   readonly copies: CopyIndex;
   readonly neighbours: NeighbourIndex;
   readonly stories: Map<string, Story>;
+  /** Stories that may still be open, in the order they opened: what the periodic pass visits. */
+  readonly active: Set<Story>;
   /** term → open stories whose centroid has it among its heaviest terms. */
   readonly index: Map<string, Set<string>>;
   readonly storyOfArticle: Map<string, string>;
@@ -100,6 +129,7 @@ export function createStoryState(options: Partial<StoryOptions> = {}): StoryStat
     copies: new CopyIndex(o.copyThreshold, o.windowMs),
     neighbours: new NeighbourIndex(o.windowMs, 64),
     stories: new Map(),
+    active: new Set(),
     index: new Map(),
     storyOfArticle: new Map(),
     copyOf: new Map(),
@@ -121,14 +151,15 @@ export function placeArticle(state: StoryState, article: StoryArticle): Placemen
   const counts = termCounts(article.title, text, o.title);
   state.df.add(counts.keys());
   const vector = weightedVector(counts, state.df, o);
+  const member = { id: article.id, vector, names: namesOf(vector, counts, false), at: state.now, seq: state.placed };
   const original = copyOriginal(state, article, text);
-  const storyId = original ? storyOf(state, original) : bestStory(state, vector);
+  const storyId = original ? storyOf(state, original) : bestStory(state, member);
   state.neighbours.add(article.id, vector, state.now);
-  const story = storyId ? joinStory(state, storyId, vector) : openStory(state, article.id, vector);
+  const story = storyId ? joinStory(state, storyId, member) : openStory(state, member);
   state.storyOfArticle.set(article.id, story.id);
   if (original) state.copyOf.set(article.id, original);
-  if (++state.placed % o.mergeEvery === 0) mergePass(state);
-  return { id: article.id, story: storyOf(state, article.id)!, ...(original ? { copyOf: original } : {}) };
+  const regrouped = ++state.placed % o.mergeEvery === 0 ? { merges: mergePass(state), splits: splitPass(state) } : null;
+  return { id: article.id, story: storyOf(state, article.id)!, ...(original ? { copyOf: original } : {}), ...(regrouped ? { regrouped } : {}) };
 }
 
 /** The article's story now (after merges), or null for an article never placed. */
@@ -164,8 +195,9 @@ function isOpen(state: StoryState, s: Story): boolean {
 }
 
 /** The open story closest to `v` through the term index, if it passes the join threshold. */
-function bestStory(state: StoryState, v: Vector): string | null {
+function bestStory(state: StoryState, m: Member): string | null {
   const o = state.options;
+  const v = m.vector;
   const short = v.size < o.shortTerms;
   const near = state.neighbours.nearest(v, state.now);
   if (near && near.similarity >= (short ? o.neighbourThresholdShort : o.neighbourThreshold)) {
@@ -175,13 +207,21 @@ function bestStory(state: StoryState, v: Vector): string | null {
   let best: Story | null = null;
   let bestScore = short ? o.joinThresholdShort : o.joinThreshold;
   for (const s of candidates(state, v.keys())) {
-    const score = dot(v, s.centroid) / (s.norm || 1);
+    const score = blended(o, dot(v, s.centroid) / (s.norm || 1), m.names.size && s.namesNorm ? dot(m.names, s.names) / s.namesNorm : null, short);
     if (score > bestScore || (score === bestScore && best && s.id < best.id)) {
       best = s;
       bestScore = score;
     }
   }
   return best?.id ?? null;
+}
+
+/**
+ * Cosine of words blended with the cosine of names, when both sides name someone and are
+ * full texts: a headline names too few to tell two events apart by its names alone.
+ */
+function blended(o: StoryOptions, words: number, names: number | null, short: boolean): number {
+  return names === null || short ? words : (1 - o.nameShare) * words + o.nameShare * names;
 }
 
 /** Open stories sharing an indexed term; closed ones found on the way leave the index. */
@@ -192,27 +232,43 @@ function candidates(state: StoryState, terms: Iterable<string>, except?: string)
       if (id === except || found.has(id)) continue;
       const s = state.stories.get(id)!;
       if (isOpen(state, s)) found.set(id, s);
-      else unindex(state, s);
+      else retire(state, s);
     }
   }
   return [...found.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }
 
-function openStory(state: StoryState, id: string, v: Vector): Story {
-  const s: Story = { id, centroid: new Map(v), norm: norm(v), size: 1, short: v.size < state.options.shortTerms ? 1 : 0, lastAt: state.now, indexed: [], mergedInto: null, changed: true };
-  state.stories.set(id, s);
+function openStory(state: StoryState, m: Member): Story {
+  const s = storyOfMembers(state, m.id, [m]);
+  state.stories.set(m.id, s);
+  state.active.add(s);
   reindex(state, s);
   return s;
 }
 
-function joinStory(state: StoryState, id: string, v: Vector): Story {
+function storyOfMembers(state: StoryState, id: string, members: Member[]): Story {
+  const o = state.options;
+  const centroid: Vector = new Map();
+  addInto(centroid, sumOf(members), o.centroidTerms);
+  const names: Vector = new Map();
+  addInto(names, sumOf(members, 'names'), o.centroidTerms);
+  const short = members.filter((m) => m.vector.size < o.shortTerms).length;
+  const lastAt = Math.max(...members.map((m) => m.at));
+  return { id, centroid, norm: norm(centroid), names, namesNorm: norm(names), size: members.length, short, lastAt, indexed: [], mergedInto: null, changed: true, members, checkedAt: members.length };
+}
+
+function joinStory(state: StoryState, id: string, m: Member): Story {
   const s = state.stories.get(id)!;
-  addInto(s.centroid, v, state.options.centroidTerms);
+  addInto(s.centroid, m.vector, state.options.centroidTerms);
   s.norm = norm(s.centroid);
+  addInto(s.names, m.names, state.options.centroidTerms);
+  s.namesNorm = norm(s.names);
   s.size++;
-  if (v.size < state.options.shortTerms) s.short++;
+  if (m.vector.size < state.options.shortTerms) s.short++;
   s.lastAt = Math.max(s.lastAt, state.now);
   s.changed = true;
+  s.members.push(m);
+  if (s.members.length > state.options.splitMembers * 2) s.members.splice(0, s.members.length - state.options.splitMembers);
   reindex(state, s);
   return s;
 }
@@ -225,6 +281,23 @@ function reindex(state: StoryState, s: Story): void {
     if (set) set.add(s.id);
     else state.index.set(t, new Set([s.id]));
   }
+}
+
+/** A story that closed or merged away: out of the index, its members no longer needed. */
+function retire(state: StoryState, s: Story): void {
+  unindex(state, s);
+  s.members = [];
+  state.active.delete(s);
+}
+
+/** The open stories; closed ones found on the way are retired, so the pass costs what the window holds. */
+function openStories(state: StoryState): Story[] {
+  const open: Story[] = [];
+  for (const s of state.active) {
+    if (isOpen(state, s)) open.push(s);
+    else retire(state, s);
+  }
+  return open;
 }
 
 function unindex(state: StoryState, s: Story): void {
@@ -243,14 +316,15 @@ function unindex(state: StoryState, s: Story): void {
  */
 export function mergePass(state: StoryState): { from: string; into: string }[] {
   const merges: { from: string; into: string }[] = [];
-  const changed = [...state.stories.values()].filter((s) => s.changed && isOpen(state, s));
+  const changed = openStories(state).filter((s) => s.changed);
   for (const s of changed) {
     s.changed = false;
     if (s.mergedInto) continue;
     for (const other of candidates(state, s.indexed, s.id)) {
       if (s.mergedInto) break;
-      const sim = dot(s.centroid, other.centroid) / ((s.norm || 1) * (other.norm || 1));
       const short = s.short * 2 > s.size && other.short * 2 > other.size;
+      const names = s.namesNorm && other.namesNorm ? dot(s.names, other.names) / (s.namesNorm * other.namesNorm) : null;
+      const sim = blended(state.options, dot(s.centroid, other.centroid) / ((s.norm || 1) * (other.norm || 1)), names, short);
       if (sim < (short ? state.options.mergeThresholdShort : state.options.mergeThreshold)) continue;
       const [keep, gone] = state.placed && older(state, s, other) ? [s, other] : [other, s];
       merge(state, keep, gone);
@@ -265,13 +339,51 @@ function older(state: StoryState, a: Story, b: Story): boolean {
 }
 
 function merge(state: StoryState, keep: Story, gone: Story): void {
-  unindex(state, gone);
   gone.mergedInto = keep.id;
   addInto(keep.centroid, gone.centroid, state.options.centroidTerms);
   keep.norm = norm(keep.centroid);
+  addInto(keep.names, gone.names, state.options.centroidTerms);
+  keep.namesNorm = norm(keep.names);
   keep.size += gone.size;
   keep.short += gone.short;
   keep.lastAt = Math.max(keep.lastAt, gone.lastAt);
   keep.changed = true;
+  keep.members = [...keep.members, ...gone.members].sort((a, b) => a.seq - b.seq).slice(-state.options.splitMembers);
+  retire(state, gone);
   reindex(state, keep);
+}
+
+/**
+ * Splits stories that drifted apart: each open story that grew by a quarter since it was
+ * last checked is cut in two (two-means over its recent members) when the parts are far
+ * apart. The part with the story's own first article keeps the id; the other becomes a
+ * story named after its first article that names no story yet. Returns the splits made.
+ */
+export function splitPass(state: StoryState): Regrouping['splits'] {
+  const o = state.options;
+  const splits: Regrouping['splits'] = [];
+  const due = openStories(state).filter((s) => s.size >= s.checkedAt + Math.max(o.splitMinPart, s.checkedAt / 4));
+  for (const s of due) {
+    s.checkedAt = s.size;
+    const short = s.short * 2 > s.size;
+    const part = driftedPart(s.members, s.id, { minPart: o.splitMinPart, threshold: short ? o.splitThresholdShort : o.splitThreshold });
+    const head = part?.leave.find((m) => !state.stories.has(m.id));
+    if (!part || !head) continue;
+    splits.push(split(state, s, part.stay, part.leave, head.id));
+  }
+  return splits;
+}
+
+function split(state: StoryState, s: Story, stay: Member[], leave: Member[], id: string): Regrouping['splits'][number] {
+  const size = s.size;
+  unindex(state, s);
+  const rest = storyOfMembers(state, s.id, stay);
+  Object.assign(s, { ...rest, size: size - leave.length, checkedAt: size - leave.length, short: Math.max(0, s.short - leave.filter((m) => m.vector.size < state.options.shortTerms).length) });
+  reindex(state, s);
+  const cut = storyOfMembers(state, id, leave);
+  state.stories.set(id, cut);
+  state.active.add(cut);
+  reindex(state, cut);
+  for (const m of leave) state.storyOfArticle.set(m.id, id);
+  return { from: s.id, into: id, articles: leave.map((m) => m.id) };
 }

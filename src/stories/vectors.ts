@@ -12,6 +12,8 @@ export interface Weights {
   title: number;
   /** Terms kept per article (the heaviest), which bounds the cost of each comparison. */
   terms: number;
+  /** Share of the names-only cosine in the similarity of an article and a story (0: words only). */
+  nameShare: number;
 }
 
 /**
@@ -74,6 +76,19 @@ export function weightedVector(counts: Map<string, { tf: number; kind: Word['kin
   }
   scored.sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
   return normalised(new Map(scored.slice(0, w.terms)));
+}
+
+/**
+ * The part of `v` made of names (and numbers when `numbers`), normalised: two events of
+ * one kind share their common words, the people and places tell them apart.
+ */
+export function namesOf(v: Vector, counts: Map<string, { kind: Word['kind'] }>, numbers: boolean): Vector {
+  const out: Vector = new Map();
+  for (const [t, x] of v) {
+    const kind = counts.get(t)?.kind;
+    if (kind === 'name' || (numbers && kind === 'number')) out.set(t, x);
+  }
+  return normalised(out);
 }
 
 export function normalised(v: Vector): Vector {
