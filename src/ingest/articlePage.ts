@@ -5,6 +5,7 @@ import type { ExtractedArticle } from '../extract/extractArticle.js';
 import { formatIso } from '../text/dates.js';
 import { extractSeconds, measureAsync } from '../log/metrics.js';
 import type { Pipeline } from './pipeline.js';
+import { storyPlacerOf } from './storyPlacer.js';
 import { buildArticleWrite } from './articleBuilder.js';
 
 /** Fetches an article's page and extracts its text; throws (a TidingsError) when either fails. */
@@ -49,5 +50,8 @@ export async function completeArticlePage(p: Pipeline, articleId: number): Promi
   const write = buildArticleWrite({ item: storedItem(article, extracted.updated), url: article.url, extracted, extractError: null, seenAt, reason: 'first', recheckSchedule: p.config.recheckSchedule });
   // A page without article text: the feed's text is all there is, and reading it again would find the same.
   if (write.extractStatus !== 'ok') return false;
-  return p.store.completeArticlePage(articleId, write, write.nextRecheckAt ?? null);
+  const stored = await p.store.completeArticlePage(articleId, write, write.nextRecheckAt ?? null);
+  // The full text's entities and figures (the story step never throws).
+  if (stored) await storyPlacerOf(p).placePending();
+  return stored;
 }

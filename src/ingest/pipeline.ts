@@ -2,6 +2,7 @@ import type { TidingsConfig } from '../config.js';
 import { Fetcher } from '../fetch/fetcher.js';
 import { ExtractionPool } from '../extract/extractionPool.js';
 import type { Store } from '../store/store.js';
+import type { StoryPlacer } from './storyPlacer.js';
 
 /** What every ingest step needs: the store, the one safe fetcher, the extraction threads, settings and a clock. */
 export interface Pipeline {
@@ -10,6 +11,8 @@ export interface Pipeline {
   extractor: ExtractionPool;
   config: TidingsConfig;
   now(): Date;
+  /** This process's story step (storyPlacer.ts), made at first use. */
+  stories?: StoryPlacer;
 }
 
 export function createPipeline(store: Store, config: TidingsConfig, now: () => Date = () => new Date()): Pipeline {

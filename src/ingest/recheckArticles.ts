@@ -1,6 +1,7 @@
 import type { Article } from '../model/article.js';
 import { formatIso } from '../text/dates.js';
 import type { Pipeline } from './pipeline.js';
+import { storyPlacerOf } from './storyPlacer.js';
 import type { ArticleWrite } from '../store/store.js';
 import { buildArticleWrite } from './articleBuilder.js';
 import { nextRecheck, significantChange } from './revisionPolicy.js';
@@ -62,6 +63,7 @@ async function recheckOne(p: Pipeline, article: Article, report: RecheckReport):
     write.feedHash = article.feedHash ?? '';
     if (write.extractStatus === 'ok' && significantChange(article, write)) {
       await storeRecheck(p, article.id, write, nextAt);
+      await storyPlacerOf(p).placePending();
       report.changed++;
     } else {
       await storeRecheck(p, article.id, null, nextAt);

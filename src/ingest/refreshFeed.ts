@@ -9,6 +9,7 @@ import { logError } from '../log/loggedError.js';
 import { TidingsError } from '../model/errors.js';
 import { measureAsync, parseSeconds, storeSeconds } from '../log/metrics.js';
 import { readArticlePage } from './articlePage.js';
+import { storyPlacerOf } from './storyPlacer.js';
 import { parseFeedDocument } from './feedDocument.js';
 import { turnTaker } from './eventLoopTurns.js';
 import { buildArticleWrite, feedItemHash, itemUrl } from './articleBuilder.js';
@@ -123,6 +124,8 @@ async function saveAndReport(p: Pipeline, write: RefreshWrite, report: RefreshRe
     tombstoned: report.tombstoned + outcome.tombstoned,
     failedPageIds: outcome.failedPageIds,
   });
+  // Stories of what was stored: a follow-up that never throws (its failures wait in the store).
+  if (outcome.created || outcome.updated) await storyPlacerOf(p).placePending();
 }
 
 /**

@@ -24,6 +24,8 @@ export type ErrorCode =
   | 'throttled'
   /** What was asked needs the PostgreSQL store (separate worker processes). */
   | 'postgres_required'
+  /** The story step (clustering, entities, figures) failed; the articles stay queued for the next one. */
+  | 'story_failed'
   | 'not_found'
   | 'conflict'
   | 'unauthorized'

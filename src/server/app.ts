@@ -28,6 +28,7 @@ import { feverApi } from './fever/feverApi.js';
 import { greaderApi } from './greader/greaderApi.js';
 import { requestAdmission } from './requestAdmission.js';
 import { feedsOutRoutes } from './syndication/feedsOutRoutes.js';
+import { storyView } from './syndication/storyView.js';
 import { feedsOutState, registerFeedsOutAccount, secretShownHere } from './syndication/syndicationSecret.js';
 
 /** Requests that start in one event-loop turn (a river page is ~1.6 ms of CPU). */
@@ -368,7 +369,7 @@ export function buildApp(opts: {
   void app.register(minifluxApi, { prefix: '/v1', store: opts.store, now, clientAuth, ...(opts.pipeline ? { pipeline: opts.pipeline } : {}) });
   void app.register(feverApi, { prefix: '/fever', store: opts.store, clientAuth, now });
   // Feeds out answer to the reader's secret in the path, not to a session (auth.ts leaves /syndication/ open).
-  void app.register(feedsOutRoutes, { prefix: '/syndication', store: opts.store, publicUrl: opts.config.publicUrl });
+  void app.register(feedsOutRoutes, { prefix: '/syndication', store: opts.store, publicUrl: opts.config.publicUrl, namedViews: { story: storyView } });
   registerFeedsOutAccount(app, { store: opts.store, now, secureCookies });
   void app.register(greaderApi, { store: opts.store, now, clientAuth, ...(opts.pipeline ? { pipeline: opts.pipeline } : {}) });
 

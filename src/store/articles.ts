@@ -6,6 +6,7 @@ import { firstSection } from './articleList.js';
 import { recordFeedRefresh } from './feeds.js';
 import { toArticle, toImage, toRevision } from './rows.js';
 import type { ArticleKeys, ArticleWrite, RefreshOutcome, RefreshWrite } from './store.js';
+import { queueStoryWork } from './stories.js';
 
 /**
  * Articles: which stored article an item is (identity), what a refresh writes, versions
@@ -32,6 +33,7 @@ export async function saveRefresh(db: Kysely<Database>, w: RefreshWrite): Promis
           continue;
         }
         const id = await insertArticle(trx, sourceId, a);
+        await queueStoryWork(trx, [id], 'place', w.fetchedAt);
         await linkArticle(trx, id, w.feedId, a.keys.guid, a.keys.linkKey, a.seenAt);
         outcome.created++;
         outcome.articleIds.push(id);
@@ -55,6 +57,7 @@ export async function saveRefresh(db: Kysely<Database>, w: RefreshWrite): Promis
         continue;
       }
       await updateArticle(trx, existing, a);
+      await queueStoryWork(trx, [existing.id], 'facts', w.fetchedAt);
       outcome.updated++;
       if (a.extractStatus === 'failed') outcome.failedPageIds.push(existing.id);
     }
@@ -90,6 +93,7 @@ export async function applyRecheck(db: Kysely<Database>, articleId: number, writ
       const existing = await trx.selectFrom('article').selectAll().where('id', '=', articleId).executeTakeFirst();
       if (!existing) return;
       await updateArticle(trx, existing, write);
+      await queueStoryWork(trx, [articleId], 'facts', write.seenAt);
     }
     await trx.updateTable('article').set({ next_recheck_at: nextRecheckAt }).where('id', '=', articleId).execute();
   });
@@ -107,6 +111,7 @@ export async function completeArticlePage(db: Kysely<Database>, articleId: numbe
     const newest = await trx.selectFrom('revision').select('id').where('article_id', '=', articleId).orderBy('id', 'desc').executeTakeFirst();
     if (newest) await trx.updateTable('revision').set({ text: a.text, html: a.html, content_hash: a.keys.contentHash }).where('id', '=', newest.id).execute();
     await replaceImages(trx, articleId, a);
+    await queueStoryWork(trx, [articleId], 'facts', a.seenAt);
     return true;
   });
 }

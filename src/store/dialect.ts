@@ -1,4 +1,4 @@
-import type { Expression, Kysely, RawBuilder, SqlBool } from 'kysely';
+import type { Expression, Kysely, RawBuilder, SqlBool, Transaction } from 'kysely';
 import type { Database } from './schema.js';
 
 /**
@@ -16,6 +16,11 @@ export interface StoreDialect {
   searchArticleIds(db: Kysely<Database>, text: string, filter: Expression<SqlBool>, page: SearchPage): Promise<Array<{ id: number; rank: number }>>;
   /** The UTC calendar day (YYYY-MM-DD) of a stored time, for grouping by day. */
   utcDay(time: RawBuilder<unknown>): RawBuilder<string>;
+  /**
+   * Takes, for the rest of this transaction, the one lock story placement runs under, so
+   * processes placing at once take turns (stories.ts, withStoryLock).
+   */
+  lockStories(trx: Transaction<Database>): Promise<void>;
 }
 
 export interface SearchPage {

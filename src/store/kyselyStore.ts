@@ -7,8 +7,10 @@ import { countArticles, listArticleRefs, listArticles } from './articleList.js';
 import * as feeds from './feeds.js';
 import * as readers from './readers.js';
 import { searchArticles } from './search.js';
+import * as stories from './stories.js';
 import * as subscriptions from './subscriptions.js';
 import * as webSub from './webSub.js';
+import type { PlacedInput, StoryDetail, StoryInput, StoryPageQuery, StorySummary, StoryTransaction } from './stories.js';
 import type { ArticleKeys, ArticleListItem, ArticleQuery, ArticleRef, ArticleWrite, FeedFailure, NewFeed, RefreshOutcome, RefreshWrite, SearchHit, SearchQuery, Store } from './store.js';
 
 type SubscribedFeed = FeedWithSource & { folder: string | null; customTitle: string | null };
@@ -269,4 +271,45 @@ export class KyselyStore implements Store {
     return released.map((f) => f.id);
   }
 
+
+  // stories
+  pendingStoryInputs(limit: number): Promise<StoryInput[]> {
+    return stories.pendingStoryInputs(this.db, limit);
+  }
+  storyInputsAfter(afterId: number, limit: number): Promise<StoryInput[]> {
+    return stories.storyInputsAfter(this.db, afterId, limit);
+  }
+  countArticlesForStories(): Promise<number> {
+    return stories.countArticlesForStories(this.db);
+  }
+  lastStorySeq(): Promise<number> {
+    return stories.lastStorySeq(this.db);
+  }
+  placementsAfter(q: { afterSeq: number; since?: string; limit: number }): Promise<PlacedInput[]> {
+    return stories.placementsAfter(this.db, q);
+  }
+  newestPlacedTime(): Promise<string | null> {
+    return stories.newestPlacedTime(this.db);
+  }
+  withStoryLock<T>(fn: (tx: StoryTransaction) => Promise<T>): Promise<T> {
+    return stories.withStoryLock(this.db, this.dialect, fn);
+  }
+  storyEpoch(): Promise<string> {
+    return stories.storyEpoch(this.db);
+  }
+  clearStories(epoch: string): Promise<void> {
+    return stories.clearStories(this.db, this.dialect, epoch);
+  }
+  listStories(q: StoryPageQuery): Promise<StorySummary[]> {
+    return stories.listStories(this.db, q);
+  }
+  storyDetail(userId: number | undefined, storyId: number): Promise<StoryDetail | null> {
+    return stories.storyDetail(this.db, userId, storyId);
+  }
+  storyIdsOf(articleIds: readonly number[]): Promise<Map<number, number>> {
+    return stories.storyIdsOf(this.db, articleIds);
+  }
+  pendingStoryCount(): Promise<number> {
+    return stories.pendingStoryCount(this.db);
+  }
 }

@@ -170,6 +170,41 @@ export interface ArticleStateTable {
   starred_at: string | null;
 }
 
+/** A story: articles of several outlets about one event; its id is its first article's. */
+export interface StoryTable {
+  id: number;
+  /** The earliest article's headline. */
+  title: string;
+  first_seen_at: string;
+  last_seen_at: string;
+  article_count: number;
+  source_count: number;
+  copy_count: number;
+}
+
+/** Where an article was placed: its story, the article it is a wire copy of, and the placement order. */
+export interface ArticleStoryTable {
+  article_id: number;
+  story_id: number;
+  copy_of: number | null;
+  seq: number;
+}
+
+/** An article's entities and figures (JSON arrays), for the text with this content hash. */
+export interface ArticleFactsTable {
+  article_id: number;
+  content_hash: string;
+  entities: string;
+  figures: string;
+}
+
+/** Articles waiting for the story step: 'place' (new) or 'facts' (text changed). */
+export interface StoryPendingTable {
+  article_id: number;
+  kind: 'place' | 'facts';
+  queued_at: string;
+}
+
 export interface Database {
   source: SourceTable;
   feed: FeedTable;
@@ -187,6 +222,10 @@ export interface Database {
   syndication_secret: SyndicationSecretTable;
   subscription: SubscriptionTable;
   article_state: ArticleStateTable;
+  story: StoryTable;
+  article_story: ArticleStoryTable;
+  article_facts: ArticleFactsTable;
+  story_pending: StoryPendingTable;
 }
 
 /** A connection or an open transaction: the store's functions run on either. */

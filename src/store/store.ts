@@ -2,7 +2,10 @@ import type { ArticleFilter } from './articleFilter.js';
 import type { Article, ArticleImage, ArticleView, FeedWithSource, Revision, Session, User, WebSubSubscription } from '../model/article.js';
 import type { ArticleListItem, SearchHit } from '../model/article.js';
 
+import type { ArticleFactsWrite, PlacedInput, StoryBatch, StoryDetail, StoryInput, StoryPageQuery, StorySummary, StoryTransaction } from './stories.js';
+
 export type { ArticleListItem, SearchHit };
+export type { ArticleFactsWrite, PlacedInput, StoryBatch, StoryDetail, StoryInput, StoryPageQuery, StorySummary, StoryTransaction };
 
 /**
  * The one storage interface. Callers never see SQL or a dialect: SQLite (one machine) and
@@ -147,6 +150,29 @@ export interface Store {
    * ran: the process holding the jobs died). Returns their ids.
    */
   releaseClaims(untils: readonly string[], now: string): Promise<number[]>;
+
+  // stories (results of src/stories, computed by ingest/storyPlacer.ts)
+  /** Articles waiting for the story step (stored with the article, so none is lost), oldest first. */
+  pendingStoryInputs(limit: number): Promise<StoryInput[]>;
+  /** Every article after this id, in id (arrival) order: what a rebuild replays. */
+  storyInputsAfter(afterId: number, limit: number): Promise<StoryInput[]>;
+  countArticlesForStories(): Promise<number>;
+  lastStorySeq(): Promise<number>;
+  /** Stored placements in placement order after `afterSeq` (with `since`: of articles published since). */
+  placementsAfter(q: { afterSeq: number; since?: string; limit: number }): Promise<PlacedInput[]>;
+  newestPlacedTime(): Promise<string | null>;
+  /** Runs `fn` in one transaction holding the story lock: processes placing at once take turns. */
+  withStoryLock<T>(fn: (tx: StoryTransaction) => Promise<T>): Promise<T>;
+  storyEpoch(): Promise<string>;
+  /** Forgets placements and stories (entities and figures stay) and starts epoch `epoch`, before a rebuild. */
+  clearStories(epoch: string): Promise<void>;
+  /** Stories, most recently active first; with a reader, those they can see, counted over what they see. */
+  listStories(q: StoryPageQuery): Promise<StorySummary[]>;
+  /** A story page in one call; null when the reader sees none of its articles. */
+  storyDetail(userId: number | undefined, storyId: number): Promise<StoryDetail | null>;
+  /** The story of each placed article among these (the river folds by it). */
+  storyIdsOf(articleIds: readonly number[]): Promise<Map<number, number>>;
+  pendingStoryCount(): Promise<number>;
 }
 
 export interface NewFeed {

@@ -3,13 +3,15 @@ import { withStore } from '../context.js';
 import { writeOut } from '../batch.js';
 import { TidingsError } from '../../model/errors.js';
 import { terminalLine, terminalText } from '../../render/terminalText.js';
+import type { Store } from '../../store/store.js';
 
 const USAGE = `
-Usage: tidings show ID [--format text|html|json] [--now ISO] [--tz ZONE] [--revisions] [--db PATH | --database-url URL]
+Usage: tidings show ID [--format text|html|json] [--now ISO] [--tz ZONE] [--revisions] [--story [--json]] [--db PATH | --database-url URL]
 
 Prints one article in the reading format. --now fixes the clock used for the relative
 age; --tz (or TZ) sets the zone of the times shown (default UTC). --revisions lists the
-stored versions of the article.
+stored versions of the article. --story prints the article's story instead (as
+\`tidings stories show\`; --json or --format json for its JSON).
 `;
 
 export function parseNow(raw: string | undefined): Date {
@@ -22,7 +24,7 @@ export function parseNow(raw: string | undefined): Date {
 export async function run(args: string[]): Promise<void> {
   const parsed = parseCommandArgs(
     args,
-    { ...DB_OPTION, format: { type: 'string' }, now: { type: 'string' }, tz: { type: 'string' }, revisions: { type: 'boolean' }, hyperlinks: { type: 'boolean' } },
+    { ...DB_OPTION, format: { type: 'string' }, now: { type: 'string' }, tz: { type: 'string' }, revisions: { type: 'boolean' }, hyperlinks: { type: 'boolean' }, story: { type: 'boolean' }, json: { type: 'boolean' } },
     USAGE,
   );
   if (!parsed) return;
@@ -36,6 +38,7 @@ export async function run(args: string[]): Promise<void> {
   await withStore({ db: parsed.values.db, databaseUrl: parsed.values['database-url'], tz: parsed.values.tz }, async (store, config) => {
     const article = await store.getArticle(id);
     if (!article) throw new TidingsError('not_found', `no article with id ${id}`);
+    if (parsed.values.story) return showStory(store, id, !!parsed.values.json || format === 'json');
     const timeZone = isValidTimeZone(config.timeZone) ? config.timeZone : 'UTC';
     const { readingParts, renderText, renderHtmlFragment } = await import('../../render/readingFormat.js');
     const parts = readingParts(article, { now, timeZone });
@@ -73,6 +76,14 @@ export async function run(args: string[]): Promise<void> {
     const safe = { ...parts, title: terminalLine(parts.title), source: terminalLine(parts.source), section: parts.section && terminalLine(parts.section) };
     writeOut(renderText({ ...safe, body: terminalText(parts.body), url: terminalLine(parts.url) }, { hyperlinks }));
   });
+}
+
+async function showStory(store: Store, articleId: number, json: boolean): Promise<void> {
+  const storyId = (await store.storyIdsOf([articleId])).get(articleId);
+  const detail = storyId === undefined ? null : await store.storyDetail(undefined, storyId);
+  if (!detail) throw new TidingsError('not_found', `article ${articleId} is in no story yet (tidings stories rebuild places stored articles)`);
+  const { printStory } = await import('./storiesStored.js');
+  await printStory(detail, json);
 }
 
 function supportsHyperlinks(): boolean {

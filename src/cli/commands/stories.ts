@@ -18,6 +18,10 @@ const MAX_LINE = 4 * 1024 * 1024;
 const MAX_ARTICLES = 2_000_000;
 
 export async function run(args: string[]): Promise<void> {
+  if (args[0] !== 'cluster') {
+    const { runStored } = await import('./storiesStored.js');
+    return runStored(args);
+  }
   const parsed = parseCommandArgs(args, {}, USAGE);
   if (!parsed) return;
   const [sub, file] = parsed.positionals;

@@ -201,6 +201,26 @@ export async function apiV1(app: FastifyInstance, opts: { store: Store; now: () 
     },
   );
 
+  app.get<{ Querystring: { before?: string; limit?: number } }>(
+    '/stories',
+    { schema: { querystring: { type: 'object', properties: { before: { type: 'string', pattern: cursorRe.source }, limit: { type: 'integer', minimum: 1, maximum: 200 } }, additionalProperties: false } } },
+    async (req) => {
+      const limit = req.query.limit ?? 50;
+      const m = req.query.before ? cursorRe.exec(req.query.before) : null;
+      const rows = await store.listStories({ userId: user(req).id, limit: limit + 1, ...(m ? { before: { lastSeen: m[1]!, id: Number(m[2]) } } : {}) });
+      const page = rows.slice(0, limit);
+      const last = page[page.length - 1];
+      return { stories: page, next: rows.length > limit && last ? `${last.lastSeen}_${last.id}` : null };
+    },
+  );
+
+  app.get<{ Params: { id: number } }>('/stories/:id', { schema: { params: idParam } }, async (req, reply) => {
+    const detail = await store.storyDetail(user(req).id, req.params.id);
+    if (!detail) return fail(reply, 'not_found', 'no such story');
+    const { storyPageData } = await import('../../stories/storyReport.js');
+    return storyPageData(detail.story, detail.articles);
+  });
+
   // OPML arrives as the raw body of the request.
   app.addContentTypeParser(['text/x-opml', 'application/xml', 'text/xml'], { parseAs: 'string', bodyLimit: BODY_LIMITS.opml }, (_req, body, done) => done(null, body));
   app.post<{ Body: string }>('/opml', async (req, reply) => {

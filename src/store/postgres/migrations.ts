@@ -1,5 +1,6 @@
 import { sql, type ColumnDefinitionBuilder, type Kysely, type Migration } from 'kysely';
 import { logger } from '../../log/logger.js';
+import { createStoryTables } from '../storyTables.js';
 
 /**
  * Versioned schema of the PostgreSQL store: the same tables and columns as the SQLite one
@@ -216,6 +217,11 @@ export const postgresMigrations: Record<string, Migration> = {
         .addColumn('token_hash', 'text', (c) => c.notNull().unique())
         .addColumn('created_at', 'timestamptz', (c) => c.notNull())
         .execute();
+    },
+  },
+  '0006_stories': {
+    async up(db: Kysely<unknown>) {
+      await createStoryTables(db, 'bigint', 'timestamptz');
     },
   },
 };

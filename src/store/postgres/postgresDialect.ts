@@ -6,6 +6,9 @@ import { searchParts } from '../searchQuery.js';
  * Title weighs five times the text, as SQLite's bm25(5, 1): weights of {D, C, B, A}.
  * Normalization 1 divides by 1 + log(length), so long texts do not win by length alone.
  */
+/** The advisory lock key of story placement (any constant no other part of Tidings uses). */
+const STORY_LOCK = 0x5701e5;
+
 const RANK_WEIGHTS = '{0.1, 0.2, 0.2, 1.0}';
 
 /** PostgreSQL: the article's generated tsvector (GIN index) and timestamptz times. */
@@ -31,6 +34,10 @@ export const postgresDialect: StoreDialect = {
   },
   utcDay(time) {
     return sql<string>`to_char(${time} at time zone 'UTC', 'YYYY-MM-DD')`;
+  },
+  async lockStories(trx) {
+    // Released when the transaction ends, whatever way it ends.
+    await sql`select pg_advisory_xact_lock(${STORY_LOCK})`.execute(trx);
   },
 };
 

@@ -1,5 +1,6 @@
 import { sql, type Kysely, type Migration } from 'kysely';
 import { urlKey } from '../../model/identity.js';
+import { createStoryTables } from '../storyTables.js';
 
 /**
  * Versioned schema. A migration, once released, is never edited: add a new one.
@@ -251,6 +252,11 @@ export const sqliteMigrations: Record<string, Migration> = {
         .addColumn('token_hash', 'text', (c) => c.notNull().unique())
         .addColumn('created_at', 'text', (c) => c.notNull())
         .execute();
+    },
+  },
+  '0011_stories': {
+    async up(db: Kysely<unknown>) {
+      await createStoryTables(db, 'integer', 'text');
     },
   },
 };

@@ -24,6 +24,11 @@ export const sqliteDialect: StoreDialect = {
     // Times are stored as ISO 8601 UTC text: the day is its first ten characters.
     return sql<string>`substr(${time}, 1, 10)`;
   },
+  async lockStories(trx) {
+    // A write first: the transaction holds the database's write lock from here on, so a
+    // second process waits at this statement instead of failing to upgrade a read lock later.
+    await sql`insert into setting (key, value) values ('stories.lock', '') on conflict (key) do update set value = excluded.value`.execute(trx);
+  },
 };
 
 /**

@@ -1,0 +1,189 @@
+import { logError } from '../log/loggedError.js';
+import { TidingsError } from '../model/errors.js';
+import type { ArticleFactsWrite, PlacedInput, StoryBatch, StoryInput, Store, StoryTransaction } from '../store/store.js';
+import { createPlacingState, placeInOrder, type PlacingState } from '../stories/placementOrder.js';
+import { DEFAULT_STORY_OPTIONS } from '../stories/storyState.js';
+
+/** Entities and figures of one article's text. */
+export type Facts = { entities: unknown[]; figures: unknown[] };
+export type FactsOf = (article: StoryInput) => Facts | Promise<Facts>;
+
+/** Loaded at first use: the entity tagger takes seconds to load, which a command that never stores an article should not pay. */
+export const articleFacts: FactsOf = async (a) => {
+  const [{ extractEntities }, { extractFigures }] = await Promise.all([import('../stories/entities.js'), import('../stories/figures.js')]);
+  const text = a.text || a.title;
+  return { entities: extractEntities(text), figures: extractFigures(text) };
+};
+
+export interface StoryPlacerOptions {
+  /** Articles per step (one transaction). */
+  batch?: number;
+  /** How entities and figures are found (a test makes it fail). */
+  facts?: FactsOf;
+  /** How far back a fresh process replays stored placements to warm its state (default: two story windows). */
+  warmMs?: number;
+}
+
+const REPLAY_PAGE = 2000;
+
+/**
+ * The story step of ingestion. Articles are queued for it in their own transaction
+ * (story_pending), so a failure here never loses one: it is logged once with the code
+ * `story_failed` and the articles wait for the next step.
+ *
+ * The clusterer's state lives in memory, one per process, warmed at the first step from
+ * the stored placements of the recent window. Placement runs under the store's story lock
+ * (an advisory lock on PostgreSQL, the write lock on SQLite) in one transaction that first
+ * replays what other processes placed since (their placements are numbered by `seq`), then
+ * places the pending articles in id order and writes the results. Several workers thus
+ * place one at a time in one global order, and every process's state stays the one that
+ * order gives. Entities and figures, the slow part, are found before the lock is taken.
+ */
+export class StoryPlacer {
+  private placing: PlacingState | null = null;
+  private seq = 0;
+  private epoch = '';
+  /** Story ids as stored, for stories whose first article this process replayed rather than placed. */
+  private readonly storedStory = new Map<string, number>();
+  private queue: Promise<unknown> = Promise.resolve();
+  private readonly batch: number;
+  private readonly facts: FactsOf;
+
+  constructor(
+    private readonly store: Store,
+    private readonly options: StoryPlacerOptions = {},
+  ) {
+    this.batch = options.batch ?? 200;
+    this.facts = options.facts ?? articleFacts;
+  }
+
+  /** Places everything pending; never throws (a failure is logged and retried at the next call). Returns how many articles were done. */
+  placePending(): Promise<number> {
+    const run = this.queue.then(() => this.drain());
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private async drain(): Promise<number> {
+    let done = 0;
+    try {
+      for (;;) {
+        const pending = await this.store.pendingStoryInputs(this.batch);
+        if (!pending.length) return done;
+        done += await this.step(pending);
+      }
+    } catch (err) {
+      // The in-memory state may hold placements the store does not: start it again.
+      this.placing = null;
+      logError(new TidingsError('story_failed', `placing articles into stories failed: ${(err as Error).message}`, { cause: err }), 'story step failed; the articles stay queued');
+      return done;
+    }
+  }
+
+  private async step(pending: StoryInput[]): Promise<number> {
+    const facts: ArticleFactsWrite[] = [];
+    for (const a of pending) if (a.factsHash !== a.contentHash) facts.push(await factsWrite(this.facts, a));
+    if (!this.placing) await this.warm();
+    return this.store.withStoryLock(async (tx) => {
+      await this.catchUp(tx);
+      const batch: StoryBatch = { placements: [], facts, merges: [], done: pending.map((a) => a.id) };
+      for (const a of pending) if (!a.placed) this.placeOne(a, batch);
+      await tx.save(batch);
+      this.seq += batch.placements.length;
+      return pending.length;
+    });
+  }
+
+  private placeOne(a: StoryInput, batch: StoryBatch): void {
+    const placed = placeInOrder(this.placing!, storyArticle(a));
+    batch.placements.push({ articleId: a.id, storyId: this.stored(placed.story), copyOf: placed.copyOf === null ? null : Number(placed.copyOf), seq: this.seq + batch.placements.length + 1 });
+    // Stored placements of a merged story (this batch's too) move when the batch is saved.
+    for (const m of placed.merges) batch.merges.push({ from: this.stored(m.from), into: this.stored(m.into) });
+  }
+
+  private stored(storyId: string): number {
+    return this.storedStory.get(storyId) ?? Number(storyId);
+  }
+
+  /** A fresh state from the stored placements of the recent window, in placement order. */
+  private async warm(): Promise<void> {
+    this.placing = createPlacingState();
+    this.storedStory.clear();
+    this.seq = 0;
+    this.epoch = await this.store.storyEpoch();
+    const newest = await this.store.newestPlacedTime();
+    if (!newest) return;
+    const warmMs = this.options.warmMs ?? 2 * DEFAULT_STORY_OPTIONS.windowMs;
+    const since = new Date(Date.parse(newest) - warmMs).toISOString();
+    for (;;) {
+      const rows = await this.store.placementsAfter({ afterSeq: this.seq, since, limit: REPLAY_PAGE });
+      if (!rows.length) break;
+      this.replay(rows);
+      if (rows.length < REPLAY_PAGE) break;
+    }
+    // Placements of articles published before the window are not replayed, but numbered on.
+    this.seq = Math.max(this.seq, await this.store.lastStorySeq());
+  }
+
+  /** Replays what other processes placed since this state's last placement. */
+  private async catchUp(tx: StoryTransaction): Promise<void> {
+    if ((await tx.epoch()) !== this.epoch) throw new TidingsError('conflict', 'stories were rebuilt since this process warmed its state');
+    for (;;) {
+      const rows = await tx.placementsAfter({ afterSeq: this.seq, limit: REPLAY_PAGE });
+      if (!rows.length) return;
+      this.replay(rows);
+    }
+  }
+
+  private replay(rows: PlacedInput[]): void {
+    for (const r of rows) {
+      placeInOrder(this.placing!, storyArticle(r));
+      this.storedStory.set(String(r.id), r.storyId);
+      this.seq = r.seq;
+    }
+  }
+}
+
+async function factsWrite(facts: FactsOf, a: StoryInput): Promise<ArticleFactsWrite> {
+  return { articleId: a.id, contentHash: a.contentHash, ...(await facts(a)) };
+}
+
+function storyArticle(a: StoryInput) {
+  return { id: String(a.id), title: a.title, text: a.text, published: a.publishedAt, source: a.source };
+}
+
+/**
+ * Places every stored article again, in id (arrival) order, as ingestion does: the same
+ * stories as ingestion gave. Entities and figures are found again only for articles whose
+ * text changed since. `onBatch` reports progress.
+ */
+export async function rebuildStories(store: Store, opts: { batch?: number; facts?: FactsOf; onBatch?: (done: number, total: number) => void } = {}): Promise<{ articles: number; stories: number }> {
+  const facts = opts.facts ?? articleFacts;
+  const batchSize = opts.batch ?? 1000;
+  const total = await store.countArticlesForStories();
+  await store.clearStories(`rebuild-${Date.now()}`);
+  const placing = createPlacingState();
+  let seq = 0;
+  let lastId = 0;
+  for (;;) {
+    const inputs = await store.storyInputsAfter(lastId, batchSize);
+    if (!inputs.length) break;
+    const batch: StoryBatch = { placements: [], facts: [], merges: [], done: inputs.map((a) => a.id) };
+    for (const a of inputs) {
+      if (a.factsHash !== a.contentHash) batch.facts.push(await factsWrite(facts, a));
+      const placed = placeInOrder(placing, storyArticle(a));
+      batch.placements.push({ articleId: a.id, storyId: Number(placed.story), copyOf: placed.copyOf === null ? null : Number(placed.copyOf), seq: ++seq });
+      for (const m of placed.merges) batch.merges.push({ from: Number(m.from), into: Number(m.into) });
+    }
+    await store.withStoryLock((tx) => tx.save(batch));
+    lastId = inputs[inputs.length - 1]!.id;
+    opts.onBatch?.(seq, total);
+  }
+  return { articles: seq, stories: placing.state.stories.size - [...placing.state.stories.values()].filter((s) => s.mergedInto).length };
+}
+
+/** The process's story step for a pipeline, made at first use. */
+export function storyPlacerOf(holder: { store: Store; stories?: StoryPlacer }): StoryPlacer {
+  holder.stories ??= new StoryPlacer(holder.store);
+  return holder.stories;
+}

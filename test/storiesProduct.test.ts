@@ -1,0 +1,173 @@
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { PublisherServer, articlePage, rssFeed } from './support/publisherServer.js';
+import { testPipeline, type TestPipeline } from './support/pipeline.js';
+import { repoRoot, runCli } from './support/cli.js';
+import { subscribe } from '../src/ingest/subscribe.js';
+import { refreshFeeds } from '../src/ingest/refreshRunner.js';
+import { StoryPlacer, rebuildStories } from '../src/ingest/storyPlacer.js';
+import { buildApp } from '../src/server/app.js';
+import { newSecret, secretHash } from '../src/accounts/tokens.js';
+
+interface FixtureArticle {
+  slug: string;
+  event: string;
+  title: string;
+  published: string;
+  paragraphs: string[];
+}
+interface Outlet {
+  slug: string;
+  name: string;
+  articles: FixtureArticle[];
+}
+
+const fixture = JSON.parse(fs.readFileSync(path.join(repoRoot, 'test', 'fixtures', 'stories-outlets', 'outlets.json'), 'utf8')) as { outlets: Outlet[] };
+
+/** Five outlets on one local publisher: a feed and article pages each. */
+function publish(server: PublisherServer): void {
+  for (const [i, o] of fixture.outlets.entries()) {
+    // A home page on a host of its own (nothing listens there): five outlets, five sources.
+    const home = `http://127.0.0.${i + 2}:${new URL(server.origin).port}/`;
+    const items = o.articles.map((a) => ({ title: a.title, link: server.url(`/${o.slug}/${a.slug}`), pubDate: new Date(a.published).toUTCString(), description: a.paragraphs[0] }));
+    server.set(`/${o.slug}/feed.xml`, { type: 'application/rss+xml', body: rssFeed({ title: o.name, link: home, items }) });
+    for (const a of o.articles) {
+      const bodyHtml = a.paragraphs.map((p) => `<p>${p}</p>`).join('\n');
+      server.set(`/${o.slug}/${a.slug}`, { body: articlePage({ title: a.title, siteName: o.name, published: a.published, bodyHtml }) });
+    }
+  }
+}
+
+async function ingestOutlets(tp: TestPipeline, server: PublisherServer, userId: number): Promise<void> {
+  const feeds = [];
+  for (const o of fixture.outlets) feeds.push((await subscribe(tp.p, server.url(`/${o.slug}/feed.xml`), { readers: [userId] })).feed);
+  // One at a time: the order articles arrive in is the order they are placed in.
+  const reports = await refreshFeeds(tp.p, await Promise.all(feeds.map(async (f) => (await tp.store.getFeed(f.id))!)), { concurrency: 1 });
+  assert.ok(reports.every((r) => r.status === 'ok'), JSON.stringify(reports));
+}
+
+/** article id → [story id, copy of] as stored. */
+async function placements(tp: TestPipeline): Promise<string> {
+  const rows = await tp.query('select article_id, story_id, copy_of from article_story order by article_id');
+  return JSON.stringify(rows.map((r) => [Number(r.article_id), Number(r.story_id), r.copy_of === null ? null : Number(r.copy_of)]));
+}
+
+let server: PublisherServer;
+let tp: TestPipeline;
+let app: FastifyInstance;
+let token: string;
+
+before(async () => {
+  server = await new PublisherServer().start();
+  publish(server);
+  tp = await testPipeline();
+  const user = await tp.store.createUser({ name: 'ada', passwordHash: 'x', isAdmin: false, now: '2026-11-20T00:00:00Z' });
+  token = newSecret();
+  await tp.store.createApiToken({ userId: user.id, tokenHash: secretHash(token), name: 'test', now: '2026-11-20T00:00:00Z' });
+  await ingestOutlets(tp, server, user.id);
+  app = buildApp({ store: tp.store, config: tp.p.config, pipeline: tp.p });
+});
+after(async () => {
+  await app?.close();
+  await tp?.close();
+  await server?.stop();
+});
+
+const api = (url: string, auth = true) => app.inject({ method: 'GET', url: `/api/v1${url}`, headers: auth ? { authorization: `Bearer ${token}` } : {} });
+
+test('five outlets covering three events give three stories, one copy group and one disagreement (API)', async () => {
+  assert.equal(await tp.count('article'), 9);
+  assert.equal(await tp.count('story_pending'), 0, 'every article went through the story step');
+  const list = await api('/stories');
+  assert.equal(list.statusCode, 200, list.body);
+  const stories = list.json().stories as Array<{ id: number; title: string; sources: number; copies: number; articles: number }>;
+  assert.equal(stories.length, 3, JSON.stringify(stories));
+  assert.deepEqual(stories.map((s) => s.articles).sort(), [2, 3, 4]);
+  const pages = await Promise.all(stories.map(async (s) => (await api(`/stories/${s.id}`)).json()));
+  const copyGroups = pages.flatMap((p) => p.copyGroups);
+  assert.equal(copyGroups.length, 1);
+  assert.equal(copyGroups[0].copies.length, 2);
+  assert.deepEqual([...copyGroups[0].sources].sort(), ['Allied Wire Service', 'Coast Herald', 'Valley Post']);
+  const disagreements = pages.flatMap((p) => p.disagreements);
+  assert.equal(disagreements.length, 1, JSON.stringify(disagreements));
+  const d = disagreements[0];
+  assert.equal(d.unit, 'people');
+  assert.deepEqual(d.reports.map((r: { source: string; value: number }) => [r.source, r.value]).sort(), [['Metro Daily', 40], ['Northern Gazette', 52]]);
+  assert.ok(d.reports.some((r: { attribution: string | null }) => /health ministry/.test(r.attribution ?? '')), JSON.stringify(d.reports));
+  const quake = pages.find((p) => p.disagreements.length);
+  assert.equal(quake.first.source, 'Metro Daily');
+  assert.ok(quake.entities.some((e: { name: string }) => /Kessin/.test(e.name)), JSON.stringify(quake.entities));
+  assert.equal(quake.timeline.length, 3);
+});
+
+test('the story API needs a token before anything else, pages by cursor, and hides what the reader cannot see', async () => {
+  assert.equal((await api('/stories?limit=abc', false)).statusCode, 401);
+  assert.equal((await api('/stories/1', false)).statusCode, 401);
+  assert.equal((await api('/stories?limit=abc')).statusCode, 400);
+  const first = (await api('/stories?limit=2')).json();
+  assert.equal(first.stories.length, 2);
+  const rest = (await api(`/stories?limit=2&before=${encodeURIComponent(first.next)}`)).json();
+  assert.equal(rest.stories.length, 1);
+  assert.equal(rest.next, null);
+  const other = await tp.store.createUser({ name: 'bob', passwordHash: 'x', isAdmin: false, now: '2026-11-20T00:00:00Z' });
+  assert.deepEqual(await tp.store.listStories({ userId: other.id, limit: 10 }), []);
+  assert.equal(await tp.store.storyDetail(other.id, first.stories[0].id), null);
+  assert.equal((await api('/stories/999999')).json().error.code, 'not_found');
+});
+
+test('the CLI lists stories, shows one, and shows an article\'s story', async () => {
+  const db = tp.location.databaseUrl ? ['--database-url', tp.location.databaseUrl] : ['--db', tp.location.dbPath];
+  const list = await runCli(['stories', '--json', ...db]);
+  assert.equal(list.code, 0, list.stderr);
+  const stories = JSON.parse(list.stdout) as Array<{ id: number; copies: number }>;
+  assert.equal(stories.length, 3);
+  const wire = stories.find((s) => s.copies === 2)!;
+  const show = await runCli(['stories', 'show', String(wire.id), ...db]);
+  assert.equal(show.code, 0, show.stderr);
+  assert.match(show.stdout, /Copy group of #\d+: #\d+, #\d+ \(also in: Allied Wire Service, Coast Herald, Valley Post\)/);
+  const text = await runCli(['stories', ...db]);
+  assert.match(text.stdout, /4 sources\s+2 copies/);
+  const article = await runCli(['show', String(wire.id), '--story', '--json', ...db]);
+  assert.equal(article.code, 0, article.stderr);
+  assert.equal(JSON.parse(article.stdout).id, wire.id);
+  const quake = (await Promise.all(stories.map(async (s) => JSON.parse((await runCli(['stories', 'show', String(s.id), '--json', ...db])).stdout)))).find((p) => p.disagreements.length);
+  assert.ok(quake, 'the quake story has its disagreement in the CLI too');
+  const quakeText = await runCli(['stories', 'show', String(quake.id), ...db]);
+  assert.match(quakeText.stdout, /people\s+DISAGREEMENT/);
+});
+
+test('a rebuild gives the same stories as ingestion', async () => {
+  const ingested = await placements(tp);
+  const stories = await tp.query('select id, title, article_count, source_count, copy_count from story order by id');
+  const r = await rebuildStories(tp.store);
+  assert.equal(r.articles, 9);
+  assert.equal(await placements(tp), ingested);
+  assert.deepEqual(await tp.query('select id, title, article_count, source_count, copy_count from story order by id'), stories);
+  // The running process's state is from before the rebuild: its next step starts over, the same.
+  assert.equal(await tp.p.stories!.placePending(), 0);
+});
+
+test('a failing story step never loses the article; the next step places it', async (t) => {
+  const other = await testPipeline();
+  t.after(() => other.close());
+  const user = await other.store.createUser({ name: 'cy', passwordHash: 'x', isAdmin: false, now: '2026-11-20T00:00:00Z' });
+  let failing = true;
+  other.p.stories = new StoryPlacer(other.store, {
+    facts: (a) => {
+      if (failing) throw new Error('entity tagger crashed');
+      return { entities: [], figures: [{ value: 1, unit: 'test', qualifier: null, text: a.title, attribution: null, sentence: '' }] };
+    },
+  });
+  await ingestOutlets(other, server, user.id);
+  assert.equal(await other.count('article'), 9, 'every article is stored');
+  assert.equal(await other.count('story_pending'), 9, 'and waits for the story step');
+  assert.equal(await other.count('article_story'), 0);
+  failing = false;
+  assert.equal(await other.p.stories.placePending(), 9);
+  assert.equal(await other.count('story_pending'), 0);
+  assert.equal(await other.count('article_story'), 9);
+  assert.equal(await other.count('article_facts'), 9);
+});
