@@ -28,6 +28,7 @@ const TABLE_KEYS: { readonly [T in keyof Database]: ReadonlyArray<keyof Database
   syndication_secret: ['user_id'],
   subscription: ['user_id', 'feed_id'],
   article_state: ['user_id', 'article_id'],
+  feed_rule: ['feed_id'],
 };
 
 export const COPIED_TABLES = Object.keys(TABLE_KEYS) as Array<keyof Database>;

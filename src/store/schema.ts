@@ -163,6 +163,15 @@ export interface SubscriptionTable {
   created_at: string;
 }
 
+/** A feed's own extraction rules (CSS selectors, JSON arrays), and who set them last. */
+export interface FeedRuleTable {
+  feed_id: number;
+  keep_selectors: string;
+  remove_selectors: string;
+  updated_by: number | null;
+  updated_at: string;
+}
+
 export interface ArticleStateTable {
   user_id: number;
   article_id: number;
@@ -187,6 +196,7 @@ export interface Database {
   syndication_secret: SyndicationSecretTable;
   subscription: SubscriptionTable;
   article_state: ArticleStateTable;
+  feed_rule: FeedRuleTable;
 }
 
 /** A connection or an open transaction: the store's functions run on either. */
