@@ -2,10 +2,9 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { PublisherServer, articlePage, rssFeed } from './support/publisherServer.js';
 import { testPipeline, type TestPipeline } from './support/pipeline.js';
-import { signedIn } from './support/webSession.js';
+import { apiReader, signedIn } from './support/webSession.js';
 import { refreshFeed } from '../src/ingest/refreshFeed.js';
 import { buildApp } from '../src/server/app.js';
-import { newSecret, secretHash } from '../src/accounts/tokens.js';
 import type { FastifyInstance } from 'fastify';
 
 let server: PublisherServer;
@@ -20,11 +19,7 @@ before(async () => {
   server.set('/q.xml', { type: 'application/rss+xml', body: rssFeed({ title: 'Quay News', link: server.url('/'), items }) });
   for (const n of [1, 2, 3]) server.set(`/q/${n}`, { body: articlePage({ title: `Quay story ${n}`, siteName: 'Quay News', bodyHtml: `<p>Quay story ${n}: ${'the lighthouse keeper reported calm seas and a late ferry on the evening crossing. '.repeat(3)}</p>` }) });
   app = buildApp({ store: tp.store, config: tp.p.config, pipeline: tp.p });
-  for (const name of ['ada', 'bob']) {
-    const u = await tp.store.createUser({ name, passwordHash: 'x', isAdmin: false, now: '2026-03-01T00:00:00Z' });
-    tokens[name] = newSecret();
-    await tp.store.createApiToken({ userId: u.id, tokenHash: secretHash(tokens[name]!), name: 'test', now: '2026-03-01T00:00:00Z' });
-  }
+  for (const name of ['ada', 'bob']) tokens[name] = (await apiReader(tp.store, name)).token;
 });
 after(async () => {
   await app.close();

@@ -118,6 +118,7 @@ async function sqliteInstance(): Promise<Instance> {
     leaseSeconds: 864000, expiresAt: '2026-03-12T08:00:00Z', requestedAt: now, lastPushAt: null, lastError: null,
   });
   await ts.store.setSetting('instance.note', 'moved from SQLite');
+  await ts.store.setFeedRules(feed.id, { keep: ['.story'], remove: ['.promo', '[data-ad]'] }, { userId: ada.id, now });
   return { ts, p, tokens, feedId: feed.id, deletedId };
 }
 
@@ -195,6 +196,7 @@ test('db copy: an SQLite instance copied to PostgreSQL answers the API the same,
   assert.deepEqual((await pg.listRevisions(revised!.id)).map((r) => r.reason), ['first', 'page_change']);
   assert.deepEqual(await pg.getWebSub(i.feedId), await i.ts.store.getWebSub(i.feedId));
   assert.equal(await pg.getSetting('instance.note'), 'moved from SQLite');
+  assert.deepEqual(await pg.getFeedRules(i.feedId), { keep: ['.story'], remove: ['.promo', '[data-ad]'] }, "a feed's own extraction rules");
 
   // On PostgreSQL now: the feed's validators came along (304), the deleted article stays
   // deleted, and new rows get ids past every id the SQLite file ever gave out.

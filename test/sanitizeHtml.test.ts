@@ -1,13 +1,18 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { sanitizeHtml } from '../src/html/sanitizeHtml.js';
+import { sanitizeHtml, sanitizeSimpleHtml, sanitizeWithTokenizer } from '../src/html/sanitizeHtml.js';
 import { IFRAME_HOSTS } from '../src/html/iframeHosts.js';
 
 // The sanitizer's policy, element by element, inside `npm test` (the shared security
 // vectors add the attack corpus on top). Each case: input → exact output.
 
 const BASE = 'https://news.example/a/';
-const clean = (html: string) => sanitizeHtml(html, BASE);
+/** Every case also proves the short path (sanitizeSimpleHtml) gives what the tokenizer gives. */
+const clean = (html: string) => {
+  const out = sanitizeHtml(html, BASE);
+  assert.equal(out, sanitizeWithTokenizer(html, BASE), `the short path and the tokenizer differ on ${JSON.stringify(html)}`);
+  return out;
+};
 
 test('text elements are kept with their global attributes only', () => {
   for (const tag of 'p h1 h2 h3 h4 h5 h6 pre code kbd samp var em strong b i u s strike del ins sub sup small big mark cite dfn address abbr acronym'.split(' ')) {
@@ -176,4 +181,40 @@ test('nesting deeper than the bound keeps the text, not the tags', () => {
 test('plain text passes through escaped and trimmed', () => {
   assert.equal(clean('  just text > more  '), 'just text &gt; more');
   assert.equal(clean(''), '');
+});
+
+test('short snippets of text, entities and plain inline tags take the short path, with the tokenizer\'s output', () => {
+  const taken = ['<p>One &amp; two</p><p>three', 'a <b>bold <i>move</b> here', '<P>Caps</P><BR/>line<br />two', 'x</br>y</p>z', '<p>a<p>b<b>c<p>d', '&lt;script&gt; &copy &notit; &#x26;'];
+  for (const html of taken) {
+    assert.notEqual(sanitizeSimpleHtml(html), null, html);
+    assert.equal(clean(html), sanitizeWithTokenizer(html, BASE));
+  }
+  // Attributes, links, comments, other elements, stray "<", and what is long or deep: the tokenizer.
+  const left = ['<p class="x">a</p>', '<a href="/x">a</a>', 'a<!-- c -->b', '<div>a</div>', 'a < b', '<b/>x', '<b', '<b>'.repeat(40), `<p>${'x'.repeat(5000)}</p>`];
+  for (const html of left) {
+    assert.equal(sanitizeSimpleHtml(html), null, html);
+    clean(html);
+  }
+});
+
+test('the short path matches the tokenizer on thousands of random snippets of its vocabulary', () => {
+  // A fixed-seed generator (mulberry32), so a failure is the same on every run.
+  let seed = 0x5eed;
+  const random = () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  const pieces = ['<p>', '</p>', '<b>', '</b>', '<i>', '</i>', '<em>', '</em>', '<strong>', '</strong>', '<br>', '<br/>', '</br>', '<sub>', '</sup>', '<code>', '</code>',
+    'word', ' ', '\n', '&amp;', '&lt;', '&gt', '&quot;', '&#39;', '&nbsp;', '&copy', '&bogus;', '&#0;', '&#x1F600;', '"', "'", '>', 'é', '\u0000', '\r\n'];
+  let taken = 0;
+  for (let n = 0; n < 5000; n++) {
+    const html = Array.from({ length: 1 + Math.floor(random() * 16) }, () => pieces[Math.floor(random() * pieces.length)]).join('');
+    const short = sanitizeSimpleHtml(html);
+    if (short === null) continue;
+    taken++;
+    assert.equal(short, sanitizeWithTokenizer(html, BASE), JSON.stringify(html));
+  }
+  assert.ok(taken > 4500, `${taken} of 5000 took the short path`);
 });

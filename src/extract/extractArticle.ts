@@ -7,6 +7,8 @@ import { readPageMetadata } from './pageMetadata.js';
 import { normaliseFigures, removeArticleFurniture, removeNoise, resolveLazyImages } from './pageCleanup.js';
 import { imagesOf, type ExtractedImage } from './images.js';
 import { applySiteRules } from './siteRules.js';
+import { applyFeedRules } from './feedRules.js';
+import type { FeedRules } from '../model/feed.js';
 import { formatIso } from '../text/dates.js';
 import { assertPageWithinLimits } from './pageComplexity.js';
 import { blockFeatures, defaultBlockWeights, leafBlocks, pruneBlocks, type BlockFeatures, type BlockWeights } from './contentBlocks.js';
@@ -19,6 +21,8 @@ export interface ExtractOptions {
    * with only some of them kept: the cross-validation replays the judge's decisions with it.
    */
   inspectBlocks?: (blocks: BlockFeatures[], textKeeping: (keep: boolean[]) => string) => void;
+  /** The feed's own selectors (a person's), applied before and over the site rules. */
+  rules?: Partial<FeedRules>;
 }
 
 export interface ExtractedArticle {
@@ -61,7 +65,8 @@ function extractWithinLimits(html: string, pageUrl: string, options: ExtractOpti
   if (!document?.documentElement) throw new TidingsError('extract_failed', 'page has no document element');
   setDocumentUrl(document, pageUrl);
   const meta = readPageMetadata(document, pageUrl);
-  applySiteRules(document, meta.canonicalUrl ?? pageUrl);
+  const kept = applyFeedRules(document, options.rules);
+  applySiteRules(document, meta.canonicalUrl ?? pageUrl, kept);
   resolveLazyImages(document, pageUrl);
   normaliseFigures(document);
   removeNoise(document);

@@ -4,6 +4,7 @@ import { TidingsError, type ErrorCode } from '../model/errors.js';
 import { logFailure } from '../log/logger.js';
 import type { ExtractedArticle } from './extractArticle.js';
 import type { EncodedPage, ExtractionTask } from './extractionWorker.js';
+import type { FeedRules } from '../model/feed.js';
 
 /**
  * What a worker module answers: errors cross the thread boundary as data, since a cloned
@@ -42,8 +43,8 @@ export class ExtractionPool {
     this.config = { ...DEFAULT_EXTRACTION, ...config };
   }
 
-  extract(html: string | EncodedPage, url: string): Promise<ExtractedArticle> {
-    return this.runTask<ExtractionTask, ExtractedArticle>(WORKER_FILE, { html, url });
+  extract(html: string | EncodedPage, url: string, rules?: FeedRules | null): Promise<ExtractedArticle> {
+    return this.runTask<ExtractionTask, ExtractedArticle>(WORKER_FILE, rules ? { html, url, rules } : { html, url });
   }
 
   /**

@@ -29,8 +29,11 @@ export function selectorsFor(pageUrl: string): string[] {
     .flatMap((r) => r.remove);
 }
 
-/** Removes what the publisher's rules name; a selector the DOM cannot run is skipped. */
-export function applySiteRules(document: any, pageUrl: string): number {
+/**
+ * Removes what the publisher's rules name; a selector the DOM cannot run is skipped. What a
+ * feed's own rules keep (`spared`) wins: neither it nor an element holding it is removed.
+ */
+export function applySiteRules(document: any, pageUrl: string, spared: readonly any[] = []): number {
   let removed = 0;
   for (const selector of selectorsFor(pageUrl)) {
     let found: any[] = [];
@@ -41,6 +44,7 @@ export function applySiteRules(document: any, pageUrl: string): number {
       continue;
     }
     for (const el of found) {
+      if (spared.some((k) => el === k || el.contains(k))) continue;
       el.remove();
       removed++;
     }

@@ -1,5 +1,5 @@
 import type { Article } from '../model/article.js';
-import type { ParsedItem } from '../model/feed.js';
+import type { FeedRules, ParsedItem } from '../model/feed.js';
 import { PAGE_ACCEPT } from '../fetch/fetcher.js';
 import type { ExtractedArticle } from '../extract/extractArticle.js';
 import { formatIso } from '../text/dates.js';
@@ -8,10 +8,13 @@ import type { Pipeline } from './pipeline.js';
 import { storyPlacerOf } from './storyPlacer.js';
 import { buildArticleWrite } from './articleBuilder.js';
 
-/** Fetches an article's page and extracts its text; throws (a TidingsError) when either fails. */
-export async function readArticlePage(p: Pipeline, url: string): Promise<ExtractedArticle> {
+/**
+ * Fetches an article's page and extracts its text with its feed's rules, when it has any;
+ * throws (a TidingsError) when either fails.
+ */
+export async function readArticlePage(p: Pipeline, url: string, rules: FeedRules | null = null): Promise<ExtractedArticle> {
   const page = await p.fetcher.fetch(url, { accept: PAGE_ACCEPT });
-  return measureAsync(extractSeconds, {}, () => p.extractor.extract({ bytes: page.bytes, contentType: page.contentType }, page.url));
+  return measureAsync(extractSeconds, {}, () => p.extractor.extract({ bytes: page.bytes, contentType: page.contentType }, page.url, rules));
 }
 
 /**
@@ -45,7 +48,7 @@ export function storedItem(article: Article, updated: string | null): ParsedItem
 export async function completeArticlePage(p: Pipeline, articleId: number): Promise<boolean> {
   const article = await p.store.getArticle(articleId);
   if (!article || article.extractStatus === 'ok') return false;
-  const extracted = await readArticlePage(p, article.url);
+  const extracted = await readArticlePage(p, article.url, await p.store.articleFeedRules(articleId));
   const seenAt = formatIso(p.now().getTime());
   const write = buildArticleWrite({ item: storedItem(article, extracted.updated), url: article.url, extracted, extractError: null, seenAt, reason: 'first', recheckSchedule: p.config.recheckSchedule });
   // A page without article text: the feed's text is all there is, and reading it again would find the same.

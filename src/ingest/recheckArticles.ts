@@ -57,7 +57,7 @@ async function recheckOne(p: Pipeline, article: Article, report: RecheckReport):
   const following = nextRecheck(article.publishedAt, seen, p.config.recheckSchedule);
   const nextAt = following ? formatIso(following.getTime()) : null;
   try {
-    const extracted = await readArticlePage(p, article.url);
+    const extracted = await readArticlePage(p, article.url, await p.store.articleFeedRules(article.id));
     const item = storedItem(article, extracted.updated);
     const write = buildArticleWrite({ item, url: article.url, extracted, extractError: null, seenAt: formatIso(seen.getTime()), reason: 'page_change' });
     write.feedHash = article.feedHash ?? '';

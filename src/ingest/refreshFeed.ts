@@ -205,13 +205,14 @@ async function planRefresh(
   let done = 0;
   onProgress?.(0, work.length);
   let siteName: string | null = null;
+  const rules = p.config.fullText && work.length > 0 ? await p.store.getFeedRules(feed.id) : null;
   const results = await mapLimit(work, p.config.pageConcurrency, async (w) => {
     let extracted: ExtractedArticle | null = null;
     let extractError: string | null = p.config.fullText ? null : FULL_TEXT_OFF;
     let readLater = false;
     if (p.config.fullText) {
       try {
-        extracted = await readArticlePage(p, w.url);
+        extracted = await readArticlePage(p, w.url, rules);
         siteName ??= extracted.siteName;
       } catch (err) {
         // Stored on the article, and logged once; a fetch-page job reads it again if that may help.

@@ -31,6 +31,8 @@ export type ErrorCode =
   | 'unauthorized'
   | 'forbidden'
   | 'invalid_input'
+  /** A CSS selector of a feed's extraction rules that the page DOM cannot run, or over a cap. */
+  | 'invalid_selector'
   | 'usage'
   | 'internal';
 

@@ -48,3 +48,12 @@ export interface ParsedFeed {
   syndication: number | null;
   items: ParsedItem[];
 }
+
+/**
+ * A feed's own extraction rules, set by a person: CSS selectors of page furniture to drop
+ * (`remove`) and of the article itself (`keep`). They take precedence over site rules.
+ */
+export interface FeedRules {
+  keep: string[];
+  remove: string[];
+}

@@ -364,6 +364,7 @@ export function buildApp(opts: {
     const pipeline = opts.pipeline;
     void app.register(webSubRoutes, { pipeline, maxBytes: 15 * 1024 * 1024 });
   }
+  void app.register(import('./feedRulesRoutes.js'), { store: opts.store, now });
   void app.register(apiV1, { prefix: '/api/v1', store: opts.store, now, ...(opts.pipeline ? { pipeline: opts.pipeline } : {}) });
   // Client protocol routes (issue 10).
   void app.register(minifluxApi, { prefix: '/v1', store: opts.store, now, clientAuth, ...(opts.pipeline ? { pipeline: opts.pipeline } : {}) });

@@ -32,6 +32,7 @@ const TABLE_KEYS: { readonly [T in keyof Database]: ReadonlyArray<keyof Database
   article_story: ['article_id'],
   article_facts: ['article_id'],
   story_pending: ['article_id'],
+  feed_rule: ['feed_id'],
 };
 
 export const COPIED_TABLES = Object.keys(TABLE_KEYS) as Array<keyof Database>;

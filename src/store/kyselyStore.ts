@@ -5,6 +5,8 @@ import type { StoreDialect } from './dialect.js';
 import * as articles from './articles.js';
 import { countArticles, listArticleRefs, listArticles } from './articleList.js';
 import * as feeds from './feeds.js';
+import * as feedRules from './feedRules.js';
+import type { FeedRules } from '../model/feed.js';
 import * as readers from './readers.js';
 import { searchArticles } from './search.js';
 import * as stories from './stories.js';
@@ -77,6 +79,19 @@ export class KyselyStore implements Store {
   }
   recordFeedFailure(feedId: number, failure: FeedFailure): Promise<void> {
     return feeds.recordFeedFailure(this.db, feedId, failure);
+  }
+
+  getFeedRules(feedId: number): Promise<FeedRules | null> {
+    return feedRules.getFeedRules(this.db, feedId);
+  }
+  setFeedRules(feedId: number, rules: FeedRules, by: { userId: number | null; now: string }): Promise<void> {
+    return feedRules.setFeedRules(this.db, feedId, rules, by);
+  }
+  articleFeedRules(articleId: number): Promise<FeedRules | null> {
+    return feedRules.articleFeedRules(this.db, articleId);
+  }
+  feedSubscriberCount(feedId: number): Promise<number> {
+    return feedRules.feedSubscriberCount(this.db, feedId);
   }
 
   // articles

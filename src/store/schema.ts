@@ -163,6 +163,15 @@ export interface SubscriptionTable {
   created_at: string;
 }
 
+/** A feed's own extraction rules (CSS selectors, JSON arrays), and who set them last. */
+export interface FeedRuleTable {
+  feed_id: number;
+  keep_selectors: string;
+  remove_selectors: string;
+  updated_by: number | null;
+  updated_at: string;
+}
+
 export interface ArticleStateTable {
   user_id: number;
   article_id: number;
@@ -226,6 +235,7 @@ export interface Database {
   article_story: ArticleStoryTable;
   article_facts: ArticleFactsTable;
   story_pending: StoryPendingTable;
+  feed_rule: FeedRuleTable;
 }
 
 /** A connection or an open transaction: the store's functions run on either. */

@@ -1,6 +1,7 @@
 import type { ArticleFilter } from './articleFilter.js';
 import type { Article, ArticleImage, ArticleView, FeedWithSource, Revision, Session, User, WebSubSubscription } from '../model/article.js';
 import type { ArticleListItem, SearchHit } from '../model/article.js';
+import type { FeedRules } from '../model/feed.js';
 
 import type { ArticleFactsWrite, PlacedInput, StoryBatch, StoryDetail, StoryInput, StoryPageQuery, StorySummary, StoryTransaction } from './stories.js';
 
@@ -29,6 +30,14 @@ export interface Store {
   /** Feeds whose next check is due at `now` (never-checked first). */
   dueFeeds(now: string, limit: number): Promise<FeedWithSource[]>;
   recordFeedFailure(feedId: number, failure: FeedFailure): Promise<void>;
+  /** A feed's own extraction rules, or null when it has none. */
+  getFeedRules(feedId: number): Promise<FeedRules | null>;
+  /** Replaces a feed's rules (both lists empty: removes them), noting who and when. */
+  setFeedRules(feedId: number, rules: FeedRules, by: { userId: number | null; now: string }): Promise<void>;
+  /** The rules to read an article's page with: of the first feed carrying it that has any. */
+  articleFeedRules(articleId: number): Promise<FeedRules | null>;
+  /** Readers subscribed to a feed (who may set its rules depends on it). */
+  feedSubscriberCount(feedId: number): Promise<number>;
   /** How many feeds are due at `now`, and since when the most overdue one is (a never-checked feed since it was added). */
   overdueFeeds(now: string): Promise<{ count: number; oldestDueAt: string | null }>;
 

@@ -13,3 +13,11 @@ export async function signedIn(store: Store, name = 'reader'): Promise<{ cookie:
   await store.createSession({ userId: user.id, tokenHash: secretHash(token), csrfToken: csrf, now: '2026-01-01T00:00:00Z', expiresAt: '2099-01-01T00:00:00Z' });
   return { cookie: `${SESSION_COOKIE}=${token}`, csrf, userId: user.id };
 }
+
+/** A reader with an API token, as `tidings users add` and `tidings tokens add` would leave them. */
+export async function apiReader(store: Store, name: string, isAdmin = false): Promise<{ id: number; token: string }> {
+  const user = await store.createUser({ name, passwordHash: 'x', isAdmin, now: '2026-03-01T00:00:00Z' });
+  const token = newSecret();
+  await store.createApiToken({ userId: user.id, tokenHash: secretHash(token), name: 'test', now: '2026-03-01T00:00:00Z' });
+  return { id: user.id, token };
+}

@@ -1,15 +1,23 @@
-import { DB_OPTION, parseCommandArgs } from '../args.js';
+import { DB_OPTION, parseCommandArgs, usageError } from '../args.js';
+import { TidingsError } from '../../model/errors.js';
+import { formatIso } from '../../text/dates.js';
 import { withStore } from '../context.js';
 import { writeOut } from '../batch.js';
 import { terminalLine } from '../../render/terminalText.js';
 
 const USAGE = `
 Usage: tidings feeds [--json] [--db PATH | --database-url URL]
+       tidings feeds rules ID [--keep SEL]... [--remove SEL]... [--clear] [--json]
 
 Lists feeds with their source, section, last fetch, status and last error.
+\`feeds rules\` shows or sets a feed's own extraction rules: CSS selectors of the
+article (--keep) and of page furniture (--remove), over the built-in site rules.
+Options given replace that list; --clear empties both first. They apply from the
+next page read (refresh, recheck, fetch-page jobs).
 `;
 
 export async function run(args: string[]): Promise<void> {
+  if (args[0] === 'rules') return runRules(args.slice(1));
   const parsed = parseCommandArgs(args, { ...DB_OPTION, json: { type: 'boolean' } }, USAGE);
   if (!parsed) return;
   await withStore({ db: parsed.values.db, databaseUrl: parsed.values['database-url'] }, async (store) => {
@@ -42,5 +50,29 @@ export async function run(args: string[]): Promise<void> {
     const widths = head.map((h, i) => Math.min(48, Math.max(h.length, ...rows.map((r) => r[i]!.length))));
     const fmt = (r: string[]) => r.map((c, i) => (i === r.length - 1 ? c : c.slice(0, widths[i]).padEnd(widths[i]!))).join('  ').trimEnd();
     writeOut([fmt(head), ...rows.map(fmt)].join('\n'));
+  });
+}
+
+async function runRules(args: string[]): Promise<void> {
+  const options = { ...DB_OPTION, json: { type: 'boolean' }, clear: { type: 'boolean' }, keep: { type: 'string', multiple: true }, remove: { type: 'string', multiple: true } } as const;
+  const parsed = parseCommandArgs(args, options, USAGE);
+  if (!parsed) return;
+  const id = Number(parsed.positionals[0]);
+  if (parsed.positionals.length !== 1 || !Number.isInteger(id) || id < 1) throw usageError('feeds rules takes one feed id');
+  const values = parsed.values as typeof parsed.values & { keep?: string[]; remove?: string[] };
+  const { validFeedRules } = await import('../../extract/feedRules.js');
+  await withStore({ db: values.db, databaseUrl: values['database-url'] }, async (store) => {
+    if (!(await store.getFeed(id))) throw new TidingsError('not_found', `no feed ${id}`);
+    let rules = (await store.getFeedRules(id)) ?? { keep: [], remove: [] };
+    const changing = values.clear || values.keep || values.remove;
+    if (changing) {
+      const base = values.clear ? { keep: [], remove: [] } : rules;
+      rules = validFeedRules({ keep: values.keep ?? base.keep, remove: values.remove ?? base.remove });
+      // The operator at the command line: no reader set them.
+      await store.setFeedRules(id, rules, { userId: null, now: formatIso(Date.now()) });
+    }
+    if (values.json) return writeOut(JSON.stringify({ feed: id, ...rules }));
+    const list = (name: string, sels: string[]) => (sels.length ? sels.map((s) => `${name} ${terminalLine(s)}`) : [`${name} (none)`]);
+    writeOut([...list('keep', rules.keep), ...list('remove', rules.remove)].join('\n'));
   });
 }

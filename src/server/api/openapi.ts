@@ -4,6 +4,7 @@ export function openApiDocument(): Record<string, unknown> {
   const json = (schema: unknown) => ({ content: { 'application/json': { schema } } });
   const error = { description: 'error', ...json(ref('Error')) };
   const id = { name: 'id', in: 'path', required: true, schema: { type: 'integer', minimum: 1 } };
+  const selectors = { type: 'array', items: { type: 'string', maxLength: 200 }, maxItems: 20, description: 'CSS selectors' };
   return {
     openapi: '3.1.0',
     info: { title: 'Tidings API', version: '1', description: 'Everything the Tidings web app does, as JSON. Authenticate with `Authorization: Bearer <token>` (create one with `tidings tokens add USER NAME`). Another user\'s data answers 404.' },
@@ -12,8 +13,9 @@ export function openApiDocument(): Record<string, unknown> {
     components: {
       securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },
       schemas: {
-        Error: { type: 'object', properties: { error: { type: 'object', properties: { code: { type: 'string', examples: ['unauthorized', 'not_found', 'invalid_input', 'multiple_feeds', 'blocked_address'] }, message: { type: 'string' } }, required: ['code', 'message'] } }, required: ['error'] },
+        Error: { type: 'object', properties: { error: { type: 'object', properties: { code: { type: 'string', examples: ['unauthorized', 'not_found', 'invalid_input', 'invalid_selector', 'multiple_feeds', 'blocked_address'] }, message: { type: 'string' } }, required: ['code', 'message'] } }, required: ['error'] },
         Feed: { type: 'object', properties: { id: { type: 'integer' }, url: { type: 'string' }, siteUrl: { type: ['string', 'null'] }, source: { type: 'string' }, section: { type: ['string', 'null'] }, folder: { type: ['string', 'null'] }, status: { type: 'string' }, health: { enum: ['new', 'ok', 'erroring', 'failing'] }, lastFetchedAt: { type: ['string', 'null'] }, errorCode: { type: ['string', 'null'] }, error: { type: ['string', 'null'] }, nextCheckAt: { type: ['string', 'null'] }, itemsPerDay: { type: 'number', description: 'new articles a day over the last 7 days' }, activity: { type: 'array', items: { type: 'integer' }, description: 'new articles per UTC day over the last 30 days, oldest first' } } },
+        FeedRules: { type: 'object', properties: { keep: selectors, remove: selectors, editable: { type: 'boolean', description: 'whether this reader may set them' } }, required: ['keep', 'remove', 'editable'] },
         ArticleItem: { type: 'object', properties: { id: { type: 'integer' }, title: { type: 'string' }, url: { type: 'string' }, source: { type: 'string' }, section: { type: ['string', 'null'] }, published: { type: 'string', format: 'date-time' }, updated: { type: 'string', format: 'date-time' }, excerpt: { type: 'string' }, read: { type: 'boolean' }, starred: { type: 'boolean' } } },
         Story: { type: 'object', description: 'Counts and times over the articles the reader can see', properties: { id: { type: 'integer', description: 'the id of its first article' }, title: { type: 'string', description: 'the earliest headline' }, firstSeen: { type: 'string', format: 'date-time' }, lastSeen: { type: 'string', format: 'date-time' }, articles: { type: 'integer' }, sources: { type: 'integer' }, copies: { type: 'integer', description: 'articles that are wire copies of another' } } },
         StoryPage: {
@@ -42,6 +44,15 @@ export function openApiDocument(): Record<string, unknown> {
       '/feeds/{id}': {
         patch: { summary: 'Rename a subscription or file it in a folder (null clears)', parameters: [id], requestBody: { required: true, ...json({ type: 'object', properties: { title: { type: ['string', 'null'] }, folder: { type: ['string', 'null'] } }, minProperties: 1 }) }, responses: { 204: { description: 'done' }, 404: error, 400: error } },
         delete: { summary: 'Unsubscribe', parameters: [id], responses: { 204: { description: 'done' }, 404: error } },
+      },
+      '/feeds/{id}/rules': {
+        get: { summary: "The feed's own extraction rules (CSS selectors), and whether this reader may set them", parameters: [id], responses: { 200: { description: 'rules', ...json(ref('FeedRules')) }, 404: error } },
+        put: {
+          summary: "Replace the feed's rules (empty lists clear them). The article a feed's pages give is shared by its readers: only an administrator or the feed's only subscriber may set them. `remove` drops page furniture; `keep` names the article itself; both win over the built-in site rules and apply from the next page read.",
+          parameters: [id],
+          requestBody: { required: true, ...json({ type: 'object', properties: { keep: selectors, remove: selectors }, additionalProperties: false }) },
+          responses: { 200: { description: 'saved', ...json(ref('FeedRules')) }, 400: { description: 'invalid_selector: a selector the page DOM cannot parse, or over the caps (20 a list, 200 characters each)', ...json(ref('Error')) }, 403: { description: 'forbidden: other readers follow the feed', ...json(ref('Error')) }, 404: error },
+        },
       },
       '/folders': { get: { summary: 'Folders and the feeds filed in them', responses: { 200: { description: 'folders', ...json({ type: 'array', items: { type: 'object', properties: { name: { type: 'string' }, feeds: { type: 'array', items: { type: 'integer' } } } } }) } } } },
       '/articles': { get: { summary: 'River, newest first, keyset pages', parameters: [{ name: 'feed', in: 'query', schema: { type: 'integer' } }, { name: 'show', in: 'query', schema: { enum: ['all', 'unread', 'starred'] } }, { name: 'before', in: 'query', schema: { type: 'string', description: 'the `next` cursor of the previous page' } }, { name: 'limit', in: 'query', schema: { type: 'integer', maximum: 200 } }], responses: { 200: { description: 'page', ...json({ type: 'object', properties: { articles: { type: 'array', items: ref('ArticleItem') }, next: { type: ['string', 'null'] } } }) }, 400: error } } },

@@ -12,6 +12,7 @@ import { openApiDocument } from './openapi.js';
 import { requesterSignal } from '../requesterSignal.js';
 import { logFailure } from '../../log/logger.js';
 import { BODY_LIMITS } from '../httpLimits.js';
+import { feedRulesFor, saveFeedRules } from '../feedRulesRoutes.js';
 
 /**
  * REST API v1: JSON over HTTP for what the web app does, authenticated by bearer tokens
@@ -26,7 +27,7 @@ declare module 'fastify' {
 }
 
 const STATUS: Record<string, number> = {
-  unauthorized: 401, forbidden: 403, not_found: 404, conflict: 409, invalid_input: 400, usage: 400, multiple_feeds: 409,
+  unauthorized: 401, forbidden: 403, not_found: 404, conflict: 409, invalid_input: 400, invalid_selector: 400, usage: 400, multiple_feeds: 409,
   blocked_address: 422, not_a_feed: 422, no_feed_found: 422, invalid_url: 422, unsupported_scheme: 422,
   timeout: 502, network_error: 502, dns_error: 502, http_error: 502, too_large: 502, too_many_redirects: 502, rate_limited: 502,
 };
@@ -105,6 +106,16 @@ export async function apiV1(app: FastifyInstance, opts: { store: Store; now: () 
       if (!ok) return fail(reply, 'not_found', 'no such subscription');
       return reply.code(204).send();
     },
+  );
+
+  app.get<{ Params: { id: number } }>('/feeds/:id/rules', { schema: { params: idParam } }, async (req) => feedRulesFor(store, user(req), req.params.id));
+
+  // The schema only bounds the body's size; the selectors' own caps answer `invalid_selector`.
+  const selectorList = { type: 'array', maxItems: 200, items: { type: 'string', maxLength: 2000 } } as const;
+  app.put<{ Params: { id: number }; Body: { keep?: string[]; remove?: string[] } }>(
+    '/feeds/:id/rules',
+    { schema: { params: idParam, body: { type: 'object', properties: { keep: selectorList, remove: selectorList }, additionalProperties: false } } },
+    async (req) => saveFeedRules(store, user(req), req.params.id, req.body, now()),
   );
 
   app.get('/folders', async (req) => {

@@ -224,6 +224,19 @@ export const postgresMigrations: Record<string, Migration> = {
       await createStoryTables(db, 'bigint', 'timestamptz');
     },
   },
+  '0007_feed_rules': {
+    async up(db: Kysely<unknown>) {
+      // Per feed, as SQLite's 0012_feed_rules: the extracted article is shared by the feed's readers.
+      await db.schema
+        .createTable('feed_rule')
+        .addColumn('feed_id', 'bigint', (c) => c.primaryKey().references('feed.id').onDelete('cascade'))
+        .addColumn('keep_selectors', 'text', (c) => c.notNull())
+        .addColumn('remove_selectors', 'text', (c) => c.notNull())
+        .addColumn('updated_by', 'bigint', (c) => c.references('user.id').onDelete('set null'))
+        .addColumn('updated_at', 'timestamptz', (c) => c.notNull())
+        .execute();
+    },
+  },
 };
 
 function identity(c: ColumnDefinitionBuilder): ColumnDefinitionBuilder {

@@ -259,4 +259,19 @@ export const sqliteMigrations: Record<string, Migration> = {
       await createStoryTables(db, 'integer', 'text');
     },
   },
+  '0012_feed_rules': {
+    async up(db: Kysely<unknown>) {
+      // Per feed, not per subscription: the extracted article is shared by every reader of
+      // the feed, so one set of rules shapes it; the API lets an administrator or the only
+      // subscriber set them.
+      await db.schema
+        .createTable('feed_rule')
+        .addColumn('feed_id', 'integer', (c) => c.primaryKey().references('feed.id').onDelete('cascade'))
+        .addColumn('keep_selectors', 'text', (c) => c.notNull())
+        .addColumn('remove_selectors', 'text', (c) => c.notNull())
+        .addColumn('updated_by', 'integer', (c) => c.references('user.id').onDelete('set null'))
+        .addColumn('updated_at', 'text', (c) => c.notNull())
+        .execute();
+    },
+  },
 };
