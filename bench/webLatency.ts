@@ -88,10 +88,11 @@ export type LatencyStore = 'sqlite' | 'postgres';
 
 export async function startReaderServer(n: number, storeKind: LatencyStore = 'sqlite'): Promise<ReaderServer> {
   if (storeKind === 'postgres') {
-    const { scratchPostgres, fillPostgres } = await import('./postgresArticles.js');
-    const db = await scratchPostgres('latency');
+    const { scratchPostgres } = await import('./postgresArticles.js');
+    const template = await keptPostgres(n);
+    const db = await scratchPostgres('latency', template?.name);
     try {
-      const { cookie } = await fillPostgres(db.url, n);
+      const { cookie } = template ?? (await (await import('./postgresArticles.js')).fillPostgres(db.url, n));
       const serve = await startServe('', { databaseUrl: db.url });
       return { origin: serve.origin, cookie, close: async () => { await serve.stop(); await db.drop(); } };
     } catch (err) {
@@ -101,7 +102,7 @@ export async function startReaderServer(n: number, storeKind: LatencyStore = 'sq
   }
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tidings-latency-'));
   const dbPath = path.join(dir, 'bench.db');
-  const { cookie } = await fillStore(dbPath, n);
+  const { cookie } = await keptSqlite(dbPath, n);
   const serve = await startServe(dbPath);
   return {
     origin: serve.origin,
@@ -111,6 +112,39 @@ export async function startReaderServer(n: number, storeKind: LatencyStore = 'sq
       fs.rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * BENCH_KEEP_ARTICLES=DIR fills each size once and reuses it (a million articles take many
+ * minutes to write): a SQLite file there, copied for each run; a PostgreSQL template
+ * database, cloned. A kept store of an older schema is migrated by `serve` on each run.
+ */
+const KEEP_DIR = process.env.BENCH_KEEP_ARTICLES;
+
+async function keptSqlite(dbPath: string, n: number): Promise<{ cookie: string }> {
+  if (!KEEP_DIR) return fillStore(dbPath, n);
+  const kept = path.join(KEEP_DIR, `articles-${n}.db`);
+  const meta = `${kept}.json`;
+  if (!fs.existsSync(meta)) {
+    fs.mkdirSync(KEEP_DIR, { recursive: true });
+    const filled = await fillStore(kept, n);
+    fs.writeFileSync(meta, JSON.stringify(filled));
+  }
+  fs.copyFileSync(kept, dbPath);
+  return JSON.parse(fs.readFileSync(meta, 'utf8')) as { cookie: string };
+}
+
+/** The kept template database of n articles (filled now when missing), or null without BENCH_KEEP_ARTICLES. */
+async function keptPostgres(n: number): Promise<{ name: string; cookie: string } | null> {
+  if (!KEEP_DIR) return null;
+  const meta = path.join(KEEP_DIR, `articles-${n}-postgres.json`);
+  if (!fs.existsSync(meta)) {
+    const { scratchPostgres, fillPostgres } = await import('./postgresArticles.js');
+    const db = await scratchPostgres(`articles_${n}`);
+    fs.mkdirSync(KEEP_DIR, { recursive: true });
+    fs.writeFileSync(meta, JSON.stringify({ name: db.name, ...(await fillPostgres(db.url, n)) }));
+  }
+  return JSON.parse(fs.readFileSync(meta, 'utf8')) as { name: string; cookie: string };
 }
 
 export async function measureLatency(n: number, requests = 1000, concurrency = 8, storeKind: LatencyStore = 'sqlite'): Promise<LatencyRow[]> {
@@ -125,6 +159,8 @@ export async function measureLatency(n: number, requests = 1000, concurrency = 8
     ['article page', () => `/articles/${1 + Math.floor(rnd() * n)}`],
     ['feeds page (health, activity)', () => '/feeds'],
     ['search', () => `/search?q=${WORDS[Math.floor(rnd() * WORDS.length)]}+${WORDS[Math.floor(rnd() * WORDS.length)]}`],
+    // Every URL new, so the page cache never answers: the search itself.
+    ['search, uncached', () => `/search?q=${WORDS[Math.floor(rnd() * WORDS.length)]}+${WORDS[Math.floor(rnd() * WORDS.length)]}&n=${seed}`],
   ];
   const rows: LatencyRow[] = [];
   try {

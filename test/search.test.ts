@@ -24,7 +24,7 @@ before(async () => {
     { title: 'Council budget approved', link: server.url('/s/3'), pubDate: 'Wed, 04 Mar 2026 08:00:00 GMT' },
   ];
   server.set('/s.xml', { type: 'application/rss+xml', body: rssFeed({ title: 'Harbour Times', link: server.url('/'), items }) });
-  server.set('/s/1', { body: story('Dredging', 'Work to deepen the northern channel started with two dredgers on Monday.') });
+  server.set('/s/1', { body: story('Dredging', 'Work to deepen the northern channel started with two dredgers on Monday, near the library.') });
   server.set('/s/2', { body: story('Ferry', 'The winter ferry timetable starts later; dredging near the quay delays the first crossings.') });
   server.set('/s/3', { body: story('Budget', 'The harbour budget for next year was approved after a long debate about the ferry subsidy.') });
   const { feed } = await subscribe(tp.p, server.url('/s.xml'));
@@ -54,6 +54,17 @@ test('search ranks title matches first, highlights matches, filters by feed and 
   assert.equal((await tp.store.searchArticles({ text: 'ferry', limit: 10, feedId: feedId + 100 })).length, 0);
   assert.equal((await tp.store.searchArticles({ text: 'nothingmatchesthis', limit: 10 })).length, 0);
   assert.equal((await tp.store.searchArticles({ text: '(((', limit: 10 })).length, 0, 'syntax characters are not an error');
+});
+
+test('search finds other forms of a word (stemming) and short prefixes', async () => {
+  const titles = async (text: string) => (await tp.store.searchArticles({ text, limit: 10 })).map((h) => h.title);
+  const dredging = 'Dredging of the northern channel begins';
+  assert.deepEqual(await titles('libraries'), [dredging]);
+  assert.deepEqual(await titles('crossing'), ['Ferry timetable & fares: 2 < 3']);
+  assert.deepEqual(await titles('"dredgers on monday"'), [dredging]);
+  assert.ok((await titles('ch*')).includes(dredging), 'a two-letter prefix');
+  assert.ok((await titles('nor*')).includes(dredging), 'a three-letter prefix');
+  assert.deepEqual(await titles('northe* channels'), [dredging]);
 });
 
 test('the index follows edits and deletions', async () => {

@@ -37,6 +37,7 @@ import { BODY_LIMITS, DEFAULT_HTTP_LIMITS, guardConnections, serverOptions } fro
 import { registerMonitoring, watchEventLoop } from './monitoring.js';
 import { logger } from '../log/logger.js';
 import { frameSources } from '../html/iframeHosts.js';
+import { registerPageCache } from './pageCache.js';
 
 /** A number a form or query may carry (a feed, a source, a choice); anything else is no filter at all. */
 const optionalId = (v: string | undefined): number | undefined => (v && /^\d+$/.test(v) ? Number(v) : undefined);
@@ -103,6 +104,8 @@ export function buildApp(opts: {
   const clientAuth = new ClientAuth(opts.store, signInThrottle, now);
   registerMonitoring(app, { store: opts.store, metrics: opts.config.metrics, now });
   const readerFeeds = (userId: number) => feedsWithJobFailures(opts.store, opts.jobs ?? null, userId);
+  // After auth, before the headers below: a cached page answers only a checked reader.
+  registerPageCache(app, { store: opts.store, now });
 
   app.addHook('onSend', async (_req, reply, payload) => {
     reply.header('content-security-policy', csp);

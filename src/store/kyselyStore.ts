@@ -166,6 +166,9 @@ export class KyselyStore implements Store {
   createSession(s: { userId: number; tokenHash: string; csrfToken: string; now: string; expiresAt: string }): Promise<void> {
     return readers.createSession(this.db, s);
   }
+  readerVersion(userId: number): Promise<string> {
+    return readers.readerVersion(this.db, userId);
+  }
   getSession(tokenHash: string, now: string): Promise<Session | null> {
     return readers.getSession(this.db, tokenHash, now);
   }

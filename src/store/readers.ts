@@ -147,3 +147,20 @@ export async function userBySyndicationSecret(db: Db, tokenHash: string): Promis
     .executeTakeFirst();
   return row ? toUser(row) : null;
 }
+
+/**
+ * What a reader's pages depend on, as a version that changes when any of it does: the newest
+ * article, revision and deletion (from any process), then, after the colon, the reader's
+ * own state count. Each part is one index lookup.
+ */
+export async function readerVersion(db: Db, userId: number): Promise<string> {
+  const row = await db
+    .selectNoFrom((eb) => [
+      eb.selectFrom('article').select((e) => e.fn.max('id').as('m')).as('articles'),
+      eb.selectFrom('revision').select((e) => e.fn.max('id').as('m')).as('revisions'),
+      eb.selectFrom('tombstone').select((e) => e.fn.max('id').as('m')).as('tombstones'),
+      eb.selectFrom('user').select('state_version').where('id', '=', userId).as('state'),
+    ])
+    .executeTakeFirstOrThrow();
+  return `${row.articles ?? 0}.${row.revisions ?? 0}.${row.tombstones ?? 0}:${row.state ?? 0}`;
+}

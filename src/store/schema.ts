@@ -122,6 +122,8 @@ export interface UserTable {
   password_hash: string;
   is_admin: number;
   created_at: string;
+  /** Changes of the reader's read, starred and subscriptions, counted by triggers (the page cache's version). */
+  state_version: Generated<number>;
 }
 
 export interface SessionTable {

@@ -78,6 +78,8 @@ export interface Store {
   /** The live session with this token hash, or null when unknown or expired. */
   getSession(tokenHash: string, now: string): Promise<Session | null>;
   deleteSession(tokenHash: string): Promise<void>;
+  /** Changes whenever the reader's pages could: `<articles>:<reader's state>` (readers.ts). */
+  readerVersion(userId: number): Promise<string>;
   /** A new password hash; every session of the user ends but `keepSession` (the one that asked), in one transaction. */
   setPassword(userId: number, passwordHash: string, keepSession: string | null): Promise<{ sessionsEnded: number }>;
   /**

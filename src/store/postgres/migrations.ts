@@ -190,10 +190,7 @@ export const postgresMigrations: Record<string, Migration> = {
       await createSearchConfiguration(db);
       // Kept by the database itself, so no write path can forget it. Titles weigh A, text B
       // (ranked five to one, as SQLite's bm25(5, 1)). The text is capped below tsvector's 1 MB.
-      await sql`alter table article add column search tsvector generated always as (
-        setweight(to_tsvector('tidings_search', title), 'A') ||
-        setweight(to_tsvector('tidings_search', left(text, 400000)), 'B')) stored`.execute(db);
-      await sql`create index article_search on article using gin (search)`.execute(db);
+      await addSearchColumn(db, 'tidings_search');
     },
   },
   '0004_fever': {
@@ -237,7 +234,50 @@ export const postgresMigrations: Record<string, Migration> = {
         .execute();
     },
   },
+  '0008_search_stemmed': {
+    async up(db: Kysely<unknown>) {
+      // English stemming ("libraries" finds "library"), as SQLite's porter tokenizer. The
+      // generated column is rebuilt (the table rewritten) in this migration's transaction,
+      // so a failure leaves the old one. prefix:* needs no index of its own: GIN matches a
+      // prefix by a range scan of its sorted lexemes.
+      await createSearchConfiguration(db, 'tidings_search_stemmed', true);
+      await sql`drop index article_search`.execute(db);
+      await sql`alter table article drop column search`.execute(db);
+      await addSearchColumn(db, 'tidings_search_stemmed');
+    },
+  },
+  '0009_reader_version': {
+    async up(db: Kysely<unknown>) {
+      // See SQLite's 0014_reader_version: changes of what a reader sees, counted by the database.
+      await db.schema.alterTable('user').addColumn('state_version', 'bigint', (c) => c.notNull().defaultTo(0)).execute();
+      await sql`create function bump_state_version() returns trigger language plpgsql as $$
+        begin
+          -- Nested: PL/pgSQL evaluates both sides of an and, and subscription has no read_at.
+          if tg_op = 'UPDATE' and tg_table_name = 'article_state' then
+            if (old.read_at is null) = (new.read_at is null) and (old.starred_at is null) = (new.starred_at is null) then
+              return null;
+            end if;
+          end if;
+          update "user" set state_version = state_version + 1
+            where id = (case when tg_op = 'DELETE' then old.user_id else new.user_id end);
+          return null;
+        end $$`.execute(db);
+      for (const table of ['article_state', 'subscription']) {
+        await sql`create trigger ${sql.raw(`${table}_version`)} after insert or update or delete on ${sql.table(table)}
+          for each row execute function bump_state_version()`.execute(db);
+      }
+    },
+  },
 };
+
+/** The article's tsvector in a search configuration, and its GIN index. */
+async function addSearchColumn(db: Kysely<unknown>, configuration: string): Promise<void> {
+  const config = sql.lit(configuration);
+  await sql`alter table article add column search tsvector generated always as (
+    setweight(to_tsvector(${config}, title), 'A') ||
+    setweight(to_tsvector(${config}, left(text, 400000)), 'B')) stored`.execute(db);
+  await sql`create index article_search on article using gin (search)`.execute(db);
+}
 
 function identity(c: ColumnDefinitionBuilder): ColumnDefinitionBuilder {
   return c.primaryKey().generatedAlwaysAsIdentity();
@@ -246,20 +286,33 @@ function identity(c: ColumnDefinitionBuilder): ColumnDefinitionBuilder {
 /**
  * A text search configuration behaving like SQLite's FTS5 `unicode61 remove_diacritics 2`:
  * `simple` (lower case, no stemming, no stop words) plus `unaccent` when the server has it,
- * so "café" and "cafe" find each other on both databases.
+ * so "café" and "cafe" find each other on both databases. `stemmed` adds the English
+ * snowball stemmer as FTS5's porter tokenizer does, without its stop words (FTS5 has none).
  */
-async function createSearchConfiguration(db: Kysely<unknown>): Promise<void> {
-  await sql`create text search configuration tidings_search (copy = simple)`.execute(db);
+async function createSearchConfiguration(db: Kysely<unknown>, name = 'tidings_search', stemmed = false): Promise<void> {
+  await sql`create text search configuration ${sql.raw(name)} (copy = simple)`.execute(db);
+  let words = 'simple';
+  if (stemmed) {
+    words = `${name}_english`;
+    await sql`create text search dictionary ${sql.raw(words)} (template = snowball, language = english)`.execute(db);
+    await sql`alter text search configuration ${sql.raw(name)} alter mapping for asciiword, asciihword, hword_asciipart with ${sql.raw(words)}`.execute(db);
+    await sql`alter text search configuration ${sql.raw(name)} alter mapping for hword, hword_part, word with ${sql.raw(words)}`.execute(db);
+  }
+  if (!(await unaccentCreated(db))) return;
+  await sql`alter text search configuration ${sql.raw(name)} alter mapping for hword, hword_part, word with unaccent, ${sql.raw(words)}`.execute(db);
+}
+
+async function unaccentCreated(db: Kysely<unknown>): Promise<boolean> {
   const available = await sql`select 1 from pg_available_extensions where name = 'unaccent'`.execute(db);
-  if (available.rows.length === 0) return;
+  if (available.rows.length === 0) return false;
   // Creating an extension may need rights the instance's role lacks: then search keeps accents.
   await sql`savepoint unaccent`.execute(db);
   try {
     await sql`create extension if not exists unaccent`.execute(db);
+    return true;
   } catch (err) {
     await sql`rollback to savepoint unaccent`.execute(db);
     logger().warn({ code: 'internal', err: (err as Error).message }, 'unaccent extension not created: PostgreSQL search keeps accents');
-    return;
+    return false;
   }
-  await sql`alter text search configuration tidings_search alter mapping for hword, hword_part, word with unaccent, simple`.execute(db);
 }

@@ -157,16 +157,7 @@ export const sqliteMigrations: Record<string, Migration> = {
       // Full-text search over title and text: an external-content FTS5 index kept in step
       // with the article table by triggers, so no write path can forget it.
       await sql`create virtual table article_fts using fts5(title, text, content='article', content_rowid='id', tokenize='unicode61 remove_diacritics 2')`.execute(db);
-      await sql`create trigger article_fts_insert after insert on article begin
-        insert into article_fts(rowid, title, text) values (new.id, new.title, new.text);
-      end`.execute(db);
-      await sql`create trigger article_fts_delete after delete on article begin
-        insert into article_fts(article_fts, rowid, title, text) values ('delete', old.id, old.title, old.text);
-      end`.execute(db);
-      await sql`create trigger article_fts_update after update of title, text on article begin
-        insert into article_fts(article_fts, rowid, title, text) values ('delete', old.id, old.title, old.text);
-        insert into article_fts(rowid, title, text) values (new.id, new.title, new.text);
-      end`.execute(db);
+      await createSearchTriggers(db);
       await sql`insert into article_fts(rowid, title, text) select id, title, text from article`.execute(db);
     },
   },
@@ -274,4 +265,51 @@ export const sqliteMigrations: Record<string, Migration> = {
         .execute();
     },
   },
+  '0013_search_stemmed': {
+    async up(db: Kysely<unknown>) {
+      // Porter stemming ("libraries" finds "library") and prefix indexes of 2 and 3 letters
+      // (prefix* reads one short doclist instead of every word that starts so). The index is
+      // rebuilt from the article table in this migration's transaction: a failure leaves the
+      // old index in place. About a minute per million short articles (README, bench).
+      for (const t of ['insert', 'delete', 'update']) await sql`drop trigger if exists ${sql.raw(`article_fts_${t}`)}`.execute(db);
+      await sql`drop table article_fts`.execute(db);
+      await sql`create virtual table article_fts using fts5(title, text, content='article', content_rowid='id',
+        tokenize='porter unicode61 remove_diacritics 2', prefix='2 3')`.execute(db);
+      await createSearchTriggers(db);
+      await sql`insert into article_fts(article_fts) values ('rebuild')`.execute(db);
+      await sql`insert into article_fts(article_fts, rank) values ('rank', 'bm25(5.0, 1.0)')`.execute(db);
+    },
+  },
+  '0014_reader_version': {
+    async up(db: Kysely<unknown>) {
+      // Counts the changes to what a reader sees beyond new articles (read, starred,
+      // subscriptions), kept by the database so every process's writes count: the page
+      // cache's version (server/pageCache.ts). Only changes of state count: opening an
+      // article already read writes a new time, not a new state.
+      await db.schema.alterTable('user').addColumn('state_version', 'integer', (c) => c.notNull().defaultTo(0)).execute();
+      const bump = (who: string) => `update "user" set state_version = state_version + 1 where id = ${who}.user_id;`;
+      await sql.raw(`create trigger article_state_version_insert after insert on article_state begin ${bump('new')} end`).execute(db);
+      await sql.raw(`create trigger article_state_version_delete after delete on article_state begin ${bump('old')} end`).execute(db);
+      await sql.raw(`create trigger article_state_version_update after update on article_state
+        when (old.read_at is null) <> (new.read_at is null) or (old.starred_at is null) <> (new.starred_at is null)
+        begin ${bump('new')} end`).execute(db);
+      await sql.raw(`create trigger subscription_version_insert after insert on subscription begin ${bump('new')} end`).execute(db);
+      await sql.raw(`create trigger subscription_version_delete after delete on subscription begin ${bump('old')} end`).execute(db);
+      await sql.raw(`create trigger subscription_version_update after update on subscription begin ${bump('new')} end`).execute(db);
+    },
+  },
 };
+
+/** Keeps the external-content FTS5 index in step with the article table, so no write path can forget it. */
+async function createSearchTriggers(db: Kysely<unknown>): Promise<void> {
+  await sql`create trigger article_fts_insert after insert on article begin
+    insert into article_fts(rowid, title, text) values (new.id, new.title, new.text);
+  end`.execute(db);
+  await sql`create trigger article_fts_delete after delete on article begin
+    insert into article_fts(article_fts, rowid, title, text) values ('delete', old.id, old.title, old.text);
+  end`.execute(db);
+  await sql`create trigger article_fts_update after update of title, text on article begin
+    insert into article_fts(article_fts, rowid, title, text) values ('delete', old.id, old.title, old.text);
+    insert into article_fts(rowid, title, text) values (new.id, new.title, new.text);
+  end`.execute(db);
+}

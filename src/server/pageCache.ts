@@ -1,0 +1,153 @@
+import crypto from 'node:crypto';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Store } from '../store/store.js';
+
+/**
+ * Pages rendered once per change. A reader's version (the newest article, revision and
+ * deletion, the reader's own read/starred/subscription count from the database, so workers'
+ * and other processes' writes count; and this process's own writes) forms a weak ETag: a
+ * browser that has the page gets 304, and a small LRU answers anyone else asking again with
+ * the same credentials. Wraps whatever the views render: it only sees URLs and payloads.
+ */
+
+/** Pages and API lists worth keeping; every other answer passes through untouched. */
+const CACHED_PATHS = [/^\/$/, /^\/articles\/\d+$/, /^\/search$/, /^\/api\/v1\/(?:articles|search|feeds|folders)$/];
+
+/** Relative times ("5 minutes ago") age: no page is kept longer than this. */
+const FRESH_MS = 60_000;
+
+export interface PageCacheOptions {
+  store: Pick<Store, 'readerVersion'>;
+  now: () => Date;
+  /** Pages kept (least recently used leave first). */
+  entries?: number;
+  /** Pages larger than this are served but not kept. */
+  maxPageBytes?: number;
+}
+
+interface Kept {
+  version: string;
+  etag: string;
+  body: string | Buffer;
+  contentType: string;
+}
+
+interface Pending {
+  key: string;
+  userId: number;
+  version: string;
+  hit: boolean;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    pageCache: Pending | null;
+  }
+}
+
+/** A preHandler (after auth: nothing is answered before credentials are checked) and an onSend. */
+export function registerPageCache(app: FastifyInstance, opts: PageCacheOptions): void {
+  const pages = new PageLru(opts.entries ?? 500);
+  const maxBytes = opts.maxPageBytes ?? 512 * 1024;
+  // Per process: a restart (perhaps new code rendering differently) never answers 304 to an old page.
+  const nonce = crypto.randomBytes(8).toString('hex');
+  let writes = 0;
+  const versionOf = async (userId: number) =>
+    `${nonce}.${writes}.${Math.floor(opts.now().getTime() / FRESH_MS)}.${await opts.store.readerVersion(userId)}`;
+
+  app.decorateRequest('pageCache', null);
+  app.addHook('onResponse', async (req) => {
+    if (req.method !== 'GET' && req.method !== 'HEAD') writes++;
+  });
+
+  app.addHook('preHandler', async (req, reply) => {
+    const userId = cacheableBy(req);
+    if (userId === null) return;
+    const key = keyOf(req);
+    const version = await versionOf(userId);
+    req.pageCache = { key, userId, version, hit: false };
+    const etag = etagOf(key, version);
+    if (matches(req.headers['if-none-match'], etag)) {
+      req.pageCache.hit = true;
+      return reply.code(304).header('etag', etag).header('cache-control', REVALIDATE).send();
+    }
+    const kept = pages.get(key);
+    if (kept?.version !== version) return;
+    req.pageCache.hit = true;
+    return reply.type(kept.contentType).header('etag', kept.etag).header('cache-control', REVALIDATE).send(kept.body);
+  });
+
+  app.addHook('onSend', async (req, reply, payload) => {
+    const pending = req.pageCache;
+    if (!pending || pending.hit || !keepable(reply, payload, maxBytes)) return payload;
+    // The handler may have changed the reader's own state (opening an article marks it
+    // read): the page shows that state. Any other change meanwhile makes it unsure: not kept.
+    const after = await versionOf(pending.userId);
+    if (contentPart(after) !== contentPart(pending.version)) return payload;
+    const etag = etagOf(pending.key, after);
+    reply.header('etag', etag).header('cache-control', REVALIDATE);
+    pages.set(pending.key, { version: after, etag, body: payload, contentType: String(reply.getHeader('content-type') ?? '') });
+    return payload;
+  });
+}
+
+/** Browsers keep the page but ask each time (cheap: a 304). */
+const REVALIDATE = 'private, no-cache';
+
+/** The reader a GET of a cached path is for, or null when the answer is not kept. */
+function cacheableBy(req: FastifyRequest): number | null {
+  if (req.method !== 'GET') return null;
+  const path = req.url.split('?')[0]!;
+  if (!CACHED_PATHS.some((re) => re.test(path))) return null;
+  return req.session?.user.id ?? req.apiUser?.id ?? null;
+}
+
+/**
+ * Everything the answer may depend on besides the data: the URL and every credential
+ * (each session has its own form token; a cookie may carry a secret to show), and whether
+ * a browser saves the page ahead (which does not mark it read). Never shared across them.
+ */
+function keyOf(req: FastifyRequest): string {
+  const parts = [req.url, req.headers.cookie ?? '', req.headers.authorization ?? '', req.headers['x-tidings-prefetch'] ?? ''];
+  return crypto.createHash('sha256').update(parts.join('\n')).digest('base64url');
+}
+
+function etagOf(key: string, version: string): string {
+  return `W/"${crypto.createHash('sha256').update(`${key}\n${version}`).digest('base64url').slice(0, 32)}"`;
+}
+
+function matches(header: string | undefined, etag: string): boolean {
+  if (!header) return false;
+  return header.split(',').some((t) => t.trim() === etag || t.trim() === '*');
+}
+
+/** The part of a version other readers' and processes' writes move (readers.ts: before the colon). */
+function contentPart(version: string): string {
+  return version.slice(0, version.lastIndexOf(':'));
+}
+
+/** A complete 200 the handler did not mark private to this answer (no-store, a cookie set). */
+function keepable(reply: FastifyReply, payload: unknown, maxBytes: number): payload is string | Buffer {
+  if (reply.statusCode !== 200 || reply.hasHeader('cache-control') || reply.hasHeader('set-cookie')) return false;
+  if (typeof payload === 'string') return payload.length <= maxBytes;
+  return Buffer.isBuffer(payload) && payload.length <= maxBytes;
+}
+
+/** A Map keeps insertion order: re-inserting on use makes the first key the least recently used. */
+class PageLru {
+  private readonly map = new Map<string, Kept>();
+  constructor(private readonly capacity: number) {}
+  get(key: string): Kept | undefined {
+    const kept = this.map.get(key);
+    if (kept) {
+      this.map.delete(key);
+      this.map.set(key, kept);
+    }
+    return kept;
+  }
+  set(key: string, kept: Kept): void {
+    this.map.delete(key);
+    this.map.set(key, kept);
+    if (this.map.size > this.capacity) this.map.delete(this.map.keys().next().value!);
+  }
+}

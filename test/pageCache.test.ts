@@ -1,0 +1,141 @@
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import type { FastifyInstance } from 'fastify';
+import { PublisherServer, articlePage, rssFeed } from './support/publisherServer.js';
+import { testPipeline, type TestPipeline } from './support/pipeline.js';
+import { subscribe } from '../src/ingest/subscribe.js';
+import { refreshFeed } from '../src/ingest/refreshFeed.js';
+import { buildApp } from '../src/server/app.js';
+import { signedIn } from './support/webSession.js';
+
+let server: PublisherServer;
+let tp: TestPipeline;
+let app: FastifyInstance;
+let feedId = 0;
+const items = [
+  { title: 'Harbour wall repaired', link: '', pubDate: 'Mon, 02 Mar 2026 08:00:00 GMT' },
+  { title: 'Ferry fares frozen', link: '', pubDate: 'Tue, 03 Mar 2026 08:00:00 GMT' },
+];
+
+async function publish(): Promise<void> {
+  server.set('/f.xml', { type: 'application/rss+xml', body: rssFeed({ title: 'Quay News', link: server.url('/'), items }) });
+  await refreshFeed(tp.p, (await tp.store.getFeed(feedId))!);
+}
+
+before(async () => {
+  server = await new PublisherServer().start();
+  tp = await testPipeline();
+  items.forEach((it, i) => {
+    it.link = server.url(`/p/${i}`);
+    server.set(`/p/${i}`, { body: articlePage({ title: it.title, siteName: 'Quay News', bodyHtml: `<p>${it.title}. ${'Officials said more work follows next year. '.repeat(4)}</p>` }) });
+  });
+  server.set('/f.xml', { type: 'application/rss+xml', body: rssFeed({ title: 'Quay News', link: server.url('/'), items }) });
+  feedId = (await subscribe(tp.p, server.url('/f.xml'))).feed.id;
+  await publish();
+  app = buildApp({ store: tp.store, config: tp.p.config });
+});
+after(async () => {
+  await app.close();
+  await tp.close();
+  await server.stop();
+});
+
+const get = (url: string, cookie: string, etag?: string) =>
+  app.inject({ method: 'GET', url, headers: { cookie, ...(etag ? { 'if-none-match': etag } : {}) } });
+
+test('an unchanged page answers 304 to its ETag, and the same page again without rendering', async () => {
+  const web = await signedIn(tp.store, 'still');
+  const first = await get('/', web.cookie);
+  assert.equal(first.statusCode, 200);
+  const etag = first.headers.etag as string;
+  assert.match(etag, /^W\/"[\w-]+"$/);
+  assert.equal(first.headers['cache-control'], 'private, no-cache');
+  const again = await get('/', web.cookie, etag);
+  assert.equal(again.statusCode, 304);
+  assert.equal(again.body, '');
+  const plain = await get('/', web.cookie);
+  assert.equal(plain.statusCode, 200);
+  assert.equal(plain.body, first.body);
+  assert.equal(plain.headers.etag, etag);
+  for (const url of ['/search?q=ferry', '/articles/1']) {
+    const page = await get(url, web.cookie);
+    assert.equal(page.statusCode, 200, url);
+    assert.equal((await get(url, web.cookie, page.headers.etag as string)).statusCode, 304, `${url} after opening it`);
+  }
+});
+
+test('marking an article read changes the river and the search page', async () => {
+  const web = await signedIn(tp.store, 'marker');
+  const river = await get('/?show=unread', web.cookie);
+  const search = await get('/search?q=harbour&show=unread', web.cookie);
+  assert.match(river.body, /Harbour wall repaired/);
+  const [hit] = await tp.store.searchArticles({ text: 'harbour wall', limit: 1 });
+  const form = await app.inject({
+    method: 'POST', url: `/articles/${hit!.id}/state`, headers: { cookie: web.cookie, 'content-type': 'application/x-www-form-urlencoded' },
+    payload: `_csrf=${web.csrf}&read=1&next=/`,
+  });
+  assert.equal(form.statusCode, 303);
+  const riverAfter = await get('/?show=unread', web.cookie, river.headers.etag as string);
+  assert.equal(riverAfter.statusCode, 200);
+  assert.doesNotMatch(riverAfter.body, /Harbour wall repaired/);
+  const searchAfter = await get('/search?q=harbour&show=unread', web.cookie, search.headers.etag as string);
+  assert.equal(searchAfter.statusCode, 200);
+  assert.doesNotMatch(searchAfter.body, /Harbour wall repaired/);
+});
+
+test('a state change made elsewhere (another process, the CLI) changes the page too', async () => {
+  const web = await signedIn(tp.store, 'elsewhere');
+  const river = await get('/?show=starred', web.cookie);
+  const [hit] = await tp.store.searchArticles({ text: 'ferry', limit: 1 });
+  await tp.store.setArticleState(web.userId, hit!.id, { starred: true }, '2026-03-05T00:00:00Z');
+  const after = await get('/?show=starred', web.cookie, river.headers.etag as string);
+  assert.equal(after.statusCode, 200);
+  assert.match(after.body, /Ferry fares frozen/);
+});
+
+test('a new article changes the river', async () => {
+  const web = await signedIn(tp.store, 'waiting');
+  const river = await get('/', web.cookie);
+  assert.doesNotMatch(river.body, /Lighthouse reopens/);
+  items.push({ title: 'Lighthouse reopens', link: server.url('/p/9'), pubDate: 'Wed, 04 Mar 2026 08:00:00 GMT' });
+  server.set('/p/9', { body: articlePage({ title: 'Lighthouse reopens', siteName: 'Quay News', bodyHtml: `<p>${'The lighthouse opens to visitors again this summer. '.repeat(4)}</p>` }) });
+  await publish();
+  const after = await get('/', web.cookie, river.headers.etag as string);
+  assert.equal(after.statusCode, 200);
+  assert.match(after.body, /Lighthouse reopens/);
+});
+
+test('pages are never shared between readers or sessions', async () => {
+  const a = await signedIn(tp.store, 'alice');
+  const b = await signedIn(tp.store, 'bob');
+  const pageA = await get('/', a.cookie);
+  assert.match(pageA.body, new RegExp(a.csrf));
+  const pageB = await get('/', b.cookie, pageA.headers.etag as string);
+  assert.equal(pageB.statusCode, 200, "a's ETag means nothing to b");
+  assert.notEqual(pageB.headers.etag, pageA.headers.etag);
+  assert.doesNotMatch(pageB.body, new RegExp(a.csrf));
+  assert.match(pageB.body, /bob/);
+  const a2 = await signedIn(tp.store, 'alice');
+  const otherSession = await get('/', a2.cookie);
+  assert.doesNotMatch(otherSession.body, new RegExp(a.csrf), 'each session its own form token');
+  const anonymous = await app.inject({ method: 'GET', url: '/', headers: { 'if-none-match': pageA.headers.etag as string } });
+  assert.equal(anonymous.statusCode, 303, 'sign-in comes before any cached answer');
+});
+
+test('API lists answer 304 until the reader changes something', async () => {
+  const web = await signedIn(tp.store, 'apiuser');
+  const { newSecret, secretHash } = await import('../src/accounts/tokens.js');
+  const token = newSecret();
+  await tp.store.createApiToken({ userId: web.userId, tokenHash: secretHash(token), name: 't', now: '2026-03-05T00:00:00Z' });
+  const auth = { authorization: `Bearer ${token}` };
+  const list = await app.inject({ method: 'GET', url: '/api/v1/articles?show=unread', headers: auth });
+  assert.equal(list.statusCode, 200);
+  const etag = list.headers.etag as string;
+  assert.ok(etag);
+  assert.equal((await app.inject({ method: 'GET', url: '/api/v1/articles?show=unread', headers: { ...auth, 'if-none-match': etag } })).statusCode, 304);
+  const wrong = await app.inject({ method: 'GET', url: '/api/v1/articles?show=unread', headers: { authorization: 'Bearer nottherighttokenatallxx', 'if-none-match': etag } });
+  assert.equal(wrong.statusCode, 401);
+  await tp.store.markAllRead(web.userId, { upTo: '2099-01-01T00:00:00Z' }, '2026-03-05T00:00:00Z');
+  const after = await app.inject({ method: 'GET', url: '/api/v1/articles?show=unread', headers: { ...auth, 'if-none-match': etag } });
+  assert.equal(after.statusCode, 200);
+});
