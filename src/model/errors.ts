@@ -24,6 +24,12 @@ export type ErrorCode =
   | 'throttled'
   /** What was asked needs the PostgreSQL store (separate worker processes). */
   | 'postgres_required'
+  /** A running `tidings serve` owns fetching on this database and could not take the work. */
+  | 'server_running'
+  /** A date (search from/to) that is not a calendar day. */
+  | 'invalid_date'
+  /** A subscription list that is not well-formed OPML. */
+  | 'invalid_opml'
   | 'not_found'
   | 'conflict'
   | 'unauthorized'

@@ -28,6 +28,8 @@ const TABLE_KEYS: { readonly [T in keyof Database]: ReadonlyArray<keyof Database
   syndication_secret: ['user_id'],
   subscription: ['user_id', 'feed_id'],
   article_state: ['user_id', 'article_id'],
+  // Copied like any row; a copied lease is stale (its heartbeat stops) and is ignored.
+  server_lease: ['id'],
 };
 
 export const COPIED_TABLES = Object.keys(TABLE_KEYS) as Array<keyof Database>;

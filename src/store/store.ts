@@ -2,7 +2,9 @@ import type { ArticleFilter } from './articleFilter.js';
 import type { Article, ArticleImage, ArticleView, FeedWithSource, Revision, Session, User, WebSubSubscription } from '../model/article.js';
 import type { ArticleListItem, SearchHit } from '../model/article.js';
 
-export type { ArticleListItem, SearchHit };
+import type { ServerLease } from './serverLeases.js';
+
+export type { ArticleListItem, SearchHit, ServerLease };
 
 /**
  * The one storage interface. Callers never see SQL or a dialect: SQLite (one machine) and
@@ -56,6 +58,21 @@ export interface Store {
    */
   completeArticlePage(articleId: number, write: ArticleWrite, nextRecheckAt: string | null): Promise<boolean>;
 
+  /** Articles published at or after `since` (of one feed, when given), newest first: what `tidings recheck` reads again. */
+  recentArticles(q: { since: string; feedId?: number; limit: number }): Promise<Article[]>;
+  /** Of one feed's articles, those whose page is due to be read again at `now` ("Refresh now"). */
+  feedArticlesDue(feedId: number, now: string, limit: number): Promise<Article[]>;
+  /** Every stored next re-check set again by `plan` (a changed schedule); articles published before `since` get none. */
+  replanRechecks(since: string, plan: (publishedAt: string) => string | null): Promise<number>;
+  /** Feeds whose last refresh failed with one of `codes`, made due at `now` with no back-off; their ids. */
+  retryFeedsFailedWith(codes: readonly string[], now: string): Promise<number[]>;
+
+  /** Registers (or renews the heartbeat of) a running server. */
+  saveServerLease(lease: ServerLease): Promise<void>;
+  removeServerLease(id: string): Promise<void>;
+  /** Servers whose heartbeat is at or after `since`, freshest first. */
+  liveServerLeases(since: string): Promise<ServerLease[]>;
+
   // accounts
   countUsers(): Promise<number>;
   /** Fails with code `conflict` when the name is taken. */
@@ -66,6 +83,8 @@ export interface Store {
   /** The live session with this token hash, or null when unknown or expired. */
   getSession(tokenHash: string, now: string): Promise<Session | null>;
   deleteSession(tokenHash: string): Promise<void>;
+  /** The message the session's next page shows (null clears it). */
+  setSessionFlash(tokenHash: string, flash: string | null): Promise<void>;
   /** A new password hash; every session of the user ends but `keepSession` (the one that asked), in one transaction. */
   setPassword(userId: number, passwordHash: string, keepSession: string | null): Promise<{ sessionsEnded: number }>;
   /**
@@ -86,6 +105,8 @@ export interface Store {
   subscribedFeed(userId: number, feedId: number): Promise<(FeedWithSource & { folder: string | null; customTitle: string | null }) | null>;
   /** The feeds a user subscribes to, with their folder, and new articles per UTC day over the last ACTIVITY_DAYS days (oldest first). */
   listSubscriptions(userId: number): Promise<Array<FeedWithSource & { folder: string | null; customTitle: string | null; itemsPerDay: number; activity: number[] }>>;
+  /** The instance's feeds the user does not follow, by name (a newcomer's choices). */
+  unfollowedFeeds(userId: number, limit: number): Promise<Array<{ id: number; title: string; siteUrl: string | null }>>;
   /** Whether the article reached the user through one of their subscriptions. */
   articleVisibleTo(userId: number, articleId: number): Promise<boolean>;
   createApiToken(token: { userId: number; tokenHash: string; name: string; now: string }): Promise<void>;
