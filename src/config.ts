@@ -1,5 +1,7 @@
 import type { FetcherConfig } from './fetch/fetcher.js';
 import type { ExtractionConfig } from './extract/extractionPool.js';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { DEFAULT_RECHECK_SCHEDULE, parseRecheckSchedule, type RecheckStep } from './model/recheckSchedule.js';
 
 /** Settings from the environment (documented in the README); command options override them. */
@@ -128,3 +130,6 @@ export interface HttpLimits {
   /** Open connections at once (TIDINGS_HTTP_MAX_CONNECTIONS); more are refused. */
   maxConnections: number;
 }
+
+/** The starter list of world-news feeds that ships with Tidings (from dist/src/config.js or src/config.ts). */
+export const STARTER_OPML = path.resolve(path.dirname(fileURLToPath(import.meta.url)), import.meta.url.includes('/dist/') ? '../..' : '..', 'starter', 'world-news.opml');

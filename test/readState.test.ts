@@ -125,7 +125,11 @@ test('OPML import from the page subscribes the reader, folders kept', async () =
   assert.match(res.body, /imported 1 feed/);
   assert.deepEqual((await tp.store.listSubscriptions(fay.userId)).map((f) => f.folder), ['Local']);
   const bad = await app.inject({ method: 'POST', url: '/feeds/import', headers: { cookie: fay.cookie, 'content-type': FORM }, payload: new URLSearchParams({ _csrf: fay.csrf, opml: '<html></html>' }).toString() });
-  assert.match(String(bad.headers.location), /error=error%5Binvalid_input%5D/);
+  assert.equal(bad.headers.location, '/feeds');
+  const shown = (await app.inject({ method: 'GET', url: '/feeds', headers: { cookie: fay.cookie } })).body;
+  assert.match(shown, /role="alert">That file is not a well-formed OPML subscription list\. <small class="code">\(invalid_opml\)<\/small>/);
+  const again = (await app.inject({ method: 'GET', url: '/feeds', headers: { cookie: fay.cookie } })).body;
+  assert.doesNotMatch(again, /invalid_opml/, 'a flash shows once');
 });
 
 test('a reader renames a feed and files it in a folder, for themselves only', async () => {

@@ -17,6 +17,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<CommandMod
   import: { summary: 'subscribe to the feeds of an OPML file', load: () => import('./commands/opml.js').then((m) => ({ run: m.runImport })) },
   export: { summary: 'print subscriptions as OPML', load: () => import('./commands/opml.js').then((m) => ({ run: m.runExport })) },
   refresh: { summary: 'fetch due feeds (or one) and store new articles', load: () => import('./commands/refresh.js') },
+  recheck: { summary: 'read article pages again now (ID, --feed ID, --all-recent); edits become revisions', load: () => import('./commands/recheck.js') },
   feeds: { summary: 'list feeds with their status', load: () => import('./commands/feeds.js') },
   list: { summary: 'newest articles first', load: () => import('./commands/list.js') },
   show: { summary: 'one article in the reading format', load: () => import('./commands/show.js') },

@@ -40,3 +40,20 @@ export class ProgressBar {
     this.out.write(`${terminalText(summary)}\n`);
   }
 }
+
+/** Progress bars by name, fed by fetch work run here or in the server (cli/handover.ts). */
+export class ProgressBars {
+  private readonly bars = new Map<string, ProgressBar>();
+
+  on = (e: { bar: string; total: number } | { bar: string; note: string }): void => {
+    const bar = this.get(e.bar);
+    if ('total' in e) bar.setTotal(e.total);
+    else bar.tick(e.note);
+  };
+
+  get(name: string): ProgressBar {
+    let bar = this.bars.get(name);
+    if (!bar) this.bars.set(name, (bar = new ProgressBar(0, name)));
+    return bar;
+  }
+}

@@ -10,10 +10,23 @@ export interface OpmlOutline {
   category: string | null;
 }
 
-export function parseOpml(text: string): OpmlOutline[] {
+/** An outline that names no feed address and holds no outlines (so it is no folder either). */
+export interface UnusableOutline {
+  title: string | null;
+  why: string;
+}
+
+/**
+ * The feeds of an OPML document. A document that is not well-formed OPML throws
+ * `invalid_opml` (never a partial import); outlines with no feed address are handed to
+ * `onUnusable`, so the import can say what it skipped.
+ */
+export function parseOpml(text: string, onUnusable?: (o: UnusableOutline) => void): OpmlOutline[] {
   const doc = parseXml(text, null);
-  if (!doc.root || doc.root.local.toLowerCase() !== 'opml') throw new TidingsError('invalid_input', 'not an OPML document');
+  if (!doc.root || doc.root.local.toLowerCase() !== 'opml') throw new TidingsError('invalid_opml', 'not an OPML document (its root element must be <opml>)');
+  if (doc.bozo) throw new TidingsError('invalid_opml', `the OPML document is not well-formed: ${doc.bozoReason ?? 'broken XML'}`);
   const body = doc.root.children.find((c) => c.local === 'body');
+  if (!body) throw new TidingsError('invalid_opml', 'the OPML document has no <body>');
   const out: OpmlOutline[] = [];
   const walk = (node: XNode, category: string | null) => {
     for (const c of node.children) {
@@ -22,10 +35,11 @@ export function parseOpml(text: string): OpmlOutline[] {
       const title = (c.attrs.title ?? c.attrs.text ?? '').trim() || null;
       // Every address is kept, whatever its scheme: the importer checks each and reports what it skips.
       if (url?.trim()) out.push({ url: url.trim(), title, siteUrl: c.attrs.htmlUrl?.trim() || null, category });
+      else if (!c.children.some((k) => k.local === 'outline')) onUnusable?.({ title, why: 'the outline names no feed address (xmlUrl)' });
       walk(c, url ? category : title ?? category);
     }
   };
-  if (body) walk(body, null);
+  walk(body, null);
   return out;
 }
 

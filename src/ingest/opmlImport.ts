@@ -50,11 +50,12 @@ export function describeImport(r: OpmlImportReport, shown = 5): string {
  * is skipped and reported, so a list of dead or internal addresses is never polled forever.
  */
 export async function importOpml(p: Pipeline, text: string, opts: OpmlImportOptions = {}): Promise<OpmlImportReport> {
-  const all = parseOpml(text);
+  const unusable: OpmlImportReport['skipped'] = [];
+  const all = parseOpml(text, (o) => unusable.push({ url: o.title ? `(outline "${o.title}")` : '(outline without a title)', code: 'invalid_url', message: o.why }));
   const limit = p.config.opmlMaxOutlines;
   const outlines = all.slice(0, limit);
   opts.onTotal?.(outlines.length);
-  const report: OpmlImportReport = { added: 0, existing: 0, feeds: [], skipped: [], overLimit: all.length - outlines.length, limit, stopped: false };
+  const report: OpmlImportReport = { added: 0, existing: 0, feeds: [], skipped: unusable, overLimit: all.length - outlines.length, limit, stopped: false };
   let next = 0;
   const worker = async () => {
     while (next < outlines.length && !opts.signal?.aborted) await importOutline(p, outlines[next++]!, opts, report);

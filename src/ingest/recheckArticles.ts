@@ -6,6 +6,7 @@ import type { ArticleWrite } from '../store/store.js';
 import { buildArticleWrite } from './articleBuilder.js';
 import { nextRecheck, significantChange } from './revisionPolicy.js';
 import { logError } from '../log/loggedError.js';
+import type { TidingsError } from '../model/errors.js';
 import { measureAsync, storeSeconds } from '../log/metrics.js';
 import { readArticlePage, storedItem } from './articlePage.js';
 
@@ -21,17 +22,21 @@ export interface RecheckReport {
  * that matters. A page that cannot be read now is tried again at the next step.
  */
 export async function recheckArticles(p: Pipeline, limit = 20, onProgress?: (done: number, total: number) => void): Promise<RecheckReport> {
-  const now = p.now();
-  const due = await p.store.articlesDueForRecheck(formatIso(now.getTime()), limit);
+  const due = await p.store.articlesDueForRecheck(formatIso(p.now().getTime()), limit);
+  return recheckList(p, due, onProgress);
+}
+
+/** These articles' pages read again, a few at a time (config.pageConcurrency). */
+export async function recheckList(p: Pipeline, articles: readonly Article[], onProgress?: (done: number, total: number) => void): Promise<RecheckReport> {
   const report: RecheckReport = { checked: 0, changed: 0, failed: 0 };
   let next = 0;
   await Promise.all(
-    Array.from({ length: Math.min(p.config.pageConcurrency, due.length) }, async () => {
-      while (next < due.length) {
-        const article = due[next++]!;
+    Array.from({ length: Math.min(p.config.pageConcurrency, articles.length) }, async () => {
+      while (next < articles.length) {
+        const article = articles[next++]!;
         await recheckOne(p, article, report);
         report.checked++;
-        onProgress?.(report.checked, due.length);
+        onProgress?.(report.checked, articles.length);
       }
     }),
   );
@@ -43,16 +48,17 @@ export async function recheckArticles(p: Pipeline, limit = 20, onProgress?: (don
  * alone. A retry after a crash reads the page once more and stores no second revision:
  * the text it finds is no longer a change.
  */
-export async function recheckArticle(p: Pipeline, articleId: number): Promise<RecheckReport> {
+export async function recheckArticle(p: Pipeline, articleId: number): Promise<RecheckReport & { error?: TidingsError }> {
   const report: RecheckReport = { checked: 0, changed: 0, failed: 0 };
   const article = await p.store.getArticle(articleId);
   if (!article) return report;
-  await recheckOne(p, article, report);
+  const error = await recheckOne(p, article, report);
   report.checked++;
-  return report;
+  return error ? { ...report, error } : report;
 }
 
-async function recheckOne(p: Pipeline, article: Article, report: RecheckReport): Promise<void> {
+/** Reads one page again and stores what it found; the failure, when reading failed (logged here). */
+async function recheckOne(p: Pipeline, article: Article, report: RecheckReport): Promise<TidingsError | null> {
   const seen = p.now();
   const following = nextRecheck(article.publishedAt, seen, p.config.recheckSchedule);
   const nextAt = following ? formatIso(following.getTime()) : null;
@@ -68,10 +74,12 @@ async function recheckOne(p: Pipeline, article: Article, report: RecheckReport):
     } else {
       await storeRecheck(p, article.id, null, nextAt);
     }
+    return null;
   } catch (err) {
-    logError(err, 'rechecking an article page failed', { article: article.id, url: article.url });
+    const e = logError(err, 'rechecking an article page failed', { article: article.id, url: article.url });
     report.failed++;
     await storeRecheck(p, article.id, null, nextAt);
+    return e;
   }
 }
 

@@ -133,6 +133,8 @@ export interface Session {
   user: User;
   csrfToken: string;
   expiresAt: string;
+  /** The message waiting for the next page (JSON, server/flash.ts), when there is one. */
+  flash?: string;
 }
 
 /** One article in a list (river, API, search), as its reader sees it. */

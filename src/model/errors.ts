@@ -26,6 +26,12 @@ export type ErrorCode =
   | 'postgres_required'
   /** The story step (clustering, entities, figures) failed; the articles stay queued for the next one. */
   | 'story_failed'
+  /** A running `tidings serve` owns fetching on this database and could not take the work. */
+  | 'server_running'
+  /** A date (search from/to) that is not a calendar day. */
+  | 'invalid_date'
+  /** A subscription list that is not well-formed OPML. */
+  | 'invalid_opml'
   | 'not_found'
   | 'conflict'
   | 'unauthorized'

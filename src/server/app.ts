@@ -9,12 +9,15 @@ import { newSecret, secretHash } from '../accounts/tokens.js';
 import { STYLESHEET } from './ui/styles.js';
 import type { Pipeline } from '../ingest/pipeline.js';
 import { webSubRoutes } from './webSubRoutes.js';
+import { registerRecheckRoutes } from './recheckRoutes.js';
+import { onboardingFor, registerOnboardingRoutes } from './onboardingRoutes.js';
+import { errorFlash, setFlash, takeFlash } from './flash.js';
 import formbody from '@fastify/formbody';
 import { registerAuth, safeNext } from './auth.js';
 import { proxyImages, proxyKey, registerImageProxy } from './imageProxy.js';
 import { apiV1 } from './api/v1.js';
-import { formatIso } from '../text/dates.js';
-import { asTidingsError } from '../model/errors.js';
+import { formatIso, searchBound } from '../text/dates.js';
+import { DATE_HELP } from './api/v1.js';
 import { SCRIPT } from './ui/script.js';
 import { SERVICE_WORKER } from './ui/serviceWorker.js';
 import { requesterSignal } from './requesterSignal.js';
@@ -166,7 +169,11 @@ export function buildApp(opts: {
     const nextCursor = items.length > pageSize && last ? `${encodeURIComponent(last.published)}_${last.id}` : null;
     reply.type('text/html; charset=utf-8');
     const feedSecret = await secretShownHere(opts.store, req);
-    return riverPage(page, { now: now(), timeZone: tz, nextCursor, feed, session: req.session, show, folder: req.query.folder?.slice(0, 200) ?? null, feedSecret });
+    const flash = await takeFlash(opts.store, req);
+    // A reader who follows nothing gets choices instead of an empty river.
+    const newcomer = page.length === 0 && userId !== undefined && !feed && !req.query.folder && show === 'all';
+    const onboarding = newcomer ? await onboardingFor(opts.store, userId, !!opts.pipeline) : null;
+    return riverPage(page, { now: now(), timeZone: tz, nextCursor, feed, session: req.session, show, folder: req.query.folder?.slice(0, 200) ?? null, feedSecret, flash, onboarding });
   });
 
   app.get<{ Params: { id: string } }>('/articles/:id', async (req, reply) => {
@@ -179,7 +186,8 @@ export function buildApp(opts: {
     if (req.session && req.headers['x-tidings-prefetch'] !== '1') await opts.store.setArticleState(req.session.user.id, id, { read: true }, formatIso(now().getTime()));
     reply.type('text/html; charset=utf-8');
     const shown = imageProxy ? { ...article, html: proxyImages(article.html, await proxyKey(opts.store)) } : article;
-    return articlePage(shown, { now: now(), timeZone: tz, revisions: await opts.store.listRevisions(id), session: req.session });
+    const flash = await takeFlash(opts.store, req);
+    return articlePage(shown, { now: now(), timeZone: tz, revisions: await opts.store.listRevisions(id), session: req.session, flash });
   });
 
   app.post<{ Params: { id: string }; Body: Record<string, string | undefined> }>('/articles/:id/state', async (req, reply) => {
@@ -219,17 +227,8 @@ export function buildApp(opts: {
     return reply.redirect('/feeds', 303);
   });
 
-  app.post<{ Params: { id: string } }>('/feeds/:id/refresh', async (req, reply) => {
-    const id = Number(req.params.id);
-    const pipeline = opts.pipeline;
-    if (!req.session || !Number.isInteger(id) || !pipeline) return reply.code(400).send('bad request');
-    const mine = (await opts.store.listSubscriptions(req.session.user.id)).find((f) => f.id === id);
-    if (!mine) return reply.code(404).type('text/html; charset=utf-8').send(errorPage(404, 'No such feed.'));
-    const { refreshFeed } = await import('../ingest/refreshFeed.js');
-    const r = await refreshFeed(pipeline, mine);
-    const note = r.status === 'error' ? `?error=${encodeURIComponent(`error[${r.errorCode}]: ${r.error}`)}` : '';
-    return reply.redirect(`/feeds${note}`, 303);
-  });
+  registerRecheckRoutes(app, { store: opts.store, ...(opts.pipeline ? { pipeline: opts.pipeline } : {}) });
+  registerOnboardingRoutes(app, { store: opts.store, jobs: opts.jobs ?? null, now, ...(opts.pipeline ? { pipeline: opts.pipeline } : {}) });
 
   app.post<{ Body: Record<string, string | undefined> }>('/feeds/import', { bodyLimit: BODY_LIMITS.opml }, async (req, reply) => {
     const pipeline = opts.pipeline;
@@ -245,8 +244,8 @@ export function buildApp(opts: {
         await opts.jobs.send('import-opml', { userId: req.session.user.id, opml });
         return reply.redirect('/feeds', 303);
       } catch (err) {
-        const e = asTidingsError(err);
-        return reply.redirect(`/feeds?error=${encodeURIComponent(`error[${e.code}]: ${e.message}`)}`, 303);
+        await setFlash(opts.store, req, errorFlash(err));
+        return reply.redirect('/feeds', 303);
       }
     }
     const gone = requesterSignal(req);
@@ -259,8 +258,8 @@ export function buildApp(opts: {
         now: now(), timeZone: tz, session: req.session, canSubscribe: true, error: null, note: describeImport(r, 20),
       });
     } catch (err) {
-      const e = asTidingsError(err);
-      return reply.redirect(`/feeds?error=${encodeURIComponent(`error[${e.code}]: ${e.message}`)}`, 303);
+      await setFlash(opts.store, req, errorFlash(err));
+      return reply.redirect('/feeds', 303);
     } finally {
       gone.release();
     }
@@ -300,16 +299,19 @@ export function buildApp(opts: {
 
   app.get<{ Querystring: { q?: string; feed?: string; from?: string; to?: string; show?: string; folder?: string; source?: string } }>('/search', async (req, reply) => {
     const q = (req.query.q ?? '').slice(0, 500).trim();
-    const day = (v: string | undefined) => (v && /^\d{4}-\d{2}-\d{2}$/.test(v) ? `${v}T00:00:00Z` : undefined);
+    // An empty field is no bound; a wrong one is explained, never searched as if absent.
+    const from = req.query.from ? searchBound(req.query.from.slice(0, 40), false) : undefined;
+    const to = req.query.to ? searchBound(req.query.to.slice(0, 40), true) : undefined;
+    const badDate = from === null || to === null;
     const filters = {
       feed: optionalId(req.query.feed),
-      from: day(req.query.from),
-      to: req.query.to && day(req.query.to) ? formatIso(Date.parse(day(req.query.to)!) + 86400_000) : undefined,
+      from: from ?? undefined,
+      to: to ?? undefined,
       show: (req.query.show === 'unread' || req.query.show === 'starred' ? req.query.show : 'all') as 'all' | 'unread' | 'starred',
       folder: req.query.folder?.trim().slice(0, 200) || undefined,
       source: optionalId(req.query.source),
     };
-    const hits = q
+    const hits = q && !badDate
       ? await opts.store.searchArticles({
           text: q,
           limit: 50,
@@ -322,16 +324,20 @@ export function buildApp(opts: {
       : [];
     const feeds = req.session ? await opts.store.listSubscriptions(req.session.user.id) : [];
     reply.type('text/html; charset=utf-8');
+    if (badDate) reply.code(400);
     const feedSecret = await secretShownHere(opts.store, req);
-    return searchPage(q, hits, { now: now(), timeZone: tz, session: req.session, feeds, filters: { ...filters, from: req.query.from ?? '', to: req.query.to ?? '' }, feedSecret });
+    const flash = badDate ? { kind: 'error' as const, message: `That date is not a calendar day: ${DATE_HELP}.`, code: 'invalid_date' } : await takeFlash(opts.store, req);
+    return searchPage(q, hits, { now: now(), timeZone: tz, session: req.session, feeds, filters: { ...filters, from: req.query.from?.slice(0, 40) ?? '', to: req.query.to?.slice(0, 40) ?? '' }, feedSecret, flash });
   });
 
-  app.get<{ Querystring: { error?: string; note?: string } }>('/feeds', async (req, reply) => {
+  // Messages come from the session only (server/flash.ts): `?error=` and `?note=` are ignored.
+  app.get('/feeds', async (req, reply) => {
     reply.type('text/html; charset=utf-8');
     const feeds = req.session ? await readerFeeds(req.session.user.id) : await opts.store.listFeeds();
     const { lastImportOutcome } = await import('../ingest/opmlImport.js');
     const opmlImport = req.session ? await lastImportOutcome(opts.store, req.session.user.id) : null;
-    return feedsPage(feeds, { now: now(), timeZone: tz, session: req.session, opmlImport, canSubscribe: !!opts.pipeline, error: req.query.error?.slice(0, 300) ?? null, note: req.query.note?.slice(0, 200) ?? null });
+    const flash = await takeFlash(opts.store, req);
+    return feedsPage(feeds, { now: now(), timeZone: tz, session: req.session, opmlImport, canSubscribe: !!opts.pipeline, flash });
   });
 
   app.post<{ Body: Record<string, string | undefined> }>('/feeds', async (req, reply) => {
@@ -358,8 +364,9 @@ export function buildApp(opts: {
       if (r.created) await refreshFeed(pipeline, (await opts.store.getFeed(r.feed.id))!);
       return reply.redirect(`/?feed=${r.feed.id}`, 303);
     } catch (err) {
-      const e = asTidingsError(err);
-      return reply.redirect(`/feeds?error=${encodeURIComponent(`error[${e.code}]: ${e.message}`)}`, 303);
+      // The form comes back with what was typed, and the failure in words.
+      await setFlash(opts.store, req, errorFlash(err, { url: url.slice(0, 2000), folder: (req.body?.folder ?? '').slice(0, 100) }));
+      return reply.redirect('/feeds', 303);
     }
   });
 

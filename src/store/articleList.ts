@@ -36,7 +36,8 @@ export async function listArticles(db: Db, q: ArticleQuery): Promise<ArticleList
     .$if(userId !== undefined, (qb) =>
       qb
         .leftJoin('article_state', (join) => join.onRef('article_state.article_id', '=', 'a.id').on('article_state.user_id', '=', userId!))
-        .select(['article_state.read_at', 'article_state.starred_at']),
+        .select(['article_state.read_at', 'article_state.starred_at'])
+        .select(readerTitle(userId!)),
     )
     .$if(!!q.content, (qb) => qb.select(['a.html', 'a.byline']).select(feedCameThrough(q).as('feed_id')))
     .where(articleFilter(q))
@@ -45,10 +46,33 @@ export async function listArticles(db: Db, q: ArticleQuery): Promise<ArticleList
     .execute();
   return rows.map((r) => ({
     ...(userId !== undefined ? { read: !!r.read_at, starred: !!r.starred_at } : {}),
-    ...toListItem(r),
+    ...renamed(toListItem(r), (r as { reader_title?: string | null }).reader_title),
     excerpt: collapseWhitespace(r.excerpt),
     ...(q.content ? contentOf(r as unknown as ContentRow) : {}),
   }));
+}
+
+/**
+ * The reader's own name for the feed that brought the article (the first one they renamed),
+ * so a feed renamed on the Feeds page shows its new name in the river too.
+ */
+function readerTitle(userId: number) {
+  const eb = expressionBuilder<ArticleScope, 'a'>();
+  return eb
+    .selectFrom('article_feed')
+    .innerJoin('subscription', 'subscription.feed_id', 'article_feed.feed_id')
+    .select('subscription.title')
+    .whereRef('article_feed.article_id', '=', 'a.id')
+    .where('subscription.user_id', '=', userId)
+    .where('subscription.title', 'is not', null)
+    .orderBy('article_feed.first_seen_at')
+    .limit(1)
+    .as('reader_title');
+}
+
+/** A reader's name stands for the publisher and section both, as subscriptionTitle has it. */
+function renamed<T extends { source: string; section: string | null }>(item: T, title: string | null | undefined): T {
+  return title ? { ...item, source: title, section: null } : item;
 }
 
 interface ContentRow {

@@ -148,3 +148,19 @@ function hostOf(url: string | null): string | null {
     return null;
   }
 }
+
+/**
+ * Makes due at `now`, with their back-off forgotten, the feeds whose last refresh failed with
+ * one of `codes` (failures a setting caused, retried when that setting changes). Returns their ids.
+ */
+export async function retryFeedsFailedWith(db: Db, codes: readonly string[], now: string): Promise<number[]> {
+  if (codes.length === 0) return [];
+  const rows = await db
+    .updateTable('feed')
+    .set({ next_check_at: now, error_count: 0 })
+    .where('last_status', '=', 'error')
+    .where('last_error_code', 'in', [...codes])
+    .returning('id')
+    .execute();
+  return rows.map((r) => Number(r.id));
+}

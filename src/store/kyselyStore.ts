@@ -13,6 +13,9 @@ import * as stories from './stories.js';
 import * as subscriptions from './subscriptions.js';
 import * as webSub from './webSub.js';
 import type { PlacedInput, StoryDetail, StoryInput, StoryPageQuery, StorySummary, StoryTransaction } from './stories.js';
+import * as recheckPlans from './recheckPlans.js';
+import * as serverLeases from './serverLeases.js';
+import type { ServerLease } from './serverLeases.js';
 import type { ArticleKeys, ArticleListItem, ArticleQuery, ArticleRef, ArticleWrite, FeedFailure, NewFeed, RefreshOutcome, RefreshWrite, SearchHit, SearchQuery, Store } from './store.js';
 
 type SubscribedFeed = FeedWithSource & { folder: string | null; customTitle: string | null };
@@ -107,6 +110,27 @@ export class KyselyStore implements Store {
   deleteArticle(id: number, reason: string, at: string): Promise<boolean> {
     return articles.deleteArticle(this.db, id, reason, at);
   }
+  recentArticles(q: { since: string; feedId?: number; limit: number }): Promise<Article[]> {
+    return recheckPlans.recentArticles(this.db, q);
+  }
+  feedArticlesDue(feedId: number, now: string, limit: number): Promise<Article[]> {
+    return recheckPlans.feedArticlesDue(this.db, feedId, now, limit);
+  }
+  replanRechecks(since: string, plan: (publishedAt: string) => string | null): Promise<number> {
+    return recheckPlans.replanRechecks(this.db, since, plan);
+  }
+  retryFeedsFailedWith(codes: readonly string[], now: string): Promise<number[]> {
+    return feeds.retryFeedsFailedWith(this.db, codes, now);
+  }
+  saveServerLease(lease: ServerLease): Promise<void> {
+    return serverLeases.saveServerLease(this.db, lease);
+  }
+  removeServerLease(id: string): Promise<void> {
+    return serverLeases.removeServerLease(this.db, id);
+  }
+  liveServerLeases(since: string): Promise<ServerLease[]> {
+    return serverLeases.liveServerLeases(this.db, since);
+  }
   articlesDueForRecheck(now: string, limit: number): Promise<Article[]> {
     return articles.articlesDueForRecheck(this.db, now, limit);
   }
@@ -172,6 +196,9 @@ export class KyselyStore implements Store {
   getSession(tokenHash: string, now: string): Promise<Session | null> {
     return readers.getSession(this.db, tokenHash, now);
   }
+  setSessionFlash(tokenHash: string, flash: string | null): Promise<void> {
+    return readers.setSessionFlash(this.db, tokenHash, flash);
+  }
   deleteSession(tokenHash: string): Promise<void> {
     return readers.deleteSession(this.db, tokenHash);
   }
@@ -233,6 +260,9 @@ export class KyselyStore implements Store {
   }
   listSubscriptions(userId: number): Promise<Array<SubscribedFeed & { itemsPerDay: number; activity: number[] }>> {
     return subscriptions.listSubscriptions(this.db, this.dialect, userId);
+  }
+  unfollowedFeeds(userId: number, limit: number): Promise<Array<{ id: number; title: string; siteUrl: string | null }>> {
+    return subscriptions.unfollowedFeeds(this.db, userId, limit);
   }
   articleVisibleTo(userId: number, articleId: number): Promise<boolean> {
     return subscriptions.articleVisibleTo(this.db, userId, articleId);

@@ -40,11 +40,15 @@ export async function getSession(db: Db, tokenHash: string, now: string): Promis
   const row = await db
     .selectFrom('session')
     .innerJoin('user', 'user.id', 'session.user_id')
-    .select(['session.csrf_token', 'session.expires_at', 'user.id', 'user.name', 'user.is_admin', 'user.created_at'])
+    .select(['session.csrf_token', 'session.expires_at', 'session.flash', 'user.id', 'user.name', 'user.is_admin', 'user.created_at'])
     .where('session.token_hash', '=', tokenHash)
     .where('session.expires_at', '>', now)
     .executeTakeFirst();
   return row ? toSession(row) : null;
+}
+
+export async function setSessionFlash(db: Db, tokenHash: string, flash: string | null): Promise<void> {
+  await db.updateTable('session').set({ flash }).where('token_hash', '=', tokenHash).execute();
 }
 
 export async function deleteSession(db: Db, tokenHash: string): Promise<void> {

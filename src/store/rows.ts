@@ -10,8 +10,8 @@ export function toUser(r: UserRow): User {
   return { id: r.id, name: r.name, isAdmin: r.is_admin === 1, createdAt: r.created_at };
 }
 
-export function toSession(r: UserRow & { csrf_token: string; expires_at: string }): Session {
-  return { user: toUser(r), csrfToken: r.csrf_token, expiresAt: r.expires_at };
+export function toSession(r: UserRow & { csrf_token: string; expires_at: string; flash?: string | null }): Session {
+  return { user: toUser(r), csrfToken: r.csrf_token, expiresAt: r.expires_at, ...(r.flash ? { flash: r.flash } : {}) };
 }
 
 export function toApiToken(r: { token_hash: string; name: string; created_at: string; last_used_at: string | null }) {

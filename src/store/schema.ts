@@ -132,6 +132,20 @@ export interface SessionTable {
   csrf_token: string;
   created_at: string;
   expires_at: string;
+  /** JSON of the message the next page shows (server/flash.ts), then cleared. */
+  flash: string | null;
+}
+
+/** A running `tidings serve` (store/serverLeases.ts). */
+export interface ServerLeaseTable {
+  id: string;
+  pid: number;
+  host: string;
+  address: string;
+  command_port: number;
+  secret: string;
+  started_at: string;
+  heartbeat_at: string;
 }
 
 export interface ApiTokenTable {
@@ -238,6 +252,7 @@ export interface Database {
   article_facts: ArticleFactsTable;
   story_pending: StoryPendingTable;
   feed_rule: FeedRuleTable;
+  server_lease: ServerLeaseTable;
 }
 
 /** A connection or an open transaction: the store's functions run on either. */

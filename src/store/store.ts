@@ -5,8 +5,10 @@ import type { FeedRules } from '../model/feed.js';
 
 import type { ArticleFactsWrite, PlacedInput, StoryBatch, StoryDetail, StoryInput, StoryPageQuery, StorySummary, StoryTransaction } from './stories.js';
 
-export type { ArticleListItem, SearchHit };
 export type { ArticleFactsWrite, PlacedInput, StoryBatch, StoryDetail, StoryInput, StoryPageQuery, StorySummary, StoryTransaction };
+import type { ServerLease } from './serverLeases.js';
+
+export type { ArticleListItem, SearchHit, ServerLease };
 
 /**
  * The one storage interface. Callers never see SQL or a dialect: SQLite (one machine) and
@@ -68,6 +70,21 @@ export interface Store {
    */
   completeArticlePage(articleId: number, write: ArticleWrite, nextRecheckAt: string | null): Promise<boolean>;
 
+  /** Articles published at or after `since` (of one feed, when given), newest first: what `tidings recheck` reads again. */
+  recentArticles(q: { since: string; feedId?: number; limit: number }): Promise<Article[]>;
+  /** Of one feed's articles, those whose page is due to be read again at `now` ("Refresh now"). */
+  feedArticlesDue(feedId: number, now: string, limit: number): Promise<Article[]>;
+  /** Every stored next re-check set again by `plan` (a changed schedule); articles published before `since` get none. */
+  replanRechecks(since: string, plan: (publishedAt: string) => string | null): Promise<number>;
+  /** Feeds whose last refresh failed with one of `codes`, made due at `now` with no back-off; their ids. */
+  retryFeedsFailedWith(codes: readonly string[], now: string): Promise<number[]>;
+
+  /** Registers (or renews the heartbeat of) a running server. */
+  saveServerLease(lease: ServerLease): Promise<void>;
+  removeServerLease(id: string): Promise<void>;
+  /** Servers whose heartbeat is at or after `since`, freshest first. */
+  liveServerLeases(since: string): Promise<ServerLease[]>;
+
   // accounts
   countUsers(): Promise<number>;
   /** Fails with code `conflict` when the name is taken. */
@@ -80,6 +97,8 @@ export interface Store {
   deleteSession(tokenHash: string): Promise<void>;
   /** Changes whenever the reader's pages could: `<articles>:<reader's state>` (readers.ts). */
   readerVersion(userId: number): Promise<string>;
+  /** The message the session's next page shows (null clears it). */
+  setSessionFlash(tokenHash: string, flash: string | null): Promise<void>;
   /** A new password hash; every session of the user ends but `keepSession` (the one that asked), in one transaction. */
   setPassword(userId: number, passwordHash: string, keepSession: string | null): Promise<{ sessionsEnded: number }>;
   /**
@@ -100,6 +119,8 @@ export interface Store {
   subscribedFeed(userId: number, feedId: number): Promise<(FeedWithSource & { folder: string | null; customTitle: string | null }) | null>;
   /** The feeds a user subscribes to, with their folder, and new articles per UTC day over the last ACTIVITY_DAYS days (oldest first). */
   listSubscriptions(userId: number): Promise<Array<FeedWithSource & { folder: string | null; customTitle: string | null; itemsPerDay: number; activity: number[] }>>;
+  /** The instance's feeds the user does not follow, by name (a newcomer's choices). */
+  unfollowedFeeds(userId: number, limit: number): Promise<Array<{ id: number; title: string; siteUrl: string | null }>>;
   /** Whether the article reached the user through one of their subscriptions. */
   articleVisibleTo(userId: number, articleId: number): Promise<boolean>;
   createApiToken(token: { userId: number; tokenHash: string; name: string; now: string }): Promise<void>;

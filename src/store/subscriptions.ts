@@ -5,7 +5,7 @@ import { articleFilter } from './articleFilter.js';
 import type { StoreDialect } from './dialect.js';
 import { feedsWithSource } from './feeds.js';
 import type { Db } from './schema.js';
-import { toSubscribedFeed } from './rows.js';
+import { toFeed, toSubscribedFeed } from './rows.js';
 import { ACTIVITY_DAYS } from './store.js';
 
 /** What each reader follows (subscriptions, folders, their names for feeds) and their read and starred marks. */
@@ -153,4 +153,16 @@ export async function unreadCounts(db: Db, userId: number): Promise<Array<{ feed
 
 function formatIsoDaysAgo(days: number): string {
   return formatIso(Date.now() - days * 86400_000);
+}
+
+/** The instance's feeds a reader does not follow (what a newcomer may pick from), by name. */
+export async function unfollowedFeeds(db: Db, userId: number, limit: number): Promise<Array<{ id: number; title: string; siteUrl: string | null }>> {
+  const rows = await feedsWithSource(db)
+    .where((eb) => eb.not(eb.exists(eb.selectFrom('subscription').select('subscription.feed_id').whereRef('subscription.feed_id', '=', 'feed.id').where('subscription.user_id', '=', userId))))
+    .orderBy('source.name')
+    .orderBy('feed.section')
+    .orderBy('feed.id')
+    .limit(limit)
+    .execute();
+  return rows.map(toFeed).map((f) => ({ id: f.id, title: f.section ? `${f.sourceName} (${f.section})` : f.sourceName, siteUrl: f.siteUrl }));
 }

@@ -206,3 +206,20 @@ function parseLoose(s: string): number | null {
   const t = Date.parse(s);
   return Number.isNaN(t) ? null : t;
 }
+
+/**
+ * A search bound a person or client gave: a calendar day (YYYY-MM-DD, UTC; as the end of a
+ * range it takes that whole day in) or an ISO 8601 time with its zone. Null for anything
+ * else, 31 February included, so the caller can say why instead of finding nothing.
+ */
+export function searchBound(input: string, end: boolean): string | null {
+  const day = /^(\d{4})-(\d{2})-(\d{2})$/.exec(input);
+  if (day) {
+    const ms = utc(Number(day[1]), Number(day[2]), Number(day[3]));
+    return ms === null ? null : formatIso(end ? ms + 86400_000 : ms);
+  }
+  // regex-safe: anchored, callers cap the input at 40 characters, and no two runs can overlap.
+  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:\d{2})$/.test(input)) return null;
+  const ms = Date.parse(input);
+  return Number.isFinite(ms) ? formatIso(ms) : null;
+}

@@ -1,8 +1,7 @@
 import path from 'node:path';
 import fs from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { DB_OPTION, concurrencyOption, parseCommandArgs, usageError } from '../args.js';
-import { loadConfig, type TidingsConfig } from '../../config.js';
+import { STARTER_OPML, loadConfig, type TidingsConfig } from '../../config.js';
 
 const USAGE = `
 Usage: tidings serve [--port N] [--host H] [--db PATH | --database-url URL] [--starter]
@@ -16,7 +15,7 @@ scheduler runs in one process at a time across all machines. SIGTERM / Ctrl-C st
 gracefully: refreshes in flight finish their writes first.
 `;
 
-export const STARTER_OPML = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '..', 'starter', 'world-news.opml');
+export { STARTER_OPML } from '../../config.js';
 
 /** What an operator needs to know about this process's configuration; never a secret (no token, no database URL). */
 function startupSettings(config: TidingsConfig, serve: { host: string; port: number; scheduler: boolean; workers: number }) {
@@ -85,6 +84,9 @@ export async function run(args: string[]): Promise<void> {
   }
 
   logger.info(startupSettings(config, { host, port, scheduler: scheduling, workers: working ? concurrency : 0 }), 'start-up settings');
+  // Before the scheduler's first tick: the schedule and fetch settings in effect apply to what is stored.
+  const { applySettingChanges } = await import('../../ingest/settingChanges.js');
+  await applySettingChanges(pipeline);
   // From here on, no single feed, page, DNS answer or request may stop the process.
   const unguard = guardAgainstStrayErrors(logger);
   const jobs =
@@ -113,6 +115,9 @@ export async function run(args: string[]): Promise<void> {
   const address = app.server.address();
   const shown = typeof address === 'object' && address ? `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}` : String(address);
   log(`Tidings is serving on ${shown} (database ${config.databaseUrl ? 'PostgreSQL' : path.resolve(config.dbPath)})`);
+  // From now on CLI commands that fetch hand their work to this process (cli/handover.ts).
+  const { startCommandChannel } = await import('../../server/commandChannel.js');
+  const channel = await startCommandChannel({ store, pipeline, address: shown });
 
   await new Promise<void>((resolve) => {
     let stopping = false;
@@ -121,6 +126,7 @@ export async function run(args: string[]): Promise<void> {
       stopping = true;
       log(`${signal}: finishing refreshes in flight, then stopping`);
       void (async () => {
+        await channel.stop();
         await jobs?.stop();
         await app.close();
         await closePipeline(pipeline);

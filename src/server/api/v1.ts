@@ -4,7 +4,7 @@ import { subscriptionTitle, type User } from '../../model/article.js';
 import type { Pipeline } from '../../ingest/pipeline.js';
 import { asTidingsError } from '../../model/errors.js';
 import { secretHash } from '../../accounts/tokens.js';
-import { formatIso } from '../../text/dates.js';
+import { formatIso, searchBound } from '../../text/dates.js';
 import { readingParts } from '../../render/readingFormat.js';
 import { searchHitJson } from '../../render/searchHitJson.js';
 import { renderOpml } from '../../feed/opml.js';
@@ -13,6 +13,7 @@ import { requesterSignal } from '../requesterSignal.js';
 import { logFailure } from '../../log/logger.js';
 import { BODY_LIMITS } from '../httpLimits.js';
 import { feedRulesFor, saveFeedRules } from '../feedRulesRoutes.js';
+import { recheckFlash, recheckForReader } from '../recheckRoutes.js';
 
 /**
  * REST API v1: JSON over HTTP for what the web app does, authenticated by bearer tokens
@@ -27,10 +28,13 @@ declare module 'fastify' {
 }
 
 const STATUS: Record<string, number> = {
-  unauthorized: 401, forbidden: 403, not_found: 404, conflict: 409, invalid_input: 400, invalid_selector: 400, usage: 400, multiple_feeds: 409,
+  unauthorized: 401, forbidden: 403, not_found: 404, conflict: 409, invalid_input: 400, invalid_selector: 400, usage: 400, multiple_feeds: 409, invalid_date: 400, invalid_opml: 400, server_running: 503,
   blocked_address: 422, not_a_feed: 422, no_feed_found: 422, invalid_url: 422, unsupported_scheme: 422,
   timeout: 502, network_error: 502, dns_error: 502, http_error: 502, too_large: 502, too_many_redirects: 502, rate_limited: 502,
 };
+
+/** Why a search date was refused, the same words on the web and in the API. */
+export const DATE_HELP = 'from and to take a calendar day (YYYY-MM-DD) or an ISO 8601 time with its zone (2026-03-02T08:00:00Z)';
 
 function fail(reply: FastifyReply, code: string, message: string, extra: Record<string, unknown> = {}) {
   return reply.code(STATUS[code] ?? 500).send({ error: { code, message, ...extra } });
@@ -178,6 +182,12 @@ export async function apiV1(app: FastifyInstance, opts: { store: Store; now: () 
     },
   );
 
+  // The page read again now: 200 with what it found, or the fetch's error (502 and its code).
+  app.post<{ Params: { id: number } }>('/articles/:id/recheck', { schema: { params: idParam } }, async (req) => {
+    const o = await recheckForReader(store, opts.pipeline, user(req).id, req.params.id);
+    return { updated: o.updated, revisions: o.revisions, message: recheckFlash(o).message };
+  });
+
   app.post<{ Body: { upTo: string; feed?: number } }>(
     '/articles/read',
     { schema: { body: { type: 'object', properties: { upTo: { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}Z$' }, feed: { type: 'integer', minimum: 1 } }, required: ['upTo'], additionalProperties: false } } },
@@ -193,7 +203,8 @@ export async function apiV1(app: FastifyInstance, opts: { store: Store; now: () 
           properties: {
             q: { type: 'string', minLength: 1, maxLength: 500 }, limit: { type: 'integer', minimum: 1, maximum: 200 }, feed: { type: 'integer', minimum: 1 },
             folder: { type: 'string', maxLength: 200 }, source: { type: 'integer', minimum: 1 }, show: { type: 'string', enum: ['all', 'unread', 'starred'] },
-            from: { type: 'string', format: 'date-time' }, to: { type: 'string', format: 'date-time' },
+            // Checked in the handler, so a wrong date is answered as `invalid_date` with why.
+            from: { type: 'string', maxLength: 40 }, to: { type: 'string', maxLength: 40 },
           },
           required: ['q'],
           additionalProperties: false,
@@ -202,11 +213,14 @@ export async function apiV1(app: FastifyInstance, opts: { store: Store; now: () 
     },
     async (req, reply) => {
       const q = req.query;
+      const from = q.from ? searchBound(q.from, false) : undefined;
+      const to = q.to ? searchBound(q.to, true) : undefined;
+      if (from === null || to === null) return fail(reply, 'invalid_date', DATE_HELP);
       if (q.feed && !(await store.subscribedFeed(user(req).id, q.feed))) return notFollowed(reply);
       const hits = await store.searchArticles({
         text: q.q, limit: q.limit ?? 50, userId: user(req).id, show: q.show ?? 'all',
         ...(q.feed ? { feedId: q.feed } : {}), ...(q.folder ? { folder: q.folder } : {}), ...(q.source ? { sourceId: q.source } : {}),
-        ...(q.from ? { from: formatIso(Date.parse(q.from)) } : {}), ...(q.to ? { to: formatIso(Date.parse(q.to)) } : {}),
+        ...(from ? { from } : {}), ...(to ? { to } : {}),
       });
       return hits.map(searchHitJson);
     },

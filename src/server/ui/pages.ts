@@ -15,6 +15,16 @@ export interface Chrome {
   searchValue?: string;
   /** Feeds of what the page shows (when the reader has feeds out in this browser). */
   alternates?: readonly FeedLink[];
+  /** The message of the last action (server/flash.ts): from the session, never from the URL. */
+  flash?: PageFlash | null;
+}
+
+export type PageFlash = { kind: 'error' | 'ok'; message: string; code?: string; typed?: Record<string, string> };
+
+/** The flash as one line; the ui branch restyles it. */
+function flashLine(f: PageFlash | null | undefined): SafeHtml | string {
+  if (!f) return '';
+  return html`<p class="flash flash-${f.kind}" role="${f.kind === 'error' ? 'alert' : 'status'}">${f.message}${f.code ? html` <small class="code">(${f.code})</small>` : ''}</p>`;
 }
 
 export function layout(title: string, body: SafeHtml, chrome: Chrome = {}): string {
@@ -38,6 +48,7 @@ ${alternateLinks(chrome.alternates ?? [])}</head>
 <form class="search" role="search" action="/search" method="get"><label for="q" class="visually-hidden">Search articles</label><input id="q" name="q" type="search" placeholder="Search" value="${searchValue}"></form>
 ${session ? html`<form class="logout" action="/logout" method="post"><input type="hidden" name="_csrf" value="${session.csrfToken}"><a href="/account">${session.user.name}</a> <button type="submit">Sign out</button></form>` : ''}</header>
 <main id="main">
+${flashLine(chrome.flash)}
 ${body}
 </main>
 </body>
@@ -46,7 +57,7 @@ ${body}
 
 export function riverPage(
   items: ArticleListItem[],
-  opts: { now: Date; timeZone: string; nextCursor: string | null; feed: (FeedWithSource & { customTitle?: string | null }) | null; session?: Session | null; show?: 'all' | 'unread' | 'starred'; folder?: string | null; feedSecret?: string | null },
+  opts: { now: Date; timeZone: string; nextCursor: string | null; feed: (FeedWithSource & { customTitle?: string | null }) | null; session?: Session | null; show?: 'all' | 'unread' | 'starred'; folder?: string | null; feedSecret?: string | null; flash?: PageFlash | null; onboarding?: Onboarding | null },
 ): string {
   const heading = opts.feed ? subscriptionTitle(opts.feed) : opts.folder ? `Folder: ${opts.folder}` : 'All articles';
   const session = opts.session ?? null;
@@ -65,7 +76,7 @@ ${session
   ? html`<nav class="filters" aria-label="Show">${(['all', 'unread', 'starred'] as const).map((k) => html`<a href="/${base}show=${k}"${k === show ? raw(' aria-current="page"') : ''}>${k[0]!.toUpperCase() + k.slice(1)}</a> `)}
 ${newest ? html`<form class="state" method="post" action="/read-all"><input type="hidden" name="_csrf" value="${session.csrfToken}"><input type="hidden" name="upTo" value="${newest}"><input type="hidden" name="next" value="${here}">${opts.feed ? html`<input type="hidden" name="feed" value="${opts.feed.id}">` : ''}${opts.folder ? html`<input type="hidden" name="folder" value="${opts.folder}">` : ''}<button type="submit">Mark all read</button></form>` : ''}</nav>`
   : ''}
-${items.length === 0 ? html`<p class="muted">${show === 'unread' ? 'Nothing unread.' : show === 'starred' ? 'No starred articles.' : html`No articles yet. Feeds are refreshed in the background; see <a href="/feeds">Feeds</a> for their status.`}</p>` : ''}
+${opts.onboarding && session ? onboardingSection(opts.onboarding, session) : items.length === 0 ? html`<p class="muted">${show === 'unread' ? 'Nothing unread.' : show === 'starred' ? 'No starred articles.' : html`No articles yet. Feeds are refreshed in the background; see <a href="/feeds">Feeds</a> for their status.`}</p>` : ''}
 <ol class="river">
 ${items.map(
   (a) => html`<li class="${a.read ? 'read' : 'unread'}" data-id="${a.id}">
@@ -79,10 +90,10 @@ ${stateForm(a)}
 ${opts.nextCursor ? html`<nav class="pager"><a rel="next" href="${base}${show !== 'all' ? `show=${show}&` : ''}before=${opts.nextCursor}">Older articles →</a></nav>` : ''}`;
   const view: WebView = opts.feed ? { kind: 'feed', name: String(opts.feed.id) } : opts.folder ? { kind: 'folder', name: opts.folder } : show === 'starred' ? { kind: 'starred' } : { kind: 'river' };
   const feedTitle = view.kind === 'starred' ? 'Starred' : heading;
-  return layout(heading, body, { session, alternates: opts.feedSecret ? feedLinks(opts.feedSecret, view, feedTitle) : [] });
+  return layout(heading, body, { session, alternates: opts.feedSecret ? feedLinks(opts.feedSecret, view, feedTitle) : [], flash: opts.flash ?? null });
 }
 
-export function articlePage(a: ArticleView, opts: { now: Date; timeZone: string; revisions?: Revision[]; session?: Session | null }): string {
+export function articlePage(a: ArticleView, opts: { now: Date; timeZone: string; revisions?: Revision[]; session?: Session | null; flash?: PageFlash | null }): string {
   const p = readingParts(a, opts);
   const revisions = opts.revisions ?? [];
   const last = revisions[revisions.length - 1];
@@ -101,13 +112,30 @@ ${prev.title !== last.title ? html`<p class="title-change">${raw(renderDiffHtml(
   : ''}
 <div class="body">${raw(withImageHints(a.html))}</div>
 <p class="original"><a href="${p.url}" rel="noopener noreferrer">Read Entire Article</a></p>
+${opts.session ? html`<form class="state" method="post" action="/articles/${a.id}/recheck"><input type="hidden" name="_csrf" value="${opts.session.csrfToken}"><button type="submit">Check for updates</button></form>` : ''}
 </article>`;
-  return layout(p.title, body, { session: opts.session ?? null });
+  return layout(p.title, body, { session: opts.session ?? null, flash: opts.flash ?? null });
+}
+
+/** What a reader who follows nothing may start with (server/onboardingRoutes.ts). */
+export interface Onboarding {
+  /** The instance's feeds this reader does not follow. */
+  feeds: Array<{ id: number; title: string; siteUrl: string | null }>;
+  /** Whether the starter list of world-news feeds can be subscribed to. */
+  starter: boolean;
+}
+
+/** Replaces the empty river for a newcomer; the ui branch gives it its own view. */
+function onboardingSection(o: Onboarding, session: Session): SafeHtml {
+  const csrf = html`<input type="hidden" name="_csrf" value="${session.csrfToken}">`;
+  return html`<section class="onboarding"><h2>Start reading</h2><p>You follow no feeds yet. Pick some this Tidings already reads, take the starter list, or <a href="/feeds">paste a feed or site address</a>.</p>
+${o.feeds.length ? html`<ul>${o.feeds.map((f) => html`<li><form class="state" method="post" action="/feeds/${f.id}/follow">${csrf}<button type="submit">Follow</button> ${f.title}</form></li>`)}</ul>` : ''}
+${o.starter ? html`<form class="state" method="post" action="/feeds/starter">${csrf}<button type="submit">Subscribe to the starter list (world news)</button></form>` : ''}</section>`;
 }
 
 export function feedsPage(feeds: Array<FeedWithSource & { folder?: string | null; customTitle?: string | null; itemsPerDay?: number; activity?: number[]; jobFailure?: JobFailure | null }>, opts: {
     now: Date; timeZone: string; session?: Session | null; canSubscribe?: boolean; error?: string | null; note?: string | null;
-    opmlImport?: ImportOutcome | null;
+    opmlImport?: ImportOutcome | null; flash?: PageFlash | null;
     choices?: { url: string; folder: string; feeds: Array<{ url: string; title: string | null; format: string; items: number }> };
   }): string {
   const session = opts.session ?? null;
@@ -123,8 +151,8 @@ ${opts.choices.feeds.map((c, i) => html`<p><input type="radio" id="pick${i + 1}"
   : ''}
 ${session && opts.canSubscribe
   ? html`<form class="subscribe" method="post" action="/feeds"><input type="hidden" name="_csrf" value="${session.csrfToken}">
-<label for="url">Subscribe to a feed or a site</label> <input id="url" name="url" type="url" required placeholder="https://…">
-<label for="folder">Folder</label> <input id="folder" name="folder" placeholder="optional"> <button type="submit">Subscribe</button></form>
+<label for="url">Subscribe to a feed or a site</label> <input id="url" name="url" type="url" required placeholder="https://…" value="${opts.flash?.typed?.url ?? ''}">
+<label for="folder">Folder</label> <input id="folder" name="folder" placeholder="optional" value="${opts.flash?.typed?.folder ?? ''}"> <button type="submit">Subscribe</button></form>
 <p class="muted"><a href="/feeds/export.opml">Export subscriptions (OPML)</a></p>
 <details><summary>Import subscriptions (OPML)</summary><form class="subscribe" method="post" action="/feeds/import"><input type="hidden" name="_csrf" value="${session.csrfToken}">
 <p><label for="opml">Paste an OPML file</label><br><textarea id="opml" name="opml" rows="6" cols="60" required></textarea></p><p><button type="submit">Import</button></p></form></details>`
@@ -148,7 +176,7 @@ ${session
 )}
 </tbody>
 </table>`;
-  return layout('Feeds', body, { session: opts.session ?? null });
+  return layout('Feeds', body, { session: opts.session ?? null, flash: opts.flash ?? null });
 }
 
 export interface SearchFilters {
@@ -163,7 +191,7 @@ export interface SearchFilters {
 export function searchPage(
   query: string,
   hits: SearchHit[],
-  opts: { now: Date; timeZone: string; session?: Session | null; feeds?: Array<FeedWithSource & { folder: string | null }>; filters?: SearchFilters; feedSecret?: string | null },
+  opts: { now: Date; timeZone: string; session?: Session | null; feeds?: Array<FeedWithSource & { folder: string | null }>; filters?: SearchFilters; feedSecret?: string | null; flash?: PageFlash | null },
 ): string {
   const marked = (s: string) => raw(esc(s).replace(/\u0002/g, '<mark>').replace(/\u0003/g, '</mark>'));
   const f = opts.filters ?? { from: '', to: '', show: 'all' };
@@ -193,7 +221,7 @@ ${hits.map((h) => {
 })}
 </ol>`;
   const alternates = opts.feedSecret && query ? feedLinks(opts.feedSecret, { kind: 'search', query: searchFeedQuery(query, f) }, `Search: ${query}`) : [];
-  return layout(query ? `Search: ${query}` : 'Search', body, { session: opts.session ?? null, searchValue: query, alternates });
+  return layout(query ? `Search: ${query}` : 'Search', body, { session: opts.session ?? null, searchValue: query, alternates, flash: opts.flash ?? null });
 }
 
 /** The filters a saved-search feed keeps (server/syndication/views.ts reads the same). */

@@ -268,6 +268,25 @@ export const postgresMigrations: Record<string, Migration> = {
       }
     },
   },
+  '0010_server_lease_and_flash': {
+    async up(db: Kysely<unknown>) {
+      // One row per running `tidings serve`: CLI commands that fetch find it here and hand it
+      // their work (cli/handover.ts), so one process with one set of settings does all fetching.
+      await db.schema
+        .createTable('server_lease')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('pid', 'integer', (c) => c.notNull())
+        .addColumn('host', 'text', (c) => c.notNull())
+        .addColumn('address', 'text', (c) => c.notNull())
+        .addColumn('command_port', 'integer', (c) => c.notNull())
+        .addColumn('secret', 'text', (c) => c.notNull())
+        .addColumn('started_at', 'timestamptz', (c) => c.notNull())
+        .addColumn('heartbeat_at', 'timestamptz', (c) => c.notNull())
+        .execute();
+      // The one message a page shows after a redirect, kept with the session, never in a URL.
+      await db.schema.alterTable('session').addColumn('flash', 'text').execute();
+    },
+  },
 };
 
 /** The article's tsvector in a search configuration, and its GIN index. */

@@ -298,6 +298,25 @@ export const sqliteMigrations: Record<string, Migration> = {
       await sql.raw(`create trigger subscription_version_update after update on subscription begin ${bump('new')} end`).execute(db);
     },
   },
+  '0015_server_lease_and_flash': {
+    async up(db: Kysely<unknown>) {
+      // One row per running `tidings serve`: CLI commands that fetch find it here and hand it
+      // their work (cli/handover.ts), so one process with one set of settings does all fetching.
+      await db.schema
+        .createTable('server_lease')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('pid', 'integer', (c) => c.notNull())
+        .addColumn('host', 'text', (c) => c.notNull())
+        .addColumn('address', 'text', (c) => c.notNull())
+        .addColumn('command_port', 'integer', (c) => c.notNull())
+        .addColumn('secret', 'text', (c) => c.notNull())
+        .addColumn('started_at', 'text', (c) => c.notNull())
+        .addColumn('heartbeat_at', 'text', (c) => c.notNull())
+        .execute();
+      // The one message a page shows after a redirect, kept with the session, never in a URL.
+      await db.schema.alterTable('session').addColumn('flash', 'text').execute();
+    },
+  },
 };
 
 /** Keeps the external-content FTS5 index in step with the article table, so no write path can forget it. */
