@@ -11,6 +11,7 @@ import { applyFeedRules } from './feedRules.js';
 import type { FeedRules } from '../model/feed.js';
 import { formatIso } from '../text/dates.js';
 import { assertPageWithinLimits } from './pageComplexity.js';
+import { prunedMarkup } from './prunedMarkup.js';
 import { blockFeatures, defaultBlockWeights, leafBlocks, pruneBlocks, type BlockFeatures, type BlockWeights } from './contentBlocks.js';
 
 export interface ExtractOptions {
@@ -61,7 +62,7 @@ export function extractArticle(html: string, pageUrl: string, options: ExtractOp
 
 function extractWithinLimits(html: string, pageUrl: string, options: ExtractOptions): ExtractedArticle {
   const weights = options.blockWeights === undefined ? defaultBlockWeights() : options.blockWeights;
-  const { document } = parseHTML(html) as any;
+  const { document } = parseHTML(prunedMarkup(html)) as any;
   if (!document?.documentElement) throw new TidingsError('extract_failed', 'page has no document element');
   setDocumentUrl(document, pageUrl);
   const meta = readPageMetadata(document, pageUrl);
