@@ -53,6 +53,8 @@ export interface StoryOptions extends Weights {
   splitMinPart: number;
   /** Recent articles a story keeps (vectors) to judge a split; older ones stay where they are. */
   splitMembers: number;
+  /** Stories checked for a split per pass at most (the rest wait for the next): a bound on one placement's cost. */
+  splitChecks: number;
   /** Terms of a story's centroid kept, and of those the heaviest indexed for lookup. */
   centroidTerms: number;
   indexedTerms: number;
@@ -76,6 +78,7 @@ export const DEFAULT_STORY_OPTIONS: StoryOptions = {
   splitThresholdShort: 0.1,
   splitMinPart: 3,
   splitMembers: 200,
+  splitChecks: 4,
   centroidTerms: 120,
   indexedTerms: 25,
   dfHalfLife: 50_000,
@@ -354,15 +357,17 @@ function merge(state: StoryState, keep: Story, gone: Story): void {
 }
 
 /**
- * Splits stories that drifted apart: each open story that grew by a quarter since it was
- * last checked is cut in two (two-means over its recent members) when the parts are far
+ * Splits stories that drifted apart: open stories that grew by a quarter since they were
+ * last checked (the first `splitChecks` of them, oldest first) are each cut in two (two-means over its recent members) when the parts are far
  * apart. The part with the story's own first article keeps the id; the other becomes a
  * story named after its first article that names no story yet. Returns the splits made.
  */
 export function splitPass(state: StoryState): Regrouping['splits'] {
   const o = state.options;
   const splits: Regrouping['splits'] = [];
-  const due = openStories(state).filter((s) => s.size >= s.checkedAt + Math.max(o.splitMinPart, s.checkedAt / 4));
+  const due = openStories(state)
+    .filter((s) => s.size >= s.checkedAt + Math.max(o.splitMinPart, s.checkedAt / 4))
+    .slice(0, o.splitChecks);
   for (const s of due) {
     s.checkedAt = s.size;
     const short = s.short * 2 > s.size;
