@@ -267,7 +267,24 @@ async function syncPart(results: Results): Promise<void> {
   results.sync = rows;
 }
 
-const PARTS = { feeds: feedsPart, extract: extractPart, web: webPart, hostile: hostilePart, scale: scalePart, sync: syncPart };
+/**
+ * Stories: placing N synthetic articles as `tidings stories rebuild` does, in a child
+ * process of its own (time, peak RSS), and the cost of placing one article at 100 k and N
+ * stored. Goals (issue 11): rebuild of 1 M under 10 minutes, p99 under 5 ms at 1 M.
+ */
+async function storiesPart(results: Results): Promise<void> {
+  const n = Number(process.env.BENCH_STORIES_ARTICLES ?? 1_000_000);
+  const child = spawnSync(process.execPath, [path.join(path.dirname(fileURLToPath(import.meta.url)), 'storiesRebuild.js'), String(n)], { encoding: 'utf8', maxBuffer: 1 << 20 });
+  if (child.status !== 0) throw new Error(`stories bench failed: ${child.stderr}`);
+  const r = JSON.parse(child.stdout) as { articles: number; seconds: number; storiesOpened: number; peakRssMb: number; placement: { stored: number; p50Ms: number; p99Ms: number }[] };
+  console.log(`\nStories: ${n.toLocaleString('en')} synthetic articles placed in arrival order as a rebuild does (clustering, copies, merge passes; no database, no entities), one process\n`);
+  console.log(table([{ articles: r.articles, s: r.seconds.toFixed(1), 'articles/s': Math.round(r.articles / r.seconds), 'stories opened': r.storiesOpened, 'peak RSS MB': Math.round(r.peakRssMb), 'goal (1 M)': '< 600 s' }]));
+  console.log('\nPlacing one article (1,000 placements after this many stored; goal p99 < 5 ms at 1 M)\n');
+  console.log(table(r.placement.map((p) => ({ stored: p.stored, 'p50 ms': p.p50Ms.toFixed(3), 'p99 ms': p.p99Ms.toFixed(3) }))));
+  results.stories = r;
+}
+
+const PARTS = { feeds: feedsPart, extract: extractPart, web: webPart, hostile: hostilePart, scale: scalePart, sync: syncPart, stories: storiesPart };
 type Part = keyof typeof PARTS;
 
 /** `npm run bench -- hostile web`, or BENCH_PARTS=hostile,web; all parts when none is named. */

@@ -1,0 +1,100 @@
+/**
+ * Child process of the bench's `stories` part: places N synthetic articles in arrival order
+ * exactly as `tidings stories rebuild` does (placementOrder.ts, merge passes included), and
+ * reports the time, the peak RSS, and the cost of placing one article (p50/p99 of 1,000
+ * placements) once 100,000 and once N articles are stored.
+ *
+ * Articles come from templates of events: each event has its own names, places and
+ * numbers, outlets write it up in their own words, and now and then an outlet reprints
+ * another's text word for word (a wire copy). About 17,000 articles a day, so the story
+ * window (48 h) holds some 35,000 articles whatever N is.
+ */
+import { createPlacingState, placeInOrder } from '../src/stories/placementOrder.js';
+
+const n = Number(process.argv[2] ?? 1_000_000);
+const checkpoints = [100_000, n].filter((c, i, all) => c <= n && all.indexOf(c) === i);
+const SAMPLE = 1000;
+
+/** Deterministic pseudo-random numbers (mulberry32), so every run places the same articles. */
+function random(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const rnd = random(42);
+const pick = <T>(list: readonly T[]): T => list[Math.floor(rnd() * list.length)]!;
+const SYLLABLES = ['ka', 'ren', 'dor', 'vel', 'mar', 'sto', 'lin', 'bra', 'tek', 'os', 'ul', 'han', 'mir', 'zo', 'pet', 'ald', 'quin', 'ser'];
+const name = () => {
+  const s = Array.from({ length: 2 + Math.floor(rnd() * 2) }, () => pick(SYLLABLES)).join('');
+  return s[0]!.toUpperCase() + s.slice(1);
+};
+const KINDS = ['earthquake', 'election', 'strike', 'flood', 'trial', 'summit', 'merger', 'wildfire', 'protest', 'crash'];
+// A vocabulary of its own per event and a large shared one, as news has: shared words
+// are spread thin, so no word is in every story (real text's long tail).
+const lower = () => Array.from({ length: 2 + Math.floor(rnd() * 2) }, () => pick(SYLLABLES)).join('');
+const COMMON = Array.from({ length: 5000 }, lower);
+const FILLER = 'officials residents police government ministry reporters witnesses families workers council hospital army court market company union'.split(' ');
+const VERBS = 'said reported confirmed warned announced estimated told described promised denied'.split(' ');
+const OUTLETS = Array.from({ length: 40 }, (_, i) => `Outlet ${i}`);
+
+interface Event {
+  kind: string;
+  people: string[];
+  places: string[];
+  org: string;
+  figure: number;
+  words: string[];
+  texts: { title: string; text: string }[];
+}
+
+function newEvent(): Event {
+  return { kind: pick(KINDS), people: [name() + ' ' + name(), name() + ' ' + name()], places: [name(), name()], org: `${name()} ${pick(['Ministry', 'Council', 'Group', 'Union'])}`, figure: 10 + Math.floor(rnd() * 900), words: Array.from({ length: 12 }, lower), texts: [] };
+}
+
+function writeUp(e: Event): { title: string; text: string } {
+  const sentences = Array.from({ length: 6 + Math.floor(rnd() * 6) }, () => {
+    const who = pick(e.people);
+    const own = `${pick(e.words)} ${pick(e.words)} ${pick(COMMON)} ${pick(COMMON)} ${pick(COMMON)}`;
+    return `${who} ${pick(VERBS)} the ${e.kind} in ${pick(e.places)} affected ${e.figure} ${pick(FILLER)} ${own} as the ${e.org} ${pick(e.words)} ${pick(COMMON)} ${pick(VERBS)} near ${pick(e.places)}.`;
+  });
+  return { title: `${e.kind[0]!.toUpperCase()}${e.kind.slice(1)} in ${e.places[0]}: ${pick(e.people)} ${pick(VERBS)} ${e.figure} ${pick(FILLER)}`, text: sentences.join(' ') };
+}
+
+const open: Event[] = [];
+const start = Date.parse('2026-01-01T00:00:00Z');
+const state = createPlacingState();
+const samples = new Map<number, number[]>();
+let stories = 0;
+const t0 = process.hrtime.bigint();
+for (let i = 1; i <= n; i++) {
+  // A new event about one article in eight; events fade after a few hundred articles.
+  if (open.length < 3 || rnd() < 0.12) open.push(newEvent());
+  if (open.length > 300) open.splice(0, open.length - 300);
+  const e = open[Math.floor(open.length * Math.sqrt(rnd()))]!;
+  const copy = e.texts.length && rnd() < 0.1 ? pick(e.texts) : null;
+  const body = copy ?? writeUp(e);
+  if (!copy) e.texts.push(body);
+  const article = { id: String(i), title: body.title, text: body.text, published: start + i * 5000, source: pick(OUTLETS) };
+  const sampled = checkpoints.find((c) => i > c - SAMPLE && i <= c);
+  const before = sampled ? process.hrtime.bigint() : 0n;
+  const placed = placeInOrder(state, article);
+  if (sampled) samples.set(sampled, [...(samples.get(sampled) ?? []), Number(process.hrtime.bigint() - before) / 1e6]);
+  if (placed.story === article.id) stories++;
+}
+const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+const quantile = (xs: number[], q: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(q * xs.length))] ?? 0;
+process.stdout.write(
+  JSON.stringify({
+    articles: n,
+    seconds,
+    storiesOpened: stories,
+    peakRssMb: process.resourceUsage().maxRSS / 1024,
+    placement: [...samples].map(([stored, xs]) => ({ stored, p50Ms: quantile(xs, 0.5), p99Ms: quantile(xs, 0.99) })),
+  }),
+);
