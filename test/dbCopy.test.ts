@@ -118,6 +118,8 @@ async function sqliteInstance(): Promise<Instance> {
     leaseSeconds: 864000, expiresAt: '2026-03-12T08:00:00Z', requestedAt: now, lastPushAt: null, lastError: null,
   });
   await ts.store.setSetting('instance.note', 'moved from SQLite');
+  // A lease left by a server that stopped beating: copied like any row, ignored by the CLI.
+  await ts.store.saveServerLease({ id: 'old-server', pid: 1, host: 'old-host', address: 'http://127.0.0.1:8080', commandPort: 1, secret: 's', startedAt: now, heartbeatAt: now });
   return { ts, p, tokens, feedId: feed.id, deletedId };
 }
 
