@@ -119,6 +119,8 @@ async function sqliteInstance(): Promise<Instance> {
   });
   await ts.store.setSetting('instance.note', 'moved from SQLite');
   await ts.store.setFeedRules(feed.id, { keep: ['.story'], remove: ['.promo', '[data-ad]'] }, { userId: ada.id, now });
+  // A lease left by a server that stopped beating: copied like any row, ignored by the CLI.
+  await ts.store.saveServerLease({ id: 'old-server', pid: 1, host: 'old-host', address: 'http://127.0.0.1:8080', commandPort: 1, secret: 's', startedAt: now, heartbeatAt: now });
   return { ts, p, tokens, feedId: feed.id, deletedId };
 }
 

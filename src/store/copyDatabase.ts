@@ -34,7 +34,7 @@ const TABLE_KEYS: { readonly [T in keyof Database]: ReadonlyArray<keyof Database
   story_pending: ['article_id'],
   feed_rule: ['feed_id'],
   // Copied like any row; a copied lease is stale (its heartbeat stops) and is ignored.
-  server_lease: ['id'],
+  server_lease: ['server_id'],
 };
 
 export const COPIED_TABLES = Object.keys(TABLE_KEYS) as Array<keyof Database>;

@@ -138,7 +138,8 @@ export interface SessionTable {
 
 /** A running `tidings serve` (store/serverLeases.ts). */
 export interface ServerLeaseTable {
-  id: string;
+  /** Not `id`: copies give integer `id` keys a sequence (store/copyDatabase.ts). */
+  server_id: string;
   pid: number;
   host: string;
   address: string;

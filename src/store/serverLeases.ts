@@ -23,18 +23,18 @@ export interface ServerLease {
 }
 
 export async function saveServerLease(db: Db, l: ServerLease): Promise<void> {
-  const row = { id: l.id, pid: l.pid, host: l.host, address: l.address, command_port: l.commandPort, secret: l.secret, started_at: l.startedAt, heartbeat_at: l.heartbeatAt };
-  await db.insertInto('server_lease').values(row).onConflict((oc) => oc.column('id').doUpdateSet({ heartbeat_at: l.heartbeatAt, address: l.address })).execute();
+  const row = { server_id: l.id, pid: l.pid, host: l.host, address: l.address, command_port: l.commandPort, secret: l.secret, started_at: l.startedAt, heartbeat_at: l.heartbeatAt };
+  await db.insertInto('server_lease').values(row).onConflict((oc) => oc.column('server_id').doUpdateSet({ heartbeat_at: l.heartbeatAt, address: l.address })).execute();
 }
 
 export async function removeServerLease(db: Db, id: string): Promise<void> {
-  await db.deleteFrom('server_lease').where('id', '=', id).execute();
+  await db.deleteFrom('server_lease').where('server_id', '=', id).execute();
 }
 
 /** Leases whose heartbeat is at or after `since`, freshest first. */
 export async function liveServerLeases(db: Db, since: string): Promise<ServerLease[]> {
   const rows = await db.selectFrom('server_lease').selectAll().where('heartbeat_at', '>=', since).orderBy('heartbeat_at', 'desc').execute();
   return rows.map((r) => ({
-    id: r.id, pid: Number(r.pid), host: r.host, address: r.address, commandPort: Number(r.command_port), secret: r.secret, startedAt: r.started_at, heartbeatAt: r.heartbeat_at,
+    id: r.server_id, pid: Number(r.pid), host: r.host, address: r.address, commandPort: Number(r.command_port), secret: r.secret, startedAt: r.started_at, heartbeatAt: r.heartbeat_at,
   }));
 }

@@ -274,7 +274,7 @@ export const postgresMigrations: Record<string, Migration> = {
       // their work (cli/handover.ts), so one process with one set of settings does all fetching.
       await db.schema
         .createTable('server_lease')
-        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('server_id', 'text', (c) => c.primaryKey())
         .addColumn('pid', 'integer', (c) => c.notNull())
         .addColumn('host', 'text', (c) => c.notNull())
         .addColumn('address', 'text', (c) => c.notNull())
