@@ -171,3 +171,21 @@ test('a failing story step never loses the article; the next step places it', as
   assert.equal(await other.count('article_story'), 9);
   assert.equal(await other.count('article_facts'), 9);
 });
+
+test('two processes placing in turn give the stories one process gives (each catches up on the other first)', async (t) => {
+  const two = await testPipeline();
+  t.after(() => two.close());
+  const user = await two.store.createUser({ name: 'di', passwordHash: 'x', isAdmin: false, now: '2026-11-20T00:00:00Z' });
+  const placers = [new StoryPlacer(two.store), new StoryPlacer(two.store)];
+  for (const [i, o] of fixture.outlets.entries()) {
+    // Each outlet's articles are placed by the other "process" than the one before.
+    two.p.stories = placers[i % 2];
+    const { feed } = await subscribe(two.p, server.url(`/${o.slug}/feed.xml`), { readers: [user.id] });
+    await refreshFeeds(two.p, [(await two.store.getFeed(feed.id))!], { concurrency: 1 });
+  }
+  assert.equal(await two.count('article_story'), 9);
+  const interleaved = await placements(two);
+  await rebuildStories(two.store);
+  assert.equal(await placements(two), interleaved);
+  assert.equal(await placements(two), await placements(tp), 'the same stories as the single process');
+});
