@@ -1,6 +1,7 @@
 import { logError } from '../log/loggedError.js';
 import { TidingsError } from '../model/errors.js';
 import type { ArticleFactsWrite, PlacedInput, StoryBatch, StoryInput, Store, StoryTransaction } from '../store/store.js';
+import { turnTaker } from './eventLoopTurns.js';
 import { createPlacingState, placeInOrder, type PlacingState } from '../stories/placementOrder.js';
 import { DEFAULT_STORY_OPTIONS } from '../stories/storyState.js';
 
@@ -82,12 +83,20 @@ export class StoryPlacer {
 
   private async step(pending: StoryInput[]): Promise<number> {
     const facts: ArticleFactsWrite[] = [];
-    for (const a of pending) if (a.factsHash !== a.contentHash) facts.push(await factsWrite(this.facts, a));
+    // The step shares serve's event loop: a turn for the web server every few milliseconds.
+    const turn = turnTaker();
+    for (const a of pending) {
+      if (a.factsHash !== a.contentHash) facts.push(await factsWrite(this.facts, a));
+      await turn();
+    }
     if (!this.placing) await this.warm();
     return this.store.withStoryLock(async (tx) => {
       await this.catchUp(tx);
-      const batch: StoryBatch = { placements: [], facts, merges: [], done: pending.map((a) => a.id) };
-      for (const a of pending) if (!a.placed) this.placeOne(a, batch);
+      const batch: StoryBatch = { placements: [], facts, merges: [], splits: [], done: pending.map((a) => a.id) };
+      for (const a of pending) {
+        if (!a.placed) this.placeOne(a, batch);
+        await turn();
+      }
       await tx.save(batch);
       this.seq += batch.placements.length;
       return pending.length;
@@ -99,6 +108,11 @@ export class StoryPlacer {
     batch.placements.push({ articleId: a.id, storyId: this.stored(placed.story), copyOf: placed.copyOf === null ? null : Number(placed.copyOf), seq: this.seq + batch.placements.length + 1 });
     // Stored placements of a merged story (this batch's too) move when the batch is saved.
     for (const m of placed.merges) batch.merges.push({ from: this.stored(m.from), into: this.stored(m.into) });
+    for (const sp of placed.splits) {
+      // A split's new story is named by one of its articles, which was no story's id before.
+      this.storedStory.set(sp.into, Number(sp.into));
+      batch.splits.push({ from: this.stored(sp.from), into: Number(sp.into), articles: sp.articles.map(Number) });
+    }
   }
 
   private stored(storyId: string): number {
@@ -168,12 +182,13 @@ export async function rebuildStories(store: Store, opts: { batch?: number; facts
   for (;;) {
     const inputs = await store.storyInputsAfter(lastId, batchSize);
     if (!inputs.length) break;
-    const batch: StoryBatch = { placements: [], facts: [], merges: [], done: inputs.map((a) => a.id) };
+    const batch: StoryBatch = { placements: [], facts: [], merges: [], splits: [], done: inputs.map((a) => a.id) };
     for (const a of inputs) {
       if (a.factsHash !== a.contentHash) batch.facts.push(await factsWrite(facts, a));
       const placed = placeInOrder(placing, storyArticle(a));
       batch.placements.push({ articleId: a.id, storyId: Number(placed.story), copyOf: placed.copyOf === null ? null : Number(placed.copyOf), seq: ++seq });
       for (const m of placed.merges) batch.merges.push({ from: Number(m.from), into: Number(m.into) });
+      for (const sp of placed.splits) batch.splits.push({ from: Number(sp.from), into: Number(sp.into), articles: sp.articles.map(Number) });
     }
     await store.withStoryLock((tx) => tx.save(batch));
     lastId = inputs[inputs.length - 1]!.id;

@@ -51,6 +51,8 @@ export interface StoryBatch {
   facts: ArticleFactsWrite[];
   /** Stories folded into older ones by the clusterer's periodic pass, in order. */
   merges: Array<{ from: number; into: number }>;
+  /** Articles the same pass moved out of a story that drifted, into a new story. */
+  splits: Array<{ from: number; into: number; articles: number[] }>;
   /** Pending rows now done. */
   done: number[];
 }
@@ -220,6 +222,11 @@ async function saveStoryBatch(trx: Db, b: StoryBatch): Promise<void> {
     await trx.deleteFrom('story').where('id', '=', m.from).execute();
     touched.delete(m.from);
     touched.add(m.into);
+  }
+  for (const sp of b.splits) {
+    await trx.updateTable('article_story').set({ story_id: sp.into }).where('article_id', 'in', sp.articles).execute();
+    touched.add(sp.from);
+    touched.add(sp.into);
   }
   for (const id of [...touched].sort((x, y) => x - y)) await refreshStory(trx, id);
   if (b.done.length) await trx.deleteFrom('story_pending').where('article_id', 'in', b.done).execute();

@@ -1,9 +1,9 @@
-import { DEFAULT_STORY_OPTIONS, createStoryState, mergePass, placeArticle, storyOf, type StoryArticle, type StoryOptions, type StoryState } from './storyState.js';
+import { DEFAULT_STORY_OPTIONS, createStoryState, mergePass, placeArticle, splitPass, storyOf, type StoryArticle, type StoryOptions, type StoryState } from './storyState.js';
 
 /**
  * Placement as a store needs it: the same stories as placeArticle with its own periodic
- * merge pass (every `mergeEvery` articles), but the pass is run here so its merges are
- * returned to be applied to stored placements. Same input order, same results as
+ * merge and split passes (every `mergeEvery` articles), but the passes are run here so their
+ * regroupings are returned to be applied to stored placements. Same input order, same results as
  * `tidings stories cluster`.
  */
 export interface PlacingState {
@@ -17,6 +17,8 @@ export interface PlacedArticle {
   copyOf: string | null;
   /** Stories folded into others by the pass this placement triggered, in order. */
   merges: { from: string; into: string }[];
+  /** Articles moved out of a story that drifted into a new story `into`, by the same pass. */
+  splits: { from: string; into: string; articles: string[] }[];
 }
 
 export function createPlacingState(options: Partial<StoryOptions> = {}): PlacingState {
@@ -27,6 +29,9 @@ export function createPlacingState(options: Partial<StoryOptions> = {}): Placing
 
 export function placeInOrder(s: PlacingState, article: StoryArticle): PlacedArticle {
   const p = placeArticle(s.state, article);
-  const merges = s.state.placed % s.mergeEvery === 0 ? mergePass(s.state) : [];
-  return { story: storyOf(s.state, article.id) ?? p.story, copyOf: p.copyOf ?? null, merges };
+  const due = s.state.placed % s.mergeEvery === 0;
+  // The order placeArticle's own pass keeps: merges first, then splits.
+  const merges = due ? mergePass(s.state) : [];
+  const splits = due ? splitPass(s.state) : [];
+  return { story: storyOf(s.state, article.id) ?? p.story, copyOf: p.copyOf ?? null, merges, splits };
 }
