@@ -99,6 +99,8 @@ function cacheableBy(req: FastifyRequest): number | null {
   if (req.method !== 'GET') return null;
   const path = req.url.split('?')[0]!;
   if (!CACHED_PATHS.some((re) => re.test(path))) return null;
+  // A waiting flash message (server/flash.ts) is shown once: that page is neither kept nor replaced.
+  if (req.session?.flash) return null;
   return req.session?.user.id ?? req.apiUser?.id ?? null;
 }
 
