@@ -186,7 +186,8 @@ export function buildApp(opts: {
     if (!article) return reply.code(404).type('text/html; charset=utf-8').send(errorPage(404, 'No such article.'));
     // Opening an article marks it read, as in every feed reader.
     // A page saved ahead for reading offline is not a page read.
-    if (req.session && req.headers['x-tidings-prefetch'] !== '1') await opts.store.setArticleState(req.session.user.id, id, { read: true }, formatIso(now().getTime()));
+    // Nor is coming back from this page's own buttons (`seen=0`): Mark unread must stay unread.
+    if (req.session && req.headers['x-tidings-prefetch'] !== '1' && req.query.seen !== '0') await opts.store.setArticleState(req.session.user.id, id, { read: true }, formatIso(now().getTime()));
     reply.type('text/html; charset=utf-8');
     const shown = imageProxy ? { ...article, html: proxyImages(article.html, await proxyKey(opts.store)) } : article;
     const context = listContextOf(req.query);

@@ -155,7 +155,7 @@ test('article actions by click and by key: star, read/unread, next/previous, hel
   const starred = () => page.locator('.actions button[name="starred"]').getAttribute('aria-pressed');
   const readButton = () => page.locator('.actions button[name="read"]').textContent();
   await page.click('.actions button[name="starred"]');
-  await page.waitForURL(here);
+  await page.waitForURL(`${here}&seen=0`);
   assert.equal(await starred(), 'true', 'starred by click');
   await page.keyboard.press('s');
   await page.waitForFunction(() => document.querySelector('.actions button[name="starred"]')?.getAttribute('aria-pressed') === 'false');

@@ -34,7 +34,7 @@ export function articlePage(a: ArticleView, opts: ArticleOptions): string {
     <article class="reading">
       {session && opts.state && (
         <div class="actions" aria-label="Article actions" role="group">
-          <StateForm id={a.id} csrf={session.csrfToken} next={`/articles/${a.id}${query}`} read={opts.state.read} starred={opts.state.starred} class="state" />
+          <StateForm id={a.id} csrf={session.csrfToken} next={`/articles/${a.id}${query}${query ? '&' : '?'}seen=0`} read={opts.state.read} starred={opts.state.starred} class="state" />
           <form method="post" action={`/articles/${a.id}/recheck`}>
             <Csrf token={session.csrfToken} />
             <button type="submit">Check for updates</button>
