@@ -83,10 +83,11 @@ function emptyNote(show: 'all' | 'unread' | 'starred') {
 }
 
 /**
- * The lead image, small: through the image proxy when it is on (the page then asks no
- * third party for anything), lazy, with its size set so the list does not jump.
+ * The lead image, small, lazy, sized so the list does not jump. Only through the image
+ * proxy: fifty direct requests to publishers per river page leak the reader's reading
+ * list and, in the browser tests, competed with the pipeline's own page fetches.
  */
 function Thumbnail({ url, images }: { url: string | null; images: ImageUrls }) {
-  if (!url || !/^https?:\/\//i.test(url)) return null;
+  if (!url || !/^https?:\/\//i.test(url) || !images) return null;
   return <img class="thumb" src={images ? images(url) : url} alt="" width={96} height={64} loading="lazy" decoding="async" referrerpolicy="no-referrer" />;
 }
