@@ -12,4 +12,12 @@ export default tseslint.config(
       'no-control-regex': 'off',
     },
   },
+  {
+    // The web app's own script runs in the browser, as a classic script.
+    files: ['src/server/ui/assets/**/*.js'],
+    languageOptions: {
+      sourceType: 'script',
+      globals: { window: 'readonly', document: 'readonly', navigator: 'readonly', location: 'readonly', sessionStorage: 'readonly', caches: 'readonly' },
+    },
+  },
 );

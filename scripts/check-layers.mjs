@@ -35,14 +35,14 @@ const ALLOWED = {
 
 function layerOf(file) {
   const rel = path.relative(src, file).split(path.sep);
-  return rel.length === 1 ? rel[0].replace(/\.[jt]s$/, '') : rel[0];
+  return rel.length === 1 ? rel[0].replace(/\.(?:js|tsx?)$/, '') : rel[0];
 }
 
 function* tsFiles(dir) {
   for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
     const p = path.join(dir, e.name);
     if (e.isDirectory()) yield* tsFiles(p);
-    else if (p.endsWith('.ts')) yield p;
+    else if (/\.tsx?$/.test(p)) yield p;
   }
 }
 

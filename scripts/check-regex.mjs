@@ -15,7 +15,7 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const JUSTIFIED = /\/\/\s*regex-safe:\s*\S/;
 
 function tsFiles(target) {
-  if (!fs.statSync(target).isDirectory()) return target.endsWith('.ts') ? [target] : [];
+  if (!fs.statSync(target).isDirectory()) return /\.tsx?$/.test(target) ? [target] : [];
   return fs.readdirSync(target, { withFileTypes: true }).flatMap((e) => tsFiles(path.join(target, e.name)));
 }
 

@@ -114,3 +114,19 @@ test('unreadCounts: per subscribed feed, with the newest article time', async ()
   await tp.store.markAllRead(bob, { feedId: valley, upTo: NOW }, NOW);
   assert.deepEqual(await tp.store.unreadCounts(bob), []);
 });
+
+test('sidebarFeeds: the reader\'s own feeds, folders first, with their unread counts and site', async () => {
+  const carol = (await tp.store.createUser({ name: 'carol', passwordHash: 'x', isAdmin: false, now: NOW })).id;
+  await tp.store.subscribeUser(carol, valley, null, NOW);
+  await tp.store.subscribeUser(carol, harbour, 'Coast', NOW, 'My harbour');
+  await tp.store.markAllRead(carol, { feedId: harbour, upTo: '2026-03-02T23:00:00Z' }, NOW);
+  const feeds = await tp.store.sidebarFeeds(carol);
+  assert.deepEqual(feeds.map((f) => [f.id, f.name, f.folder, f.unread]), [[harbour, 'My harbour', 'Coast', 2], [valley, 'Press (Valley)', null, 2]]);
+  assert.equal(feeds[0]!.siteUrl, server.url('/'));
+  assert.deepEqual(await tp.store.sidebarFeeds(bob).then((f) => f.map((x) => x.id)), [valley], 'only the reader\'s own');
+});
+
+test('listArticles gives each article its lead image for thumbnails', async () => {
+  const items = await tp.store.listArticles({ userId: ada, limit: 10 });
+  assert.ok(items.every((a) => a.leadImage === server.url('/i.jpg')), JSON.stringify(items.map((a) => a.leadImage)));
+});

@@ -114,8 +114,8 @@ test('the web import runs as an import-opml job; the Feeds page shows what was a
     await waitFor('the import job to finish', async () => /OPML import finished/.test(await feedsPage(me.cookie)));
     const page = await feedsPage(me.cookie);
     assert.match(page, /OPML import finished <time[^>]*>[^<]+<\/time>: imported 1 feed\(s\) \(1 new\); skipped 2\./);
-    assert.match(page, /<li>http:\/\/127\.0\.0\.1:\d+\/job-missing\.xml: http_error: HTTP 404/);
-    assert.match(page, /<li>gopher:\/\/old\.example\/: unsupported_scheme: /);
+    assert.match(page, /<li>http:\/\/127\.0\.0\.1:\d+\/job-missing\.xml: the site answered with an error <small class="code">http_error<\/small> HTTP 404/);
+    assert.match(page, /<li>gopher:\/\/old\.example\/: only http and https addresses can be fetched <small class="code">unsupported_scheme<\/small>/);
     assert.deepEqual((await tp.store.listSubscriptions(me.id)).map((f) => f.url), [server.url('/job-ok.xml')]);
     assert.doesNotMatch(await feedsPage(other.cookie), /OPML import/, "another reader's import is not shown");
   } finally {

@@ -30,7 +30,7 @@ after(async () => {
   await server.stop();
 });
 
-const titles = (body: string) => [...body.matchAll(/<h2><a href="\/articles\/\d+">([^<]+)<\/a><\/h2>/g)].map((m) => m[1]);
+const titles = (body: string) => [...body.matchAll(/<h2><a href="\/articles\/\d+(?:\?[^"]*)?">([^<]+)<\/a><\/h2>/g)].map((m) => m[1]);
 
 test('each reader has their own read and starred marks over shared articles', async () => {
   const ada = await signedIn(tp.store, 'ada');
@@ -140,7 +140,7 @@ test('a reader renames a feed and files it in a folder, for themselves only', as
   assert.equal((await edit(gus, { title: 'My harbour paper', folder: 'Local' })).statusCode, 303);
   const mine = (await tp.store.listSubscriptions(gus.userId))[0]!;
   assert.deepEqual([mine.customTitle, mine.folder], ['My harbour paper', 'Local']);
-  assert.match((await app.inject({ method: 'GET', url: '/feeds', headers: { cookie: gus.cookie } })).body, />My harbour paper<\/a> · <a href="\/\?folder=Local">Local<\/a>/);
+  assert.match((await app.inject({ method: 'GET', url: '/feeds', headers: { cookie: gus.cookie } })).body, />My harbour paper<\/a><span class="muted">in <a href="\/\?folder=Local">Local<\/a>/);
   const hal = await signedIn(tp.store, 'hal');
   assert.equal((await tp.store.listSubscriptions(hal.userId))[0]!.customTitle, null, 'nobody else sees the new name');
   assert.equal((await app.inject({ method: 'GET', url: '/?folder=Local', headers: { cookie: gus.cookie } })).body.match(/<li class="/g)?.length, 3);

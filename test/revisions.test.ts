@@ -116,7 +116,7 @@ test('a page re-check stores a revision for a real edit, moves Updated at, and s
   const app = buildApp({ store: tp.store, config: tp.p.config, now: () => clock });
   const web = await signedIn(tp.store);
   const page = await app.inject({ method: 'GET', url: `/articles/${id}`, headers: { cookie: web.cookie } });
-  assert.match(page.body, /<details class="changes">\n<summary>What changed on .*: 1 word\(s\) removed, 1 added \(revision 2 of 2\)<\/summary>/);
+  assert.match(page.body, /<details class="changes"><summary>What changed on .*: 1 word\(s\) removed, 1 added \(revision 2 of 2\)<\/summary>/);
   assert.match(page.body, /<del>two<\/del><ins>three<\/ins>/);
   assert.match(page.body, /<span class="updated">Updated at<\/span>/);
   await app.close();

@@ -197,7 +197,11 @@ test('private pages and API answers are not stored by caches; assets are', async
   for (const url of ['/api/v1/me', '/api/v1/openapi.json', '/api/v1/nope']) {
     assert.equal(((await app.inject({ method: 'GET', url })) as unknown as Res).headers['cache-control'], 'no-store', url);
   }
-  assert.match(String(((await app.inject({ method: 'GET', url: '/static/app.css' })) as unknown as Res).headers['cache-control']), /^public, max-age=/);
+  const moved = (await app.inject({ method: 'GET', url: '/static/app.css' })) as unknown as Res;
+  assert.equal(moved.statusCode, 302, 'the old name sends browsers to the hashed one');
+  const hashed = String(moved.headers.location);
+  assert.match(hashed, /^\/static\/app\.[0-9a-f]{12}\.css$/);
+  assert.equal(((await app.inject({ method: 'GET', url: hashed })) as unknown as Res).headers['cache-control'], 'public, max-age=31536000, immutable');
 });
 
 test('cookies are Secure when the public address is https, even behind a plain-http proxy', async (t) => {

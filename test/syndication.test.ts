@@ -231,7 +231,7 @@ test('the secret on the Account page: made, shown in this browser, linked from t
   const account = (await page('/account', browser)).body;
   assert.ok(account.includes(`href="/syndication/${secret}/starred.rss"`), 'the Account page links the feeds');
   const river = (await page('/', browser)).body;
-  assert.ok(river.includes(`<link rel="alternate" type="application/atom+xml" title="All articles (Atom)" href="/syndication/${secret}/river.atom">`), river.slice(0, 900));
+  assert.ok(river.includes(`<link rel="alternate" type="application/atom+xml" title="All articles (Atom)" href="/syndication/${secret}/river.atom"/>`), river.slice(0, 900));
   const folder = (await page('/?folder=Morning%20%26%20Co', browser)).body;
   assert.ok(folder.includes(`href="/syndication/${secret}/folder/Morning%20%26%20Co.json"`));
   const feed = (await page(`/?feed=${f.valley}`, browser)).body;

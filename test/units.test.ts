@@ -94,13 +94,16 @@ test('the sanitizer keeps article structure and drops everything executable', ()
 });
 
 test('the activity chart draws one bar per day with articles, scaled to the busiest day', async () => {
-  const { activityChart } = await import('../src/server/ui/pages.js');
+  const { ActivityChart } = await import('../src/server/ui/components/activityChart.js');
+  const { h } = await import('preact');
+  const { renderToString } = await import('preact-render-to-string');
+  const activityChart = (days: number[], now: Date) => renderToString(h(ActivityChart, { days, now }));
   const days = new Array<number>(30).fill(0);
   days[0] = 2;
   days[27] = 8;
   days[29] = 4;
   const svg = String(activityChart(days, new Date('2026-03-30T12:00:00Z')));
-  const bars = [...svg.matchAll(/<rect x="(\d+)" y="(\d+)" width="3" height="(\d+)"\/>/g)].map((m) => [Number(m[1]), Number(m[3])]);
+  const bars = [...svg.matchAll(/<rect x="(\d+)" y="(\d+)" width="3" height="(\d+)"(?:\/>|><\/rect>)/g)].map((m) => [Number(m[1]), Number(m[3])]);
   assert.deepEqual(bars, [[0, 5], [108, 20], [116, 10]]);
   assert.match(svg, /aria-label="14 new articles in the last 30 days; most \(8\) on 2026-03-28"/);
   assert.match(svg, /<title>14 new articles/);

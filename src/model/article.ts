@@ -147,6 +147,8 @@ export interface ArticleListItem {
   published: string;
   updated: string;
   excerpt: string;
+  /** The article's lead image (its first image or og:image), for thumbnails in lists. */
+  leadImage?: string | null;
   /** Set when the query named a user. */
   read?: boolean;
   starred?: boolean;
@@ -154,6 +156,15 @@ export interface ArticleListItem {
   html?: string;
   byline?: string | null;
   feedId?: number | null;
+}
+
+/** A feed in the reader's sidebar: their name for it, its folder, its site and what is unread. */
+export interface SidebarFeed {
+  id: number;
+  name: string;
+  folder: string | null;
+  siteUrl: string | null;
+  unread: number;
 }
 
 /** A word of a search query, lower case; `prefix` when typed with a trailing *. */

@@ -1,24 +1,31 @@
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply } from 'fastify';
 import type { Store } from '../store/store.js';
 import type { TidingsConfig } from '../config.js';
 import type { SchedulerStatus } from '../ingest/feedScheduler.js';
 import type { WorkerStatus } from '../ingest/jobHandlers.js';
 import type { JobQueue } from '../jobs/jobQueue.js';
-import { accountPage, articlePage, errorPage, feedsPage, riverPage, searchPage } from './ui/pages.js';
+import { riverPage } from './ui/views/river.js';
+import { articlePage } from './ui/views/article.js';
+import { errorPage } from './ui/views/error.js';
+import { feedsPage } from './ui/views/feeds.js';
+import { searchPage } from './ui/views/search.js';
+import { accountPage } from './ui/views/account.js';
+import { onboardingPage } from './ui/views/onboarding.js';
+import { pageChrome } from './ui/pageChrome.js';
+import { assetNamed, assetOfOldName } from './ui/assets.js';
+import type { ListContext } from './ui/components/sidebar.js';
 import { newSecret, secretHash } from '../accounts/tokens.js';
-import { STYLESHEET } from './ui/styles.js';
 import type { Pipeline } from '../ingest/pipeline.js';
 import { webSubRoutes } from './webSubRoutes.js';
 import { registerRecheckRoutes } from './recheckRoutes.js';
 import { onboardingFor, registerOnboardingRoutes } from './onboardingRoutes.js';
-import { errorFlash, setFlash, takeFlash } from './flash.js';
+import { errorFlash, setFlash } from './flash.js';
 import formbody from '@fastify/formbody';
 import { registerAuth, safeNext } from './auth.js';
 import { proxyImages, proxyKey, registerImageProxy } from './imageProxy.js';
 import { apiV1 } from './api/v1.js';
 import { formatIso, searchBound } from '../text/dates.js';
 import { DATE_HELP } from './api/v1.js';
-import { SCRIPT } from './ui/script.js';
 import { SERVICE_WORKER } from './ui/serviceWorker.js';
 import { requesterSignal } from './requesterSignal.js';
 import { logFailure } from '../log/logger.js';
@@ -106,6 +113,7 @@ export function buildApp(opts: {
   // Client protocols (Google Reader, Fever, Miniflux) sign in through this, on the same throttle.
   const clientAuth = new ClientAuth(opts.store, signInThrottle, now);
   registerMonitoring(app, { store: opts.store, metrics: opts.config.metrics, now });
+  const chromeFor = pageChrome(opts.store, imageProxy);
   const readerFeeds = (userId: number) => feedsWithJobFailures(opts.store, opts.jobs ?? null, userId);
   // After auth, before the headers below: a cached page answers only a checked reader.
   registerPageCache(app, { store: opts.store, now });
@@ -121,9 +129,18 @@ export function buildApp(opts: {
     return payload;
   });
 
-  app.get('/static/app.js', async (_req, reply) => {
-    reply.type('text/javascript; charset=utf-8').header('cache-control', 'public, max-age=3600');
-    return SCRIPT;
+  // Hashed names are immutable; the old plain names send browsers to the current ones.
+  app.get<{ Params: { name: string } }>('/static/:name', async (req, reply) => {
+    const asset = assetNamed(req.params.name);
+    if (!asset) {
+      const moved = assetOfOldName(req.params.name);
+      if (moved) return reply.header('cache-control', 'no-cache').redirect(moved.href, 302);
+      if (req.params.name === 'icon.svg') return iconSvg(reply);
+      return reply.code(404).type('text/html; charset=utf-8').send(errorPage(404, 'Not found.'));
+    }
+    reply.type(asset.type).header('cache-control', 'public, max-age=31536000, immutable').header('vary', 'accept-encoding');
+    if (/\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''))) return reply.header('content-encoding', 'gzip').send(asset.gzip);
+    return reply.send(asset.body);
   });
 
   app.get('/sw.js', async (_req, reply) => {
@@ -137,19 +154,10 @@ export function buildApp(opts: {
     return { name: 'Tidings', short_name: 'Tidings', start_url: '/', display: 'standalone', background_color: '#fdfdfb', theme_color: '#0b5cad', icons: [{ src: '/static/icon.svg', sizes: 'any', type: 'image/svg+xml' }] };
   });
 
-  app.get('/static/icon.svg', async (_req, reply) => {
-    reply.type('image/svg+xml').header('cache-control', 'public, max-age=86400');
-    return '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 64 64"><rect width="64" height="64" rx="12" fill="#0b5cad"/><path d="M14 22h36M14 32h36M14 42h24" stroke="#fff" stroke-width="5" stroke-linecap="round"/></svg>';
-  });
-
-  app.get('/static/app.css', async (_req, reply) => {
-    reply.type('text/css; charset=utf-8').header('cache-control', 'public, max-age=3600');
-    return STYLESHEET;
-  });
 
   app.get<{ Querystring: { feed?: string; before?: string; show?: string; folder?: string } }>('/', async (req, reply) => {
     const feedId = req.query.feed !== undefined ? Number(req.query.feed) : undefined;
-    if (feedId !== undefined && !Number.isInteger(feedId)) return reply.code(400).type('text/html').send(errorPage(400, 'feed must be a number'));
+    if (feedId !== undefined && !Number.isInteger(feedId)) return reply.code(400).type('text/html; charset=utf-8').send(errorPage(400, 'feed must be a number'));
     const before = parseCursor(req.query.before);
     // A feed the reader does not follow answers exactly as one that does not exist.
     const feed = feedId === undefined ? null : req.session ? await opts.store.subscribedFeed(req.session.user.id, feedId) : await opts.store.getFeed(feedId);
@@ -168,26 +176,34 @@ export function buildApp(opts: {
     const last = page[page.length - 1];
     const nextCursor = items.length > pageSize && last ? `${encodeURIComponent(last.published)}_${last.id}` : null;
     reply.type('text/html; charset=utf-8');
-    const feedSecret = await secretShownHere(opts.store, req);
-    const flash = await takeFlash(opts.store, req);
-    // A reader who follows nothing gets choices instead of an empty river.
-    const newcomer = page.length === 0 && userId !== undefined && !feed && !req.query.folder && show === 'all';
-    const onboarding = newcomer ? await onboardingFor(opts.store, userId, !!opts.pipeline) : null;
-    return riverPage(page, { now: now(), timeZone: tz, nextCursor, feed, session: req.session, show, folder: req.query.folder?.slice(0, 200) ?? null, feedSecret, flash, onboarding });
+    const folder = req.query.folder?.slice(0, 200) ?? null;
+    const [feedSecret, chrome] = await Promise.all([secretShownHere(opts.store, req), chromeFor(req, { feed: feedId, folder: feedId === undefined ? folder ?? undefined : undefined, show })]);
+    if (chrome.session && chrome.sidebar?.feeds.length === 0 && feedId === undefined && !folder && !before) {
+      // A reader who follows nothing yet is shown what they could follow instead of an empty river.
+      const offer = await onboardingFor(opts.store, chrome.session.user.id, !!opts.pipeline);
+      if (offer) return onboardingPage({ instanceFeeds: offer.feeds, starter: offer.starter, chrome: { ...chrome, session: chrome.session } });
+    }
+    return riverPage(page, { now: now(), timeZone: tz, nextCursor, feed, show, folder, feedSecret, chrome });
   });
 
-  app.get<{ Params: { id: string } }>('/articles/:id', async (req, reply) => {
+  app.get<{ Params: { id: string }; Querystring: Record<string, string | undefined> }>('/articles/:id', async (req, reply) => {
     const id = Number(req.params.id);
     const visible = Number.isInteger(id) && (!req.session || (await opts.store.articleVisibleTo(req.session.user.id, id)));
     const article = visible ? await opts.store.getArticle(id) : null;
     if (!article) return reply.code(404).type('text/html; charset=utf-8').send(errorPage(404, 'No such article.'));
     // Opening an article marks it read, as in every feed reader.
     // A page saved ahead for reading offline is not a page read.
-    if (req.session && req.headers['x-tidings-prefetch'] !== '1') await opts.store.setArticleState(req.session.user.id, id, { read: true }, formatIso(now().getTime()));
+    // Nor is coming back from this page's own buttons (`seen=0`): Mark unread must stay unread.
+    if (req.session && req.headers['x-tidings-prefetch'] !== '1' && req.query.seen !== '0') await opts.store.setArticleState(req.session.user.id, id, { read: true }, formatIso(now().getTime()));
     reply.type('text/html; charset=utf-8');
     const shown = imageProxy ? { ...article, html: proxyImages(article.html, await proxyKey(opts.store)) } : article;
-    const flash = await takeFlash(opts.store, req);
-    return articlePage(shown, { now: now(), timeZone: tz, revisions: await opts.store.listRevisions(id), session: req.session, flash });
+    const context = listContextOf(req.query);
+    const [revisions, chrome, around] = await Promise.all([
+      opts.store.listRevisions(id),
+      chromeFor(req, context),
+      req.session ? articleNeighbours(opts.store, req.session.user.id, article, context) : null,
+    ]);
+    return articlePage(shown, { now: now(), timeZone: tz, revisions, chrome, context, ...(around ?? {}) });
   });
 
   app.post<{ Params: { id: string }; Body: Record<string, string | undefined> }>('/articles/:id/state', async (req, reply) => {
@@ -255,7 +271,7 @@ export function buildApp(opts: {
       // The report is shown on this answer: a redirect's URL could not hold the list of skipped feeds.
       reply.type('text/html; charset=utf-8');
       return feedsPage(await readerFeeds(req.session.user.id), {
-        now: now(), timeZone: tz, session: req.session, canSubscribe: true, error: null, note: describeImport(r, 20),
+        now: now(), timeZone: tz, chrome: await chromeFor(req), canSubscribe: true, note: describeImport(r, 20),
       });
     } catch (err) {
       await setFlash(opts.store, req, errorFlash(err));
@@ -326,8 +342,9 @@ export function buildApp(opts: {
     reply.type('text/html; charset=utf-8');
     if (badDate) reply.code(400);
     const feedSecret = await secretShownHere(opts.store, req);
-    const flash = badDate ? { kind: 'error' as const, message: `That date is not a calendar day: ${DATE_HELP}.`, code: 'invalid_date' } : await takeFlash(opts.store, req);
-    return searchPage(q, hits, { now: now(), timeZone: tz, session: req.session, feeds, filters: { ...filters, from: req.query.from?.slice(0, 40) ?? '', to: req.query.to?.slice(0, 40) ?? '' }, feedSecret, flash });
+    const chrome = await chromeFor(req, { show: filters.show, ...(filters.feed !== undefined ? { feed: filters.feed } : {}), ...(filters.folder ? { folder: filters.folder } : {}) });
+    if (badDate) chrome.flash = { kind: 'error', message: `That date is not a calendar day: ${DATE_HELP}.`, code: 'invalid_date' };
+    return searchPage(q, hits, { now: now(), timeZone: tz, chrome, feeds, filters: { ...filters, from: req.query.from?.slice(0, 40) ?? '', to: req.query.to?.slice(0, 40) ?? '' }, feedSecret });
   });
 
   // Messages come from the session only (server/flash.ts): `?error=` and `?note=` are ignored.
@@ -336,8 +353,9 @@ export function buildApp(opts: {
     const feeds = req.session ? await readerFeeds(req.session.user.id) : await opts.store.listFeeds();
     const { lastImportOutcome } = await import('../ingest/opmlImport.js');
     const opmlImport = req.session ? await lastImportOutcome(opts.store, req.session.user.id) : null;
-    const flash = await takeFlash(opts.store, req);
-    return feedsPage(feeds, { now: now(), timeZone: tz, session: req.session, opmlImport, canSubscribe: !!opts.pipeline, flash });
+    const chrome = await chromeFor(req);
+    const typed = chrome.flash?.typed;
+    return feedsPage(feeds, { now: now(), timeZone: tz, chrome, opmlImport, canSubscribe: !!opts.pipeline, typed: typed ? { url: typed.url ?? '', folder: typed.folder ?? '' } : null });
   });
 
   app.post<{ Body: Record<string, string | undefined> }>('/feeds', async (req, reply) => {
@@ -357,7 +375,7 @@ export function buildApp(opts: {
         // The site names several feeds: let the reader choose.
         reply.type('text/html; charset=utf-8');
         return feedsPage(await readerFeeds(req.session.user.id), {
-          now: now(), timeZone: tz, session: req.session, canSubscribe: true, choices: { url, folder: req.body?.folder ?? '', feeds: err.choices },
+          now: now(), timeZone: tz, chrome: await chromeFor(req), canSubscribe: true, choices: { url, folder: req.body?.folder ?? '', feeds: err.choices },
         });
       }
       // A new subscription shows its articles at once instead of at the next scheduled check.
@@ -411,6 +429,34 @@ async function feedsWithJobFailures(store: Store, jobs: Pick<JobQueue, 'feedFail
   });
   const byFeed = new Map(failures.map((f) => [f.feedId, f]));
   return feeds.map((f) => ({ ...f, jobFailure: byFeed.get(f.id) ?? null }));
+}
+
+/** The list an article was opened from, as its link's query names it (`?feed=1&show=unread`). */
+function listContextOf(q: Record<string, string | undefined>): ListContext {
+  const show = q.show === 'unread' || q.show === 'starred' ? q.show : 'all';
+  const feed = optionalId(q.feed);
+  const folder = feed === undefined && q.folder ? q.folder.slice(0, 200) : undefined;
+  return { show, ...(feed !== undefined ? { feed } : {}), ...(folder !== undefined ? { folder } : {}) };
+}
+
+/** The reader's marks on an article and its neighbours in the list it was opened from. */
+async function articleNeighbours(store: Store, userId: number, a: { id: number; publishedAt: string }, c: ListContext) {
+  const scope = { userId, show: c.show, ...(c.feed !== undefined ? { feedId: c.feed } : {}), ...(c.folder !== undefined ? { folder: c.folder } : {}) };
+  const at = { publishedAt: a.publishedAt, id: a.id };
+  const [mine, newer, older] = await Promise.all([
+    store.listArticles({ userId, ids: [a.id], limit: 1 }),
+    store.listArticles({ ...scope, after: at, order: 'oldest', limit: NEIGHBOURS }),
+    store.listArticles({ ...scope, before: at, limit: NEIGHBOURS * 2 }),
+  ]);
+  return { state: { read: !!mine[0]?.read, starred: !!mine[0]?.starred }, newer, older };
+}
+
+/** Articles shown before the open one in the list pane; twice as many after it. */
+const NEIGHBOURS = 10;
+
+function iconSvg(reply: FastifyReply) {
+  reply.type('image/svg+xml').header('cache-control', 'public, max-age=86400');
+  return reply.send('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 64 64"><rect width="64" height="64" rx="12" fill="#0b5cad"/><path d="M14 22h36M14 32h36M14 42h24" stroke="#fff" stroke-width="5" stroke-linecap="round"/></svg>');
 }
 
 /** Keyset cursor `<published ISO>_<id>`: deep pages cost the same as the first. */

@@ -8,7 +8,8 @@ import { isUserName } from '../accounts/userName.js';
 import { clientAddress } from './clientAuth.js';
 import type { SignInThrottle } from '../accounts/signInThrottle.js';
 import { formatIso } from '../text/dates.js';
-import { accountPage, authPage } from './ui/pages.js';
+import { accountPage } from './ui/views/account.js';
+import { authPage } from './ui/views/signIn.js';
 import { BODY_LIMITS } from './httpLimits.js';
 
 /**

@@ -9,7 +9,7 @@ import { asTidingsError } from '../model/errors.js';
  * Optional image proxy (TIDINGS_IMAGE_PROXY=true): article images load from this server
  * through signed URLs, so the reader's browser never contacts publishers' image hosts.
  * Only URLs Tidings itself signed are fetched (no open proxy), through the same guarded
- * fetcher as everything else, and only image responses are passed on.
+ * fetcher as everything else, and only image responses (favicons too) are passed on.
  */
 const MAX_IMAGE_BYTES = 10 * 1024 * 1024;
 
@@ -44,7 +44,7 @@ export function registerImageProxy(app: FastifyInstance, opts: { store: Store; f
     try {
       const res = await opts.fetcher.fetch(url, { accept: 'image/avif,image/webp,image/*;q=0.8' });
       const type = (res.contentType ?? '').split(';')[0]!.trim().toLowerCase();
-      if (!/^image\/(?:png|jpeg|gif|webp|avif|bmp)$/.test(type) || res.bytes.length > MAX_IMAGE_BYTES) return reply.code(415).send('not an image');
+      if (!/^image\/(?:png|jpeg|gif|webp|avif|bmp|x-icon|vnd\.microsoft\.icon)$/.test(type) || res.bytes.length > MAX_IMAGE_BYTES) return reply.code(415).send('not an image');
       return reply.type(type).header('cache-control', 'public, max-age=86400').header('x-content-type-options', 'nosniff').send(res.bytes);
     } catch (err) {
       req.failure = err;

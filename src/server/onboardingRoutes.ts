@@ -5,8 +5,15 @@ import type { Pipeline } from '../ingest/pipeline.js';
 import type { JobQueue } from '../jobs/jobQueue.js';
 import { STARTER_OPML } from '../config.js';
 import { formatIso } from '../text/dates.js';
-import type { Onboarding } from './ui/pages.js';
 import { errorFlash, setFlash } from './flash.js';
+
+/** What a reader who follows nothing may start with. */
+export interface Onboarding {
+  /** The instance's feeds this reader does not follow. */
+  feeds: Array<{ id: number; title: string; siteUrl: string | null }>;
+  /** Whether the starter list of world-news feeds can be subscribed to. */
+  starter: boolean;
+}
 
 /** Most of the instance's feeds offered to a newcomer at once. */
 const OFFERED = 100;

@@ -3,7 +3,7 @@ import type { Store } from '../store/store.js';
 import type { Pipeline } from '../ingest/pipeline.js';
 import { TidingsError, type ErrorCode } from '../model/errors.js';
 import { describeRefreshNow, refreshNow, type RefreshNowReport } from '../ingest/recheckOnDemand.js';
-import { errorPage } from './ui/pages.js';
+import { errorPage } from './ui/views/error.js';
 import { errorFlash, setFlash, type Flash } from './flash.js';
 import { logError } from '../log/loggedError.js';
 

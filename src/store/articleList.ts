@@ -33,6 +33,7 @@ export async function listArticles(db: Db, q: ArticleQuery): Promise<ArticleList
   const userId = q.userId;
   const rows = await ordered(articleListQuery(db), q.order)
     .select(sql<string>`substr(a.text, 1, 400)`.as('excerpt'))
+    .select('a.lead_image_url')
     .$if(userId !== undefined, (qb) =>
       qb
         .leftJoin('article_state', (join) => join.onRef('article_state.article_id', '=', 'a.id').on('article_state.user_id', '=', userId!))
@@ -48,6 +49,7 @@ export async function listArticles(db: Db, q: ArticleQuery): Promise<ArticleList
     ...(userId !== undefined ? { read: !!r.read_at, starred: !!r.starred_at } : {}),
     ...renamed(toListItem(r), (r as { reader_title?: string | null }).reader_title),
     excerpt: collapseWhitespace(r.excerpt),
+    leadImage: r.lead_image_url,
     ...(q.content ? contentOf(r as unknown as ContentRow) : {}),
   }));
 }

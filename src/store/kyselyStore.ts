@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import type { Article, ArticleView, FeedWithSource, Revision, Session, User, WebSubSubscription } from '../model/article.js';
+import type { Article, ArticleView, FeedWithSource, Revision, Session, SidebarFeed, User, WebSubSubscription } from '../model/article.js';
 import type { Database } from './schema.js';
 import type { StoreDialect } from './dialect.js';
 import * as articles from './articles.js';
@@ -275,6 +275,9 @@ export class KyselyStore implements Store {
   }
   unreadCounts(userId: number): Promise<Array<{ feedId: number; unread: number; newest: string }>> {
     return subscriptions.unreadCounts(this.db, userId);
+  }
+  sidebarFeeds(userId: number): Promise<SidebarFeed[]> {
+    return subscriptions.sidebarFeeds(this.db, userId);
   }
   unreadReadSince(userId: number, since: string): Promise<number> {
     return subscriptions.unreadReadSince(this.db, userId, since);

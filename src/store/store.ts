@@ -1,5 +1,5 @@
 import type { ArticleFilter } from './articleFilter.js';
-import type { Article, ArticleImage, ArticleView, FeedWithSource, Revision, Session, User, WebSubSubscription } from '../model/article.js';
+import type { Article, ArticleImage, ArticleView, FeedWithSource, Revision, Session, SidebarFeed, User, WebSubSubscription } from '../model/article.js';
 import type { ArticleListItem, SearchHit } from '../model/article.js';
 import type { FeedRules } from '../model/feed.js';
 
@@ -156,6 +156,8 @@ export interface Store {
   countArticles(query: Omit<ArticleQuery, 'limit' | 'offset' | 'order' | 'content' | 'before'>): Promise<number>;
   /** Per subscribed feed: unread articles and the newest one's time (feeds with none are left out). */
   unreadCounts(userId: number): Promise<Array<{ feedId: number; unread: number; newest: string }>>;
+  /** The reader's feeds as the sidebar lists them: folder, then name; with unread counts. */
+  sidebarFeeds(userId: number): Promise<SidebarFeed[]>;
   /**
    * Marks many articles at once; ids the reader cannot see are skipped (never an error,
    * so one stale id does not fail a client's batch). Returns how many rows it wrote.

@@ -4,8 +4,8 @@ import type { Session } from '../../model/article.js';
 import { newSecret, secretHash } from '../../accounts/tokens.js';
 import { formatIso } from '../../text/dates.js';
 import { cookie, FEEDS_COOKIE, parseCookies } from '../auth.js';
-import { accountPage } from '../ui/pages.js';
-import { feedLinks, type FeedLink, type FeedsOutState } from '../ui/feedsOutSection.js';
+import { accountPage } from '../ui/views/account.js';
+import { feedLinks, type FeedLink, type FeedsOutState } from '../ui/feedsOut.js';
 
 /**
  * A reader's secret for their feeds out. Only its hash is stored, so the server cannot show

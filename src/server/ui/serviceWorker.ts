@@ -7,13 +7,18 @@
  * Clear-Site-Data), so the next person on the device cannot read the last one's river.
  * Prefetches carry `x-tidings-prefetch: 1`, which tells the server not to mark the article read.
  */
-export const SERVICE_WORKER_VERSION = 'v1';
+import { createHash } from 'node:crypto';
+import { ASSETS } from './assets.js';
+
+const assetUrls = [ASSETS.css.href, ASSETS.js.href, '/static/icon.svg', '/manifest.webmanifest'];
+/** The asset URLs carry content hashes: a new set of them is a new static cache, the old one is dropped. */
+const version = createHash('sha256').update(assetUrls.join(' ')).digest('hex').slice(0, 12);
 
 export const SERVICE_WORKER = `'use strict';
-const STATIC = 'tidings-static-${SERVICE_WORKER_VERSION}';
+const STATIC = 'tidings-static-${version}';
 const PAGES = 'tidings-pages';
 const PAGE_LIMIT = 300;
-const ASSETS = ['/static/app.css', '/static/app.js', '/static/icon.svg', '/manifest.webmanifest'];
+const ASSETS = ${JSON.stringify(assetUrls)};
 const keepable = (url) => url.origin === location.origin && (url.pathname === '/' || /^\\/articles\\/\\d+$/.test(url.pathname));
 
 self.addEventListener('install', (event) => {
@@ -45,7 +50,7 @@ const OFFLINE_NOTE = '<p class="offline-note" role="status">You are offline: thi
 async function savedCopy(request) {
   const hit = await caches.match(request, { cacheName: PAGES, ignoreVary: true });
   if (!hit) {
-    return new Response('<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Offline · Tidings</title><link rel="stylesheet" href="/static/app.css"></head><body><main><h1>You are offline</h1><p>This page was not saved for reading offline. Articles of the last river page you opened are; go <a href="/">back to the river</a>.</p></main></body></html>',
+    return new Response('<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Offline · Tidings</title><link rel="stylesheet" href="${ASSETS.css.href}"></head><body><main><h1>You are offline</h1><p>This page was not saved for reading offline. Articles of the last river page you opened are; go <a href="/">back to the river</a>.</p></main></body></html>',
       { status: 503, headers: { 'content-type': 'text/html; charset=utf-8' } });
   }
   const body = (await hit.text()).replace('<main', OFFLINE_NOTE + '<main');
@@ -58,7 +63,7 @@ self.addEventListener('fetch', (event) => {
   const url = new URL(request.url);
   if (url.origin !== location.origin) return;
   if (ASSETS.includes(url.pathname)) {
-    // Stale while revalidate: the script and styles change only with a new Tidings.
+    // Hashed names never change content; the icon and manifest are refreshed behind the copy.
     event.respondWith(caches.open(STATIC).then(async (cache) => {
       const hit = await cache.match(request);
       const fresh = fetch(request).then((r) => { if (r.ok) void cache.put(request, r.clone()); return r; });

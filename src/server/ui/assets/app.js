@@ -1,11 +1,11 @@
-/**
- * The one script of the web app, served as /static/app.js (the CSP allows no inline
- * script). Pages work without it; it adds keyboard shortcuts:
- * j/k next/previous article, o or Enter open, m read/unread, s star, r reload, g then
- * a/u/s/f the all/unread/starred/feeds views, / search, ? help. It also registers the
- * service worker (serviceWorker.ts) that keeps pages for reading offline.
+/*
+ * The one script of the web app (the CSP allows no inline script). Pages work without it;
+ * it adds keyboard shortcuts: j/k next/previous article (on an article page: the next and
+ * previous article of the list it was opened from), o or Enter open, m read/unread, s star,
+ * r reload, g then a/u/s/f the all/unread/starred/feeds views, / search, ? help. It also
+ * registers the service worker that keeps pages for reading offline.
  */
-export const SCRIPT = `(() => {
+(() => {
   'use strict';
   const items = () => Array.from(document.querySelectorAll('.river > li'));
   let current = -1;
@@ -20,10 +20,20 @@ export const SCRIPT = `(() => {
     const link = li.querySelector('h2 a');
     if (link) link.focus({ preventScroll: true });
   };
+  // On an article page the keys act on the article itself and move along its list.
+  const actions = () => document.querySelector('.actions');
   const press = (name) => {
+    const bar = actions();
     const li = items()[current];
-    const button = li && li.querySelector('form.state button[name="' + name + '"]');
+    const scope = bar || li;
+    const button = scope && scope.querySelector('button[name="' + name + '"]');
     if (button) button.click();
+  };
+  const move = (step) => {
+    const bar = actions();
+    if (!bar) return select(current + step);
+    const link = bar.querySelector(step > 0 ? 'a[rel="next"]' : 'a[rel="prev"]');
+    if (link && link.href) location.href = link.href;
   };
   const help = document.createElement('div');
   help.id = 'help';
@@ -46,8 +56,8 @@ export const SCRIPT = `(() => {
       return;
     }
     switch (e.key) {
-      case 'j': e.preventDefault(); select(current + 1); break;
-      case 'k': e.preventDefault(); select(current - 1); break;
+      case 'j': e.preventDefault(); move(1); break;
+      case 'k': e.preventDefault(); move(-1); break;
       case 'o': case 'Enter': {
         const li = items()[current];
         const a = li && li.querySelector('h2 a');
@@ -93,4 +103,3 @@ export const SCRIPT = `(() => {
     if (i >= 0) select(i);
   });
 })();
-`;

@@ -1,0 +1,109 @@
+import { updatedAtOf, type ArticleListItem, type ArticleView, type Revision } from '../../../model/article.js';
+import { changedWords, renderDiffHtml, wordDiff } from '../../../render/wordDiff.js';
+import { formatLocalTime, relativeAge } from '../../../render/time.js';
+import { collapseWhitespace } from '../../../text/whitespace.js';
+import { renderPage, type Chrome } from '../components/layout.js';
+import { Csrf, StateForm } from '../components/parts.js';
+import { listQuery, type ListContext } from '../components/sidebar.js';
+
+export interface ArticleOptions {
+  now: Date;
+  timeZone: string;
+  revisions?: Revision[];
+  chrome?: Chrome;
+  /** The reader's marks on it (none without a session). */
+  state?: { read: boolean; starred: boolean } | null;
+  /** The list the reader opened it from, and its neighbours there (nearest first each way). */
+  context?: ListContext;
+  newer?: ArticleListItem[];
+  older?: ArticleListItem[];
+}
+
+/** One article in the reading format, with its actions and the list it came from beside it. */
+export function articlePage(a: ArticleView, opts: ArticleOptions): string {
+  const chrome = opts.chrome ?? {};
+  const session = chrome.session ?? null;
+  const context = opts.context ?? { show: 'all' };
+  const query = listQuery(context);
+  const title = collapseWhitespace(a.title);
+  const updatedAt = updatedAtOf(a);
+  const wasUpdated = Date.parse(updatedAt) > Date.parse(a.publishedAt);
+  const prev = opts.newer?.[0];
+  const next = opts.older?.[0];
+  const main = (
+    <article class="reading">
+      {session && opts.state && (
+        <div class="actions" aria-label="Article actions" role="group">
+          <StateForm id={a.id} csrf={session.csrfToken} next={`/articles/${a.id}${query}${query ? '&' : '?'}seen=0`} read={opts.state.read} starred={opts.state.starred} class="state" />
+          <form method="post" action={`/articles/${a.id}/recheck`}>
+            <Csrf token={session.csrfToken} />
+            <button type="submit">Check for updates</button>
+          </form>
+          <span class="nav">
+            <NeighbourLink rel="prev" item={prev} query={query} label="← Previous" />
+            <NeighbourLink rel="next" item={next} query={query} label="Next →" />
+          </span>
+        </div>
+      )}
+      <h1>{title}</h1>
+      <p class="byline">
+        By {a.sourceName}{a.section ? ` (${a.section})` : ''} | Created at <time datetime={a.publishedAt}>{formatLocalTime(a.publishedAt, opts.timeZone)}</time> | {wasUpdated ? <span class="updated">Updated at</span> : 'Updated at'}{' '}
+        <time datetime={updatedAt}>{formatLocalTime(updatedAt, opts.timeZone)}</time> {relativeAge(updatedAt, opts.now)}
+      </p>
+      <Changes revisions={opts.revisions ?? []} timeZone={opts.timeZone} />
+      <div class="body" dangerouslySetInnerHTML={{ __html: withImageHints(a.html) }} />
+      <p class="original"><a href={a.canonicalUrl} rel="noopener noreferrer">Read Entire Article</a></p>
+    </article>
+  );
+  const list = session && (opts.newer || opts.older) ? <ListPane current={a} newer={opts.newer ?? []} older={opts.older ?? []} query={query} /> : null;
+  return renderPage(title, chrome, main, list);
+}
+
+function NeighbourLink({ rel, item, query, label }: { rel: 'prev' | 'next'; item: ArticleListItem | undefined; query: string; label: string }) {
+  if (!item) return <a class="button" rel={rel} aria-disabled="true">{label}</a>;
+  return <a class="button" rel={rel} href={`/articles/${item.id}${query}`} title={item.title}>{label}</a>;
+}
+
+/** The articles around this one in the list it came from, for the middle pane on wide screens. */
+function ListPane({ current, newer, older, query }: { current: ArticleView; newer: ArticleListItem[]; older: ArticleListItem[]; query: string }) {
+  const row = (x: { id: number; title: string; source: string; read?: boolean }, here = false) => (
+    <li class={x.read ? 'read' : 'unread'}>
+      <a href={`/articles/${x.id}${query}`} aria-current={here ? 'page' : undefined}>
+        <span class="t">{x.title}</span>
+        <span class="s">{x.source}</span>
+      </a>
+    </li>
+  );
+  return (
+    <nav class="list-pane" aria-label="Articles in this list">
+      <h2><a href={`/${query}`}>Back to the list</a></h2>
+      <ol>
+        {[...newer].reverse().map((x) => row(x))}
+        {row({ id: current.id, title: collapseWhitespace(current.title), source: current.sourceName, read: true }, true)}
+        {older.map((x) => row(x))}
+      </ol>
+    </nav>
+  );
+}
+
+function Changes({ revisions, timeZone }: { revisions: Revision[]; timeZone: string }) {
+  const last = revisions[revisions.length - 1];
+  const prev = revisions[revisions.length - 2];
+  if (!last || !prev) return null;
+  const changes = wordDiff(prev.text, last.text);
+  const counts = changedWords(changes);
+  return (
+    <details class="changes">
+      <summary>What changed on {formatLocalTime(last.seenAt, timeZone)}: {counts.removed} word(s) removed, {counts.added} added (revision {revisions.length} of {revisions.length})</summary>
+      {prev.title !== last.title && <p class="title-change" dangerouslySetInnerHTML={{ __html: renderDiffHtml(wordDiff(prev.title, last.title)) }} />}
+      <div class="diff" dangerouslySetInnerHTML={{ __html: renderDiffHtml(changes) }} />
+    </details>
+  );
+}
+
+/** Article images load lazily and send no referrer; links leave Tidings without an opener. */
+function withImageHints(articleHtml: string): string {
+  return articleHtml
+    .replace(/<img\b/g, '<img loading="lazy" decoding="async" referrerpolicy="no-referrer"')
+    .replace(/<a\b/g, '<a rel="noopener noreferrer nofollow"');
+}
