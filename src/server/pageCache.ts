@@ -91,8 +91,11 @@ export function registerPageCache(app: FastifyInstance, opts: PageCacheOptions):
   });
 }
 
-/** Browsers keep the page but ask each time (cheap: a 304). */
-const REVALIDATE = 'private, no-cache';
+/**
+ * Private pages are never stored by browsers or proxies (signIn.test.ts holds to it): the
+ * ETag serves clients that keep answers themselves, the LRU everyone.
+ */
+const REVALIDATE = 'no-store';
 
 /** The reader a GET of a cached path is for, or null when the answer is not kept. */
 function cacheableBy(req: FastifyRequest): number | null {
