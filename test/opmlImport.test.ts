@@ -106,7 +106,7 @@ test('the web import runs as an import-opml job; the Feeds page shows what was a
     assert.equal(garbage.statusCode, 303);
     assert.equal(garbage.headers.location, '/feeds', 'the error travels in the session, not the URL');
     const refused = (await app.inject({ method: 'GET', url: '/feeds', headers: { cookie: me.cookie } })).body;
-    assert.match(refused, /not a well-formed OPML subscription list\. <small class="code">\(invalid_opml\)/, 'a document that does not parse is refused at once, in words');
+    assert.match(refused, /not a well-formed OPML subscription list\.\s*<small class="code">\(?invalid_opml\)?</, 'a document that does not parse is refused at once, in words');
     const res = await post(opmlOf([server.url('/job-ok.xml'), server.url('/job-missing.xml'), 'gopher://old.example/']));
     assert.equal(res.statusCode, 303);
     assert.equal(res.headers.location, '/feeds');

@@ -85,7 +85,7 @@ test('search from the command line and on the web (escaped, marked)', async () =
   assert.equal(page.statusCode, 200);
   assert.match(page.body, /<mark>Ferry<\/mark> timetable &amp; fares: 2 &lt; 3/);
   assert.doesNotMatch(page.body, /2 < 3/);
-  assert.match(page.body, /<input id="q" name="q" type="search" placeholder="Search" value="ferry">/);
+  assert.match(page.body, /<input id="q" name="q" type="search" placeholder="Search" value="ferry"\/?>/);
   const empty = await app.inject({ method: 'GET', url: '/search', headers: { cookie: web.cookie } });
   assert.match(empty.body, /quoted words/);
   await app.close();
@@ -111,6 +111,6 @@ test('the search page filters by feed, folder, dates and read/starred state', as
   assert.equal((await get('q=dredging&folder=Local')).length, 2);
   assert.deepEqual(await get('q=dredging&folder=Elsewhere'), []);
   const page = (await app.inject({ method: 'GET', url: '/search?q=x', headers: { cookie: web.cookie } })).body;
-  assert.match(page, /<select id="sfolder" name="folder"><option value="">Any<\/option><option>Local<\/option><\/select>/);
+  assert.match(page, /<select id="sfolder" name="folder"><option value(?:="")?>Any<\/option><option>Local<\/option><\/select>/);
   await app.close();
 });

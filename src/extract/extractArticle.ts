@@ -6,7 +6,7 @@ import { sanitizeHtml } from '../html/sanitizeHtml.js';
 import { readPageMetadata } from './pageMetadata.js';
 import { normaliseFigures, removeArticleFurniture, removeNoise, resolveLazyImages } from './pageCleanup.js';
 import { imagesOf, type ExtractedImage } from './images.js';
-import { applySiteRules } from './siteRules.js';
+import { applySiteRules, selectorsFor } from './siteRules.js';
 import { applyFeedRules } from './feedRules.js';
 import type { FeedRules } from '../model/feed.js';
 import { formatIso } from '../text/dates.js';
@@ -62,7 +62,8 @@ export function extractArticle(html: string, pageUrl: string, options: ExtractOp
 
 function extractWithinLimits(html: string, pageUrl: string, options: ExtractOptions): ExtractedArticle {
   const weights = options.blockWeights === undefined ? defaultBlockWeights() : options.blockWeights;
-  const { document } = parseHTML(prunedMarkup(html)) as any;
+  const selected = !!(options.rules?.keep?.length || options.rules?.remove?.length) || selectorsFor(pageUrl).length > 0;
+  const { document } = parseHTML(prunedMarkup(html, selected)) as any;
   if (!document?.documentElement) throw new TidingsError('extract_failed', 'page has no document element');
   setDocumentUrl(document, pageUrl);
   const meta = readPageMetadata(document, pageUrl);

@@ -84,9 +84,9 @@ function isPruned(name: string, attribs: Record<string, string>): boolean {
   return isHidden(attribs) || (attribs['aria-modal'] === 'true' && attribs.role === 'dialog');
 }
 
-function startTag(name: string, attribs: Record<string, string>): string {
+function startTag(name: string, attribs: Record<string, string>, everyAttribute: boolean): string {
   let tag = `<${name}`;
-  const keepAll = MEDIA.has(name) || FRAME.has(name);
+  const keepAll = everyAttribute || MEDIA.has(name) || FRAME.has(name);
   for (const key in attribs) {
     if (!keepAll && !READ_ATTRIBUTES.has(key)) continue;
     // Values arrive undecoded: only a quote that ended a single-quoted value needs escaping.
@@ -96,8 +96,12 @@ function startTag(name: string, attribs: Record<string, string>): string {
   return `${tag}>`;
 }
 
-/** The page's markup with what no stage reads taken out (see the top of this file). */
-export function prunedMarkup(html: string): string {
+/**
+ * The page's markup with what no stage reads taken out (see the top of this file).
+ * `everyAttribute` keeps attributes of text elements too: a page that CSS selectors of a
+ * site rule or a reader's feed rule will look at may be matched by any attribute.
+ */
+export function prunedMarkup(html: string, everyAttribute = false): string {
   const out: string[] = [];
   let prunedDepth = 0;
   let preDepth = 0;
@@ -126,7 +130,7 @@ export function prunedMarkup(html: string): string {
         if (name === 'noscript') noscripts.push({ start: out.length, image: false });
         else if (name === 'img') for (const n of noscripts) n.image = true;
         if (PREFORMATTED.has(name)) preDepth++;
-        emitTag(name, startTag(name, attribs));
+        emitTag(name, startTag(name, attribs, everyAttribute));
       },
       ontext(text) {
         if (prunedDepth > 0) return;
