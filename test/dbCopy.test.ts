@@ -161,7 +161,8 @@ test('db copy: an SQLite instance copied to PostgreSQL answers the API the same,
   assert.deepEqual(counts.map(([table]) => table).sort(), await dataTables(i.ts, false));
   assert.deepEqual(counts.map(([table]) => table).sort(), await dataTables(target, true));
   for (const [table, source, copied] of counts) {
-    assert.ok(source > 0, `${table} has rows to copy`);
+    // The story step's queue is empty once the step has run, as it has here.
+    if (table !== 'story_pending') assert.ok(source > 0, `${table} has rows to copy`);
     assert.equal(source, await i.ts.count(table), `${table} in the source`);
     assert.equal(copied, await target.count(table), `${table} in the target`);
     assert.equal(copied, source, table);
@@ -293,11 +294,12 @@ test('db copy reads one snapshot: a row the running instance stores mid-copy is 
       wrote = true;
     },
   };
+  const before = await i.ts.count('setting');
   const counts = await copyDatabase(from, to, progress, 1);
   assert.ok(wrote);
   checkCounts(counts);
-  assert.deepEqual(counts.find((c) => c.table === 'setting'), { table: 'setting', source: 1, copied: 1 });
-  assert.equal(await i.ts.count('setting'), 2, 'the source went on');
+  assert.deepEqual(counts.find((c) => c.table === 'setting'), { table: 'setting', source: before, copied: before });
+  assert.equal(await i.ts.count('setting'), before + 1, 'the source went on');
 });
 
 test('db copy: a batch larger than one statement may bind is written in several inserts', async (t) => {
