@@ -18,7 +18,7 @@ export function runCli(args: string[], opts: { env?: Record<string, string>; inp
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [tidingsBin, ...args], {
       cwd: opts.cwd ?? repoRoot,
-      env: { ...process.env, TZ: 'UTC', ...opts.env },
+      env: { ...process.env, TZ: 'UTC', TIDINGS_EXTRACT_TIMEOUT_MS: '60000', ...opts.env },
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     let stdout = '';
