@@ -200,7 +200,14 @@ test('a reader\'s feeds answer only their own subscriptions: another\'s feed, fo
   same(await get(`/syndication/${f.bob.secret}/search.json`));
   same(await get(`/syndication/${f.bob.secret}/river.html`));
   same(await get(`/syndication/${f.bob.secret}/constructor.atom`));
-  same(await get(`/syndication/${f.bob.secret}/story/1.atom`));
+  same(await get(`/syndication/${f.bob.secret}/story/999999.atom`));
+  // A story of ada's harbour article: bob sees it only through articles of his own feeds.
+  const [harbourArticle] = await f.tp.store.listArticles({ userId: f.ada.id, feedId: f.harbour, limit: 1 });
+  const storyId = (await f.tp.store.storyIdsOf([harbourArticle!.id])).get(harbourArticle!.id);
+  assert.ok(storyId !== undefined, 'the article was placed into a story');
+  const story = await get(`/syndication/${f.bob.secret}/story/${storyId}.json`);
+  if (story.statusCode === 200) assert.ok(story.json().items.every((i: { title: string }) => i.title === 'Valley orchard harvest'));
+  else same(story);
   same(await get(`/syndication/${f.bob.secret}/feed/${f.valley}.xml`));
   const river = (await get(`${bob.river}.json`)).json();
   assert.deepEqual(river.items.map((i: { title: string }) => i.title), ['Valley orchard harvest']);
