@@ -53,10 +53,12 @@ function plural(n: number, one: string, many = `${one}s`): string {
   return n === 1 ? one : many;
 }
 
-const W = 640;
-const LABEL = 180;
+// Small enough a viewBox that its labels stay readable when a phone scales it down.
+const W = 480;
+const LABEL = 140;
 const ROW = 28;
 const PAD = 16;
+const AXIS = 22;
 
 /** Coverage over time as SVG (sources × time, a mark per article) with the same facts as a table. */
 function Timeline({ report, timeZone }: { report: StoryReport; timeZone: string }) {
@@ -66,7 +68,9 @@ function Timeline({ report, timeZone }: { report: StoryReport; timeZone: string 
   const start = Math.min(...times);
   const span = Math.max(...times) - start || 1;
   const x = (iso: string) => LABEL + PAD + ((Date.parse(iso) - start) / span) * (W - LABEL - 2 * PAD);
-  const height = rows.length * ROW + 2 * PAD;
+  const height = rows.length * ROW + 2 * PAD + AXIS;
+  const axisY = PAD + rows.length * ROW + AXIS / 2;
+  const [from, to] = axisLabels(new Date(start).toISOString(), new Date(start + span).toISOString(), timeZone);
   const label = `Coverage timeline: ${rows.length} sources from ${formatLocalTime(new Date(start).toISOString(), timeZone)} to ${formatLocalTime(new Date(start + span).toISOString(), timeZone)}; the table below lists each article's time.`;
   return (
     <section aria-labelledby="story-timeline">
@@ -83,6 +87,8 @@ function Timeline({ report, timeZone }: { report: StoryReport; timeZone: string 
             </g>
           );
         })}
+        <text x={LABEL + PAD} y={axisY} class="axis">{from}</text>
+        <text x={W - PAD} y={axisY} text-anchor="end" class="axis">{to}</text>
       </svg>
       <table class="timeline-table">
         <caption>Coverage by source, in order of first report</caption>
@@ -98,7 +104,14 @@ function Timeline({ report, timeZone }: { report: StoryReport; timeZone: string 
 }
 
 function shortLabel(s: string): string {
-  return s.length > 22 ? `${s.slice(0, 21)}…` : s;
+  return s.length > 18 ? `${s.slice(0, 17)}…` : s;
+}
+
+/** The axis ends as hours and minutes (with the day when it spans days): the table has full times. */
+function axisLabels(from: string, to: string, timeZone: string): [string, string] {
+  const [a, b] = [formatLocalTime(from, timeZone), formatLocalTime(to, timeZone)];
+  const cut = a.slice(0, 10) === b.slice(0, 10) ? 11 : 5;
+  return [a.slice(cut, 16), b.slice(cut, 16)];
 }
 
 /** Word-for-word reprints: the original once, with the outlets that also ran it. */
