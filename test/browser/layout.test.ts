@@ -1,12 +1,11 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { FastifyInstance } from 'fastify';
 import { PublisherServer, articlePage, rssFeed } from '../support/publisherServer.js';
 import { testPipeline, type TestPipeline } from '../support/pipeline.js';
-import { everyWay } from '../support/pageChecks.js';
+import { browserSkip, everyWay, launchChromium } from '../support/pageChecks.js';
 import { buildApp } from '../../src/server/app.js';
 import { hashPassword } from '../../src/accounts/passwords.js';
 import { subscribe } from '../../src/ingest/subscribe.js';
@@ -17,8 +16,7 @@ import { refreshFeed } from '../../src/ingest/refreshFeed.js';
  * (test-output/screenshots), no sideways scrolling, the WCAG checks; the three panes; the
  * article's actions by click and by key. Skipped without chromium.
  */
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const skip = fs.existsSync(CHROMIUM) ? false : `skipped: ${CHROMIUM} not installed (apt-get install chromium)`;
+const skip = browserSkip;
 const PASSWORD = 'long enough password';
 
 let publisher: PublisherServer;
@@ -52,11 +50,7 @@ before(async () => {
   app = buildApp({ store: tp.store, config: tp.p.config, pipeline: tp.p });
   await app.listen({ port: 0, host: '127.0.0.1' });
   base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
-  const { chromium } = await import('playwright-core');
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
-  });
+  browser = await launchChromium();
 });
 
 after(async () => {

@@ -1,13 +1,12 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import type { Browser } from 'playwright-core';
 import type { FastifyInstance } from 'fastify';
 import { PublisherServer } from '../support/publisherServer.js';
 import { ingestOutlets, publish } from '../support/storyOutlets.js';
 import { testPipeline, type TestPipeline } from '../support/pipeline.js';
-import { everyWay } from '../support/pageChecks.js';
+import { browserSkip, everyWay, launchChromium } from '../support/pageChecks.js';
 import { buildApp } from '../../src/server/app.js';
 import { hashPassword } from '../../src/accounts/passwords.js';
 
@@ -16,8 +15,7 @@ import { hashPassword } from '../../src/accounts/passwords.js';
  * no sideways scroll, the WCAG checks, and the CSP holding (no violations logged).
  * Skipped without chromium.
  */
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const skip = fs.existsSync(CHROMIUM) ? false : `skipped: ${CHROMIUM} not installed (apt-get install chromium)`;
+const skip = browserSkip;
 const PASSWORD = 'long enough password';
 
 let publisher: PublisherServer;
@@ -36,11 +34,7 @@ before(async () => {
   app = buildApp({ store: tp.store, config: tp.p.config, pipeline: tp.p });
   await app.listen({ port: 0, host: '127.0.0.1' });
   base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
-  const { chromium } = await import('playwright-core');
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
-  });
+  browser = await launchChromium();
 });
 
 after(async () => {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { repoRoot } from './cli.js';
 import { accessibilityProblems } from './accessibility.js';
 
@@ -27,3 +27,16 @@ export async function everyWay(page: Page, url: string, name: string) {
   }
 }
 
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+/** Browser suites skip, saying why, on a machine without chromium. */
+export const browserSkip = fs.existsSync(CHROMIUM) ? false : `skipped: ${CHROMIUM} not installed (apt-get install chromium)`;
+
+/** Debian's chromium, headless, kept off the network beyond the pages it is sent to. */
+export async function launchChromium(): Promise<Browser> {
+  const { chromium } = await import('playwright-core');
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+  });
+}
