@@ -1,53 +1,15 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { PublisherServer, articlePage, rssFeed } from './support/publisherServer.js';
+import { PublisherServer } from './support/publisherServer.js';
+import { fixture, ingestOutlets, publish } from './support/storyOutlets.js';
 import { testPipeline, type TestPipeline } from './support/pipeline.js';
-import { repoRoot, runCli } from './support/cli.js';
+import { runCli } from './support/cli.js';
 import { subscribe } from '../src/ingest/subscribe.js';
 import { refreshFeeds } from '../src/ingest/refreshRunner.js';
 import { StoryPlacer, rebuildStories } from '../src/ingest/storyPlacer.js';
 import { buildApp } from '../src/server/app.js';
 import { newSecret, secretHash } from '../src/accounts/tokens.js';
-
-interface FixtureArticle {
-  slug: string;
-  event: string;
-  title: string;
-  published: string;
-  paragraphs: string[];
-}
-interface Outlet {
-  slug: string;
-  name: string;
-  articles: FixtureArticle[];
-}
-
-const fixture = JSON.parse(fs.readFileSync(path.join(repoRoot, 'test', 'fixtures', 'stories-outlets', 'outlets.json'), 'utf8')) as { outlets: Outlet[] };
-
-/** Five outlets on one local publisher: a feed and article pages each. */
-function publish(server: PublisherServer): void {
-  for (const [i, o] of fixture.outlets.entries()) {
-    // A home page on a host of its own (nothing listens there): five outlets, five sources.
-    const home = `http://127.0.0.${i + 2}:${new URL(server.origin).port}/`;
-    const items = o.articles.map((a) => ({ title: a.title, link: server.url(`/${o.slug}/${a.slug}`), pubDate: new Date(a.published).toUTCString(), description: a.paragraphs[0] }));
-    server.set(`/${o.slug}/feed.xml`, { type: 'application/rss+xml', body: rssFeed({ title: o.name, link: home, items }) });
-    for (const a of o.articles) {
-      const bodyHtml = a.paragraphs.map((p) => `<p>${p}</p>`).join('\n');
-      server.set(`/${o.slug}/${a.slug}`, { body: articlePage({ title: a.title, siteName: o.name, published: a.published, bodyHtml }) });
-    }
-  }
-}
-
-async function ingestOutlets(tp: TestPipeline, server: PublisherServer, userId: number): Promise<void> {
-  const feeds = [];
-  for (const o of fixture.outlets) feeds.push((await subscribe(tp.p, server.url(`/${o.slug}/feed.xml`), { readers: [userId] })).feed);
-  // One at a time: the order articles arrive in is the order they are placed in.
-  const reports = await refreshFeeds(tp.p, await Promise.all(feeds.map(async (f) => (await tp.store.getFeed(f.id))!)), { concurrency: 1 });
-  assert.ok(reports.every((r) => r.status === 'ok'), JSON.stringify(reports));
-}
 
 /** article id → [story id, copy of] as stored. */
 async function placements(tp: TestPipeline): Promise<string> {

@@ -5,7 +5,8 @@ import type { SchedulerStatus } from '../ingest/feedScheduler.js';
 import type { WorkerStatus } from '../ingest/jobHandlers.js';
 import type { JobQueue } from '../jobs/jobQueue.js';
 import { riverPage } from './ui/views/river.js';
-import { articlePage } from './ui/views/article.js';
+import { articlePage, type ArticleStory } from './ui/views/article.js';
+import { storyPage } from './ui/views/story.js';
 import { errorPage } from './ui/views/error.js';
 import { feedsPage } from './ui/views/feeds.js';
 import { searchPage } from './ui/views/search.js';
@@ -183,7 +184,8 @@ export function buildApp(opts: {
       const offer = await onboardingFor(opts.store, chrome.session.user.id, !!opts.pipeline);
       if (offer) return onboardingPage({ instanceFeeds: offer.feeds, starter: offer.starter, chrome: { ...chrome, session: chrome.session } });
     }
-    return riverPage(page, { now: now(), timeZone: tz, nextCursor, feed, show, folder, feedSecret, chrome });
+    const stories = userId === undefined ? undefined : await opts.store.storyCoverageOf(userId, page.map((a) => a.id));
+    return riverPage(page, { now: now(), timeZone: tz, nextCursor, feed, show, folder, feedSecret, chrome, ...(stories ? { stories } : {}) });
   });
 
   app.get<{ Params: { id: string }; Querystring: Record<string, string | undefined> }>('/articles/:id', async (req, reply) => {
@@ -198,12 +200,23 @@ export function buildApp(opts: {
     reply.type('text/html; charset=utf-8');
     const shown = imageProxy ? { ...article, html: proxyImages(article.html, await proxyKey(opts.store)) } : article;
     const context = listContextOf(req.query);
-    const [revisions, chrome, around] = await Promise.all([
+    const [revisions, chrome, around, story] = await Promise.all([
       opts.store.listRevisions(id),
       chromeFor(req, context),
       req.session ? articleNeighbours(opts.store, req.session.user.id, article, context) : null,
+      req.session ? storyOfArticle(opts.store, req.session.user.id, id) : null,
     ]);
-    return articlePage(shown, { now: now(), timeZone: tz, revisions, chrome, context, ...(around ?? {}) });
+    return articlePage(shown, { now: now(), timeZone: tz, revisions, chrome, context, story, ...(around ?? {}) });
+  });
+
+  app.get<{ Params: { id: string } }>('/stories/:id', async (req, reply) => {
+    const id = Number(req.params.id);
+    // Without a reader, or with one who sees none of its articles, a story does not exist.
+    const detail = req.session && Number.isSafeInteger(id) ? await opts.store.storyDetail(req.session.user.id, id) : null;
+    if (!detail) return reply.code(404).type('text/html; charset=utf-8').send(errorPage(404, 'No such story.'));
+    const [{ storyReport }, chrome] = await Promise.all([import('../stories/storyReport.js'), chromeFor(req)]);
+    reply.type('text/html; charset=utf-8');
+    return storyPage(detail.story, storyReport(detail.articles), { now: now(), timeZone: tz, chrome });
   });
 
   app.post<{ Params: { id: string }; Body: Record<string, string | undefined> }>('/articles/:id/state', async (req, reply) => {
@@ -440,6 +453,16 @@ function listContextOf(q: Record<string, string | undefined>): ListContext {
 }
 
 /** The reader's marks on an article and its neighbours in the list it was opened from. */
+/** The story an article is in, as far as this reader sees it, and the article's own figures. */
+async function storyOfArticle(store: Store, userId: number, articleId: number): Promise<ArticleStory | null> {
+  const storyId = (await store.storyIdsOf([articleId])).get(articleId);
+  const detail = storyId === undefined ? null : await store.storyDetail(userId, storyId);
+  const self = detail?.articles.find((a) => a.id === articleId);
+  if (!detail || !self) return null;
+  const { figuresOf } = await import('../stories/storyReport.js');
+  return { id: detail.story.id, articles: detail.story.articles, sources: detail.story.sources, figures: figuresOf(self) };
+}
+
 async function articleNeighbours(store: Store, userId: number, a: { id: number; publishedAt: string }, c: ListContext) {
   const scope = { userId, show: c.show, ...(c.feed !== undefined ? { feedId: c.feed } : {}), ...(c.folder !== undefined ? { folder: c.folder } : {}) };
   const at = { publishedAt: a.publishedAt, id: a.id };

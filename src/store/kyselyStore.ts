@@ -12,7 +12,7 @@ import { searchArticles } from './search.js';
 import * as stories from './stories.js';
 import * as subscriptions from './subscriptions.js';
 import * as webSub from './webSub.js';
-import type { PlacedInput, StoryDetail, StoryInput, StoryPageQuery, StorySummary, StoryTransaction } from './stories.js';
+import type { PlacedInput, StoryCoverage, StoryDetail, StoryInput, StoryPageQuery, StorySummary, StoryTransaction } from './stories.js';
 import * as recheckPlans from './recheckPlans.js';
 import * as serverLeases from './serverLeases.js';
 import type { ServerLease } from './serverLeases.js';
@@ -359,6 +359,9 @@ export class KyselyStore implements Store {
   }
   storyIdsOf(articleIds: readonly number[]): Promise<Map<number, number>> {
     return stories.storyIdsOf(this.db, articleIds);
+  }
+  storyCoverageOf(userId: number, articleIds: readonly number[]): Promise<Map<number, StoryCoverage>> {
+    return stories.storyCoverageOf(this.db, userId, articleIds);
   }
   pendingStoryCount(): Promise<number> {
     return stories.pendingStoryCount(this.db);

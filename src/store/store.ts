@@ -3,9 +3,9 @@ import type { Article, ArticleImage, ArticleView, FeedWithSource, Revision, Sess
 import type { ArticleListItem, SearchHit } from '../model/article.js';
 import type { FeedRules } from '../model/feed.js';
 
-import type { ArticleFactsWrite, PlacedInput, StoryBatch, StoryDetail, StoryInput, StoryPageQuery, StorySummary, StoryTransaction } from './stories.js';
+import type { ArticleFactsWrite, PlacedInput, StoryBatch, StoryCoverage, StoryDetail, StoryInput, StoryPageQuery, StorySummary, StoryTransaction } from './stories.js';
 
-export type { ArticleFactsWrite, PlacedInput, StoryBatch, StoryDetail, StoryInput, StoryPageQuery, StorySummary, StoryTransaction };
+export type { ArticleFactsWrite, PlacedInput, StoryBatch, StoryCoverage, StoryDetail, StoryInput, StoryPageQuery, StorySummary, StoryTransaction };
 import type { ServerLease } from './serverLeases.js';
 
 export type { ArticleListItem, SearchHit, ServerLease };
@@ -206,6 +206,8 @@ export interface Store {
   storyDetail(userId: number | undefined, storyId: number): Promise<StoryDetail | null>;
   /** The story of each placed article among these (the river folds by it). */
   storyIdsOf(articleIds: readonly number[]): Promise<Map<number, number>>;
+  /** Per article among these: its story and the articles and sources of it this reader sees (one query). */
+  storyCoverageOf(userId: number, articleIds: readonly number[]): Promise<Map<number, StoryCoverage>>;
   pendingStoryCount(): Promise<number>;
 }
 

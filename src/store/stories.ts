@@ -382,3 +382,28 @@ export async function pendingStoryCount(db: Db): Promise<number> {
   const row = await db.selectFrom('story_pending').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow();
   return Number(row.n);
 }
+
+/** What the river shows of an article's story: its id and how much of it the reader can see. */
+export interface StoryCoverage {
+  storyId: number;
+  articles: number;
+  sources: number;
+}
+
+/**
+ * The story of each of these articles with the articles and sources of it this reader can
+ * see, in one query: the river links an article to its story when others cover it too.
+ */
+export async function storyCoverageOf(db: Db, userId: number, articleIds: readonly number[]): Promise<Map<number, StoryCoverage>> {
+  if (!articleIds.length) return new Map();
+  const rows = await db
+    .selectFrom('article_story as x')
+    .innerJoin('article_story as y', 'y.story_id', 'x.story_id')
+    .innerJoin('article as a', 'a.id', 'y.article_id')
+    .where('x.article_id', 'in', [...articleIds])
+    .where(articleFilter({ userId }))
+    .groupBy(['x.article_id', 'x.story_id'])
+    .select((eb) => ['x.article_id', 'x.story_id', eb.fn.countAll().as('n'), eb.fn.count('a.source_id').distinct().as('sources')])
+    .execute();
+  return new Map(rows.map((r) => [Number(r.article_id), { storyId: Number(r.story_id), articles: Number(r.n), sources: Number(r.sources) }]));
+}

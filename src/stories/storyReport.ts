@@ -117,11 +117,7 @@ function measuresOf(articles: readonly ReportArticle[]): MeasureReport[] {
   const byUnit = new Map<string, FigureReport[]>();
   for (const a of articles) {
     if (a.copyOf !== null) continue;
-    for (const f of a.figures.filter(isFigure)) {
-      if (!f.unit) continue;
-      const r: FigureReport = { articleId: a.id, source: a.source, value: f.value, qualifier: f.qualifier, text: f.text, attribution: f.attribution, sentence: f.sentence };
-      byUnit.set(f.unit, [...(byUnit.get(f.unit) ?? []), r]);
-    }
+    for (const { unit, ...r } of figuresOf(a)) if (unit) byUnit.set(unit, [...(byUnit.get(unit) ?? []), r]);
   }
   const out: MeasureReport[] = [];
   for (const [unit, reports] of byUnit) {
@@ -129,6 +125,13 @@ function measuresOf(articles: readonly ReportArticle[]): MeasureReport[] {
     out.push({ unit, reports, disagreement: outletsDisagree(reports) });
   }
   return out.sort((a, b) => Number(b.disagreement) - Number(a.disagreement) || b.reports.length - a.reports.length || a.unit.localeCompare(b.unit));
+}
+
+/** An article's stored figures that are well formed, with what each counts (null: unknown). */
+export function figuresOf(a: Pick<ReportArticle, 'id' | 'source' | 'figures'>): Array<FigureReport & { unit: string | null }> {
+  return a.figures.filter(isFigure).map((f) => ({
+    articleId: a.id, source: a.source, unit: f.unit, value: f.value, qualifier: f.qualifier, text: f.text, attribution: f.attribution, sentence: f.sentence,
+  }));
 }
 
 function outletsDisagree(reports: readonly FigureReport[]): boolean {

@@ -1,14 +1,11 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { FastifyInstance } from 'fastify';
 import { PublisherServer, articlePage, rssFeed } from '../support/publisherServer.js';
 import { testPipeline, type TestPipeline } from '../support/pipeline.js';
-import { repoRoot } from '../support/cli.js';
-import { accessibilityProblems } from '../support/accessibility.js';
+import { browserSkip, everyWay, launchChromium } from '../support/pageChecks.js';
 import { buildApp } from '../../src/server/app.js';
 import { hashPassword } from '../../src/accounts/passwords.js';
 import { subscribe } from '../../src/ingest/subscribe.js';
@@ -19,9 +16,7 @@ import { refreshFeed } from '../../src/ingest/refreshFeed.js';
  * (test-output/screenshots), no sideways scrolling, the WCAG checks; the three panes; the
  * article's actions by click and by key. Skipped without chromium.
  */
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const skip = fs.existsSync(CHROMIUM) ? false : `skipped: ${CHROMIUM} not installed (apt-get install chromium)`;
-const shots = path.join(repoRoot, 'test-output', 'screenshots');
+const skip = browserSkip;
 const PASSWORD = 'long enough password';
 
 let publisher: PublisherServer;
@@ -32,7 +27,6 @@ let browser: Browser;
 
 before(async () => {
   if (skip) return;
-  fs.mkdirSync(shots, { recursive: true });
   publisher = await new PublisherServer().start();
   const png = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64');
   const feed = (slug: string, name: string, count: number) => {
@@ -56,11 +50,7 @@ before(async () => {
   app = buildApp({ store: tp.store, config: tp.p.config, pipeline: tp.p });
   await app.listen({ port: 0, host: '127.0.0.1' });
   base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
-  const { chromium } = await import('playwright-core');
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
-  });
+  browser = await launchChromium();
 });
 
 after(async () => {
@@ -88,24 +78,6 @@ async function signedIn(name: string, width = 1280): Promise<{ context: BrowserC
 async function firstArticle(): Promise<number> {
   const ada = (await tp.store.getUserByName('ada'))!;
   return (await tp.store.listArticles({ userId: ada.id, limit: 1 }))[0]!.id;
-}
-
-/** Shoots a page at both widths in both schemes and holds it to the layout and WCAG checks. */
-async function everyWay(page: Page, url: string, name: string) {
-  for (const width of [1280, 390]) {
-    await page.setViewportSize({ width, height: 900 });
-    await page.goto(url);
-    for (const scheme of ['light', 'dark'] as const) {
-      await page.emulateMedia({ colorScheme: scheme });
-      await page.screenshot({ path: path.join(shots, `${name}-${width}-${scheme}.png`), fullPage: true });
-      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-      assert.ok(overflow <= 0, `${name} at ${width} px scrolls sideways by ${overflow} px`);
-      assert.deepEqual(await accessibilityProblems(page), [], `${name}, ${width} px, ${scheme}`);
-      const serif = await page.evaluate(() => Array.from(document.querySelectorAll('button, input, select, textarea, label, nav, header')).filter((e) => /serif/.test(getComputedStyle(e).fontFamily) && !/sans-serif/.test(getComputedStyle(e).fontFamily)).length);
-      assert.equal(serif, 0, `${name}: no form or navigation in a serif`);
-    }
-    await page.emulateMedia({ colorScheme: 'light' });
-  }
 }
 
 test('every page at 1280 and 390 px, light and dark: screenshots, no sideways scroll, WCAG checks', { skip }, async () => {

@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net';
 import type { Browser, Page } from 'playwright-core';
 import type { FastifyInstance } from 'fastify';
 import { PublisherServer, articlePage, rssFeed } from '../support/publisherServer.js';
+import { browserSkip, launchChromium } from '../support/pageChecks.js';
 import { testPipeline, type TestPipeline } from '../support/pipeline.js';
 import { repoRoot } from '../support/cli.js';
 import { buildApp } from '../../src/server/app.js';
@@ -17,8 +18,7 @@ import { accessibilityProblems } from '../support/accessibility.js';
  * subscribe to a local publisher, move and star with the keyboard, read, search, mark all
  * read, sign out. Screenshots land in test-output/screenshots. Skipped without chromium.
  */
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const skip = fs.existsSync(CHROMIUM) ? false : `skipped: ${CHROMIUM} not installed (apt-get install chromium)`;
+const skip = browserSkip;
 const shots = path.join(repoRoot, 'test-output', 'screenshots');
 
 let publisher: PublisherServer;
@@ -51,11 +51,7 @@ before(async () => {
   app = buildApp({ store: tp.store, config: tp.p.config, pipeline: tp.p });
   await app.listen({ port: 0, host: '127.0.0.1' });
   base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
-  const { chromium } = await import('playwright-core');
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
-  });
+  browser = await launchChromium();
 });
 
 after(async () => {

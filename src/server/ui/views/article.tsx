@@ -2,6 +2,7 @@ import { updatedAtOf, type ArticleListItem, type ArticleView, type Revision } fr
 import { changedWords, renderDiffHtml, wordDiff } from '../../../render/wordDiff.js';
 import { formatLocalTime, relativeAge } from '../../../render/time.js';
 import { collapseWhitespace } from '../../../text/whitespace.js';
+import type { FigureReport } from '../../../stories/storyReport.js';
 import { renderPage, type Chrome } from '../components/layout.js';
 import { Csrf, StateForm } from '../components/parts.js';
 import { listQuery, type ListContext } from '../components/sidebar.js';
@@ -17,6 +18,15 @@ export interface ArticleOptions {
   context?: ListContext;
   newer?: ArticleListItem[];
   older?: ArticleListItem[];
+  /** The story it is in, counted over what the reader sees. */
+  story?: ArticleStory | null;
+}
+
+export interface ArticleStory {
+  id: number;
+  articles: number;
+  sources: number;
+  figures: FigureReport[];
 }
 
 /** One article in the reading format, with its actions and the list it came from beside it. */
@@ -50,6 +60,7 @@ export function articlePage(a: ArticleView, opts: ArticleOptions): string {
         By {a.sourceName}{a.section ? ` (${a.section})` : ''} | Created at <time datetime={a.publishedAt}>{formatLocalTime(a.publishedAt, opts.timeZone)}</time> | {wasUpdated ? <span class="updated">Updated at</span> : 'Updated at'}{' '}
         <time datetime={updatedAt}>{formatLocalTime(updatedAt, opts.timeZone)}</time> {relativeAge(updatedAt, opts.now)}
       </p>
+      {opts.story && <StoryLink story={opts.story} />}
       <Changes revisions={opts.revisions ?? []} timeZone={opts.timeZone} />
       <div class="body" dangerouslySetInnerHTML={{ __html: withImageHints(a.html) }} />
       <p class="original"><a href={a.canonicalUrl} rel="noopener noreferrer">Read Entire Article</a></p>
@@ -57,6 +68,23 @@ export function articlePage(a: ArticleView, opts: ArticleOptions): string {
   );
   const list = session && (opts.newer || opts.older) ? <ListPane current={a} newer={opts.newer ?? []} older={opts.older ?? []} query={query} /> : null;
   return renderPage(title, chrome, main, list);
+}
+
+function StoryLink({ story }: { story: ArticleStory }) {
+  const coverage = story.articles > 1 ? `${story.sources} ${story.sources === 1 ? 'source' : 'sources'}, ${story.articles} articles` : 'only this article so far';
+  return (
+    <aside class="story-link" aria-label="Story">
+      <p><a href={`/stories/${story.id}`}>The whole story</a> <span class="muted">({coverage})</span></p>
+      {story.figures.length > 0 && (
+        <>
+          <h2>Figures in this article</h2>
+          <ul class="figures-list">
+            {story.figures.map((f) => <li>{f.text}{f.attribution ? ` — ${f.attribution}` : ''}</li>)}
+          </ul>
+        </>
+      )}
+    </aside>
+  );
 }
 
 function NeighbourLink({ rel, item, query, label }: { rel: 'prev' | 'next'; item: ArticleListItem | undefined; query: string; label: string }) {

@@ -1,4 +1,5 @@
 import { subscriptionTitle, type ArticleListItem, type FeedWithSource } from '../../../model/article.js';
+import type { StoryCoverage } from '../../../store/store.js';
 import { feedLinks, type WebView } from '../feedsOut.js';
 import { renderPage, type Chrome, type ImageUrls } from '../components/layout.js';
 import { Csrf, RelTime, StateForm, truncate } from '../components/parts.js';
@@ -13,6 +14,8 @@ export interface RiverOptions {
   folder?: string | null;
   feedSecret?: string | null;
   chrome?: Chrome;
+  /** Per article: its story, counted over what the reader sees (only those with others). */
+  stories?: ReadonlyMap<number, StoryCoverage>;
 }
 
 /** The river: newest articles first, of everything, a feed or a folder. */
@@ -59,6 +62,7 @@ export function riverPage(items: ArticleListItem[], opts: RiverOptions): string 
             </div>
             <h2><a href={`/articles/${a.id}${articleQuery}`}>{a.title}</a></h2>
             {a.excerpt && <p class="excerpt">{truncate(a.excerpt, 220)}</p>}
+            <StoryCount story={opts.stories?.get(a.id)} />
             {session && <StateForm id={a.id} csrf={session.csrfToken} next={here} read={!!a.read} starred={!!a.starred} />}
             <Thumbnail url={a.leadImage ?? null} images={chrome.images ?? null} />
           </li>
@@ -74,6 +78,13 @@ export function riverPage(items: ArticleListItem[], opts: RiverOptions): string 
   const view: WebView = opts.feed ? { kind: 'feed', name: String(opts.feed.id) } : opts.folder ? { kind: 'folder', name: opts.folder } : show === 'starred' ? { kind: 'starred' } : { kind: 'river' };
   const alternates = opts.feedSecret ? feedLinks(opts.feedSecret, view, view.kind === 'starred' ? 'Starred' : heading) : [];
   return renderPage(heading, { ...chrome, alternates }, main);
+}
+
+/** "4 sources": the story this article is in, when the reader can see others in it. */
+function StoryCount({ story }: { story: StoryCoverage | undefined }) {
+  if (!story || story.articles < 2) return null;
+  const label = story.sources > 1 ? `${story.sources} sources` : `${story.articles} articles`;
+  return <p class="story-count"><a href={`/stories/${story.storyId}`}>{label}</a></p>;
 }
 
 function emptyNote(show: 'all' | 'unread' | 'starred') {
