@@ -182,26 +182,39 @@ test('API: the only subscriber and administrators set rules; a shared feed refus
   assert.ok(doc.paths['/feeds/{id}/rules'].get && doc.paths['/feeds/{id}/rules'].put);
 });
 
-test('web form POST /feeds/:id/rules: one selector a line, the form token required, shared feeds refused', async () => {
+test('web: the rules page shows the form, saves one selector a line, keeps what was typed on an error; shared feeds read-only; the form token required', async () => {
   const own = await harbourFeed('form', [users.bob!]);
   const shared = await harbourFeed('formshared', [users.ada!, users.bob!]);
   const token = newSecret();
   const csrf = newSecret(18);
   await tp.store.createSession({ userId: users.bob!, tokenHash: secretHash(token), csrfToken: csrf, now: '2026-01-01T00:00:00Z', expiresAt: '2099-01-01T00:00:00Z' });
+  const cookie = `${SESSION_COOKIE}=${token}`;
   const post = (id: number, form: Record<string, string>) =>
-    app.inject({ method: 'POST', url: `/feeds/${id}/rules`, headers: { cookie: `${SESSION_COOKIE}=${token}`, 'content-type': 'application/x-www-form-urlencoded' }, payload: new URLSearchParams(form).toString() });
+    app.inject({ method: 'POST', url: `/feeds/${id}/rules`, headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' }, payload: new URLSearchParams(form).toString() });
+  const page = async (id: number) => (await app.inject({ method: 'GET', url: `/feeds/${id}/rules`, headers: { cookie } })).body;
 
+  assert.match(await page(own.id), /<textarea id="keep" name="keep"[^>]*><\/textarea>/, 'an empty form for a feed without rules');
   assert.equal((await post(own.id, { keep: '.story-text' })).statusCode, 403, 'no form token');
   const saved = await post(own.id, { keep: '.story-text\r\n\r\n', remove: '.box-7\n.col-b', _csrf: csrf });
   assert.equal(saved.statusCode, 303);
-  assert.match(decodeURIComponent(saved.headers.location as string), /note=Rules saved/);
+  assert.equal(saved.headers.location, `/feeds/${own.id}/rules`, 'no message in the URL');
   assert.deepEqual(await tp.store.getFeedRules(own.id), { keep: ['.story-text'], remove: ['.box-7', '.col-b'] });
+  const after = await page(own.id);
+  assert.match(after, /Rules saved: 1 to keep, 2 to remove/);
+  assert.match(after, /name="remove"[^>]*>\.box-7\n\.col-b<\/textarea>/, 'the stored rules fill the form');
 
-  const bad = await post(own.id, { keep: 'a::before', _csrf: csrf });
-  assert.match(decodeURIComponent(bad.headers.location as string), /error\[invalid_selector\]/);
-  const refused = await post(shared.id, { keep: '.story-text', _csrf: csrf });
-  assert.match(decodeURIComponent(refused.headers.location as string), /error\[forbidden\]/);
+  assert.equal((await post(own.id, { keep: 'a::before', _csrf: csrf })).headers.location, `/feeds/${own.id}/rules`);
+  const refusedPage = await page(own.id);
+  assert.match(refusedPage, /flash-error[^]*invalid_selector/);
+  assert.match(refusedPage, /name="keep"[^>]*>a::before<\/textarea>/, 'the form keeps what was typed');
+  assert.deepEqual(await tp.store.getFeedRules(own.id), { keep: ['.story-text'], remove: ['.box-7', '.col-b'] }, 'nothing saved');
+
+  await post(shared.id, { keep: '.story-text', _csrf: csrf });
+  assert.match(await page(shared.id), /flash-error[^]*forbidden/);
+  assert.doesNotMatch(await page(shared.id), /<textarea/, 'a shared feed shows its rules read-only');
   assert.equal(await tp.store.getFeedRules(shared.id), null);
+  const unknown = await app.inject({ method: 'GET', url: '/feeds/999999/rules', headers: { cookie } });
+  assert.equal(unknown.statusCode, 404);
 });
 
 test('CLI: tidings feeds rules ID shows, sets (--keep, --remove), refuses bad selectors and clears', async () => {

@@ -3,6 +3,11 @@ import type { Store } from '../store/store.js';
 import type { User } from '../model/article.js';
 import type { FeedRules } from '../model/feed.js';
 import { TidingsError, asTidingsError } from '../model/errors.js';
+import { subscriptionTitle } from '../model/article.js';
+import { errorFlash, setFlash } from './flash.js';
+import { pageChrome } from './ui/pageChrome.js';
+import { errorPage } from './ui/views/error.js';
+import { feedRulesPage } from './ui/views/feedRules.js';
 import { validFeedRules } from '../extract/feedRules.js';
 import { formatIso } from '../text/dates.js';
 
@@ -41,24 +46,42 @@ function lines(field: unknown): string[] {
 }
 
 /**
- * `POST /feeds/:id/rules` for the Feeds page's form: fields `keep` and `remove`, one selector
- * a line, and `_csrf` (checked with the session in auth.ts before this runs). Answers with
- * a redirect to the Feeds page, with a note or an `error[code]: …` to show.
+ * The Feeds page's rules, `GET /feeds/:id/rules` (the form) and `POST /feeds/:id/rules`
+ * (fields `keep` and `remove`, one selector a line, and `_csrf`, checked with the session in
+ * auth.ts before this runs). The outcome travels as a flash message in the session.
  */
 export default async function feedRulesRoutes(app: FastifyInstance, opts: { store: Store; now?: () => Date }): Promise<void> {
   const now = opts.now ?? (() => new Date());
+  const chromeFor = pageChrome(opts.store, false);
+  app.get<{ Params: { id: string } }>('/feeds/:id/rules', async (req, reply) => {
+    const id = Number(req.params.id);
+    if (!req.session) return reply.redirect(`/login?next=${encodeURIComponent(`/feeds/${req.params.id}/rules`)}`, 303);
+    const feed = Number.isInteger(id) && id > 0 ? await opts.store.getFeed(id) : null;
+    const rules = feed ? await feedRulesFor(opts.store, req.session.user, id).catch(notFoundAsNull) : null;
+    reply.type('text/html; charset=utf-8');
+    if (!feed || !rules) return reply.code(404).send(errorPage(404, 'No such feed.'));
+    const followed = await opts.store.subscribedFeed(req.session.user.id, id);
+    return feedRulesPage({ feedId: id, name: subscriptionTitle(followed ?? feed), ...rules, chrome: await chromeFor(req) });
+  });
   app.post<{ Params: { id: string }; Body: Record<string, unknown> }>('/feeds/:id/rules', async (req, reply) => {
     const id = Number(req.params.id);
     if (!req.session || !Number.isInteger(id) || id < 1) return reply.code(400).send('bad request');
+    const input = { keep: lines(req.body?.keep), remove: lines(req.body?.remove) };
     try {
-      const saved = await saveFeedRules(opts.store, req.session.user, id, { keep: lines(req.body?.keep), remove: lines(req.body?.remove) }, now());
-      const note = `Rules saved: ${saved.keep.length} to keep, ${saved.remove.length} to remove; they apply from the next page read.`;
-      return reply.redirect(`/feeds?note=${encodeURIComponent(note)}`, 303);
+      const saved = await saveFeedRules(opts.store, req.session.user, id, input, now());
+      const message = `Rules saved: ${saved.keep.length} to keep, ${saved.remove.length} to remove; they apply from the next page read.`;
+      await setFlash(opts.store, req, { kind: 'ok', message });
     } catch (err) {
-      const e = asTidingsError(err);
       // Ours (a lost database): the app's error page, and logged there, not shown as the reader's mistake.
-      if (e.code === 'internal') throw err;
-      return reply.redirect(`/feeds?error=${encodeURIComponent(`error[${e.code}]: ${e.message}`)}`, 303);
+      if (asTidingsError(err).code === 'internal') throw err;
+      if (asTidingsError(err).code === 'not_found') return reply.code(404).type('text/html; charset=utf-8').send(errorPage(404, 'No such feed.'));
+      await setFlash(opts.store, req, errorFlash(err, { keep: input.keep.join('\n'), remove: input.remove.join('\n') }));
     }
+    return reply.redirect(`/feeds/${id}/rules`, 303);
   });
+}
+
+function notFoundAsNull(err: unknown): null {
+  if (asTidingsError(err).code === 'not_found') return null;
+  throw err;
 }

@@ -121,6 +121,7 @@ function FeedMenu({ f, name, csrf }: { f: FeedsPageFeed; name: string; csrf: str
           <span class="field"><label for={`f${f.id}`}>Folder</label><input id={`f${f.id}`} name="folder" value={f.folder ?? ''} /></span>
           <button type="submit">Save</button>
         </form>
+        <a href={`/feeds/${f.id}/rules`}>Extraction rules…</a>
         <form method="post" action={`/feeds/${f.id}/unsubscribe`}><Csrf token={csrf} /><button type="submit">Unsubscribe</button></form>
       </div>
     </details>
