@@ -3,7 +3,7 @@ import { TidingsError } from '../model/errors.js';
 import type { ArticleFactsWrite, PlacedInput, StoryBatch, StoryInput, Store, StoryTransaction } from '../store/store.js';
 import { turnTaker } from './eventLoopTurns.js';
 import { createPlacingState, placeInOrder, type PlacingState } from '../stories/placementOrder.js';
-import { DEFAULT_STORY_OPTIONS } from '../stories/storyState.js';
+import { DEFAULT_STORY_OPTIONS, storyOf } from '../stories/storyState.js';
 
 /** Entities and figures of one article's text. */
 export type Facts = { entities: unknown[]; figures: unknown[] };
@@ -94,7 +94,8 @@ export class StoryPlacer {
       await this.catchUp(tx);
       const batch: StoryBatch = { placements: [], facts, merges: [], splits: [], done: pending.map((a) => a.id) };
       for (const a of pending) {
-        if (!a.placed) this.placeOne(a, batch);
+        // Another process may have placed it since the pending list was read (replayed just now).
+        if (!a.placed && storyOf(this.placing!.state, String(a.id)) === null) this.placeOne(a, batch);
         await turn();
       }
       await tx.save(batch);
