@@ -114,10 +114,11 @@ export async function run(args: string[]): Promise<void> {
   }
   const address = app.server.address();
   const shown = typeof address === 'object' && address ? `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}` : String(address);
-  log(`Tidings is serving on ${shown} (database ${config.databaseUrl ? 'PostgreSQL' : path.resolve(config.dbPath)})`);
   // From now on CLI commands that fetch hand their work to this process (cli/handover.ts).
   const { startCommandChannel } = await import('../../server/commandChannel.js');
   const channel = await startCommandChannel({ store, pipeline, address: shown });
+  // Said once the process is whole (the command channel up): a stop asked for after this line is a clean one.
+  log(`Tidings is serving on ${shown} (database ${config.databaseUrl ? 'PostgreSQL' : path.resolve(config.dbPath)})`);
 
   await new Promise<void>((resolve) => {
     let stopping = false;
