@@ -408,6 +408,19 @@ test('an encoding no decoder knows is reported, and the feed read as UTF-8', () 
   assert.equal(f.bozo, true);
 });
 
+test('UTF-8 that was read as Latin-1 or Windows-1252 and encoded again is repaired in a UTF-8 feed', () => {
+  // "…" is E2 80 A6 in UTF-8; read byte by byte it is "â", U+0080 (or "€" in 1252) and "¦".
+  assert.equal(rssItem('<description>&#226;&#128;&#166;</description>').summary, '\u2026');
+  assert.equal(rssItem('<title>Caf\u00c3\u00a9 \u00e2\u20ac\u0153ok\u00e2\u20ac\u009d</title>').title, 'Caf\u00e9 \u201cok\u201d');
+  // Real Latin-1 text is not valid UTF-8 once encoded back, and text beyond one byte per
+  // character cannot be double-encoded UTF-8: both stay as they are.
+  assert.equal(rssItem('<title>caf\u00e9 cr\u00e8me</title>').title, 'caf\u00e9 cr\u00e8me');
+  assert.equal(rssItem('<title>\u00c3\u00a9 \u4e2d</title>').title, '\u00c3\u00a9 \u4e2d');
+  // A feed in a legacy encoding means its characters as they are.
+  const latin1 = parse(Buffer.from(rss('<title>\u00c3\u00a9</title><description>caf\u00e9</description>').replace('<?xml version="1.0"?>', '<?xml version="1.0" encoding="iso-8859-1"?>'), 'latin1'));
+  assert.equal(latin1.title, '\u00c3\u00a9');
+});
+
 // ---- relative URIs ----
 
 test('relative links resolve against the document URL', () => {
@@ -437,6 +450,11 @@ test('xml:base on an RSS item applies to its link and HTML', () => {
   assert.equal(it.link, 'http://feeds.example/blog/p/2');
   const f = parse(`<rss version="2.0" xml:base="http://other.example/dir/"><channel><title>t</title><item><link>p/2</link></item></channel></rss>`);
   assert.equal(f.items[0]!.link, 'http://other.example/dir/p/2');
+});
+
+test('a relative link with non-ASCII characters keeps them as written once resolved (an IRI)', () => {
+  const it = rssItem('<description>&lt;a href="caf&#233;/&#192;?q=&#252;"&gt;x&lt;/a&gt; &lt;a href="%C3%80"&gt;y&lt;/a&gt;</description>');
+  assert.equal(it.summary, '<a href="http://feeds.example/blog/caf\u00e9/\u00c0?q=\u00fc">x</a> <a href="http://feeds.example/blog/%C3%80">y</a>');
 });
 
 // ---- content types and HTML in text ----
@@ -487,6 +505,11 @@ test('inline SVG and MathML in XHTML content survive, with their namespaces', ()
     <math xmlns="http://www.w3.org/1998/Math/MathML"><mi>x</mi><mo>=</mo><mn>2</mn></math></div></content>`);
   assert.match(e.content!, /<svg width="10" height="10" xmlns="http:\/\/www\.w3\.org\/2000\/svg"><circle cx="5" cy="5" r="4" fill="red"><\/circle><\/svg>/);
   assert.match(e.content!, /<math xmlns="http:\/\/www\.w3\.org\/1998\/Math\/MathML"><mi>x<\/mi><mo>=<\/mo><mn>2<\/mn><\/math>/);
+});
+
+test('SVG escaped inside RSS HTML survives with its title; empty SVG elements stay self-closing', () => {
+  const it = rssItem('<description>&lt;svg xmlns="http://www.w3.org/2000/svg" width="30"&gt;&lt;title&gt;dot&lt;/title&gt;&lt;circle r="5"/&gt;&lt;/svg&gt;</description>');
+  assert.equal(it.summary, '<svg width="30" xmlns="http://www.w3.org/2000/svg"><title>dot</title><circle r="5"/></svg>');
 });
 
 test('HTML content is sanitized: scripts, handlers and javascript: links go', () => {

@@ -48,7 +48,7 @@ export function htmlOf(node: XNode | undefined, fallback: ContentKind, docUrl: s
     const slice = { src: target.src, start: target.start, end: target.end };
     return () => ({ html: innerXml(slice as XNode), base });
   }
-  const text = { src: node.src, start: node.start, end: node.end, ents: node.ents } as XNode;
+  const text = { src: node.src, start: node.start, end: node.end, ents: node.ents, utf8: node.utf8 } as XNode;
   if (kind === 'text') return () => ({ html: textToHtml(textOf(text)), base });
   return () => {
     const html = textOf(text);

@@ -6,11 +6,18 @@ import { decodeBody } from '../text/charset.js';
  * bytes that browsers' decoders lack (UTF-32, EBCDIC), and RFC 3023's media types. A feed
  * served with the wrong charset or media type is still read; the mismatch makes it bozo.
  */
-export function decodeFeedBody(bytes: Uint8Array, contentType?: string | null): { text: string; problem: string | null } {
+export function decodeFeedBody(bytes: Uint8Array, contentType?: string | null): { text: string; utf8: boolean; problem: string | null } {
   const sniffed = sniffFourBytes(bytes);
-  if (sniffed) return { text: sniffed, problem: mediaTypeProblem(contentType) };
+  if (sniffed) return { text: sniffed, utf8: false, problem: mediaTypeProblem(contentType) };
   const decoded = decodeBody(bytes, contentType);
-  return { text: decoded.text, problem: decoded.problem ?? rfc3023Problem(bytes, contentType) ?? declarationProblem(bytes) };
+  const problem = decoded.problem ?? rfc3023Problem(bytes, contentType) ?? declarationProblem(bytes);
+  return { text: decoded.text, utf8: decoded.charset === 'utf-8', problem };
+}
+
+/** Text handed over already decoded counts as UTF-8 unless its XML declaration names another encoding. */
+export function declaresUtf8(text: string): boolean {
+  const declared = /^\s*<\?xml[^>]*\bencoding\s*=\s*["']([^"']*)["']/i.exec(text.slice(0, 200))?.[1];
+  return declared === undefined || /^utf-?8$/i.test(declared.trim());
 }
 
 function sniffFourBytes(b: Uint8Array): string | null {

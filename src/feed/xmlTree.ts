@@ -1,6 +1,7 @@
 import { decodeHTMLStrict } from 'entities';
 import { scanXml } from './xmlScanner.js';
 import { escapeText } from '../html/escape.js';
+import { repairDoubleUtf8 } from '../text/charset.js';
 
 /**
  * A small namespace-aware element tree built from a forgiving tokenizer. Feeds in the wild
@@ -27,6 +28,8 @@ export interface XNode {
   lang: string | null;
   /** Entities the document declared in its DOCTYPE (rare), for decoding this element's text. */
   ents: Map<string, string> | null;
+  /** The document was UTF-8: text that reads as double-encoded UTF-8 is repaired. */
+  utf8: boolean;
   /** The tag as written, to match its end tag. */
   qname: string;
   /** Handed to the caller as an item when it closes (streaming). */
@@ -120,7 +123,7 @@ const XML_ENTITIES: Record<string, string> = Object.assign(Object.create(null) a
 // HTML 4 meanings of two entities whose HTML 5 code points differ; feeds predate HTML 5.
 const HTML4_ENTITIES: Record<string, string> = Object.assign(Object.create(null) as Record<string, string>, { lang: '\u2329', rang: '\u232a' });
 
-export function parseXml(text: string, documentUrl: string | null, stream?: StreamOptions): XmlDocument {
+export function parseXml(text: string, documentUrl: string | null, stream?: StreamOptions, utf8 = false): XmlDocument {
   let root: XNode | null = null;
   const stack: XNode[] = [];
   const scopes: Scope[] = [new Map()];
@@ -215,7 +218,7 @@ export function parseXml(text: string, documentUrl: string | null, stream?: Stre
       const node: XNode = {
         name, local, attrs, children: NO_CHILDREN, src: text, start: contentStart, end: contentStart, base,
         lang: attrs['xml:lang'] ?? parent?.lang ?? null, ents: declaredEntities.size ? declaredEntities : null,
-        qname, item: false,
+        utf8, qname, item: false,
       };
       const isItem = stream !== undefined && parent !== undefined && stream.isItem(node, parent);
       node.item = isItem;
@@ -453,6 +456,11 @@ export function firstChild(node: XNode, names: readonly string[]): XNode | undef
  */
 export function textOf(node: XNode | undefined): string {
   if (!node) return '';
+  const text = textWithin(node);
+  return node.utf8 ? repairDoubleUtf8(text) : text;
+}
+
+function textWithin(node: XNode): string {
   const raw = node.src.slice(node.start, node.end);
   if (raw.indexOf('<') < 0) return decodeXmlText(raw, decoderFor(node));
   const decode = decoderFor(node);

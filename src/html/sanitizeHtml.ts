@@ -129,12 +129,33 @@ function safeUrl(raw: string, tag: string, attr: string, baseUrl: string | null)
   if (!baseUrl) return /^[/?.\w]/.test(trimmed) ? trimmed : null;
   try {
     const abs = new URL(trimmed, baseUrl);
-    return abs.protocol === 'http:' || abs.protocol === 'https:' ? abs.href : null;
+    return abs.protocol === 'http:' || abs.protocol === 'https:' ? keepIriCharacters(abs.href, trimmed) : null;
   } catch {
     // A URL that does not parse is dropped like any other unsafe one (publisher data, not our failure).
     return null;
   }
 }
+
+/**
+ * A resolved relative link with the publisher's non-ASCII characters as written (an IRI,
+ * RFC 3987), as an absolute link keeps them: resolving must not change what the link says,
+ * and browsers encode them when the link is followed. Only escapes of bytes 0x80–0xFF are
+ * undone, and only when the written form had no escapes of its own.
+ */
+function keepIriCharacters(resolved: string, written: string): string {
+  if (written.includes('%') || !NON_ASCII.test(written)) return resolved;
+  // regex-safe: each repeat consumes exactly three fixed-shape characters
+  return resolved.replace(/(?:%[89A-Fa-f][0-9A-Fa-f])+/g, (escaped) => {
+    try {
+      return decodeURIComponent(escaped);
+    } catch {
+      // Not a whole UTF-8 sequence: the escapes stay (still a valid URL).
+      return escaped;
+    }
+  });
+}
+
+const NON_ASCII = /[^\u0000-\u007f]/;
 
 /**
  * A srcset's candidates as the HTML standard parses them ("parse a srcset attribute"): a
@@ -352,9 +373,13 @@ class Sanitizer implements TokenizerCallbacks {
       const foreign = name === 'svg' ? 'svg' : name === 'math' ? 'math' : (mode as 'svg' | 'math');
       const tag = foreignTag(name, attrs, foreign, this.baseUrl);
       if (!tag || (!selfClosing && this.open.length >= MAX_NESTING)) return;
-      this.out += tag;
-      if (selfClosing) this.out += `</${name}>`;
-      else this.push(name, HTML_INSIDE[foreign].has(name) ? 'html' : foreign);
+      // An empty SVG/MathML element keeps its self-closing form, which HTML parsers honour in
+      // foreign content: the markup stays as the publisher wrote it (<circle/>, not an end tag).
+      if (selfClosing) this.out += `${tag.slice(0, -1)}/>`;
+      else {
+        this.out += tag;
+        this.push(name, HTML_INSIDE[foreign].has(name) ? 'html' : foreign);
+      }
       return;
     }
     const allowedAttrs = ALLOWED[name];

@@ -102,6 +102,36 @@ const CP1252 =
   '\u20ac\u0081\u201a\u0192\u201e\u2026\u2020\u2021\u02c6\u2030\u0160\u2039\u0152\u008d\u017d\u008f' +
   '\u0090\u2018\u2019\u201c\u201d\u2022\u2013\u2014\u02dc\u2122\u0161\u203a\u0153\u009d\u017e\u0178';
 
+// Windows-1252's characters for bytes 0x80–0x9F, back to their bytes.
+const CP1252_BYTE = new Map<number, number>(Array.from(CP1252, (c, i) => [c.charCodeAt(0), 0x80 + i]));
+// A UTF-8 lead byte followed by a continuation byte, both read as Windows-1252 or Latin-1.
+// regex-safe: two single-character classes, no repetition
+const DOUBLE_UTF8_PAIR = new RegExp(`[\\u00c2-\\u00f4][\\u0080-\\u00bf${CP1252}]`);
+const STRICT_UTF8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * UTF-8 text that someone read as Latin-1 or Windows-1252 and encoded as UTF-8 again ("â€¦"
+ * for "…") turned back into what was meant, as feedparser does for UTF-8 documents. Only a
+ * string whose every character is such a byte and whose bytes form valid UTF-8 changes:
+ * real Latin-1 text ("café") is not valid UTF-8, and text with other characters is left be.
+ */
+export function repairDoubleUtf8(s: string): string {
+  if (!DOUBLE_UTF8_PAIR.test(s)) return s;
+  const bytes = new Uint8Array(s.length);
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    const b = c < 0x100 ? c : CP1252_BYTE.get(c);
+    if (b === undefined) return s;
+    bytes[i] = b;
+  }
+  try {
+    return STRICT_UTF8.decode(bytes);
+  } catch {
+    // Not UTF-8 once encoded back: it was meant as it reads.
+    return s;
+  }
+}
+
 function fixCp1252(s: string): string {
   return /[\u0080-\u009f]/.test(s) ? s.replace(/[\u0080-\u009f]/g, (c) => CP1252[c.charCodeAt(0) - 0x80]!) : s;
 }
