@@ -251,6 +251,26 @@ test('Media RSS: content, thumbnails and groups with captions and credits', () =
   ]);
 });
 
+test('Atom elements inside RSS stand in for the RSS ones (the Atom namespace is known anywhere)', () => {
+  const A = 'xmlns:a="http://www.w3.org/2005/Atom"';
+  const f = parse(rss('<a:title>Feed</a:title><a:subtitle>About</a:subtitle><a:rights>CC</a:rights>',
+    '<item><a:id>tag:x,2025:1</a:id><a:author><a:name>Ann</a:name></a:author><a:category term="News"/></item>', A));
+  assert.equal(f.title, 'Feed');
+  assert.equal(f.description, 'About');
+  assert.equal(f.rights, 'CC');
+  assert.equal(f.items[0]!.id, 'tag:x,2025:1');
+  assert.deepEqual(f.items[0]!.authors.map((p) => p.name), ['Ann']);
+  assert.deepEqual(f.items[0]!.categories, ['News']);
+});
+
+test('RSS 1.0: the image described beside the channel gives its title and link', () => {
+  const f = parse(`<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns="http://purl.org/rss/1.0/">
+    <channel rdf:about="http://feeds.example/"><title>T</title><image rdf:resource="http://feeds.example/i.png"/></channel>
+    <image rdf:about="http://feeds.example/i.png"><title>Logo</title><url>http://feeds.example/i.png</url><link>http://feeds.example/</link></image>
+  </rdf:RDF>`);
+  assert.deepEqual(f.image, { url: 'http://feeds.example/i.png', title: 'Logo', link: 'http://feeds.example/' });
+});
+
 test('an element in an unknown namespace does not stand in for a core one', () => {
   const it = rssItem('<title>Real</title><x:title>Other</x:title><x:link>http://x.example/</x:link><link>http://real.example/</link>',
     'xmlns:x="http://unknown.example/ns"');
@@ -312,6 +332,21 @@ test('ISO 8601 reduced and ordinal dates, and zone names without S/D', () => {
     ['Tue, 10 Jun 2025 04:00:00 CT', '2025-06-10T10:00:00Z'],
     ['Tue, 10 Jun 2025 04:00:00 MT', '2025-06-10T11:00:00Z'],
     ['Tue, 10 Jun 2025 04:00:00 AT', '2025-06-10T08:00:00Z'],
+  ];
+  for (const [raw, want] of cases) assert.equal(parseDate(raw), want, raw);
+});
+
+test('localized dates: Korean blog hosts (local time UTC+9), Greek and Hungarian month names', () => {
+  const cases: Array<[string, string | null]> = [
+    ['2025\uB144 06\uC6D4 10\uC77C 13:00:00', '2025-06-10T04:00:00Z'],
+    ['2025-06-10 \uC624\uD6C4 01:00:00', '2025-06-10T04:00:00Z'],
+    ['2025-06-10 \uC624\uC804 12:30:00', '2025-06-09T15:30:00Z'],
+    ['\u03a4\u03c1\u03b9, 10 \u0399\u03bf\u03cd\u03bd 2025 04:00:00 GMT', '2025-06-10T04:00:00Z'],
+    ['10 \u0399\u03bf\u03cd\u03bb 2025 04:00:00 +0300', '2025-07-10T01:00:00Z'],
+    ['10 \u039c\u03b1\u0390\u03bf\u03c5 2025', '2025-05-10T00:00:00Z'],
+    ['2025-j\u00fanius-10T4:00-05:00', '2025-06-10T09:00:00Z'],
+    ['2025-m\u00e1rcius-3', '2025-03-03T00:00:00Z'],
+    ['2025-nemh\u00f3nap-3', null],
   ];
   for (const [raw, want] of cases) assert.equal(parseDate(raw), want, raw);
 });

@@ -14,25 +14,26 @@ type ChannelPart = Omit<ParsedFeed, 'bozo' | 'bozoReason' | 'items'>;
 export function parseRssChannel(root: XNode, format: FeedFormat, docUrl: string | null): ChannelPart {
   const channel = root.local === 'channel' || root.local === 'CHANNEL' ? root : child(root, 'channel') ?? root;
   if (channel.local === 'CHANNEL') return parseCdfChannel(channel, format, docUrl);
-  const imageNode = child(channel, 'image') ?? child(root, 'image');
+  // RSS 1.0 names its image in the channel (rdf:resource) and describes it beside the channel.
+  const imageNode = [child(channel, 'image'), child(root, 'image')].find((n) => n && n.children.length) ?? child(channel, 'image');
   const link = urlOf(child(channel, 'link'), docUrl) ?? atomLink(channel, 'alternate', docUrl);
   const authors: Person[] = dedupePeople(
     [
       ...children(channel, 'managingEditor').map((n) => parsePerson(personText(n))),
       ...children(channel, 'author').map((n) => parsePerson(personText(n))),
       ...dcCreators(channel),
-      ...children(channel, 'atom:author').map((n) => parsePerson(plainText(textOf(child(n, 'atom:name')) || textOf(n), 'name'))),
+      ...atomAuthors(channel),
       ...children(channel, 'webMaster').map((n) => parsePerson(personText(n))),
     ].filter((p): p is Person => p !== null),
   );
   const ttl = Number.parseInt(textOf(child(channel, 'ttl')).trim(), 10);
   return {
     format,
-    title: plainOf(firstChild(channel, ['title', 'dc:title']), 'html', 'title'),
+    title: plainOf(firstChild(channel, ['title', 'dc:title', 'atom:title']), 'html', 'title'),
     link,
     selfUrl: atomLink(channel, 'self', docUrl),
     hubs: atomLinks(channel, 'hub', docUrl),
-    description: plainOf(firstChild(channel, ['description', 'dc:description', 'itunes:summary', 'itunes:subtitle'])),
+    description: plainOf(firstChild(channel, ['description', 'dc:description', 'atom:subtitle', 'itunes:summary', 'itunes:subtitle'])),
     language: nonEmpty(cleanText(textOf(firstChild(channel, ['language', 'dc:language'])))),
     updated: dateOf([lastChild(channel, 'lastBuildDate'), lastChild(channel, 'dc:date'), lastChild(channel, 'dcterms:modified'), lastChild(channel, 'atom:updated'), lastChild(channel, 'pubDate')]),
     published: dateOf([lastChild(channel, 'pubDate'), lastChild(channel, 'dc:date'), lastChild(channel, 'dcterms:issued')]),
@@ -40,7 +41,7 @@ export function parseRssChannel(root: XNode, format: FeedFormat, docUrl: string 
     image: imageOf(imageNode, docUrl) ?? itunesImage(channel, docUrl),
     categories: categoriesOf(channel, CATEGORY_NAMES),
     generator: nonEmpty(plainOf(child(channel, 'generator'))) ?? nonEmpty(child(channel, 'admin:generatorAgent')?.attrs['rdf:resource'] ?? null),
-    rights: plainOf(firstChild(channel, ['copyright', 'dc:rights', 'dcterms:rights'])),
+    rights: plainOf(firstChild(channel, ['copyright', 'dc:rights', 'dcterms:rights', 'atom:rights'])),
     ttl: Number.isFinite(ttl) && ttl > 0 ? ttl : null,
     syndication: syndicationOf(channel),
   };
@@ -58,7 +59,12 @@ function itunesImage(channel: XNode, docUrl: string | null): ParsedFeed['image']
   return url ? { url, title: null, link: null } : null;
 }
 
-const CATEGORY_NAMES = ['category', 'dc:subject', 'itunes:category', 'media:category', 'itunes:keywords'];
+const CATEGORY_NAMES = ['category', 'dc:subject', 'atom:category', 'itunes:category', 'media:category', 'itunes:keywords'];
+
+/** Atom's author elements inside RSS (feedparser reads the Atom namespace in any feed). */
+function atomAuthors(node: XNode): Array<Person | null> {
+  return children(node, 'atom:author').map((n) => parsePerson(plainText(textOf(child(n, 'atom:name')) || textOf(n), 'name')));
+}
 
 /** RSS <sy:updatePeriod>/<sy:updateFrequency> as seconds between updates. */
 function syndicationOf(channel: XNode): number | null {
@@ -84,7 +90,7 @@ function atomLink(node: XNode, rel: string, docUrl: string | null): string | nul
 export function parseRssItem(item: XNode, docUrl: string | null): ParsedItem {
   if (item.local === 'ITEM') return parseCdfItem(item, docUrl);
   const guidNode = child(item, 'guid');
-  const guid = nonEmpty(textOf(guidNode)) ?? nonEmpty(item.attrs['rdf:about'] ?? null);
+  const guid = nonEmpty(textOf(guidNode)) ?? nonEmpty(textOf(child(item, 'atom:id'))) ?? nonEmpty(item.attrs['rdf:about'] ?? null);
   const permalink = guidNode && (guidNode.attrs.isPermaLink ?? 'true').toLowerCase() !== 'false' && guid && /^https?:\/\//i.test(guid) ? guid : null;
   const link = urlOf(child(item, 'link'), docUrl) ?? atomLink(item, 'alternate', docUrl) ?? (permalink ? resolveUrl(permalink, docUrl) : null);
   const summaryEl = child(item, 'summary');
@@ -92,7 +98,7 @@ export function parseRssItem(item: XNode, docUrl: string | null): ParsedItem {
   // A <summary> beside a <description> makes the description the full content.
   const content = firstChild(item, ['content:encoded', 'xhtml:body', 'body', 'fullitem', 'atom:content']) ?? (summaryEl ? child(item, 'description') : undefined);
   const authors = dedupePeople(
-    [...children(item, 'author').map((n) => parsePerson(personText(n))), ...dcCreators(item)].filter((p): p is Person => p !== null),
+    [...children(item, 'author').map((n) => parsePerson(personText(n))), ...dcCreators(item), ...atomAuthors(item)].filter((p): p is Person => p !== null),
   );
   return new FeedItem({
     id: guid,

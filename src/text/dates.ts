@@ -69,6 +69,7 @@ function parseDateUncached(input: string): string | null {
   let ms = parseIsoReduced(s);
   if (ms === undefined) ms = parseW3c(s);
   if (ms === undefined) ms = parseRfc822(s);
+  if (ms === undefined) ms = parseLocalized(s);
   if (ms === undefined) ms = parseLoose(s);
   if (ms === null || !Number.isFinite(ms)) return null;
   return formatIso(ms);
@@ -192,6 +193,59 @@ function parseRfc822(s: string): number | null | undefined {
     const off = offsetOf(m[6]);
     if (!mo || off === null) return null;
     return utc(Number(m[7]), mo, Number(m[2]), Number(m[3]), Number(m[4]), Number(m[5]), off);
+  }
+  return undefined;
+}
+
+// ---- localized forms feedparser documents (Korean blog hosts, Greek and Hungarian feeds) ----
+
+const KST = 540; // Korean sites write their local time (UTC+9) without saying so.
+// 2004년 05월 28일 01:31:15 (OnBlog)
+// regex-safe: anchored; fixed literals between the digit groups, input capped at DATE_MAX_CHARS
+const KOREAN_ONBLOG = /^(\d{4})\uB144\s*(\d{1,2})\uC6D4\s*(\d{1,2})\uC77C\s+(\d{1,2}):(\d{2}):(\d{2})$/;
+// 2004-05-25 오후 11:23:17 (Nate): 오전 is a.m., 오후 p.m.
+// regex-safe: anchored; fixed literals between the digit groups, input capped at DATE_MAX_CHARS
+const KOREAN_NATE = /^(\d{4})-(\d{1,2})-(\d{1,2})\s+(\uC624\uC804|\uC624\uD6C4)\s+(\d{1,2}):(\d{2}):(\d{2})$/;
+
+// Greek month abbreviations without accents, lower case; June and July need four letters.
+const GREEK_MONTHS: Array<[string, number]> = [
+  ['\u03b9\u03b1\u03bd', 1], ['\u03c6\u03b5\u03b2', 2], ['\u03bc\u03b1\u03c1', 3], ['\u03b1\u03c0\u03c1', 4], ['\u03bc\u03b1\u03b9', 5],
+  ['\u03b9\u03bf\u03c5\u03bd', 6], ['\u03b9\u03bf\u03bd', 6], ['\u03b9\u03bf\u03c5\u03bb', 7], ['\u03b9\u03bf\u03bb', 7],
+  ['\u03b1\u03c5\u03b3', 8], ['\u03c3\u03b5\u03c0', 9], ['\u03bf\u03ba\u03c4', 10], ['\u03bd\u03bf\u03b5', 11], ['\u03b4\u03b5\u03ba', 12],
+];
+const HUNGARIAN_MONTHS = ['janu\u00e1r', 'febru\u00e1r', 'm\u00e1rcius', '\u00e1prilis', 'm\u00e1jus', 'j\u00fanius', 'j\u00falius', 'augusztus', 'szeptember', 'okt\u00f3ber', 'november', 'december'];
+// Κυρ, 11 Ιούλ 2004 12:00:00 EST: a Greek weekday and month around an RFC 822 date
+// regex-safe: anchored; the runs are separated by required spaces or digits, input capped
+const GREEK_RFC822 = /^(?:[\u0370-\u03ff\u1f00-\u1fff]+,?\s+)?(\d{1,2})\s+([\u0370-\u03ff\u1f00-\u1fff]+)\.?\s+(\d{2,4})(\s.*)?$/;
+// 2004-július-13T9:15-05:00: W3C-DTF with the Hungarian month name
+// regex-safe: anchored; a letter run between two literal hyphens, input capped
+const HUNGARIAN_W3C = /^(\d{4})-([a-z\u00e1\u00e9\u00ed\u00f3\u00f6\u0151\u00fa\u00fc\u0171]+)-(\d{1,2})(T.*)?$/i;
+
+function greekMonth(word: string): number | undefined {
+  const plain = word.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase();
+  return GREEK_MONTHS.find(([prefix]) => plain.startsWith(prefix))?.[1];
+}
+
+function parseLocalized(s: string): number | null | undefined {
+  let m = KOREAN_ONBLOG.exec(s);
+  if (m) return utc(Number(m[1]), Number(m[2]), Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6]), KST);
+  m = KOREAN_NATE.exec(s);
+  if (m) {
+    const h = Number(m[5]) % 12 + (m[4] === '\uC624\uD6C4' ? 12 : 0);
+    return utc(Number(m[1]), Number(m[2]), Number(m[3]), h, Number(m[6]), Number(m[7]), KST);
+  }
+  m = GREEK_RFC822.exec(s);
+  if (m) {
+    const mo = greekMonth(m[2]!);
+    return mo ? parseRfc822(`${m[1]} ${Object.keys(MONTH3)[mo - 1]} ${m[3]}${m[4] ?? ''}`) ?? null : null;
+  }
+  m = HUNGARIAN_W3C.exec(s);
+  if (m) {
+    const mo = HUNGARIAN_MONTHS.indexOf(m[2]!.toLowerCase()) + 1;
+    if (!mo) return null;
+    // The hour may come with one digit: W3C-DTF wants two.
+    const time = (m[4] ?? '').replace(/^T(\d)(?=:)/, 'T0$1');
+    return parseW3c(`${m[1]}-${pad2(mo)}-${pad2(Number(m[3]))}${time}`) ?? null;
   }
   return undefined;
 }
