@@ -263,6 +263,13 @@ test('Atom elements inside RSS stand in for the RSS ones (the Atom namespace is 
   assert.deepEqual(f.items[0]!.categories, ['News']);
 });
 
+test('feed language: the language element, else xml:lang of the document element; locale names become tags', () => {
+  assert.equal(parse('<rss version="2.0" xml:lang="de_AT"><channel><title>t</title></channel></rss>').language, 'de-AT');
+  assert.equal(parse('<rss version="2.0" xml:lang="de"><channel><language>fr</language></channel></rss>').language, 'fr');
+  assert.equal(parse(atom('<title xml:lang="fr">t</title>', 'xml:lang="en"')).language, 'en');
+  assert.equal(parse(atom('<title xml:lang="fr">t</title>')).language, null);
+});
+
 test('RSS 1.0: the image described beside the channel gives its title and link', () => {
   const f = parse(`<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns="http://purl.org/rss/1.0/">
     <channel rdf:about="http://feeds.example/"><title>T</title><image rdf:resource="http://feeds.example/i.png"/></channel>

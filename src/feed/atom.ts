@@ -3,7 +3,7 @@ import { FeedItem } from './feedItem.js';
 import { dcCreators, mediaObjects } from './extensions.js';
 import { categoriesOf, dateOf, dedupePeople, htmlOf, lastChild, plainOf, urlOf } from './common.js';
 import { child, children, firstChild, resolveUrl, textOf, type XNode } from './xmlTree.js';
-import { cleanText, nonEmpty } from './text.js';
+import { cleanText, languageTag, nonEmpty } from './text.js';
 
 /** Atom 1.0 and 0.3 adapted to ParsedFeed. Element names are `atom:*` whatever the prefix. */
 export function parseAtomFeed(root: XNode, format: FeedFormat, docUrl: string | null): Omit<ParsedFeed, 'bozo' | 'bozoReason' | 'items'> {
@@ -19,7 +19,7 @@ export function parseAtomFeed(root: XNode, format: FeedFormat, docUrl: string | 
     selfUrl: links.find((l) => l.rel === 'self')?.href ?? null,
     hubs: links.filter((l) => l.rel === 'hub').map((l) => l.href),
     description: plainOf(firstChild(root, [a('subtitle'), a('tagline')]), 'text'),
-    language: nonEmpty(root.lang) ?? nonEmpty(cleanText(textOf(child(root, 'dc:language')))),
+    language: languageTag(root.lang) ?? languageTag(textOf(child(root, 'dc:language'))),
     updated: dateOf([lastChild(root, a('updated')), lastChild(root, a('modified')), lastChild(root, 'dc:date')]),
     published: dateOf([lastChild(root, a('published')), lastChild(root, a('issued'))]),
     authors: peopleOf(root, docUrl),

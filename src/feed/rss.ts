@@ -3,7 +3,7 @@ import { FeedItem } from './feedItem.js';
 import { dcCreators, mediaObjects, parsePerson, personText } from './extensions.js';
 import { categoriesOf, dateOf, dedupePeople, enclosuresOf, htmlOf, lastChild, plainOf, urlOf } from './common.js';
 import { child, children, firstChild, resolveUrl, textOf, type XNode } from './xmlTree.js';
-import { cleanText, nonEmpty, plainText } from './text.js';
+import { languageTag, nonEmpty, plainText } from './text.js';
 
 type ChannelPart = Omit<ParsedFeed, 'bozo' | 'bozoReason' | 'items'>;
 
@@ -34,7 +34,8 @@ export function parseRssChannel(root: XNode, format: FeedFormat, docUrl: string 
     selfUrl: atomLink(channel, 'self', docUrl),
     hubs: atomLinks(channel, 'hub', docUrl),
     description: plainOf(firstChild(channel, ['description', 'dc:description', 'atom:subtitle', 'itunes:summary', 'itunes:subtitle'])),
-    language: nonEmpty(cleanText(textOf(firstChild(channel, ['language', 'dc:language'])))),
+    // The language element, else the xml:lang of the document element (as feedparser reads it).
+    language: languageTag(textOf(firstChild(channel, ['language', 'dc:language']))) ?? languageTag(root.lang),
     updated: dateOf([lastChild(channel, 'lastBuildDate'), lastChild(channel, 'dc:date'), lastChild(channel, 'dcterms:modified'), lastChild(channel, 'atom:updated'), lastChild(channel, 'pubDate')]),
     published: dateOf([lastChild(channel, 'pubDate'), lastChild(channel, 'dc:date'), lastChild(channel, 'dcterms:issued')]),
     authors,

@@ -190,3 +190,9 @@ export function nonEmpty(s: string | null | undefined): string | null {
   const t = s.trim();
   return t ? t : null;
 }
+
+/** A language tag as BCP 47 writes it: "en_US" (a locale name) becomes "en-US"; blank is none. */
+export function languageTag(s: string | null | undefined): string | null {
+  const t = nonEmpty(cleanText(s, 'name'));
+  return t ? t.replace(/_/g, '-') : null;
+}
