@@ -3,7 +3,7 @@ import { Readability } from '@mozilla/readability';
 import { TidingsError } from '../model/errors.js';
 import { articleText } from '../render/articleText.js';
 import { sanitizeHtml } from '../html/sanitizeHtml.js';
-import { readPageMetadata } from './pageMetadata.js';
+import { readPageMetadata, type PageMetadata } from './pageMetadata.js';
 import { normaliseFigures, removeArticleFurniture, removeNoise, resolveLazyImages } from './pageCleanup.js';
 import { imagesOf, type ExtractedImage } from './images.js';
 import { applySiteRules, selectorsFor } from './siteRules.js';
@@ -12,6 +12,7 @@ import type { FeedRules } from '../model/feed.js';
 import { formatIso } from '../text/dates.js';
 import { assertPageWithinLimits } from './pageComplexity.js';
 import { prunedMarkup } from './prunedMarkup.js';
+import { withShortcuts } from './readabilityShortcuts.js';
 import { blockFeatures, defaultBlockWeights, leafBlocks, pruneBlocks, type BlockFeatures, type BlockWeights } from './contentBlocks.js';
 
 export interface ExtractOptions {
@@ -61,9 +62,22 @@ export function extractArticle(html: string, pageUrl: string, options: ExtractOp
 }
 
 function extractWithinLimits(html: string, pageUrl: string, options: ExtractOptions): ExtractedArticle {
-  const weights = options.blockWeights === undefined ? defaultBlockWeights() : options.blockWeights;
   const selected = !!(options.rules?.keep?.length || options.rules?.remove?.length) || selectorsFor(pageUrl).length > 0;
-  const { document } = parseHTML(prunedMarkup(html, selected)) as any;
+  // Selectors may match anything on the page, so a page they look at is built whole.
+  if (!selected) {
+    const firstPass = extractFromMarkup(prunedMarkup(html, { emptyUnlikely: true }), pageUrl, options, true);
+    if (firstPass) return firstPass;
+  }
+  return extractFromMarkup(prunedMarkup(html, { everyAttribute: selected }), pageUrl, options, false)!;
+}
+
+/**
+ * `firstPassOnly`: the markup lacks what Readability's first pass removes unread, so the
+ * result holds only if that pass is kept; null when Readability wanted to try again.
+ */
+function extractFromMarkup(markup: string, pageUrl: string, options: ExtractOptions, firstPassOnly: boolean): ExtractedArticle | null {
+  const weights = options.blockWeights === undefined ? defaultBlockWeights() : options.blockWeights;
+  const { document } = parseHTML(markup) as any;
   if (!document?.documentElement) throw new TidingsError('extract_failed', 'page has no document element');
   setDocumentUrl(document, pageUrl);
   const meta = readPageMetadata(document, pageUrl);
@@ -73,24 +87,36 @@ function extractWithinLimits(html: string, pageUrl: string, options: ExtractOpti
   normaliseFigures(document);
   removeNoise(document);
   let parsed: ReturnType<Readability['parse']> = null;
+  let reader: any = null;
+  // Readability keeps the attempts it rejected; any means its first pass found too little.
+  const retried = () => firstPassOnly && reader._attempts.length > 0;
   try {
-    parsed = new Readability(document, {
+    reader = withShortcuts(new Readability(document, {
       classesToPreserve: ['caption', 'credit'],
       keepClasses: false,
       serializer: (el: any) => {
+        if (retried()) return '';
         removeArticleFurniture(el, meta.title);
         if (options.inspectBlocks) inspect(el, pageUrl, options.inspectBlocks);
         if (weights) pruneBlocks(el, weights);
         return el.innerHTML;
       },
-    }).parse();
+    }));
+    parsed = reader.parse();
   } catch (err) {
     if (err instanceof RangeError) throw err;
     throw new TidingsError('extract_failed', `readability failed: ${(err as Error).message}`, { cause: err });
   }
+  if (retried()) return null;
   if (!parsed || !parsed.content) throw new TidingsError('extract_failed', 'no article content found on the page');
+  return articleOf(parsed, parsed.content, meta, pageUrl);
+}
+
+type Parsed = NonNullable<ReturnType<Readability['parse']>>;
+
+function articleOf(parsed: Parsed, content: string, meta: PageMetadata, pageUrl: string): ExtractedArticle {
   const url = meta.canonicalUrl && /^https?:/.test(meta.canonicalUrl) ? meta.canonicalUrl : pageUrl;
-  const clean = sanitizeHtml(stripReadabilityWrapper(parsed.content), pageUrl);
+  const clean = sanitizeHtml(stripReadabilityWrapper(content), pageUrl);
   const images = imagesOf(clean);
   const lead = meta.image ?? images[0]?.url ?? null;
   return {

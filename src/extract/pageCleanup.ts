@@ -1,4 +1,5 @@
 import { collapseWhitespace } from '../text/whitespace.js';
+import { hasDescendantNamed, upperCased } from './elementWalk.js';
 /* eslint-disable @typescript-eslint/no-explicit-any */
 /**
  * DOM clean-up before Readability: real image URLs instead of lazy-load placeholders,
@@ -156,7 +157,7 @@ export function normaliseFigures(document: any): void {
   }
 }
 
-const NOISE =
+export const NOISE =
   /(?:^|[-_\s])(?:share|sharing|social|newsletter|related|recirc|recirculation|promo|advert|advertisement|ads?|sponsor|sponsored|subscribe|subscription|signup|sign-up|outbrain|taboola|read-?next|read-?more|more-stories|most-popular|trending|comments?|paywall|donate)(?:[-_\s]|$)/i;
 
 export function removeNoise(document: any): void {
@@ -220,6 +221,9 @@ function linkDensity(el: any): number {
  * tag lists, empty bullets, copyright and comment-policy lines. They are removed from the
  * article element Readability returns, before it is serialised.
  */
+/** An element holding one of these is not a furniture line (it holds text blocks or media). */
+const HOLDS_BLOCKS = upperCased(['p', 'img', 'figure', 'li', 'h2', 'h3']);
+
 export function removeArticleFurniture(article: any, title: string | null = null): void {
   // The headline repeated at the top of the body (the reader shows it already).
   if (title) {
@@ -249,9 +253,10 @@ export function removeArticleFurniture(article: any, title: string | null = null
   }
   for (const el of Array.from(article.querySelectorAll('p, div, span, section, footer, aside, h1, h2, h3, h4, h5, h6, small, b, strong, li, dt, dd')) as any[]) {
     if (!el.parentNode) continue;
+    // The tag test first: it spares the text of every container the article is made of.
+    if (el.tagName !== 'P' && hasDescendantNamed(el, HOLDS_BLOCKS)) continue;
     const t = text(el);
     if (!t || t.length > 300) continue;
-    if (el.querySelector('p, img, figure, li, h2, h3') && el.tagName !== 'P') continue;
     // Code, tables and image captions are content whatever they look like.
     if (el.closest('pre, code, table, figure, figcaption')) continue;
     if (

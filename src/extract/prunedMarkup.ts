@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import type { Parser as ParserClass } from 'htmlparser2';
+import { UnlikelyCandidates } from './unlikelyCandidates.js';
 
 /**
  * The page without what no stage of extraction reads, in one streaming pass before the
@@ -96,12 +97,23 @@ function startTag(name: string, attribs: Record<string, string>, everyAttribute:
   return `${tag}>`;
 }
 
-/**
- * The page's markup with what no stage reads taken out (see the top of this file).
- * `everyAttribute` keeps attributes of text elements too: a page that CSS selectors of a
- * site rule or a reader's feed rule will look at may be matched by any attribute.
- */
-export function prunedMarkup(html: string, everyAttribute = false): string {
+export interface PruningOptions {
+  /**
+   * Keep attributes of text elements too: a page that CSS selectors of a site rule or a
+   * reader's feed rule will look at may be matched by any attribute.
+   */
+  everyAttribute?: boolean;
+  /**
+   * Empty the unlikely candidates Readability's first pass would remove (unlikelyCandidates.ts).
+   * Only for a Readability that keeps its first pass: a retry needs the whole page.
+   */
+  emptyUnlikely?: boolean;
+}
+
+/** The page's markup with what no stage reads taken out (see the top of this file). */
+export function prunedMarkup(html: string, options: PruningOptions = {}): string {
+  const everyAttribute = options.everyAttribute ?? false;
+  const unlikely = options.emptyUnlikely ? new UnlikelyCandidates() : null;
   const out: string[] = [];
   let prunedDepth = 0;
   let preDepth = 0;
@@ -131,6 +143,7 @@ export function prunedMarkup(html: string, everyAttribute = false): string {
         else if (name === 'img') for (const n of noscripts) n.image = true;
         if (PREFORMATTED.has(name)) preDepth++;
         emitTag(name, startTag(name, attribs, everyAttribute));
+        unlikely?.opened(name, attribs, out.length - 1, VOID.has(name));
       },
       ontext(text) {
         if (prunedDepth > 0) return;
@@ -141,6 +154,7 @@ export function prunedMarkup(html: string, everyAttribute = false): string {
         if (pendingSpace !== null) out.push(pendingSpace);
         pendingSpace = null;
         out.push(text);
+        unlikely?.text(text);
         afterBlockTag = false;
       },
       onclosetag(name) {
@@ -148,8 +162,14 @@ export function prunedMarkup(html: string, everyAttribute = false): string {
           prunedDepth--;
           return;
         }
+        const emptyFrom = unlikely ? unlikely.closed() : -1;
         if (VOID.has(name)) return;
         if (PREFORMATTED.has(name)) preDepth--;
+        if (emptyFrom >= 0) {
+          // The start tag alone is what Readability tests before it removes the element.
+          out.length = emptyFrom + 1;
+          pendingSpace = null;
+        }
         if (name === 'noscript') {
           const n = noscripts.pop();
           if (n && !n.image) {
