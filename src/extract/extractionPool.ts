@@ -49,14 +49,15 @@ export class ExtractionPool {
 
   /**
    * Another CPU-heavy step over a publisher's document (parsing a large feed), under the
-   * same limits: `filename` is a worker module whose default export answers a WorkerOutcome.
+   * same limits (or its own time limit): `filename` is a worker module whose default export
+   * answers a WorkerOutcome.
    */
-  async runTask<T, R>(filename: string, task: T): Promise<R> {
+  async runTask<T, R>(filename: string, task: T, timeoutMs = this.config.timeoutMs): Promise<R> {
     // Tasks wait here, not in the pool's queue: the time limit counts from the task's start.
     if (this.running >= this.config.threads) await new Promise<void>((resolve) => this.waiting.push(resolve));
     this.running++;
     try {
-      const outcome = (await this.run(filename, task)) as WorkerOutcome<R>;
+      const outcome = (await this.run(filename, task, timeoutMs)) as WorkerOutcome<R>;
       if (!outcome.ok) throw new TidingsError(outcome.code, outcome.message);
       return outcome.value;
     } finally {
@@ -72,20 +73,20 @@ export class ExtractionPool {
     await pool?.close();
   }
 
-  private async run(filename: string, task: unknown): Promise<unknown> {
+  private async run(filename: string, task: unknown, timeoutMs: number): Promise<unknown> {
     const abort = new AbortController();
-    const timer = setTimeout(() => abort.abort(), this.config.timeoutMs);
+    const timer = setTimeout(() => abort.abort(), timeoutMs);
     try {
       return await this.threads().run(task, { filename, signal: abort.signal });
     } catch (err) {
-      throw this.failure(err, abort.signal.aborted);
+      throw this.failure(err, abort.signal.aborted ? timeoutMs : null);
     } finally {
       clearTimeout(timer);
     }
   }
 
-  private failure(err: unknown, timedOut: boolean): TidingsError {
-    if (timedOut) return new TidingsError('too_complex', `the work took longer than ${this.config.timeoutMs} ms`, { cause: err });
+  private failure(err: unknown, timedOutAfter: number | null): TidingsError {
+    if (timedOutAfter !== null) return new TidingsError('too_complex', `the work took longer than ${timedOutAfter} ms`, { cause: err });
     if ((err as { code?: string }).code === 'ERR_WORKER_OUT_OF_MEMORY') {
       return new TidingsError('too_complex', `the work needed more than ${this.config.memoryMb} MB`, { cause: err });
     }

@@ -1,20 +1,52 @@
 import { logError } from '../log/loggedError.js';
-import { TidingsError } from '../model/errors.js';
+import { asTidingsError, TidingsError } from '../model/errors.js';
+import type { ExtractionPool } from '../extract/extractionPool.js';
 import type { ArticleFactsWrite, PlacedInput, StoryBatch, StoryInput, Store, StoryTransaction } from '../store/store.js';
 import { turnTaker } from './eventLoopTurns.js';
 import { createPlacingState, placeInOrder, type PlacingState } from '../stories/placementOrder.js';
 import { DEFAULT_STORY_OPTIONS, storyOf } from '../stories/storyState.js';
 
-/** Entities and figures of one article's text. */
-export type Facts = { entities: unknown[]; figures: unknown[] };
+import type { Facts } from './factsWorker.js';
+
+export type { Facts };
 export type FactsOf = (article: StoryInput) => Facts | Promise<Facts>;
 
-/** Loaded at first use: the entity tagger takes seconds to load, which a command that never stores an article should not pay. */
+/**
+ * Facts found on the calling thread. Loaded at first use: the entity tagger takes seconds
+ * to load, which a command that never stores an article should not pay.
+ */
 export const articleFacts: FactsOf = async (a) => {
-  const [{ extractEntities }, { extractFigures }] = await Promise.all([import('../stories/entities.js'), import('../stories/figures.js')]);
-  const text = a.text || a.title;
-  return { entities: extractEntities(text), figures: extractFigures(text) };
+  const { factsOfText } = await import('./factsWorker.js');
+  return factsOfText(a.text || a.title);
 };
+
+// Compiled next to this file, so it is found from dist/ as from src/.
+const FACTS_WORKER = new URL('./factsWorker.js', import.meta.url).href;
+/**
+ * The time one article's facts may take in a worker. Longer than a page's extraction: a
+ * fresh thread loads the tagger first (seconds on a loaded machine), and the text is
+ * capped (MAX_FACTS_TEXT), so this only stops a text that defeats the tagger.
+ */
+export const FACTS_TIMEOUT_MS = 30_000;
+
+/**
+ * Facts found in a thread of `pool` (under its time and memory limits), so that tagging a
+ * long article never stalls the event loop serve's requests share. A text over a limit
+ * gets no facts; a worker that fails otherwise leaves the article to the inline path.
+ * Either way the failure is logged once, with the code `facts_failed`.
+ */
+export function factsInPool(pool: ExtractionPool, opts: { worker?: string; timeoutMs?: number } = {}): FactsOf {
+  return async (a) => {
+    try {
+      return await pool.runTask<string, Facts>(opts.worker ?? FACTS_WORKER, a.text || a.title, opts.timeoutMs ?? FACTS_TIMEOUT_MS);
+    } catch (err) {
+      const overLimit = asTidingsError(err).code === 'too_complex';
+      const what = overLimit ? 'the text is over a limit, stored without facts' : 'finding them on the main thread instead';
+      logError(new TidingsError('facts_failed', `entities and figures of article ${a.id} failed in a worker thread (${what}): ${(err as Error).message}`, { cause: err }), 'facts step failed');
+      return overLimit ? { entities: [], figures: [] } : articleFacts(a);
+    }
+  };
+}
 
 export interface StoryPlacerOptions {
   /** Articles per step (one transaction). */
@@ -198,8 +230,8 @@ export async function rebuildStories(store: Store, opts: { batch?: number; facts
   return { articles: seq, stories: placing.state.stories.size - [...placing.state.stories.values()].filter((s) => s.mergedInto).length };
 }
 
-/** The process's story step for a pipeline, made at first use. */
-export function storyPlacerOf(holder: { store: Store; stories?: StoryPlacer }): StoryPlacer {
-  holder.stories ??= new StoryPlacer(holder.store);
+/** The process's story step for a pipeline, made at first use: facts are found in the pipeline's worker threads. */
+export function storyPlacerOf(holder: { store: Store; stories?: StoryPlacer; extractor?: ExtractionPool }): StoryPlacer {
+  holder.stories ??= new StoryPlacer(holder.store, holder.extractor ? { facts: factsInPool(holder.extractor) } : {});
   return holder.stories;
 }

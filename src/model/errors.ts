@@ -26,6 +26,8 @@ export type ErrorCode =
   | 'postgres_required'
   /** The story step (clustering, entities, figures) failed; the articles stay queued for the next one. */
   | 'story_failed'
+  /** Entities and figures of one article could not be found in a worker thread; found inline instead, or left empty when the text is over a limit. */
+  | 'facts_failed'
   /** A running `tidings serve` owns fetching on this database and could not take the work. */
   | 'server_running'
   /** A date (search from/to) that is not a calendar day. */

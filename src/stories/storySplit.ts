@@ -1,3 +1,4 @@
+import { packVector, ScoringTable, type PackedVector } from './packedVectors.js';
 import { dot, norm, type Vector } from './vectors.js';
 
 /** An article as its story remembers it, for splitting the story later. */
@@ -9,6 +10,8 @@ export interface Member {
   at: number;
   /** Placement order: members stay sorted by it, so every pass sees the same order. */
   seq: number;
+  /** `vector` packed for scoring, made at the first split check that needs it. */
+  packed?: PackedVector;
 }
 
 export interface SplitRule {
@@ -36,7 +39,13 @@ export function driftedPart(members: Member[], keepId: string, rule: SplitRule):
   for (let round = 0; round < ROUNDS; round++) {
     const [ca, cb] = centroids(members, side);
     const [na, nb] = [norm(ca) || 1, norm(cb) || 1];
-    const next = members.map((m) => dot(m.vector, cb) / nb > dot(m.vector, ca) / na);
+    // A centroid holds every term of its part: one table each, probed once per member term.
+    tableA.load(ca);
+    tableB.load(cb);
+    const next = members.map((m) => {
+      const p = (m.packed ??= packVector(m.vector));
+      return tableB.dot(p) / nb > tableA.dot(p) / na;
+    });
     if (next.every((x, i) => x === side[i])) break;
     side = next;
   }
@@ -55,6 +64,9 @@ export function sumOf(members: Member[], part: 'vector' | 'names' = 'vector'): V
   return sum;
 }
 
+const tableA = new ScoringTable();
+const tableB = new ScoringTable();
+
 function centroids(members: Member[], side: boolean[]): [Vector, Vector] {
   return [sumOf(members.filter((_, i) => !side[i])), sumOf(members.filter((_, i) => side[i]))];
 }
@@ -67,8 +79,11 @@ function cosine(a: Vector, b: Vector): number {
 function leastLike(members: Member[], v: Vector): Member {
   let worst = members[0]!;
   let worstSim = Infinity;
+  // v's norm once, not once per member: v may be the sum of hundreds of members.
+  const nv = norm(v) || 1;
   for (const m of members) {
-    const sim = cosine(m.vector, v);
+    const d = dot(m.vector, v);
+    const sim = d ? d / ((norm(m.vector) || 1) * nv) : 0;
     if (sim < worstSim) {
       worst = m;
       worstSim = sim;

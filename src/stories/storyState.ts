@@ -1,7 +1,8 @@
 import { CopyIndex, signatureOf } from './minhash.js';
 import { NeighbourIndex } from './neighbourIndex.js';
+import { packVector, ScoringTable, type PackedVector } from './packedVectors.js';
 import { driftedPart, sumOf, type Member } from './storySplit.js';
-import { RollingDf, addInto, dot, namesOf, norm, termCounts, topTerms, weightedVector, type Vector, type Weights } from './vectors.js';
+import { RollingDf, addInto, namesOf, norm, termCounts, topTerms, weightedVector, type Vector, type Weights } from './vectors.js';
 
 /** One article as the clusterer sees it; `published` is ISO 8601 or ms since the epoch. */
 export interface StoryArticle {
@@ -58,6 +59,13 @@ export interface StoryOptions extends Weights {
   /** Terms of a story's centroid kept, and of those the heaviest indexed for lookup. */
   centroidTerms: number;
   indexedTerms: number;
+  /**
+   * Open stories listed under one indexed term at most (the most recently changed): a
+   * word every story of a kind shares cannot make each lookup visit all of them.
+   */
+  storiesPerTerm: number;
+  /** Stories a changed story is compared with in the merge pass: those sharing most of its indexed terms. */
+  mergeCandidates: number;
   /** Documents after which the rolling document frequencies are halved. */
   dfHalfLife: number;
 }
@@ -81,6 +89,8 @@ export const DEFAULT_STORY_OPTIONS: StoryOptions = {
   splitChecks: 4,
   centroidTerms: 120,
   indexedTerms: 25,
+  storiesPerTerm: 64,
+  mergeCandidates: 16,
   dfHalfLife: 50_000,
   name: 3,
   number: 1,
@@ -96,6 +106,8 @@ interface Story {
   /** The names-only centroid (see `namesOf`). */
   names: Vector;
   namesNorm: number;
+  /** `centroid` and `names` packed for scoring, made when first needed after a change. */
+  packed: { centroid: PackedVector; names: PackedVector } | null;
   size: number;
   /** Articles of the story that were short (headlines only). */
   short: number;
@@ -209,14 +221,26 @@ function bestStory(state: StoryState, m: Member): string | null {
   }
   let best: Story | null = null;
   let bestScore = short ? o.joinThresholdShort : o.joinThreshold;
+  const words = queryWords.load(v);
+  const names = queryNames.load(m.names);
   for (const s of candidates(state, v.keys())) {
-    const score = blended(o, dot(v, s.centroid) / (s.norm || 1), m.names.size && s.namesNorm ? dot(m.names, s.names) / s.namesNorm : null, short);
+    const p = packedOf(s);
+    const score = blended(o, words.dot(p.centroid) / (s.norm || 1), m.names.size && s.namesNorm ? names.dot(p.names) / s.namesNorm : null, short);
     if (score > bestScore || (score === bestScore && best && s.id < best.id)) {
       best = s;
       bestScore = score;
     }
   }
   return best?.id ?? null;
+}
+
+// Scratch tables for the vectors being compared: placement is synchronous, so one of each serves every state.
+const queryWords = new ScoringTable();
+const queryNames = new ScoringTable();
+
+function packedOf(s: Story): { centroid: PackedVector; names: PackedVector } {
+  s.packed ??= { centroid: packVector(s.centroid), names: packVector(s.names) };
+  return s.packed;
 }
 
 /**
@@ -228,17 +252,36 @@ function blended(o: StoryOptions, words: number, names: number | null, short: bo
 }
 
 /** Open stories sharing an indexed term; closed ones found on the way leave the index. */
-function candidates(state: StoryState, terms: Iterable<string>, except?: string): Story[] {
-  const found = new Map<string, Story>();
+function candidates(state: StoryState, terms: Iterable<string>, except?: string, limit = Infinity): Story[] {
+  const found = new Map<string, { story: Story; shared: number }>();
   for (const t of terms) {
     for (const id of state.index.get(t) ?? []) {
-      if (id === except || found.has(id)) continue;
+      const hit = id === except ? null : found.get(id);
+      if (hit) hit.shared++;
+      if (hit || id === except) continue;
       const s = state.stories.get(id)!;
-      if (isOpen(state, s)) found.set(id, s);
+      if (isOpen(state, s)) found.set(id, { story: s, shared: 1 });
       else retire(state, s);
     }
   }
-  return [...found.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  return mostShared([...found.values()], limit)
+    .map((c) => c.story)
+    .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+}
+
+/**
+ * The `limit` candidates sharing the most indexed terms (ties in the order found), in
+ * linear time: a count of candidates per number of shared terms gives the cut.
+ */
+function mostShared<T extends { shared: number }>(found: T[], limit: number): T[] {
+  if (found.length <= limit) return found;
+  const perCount: number[] = [];
+  for (const c of found) perCount[c.shared] = (perCount[c.shared] ?? 0) + 1;
+  let cut = perCount.length - 1;
+  let above = 0;
+  while (cut > 0 && above + (perCount[cut] ?? 0) < limit) above += perCount[cut--] ?? 0;
+  let ties = limit - above;
+  return found.filter((c) => c.shared > cut || (c.shared === cut && ties-- > 0));
 }
 
 function openStory(state: StoryState, m: Member): Story {
@@ -257,7 +300,7 @@ function storyOfMembers(state: StoryState, id: string, members: Member[]): Story
   addInto(names, sumOf(members, 'names'), o.centroidTerms);
   const short = members.filter((m) => m.vector.size < o.shortTerms).length;
   const lastAt = Math.max(...members.map((m) => m.at));
-  return { id, centroid, norm: norm(centroid), names, namesNorm: norm(names), size: members.length, short, lastAt, indexed: [], mergedInto: null, changed: true, members, checkedAt: members.length };
+  return { id, centroid, norm: norm(centroid), names, namesNorm: norm(names), packed: null, size: members.length, short, lastAt, indexed: [], mergedInto: null, changed: true, members, checkedAt: members.length };
 }
 
 function joinStory(state: StoryState, id: string, m: Member): Story {
@@ -266,6 +309,7 @@ function joinStory(state: StoryState, id: string, m: Member): Story {
   s.norm = norm(s.centroid);
   addInto(s.names, m.names, state.options.centroidTerms);
   s.namesNorm = norm(s.names);
+  s.packed = null;
   s.size++;
   if (m.vector.size < state.options.shortTerms) s.short++;
   s.lastAt = Math.max(s.lastAt, state.now);
@@ -281,15 +325,24 @@ function reindex(state: StoryState, s: Story): void {
   s.indexed = topTerms(s.centroid, state.options.indexedTerms);
   for (const t of s.indexed) {
     const set = state.index.get(t);
-    if (set) set.add(s.id);
-    else state.index.set(t, new Set([s.id]));
+    if (!set) state.index.set(t, new Set([s.id]));
+    else {
+      set.add(s.id);
+      // A Set keeps insertion order and reindexing re-adds: the first is the longest unchanged.
+      if (set.size > state.options.storiesPerTerm) set.delete(set.values().next().value!);
+    }
   }
 }
 
-/** A story that closed or merged away: out of the index, its members no longer needed. */
+/** A story that closed or merged away: out of the index, its members and centroid no longer needed. */
 function retire(state: StoryState, s: Story): void {
   unindex(state, s);
   s.members = [];
+  // Closed or merged away, it is never scored again (its articles' copies would only come
+  // within the window): what a million articles' worth of stories keep is their ids.
+  s.centroid = new Map();
+  s.names = new Map();
+  s.packed = null;
   state.active.delete(s);
 }
 
@@ -323,18 +376,29 @@ export function mergePass(state: StoryState): { from: string; into: string }[] {
   for (const s of changed) {
     s.changed = false;
     if (s.mergedInto) continue;
-    for (const other of candidates(state, s.indexed, s.id)) {
+    // s's centroid changes only when another story merges into it: the tables are loaded again then.
+    let loaded: Story | null = null;
+    for (const other of candidates(state, s.indexed, s.id, state.options.mergeCandidates)) {
       if (s.mergedInto) break;
+      if (loaded !== s) loaded = loadTables(s);
+      const p = packedOf(other);
       const short = s.short * 2 > s.size && other.short * 2 > other.size;
-      const names = s.namesNorm && other.namesNorm ? dot(s.names, other.names) / (s.namesNorm * other.namesNorm) : null;
-      const sim = blended(state.options, dot(s.centroid, other.centroid) / ((s.norm || 1) * (other.norm || 1)), names, short);
+      const names = s.namesNorm && other.namesNorm ? queryNames.dot(p.names) / (s.namesNorm * other.namesNorm) : null;
+      const sim = blended(state.options, queryWords.dot(p.centroid) / ((s.norm || 1) * (other.norm || 1)), names, short);
       if (sim < (short ? state.options.mergeThresholdShort : state.options.mergeThreshold)) continue;
       const [keep, gone] = state.placed && older(state, s, other) ? [s, other] : [other, s];
       merge(state, keep, gone);
       merges.push({ from: gone.id, into: keep.id });
+      loaded = null;
     }
   }
   return merges;
+}
+
+function loadTables(s: Story): Story {
+  queryWords.load(s.centroid);
+  queryNames.load(s.names);
+  return s;
 }
 
 function older(state: StoryState, a: Story, b: Story): boolean {
@@ -347,6 +411,7 @@ function merge(state: StoryState, keep: Story, gone: Story): void {
   keep.norm = norm(keep.centroid);
   addInto(keep.names, gone.names, state.options.centroidTerms);
   keep.namesNorm = norm(keep.names);
+  keep.packed = null;
   keep.size += gone.size;
   keep.short += gone.short;
   keep.lastAt = Math.max(keep.lastAt, gone.lastAt);
