@@ -284,7 +284,18 @@ async function storiesPart(results: Results): Promise<void> {
   results.stories = r;
 }
 
-const PARTS = { feeds: feedsPart, extract: extractPart, web: webPart, hostile: hostilePart, scale: scalePart, sync: syncPart, stories: storiesPart };
+/** The river folded by story against the same page unfolded, at BENCH_FOLD_ARTICLES stored articles (riverFold.ts). */
+async function foldPart(results: Results): Promise<void> {
+  const { measureFold } = await import('./riverFold.js');
+  const n = Number(process.env.BENCH_FOLD_ARTICLES ?? 100_000);
+  const r = await measureFold(n, Number(process.env.BENCH_FOLD_RUNS ?? 30));
+  console.log(`\nRiver folded by story: ${n.toLocaleString('en')} articles in synthetic stories, one reader, query time in the store (load average ${r.loadAverage.map((x) => x.toFixed(2)).join(' ')})\n`);
+  const ms = (x: number) => (Number.isNaN(x) ? '' : x.toFixed(2));
+  console.log(table(r.rows.map((x) => ({ store: x.store, query: x.query, 'folded p50 ms': ms(x.foldedP50Ms), 'unfolded p50 ms': ms(x.unfoldedP50Ms), 'folded/unfolded': ms(x.ratio) }))));
+  results.fold = r;
+}
+
+const PARTS = { feeds: feedsPart, extract: extractPart, web: webPart, hostile: hostilePart, scale: scalePart, sync: syncPart, stories: storiesPart, fold: foldPart };
 type Part = keyof typeof PARTS;
 
 /** `npm run bench -- hostile web`, or BENCH_PARTS=hostile,web; all parts when none is named. */

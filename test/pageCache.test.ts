@@ -10,6 +10,13 @@ import { signedIn } from './support/webSession.js';
 
 let server: PublisherServer;
 let tp: TestPipeline;
+
+/** A signed-in reader whose river is every article: these tests are about read state, not stories (their articles fold into one). */
+async function unfoldedReader(name: string) {
+  const r = await signedIn(tp.store, name);
+  await tp.store.setFoldsStories(r.userId, false);
+  return r;
+}
 let app: FastifyInstance;
 let feedId = 0;
 const items = [
@@ -44,7 +51,7 @@ const get = (url: string, cookie: string, etag?: string) =>
   app.inject({ method: 'GET', url, headers: { cookie, ...(etag ? { 'if-none-match': etag } : {}) } });
 
 test('an unchanged page answers 304 to its ETag, and the same page again without rendering', async () => {
-  const web = await signedIn(tp.store, 'still');
+  const web = await unfoldedReader('still');
   const first = await get('/', web.cookie);
   assert.equal(first.statusCode, 200);
   const etag = first.headers.etag as string;
@@ -65,7 +72,7 @@ test('an unchanged page answers 304 to its ETag, and the same page again without
 });
 
 test('marking an article read changes the river and the search page', async () => {
-  const web = await signedIn(tp.store, 'marker');
+  const web = await unfoldedReader('marker');
   const river = await get('/?show=unread', web.cookie);
   const search = await get('/search?q=harbour&show=unread', web.cookie);
   assert.match(river.body, /Harbour wall repaired/);
@@ -84,7 +91,7 @@ test('marking an article read changes the river and the search page', async () =
 });
 
 test('a state change made elsewhere (another process, the CLI) changes the page too', async () => {
-  const web = await signedIn(tp.store, 'elsewhere');
+  const web = await unfoldedReader('elsewhere');
   const river = await get('/?show=starred', web.cookie);
   const [hit] = await tp.store.searchArticles({ text: 'ferry', limit: 1 });
   await tp.store.setArticleState(web.userId, hit!.id, { starred: true }, '2026-03-05T00:00:00Z');
@@ -94,7 +101,7 @@ test('a state change made elsewhere (another process, the CLI) changes the page 
 });
 
 test('a new article changes the river', async () => {
-  const web = await signedIn(tp.store, 'waiting');
+  const web = await unfoldedReader('waiting');
   const river = await get('/', web.cookie);
   assert.doesNotMatch(river.body, /Lighthouse reopens/);
   items.push({ title: 'Lighthouse reopens', link: server.url('/p/9'), pubDate: 'Wed, 04 Mar 2026 08:00:00 GMT' });
@@ -106,8 +113,8 @@ test('a new article changes the river', async () => {
 });
 
 test('pages are never shared between readers or sessions', async () => {
-  const a = await signedIn(tp.store, 'alice');
-  const b = await signedIn(tp.store, 'bob');
+  const a = await unfoldedReader('alice');
+  const b = await unfoldedReader('bob');
   const pageA = await get('/', a.cookie);
   assert.match(pageA.body, new RegExp(a.csrf));
   const pageB = await get('/', b.cookie, pageA.headers.etag as string);
@@ -115,7 +122,7 @@ test('pages are never shared between readers or sessions', async () => {
   assert.notEqual(pageB.headers.etag, pageA.headers.etag);
   assert.doesNotMatch(pageB.body, new RegExp(a.csrf));
   assert.match(pageB.body, /bob/);
-  const a2 = await signedIn(tp.store, 'alice');
+  const a2 = await unfoldedReader('alice');
   const otherSession = await get('/', a2.cookie);
   assert.doesNotMatch(otherSession.body, new RegExp(a.csrf), 'each session its own form token');
   const anonymous = await app.inject({ method: 'GET', url: '/', headers: { 'if-none-match': pageA.headers.etag as string } });
@@ -123,7 +130,7 @@ test('pages are never shared between readers or sessions', async () => {
 });
 
 test('API lists answer 304 until the reader changes something', async () => {
-  const web = await signedIn(tp.store, 'apiuser');
+  const web = await unfoldedReader('apiuser');
   const { newSecret, secretHash } = await import('../src/accounts/tokens.js');
   const token = newSecret();
   await tp.store.createApiToken({ userId: web.userId, tokenHash: secretHash(token), name: 't', now: '2026-03-05T00:00:00Z' });

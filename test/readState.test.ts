@@ -10,6 +10,13 @@ import type { FastifyInstance } from 'fastify';
 
 let server: PublisherServer;
 let tp: TestPipeline;
+
+/** A signed-in reader whose river is every article: these tests are about read state, not stories (their articles fold into one). */
+async function unfoldedReader(name: string) {
+  const r = await signedIn(tp.store, name);
+  await tp.store.setFoldsStories(r.userId, false);
+  return r;
+}
 let app: FastifyInstance;
 const FORM = 'application/x-www-form-urlencoded';
 const page = (t: string) => articlePage({ title: t, siteName: 'Harbour Times', bodyHtml: `<p>${t}. ${'The harbour board met on Friday to agree the plan for the new quay and its budget. '.repeat(3)}</p>` });
@@ -33,8 +40,8 @@ after(async () => {
 const titles = (body: string) => [...body.matchAll(/<h2><a href="\/articles\/\d+(?:\?[^"]*)?">([^<]+)<\/a><\/h2>/g)].map((m) => m[1]);
 
 test('each reader has their own read and starred marks over shared articles', async () => {
-  const ada = await signedIn(tp.store, 'ada');
-  const bob = await signedIn(tp.store, 'bob');
+  const ada = await unfoldedReader('ada');
+  const bob = await unfoldedReader('bob');
   const list = await tp.store.listArticles({ limit: 10, userId: ada.userId });
   const story2 = list.find((a) => a.title === 'Story 2')!;
 
@@ -63,14 +70,14 @@ test('each reader has their own read and starred marks over shared articles', as
 });
 
 test('mark all read marks only what the reader has seen listed, and only for them', async () => {
-  const cy = await signedIn(tp.store, 'cy');
+  const cy = await unfoldedReader('cy');
   const river = await app.inject({ method: 'GET', url: '/', headers: { cookie: cy.cookie } });
   const upTo = /name="upTo" value="([^"]+)"/.exec(river.body)![1]!;
   assert.equal(upTo, '2026-03-03T08:00:00Z');
   const res = await app.inject({ method: 'POST', url: '/read-all', headers: { cookie: cy.cookie, 'content-type': FORM }, payload: new URLSearchParams({ _csrf: cy.csrf, upTo: '2026-03-02T08:00:00Z', next: '/?show=unread' }).toString() });
   assert.equal(res.statusCode, 303);
   assert.deepEqual(titles((await app.inject({ method: 'GET', url: '/?show=unread', headers: { cookie: cy.cookie } })).body), ['Story 3'], 'newer than upTo stays unread');
-  const dee = await signedIn(tp.store, 'dee');
+  const dee = await unfoldedReader('dee');
   assert.equal(titles((await app.inject({ method: 'GET', url: '/?show=unread', headers: { cookie: dee.cookie } })).body).length, 3);
 });
 
@@ -94,7 +101,7 @@ test('a reader only sees the feeds they subscribe to: river, search, article, st
 });
 
 test('the feeds page: refresh now, unsubscribe, OPML export, all for the reader\'s own feeds only', async () => {
-  const eve = await signedIn(tp.store, 'eve');
+  const eve = await unfoldedReader('eve');
   const [feed] = await tp.store.listSubscriptions(eve.userId);
   const page = await app.inject({ method: 'GET', url: '/feeds', headers: { cookie: eve.cookie } });
   assert.match(page.body, new RegExp(`action="/feeds/${feed!.id}/refresh"`));
@@ -117,7 +124,7 @@ test('the feeds page: refresh now, unsubscribe, OPML export, all for the reader\
 });
 
 test('OPML import from the page subscribes the reader, folders kept', async () => {
-  const fay = await signedIn(tp.store, 'fay');
+  const fay = await unfoldedReader('fay');
   for (const f of await tp.store.listSubscriptions(fay.userId)) await tp.store.unsubscribeUser(fay.userId, f.id);
   const opml = `<?xml version="1.0"?><opml version="2.0"><body><outline text="Local"><outline type="rss" text="R" xmlUrl="${server.url('/r.xml')}"/></outline></body></opml>`;
   const res = await app.inject({ method: 'POST', url: '/feeds/import', headers: { cookie: fay.cookie, 'content-type': FORM }, payload: new URLSearchParams({ _csrf: fay.csrf, opml }).toString() });
@@ -133,7 +140,7 @@ test('OPML import from the page subscribes the reader, folders kept', async () =
 });
 
 test('a reader renames a feed and files it in a folder, for themselves only', async () => {
-  const gus = await signedIn(tp.store, 'gus');
+  const gus = await unfoldedReader('gus');
   const [feed] = await tp.store.listSubscriptions(gus.userId);
   const edit = (who: { cookie: string; csrf: string }, fields: Record<string, string>) =>
     app.inject({ method: 'POST', url: `/feeds/${feed!.id}/edit`, headers: { cookie: who.cookie, 'content-type': FORM }, payload: new URLSearchParams({ _csrf: who.csrf, ...fields }).toString() });
@@ -141,7 +148,7 @@ test('a reader renames a feed and files it in a folder, for themselves only', as
   const mine = (await tp.store.listSubscriptions(gus.userId))[0]!;
   assert.deepEqual([mine.customTitle, mine.folder], ['My harbour paper', 'Local']);
   assert.match((await app.inject({ method: 'GET', url: '/feeds', headers: { cookie: gus.cookie } })).body, />My harbour paper<\/a><span class="muted">in <a href="\/\?folder=Local">Local<\/a>/);
-  const hal = await signedIn(tp.store, 'hal');
+  const hal = await unfoldedReader('hal');
   assert.equal((await tp.store.listSubscriptions(hal.userId))[0]!.customTitle, null, 'nobody else sees the new name');
   assert.equal((await app.inject({ method: 'GET', url: '/?folder=Local', headers: { cookie: gus.cookie } })).body.match(/<li class="/g)?.length, 3);
   assert.equal((await edit(gus, { title: '' })).statusCode, 303);
@@ -149,7 +156,7 @@ test('a reader renames a feed and files it in a folder, for themselves only', as
 });
 
 test('subscribing to a site that names several feeds asks which one; folder mark-all-read; items a day', async () => {
-  const ivy = await signedIn(tp.store, 'ivy');
+  const ivy = await unfoldedReader('ivy');
   server.set('/multi/', { body: `<html><head><link rel="alternate" type="application/rss+xml" title="News" href="/r.xml"><link rel="alternate" type="application/rss+xml" title="Sport" href="/sport.xml"></head></html>` });
   server.set('/sport.xml', { type: 'application/rss+xml', body: rssFeed({ title: 'Sport | Harbour Times', link: server.url('/'), items: [] }) });
   const post = (fields: Record<string, string>) => app.inject({ method: 'POST', url: '/feeds', headers: { cookie: ivy.cookie, 'content-type': FORM }, payload: new URLSearchParams({ _csrf: ivy.csrf, ...fields }).toString() });

@@ -93,7 +93,10 @@ test('a story answers 404 exactly like a missing one to a reader who cannot see 
   assert.doesNotMatch(river.body, /href="\/stories\//, 'nothing of the stories leaks into another reader\'s river');
 });
 
-test('the river links each article to its story with "N sources"; the article page links its story and lists its figures', async () => {
+test('the unfolded river links each article to its story with "N sources"; the article page links its story and lists its figures', async (t) => {
+  const ada = (await tp.store.getUserByName('ada'))!;
+  await tp.store.setFoldsStories(ada.id, false);
+  t.after(() => tp.store.setFoldsStories(ada.id, true));
   const river = await page('/');
   assert.equal(river.statusCode, 200);
   const links = [...river.body.matchAll(/<p class="story-count"><a href="\/stories\/(\d+)">([^<]+)<\/a>/g)].map((m) => [Number(m[1]), m[2]]);

@@ -26,6 +26,7 @@ import { registerAuth, safeNext } from './auth.js';
 import { proxyImages, proxyKey, registerImageProxy } from './imageProxy.js';
 import { apiV1 } from './api/v1.js';
 import { formatIso, searchBound } from '../text/dates.js';
+import { MAX_ENTITY_KEY } from '../text/entityKey.js';
 import { DATE_HELP } from './api/v1.js';
 import { SERVICE_WORKER } from './ui/serviceWorker.js';
 import { requesterSignal } from './requesterSignal.js';
@@ -156,7 +157,7 @@ export function buildApp(opts: {
   });
 
 
-  app.get<{ Querystring: { feed?: string; before?: string; show?: string; folder?: string } }>('/', async (req, reply) => {
+  app.get<{ Querystring: { feed?: string; before?: string; show?: string; folder?: string; entity?: string } }>('/', async (req, reply) => {
     const feedId = req.query.feed !== undefined ? Number(req.query.feed) : undefined;
     if (feedId !== undefined && !Number.isInteger(feedId)) return reply.code(400).type('text/html; charset=utf-8').send(errorPage(400, 'feed must be a number'));
     const before = parseCursor(req.query.before);
@@ -166,10 +167,15 @@ export function buildApp(opts: {
     const pageSize = 50;
     const show = req.query.show === 'unread' || req.query.show === 'starred' ? req.query.show : 'all';
     const userId = req.session?.user.id;
+    const entity = entityParam(req.query.entity);
+    // Folding is a reader's setting; without a reader the river is every article, as before.
+    const fold = userId !== undefined && (await opts.store.foldsStories(userId));
     const items = await opts.store.listArticles({
       limit: pageSize + 1,
+      fold,
       ...(feedId !== undefined ? { feedId } : {}),
       ...(before ? { before } : {}),
+      ...(entity !== undefined ? { entity } : {}),
       ...(userId !== undefined ? { userId, show } : {}),
       ...(userId !== undefined && req.query.folder ? { folder: req.query.folder.slice(0, 200) } : {}),
     });
@@ -185,7 +191,7 @@ export function buildApp(opts: {
       if (offer) return onboardingPage({ instanceFeeds: offer.feeds, starter: offer.starter, chrome: { ...chrome, session: chrome.session } });
     }
     const stories = userId === undefined ? undefined : await opts.store.storyCoverageOf(userId, page.map((a) => a.id));
-    return riverPage(page, { now: now(), timeZone: tz, nextCursor, feed, show, folder, feedSecret, chrome, ...(stories ? { stories } : {}) });
+    return riverPage(page, { now: now(), timeZone: tz, nextCursor, feed, show, folder, feedSecret, chrome, fold, ...(entity !== undefined ? { entity } : {}), ...(stories ? { stories } : {}) });
   });
 
   app.get<{ Params: { id: string }; Querystring: Record<string, string | undefined> }>('/articles/:id', async (req, reply) => {
@@ -236,8 +242,19 @@ export function buildApp(opts: {
     const upTo = b.upTo && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/.test(b.upTo) ? b.upTo : formatIso(now().getTime());
     const feedId = optionalId(b.feed);
     const folder = b.folder?.trim().slice(0, 200) || undefined;
-    await opts.store.markAllRead(req.session.user.id, { upTo, ...(feedId !== undefined ? { feedId } : {}), ...(folder ? { folder } : {}) }, formatIso(now().getTime()));
+    const entity = entityParam(b.entity);
+    const scope = { upTo, ...(feedId !== undefined ? { feedId } : {}), ...(folder ? { folder } : {}), ...(entity !== undefined ? { entity } : {}) };
+    await opts.store.markAllRead(req.session.user.id, scope, formatIso(now().getTime()));
     return reply.redirect(safeNext(b.next), 303);
+  });
+
+  // The river's fold toggle and the Account page's setting both land here; kept per reader.
+  app.post<{ Body: Record<string, string | undefined> }>('/account/fold', async (req, reply) => {
+    if (!req.session) return reply.code(400).send('bad request');
+    const on = req.body?.fold;
+    if (on !== '1' && on !== '0') return reply.code(400).type('text/html; charset=utf-8').send(errorPage(400, 'fold must be 1 or 0'));
+    await opts.store.setFoldsStories(req.session.user.id, on === '1');
+    return reply.redirect(safeNext(req.body?.next), 303);
   });
 
   app.post<{ Params: { id: string }; Body: Record<string, string | undefined> }>('/feeds/:id/edit', async (req, reply) => {
@@ -307,7 +324,7 @@ export function buildApp(opts: {
   app.get('/account', async (req, reply) => {
     if (!req.session) return reply.code(400).send('bad request');
     reply.type('text/html; charset=utf-8');
-    return accountPage({ session: req.session, tokens: await opts.store.listApiTokens(req.session.user.id), newToken: null, fever: { setAt: await opts.store.feverKeySetAt(req.session.user.id) }, feedsOut: await feedsOutState(opts.store, req) });
+    return accountPage({ session: req.session, tokens: await opts.store.listApiTokens(req.session.user.id), newToken: null, fever: { setAt: await opts.store.feverKeySetAt(req.session.user.id) }, feedsOut: await feedsOutState(opts.store, req) , foldStories: await opts.store.foldsStories(req.session.user.id) });
   });
 
   app.post<{ Body: Record<string, string | undefined> }>('/account/tokens', async (req, reply) => {
@@ -317,7 +334,7 @@ export function buildApp(opts: {
     await opts.store.createApiToken({ userId: req.session.user.id, tokenHash: secretHash(token), name, now: formatIso(now().getTime()) });
     // Shown once, on this response only; the page is not cached.
     reply.type('text/html; charset=utf-8').header('cache-control', 'no-store');
-    return accountPage({ session: req.session, tokens: await opts.store.listApiTokens(req.session.user.id), newToken: { name, token }, fever: { setAt: await opts.store.feverKeySetAt(req.session.user.id) }, feedsOut: await feedsOutState(opts.store, req) });
+    return accountPage({ session: req.session, tokens: await opts.store.listApiTokens(req.session.user.id), newToken: { name, token }, fever: { setAt: await opts.store.feverKeySetAt(req.session.user.id) }, feedsOut: await feedsOutState(opts.store, req) , foldStories: await opts.store.foldsStories(req.session.user.id) });
   });
 
   app.post<{ Body: Record<string, string | undefined> }>('/account/tokens/revoke', async (req, reply) => {
@@ -449,7 +466,14 @@ function listContextOf(q: Record<string, string | undefined>): ListContext {
   const show = q.show === 'unread' || q.show === 'starred' ? q.show : 'all';
   const feed = optionalId(q.feed);
   const folder = feed === undefined && q.folder ? q.folder.slice(0, 200) : undefined;
-  return { show, ...(feed !== undefined ? { feed } : {}), ...(folder !== undefined ? { folder } : {}) };
+  const entity = entityParam(q.entity);
+  return { show, ...(feed !== undefined ? { feed } : {}), ...(folder !== undefined ? { folder } : {}), ...(entity !== undefined ? { entity } : {}) };
+}
+
+/** `?entity=` as a reader typed or followed it: trimmed and capped; nothing when empty. */
+function entityParam(raw: string | undefined): string | undefined {
+  const name = raw?.replace(/\s+/g, ' ').trim().slice(0, MAX_ENTITY_KEY);
+  return name || undefined;
 }
 
 /** The reader's marks on an article and its neighbours in the list it was opened from. */
@@ -459,12 +483,13 @@ async function storyOfArticle(store: Store, userId: number, articleId: number): 
   const detail = storyId === undefined ? null : await store.storyDetail(userId, storyId);
   const self = detail?.articles.find((a) => a.id === articleId);
   if (!detail || !self) return null;
-  const { figuresOf } = await import('../stories/storyReport.js');
-  return { id: detail.story.id, articles: detail.story.articles, sources: detail.story.sources, figures: figuresOf(self) };
+  const { figuresOf, storyReport } = await import('../stories/storyReport.js');
+  const entities = storyReport([self]).entities.slice(0, ARTICLE_ENTITIES).map((e) => ({ name: e.name, type: e.type }));
+  return { id: detail.story.id, articles: detail.story.articles, sources: detail.story.sources, figures: figuresOf(self), entities };
 }
 
 async function articleNeighbours(store: Store, userId: number, a: { id: number; publishedAt: string }, c: ListContext) {
-  const scope = { userId, show: c.show, ...(c.feed !== undefined ? { feedId: c.feed } : {}), ...(c.folder !== undefined ? { folder: c.folder } : {}) };
+  const scope = { userId, show: c.show, ...(c.feed !== undefined ? { feedId: c.feed } : {}), ...(c.folder !== undefined ? { folder: c.folder } : {}), ...(c.entity !== undefined ? { entity: c.entity } : {}) };
   const at = { publishedAt: a.publishedAt, id: a.id };
   const [mine, newer, older] = await Promise.all([
     store.listArticles({ userId, ids: [a.id], limit: 1 }),
@@ -473,6 +498,9 @@ async function articleNeighbours(store: Store, userId: number, a: { id: number; 
   ]);
   return { state: { read: !!mine[0]?.read, starred: !!mine[0]?.starred }, newer, older };
 }
+
+/** Names an article page links to the river's entity filter. */
+const ARTICLE_ENTITIES = 12;
 
 /** Articles shown before the open one in the list pane; twice as many after it. */
 const NEIGHBOURS = 10;

@@ -1,5 +1,6 @@
 import { expressionBuilder, sql, type Expression, type SqlBool } from 'kysely';
 import type { ArticleTable, Database } from './schema.js';
+import { entityKey } from '../text/entityKey.js';
 
 /** Which articles a query wants: every field is optional, and all that are given must hold. */
 export interface ArticleFilter {
@@ -27,6 +28,8 @@ export interface ArticleFilter {
   from?: string;
   to?: string;
   upTo?: string;
+  /** Only articles that name this entity (any spelling with the same text/entityKey.ts key). */
+  entity?: string;
   /** Keyset cursor: articles strictly older than this (published_at, id). */
   before?: { publishedAt: string; id: number };
   /** The same cursor the other way: articles strictly newer than this (oldest-first pages). */
@@ -53,6 +56,7 @@ export function articleFilter(f: ArticleFilter): Expression<SqlBool> {
     all.push(eb.exists(eb.selectFrom('article_feed').select('article_feed.article_id').whereRef('article_feed.article_id', '=', 'a.id').where('article_feed.feed_id', '=', feedId)));
   }
   if (f.sourceId !== undefined) all.push(eb('a.source_id', '=', f.sourceId));
+  if (f.entity !== undefined) all.push(namesEntity(f.entity));
   if (f.from) all.push(eb('a.published_at', '>=', f.from));
   if (f.to) all.push(eb('a.published_at', '<', f.to));
   if (f.upTo) all.push(eb('a.published_at', '<=', f.upTo));
@@ -60,6 +64,14 @@ export function articleFilter(f: ArticleFilter): Expression<SqlBool> {
   if (f.before) all.push(eb(eb.refTuple('a.published_at', 'a.id'), '<', eb.tuple(f.before.publishedAt, f.before.id)));
   if (f.after) all.push(eb(eb.refTuple('a.published_at', 'a.id'), '>', eb.tuple(f.after.publishedAt, f.after.id)));
   return eb.and(all);
+}
+
+/** The entity index's primary key answers this per article; a rare name could lead from its key index. */
+function namesEntity(name: string): Expression<SqlBool> {
+  const eb = expressionBuilder<ArticleScope, 'a'>();
+  const key = entityKey(name);
+  if (!key) return sql<SqlBool>`1 = 0`;
+  return eb.exists(eb.selectFrom('article_entity').select('article_entity.article_id').whereRef('article_entity.article_id', '=', 'a.id').where('article_entity.entity_key', '=', key));
 }
 
 /** A reader sees what came through their own subscriptions; their feed and folder filters reach only through those. */

@@ -1,6 +1,6 @@
-import { expressionBuilder, sql, type SelectQueryBuilder } from 'kysely';
+import { expressionBuilder, sql, type Expression, type SelectQueryBuilder, type SqlBool } from 'kysely';
 import { articleFilter, type ArticleFilter, type ArticleScope } from './articleFilter.js';
-import type { Db } from './schema.js';
+import type { ArticleStoryTable, Db } from './schema.js';
 import { toListItem } from './rows.js';
 import type { ArticleListItem, ArticleOrder, ArticleQuery, ArticleRef } from './store.js';
 import { collapseWhitespace } from '../text/whitespace.js';
@@ -42,6 +42,7 @@ export async function listArticles(db: Db, q: ArticleQuery): Promise<ArticleList
     )
     .$if(!!q.content, (qb) => qb.select(['a.html', 'a.byline']).select(feedCameThrough(q).as('feed_id')))
     .where(articleFilter(q))
+    .$if(!!q.fold, (qb) => qb.leftJoin('article_story as xs', 'xs.article_id', 'a.id').where(newestOfItsStory(q)))
     .limit(q.limit)
     .$if(!!q.offset, (qb) => qb.offset(q.offset!))
     .execute();
@@ -52,6 +53,26 @@ export async function listArticles(db: Db, q: ArticleQuery): Promise<ArticleList
     leadImage: r.lead_image_url,
     ...(q.content ? contentOf(r as unknown as ContentRow) : {}),
   }));
+}
+
+/**
+ * Folding: an article of a story stands for it only when no newer article of the story (by
+ * the river's own order) passes the same filter. Each story thus has one entry, the same on
+ * every page of a keyset-paged river, so paging never shows a story twice. Walks the
+ * story's placements (article_story_story) per candidate; the filter is checked on the
+ * newer ones only, under their own alias `a` (the inner EXISTS), as articleFilter has it.
+ */
+function newestOfItsStory(q: ArticleQuery): Expression<SqlBool> {
+  const eb = expressionBuilder<ArticleScope & { xs: ArticleStoryTable }, 'a' | 'xs'>();
+  const scope: ArticleFilter = { ...q, before: undefined, after: undefined };
+  const newer = eb
+    .selectFrom('article_story as ys')
+    .innerJoin('article as na', 'na.id', 'ys.article_id')
+    .select('ys.article_id')
+    .whereRef('ys.story_id', '=', 'xs.story_id')
+    .where(sql<SqlBool>`(na.published_at, na.id) > (a.published_at, a.id)`)
+    .where((e) => e.exists(e.selectFrom('article as a').select('a.id').whereRef('a.id', '=', 'na.id').where(articleFilter(scope))));
+  return eb.or([eb('xs.story_id', 'is', null), eb.not(eb.exists(newer))]);
 }
 
 /**

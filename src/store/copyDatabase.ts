@@ -31,6 +31,7 @@ const TABLE_KEYS: { readonly [T in keyof Database]: ReadonlyArray<keyof Database
   story: ['id'],
   article_story: ['article_id'],
   article_facts: ['article_id'],
+  article_entity: ['article_id', 'entity_key', 'type'],
   story_pending: ['article_id'],
   feed_rule: ['feed_id'],
   // Copied like any row; a copied lease is stale (its heartbeat stops) and is ignored.

@@ -282,7 +282,7 @@ export class KyselyStore implements Store {
   unreadReadSince(userId: number, since: string): Promise<number> {
     return subscriptions.unreadReadSince(this.db, userId, since);
   }
-  markAllRead(userId: number, opts: { feedId?: number; folder?: string | null; upTo: string }, now: string): Promise<number> {
+  markAllRead(userId: number, opts: { feedId?: number; folder?: string | null; entity?: string; upTo: string }, now: string): Promise<number> {
     return subscriptions.markAllRead(this.db, userId, opts, now);
   }
 
@@ -360,10 +360,19 @@ export class KyselyStore implements Store {
   storyIdsOf(articleIds: readonly number[]): Promise<Map<number, number>> {
     return stories.storyIdsOf(this.db, articleIds);
   }
-  storyCoverageOf(userId: number, articleIds: readonly number[]): Promise<Map<number, StoryCoverage>> {
+  storyCoverageOf(userId: number | undefined, articleIds: readonly number[]): Promise<Map<number, StoryCoverage>> {
     return stories.storyCoverageOf(this.db, userId, articleIds);
   }
   pendingStoryCount(): Promise<number> {
     return stories.pendingStoryCount(this.db);
+  }
+  reindexEntitiesAfter(afterId: number, limit: number): Promise<number | null> {
+    return stories.reindexEntitiesAfter(this.db, afterId, limit);
+  }
+  foldsStories(userId: number): Promise<boolean> {
+    return readers.foldsStories(this.db, userId);
+  }
+  setFoldsStories(userId: number, on: boolean): Promise<void> {
+    return readers.setFoldsStories(this.db, userId, on);
   }
 }

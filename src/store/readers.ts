@@ -164,7 +164,24 @@ export async function readerVersion(db: Db, userId: number): Promise<string> {
       eb.selectFrom('revision').select((e) => e.fn.max('id').as('m')).as('revisions'),
       eb.selectFrom('tombstone').select((e) => e.fn.max('id').as('m')).as('tombstones'),
       eb.selectFrom('user').select('state_version').where('id', '=', userId).as('state'),
+      // Placements come after their article is stored and change how the river folds.
+      eb.selectFrom('article_story').select((e) => e.fn.max('seq').as('m')).as('placements'),
     ])
     .executeTakeFirstOrThrow();
-  return `${row.articles ?? 0}.${row.revisions ?? 0}.${row.tombstones ?? 0}:${row.state ?? 0}`;
+  return `${row.articles ?? 0}.${row.revisions ?? 0}.${row.tombstones ?? 0}.${row.placements ?? 0}:${row.state ?? 0}`;
+}
+
+export async function foldsStories(db: Db, userId: number): Promise<boolean> {
+  const row = await db.selectFrom('user').select('fold_stories').where('id', '=', userId).executeTakeFirst();
+  return Number(row?.fold_stories ?? 1) === 1;
+}
+
+/** A change of what the river shows, so it counts in the reader's version like read and starred do. */
+export async function setFoldsStories(db: Db, userId: number, on: boolean): Promise<void> {
+  await db
+    .updateTable('user')
+    .set((eb) => ({ fold_stories: on ? 1 : 0, state_version: eb('state_version', '+', 1) }))
+    .where('id', '=', userId)
+    .where('fold_stories', '=', on ? 0 : 1)
+    .execute();
 }

@@ -124,6 +124,8 @@ export interface UserTable {
   created_at: string;
   /** Changes of the reader's read, starred and subscriptions, counted by triggers (the page cache's version). */
   state_version: Generated<number>;
+  /** 1: the river folds a story into one entry (the default); 0: every article. */
+  fold_stories: Generated<number>;
 }
 
 export interface SessionTable {
@@ -224,6 +226,15 @@ export interface ArticleFactsTable {
   figures: string;
 }
 
+/** One entity an article names, by its normalised key (text/entityKey.ts), for the entity filter. */
+export interface ArticleEntityTable {
+  article_id: number;
+  entity_key: string;
+  /** The name as the article first writes it. */
+  name: string;
+  type: string;
+}
+
 /** Articles waiting for the story step: 'place' (new) or 'facts' (text changed). */
 export interface StoryPendingTable {
   article_id: number;
@@ -251,6 +262,7 @@ export interface Database {
   story: StoryTable;
   article_story: ArticleStoryTable;
   article_facts: ArticleFactsTable;
+  article_entity: ArticleEntityTable;
   story_pending: StoryPendingTable;
   feed_rule: FeedRuleTable;
   server_lease: ServerLeaseTable;

@@ -148,7 +148,7 @@ export interface Store {
   /** Read / starred marks of one user; null leaves a mark as it is. */
   setArticleState(userId: number, articleId: number, state: { read?: boolean; starred?: boolean }, now: string): Promise<void>;
   /** Marks as read every article of the user's subscriptions (or one feed's, or one folder's: null is the feeds in no folder) published at or before `upTo`. */
-  markAllRead(userId: number, opts: { feedId?: number; folder?: string | null; upTo: string }, now: string): Promise<number>;
+  markAllRead(userId: number, opts: { feedId?: number; folder?: string | null; entity?: string; upTo: string }, now: string): Promise<number>;
 
   listArticles(query: ArticleQuery): Promise<ArticleListItem[]>;
   /** The same selection as listArticles, ids and times only (no page-sized cap of its own). */
@@ -207,8 +207,14 @@ export interface Store {
   /** The story of each placed article among these (the river folds by it). */
   storyIdsOf(articleIds: readonly number[]): Promise<Map<number, number>>;
   /** Per article among these: its story and the articles and sources of it this reader sees (one query). */
-  storyCoverageOf(userId: number, articleIds: readonly number[]): Promise<Map<number, StoryCoverage>>;
+  storyCoverageOf(userId: number | undefined, articleIds: readonly number[]): Promise<Map<number, StoryCoverage>>;
   pendingStoryCount(): Promise<number>;
+  /** Fills the entity index from stored facts that have none, after this article id, a page at a time; the last id done, null when none was left. */
+  reindexEntitiesAfter(afterId: number, limit: number): Promise<number | null>;
+  /** Whether this reader's river folds stories (on unless they turned it off). */
+  foldsStories(userId: number): Promise<boolean>;
+  /** Turns folding on or off for the reader; their cached pages change with it. */
+  setFoldsStories(userId: number, on: boolean): Promise<void>;
 }
 
 export interface NewFeed {
@@ -304,6 +310,8 @@ export interface ArticleQuery extends Omit<ArticleFilter, 'articleId' | 'upTo' |
   order?: ArticleOrder;
   /** Also the body HTML, the byline and the feed each article came through (client protocols). */
   content?: boolean;
+  /** One entry per story: its newest article that passes the filter (see articleList.ts). */
+  fold?: boolean;
 }
 
 export type ArticleOrder = 'newest' | 'oldest' | 'id-asc' | 'id-desc';
@@ -326,6 +334,8 @@ export interface SearchQuery {
   folder?: string;
   /** Only this publisher's articles. */
   sourceId?: number;
+  /** Only articles naming this entity (ArticleFilter.entity). */
+  entity?: string;
   /** Only articles published at or after / before these times. */
   from?: string;
   to?: string;

@@ -1,6 +1,7 @@
-import { expressionBuilder, type Expression, type Kysely } from 'kysely';
+import { expressionBuilder, type Expression, type Insertable, type Kysely } from 'kysely';
 import { articleFilter } from './articleFilter.js';
-import type { Database, Db } from './schema.js';
+import type { ArticleEntityTable, Database, Db } from './schema.js';
+import { entityKey, MAX_ENTITY_KEY } from '../text/entityKey.js';
 import type { StoreDialect } from './dialect.js';
 
 /**
@@ -239,6 +240,59 @@ async function saveFacts(trx: Db, f: ArticleFactsWrite): Promise<void> {
     .values({ article_id: f.articleId, ...row })
     .onConflict((oc) => oc.column('article_id').doUpdateSet(row))
     .execute();
+  await indexEntities(trx, f.articleId, f.entities);
+}
+
+/** Entity rows one article keeps at most: a list of names, not a concordance. */
+const MAX_ENTITIES_PER_ARTICLE = 200;
+
+/** The article's entity index rows, replaced by those of its current facts. */
+async function indexEntities(trx: Db, articleId: number, entities: readonly unknown[]): Promise<void> {
+  await trx.deleteFrom('article_entity').where('article_id', '=', articleId).execute();
+  const rows = entityRows(articleId, entities);
+  if (rows.length) await trx.insertInto('article_entity').values(rows).execute();
+}
+
+/** One row per distinct (key, type), named as the article first writes it. */
+export function entityRows(articleId: number, entities: readonly unknown[]): ArticleEntityRow[] {
+  const rows = new Map<string, ArticleEntityRow>();
+  for (const e of entities) {
+    if (rows.size >= MAX_ENTITIES_PER_ARTICLE) break;
+    if (!isNamed(e)) continue;
+    const key = entityKey(e.text);
+    const id = `${e.type}\u0000${key}`;
+    if (key && !rows.has(id)) rows.set(id, { article_id: articleId, entity_key: key, name: e.text.trim().slice(0, MAX_ENTITY_KEY), type: e.type });
+  }
+  return [...rows.values()];
+}
+
+type ArticleEntityRow = Insertable<ArticleEntityTable>;
+
+function isNamed(e: unknown): e is { text: string; type: string } {
+  const v = e as { text?: unknown; type?: unknown } | null;
+  return typeof v?.text === 'string' && typeof v.type === 'string' && v.type.length <= 20;
+}
+
+/**
+ * Fills the entity index from the JSON of stored facts that have no index rows, after
+ * `afterId` (a page of them, in id order): a rebuild fills it for facts stored before the
+ * index existed; facts written since index themselves. Returns the last article id looked
+ * at, or null when none was left.
+ */
+export async function reindexEntitiesAfter(db: Kysely<Database>, afterId: number, limit: number): Promise<number | null> {
+  const facts = await db
+    .selectFrom('article_facts as f')
+    .select(['f.article_id', 'f.entities'])
+    .where('f.article_id', '>', afterId)
+    .where((eb) => eb.not(eb.exists(eb.selectFrom('article_entity as e').select('e.article_id').whereRef('e.article_id', '=', 'f.article_id'))))
+    .orderBy('f.article_id')
+    .limit(limit)
+    .execute();
+  if (!facts.length) return null;
+  await db.transaction().execute(async (trx) => {
+    for (const f of facts) await indexEntities(trx, Number(f.article_id), parseList(f.entities));
+  });
+  return Number(facts[facts.length - 1]!.article_id);
 }
 
 /** A story's row from its articles now: counts, first and last times, the earliest headline. */
@@ -388,22 +442,44 @@ export interface StoryCoverage {
   storyId: number;
   articles: number;
   sources: number;
+  /** Wire copies among those articles. */
+  copies: number;
+  /** The other outlets in it, each with its newest article there (by arrival), by name. */
+  alsoIn: Array<{ source: string; articleId: number }>;
 }
 
 /**
- * The story of each of these articles with the articles and sources of it this reader can
- * see, in one query: the river links an article to its story when others cover it too.
+ * The story of each of these articles with the articles, sources and copies of it this
+ * reader can see (everyone's without a reader), in one query grouped by outlet: the river
+ * folds a story into one entry with these, or links an article to its story. Outlets the
+ * reader does not follow never appear: only articles that reached them count.
  */
-export async function storyCoverageOf(db: Db, userId: number, articleIds: readonly number[]): Promise<Map<number, StoryCoverage>> {
+export async function storyCoverageOf(db: Db, userId: number | undefined, articleIds: readonly number[]): Promise<Map<number, StoryCoverage>> {
   if (!articleIds.length) return new Map();
   const rows = await db
     .selectFrom('article_story as x')
+    .innerJoin('article as shown', 'shown.id', 'x.article_id')
     .innerJoin('article_story as y', 'y.story_id', 'x.story_id')
     .innerJoin('article as a', 'a.id', 'y.article_id')
+    .innerJoin('source', 'source.id', 'a.source_id')
     .where('x.article_id', 'in', [...articleIds])
-    .where(articleFilter({ userId }))
-    .groupBy(['x.article_id', 'x.story_id'])
-    .select((eb) => ['x.article_id', 'x.story_id', eb.fn.countAll().as('n'), eb.fn.count('a.source_id').distinct().as('sources')])
+    .where(articleFilter(userId === undefined ? {} : { userId }))
+    .groupBy(['x.article_id', 'x.story_id', 'shown.source_id', 'a.source_id', 'source.name'])
+    .select((eb) => [
+      'x.article_id', 'x.story_id', 'shown.source_id as shown_source', 'a.source_id', 'source.name',
+      eb.fn.countAll().as('n'), eb.fn.count('y.copy_of').as('copies'), eb.fn.max('y.article_id').as('newest'),
+    ])
+    .orderBy('source.name')
     .execute();
-  return new Map(rows.map((r) => [Number(r.article_id), { storyId: Number(r.story_id), articles: Number(r.n), sources: Number(r.sources) }]));
+  const out = new Map<number, StoryCoverage>();
+  for (const r of rows) {
+    const id = Number(r.article_id);
+    const c = out.get(id) ?? { storyId: Number(r.story_id), articles: 0, sources: 0, copies: 0, alsoIn: [] };
+    c.articles += Number(r.n);
+    c.sources += 1;
+    c.copies += Number(r.copies);
+    if (Number(r.source_id) !== Number(r.shown_source)) c.alsoIn.push({ source: r.name, articleId: Number(r.newest) });
+    out.set(id, c);
+  }
+  return out;
 }

@@ -45,3 +45,23 @@ export async function createStoryTables(db: Kysely<unknown>, id: 'integer' | 'bi
     .addColumn('queued_at', time, (c) => c.notNull())
     .execute();
 }
+
+/**
+ * The entities each article mentions, one row per name (SQLite 0016, PostgreSQL 0011): the
+ * river's entity filter finds articles by `entity_key` (text/entityKey.ts) without reading
+ * the facts' JSON. Written with the facts (stories.ts), so it always matches them.
+ */
+export async function createArticleEntityTable(db: Kysely<unknown>, id: 'integer' | 'bigint'): Promise<void> {
+  await db.schema
+    .createTable('article_entity')
+    .addColumn('article_id', id, (c) => c.notNull().references('article.id').onDelete('cascade'))
+    .addColumn('entity_key', 'text', (c) => c.notNull())
+    .addColumn('name', 'text', (c) => c.notNull())
+    .addColumn('type', 'text', (c) => c.notNull())
+    .addPrimaryKeyConstraint('article_entity_pk', ['article_id', 'entity_key', 'type'])
+    .execute();
+  // A rare entity is found from its key; the primary key serves "does this article name it".
+  await db.schema.createIndex('article_entity_key').on('article_entity').columns(['entity_key', 'article_id']).execute();
+  // Folding the river is a reader's choice, kept with the reader (on unless turned off).
+  await db.schema.alterTable('user').addColumn('fold_stories', 'integer', (c) => c.notNull().defaultTo(1)).execute();
+}

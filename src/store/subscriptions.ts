@@ -103,7 +103,7 @@ export async function setArticleState(db: Db, userId: number, articleId: number,
     .execute();
 }
 
-export async function markAllRead(db: Db, userId: number, opts: { feedId?: number; folder?: string | null; upTo: string }, now: string): Promise<number> {
+export async function markAllRead(db: Db, userId: number, opts: { feedId?: number; folder?: string | null; entity?: string; upTo: string }, now: string): Promise<number> {
   const result = await sql`
     insert into article_state (user_id, article_id, read_at, starred_at)
     select ${userId}, a.id, ${now}, null from article a

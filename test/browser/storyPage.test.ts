@@ -11,7 +11,8 @@ import { buildApp } from '../../src/server/app.js';
 import { hashPassword } from '../../src/accounts/passwords.js';
 
 /**
- * The story page of the five-outlet fixture in a browser at 1280 and 390 px: screenshots,
+ * The story page and the river folded by story of the five-outlet fixture in a browser at
+ * 1280 and 390 px, and the river narrowed to an entity: screenshots,
  * no sideways scroll, the WCAG checks, and the CSP holding (no violations logged).
  * Skipped without chromium.
  */
@@ -68,6 +69,16 @@ test('the story page with a disagreement at 1280 and 390 px: screenshots, no sid
   assert.ok(timeline && timeline.width > 300 && timeline.height > 50, `the timeline is drawn: ${JSON.stringify(timeline)}`);
   await everyWay(page, `${base}/stories/${bridge.id}`, 'story-copies');
   assert.match((await page.locator('.also-in').textContent()) ?? '', /also in: Coast Herald, Valley Post/);
+  // The river folds each story into one entry with its counts and the other outlets.
+  await everyWay(page, `${base}/`, 'river-folded');
+  assert.equal(await page.locator('ol.river > li').count(), stories.length, 'one entry per story');
+  assert.match((await page.locator('ol.river').textContent()) ?? '', /4 sources · 2 copies · also in: /);
+  // An entity of the story page narrows the river, with a chip to take the filter off.
+  await page.goto(`${base}/stories/${quake.id}`);
+  await page.locator('ul.entities a').first().click();
+  await page.locator('a.chip').waitFor();
+  await everyWay(page, page.url(), 'river-entity');
+  assert.ok((await page.locator('ol.river > li').count()) >= 1);
   assert.deepEqual(errors, [], 'no script errors and no CSP violations');
   await context.close();
 });

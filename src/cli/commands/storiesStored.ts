@@ -14,7 +14,8 @@ Usage: tidings stories [--limit N] [--json] [--db PATH | --database-url URL]
 Without a subcommand: the most recently active stories (id, title, sources, copies).
 show ID: one story's articles by source with times, who reported first, its entities,
 and its figures with their attributions, disagreements flagged. rebuild: places every
-stored article again, in arrival order, exactly as ingestion does. cluster: see
+stored article again, in arrival order, exactly as ingestion does, and indexes the
+entities of facts stored before the river's entity filter existed. cluster: see
 docs/stories-cli.md (no database).
 `;
 
@@ -84,6 +85,8 @@ async function rebuild(store: import('../../store/store.js').Store, json: boolea
   const bar = new ProgressBar(Math.ceil(total / batch), 'stories');
   const started = Date.now();
   const r = await rebuildStories(store, { batch, onBatch: (done, all) => bar.tick(`${done}/${all} articles`) });
+  // Facts stored before the entity index existed are indexed now; those written since are already.
+  for (let after: number | null = 0; after !== null; ) after = await store.reindexEntitiesAfter(after, batch);
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
   bar.finish(`stories rebuilt: ${r.articles} articles in ${r.stories} stories (${seconds} s)`);
   if (json) writeOut(JSON.stringify({ articles: r.articles, stories: r.stories, seconds: Number(seconds) }));

@@ -5,6 +5,7 @@ import type { Pipeline } from '../../ingest/pipeline.js';
 import { asTidingsError } from '../../model/errors.js';
 import { secretHash } from '../../accounts/tokens.js';
 import { formatIso, searchBound } from '../../text/dates.js';
+import { MAX_ENTITY_KEY } from '../../text/entityKey.js';
 import { readingParts } from '../../render/readingFormat.js';
 import { searchHitJson } from '../../render/searchHitJson.js';
 import { renderOpml } from '../../feed/opml.js';
@@ -35,6 +36,18 @@ const STATUS: Record<string, number> = {
 
 /** Why a search date was refused, the same words on the web and in the API. */
 export const DATE_HELP = 'from and to take a calendar day (YYYY-MM-DD) or an ISO 8601 time with its zone (2026-03-02T08:00:00Z)';
+
+/** `entity=`: a name as the story page shows it; matched by its normalised key. */
+const entitySchema = { type: 'string', minLength: 1, maxLength: MAX_ENTITY_KEY };
+
+/** A folded page's items, each with its story as the reader sees it (absent: not in one yet). */
+async function withStories<T extends { id: number }>(store: Store, userId: number, page: T[]) {
+  const stories = await store.storyCoverageOf(userId, page.map((a) => a.id));
+  return page.map((a) => {
+    const s = stories.get(a.id);
+    return s ? { ...a, story: { id: s.storyId, articles: s.articles, sources: s.sources, copies: s.copies, alsoIn: s.alsoIn } } : a;
+  });
+}
 
 function fail(reply: FastifyReply, code: string, message: string, extra: Record<string, unknown> = {}) {
   return reply.code(STATUS[code] ?? 500).send({ error: { code, message, ...extra } });
@@ -132,13 +145,16 @@ export async function apiV1(app: FastifyInstance, opts: { store: Store; now: () 
     return reply.code(204).send();
   });
 
-  app.get<{ Querystring: { feed?: number; show?: 'all' | 'unread' | 'starred'; before?: string; limit?: number } }>(
+  app.get<{ Querystring: { feed?: number; show?: 'all' | 'unread' | 'starred'; before?: string; limit?: number; fold?: 'stories' | 'none'; entity?: string } }>(
     '/articles',
     {
       schema: {
         querystring: {
           type: 'object',
-          properties: { feed: { type: 'integer', minimum: 1 }, show: { type: 'string', enum: ['all', 'unread', 'starred'] }, before: { type: 'string', pattern: cursorRe.source }, limit: { type: 'integer', minimum: 1, maximum: 200 } },
+          properties: {
+            feed: { type: 'integer', minimum: 1 }, show: { type: 'string', enum: ['all', 'unread', 'starred'] }, before: { type: 'string', pattern: cursorRe.source },
+            limit: { type: 'integer', minimum: 1, maximum: 200 }, fold: { type: 'string', enum: ['stories', 'none'] }, entity: entitySchema,
+          },
           additionalProperties: false,
         },
       },
@@ -147,16 +163,21 @@ export async function apiV1(app: FastifyInstance, opts: { store: Store; now: () 
       if (req.query.feed && !(await store.subscribedFeed(user(req).id, req.query.feed))) return notFollowed(reply);
       const limit = req.query.limit ?? 50;
       const m = req.query.before ? cursorRe.exec(req.query.before) : null;
+      // Unfolded unless asked: a client that lists every article keeps getting every article.
+      const fold = req.query.fold === 'stories';
       const rows = await store.listArticles({
         userId: user(req).id,
         show: req.query.show ?? 'all',
         limit: limit + 1,
+        fold,
         ...(req.query.feed ? { feedId: req.query.feed } : {}),
+        ...(req.query.entity ? { entity: req.query.entity } : {}),
         ...(m ? { before: { publishedAt: m[1]!, id: Number(m[2]) } } : {}),
       });
       const page = rows.slice(0, limit);
       const last = page[page.length - 1];
-      return { articles: page, next: rows.length > limit && last ? `${last.published}_${last.id}` : null };
+      const articles = fold ? await withStories(store, user(req).id, page) : page;
+      return { articles, next: rows.length > limit && last ? `${last.published}_${last.id}` : null };
     },
   );
 
@@ -194,7 +215,7 @@ export async function apiV1(app: FastifyInstance, opts: { store: Store; now: () 
     async (req) => ({ marked: await store.markAllRead(user(req).id, { upTo: req.body.upTo, ...(req.body.feed ? { feedId: req.body.feed } : {}) }, formatIso(now().getTime())) }),
   );
 
-  app.get<{ Querystring: { q: string; limit?: number; feed?: number; folder?: string; source?: number; from?: string; to?: string; show?: 'all' | 'unread' | 'starred' } }>(
+  app.get<{ Querystring: { q: string; limit?: number; feed?: number; folder?: string; source?: number; from?: string; to?: string; show?: 'all' | 'unread' | 'starred'; entity?: string } }>(
     '/search',
     {
       schema: {
@@ -202,7 +223,7 @@ export async function apiV1(app: FastifyInstance, opts: { store: Store; now: () 
           type: 'object',
           properties: {
             q: { type: 'string', minLength: 1, maxLength: 500 }, limit: { type: 'integer', minimum: 1, maximum: 200 }, feed: { type: 'integer', minimum: 1 },
-            folder: { type: 'string', maxLength: 200 }, source: { type: 'integer', minimum: 1 }, show: { type: 'string', enum: ['all', 'unread', 'starred'] },
+            folder: { type: 'string', maxLength: 200 }, source: { type: 'integer', minimum: 1 }, show: { type: 'string', enum: ['all', 'unread', 'starred'] }, entity: entitySchema,
             // Checked in the handler, so a wrong date is answered as `invalid_date` with why.
             from: { type: 'string', maxLength: 40 }, to: { type: 'string', maxLength: 40 },
           },
@@ -219,7 +240,7 @@ export async function apiV1(app: FastifyInstance, opts: { store: Store; now: () 
       if (q.feed && !(await store.subscribedFeed(user(req).id, q.feed))) return notFollowed(reply);
       const hits = await store.searchArticles({
         text: q.q, limit: q.limit ?? 50, userId: user(req).id, show: q.show ?? 'all',
-        ...(q.feed ? { feedId: q.feed } : {}), ...(q.folder ? { folder: q.folder } : {}), ...(q.source ? { sourceId: q.source } : {}),
+        ...(q.feed ? { feedId: q.feed } : {}), ...(q.folder ? { folder: q.folder } : {}), ...(q.source ? { sourceId: q.source } : {}), ...(q.entity ? { entity: q.entity } : {}),
         ...(from ? { from } : {}), ...(to ? { to } : {}),
       });
       return hits.map(searchHitJson);

@@ -1,6 +1,6 @@
 import { sql, type ColumnDefinitionBuilder, type Kysely, type Migration } from 'kysely';
 import { logger } from '../../log/logger.js';
-import { createStoryTables } from '../storyTables.js';
+import { createArticleEntityTable, createStoryTables } from '../storyTables.js';
 
 /**
  * Versioned schema of the PostgreSQL store: the same tables and columns as the SQLite one
@@ -285,6 +285,11 @@ export const postgresMigrations: Record<string, Migration> = {
         .execute();
       // The one message a page shows after a redirect, kept with the session, never in a URL.
       await db.schema.alterTable('session').addColumn('flash', 'text').execute();
+    },
+  },
+  '0011_article_entity_and_fold': {
+    async up(db: Kysely<unknown>) {
+      await createArticleEntityTable(db, 'bigint');
     },
   },
 };

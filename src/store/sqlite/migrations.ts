@@ -1,6 +1,6 @@
 import { sql, type Kysely, type Migration } from 'kysely';
 import { urlKey } from '../../model/identity.js';
-import { createStoryTables } from '../storyTables.js';
+import { createArticleEntityTable, createStoryTables } from '../storyTables.js';
 
 /**
  * Versioned schema. A migration, once released, is never edited: add a new one.
@@ -315,6 +315,11 @@ export const sqliteMigrations: Record<string, Migration> = {
         .execute();
       // The one message a page shows after a redirect, kept with the session, never in a URL.
       await db.schema.alterTable('session').addColumn('flash', 'text').execute();
+    },
+  },
+  '0016_article_entity_and_fold': {
+    async up(db: Kysely<unknown>) {
+      await createArticleEntityTable(db, 'integer');
     },
   },
 };

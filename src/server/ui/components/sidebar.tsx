@@ -7,6 +7,8 @@ export interface ListContext {
   feed?: number | undefined;
   folder?: string | undefined;
   show: 'all' | 'unread' | 'starred';
+  /** Only articles naming this entity (the river's entity filter). */
+  entity?: string | undefined;
 }
 
 /** `?feed=1&show=unread`: the query of a list, empty for the whole river. */
@@ -14,6 +16,7 @@ export function listQuery(c: ListContext): string {
   const q: string[] = [];
   if (c.feed !== undefined) q.push(`feed=${c.feed}`);
   else if (c.folder !== undefined) q.push(`folder=${encodeURIComponent(c.folder)}`);
+  if (c.entity !== undefined) q.push(`entity=${encodeURIComponent(c.entity)}`);
   if (c.show !== 'all') q.push(`show=${c.show}`);
   return q.length ? `?${q.join('&')}` : '';
 }

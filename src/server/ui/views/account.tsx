@@ -14,7 +14,26 @@ export interface AccountData {
   /** When the reader's Fever password was set (null: none), and the outcome of setting or removing it. */
   fever: { setAt: string | null; outcome?: FeverOutcome };
   feedsOut?: FeedsOutState;
+  /** Whether the river folds stories (the section shows when known). */
+  foldStories?: boolean;
   chrome?: Chrome;
+}
+
+/** The folding setting, the same one the river's own toggle switches. */
+function RiverSection({ fold, csrf }: { fold: boolean; csrf: string }) {
+  return (
+    <>
+      <h2 id="river">River</h2>
+      <form class="auth" method="post" action="/account/fold">
+        <Csrf token={csrf} />
+        <input type="hidden" name="next" value="/account#river" />
+        <p>
+          {fold ? 'Each story shows once, as its newest article, with its sources, copies and the other outlets in it.' : 'Every article shows on its own, wire copies included.'}
+        </p>
+        <p><button type="submit" name="fold" value={fold ? '0' : '1'}>{fold ? 'Show every article' : 'Fold stories'}</button></p>
+      </form>
+    </>
+  );
 }
 
 const day = (iso: string) => iso.replace('T', ' ').replace('Z', '');
@@ -39,6 +58,7 @@ export function accountPage(p: AccountData): string {
         <p><label for="confirm">New password again</label><br /><input id="confirm" name="confirm" type="password" autocomplete="new-password" minLength={10} required /></p>
         <p><button type="submit">Change password</button> <span class="muted">Signs out your other sessions.</span></p>
       </form>
+      {p.foldStories !== undefined && <RiverSection fold={p.foldStories} csrf={csrf} />}
       {p.feedsOut && <FeedsOutSection s={p.feedsOut} csrf={csrf} />}
       <h2>API tokens</h2>
       <p class="muted">For apps that use the <a href="/api/v1/openapi.json">REST API</a>: send <code>Authorization: Bearer &lt;token&gt;</code>.</p>

@@ -27,6 +27,8 @@ export interface ArticleStory {
   articles: number;
   sources: number;
   figures: FigureReport[];
+  /** Names in this article, canonical within it ("Kim" → "Kim Jong Un"), most mentioned first. */
+  entities?: Array<{ name: string; type: string }>;
 }
 
 /** One article in the reading format, with its actions and the list it came from beside it. */
@@ -83,8 +85,19 @@ function StoryLink({ story }: { story: ArticleStory }) {
           </ul>
         </>
       )}
+      {!!story.entities?.length && (
+        <p class="entity-links">
+          Named here:{' '}
+          {story.entities.map((e, i) => <>{i > 0 && ', '}<EntityLink name={e.name} /></>)}
+        </p>
+      )}
     </aside>
   );
+}
+
+/** A name leading to the river of every article that names it. */
+export function EntityLink({ name }: { name: string }) {
+  return <a href={`/?entity=${encodeURIComponent(name)}`} title={`Articles naming ${name}`}>{name}</a>;
 }
 
 function NeighbourLink({ rel, item, query, label }: { rel: 'prev' | 'next'; item: ArticleListItem | undefined; query: string; label: string }) {

@@ -4,6 +4,7 @@ import { formatLocalTime } from '../../../render/time.js';
 import { collapseWhitespace } from '../../../text/whitespace.js';
 import { renderPage, type Chrome } from '../components/layout.js';
 import { RelTime } from '../components/parts.js';
+import { EntityLink } from './article.js';
 
 export interface StoryOptions {
   now: Date;
@@ -144,7 +145,7 @@ function Entities({ report }: { report: StoryReport }) {
       <h2 id="story-entities">People, places and organisations</h2>
       <ul class="entities">
         {report.entities.map((e) => (
-          <li>{e.name} <span class="muted">({e.type}, {e.sources} {plural(e.sources, 'source')})</span></li>
+          <li><EntityLink name={e.name} /> <span class="muted">({e.type}, {e.sources} {plural(e.sources, 'source')})</span></li>
         ))}
       </ul>
     </section>
