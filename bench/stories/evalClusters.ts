@@ -23,8 +23,8 @@ const HOUR = 3600_000;
 export const SHORT_GRID: Partial<StoryOptions>[] = [0.1, 0.15].flatMap((joinThresholdShort) =>
   [6, 24, 48].flatMap((h) => [1, 2].map((number) => ({ joinThresholdShort, windowMs: h * HOUR, number }))),
 );
-export const LONG_GRID: Partial<StoryOptions>[] = [0.35, 0.4].flatMap((joinThreshold) =>
-  [0, 0.5].flatMap((nameShare) => [0, 0.2].flatMap((whenShare) => [0.3, 0.6].map((splitThreshold) => ({ joinThreshold, nameShare, whenShare, splitThreshold })))),
+export const LONG_GRID: Partial<StoryOptions>[] = [0.3, 0.35, 0.4].flatMap((joinThreshold) =>
+  [0, 0.5].flatMap((nameShare) => [0, 0.2].map((whenShare) => ({ joinThreshold, nameShare, whenShare }))),
 );
 
 /**

@@ -81,7 +81,7 @@ export const DEFAULT_STORY_OPTIONS: StoryOptions = {
   splitThresholdShort: 0.1,
   splitMinPart: 3,
   splitMembers: 200,
-  splitChecks: 16,
+  splitChecks: 4,
   centroidTerms: 120,
   indexedTerms: 25,
   dfHalfLife: 50_000,
