@@ -23,11 +23,16 @@ const HOUR = 3600_000;
 export const SHORT_GRID: Partial<StoryOptions>[] = [0.1, 0.15].flatMap((joinThresholdShort) =>
   [6, 24, 48].flatMap((h) => [1, 2].map((number) => ({ joinThresholdShort, windowMs: h * HOUR, number }))),
 );
-export const LONG_GRID: Partial<StoryOptions>[] = [0.3, 0.35, 0.4].flatMap((joinThreshold) => [0, 0.5].map((nameShare) => ({ joinThreshold, nameShare })));
+export const LONG_GRID: Partial<StoryOptions>[] = [0.3, 0.35, 0.4].flatMap((joinThreshold) =>
+  [0, 0.5].flatMap((nameShare) => [0, 0.2].map((whenShare) => ({ joinThreshold, nameShare, whenShare }))),
+);
 
-/** The grid point with the best pairwise F1 on the tuning half, on top of `base`. */
-export function tune(items: GoldArticle[], grid: Partial<StoryOptions>[], base: Partial<StoryOptions> = {}): { options: Partial<StoryOptions>; f1: number } {
-  const tuning = items.filter((i) => i.half === 'tune');
+/**
+ * The grid point with the best pairwise F1 on one half (`on`: the tuning half, or the test
+ * half for the check in the other direction), on top of `base`.
+ */
+export function tune(items: GoldArticle[], grid: Partial<StoryOptions>[], base: Partial<StoryOptions> = {}, on: GoldArticle['half'] = 'tune'): { options: Partial<StoryOptions>; f1: number } {
+  const tuning = items.filter((i) => i.half === on);
   let best = { options: {} as Partial<StoryOptions>, f1: -1 };
   for (const options of grid) {
     const f1 = clusterItems(tuning, { ...base, ...options }).pairF1;

@@ -7,6 +7,8 @@ export interface Member {
   vector: Vector;
   /** The names-only part of `vector`, normalised. */
   names: Vector;
+  /** The dates it names (see `datesOf`), normalised. */
+  when: Vector;
   at: number;
   /** Placement order: members stay sorted by it, so every pass sees the same order. */
   seq: number;
@@ -58,7 +60,7 @@ export function driftedPart(members: Member[], keepId: string, rule: SplitRule):
 }
 
 /** The sum of the members' vectors (not normalised: a centroid up to scale). */
-export function sumOf(members: Member[], part: 'vector' | 'names' = 'vector'): Vector {
+export function sumOf(members: Member[], part: 'vector' | 'names' | 'when' = 'vector'): Vector {
   const sum: Vector = new Map();
   for (const m of members) for (const [t, x] of m[part]) sum.set(t, (sum.get(t) ?? 0) + x);
   return sum;

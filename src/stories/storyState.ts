@@ -1,8 +1,9 @@
+import { datesOf } from './dates.js';
 import { CopyIndex, signatureOf } from './minhash.js';
 import { NeighbourIndex } from './neighbourIndex.js';
 import { packVector, ScoringTable, type PackedVector } from './packedVectors.js';
 import { driftedPart, sumOf, type Member } from './storySplit.js';
-import { RollingDf, addInto, namesOf, norm, termCounts, topTerms, weightedVector, type Vector, type Weights } from './vectors.js';
+import { RollingDf, addInto, dot, namesOf, norm, normalised, termCounts, topTerms, weightedVector, type Vector, type Weights } from './vectors.js';
 
 /** One article as the clusterer sees it; `published` is ISO 8601 or ms since the epoch. */
 export interface StoryArticle {
@@ -68,6 +69,8 @@ export interface StoryOptions extends Weights {
   mergeCandidates: number;
   /** Documents after which the rolling document frequencies are halved. */
   dfHalfLife: number;
+  /** Share of the cosine of the dates two full texts name (see `datesOf`), when both name one (0: dates ignored). */
+  whenShare: number;
 }
 
 /** Tuned on one half of each evaluation set (npm run eval:stories prints both halves). */
@@ -92,6 +95,7 @@ export const DEFAULT_STORY_OPTIONS: StoryOptions = {
   storiesPerTerm: 64,
   mergeCandidates: 16,
   dfHalfLife: 50_000,
+  whenShare: 0.2,
   name: 3,
   number: 1,
   title: 2,
@@ -108,6 +112,9 @@ interface Story {
   namesNorm: number;
   /** `centroid` and `names` packed for scoring, made when first needed after a change. */
   packed: { centroid: PackedVector; names: PackedVector } | null;
+  /** The dates its articles name (see `datesOf`), summed. */
+  when: Vector;
+  whenNorm: number;
   size: number;
   /** Articles of the story that were short (headlines only). */
   short: number;
@@ -166,7 +173,8 @@ export function placeArticle(state: StoryState, article: StoryArticle): Placemen
   const counts = termCounts(article.title, text, o.title);
   state.df.add(counts.keys());
   const vector = weightedVector(counts, state.df, o);
-  const member = { id: article.id, vector, names: namesOf(vector, counts, false), at: state.now, seq: state.placed };
+  const when = normalised(datesOf(`${article.title}\n${text}`));
+  const member = { id: article.id, vector, names: namesOf(vector, counts, false), when, at: state.now, seq: state.placed };
   const original = copyOriginal(state, article, text);
   const storyId = original ? storyOf(state, original) : bestStory(state, member);
   state.neighbours.add(article.id, vector, state.now);
@@ -225,7 +233,9 @@ function bestStory(state: StoryState, m: Member): string | null {
   const names = queryNames.load(m.names);
   for (const s of candidates(state, v.keys())) {
     const p = packedOf(s);
-    const score = blended(o, words.dot(p.centroid) / (s.norm || 1), m.names.size && s.namesNorm ? names.dot(p.names) / s.namesNorm : null, short);
+    const wordsCos = words.dot(p.centroid) / (s.norm || 1);
+    const namesCos = m.names.size && s.namesNorm ? names.dot(p.names) / s.namesNorm : null;
+    const score = short ? wordsCos : blended(o, wordsCos, namesCos, facetCosine(m.when, 1, s.when, s.whenNorm));
     if (score > bestScore || (score === bestScore && best && s.id < best.id)) {
       best = s;
       bestScore = score;
@@ -244,11 +254,18 @@ function packedOf(s: Story): { centroid: PackedVector; names: PackedVector } {
 }
 
 /**
- * Cosine of words blended with the cosine of names, when both sides name someone and are
- * full texts: a headline names too few to tell two events apart by its names alone.
+ * Cosine of words blended with the cosine of names when both sides name someone, then with
+ * the cosine of dates when both name one. Only for full texts: a headline names too few
+ * people or dates to tell two events apart by them.
  */
-function blended(o: StoryOptions, words: number, names: number | null, short: boolean): number {
-  return names === null || short ? words : (1 - o.nameShare) * words + o.nameShare * names;
+function blended(o: StoryOptions, words: number, names: number | null, when: number | null): number {
+  const named = names === null ? words : (1 - o.nameShare) * words + o.nameShare * names;
+  return when === null ? named : (1 - o.whenShare) * named + o.whenShare * when;
+}
+
+/** Cosine of two facet vectors given their norms, or null when either side is empty. */
+function facetCosine(a: Vector, aNorm: number, b: Vector, bNorm: number): number | null {
+  return a.size && b.size && aNorm && bNorm ? dot(a, b) / (aNorm * bNorm) : null;
 }
 
 /** Open stories sharing an indexed term; closed ones found on the way leave the index. */
@@ -298,9 +315,11 @@ function storyOfMembers(state: StoryState, id: string, members: Member[]): Story
   addInto(centroid, sumOf(members), o.centroidTerms);
   const names: Vector = new Map();
   addInto(names, sumOf(members, 'names'), o.centroidTerms);
+  const when: Vector = new Map();
+  addInto(when, sumOf(members, 'when'), o.centroidTerms);
   const short = members.filter((m) => m.vector.size < o.shortTerms).length;
   const lastAt = Math.max(...members.map((m) => m.at));
-  return { id, centroid, norm: norm(centroid), names, namesNorm: norm(names), packed: null, size: members.length, short, lastAt, indexed: [], mergedInto: null, changed: true, members, checkedAt: members.length };
+  return { id, centroid, norm: norm(centroid), names, namesNorm: norm(names), packed: null, when, whenNorm: norm(when), size: members.length, short, lastAt, indexed: [], mergedInto: null, changed: true, members, checkedAt: members.length };
 }
 
 function joinStory(state: StoryState, id: string, m: Member): Story {
@@ -310,6 +329,8 @@ function joinStory(state: StoryState, id: string, m: Member): Story {
   addInto(s.names, m.names, state.options.centroidTerms);
   s.namesNorm = norm(s.names);
   s.packed = null;
+  addInto(s.when, m.when, state.options.centroidTerms);
+  s.whenNorm = norm(s.when);
   s.size++;
   if (m.vector.size < state.options.shortTerms) s.short++;
   s.lastAt = Math.max(s.lastAt, state.now);
@@ -383,8 +404,9 @@ export function mergePass(state: StoryState): { from: string; into: string }[] {
       if (loaded !== s) loaded = loadTables(s);
       const p = packedOf(other);
       const short = s.short * 2 > s.size && other.short * 2 > other.size;
+      const words = queryWords.dot(p.centroid) / ((s.norm || 1) * (other.norm || 1));
       const names = s.namesNorm && other.namesNorm ? queryNames.dot(p.names) / (s.namesNorm * other.namesNorm) : null;
-      const sim = blended(state.options, queryWords.dot(p.centroid) / ((s.norm || 1) * (other.norm || 1)), names, short);
+      const sim = short ? words : blended(state.options, words, names, facetCosine(s.when, s.whenNorm, other.when, other.whenNorm));
       if (sim < (short ? state.options.mergeThresholdShort : state.options.mergeThreshold)) continue;
       const [keep, gone] = state.placed && older(state, s, other) ? [s, other] : [other, s];
       merge(state, keep, gone);
@@ -412,6 +434,8 @@ function merge(state: StoryState, keep: Story, gone: Story): void {
   addInto(keep.names, gone.names, state.options.centroidTerms);
   keep.namesNorm = norm(keep.names);
   keep.packed = null;
+  addInto(keep.when, gone.when, state.options.centroidTerms);
+  keep.whenNorm = norm(keep.when);
   keep.size += gone.size;
   keep.short += gone.short;
   keep.lastAt = Math.max(keep.lastAt, gone.lastAt);
