@@ -6,12 +6,19 @@ import { isPostgresUrl } from './openStore.js';
 import type { Database } from './schema.js';
 
 /**
+ * Tables the target's own triggers fill as the rows they derive from arrive (the unread
+ * counts): copying them too would count twice.
+ */
+const DERIVED_TABLES = ['subscription_unread'] as const;
+type CopiedTable = Exclude<keyof Database, (typeof DERIVED_TABLES)[number]>;
+
+/**
  * Every table of the schema, parents before the tables that reference them, with the
  * columns that order it for keyset batches. Typed over `Database`, so a table added to
  * schema.ts does not compile until it is copied; the copy also refuses a database holding a
  * table this does not name.
  */
-const TABLE_KEYS: { readonly [T in keyof Database]: ReadonlyArray<keyof Database[T] & string> } = {
+const TABLE_KEYS: { readonly [T in CopiedTable]: ReadonlyArray<keyof Database[T] & string> } = {
   source: ['id'],
   feed: ['id'],
   article: ['id'],
@@ -37,7 +44,7 @@ const TABLE_KEYS: { readonly [T in keyof Database]: ReadonlyArray<keyof Database
   server_lease: ['server_id'],
 };
 
-export const COPIED_TABLES = Object.keys(TABLE_KEYS) as Array<keyof Database>;
+export const COPIED_TABLES = Object.keys(TABLE_KEYS) as CopiedTable[];
 
 /** Bound values in one statement: under SQLite's limit (32,766) and PostgreSQL's (65,535). */
 const MAX_PARAMETERS = 30_000;
@@ -133,7 +140,7 @@ export function checkCounts(counts: TableCount[]): void {
 }
 
 interface TablePlan {
-  table: keyof Database;
+  table: CopiedTable;
   columns: string[];
   batchSize: number;
 }
@@ -193,7 +200,7 @@ async function matchingColumns(from: CopyEnd, to: CopyEnd): Promise<Map<string, 
 
 async function dataTables(end: CopyEnd): Promise<Map<string, string[]>> {
   const tables = await end.dialect.listTables(end.db);
-  for (const name of [...tables.keys()]) if (MIGRATION_TABLES.test(name)) tables.delete(name);
+  for (const name of [...tables.keys()]) if (MIGRATION_TABLES.test(name) || (DERIVED_TABLES as readonly string[]).includes(name)) tables.delete(name);
   return tables;
 }
 
