@@ -46,6 +46,9 @@ const TABLE_KEYS: { readonly [T in CopiedTable]: ReadonlyArray<keyof Database[T]
 
 export const COPIED_TABLES = Object.keys(TABLE_KEYS) as CopiedTable[];
 
+/** Every table, counted on both sides after the copy: derived ones must come out as many too. */
+const COUNTED_TABLES: ReadonlyArray<keyof Database> = [...COPIED_TABLES, ...DERIVED_TABLES];
+
 /** Bound values in one statement: under SQLite's limit (32,766) and PostgreSQL's (65,535). */
 const MAX_PARAMETERS = 30_000;
 
@@ -113,7 +116,7 @@ export async function copyDatabase(from: CopyEnd, to: CopyEnd, progress?: CopyPr
   const columns = await matchingColumns(from, to);
   const totals = await from.db.transaction().setIsolationLevel('repeatable read').execute(async (snapshot) => {
     const rows = new Map<string, number>();
-    for (const table of COPIED_TABLES) rows.set(table, await countRows(snapshot, table));
+    for (const table of COUNTED_TABLES) rows.set(table, await countRows(snapshot, table));
     progress?.start(COPIED_TABLES.reduce((n, t) => n + Math.ceil(rows.get(t)! / batchSize), 0));
     const marks = await from.dialect.idMarks(snapshot, identityTables());
     await to.db.transaction().execute(async (trx) => {
@@ -127,7 +130,7 @@ export async function copyDatabase(from: CopyEnd, to: CopyEnd, progress?: CopyPr
     return rows;
   });
   const counts: TableCount[] = [];
-  for (const table of COPIED_TABLES) counts.push({ table, source: totals.get(table)!, copied: await countRows(to.db, table) });
+  for (const table of COUNTED_TABLES) counts.push({ table, source: totals.get(table)!, copied: await countRows(to.db, table) });
   return counts;
 }
 
