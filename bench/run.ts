@@ -217,7 +217,8 @@ async function webPart(results: Results): Promise<void> {
   const latency = [];
   for (const n of sizes) latency.push(...(await measureLatency(n, Number(process.env.BENCH_REQUESTS ?? 1000))));
   console.log('\nReader latency (tidings serve on SQLite in its own process, 8 concurrent clients on loopback)\n');
-  console.log(table(latency.map((r) => ({ articles: r.articles, endpoint: r.endpoint, requests: r.requests, 'p50 ms': r.p50, 'p99 ms': r.p99, 'req/s': r.reqPerS }))));
+  console.log(table(latency.map((r) => ({ articles: r.articles, endpoint: r.endpoint, requests: r.requests, 'p50 ms': r.p50, 'p99 ms': r.p99, 'req/s': r.reqPerS, 'serve CPU µs/req': Math.round(r.cpuUsPerRequest) }))));
+  console.log(`load average (1 min, ${os.cpus().length} cores) at the end: ${os.loadavg()[0]!.toFixed(1)}`);
   results.latency = latency;
 }
 

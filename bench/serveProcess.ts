@@ -14,6 +14,8 @@ export interface ServeProcess {
   exited(): string | null;
   /** Highest resident set size of the process so far (Linux), in MB; NaN elsewhere. */
   peakRssMb(): number;
+  /** CPU time (user + system, every thread) the process has used so far (Linux), in ms; NaN elsewhere. */
+  cpuMs(): number;
   /** SIGTERM, then SIGKILL if it has not ended after graceMs (a frozen loop never sees SIGTERM). */
   stop(graceMs?: number): Promise<void>;
 }
@@ -57,6 +59,7 @@ export async function startServe(dbPath: string, opts: { scheduler?: boolean; en
     child,
     exited: () => exit,
     peakRssMb: () => peakRssMb(child.pid),
+    cpuMs: () => cpuMs(child.pid),
     async stop(graceMs = 3000) {
       if (exit !== null) return;
       child.kill('SIGTERM');
@@ -83,6 +86,21 @@ function peakRssMb(pid: number | undefined): number {
   try {
     const m = /VmHWM:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
     return m ? Number(m[1]) / 1024 : Number.NaN;
+  } catch {
+    return Number.NaN;
+  }
+}
+
+/** Clock ticks per second of /proc/PID/stat: 100 on every Linux Node supports. */
+const CLOCK_TICKS = 100;
+
+function cpuMs(pid: number | undefined): number {
+  try {
+    // The command name may hold spaces and parentheses: fields are counted after its last ')'.
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // utime and stime are fields 14 and 15 of the line, 12 and 13 after the name and state.
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
   } catch {
     return Number.NaN;
   }

@@ -74,12 +74,24 @@ export function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] ?? 0;
 }
 
-export interface LatencyRow { store?: LatencyStore; articles: number; endpoint: string; requests: number; p50: number; p99: number; reqPerS: number }
+export interface LatencyRow {
+  store?: LatencyStore;
+  articles: number;
+  endpoint: string;
+  requests: number;
+  p50: number;
+  p99: number;
+  reqPerS: number;
+  /** CPU time of the serve process (every thread) per request, in µs; NaN where /proc is missing. */
+  cpuUsPerRequest: number;
+}
 
 /** A signed-in reader's view of a store of n articles, served by its own `tidings serve`. */
 export interface ReaderServer {
   origin: string;
   cookie: string;
+  /** CPU time the serve process has used so far, in ms (Linux); NaN elsewhere. */
+  cpuMs(): number;
   close(): Promise<void>;
 }
 
@@ -94,7 +106,7 @@ export async function startReaderServer(n: number, storeKind: LatencyStore = 'sq
     try {
       const { cookie } = template ?? (await (await import('./postgresArticles.js')).fillPostgres(db.url, n));
       const serve = await startServe('', { databaseUrl: db.url });
-      return { origin: serve.origin, cookie, close: async () => { await serve.stop(); await db.drop(); } };
+      return { origin: serve.origin, cookie, cpuMs: serve.cpuMs, close: async () => { await serve.stop(); await db.drop(); } };
     } catch (err) {
       await db.drop();
       throw err;
@@ -107,6 +119,7 @@ export async function startReaderServer(n: number, storeKind: LatencyStore = 'sq
   return {
     origin: serve.origin,
     cookie,
+    cpuMs: serve.cpuMs,
     async close() {
       await serve.stop();
       fs.rmSync(dir, { recursive: true, force: true });
@@ -147,47 +160,84 @@ async function keptPostgres(n: number): Promise<{ name: string; cookie: string }
   return JSON.parse(fs.readFileSync(meta, 'utf8')) as { name: string; cookie: string };
 }
 
-export async function measureLatency(n: number, requests = 1000, concurrency = 8, storeKind: LatencyStore = 'sqlite'): Promise<LatencyRow[]> {
-  const { origin, cookie, close } = await startReaderServer(n, storeKind);
-  const pool = new Pool(origin, { connections: concurrency });
+/** One measured endpoint: the next path to ask, the statuses it may answer, and headers of its own. */
+interface Endpoint {
+  name: string;
+  path: () => string;
+  accept?: number[];
+  headers?: () => Record<string, string>;
+  /** Sees each answer's headers (the 304 case keeps the newest ETag). */
+  seen?: (headers: Record<string, string | string[] | undefined>) => void;
+}
+
+/**
+ * The reader's pages as a browser asks for them. BENCH_WEB_ENDPOINTS=river,article keeps
+ * only the endpoints whose names hold one of those words.
+ */
+function readerEndpoints(n: number): Endpoint[] {
   const deepCursor = `${iso(ARTICLES_START + Math.floor(n * 0.1) * 60_000)}_${Math.floor(n * 0.1) + 1}`;
   let seed = 7;
   const rnd = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
-  const endpoints: Array<[string, () => string]> = [
-    ['river, first page', () => '/'],
-    ['river, deep keyset page', () => `/?before=${encodeURIComponent(deepCursor)}`],
-    ['article page', () => `/articles/${1 + Math.floor(rnd() * n)}`],
-    ['feeds page (health, activity)', () => '/feeds'],
-    ['search', () => `/search?q=${WORDS[Math.floor(rnd() * WORDS.length)]}+${WORDS[Math.floor(rnd() * WORDS.length)]}`],
+  const twoWords = () => `${WORDS[Math.floor(rnd() * WORDS.length)]}+${WORDS[Math.floor(rnd() * WORDS.length)]}`;
+  // The river's ETag as a browser that has the page sends it back; a new one (each minute, as
+  // relative times age) comes with a 200 and is sent from then on.
+  let etag = '';
+  const all: Endpoint[] = [
+    { name: 'river, first page', path: () => '/' },
+    {
+      name: 'river, first page, 304 revalidation',
+      path: () => '/',
+      accept: [304, 200],
+      headers: () => ({ 'if-none-match': etag }),
+      seen: (h) => void (typeof h.etag === 'string' && (etag = h.etag)),
+    },
+    // A query the page ignores, new each time: the page cache never answers, the river is rendered.
+    { name: 'river, first page, uncached', path: () => `/?n=${Math.floor(rnd() * 1e9)}` },
+    { name: 'river, deep keyset page', path: () => `/?before=${encodeURIComponent(deepCursor)}` },
+    { name: 'article page', path: () => `/articles/${1 + Math.floor(rnd() * n)}` },
+    { name: 'feeds page (health, activity)', path: () => '/feeds' },
+    { name: 'search', path: () => `/search?q=${twoWords()}` },
     // Every URL new, so the page cache never answers: the search itself.
-    ['search, uncached', () => `/search?q=${WORDS[Math.floor(rnd() * WORDS.length)]}+${WORDS[Math.floor(rnd() * WORDS.length)]}&n=${seed}`],
+    { name: 'search, uncached', path: () => `/search?q=${twoWords()}&n=${seed}` },
   ];
+  const only = (process.env.BENCH_WEB_ENDPOINTS ?? '').split(',').map((w) => w.trim()).filter(Boolean);
+  return only.length === 0 ? all : all.filter((e) => only.some((w) => e.name.includes(w)));
+}
+
+export async function measureLatency(n: number, requests = 1000, concurrency = 8, storeKind: LatencyStore = 'sqlite'): Promise<LatencyRow[]> {
+  const server = await startReaderServer(n, storeKind);
+  const pool = new Pool(server.origin, { connections: concurrency });
   const rows: LatencyRow[] = [];
   try {
-    for (const [name, next] of endpoints) {
+    for (const endpoint of readerEndpoints(n)) {
+      const ask = async (count: number, times: number[] | null) => {
+        let sent = 0;
+        await Promise.all(
+          Array.from({ length: concurrency }, async () => {
+            while (sent++ < count) {
+              const s = performance.now();
+              const res = await pool.request({ method: 'GET', path: endpoint.path(), headers: { cookie: server.cookie, ...endpoint.headers?.() } });
+              await res.body.text();
+              if (!(endpoint.accept ?? [200]).includes(res.statusCode)) throw new Error(`${endpoint.name}: HTTP ${res.statusCode}`);
+              endpoint.seen?.(res.headers);
+              times?.push(performance.now() - s);
+            }
+          }),
+        );
+      };
+      await ask(Math.min(50, requests), null);
       const times: number[] = [];
-      let sent = 0;
-      const warm = Math.min(50, requests);
+      const cpu0 = server.cpuMs();
       const t0 = performance.now();
-      await Promise.all(
-        Array.from({ length: concurrency }, async () => {
-          while (sent < requests + warm) {
-            const i = sent++;
-            const s = performance.now();
-            const res = await pool.request({ method: 'GET', path: next(), headers: { cookie } });
-            await res.body.text();
-            if (res.statusCode !== 200) throw new Error(`${name}: HTTP ${res.statusCode}`);
-            if (i >= warm) times.push(performance.now() - s);
-          }
-        }),
-      );
+      await ask(requests, times);
       const elapsed = (performance.now() - t0) / 1000;
+      const cpuUsPerRequest = ((server.cpuMs() - cpu0) * 1000) / requests;
       times.sort((a, b) => a - b);
-      rows.push({ store: storeKind, articles: n, endpoint: name, requests, p50: percentile(times, 0.5), p99: percentile(times, 0.99), reqPerS: (requests + warm) / elapsed });
+      rows.push({ store: storeKind, articles: n, endpoint: endpoint.name, requests, p50: percentile(times, 0.5), p99: percentile(times, 0.99), reqPerS: requests / elapsed, cpuUsPerRequest });
     }
   } finally {
     await pool.close();
-    await close();
+    await server.close();
   }
   return rows;
 }

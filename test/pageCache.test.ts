@@ -146,3 +146,65 @@ test('API lists answer 304 until the reader changes something', async () => {
   const after = await app.inject({ method: 'GET', url: '/api/v1/articles?show=unread', headers: { ...auth, 'if-none-match': etag } });
   assert.equal(after.statusCode, 200);
 });
+
+const unreadOf = (body: string) => [...body.matchAll(/aria-label="(\d+) unread"/g)].map((m) => Number(m[1]));
+
+test('signing out ends the session at once, even for a page kept in the cache', async () => {
+  const web = await signedIn(tp.store, 'leaving');
+  assert.equal((await get('/', web.cookie)).statusCode, 200);
+  assert.equal((await get('/', web.cookie)).statusCode, 200, 'now kept, and the session with it');
+  const out = await app.inject({ method: 'POST', url: '/logout', headers: { cookie: web.cookie, 'content-type': 'application/x-www-form-urlencoded' }, payload: `_csrf=${web.csrf}` });
+  assert.equal(out.statusCode, 303);
+  const after = await get('/', web.cookie);
+  assert.equal(after.statusCode, 303);
+  assert.match(String(after.headers.location), /^\/login/);
+});
+
+test('a new password ends the reader\u2019s other sessions at once', async () => {
+  const here = await signedIn(tp.store, 'changer');
+  const there = await signedIn(tp.store, 'changer');
+  assert.equal((await get('/', there.cookie)).statusCode, 200);
+  const changed = await app.inject({
+    method: 'POST', url: '/account/password', headers: { cookie: here.cookie, 'content-type': 'application/x-www-form-urlencoded' },
+    payload: new URLSearchParams({ _csrf: here.csrf, current: 'correct horse battery', password: 'a brand new passphrase', confirm: 'a brand new passphrase' }).toString(),
+  });
+  assert.equal(changed.statusCode, 200, changed.body);
+  assert.equal((await get('/', there.cookie)).statusCode, 303);
+  assert.equal((await get('/', here.cookie)).statusCode, 200, 'the session that changed it stays');
+});
+
+test('renaming a subscription and reading an article show in the sidebar on the next page', async () => {
+  const web = await signedIn(tp.store, 'renamer');
+  const river = await get('/', web.cookie);
+  const before = unreadOf(river.body);
+  assert.ok(before.length > 0 && before.every((n) => n > 0), 'the sidebar counts what is unread');
+  const edit = await app.inject({
+    method: 'POST', url: `/feeds/${feedId}/edit`, headers: { cookie: web.cookie, 'content-type': 'application/x-www-form-urlencoded' },
+    payload: new URLSearchParams({ _csrf: web.csrf, title: 'My quay', folder: '' }).toString(),
+  });
+  assert.equal(edit.statusCode, 303);
+  const renamed = await get('/', web.cookie, river.headers.etag as string);
+  assert.equal(renamed.statusCode, 200);
+  assert.match(renamed.body, /My quay/);
+  const [first] = await tp.store.listArticles({ limit: 1, userId: web.userId });
+  assert.equal((await get(`/articles/${first!.id}`, web.cookie)).statusCode, 200);
+  const read = await get('/', web.cookie, renamed.headers.etag as string);
+  assert.equal(read.statusCode, 200);
+  assert.deepEqual(unreadOf(read.body), before.map((n) => n - 1), 'opening it read it');
+});
+
+test('a revision stored by another process changes the article page', async () => {
+  const web = await signedIn(tp.store, 'reviser');
+  const [article] = await tp.store.listArticles({ limit: 1, userId: web.userId });
+  const url = `/articles/${article!.id}`;
+  const opened = await get(url, web.cookie);
+  assert.doesNotMatch(opened.body, /What changed/);
+  assert.equal((await get(url, web.cookie, opened.headers.etag as string)).statusCode, 304);
+  for (const [i, text] of ['The quay opens in May.', 'The quay opens in June.'].entries()) {
+    await tp.query(`insert into revision (article_id, seen_at, reason, title, text, html, content_hash)
+      values (${article!.id}, '2026-03-0${5 + i}T00:00:00Z', 'recheck', 'Quay', '${text}', '<p>${text}</p>', 'rev${i}')`);
+  }
+  const revised = await get(url, web.cookie, opened.headers.etag as string);
+  assert.equal(revised.statusCode, 200);
+  assert.match(revised.body, /What changed/);
+});

@@ -24,7 +24,26 @@ function unmarked(text: string): string {
   return text.replace(/[\u0002\u0003]/g, '');
 }
 
+/**
+ * Patterns of the latest queries: a page of 50 hits asked for the same pattern 150 times,
+ * and compiling one (Unicode classes, a lookbehind) cost more than using it. Reusing a
+ * global RegExp is safe here: replace() and search() start from 0 whatever lastIndex says.
+ */
+const patterns = new Map<string, RegExp | null>();
+const PATTERNS_KEPT = 64;
+
 function termPattern(terms: SearchTerm[]): RegExp | null {
+  const key = JSON.stringify(terms);
+  let re = patterns.get(key);
+  if (re === undefined) {
+    re = compilePattern(terms);
+    if (patterns.size >= PATTERNS_KEPT) patterns.delete(patterns.keys().next().value!);
+    patterns.set(key, re);
+  }
+  return re;
+}
+
+function compilePattern(terms: SearchTerm[]): RegExp | null {
   if (!terms.length) return null;
   const alts = terms.map((t) => t.word.replace(/[.*+?^${}()|[\]\\]/g, '\\$&') + (t.prefix ? '[\\p{L}\\p{N}_]*' : ''));
   return new RegExp(`(?<![\\p{L}\\p{N}_])(?:${alts.join('|')})(?![\\p{L}\\p{N}_])`, 'giu');

@@ -6,12 +6,19 @@ import { isPostgresUrl } from './openStore.js';
 import type { Database } from './schema.js';
 
 /**
+ * Tables the target's own triggers fill as the rows they derive from arrive (the unread
+ * counts): copying them too would count twice.
+ */
+const DERIVED_TABLES = ['subscription_unread'] as const;
+type CopiedTable = Exclude<keyof Database, (typeof DERIVED_TABLES)[number]>;
+
+/**
  * Every table of the schema, parents before the tables that reference them, with the
  * columns that order it for keyset batches. Typed over `Database`, so a table added to
  * schema.ts does not compile until it is copied; the copy also refuses a database holding a
  * table this does not name.
  */
-const TABLE_KEYS: { readonly [T in keyof Database]: ReadonlyArray<keyof Database[T] & string> } = {
+const TABLE_KEYS: { readonly [T in CopiedTable]: ReadonlyArray<keyof Database[T] & string> } = {
   source: ['id'],
   feed: ['id'],
   article: ['id'],
@@ -38,7 +45,10 @@ const TABLE_KEYS: { readonly [T in keyof Database]: ReadonlyArray<keyof Database
   server_lease: ['server_id'],
 };
 
-export const COPIED_TABLES = Object.keys(TABLE_KEYS) as Array<keyof Database>;
+export const COPIED_TABLES = Object.keys(TABLE_KEYS) as CopiedTable[];
+
+/** Every table, counted on both sides after the copy: derived ones must come out as many too. */
+const COUNTED_TABLES: ReadonlyArray<keyof Database> = [...COPIED_TABLES, ...DERIVED_TABLES];
 
 /** Bound values in one statement: under SQLite's limit (32,766) and PostgreSQL's (65,535). */
 const MAX_PARAMETERS = 30_000;
@@ -107,7 +117,7 @@ export async function copyDatabase(from: CopyEnd, to: CopyEnd, progress?: CopyPr
   const columns = await matchingColumns(from, to);
   const totals = await from.db.transaction().setIsolationLevel('repeatable read').execute(async (snapshot) => {
     const rows = new Map<string, number>();
-    for (const table of COPIED_TABLES) rows.set(table, await countRows(snapshot, table));
+    for (const table of COUNTED_TABLES) rows.set(table, await countRows(snapshot, table));
     progress?.start(COPIED_TABLES.reduce((n, t) => n + Math.ceil(rows.get(t)! / batchSize), 0));
     const marks = await from.dialect.idMarks(snapshot, identityTables());
     await to.db.transaction().execute(async (trx) => {
@@ -121,7 +131,7 @@ export async function copyDatabase(from: CopyEnd, to: CopyEnd, progress?: CopyPr
     return rows;
   });
   const counts: TableCount[] = [];
-  for (const table of COPIED_TABLES) counts.push({ table, source: totals.get(table)!, copied: await countRows(to.db, table) });
+  for (const table of COUNTED_TABLES) counts.push({ table, source: totals.get(table)!, copied: await countRows(to.db, table) });
   return counts;
 }
 
@@ -134,7 +144,7 @@ export function checkCounts(counts: TableCount[]): void {
 }
 
 interface TablePlan {
-  table: keyof Database;
+  table: CopiedTable;
   columns: string[];
   batchSize: number;
 }
@@ -194,7 +204,7 @@ async function matchingColumns(from: CopyEnd, to: CopyEnd): Promise<Map<string, 
 
 async function dataTables(end: CopyEnd): Promise<Map<string, string[]>> {
   const tables = await end.dialect.listTables(end.db);
-  for (const name of [...tables.keys()]) if (MIGRATION_TABLES.test(name)) tables.delete(name);
+  for (const name of [...tables.keys()]) if (MIGRATION_TABLES.test(name) || (DERIVED_TABLES as readonly string[]).includes(name)) tables.delete(name);
   return tables;
 }
 

@@ -8,6 +8,7 @@ import * as feeds from './feeds.js';
 import * as feedRules from './feedRules.js';
 import type { FeedRules } from '../model/feed.js';
 import * as readers from './readers.js';
+import { SessionCache } from './sessionCache.js';
 import { searchArticles } from './search.js';
 import * as stories from './stories.js';
 import * as subscriptions from './subscriptions.js';
@@ -27,6 +28,9 @@ type SubscribedFeed = FeedWithSource & { folder: string | null; customTitle: str
  * and fill in the StoreDialect (full-text search and the few expressions that differ).
  */
 export class KyselyStore implements Store {
+  /** Sessions read in the last seconds (sessionCache.ts); this store's own writes update it. */
+  private readonly sessions = new SessionCache();
+
   constructor(
     protected readonly db: Kysely<Database>,
     private readonly dialect: StoreDialect,
@@ -194,16 +198,23 @@ export class KyselyStore implements Store {
     return readers.readerVersion(this.db, userId);
   }
   getSession(tokenHash: string, now: string): Promise<Session | null> {
-    return readers.getSession(this.db, tokenHash, now);
+    return this.sessions.read(tokenHash, now, () => readers.getSession(this.db, tokenHash, now));
   }
-  setSessionFlash(tokenHash: string, flash: string | null): Promise<void> {
-    return readers.setSessionFlash(this.db, tokenHash, flash);
+  async setSessionFlash(tokenHash: string, flash: string | null): Promise<void> {
+    await readers.setSessionFlash(this.db, tokenHash, flash);
+    this.sessions.setFlash(tokenHash, flash);
   }
-  deleteSession(tokenHash: string): Promise<void> {
-    return readers.deleteSession(this.db, tokenHash);
+  async deleteSession(tokenHash: string): Promise<void> {
+    // Before and after: no request answers as this session once sign-out has begun.
+    this.sessions.forget(tokenHash);
+    await readers.deleteSession(this.db, tokenHash);
+    this.sessions.forget(tokenHash);
   }
-  setPassword(userId: number, passwordHash: string, keepSession: string | null): Promise<{ sessionsEnded: number }> {
-    return readers.setPassword(this.db, userId, passwordHash, keepSession);
+  async setPassword(userId: number, passwordHash: string, keepSession: string | null): Promise<{ sessionsEnded: number }> {
+    this.sessions.forgetUser(userId, keepSession);
+    const ended = await readers.setPassword(this.db, userId, passwordHash, keepSession);
+    this.sessions.forgetUser(userId, keepSession);
+    return ended;
   }
   createApiToken(t: { userId: number; tokenHash: string; name: string; now: string }): Promise<void> {
     return readers.createApiToken(this.db, t);

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import type { CompiledQuery, Kysely } from 'kysely';
 import type { Session, User } from '../model/article.js';
 import { TidingsError } from '../model/errors.js';
 import type { Database, Db } from './schema.js';
@@ -155,19 +155,13 @@ export async function userBySyndicationSecret(db: Db, tokenHash: string): Promis
 /**
  * What a reader's pages depend on, as a version that changes when any of it does: the newest
  * article, revision and deletion (from any process), then, after the colon, the reader's
- * own state count. Each part is one index lookup.
+ * own state count. Each part is one index lookup. Asked on every page, 304s included: the
+ * query is built and compiled once per connection and run with the reader's id.
  */
 export async function readerVersion(db: Db, userId: number): Promise<string> {
-  const row = await db
-    .selectNoFrom((eb) => [
-      eb.selectFrom('article').select((e) => e.fn.max('id').as('m')).as('articles'),
-      eb.selectFrom('revision').select((e) => e.fn.max('id').as('m')).as('revisions'),
-      eb.selectFrom('tombstone').select((e) => e.fn.max('id').as('m')).as('tombstones'),
-      eb.selectFrom('user').select('state_version').where('id', '=', userId).as('state'),
-      // Placements come after their article is stored and change how the river folds.
-      eb.selectFrom('article_story').select((e) => e.fn.max('seq').as('m')).as('placements'),
-    ])
-    .executeTakeFirstOrThrow();
+  const compiled = versionQueryOf(db);
+  const { rows } = await db.executeQuery<VersionRow>({ ...compiled, parameters: [userId] });
+  const row = rows[0]!;
   return `${row.articles ?? 0}.${row.revisions ?? 0}.${row.tombstones ?? 0}.${row.placements ?? 0}:${row.state ?? 0}`;
 }
 
@@ -184,4 +178,34 @@ export async function setFoldsStories(db: Db, userId: number, on: boolean): Prom
     .where('id', '=', userId)
     .where('fold_stories', '=', on ? 0 : 1)
     .execute();
+}
+
+interface VersionRow {
+  articles: number | null;
+  revisions: number | null;
+  tombstones: number | null;
+  placements: number | null;
+  state: number | null;
+}
+
+const versionQueries = new WeakMap<Db, CompiledQuery<VersionRow>>();
+
+function versionQueryOf(db: Db): CompiledQuery<VersionRow> {
+  let compiled = versionQueries.get(db);
+  if (!compiled) {
+    compiled = db
+      .selectNoFrom((eb) => [
+        eb.selectFrom('article').select((e) => e.fn.max('id').as('m')).as('articles'),
+        eb.selectFrom('revision').select((e) => e.fn.max('id').as('m')).as('revisions'),
+        eb.selectFrom('tombstone').select((e) => e.fn.max('id').as('m')).as('tombstones'),
+        // Placements come after their article is stored and change how the river folds.
+        eb.selectFrom('article_story').select((e) => e.fn.max('seq').as('m')).as('placements'),
+        eb.selectFrom('user').select('state_version').where('id', '=', 0).as('state'),
+      ])
+      .compile() as CompiledQuery<VersionRow>;
+    // The reader's id must be its one parameter, or the compiled query cannot be reused.
+    if (compiled.parameters.length !== 1) throw new TidingsError('internal', 'the reader version query has more than the reader as a parameter');
+    versionQueries.set(db, compiled);
+  }
+  return compiled;
 }

@@ -182,6 +182,13 @@ export interface SubscriptionTable {
   created_at: string;
 }
 
+/** Kept by database triggers (migrations: unread counts): never written by the store itself. */
+export interface SubscriptionUnreadTable {
+  user_id: number;
+  feed_id: number;
+  unread: number;
+}
+
 /** A feed's own extraction rules (CSS selectors, JSON arrays), and who set them last. */
 export interface FeedRuleTable {
   feed_id: number;
@@ -258,6 +265,7 @@ export interface Database {
   fever_key: FeverKeyTable;
   syndication_secret: SyndicationSecretTable;
   subscription: SubscriptionTable;
+  subscription_unread: SubscriptionUnreadTable;
   article_state: ArticleStateTable;
   story: StoryTable;
   article_story: ArticleStoryTable;

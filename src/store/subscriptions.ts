@@ -151,26 +151,26 @@ export async function unreadCounts(db: Db, userId: number): Promise<Array<{ feed
   return rows.map((r) => ({ feedId: Number(r.feed_id), unread: Number(r.unread), newest: r.newest }));
 }
 
-/** The reader's feeds for the sidebar, by folder then name, each with its unread count. */
+/**
+ * The reader's feeds for the sidebar, by folder then name, each with its unread count as the
+ * database keeps it (subscription_unread, kept by triggers): one row per feed, however many articles.
+ */
 export async function sidebarFeeds(db: Db, userId: number): Promise<SidebarFeed[]> {
-  const [rows, counts] = await Promise.all([
-    db
-      .selectFrom('subscription')
-      .innerJoin('feed', 'feed.id', 'subscription.feed_id')
-      .innerJoin('source', 'source.id', 'feed.source_id')
-      .select(['feed.id', 'feed.site_url', 'subscription.folder', 'subscription.title as custom_title', 'source.name as source_name'])
-      .select(sql<string | null>`coalesce(feed.section_override, feed.section)`.as('section'))
-      .where('subscription.user_id', '=', userId)
-      .execute(),
-    unreadCounts(db, userId),
-  ]);
-  const unread = new Map(counts.map((c) => [c.feedId, c.unread]));
+  const rows = await db
+    .selectFrom('subscription')
+    .innerJoin('feed', 'feed.id', 'subscription.feed_id')
+    .innerJoin('source', 'source.id', 'feed.source_id')
+    .leftJoin('subscription_unread as u', (join) => join.onRef('u.user_id', '=', 'subscription.user_id').onRef('u.feed_id', '=', 'subscription.feed_id'))
+    .select(['feed.id', 'feed.site_url', 'subscription.folder', 'subscription.title as custom_title', 'source.name as source_name', 'u.unread'])
+    .select(sql<string | null>`coalesce(feed.section_override, feed.section)`.as('section'))
+    .where('subscription.user_id', '=', userId)
+    .execute();
   const feeds = rows.map((r) => ({
     id: Number(r.id),
     name: subscriptionTitle({ customTitle: r.custom_title, sourceName: r.source_name, section: r.section }),
     folder: r.folder,
     siteUrl: r.site_url,
-    unread: unread.get(Number(r.id)) ?? 0,
+    unread: Number(r.unread ?? 0),
   }));
   const key = (f: SidebarFeed) => `${f.folder === null ? '1' : `0${f.folder.toLowerCase()}`}\u0000${f.name.toLowerCase()}`;
   return feeds.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : a.id - b.id));

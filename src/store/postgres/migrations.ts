@@ -292,7 +292,83 @@ export const postgresMigrations: Record<string, Migration> = {
       await createArticleEntityTable(db, 'bigint');
     },
   },
+  '0012_unread_counts': {
+    async up(db: Kysely<unknown>) {
+      // See SQLite's 0017_unread_counts: the sidebar's unread counts, kept by the database.
+      await sql`create table subscription_unread (
+        user_id bigint not null, feed_id bigint not null, unread integer not null,
+        primary key (user_id, feed_id),
+        foreign key (user_id, feed_id) references subscription (user_id, feed_id) on delete cascade)`.execute(db);
+      await sql`create index subscription_unread_feed on subscription_unread (feed_id)`.execute(db);
+      await sql`insert into subscription_unread (user_id, feed_id, unread)
+        select s.user_id, s.feed_id, (${unreadOf('s.user_id', 's.feed_id')}) from subscription s`.execute(db);
+      await sql`create function subscription_unread_insert() returns trigger language plpgsql as $$
+        begin
+          insert into subscription_unread (user_id, feed_id, unread)
+            values (new.user_id, new.feed_id, (${unreadOf('new.user_id', 'new.feed_id')}))
+            on conflict (user_id, feed_id) do update set unread = excluded.unread;
+          return null;
+        end $$`.execute(db);
+      await sql`create trigger subscription_unread after insert on subscription
+        for each row execute function subscription_unread_insert()`.execute(db);
+      // A deleted article leaves the count of each subscriber who had not read it. Counted
+      // before the delete: the row triggers below run after its cascades, when neither its
+      // links nor its read marks are left to say whose count it was in.
+      await sql`create function article_unread_delete() returns trigger language plpgsql as $$
+        begin
+          update subscription_unread u set unread = unread - 1 from article_feed l
+            where l.article_id = old.id and u.feed_id = l.feed_id and not exists (select 1 from article_state s
+              where s.user_id = u.user_id and s.article_id = old.id and s.read_at is not null);
+          return old;
+        end $$`.execute(db);
+      await sql`create trigger article_unread before delete on article
+        for each row execute function article_unread_delete()`.execute(db);
+      // An article linked to a feed (or unlinked) counts for each subscriber who has not read it.
+      await sql`create function article_feed_unread() returns trigger language plpgsql as $$
+        declare
+          link article_feed;
+        begin
+          if tg_op = 'DELETE' then link := old; else link := new; end if;
+          if tg_op = 'DELETE' and not exists (select 1 from article where id = old.article_id) then return null; end if;
+          update subscription_unread u set unread = unread + (case when tg_op = 'DELETE' then -1 else 1 end)
+            where u.feed_id = link.feed_id and not exists (select 1 from article_state s
+              where s.user_id = u.user_id and s.article_id = link.article_id and s.read_at is not null);
+          return null;
+        end $$`.execute(db);
+      await sql`create trigger article_feed_unread after insert or delete on article_feed
+        for each row execute function article_feed_unread()`.execute(db);
+      // Reading (or unreading) an article moves the count of each of its feeds the reader follows.
+      await sql`create function article_state_unread() returns trigger language plpgsql as $$
+        declare
+          delta integer := 0;
+          state article_state;
+        begin
+          if tg_op = 'DELETE' then state := old; else state := new; end if;
+          if tg_op = 'DELETE' and not exists (select 1 from article where id = old.article_id) then return null; end if;
+          if tg_op = 'INSERT' then
+            if new.read_at is not null then delta := -1; end if;
+          elsif tg_op = 'DELETE' then
+            if old.read_at is not null then delta := 1; end if;
+          elsif (old.read_at is null) <> (new.read_at is null) then
+            delta := case when new.read_at is null then 1 else -1 end;
+          end if;
+          if delta <> 0 then
+            update subscription_unread set unread = unread + delta
+              where user_id = state.user_id and feed_id in (select feed_id from article_feed where article_id = state.article_id);
+          end if;
+          return null;
+        end $$`.execute(db);
+      await sql`create trigger article_state_unread after insert or update of read_at or delete on article_state
+        for each row execute function article_state_unread()`.execute(db);
+    },
+  },
 };
+
+/** SQL for the number of a feed's articles a reader has not read (migration 0011). */
+function unreadOf(user: string, feed: string) {
+  return sql.raw(`select count(*) from article_feed f where f.feed_id = ${feed} and not exists
+    (select 1 from article_state r where r.user_id = ${user} and r.article_id = f.article_id and r.read_at is not null)`);
+}
 
 /** The article's tsvector in a search configuration, and its GIN index. */
 async function addSearchColumn(db: Kysely<unknown>, configuration: string): Promise<void> {

@@ -1,0 +1,131 @@
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { PublisherServer, articlePage, rssFeed } from './support/publisherServer.js';
+import { testPipeline, type TestPipeline } from './support/pipeline.js';
+import { subscribe } from '../src/ingest/subscribe.js';
+import { refreshFeed } from '../src/ingest/refreshFeed.js';
+
+/**
+ * The sidebar's unread counts are kept by database triggers (subscription_unread). Each
+ * step below changes what a reader has read or follows, the way the app does it, and the
+ * kept counts must equal a count made from the rows themselves (unreadCounts) and the
+ * number the step means.
+ */
+let server: PublisherServer;
+let tp: TestPipeline;
+const NOW = '2026-03-05T00:00:00Z';
+const quay = [1, 2, 3].map((n) => ({ title: `Quay story ${n}`, path: `/q/${n}`, pubDate: `Mon, 0${n} Mar 2026 08:00:00 GMT` }));
+// The second feed carries quay story 3 too: one article, two feeds.
+const ferry = [{ title: 'Ferry story', path: '/f/1', pubDate: 'Tue, 03 Mar 2026 09:00:00 GMT' }, quay[2]!];
+
+function publish(feedPath: string, items: typeof quay): void {
+  const rss = items.map((it) => ({ title: it.title, link: server.url(it.path), pubDate: it.pubDate }));
+  server.set(feedPath, { type: 'application/rss+xml', body: rssFeed({ title: feedPath, link: server.url('/'), items: rss }) });
+  for (const it of items) server.set(it.path, { body: articlePage({ title: it.title, siteName: 'Quay', bodyHtml: `<p>${it.title}. ${'The council met to agree the budget for the harbour. '.repeat(4)}</p>` }) });
+}
+
+async function refresh(feedId: number): Promise<void> {
+  await refreshFeed(tp.p, (await tp.store.getFeed(feedId))!);
+}
+
+let quayFeed = 0;
+let ferryFeed = 0;
+
+before(async () => {
+  server = await new PublisherServer().start();
+  tp = await testPipeline();
+  publish('/quay.xml', quay);
+  publish('/ferry.xml', ferry);
+  quayFeed = (await subscribe(tp.p, server.url('/quay.xml'))).feed.id;
+  ferryFeed = (await subscribe(tp.p, server.url('/ferry.xml'))).feed.id;
+  await refresh(quayFeed);
+  await refresh(ferryFeed);
+});
+after(async () => {
+  await tp.close();
+  await server.stop();
+});
+
+/** The kept counts by feed id, after checking them against a count of the rows. */
+async function kept(userId: number): Promise<Record<number, number>> {
+  const sidebar = await tp.store.sidebarFeeds(userId);
+  const counted = new Map((await tp.store.unreadCounts(userId)).map((c) => [c.feedId, c.unread]));
+  const out: Record<number, number> = {};
+  for (const f of sidebar) {
+    assert.equal(f.unread, counted.get(f.id) ?? 0, `feed ${f.id}: kept count against the rows`);
+    out[f.id] = f.unread;
+  }
+  return out;
+}
+
+async function articleId(title: string): Promise<number> {
+  const hit = (await tp.store.listArticles({ limit: 100 })).find((a) => a.title === title);
+  assert.ok(hit, title);
+  return hit.id;
+}
+
+async function reader(name: string): Promise<number> {
+  return (await tp.store.createUser({ name, passwordHash: 'x', isAdmin: false, now: NOW })).id;
+}
+
+test('a new subscription counts what is there; reading, unreading and starring move it', async () => {
+  const ada = await reader('ada');
+  await tp.store.subscribeUser(ada, quayFeed, null, NOW);
+  assert.deepEqual(await kept(ada), { [quayFeed]: 3 });
+  const one = await articleId('Quay story 1');
+  await tp.store.setArticleState(ada, one, { read: true }, NOW);
+  assert.deepEqual(await kept(ada), { [quayFeed]: 2 });
+  // Opened again: a new read time, the same state.
+  await tp.store.setArticleState(ada, one, { read: true }, '2026-03-06T00:00:00Z');
+  await tp.store.setArticleState(ada, one, { starred: true }, NOW);
+  assert.deepEqual(await kept(ada), { [quayFeed]: 2 });
+  await tp.store.setArticleState(ada, one, { read: false }, NOW);
+  assert.deepEqual(await kept(ada), { [quayFeed]: 3 });
+  await tp.store.setArticleState(ada, await articleId('Quay story 2'), { starred: true }, NOW);
+  assert.deepEqual(await kept(ada), { [quayFeed]: 3 }, 'a star alone reads nothing');
+});
+
+test('an article in two feeds counts in both, and reading it lowers both', async () => {
+  const bob = await reader('bob');
+  const shared = await articleId('Quay story 3');
+  await tp.store.setArticleState(bob, shared, { read: true }, NOW);
+  await tp.store.subscribeToAll(bob, NOW);
+  assert.deepEqual(await kept(bob), { [quayFeed]: 2, [ferryFeed]: 1 }, 'read before subscribing');
+  await tp.store.setArticleStates(bob, [shared], { read: false }, NOW);
+  assert.deepEqual(await kept(bob), { [quayFeed]: 3, [ferryFeed]: 2 });
+  await tp.store.markAllRead(bob, { feedId: ferryFeed, upTo: '2099-01-01T00:00:00Z' }, NOW);
+  assert.deepEqual(await kept(bob), { [quayFeed]: 2, [ferryFeed]: 0 });
+  assert.equal(await tp.store.unreadReadSince(bob, NOW), 2);
+  assert.deepEqual(await kept(bob), { [quayFeed]: 3, [ferryFeed]: 2 });
+});
+
+test('new and deleted articles count for every subscriber who has not read them', async () => {
+  const cyd = await reader('cyd');
+  const dee = await reader('dee');
+  for (const u of [cyd, dee]) await tp.store.subscribeUser(u, ferryFeed, 'News', NOW);
+  await tp.store.markAllRead(dee, { upTo: '2099-01-01T00:00:00Z' }, NOW);
+  ferry.push({ title: 'Ferry timetable', path: '/f/2', pubDate: 'Wed, 04 Mar 2026 09:00:00 GMT' });
+  publish('/ferry.xml', ferry);
+  await refresh(ferryFeed);
+  assert.deepEqual(await kept(cyd), { [ferryFeed]: 3 });
+  assert.deepEqual(await kept(dee), { [ferryFeed]: 1 });
+  const timetable = await articleId('Ferry timetable');
+  await tp.store.setArticleState(cyd, timetable, { read: true }, NOW);
+  assert.equal(await tp.store.deleteArticle(timetable, 'test', NOW), true);
+  assert.deepEqual(await kept(cyd), { [ferryFeed]: 2 }, 'a read article leaves no unread behind');
+  assert.deepEqual(await kept(dee), { [ferryFeed]: 0 });
+});
+
+test('unsubscribing forgets the count; subscribing again counts afresh', async () => {
+  const eve = await reader('eve');
+  await tp.store.subscribeUser(eve, quayFeed, null, NOW);
+  await tp.store.setArticleState(eve, await articleId('Quay story 2'), { read: true }, NOW);
+  assert.equal(await tp.store.unsubscribeUser(eve, quayFeed), true);
+  assert.deepEqual(await kept(eve), {});
+  assert.equal(Number((await tp.query(`select count(*) as n from subscription_unread where user_id = ${eve}`))[0]!.n), 0);
+  await tp.store.subscribeUser(eve, quayFeed, 'Local', NOW);
+  assert.deepEqual(await kept(eve), { [quayFeed]: 2 });
+  // Renaming or refiling keeps the count.
+  await tp.store.updateSubscription(eve, quayFeed, { title: 'The quay', folder: null });
+  assert.deepEqual(await kept(eve), { [quayFeed]: 2 });
+});
