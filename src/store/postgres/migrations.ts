@@ -287,6 +287,14 @@ export const postgresMigrations: Record<string, Migration> = {
       await db.schema.alterTable('session').addColumn('flash', 'text').execute();
     },
   },
+  '0011_feed_failing_since': {
+    async up(db: Kysely<unknown>) {
+      // When the current run of failed refreshes began ("failing since Tuesday"): set by the
+      // first failure after a success, cleared by the next success. Feeds failing already
+      // keep null (the start of their run is not known): the page says "failing" alone.
+      await db.schema.alterTable('feed').addColumn('failing_since', 'timestamptz').execute();
+    },
+  },
 };
 
 /** The article's tsvector in a search configuration, and its GIN index. */

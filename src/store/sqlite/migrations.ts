@@ -317,6 +317,14 @@ export const sqliteMigrations: Record<string, Migration> = {
       await db.schema.alterTable('session').addColumn('flash', 'text').execute();
     },
   },
+  '0016_feed_failing_since': {
+    async up(db: Kysely<unknown>) {
+      // When the current run of failed refreshes began ("failing since Tuesday"): set by the
+      // first failure after a success, cleared by the next success. Feeds failing already
+      // keep null (the start of their run is not known): the page says "failing" alone.
+      await db.schema.alterTable('feed').addColumn('failing_since', 'text').execute();
+    },
+  },
 };
 
 /** Keeps the external-content FTS5 index in step with the article table, so no write path can forget it. */
