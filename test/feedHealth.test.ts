@@ -11,7 +11,7 @@ import { refreshFeed } from '../src/ingest/refreshFeed.js';
 import { PublisherServer, rssFeed } from './support/publisherServer.js';
 import { testPipeline } from './support/pipeline.js';
 import { apiReader, signedIn } from './support/webSession.js';
-import { repoRoot } from './support/cli.js';
+import { repoRoot, runCli } from './support/cli.js';
 
 test('a day in words, in the reader’s zone: a clock time today, yesterday, a weekday, a date', () => {
   const now = new Date('2026-11-27T12:00:00Z'); // a Friday
@@ -111,6 +111,10 @@ test('a feed that fails twice then works: failing since its first failure, kept 
   clock = new Date('2026-11-27T12:00:00Z');
   assert.match(await feedsPageHtml(), /since <time datetime="2026-11-24T10:05:00Z"[^>]*>Tuesday<\/time>: the site answered with an error/);
   assert.equal((await apiFeed()).failingSince, '2026-11-24T10:05:00Z');
+  const listed = await runCli(['feeds', ...tp.args]);
+  assert.match(listed.stdout, /error since 2026-11-24 10:05:00/, listed.stderr);
+  const listedJson = JSON.parse((await runCli(['feeds', '--json', ...tp.args])).stdout) as Array<{ id: number; failingSince: string | null }>;
+  assert.equal(listedJson.find((f) => f.id === feed.id)!.failingSince, '2026-11-24T10:05:00Z');
 
   publisher.set('/quay.xml', { type: 'application/rss+xml', body: rssFeed({ title: 'Quay', link: publisher.url('/'), items: [] }) });
   // The API's feed list is kept up to a minute when no article arrives (server/pageCache.ts).
