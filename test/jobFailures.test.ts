@@ -78,7 +78,7 @@ test("the Feeds page shows the latest standing job failure of the reader's own f
   await app.close();
   assert.equal(page.statusCode, 200);
   const row = (name: string) => page.body.split('<li>').find((r) => r.includes(`https://${name}.example/`)) ?? '';
-  assert.match(row('broken'), /Job refresh-feed, attempt 2, <time datetime="[^"]+"[^>]*>[^<]+<\/time>: something went wrong <small class="code">internal<\/small> database connection lost \(gave up\)/);
+  assert.match(row('broken'), /Job refresh-feed, attempt 2, <time datetime="[^"]+"[^>]*>[^<]+<\/time>: something went wrong on our side <small class="code">internal<\/small> database connection lost \(gave up\)/);
   assert.match(row('pushed'), /Job renew-websub, attempt 1, <time[^>]*>[^<]+<\/time>: the site could not be reached <small class="code">network_error<\/small> hub unreachable \(will retry\)/);
   assert.doesNotMatch(row('recovers'), /Job |first try failed/);
   assert.doesNotMatch(page.body, /secret of another reader/);

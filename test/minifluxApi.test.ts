@@ -10,6 +10,7 @@ import { SESSION_COOKIE } from '../src/server/auth.js';
 import { hashPassword } from '../src/accounts/passwords.js';
 import { newSecret, secretHash } from '../src/accounts/tokens.js';
 import { SignInThrottle } from '../src/accounts/signInThrottle.js';
+import { EntryTotals } from '../src/server/miniflux/entryTotals.js';
 
 /**
  * The Miniflux API v1 as apps use it (newsboat's `miniflux` mode, Miniflux client
@@ -406,4 +407,41 @@ test('OPML: export the reader\'s feeds with folders; import subscribes them, wha
   assert.equal((await call('bob', 'POST', '/v1/import', { body: 'not opml' })).statusCode, 400);
   assert.equal((await call('bob', 'POST', '/v1/import', { body: opml, auth: 'none' })).statusCode, 401);
   assert.deepEqual((await json('ada', '/v1/feeds')).length, 2, 'ada\'s feeds are unchanged');
+});
+
+test('total is counted once per selection while nothing changes, and is right again after a new article or a mark', async () => {
+  await addUser('cy');
+  publish('/t', 'Tide', [11, 12, 13]);
+  const tide = await addFeed('/t');
+  await tp.store.subscribeUser(users.cy!, tide, null, NOW);
+  const q = async (params: string) => (await json('cy', `/v1/entries?order=id&${params}`)).total as number;
+  let counted = 0;
+  const totals = new EntryTotals({
+    readerVersion: (id) => tp.store.readerVersion(id),
+    countArticles: (f) => (counted++, tp.store.countArticles(f)),
+  }, () => new Date(NOW));
+  const unread = { userId: users.cy!, read: false };
+  // One entry a page, by id, as a walk with after_entry_id asks.
+  const walk = async (afterId?: number) => {
+    const f = afterId === undefined ? unread : { ...unread, afterId };
+    const { items, total } = await totals.page(f, { limit: 1, offset: 0, order: 'id-asc' }, () => tp.store.listArticles({ ...f, limit: 1, order: 'id-asc' }));
+    return { id: items[0]?.id, total };
+  };
+  const first = await walk();
+  assert.deepEqual([first.total, (await walk()).total, counted], [3, 3, 1], 'the same page again is not counted again');
+  const second = await walk(first.id);
+  assert.deepEqual([second.total, counted], [2, 1], 'the next page of a walk by id: the total less the page, not counted');
+  assert.equal(second.total, await tp.store.countArticles({ ...unread, afterId: first.id! }));
+  assert.deepEqual([await q('limit=2'), await q('limit=2&offset=2')], [3, 3]);
+
+  publish('/t', 'Tide', [11, 12, 13, 14]);
+  await refreshFeed(tp.p, (await tp.store.getFeed(tide))!);
+  assert.deepEqual([(await walk()).total, counted], [4, 2], 'a new article: counted again');
+  assert.deepEqual([(await walk(first.id)).total, counted], [3, 2]);
+  assert.deepEqual([await q('limit=2'), await q('limit=1&offset=1'), await q('limit=1&offset=3')], [4, 4, 4]);
+  assert.deepEqual([await q(`limit=1&after_entry_id=${first.id}`), await q(`limit=1&after_entry_id=${second.id}`)], [3, 2]);
+  assert.equal(await q('status=unread&limit=1'), 4);
+  assert.equal((await call('cy', 'PUT', '/v1/entries', { body: { entry_ids: [first.id], status: 'read' } })).statusCode, 204);
+  assert.deepEqual([await q('status=unread&limit=1'), await q('status=read&limit=1'), await q('limit=1')], [3, 1, 4], 'a mark moves the unread total');
+  assert.deepEqual([(await walk()).total, counted], [3, 3]);
 });

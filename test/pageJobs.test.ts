@@ -1,23 +1,15 @@
-import { test, before, after } from 'node:test';
+import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { PublisherServer, articlePage, rssFeed } from './support/publisherServer.js';
+import { articlePage, rssFeed } from './support/publisherServer.js';
 import { waitFor } from './support/waitFor.js';
-import { testPipeline, type TestPipeline } from './support/pipeline.js';
+import { publishedPipeline } from './support/readerFixture.js';
 import { testJobPolicies } from './support/jobEffects.js';
 import { subscribe } from '../src/ingest/subscribe.js';
 import { completeArticlePage } from '../src/ingest/articlePage.js';
 import { startJobRuntime } from '../src/cli/jobRuntime.js';
 
-let server: PublisherServer;
-let tp: TestPipeline;
-before(async () => {
-  server = await new PublisherServer().start();
-  tp = await testPipeline();
-});
-after(async () => {
-  await tp.close();
-  await server.stop();
-});
+const { publisher: server, tp, close } = await publishedPipeline();
+after(close);
 
 const QUAY_TEXT = 'Work on the new quay began on Friday morning with two cranes and forty workers on site.';
 

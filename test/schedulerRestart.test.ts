@@ -1,23 +1,15 @@
-import { test, before, after } from 'node:test';
+import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { PublisherServer, rssFeed } from './support/publisherServer.js';
-import { testPipeline, type TestPipeline } from './support/pipeline.js';
+import { rssFeed } from './support/publisherServer.js';
+import { publishedPipeline } from './support/readerFixture.js';
 import { inProcess } from './support/jobEffects.js';
 import { waitFor } from './support/waitFor.js';
 import { subscribe } from '../src/ingest/subscribe.js';
 import { refreshFeed } from '../src/ingest/refreshFeed.js';
 import { startJobRuntime } from '../src/cli/jobRuntime.js';
 
-let server: PublisherServer;
-let tp: TestPipeline;
-before(async () => {
-  server = await new PublisherServer().start();
-  tp = await testPipeline();
-});
-after(async () => {
-  await tp.close();
-  await server.stop();
-});
+const { publisher: server, tp, close } = await publishedPipeline();
+after(close);
 
 test('in-process queue: feeds claimed by a process that died are released at the next start, nothing else', async () => {
   for (const name of ['a', 'b', 'calm']) {

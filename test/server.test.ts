@@ -1,8 +1,8 @@
-import { test, before, after } from 'node:test';
+import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { PublisherServer, articlePage, rssFeed } from './support/publisherServer.js';
-import { testPipeline, type TestPipeline } from './support/pipeline.js';
+import { articlePage, rssFeed } from './support/publisherServer.js';
+import { publishedPipeline } from './support/readerFixture.js';
 import { tidingsBin, repoRoot } from './support/cli.js';
 import { freshDatabase } from './support/stores.js';
 import { subscribe } from '../src/ingest/subscribe.js';
@@ -13,16 +13,8 @@ import { IFRAME_HOSTS } from '../src/html/iframeHosts.js';
 import { signedIn } from './support/webSession.js';
 import { bodyHtml, title } from './fixtures/gazetteArticle.js';
 
-let server: PublisherServer;
-let tp: TestPipeline;
-before(async () => {
-  server = await new PublisherServer().start();
-  tp = await testPipeline();
-});
-after(async () => {
-  await tp.close();
-  await server.stop();
-});
+const { publisher: server, tp, close } = await publishedPipeline();
+after(close);
 
 test('the scheduler refreshes due feeds; a failing feed is recorded and does not hold up the others', async () => {
   server.set('/', { body: '<html><head><meta property="og:site_name" content="Norhaven Gazette"></head></html>' });

@@ -24,6 +24,11 @@ export interface Feed {
   lastErrorCode: string | null;
   lastError: string | null;
   errorCount: number;
+  /**
+   * When the current run of failed refreshes began (the first failure after a success);
+   * null while the feed works, and for runs that began before Tidings kept it.
+   */
+  failingSince: string | null;
   nextCheckAt: string | null;
   intervalSeconds: number;
   createdAt: string;

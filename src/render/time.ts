@@ -62,3 +62,40 @@ function unit(seconds: number): string {
   if (days < 365) return plural(Math.floor(days / 30), 'month');
   return plural(Math.floor(days / 365), 'year');
 }
+
+const dayFormatters = new Map<string, Intl.DateTimeFormat>();
+
+/** The calendar day, weekday and clock time of an instant in a zone. */
+function localDay(at: Date, timeZone: string) {
+  let f = dayFormatters.get(timeZone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-GB', {
+      timeZone, year: 'numeric', month: 'numeric', day: 'numeric', weekday: 'long', hour: '2-digit', minute: '2-digit', hourCycle: 'h23',
+    });
+    dayFormatters.set(timeZone, f);
+  }
+  const parts = Object.fromEntries(f.formatToParts(at).map((p) => [p.type, p.value]));
+  const year = Number(parts.year);
+  const month = Number(parts.month);
+  const day = Number(parts.day);
+  // Days since the epoch of the local calendar day: differences count midnights, not 24 h spans.
+  return { year, month, day, serial: Date.UTC(year, month - 1, day) / 86_400_000, weekday: parts.weekday!, clock: `${parts.hour}:${parts.minute}` };
+}
+
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+/**
+ * The day of an instant as a reader says it, in their zone: `14:05` today, `yesterday`,
+ * a weekday within the last week, `3 Nov` within the year, `3 Nov 2025` before (and for a
+ * day after today: a clock that ran ahead is shown as the date it says).
+ */
+export function relativeDay(iso: string, now: Date, timeZone = 'UTC'): string {
+  const then = localDay(new Date(iso), timeZone);
+  const today = localDay(now, timeZone);
+  const days = today.serial - then.serial;
+  if (days === 0) return then.clock;
+  if (days === 1) return 'yesterday';
+  if (days > 1 && days < 7) return then.weekday;
+  const date = `${then.day} ${MONTHS[then.month - 1]}`;
+  return then.year === today.year ? date : `${date} ${then.year}`;
+}

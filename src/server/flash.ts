@@ -1,7 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import type { Store } from '../store/store.js';
 import { secretHash } from '../accounts/tokens.js';
-import { errorWords } from '../model/errorWords.js';
+import { errorSentence } from '../model/errorWords.js';
 import { asTidingsError } from '../model/errors.js';
 import { logError } from '../log/loggedError.js';
 import { parseCookies, SESSION_COOKIE } from './auth.js';
@@ -51,5 +51,5 @@ export async function takeFlash(store: Store, req: FastifyRequest): Promise<Flas
 /** A failure as a reader reads it: the sentence for its code, the code beside it. */
 export function errorFlash(err: unknown, typed?: Record<string, string>): Flash {
   const e = asTidingsError(err);
-  return { kind: 'error', message: errorWords(e.code, e.message), code: e.code, ...(typed ? { typed } : {}) };
+  return { kind: 'error', message: errorSentence(e.code, e.message), code: e.code, ...(typed ? { typed } : {}) };
 }

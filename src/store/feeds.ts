@@ -82,6 +82,8 @@ export async function recordFeedFailure(db: Db, feedId: number, failure: FeedFai
       last_error_code: failure.code,
       last_error: failure.message.slice(0, 1000),
       error_count: eb('error_count', '+', 1),
+      // A run of failures begins at its first one; a feed failing already keeps its start.
+      failing_since: eb.case().when('last_status', '=', 'error').then(eb.ref('failing_since')).else(failure.at).end(),
       next_check_at: failure.nextCheckAt,
     }))
     .where('id', '=', feedId)
@@ -97,6 +99,7 @@ export async function recordFeedRefresh(trx: Db, w: RefreshWrite): Promise<{ sou
     last_error_code: null,
     last_error: null,
     error_count: 0,
+    failing_since: null,
     next_check_at: w.nextCheckAt,
     etag: w.etag,
     last_modified: w.lastModified,

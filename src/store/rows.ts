@@ -39,6 +39,7 @@ export function toFeed(r: FeedRow): FeedWithSource {
     lastErrorCode: r.last_error_code,
     lastError: r.last_error,
     errorCount: r.error_count,
+    failingSince: r.failing_since,
     nextCheckAt: r.next_check_at,
     intervalSeconds: r.interval_seconds,
     createdAt: r.created_at,

@@ -31,6 +31,7 @@ export interface FeedTable {
   next_check_at: string | null;
   interval_seconds: number;
   created_at: string;
+  failing_since: string | null;
 }
 
 export interface ArticleTable {

@@ -1,12 +1,9 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import type { AddressInfo } from 'node:net';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import type { FastifyInstance } from 'fastify';
+import type { BrowserContext, Page } from 'playwright-core';
 import { PublisherServer, articlePage, rssFeed } from '../support/publisherServer.js';
-import { testPipeline, type TestPipeline } from '../support/pipeline.js';
-import { browserSkip, everyWay, launchChromium } from '../support/pageChecks.js';
-import { buildApp } from '../../src/server/app.js';
+import type { TestPipeline } from '../support/pipeline.js';
+import { browserSite, browserSkip, everyWay, signInByForm, type BrowserSite } from '../support/pageChecks.js';
 import { hashPassword } from '../../src/accounts/passwords.js';
 import { subscribe } from '../../src/ingest/subscribe.js';
 import { refreshFeed } from '../../src/ingest/refreshFeed.js';
@@ -19,15 +16,16 @@ import { refreshFeed } from '../../src/ingest/refreshFeed.js';
 const skip = browserSkip;
 const PASSWORD = 'long enough password';
 
-let publisher: PublisherServer;
-let tp: TestPipeline;
-let app: FastifyInstance;
-let base = '';
-let browser: Browser;
+let site: BrowserSite;
 
 before(async () => {
-  if (skip) return;
-  publisher = await new PublisherServer().start();
+  if (!skip) site = await browserSite(publishTwoFeeds);
+});
+
+after(() => site?.close());
+
+/** Quay Gazette (in the folder Coast) and a long-named Hill Herald, both followed by ada; bob follows nothing. */
+async function publishTwoFeeds(publisher: PublisherServer, tp: TestPipeline): Promise<void> {
   const png = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64');
   const feed = (slug: string, name: string, count: number) => {
     const items = Array.from({ length: count }, (_, i) => ({ title: `${name} story ${i + 1}: the ferry timetable changes again`, link: publisher.url(`/${slug}/${i + 1}`), pubDate: new Date(Date.UTC(2026, 2, 1 + i, 8)).toUTCString(), description: `Teaser ${i + 1}` }));
@@ -40,44 +38,27 @@ before(async () => {
   };
   const quay = feed('quay', 'Quay Gazette', 6);
   const hill = feed('hill', 'Hill Herald with a rather long name for a newspaper', 4);
-  tp = await testPipeline();
   const ada = await tp.store.createUser({ name: 'ada', passwordHash: await hashPassword(PASSWORD), isAdmin: true, now: '2026-03-01T00:00:00Z' });
   await tp.store.createUser({ name: 'bob', passwordHash: await hashPassword(PASSWORD), isAdmin: false, now: '2026-03-01T00:00:00Z' });
   for (const [url, folder] of [[quay, 'Coast'], [hill, null]] as const) {
     const r = await subscribe(tp.p, url, { readers: [ada.id], folder });
     await refreshFeed(tp.p, (await tp.store.getFeed(r.feed.id))!);
   }
-  app = buildApp({ store: tp.store, config: tp.p.config, pipeline: tp.p });
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
-  browser = await launchChromium();
-});
-
-after(async () => {
-  if (skip) return;
-  await browser?.close();
-  await app.close();
-  await tp.close();
-  await publisher.stop();
-});
+}
 
 async function signedIn(name: string, width = 1280): Promise<{ context: BrowserContext; page: Page; errors: string[] }> {
-  const context = await browser.newContext({ viewport: { width, height: 900 }, colorScheme: 'light' });
+  const context = await site.browser.newContext({ viewport: { width, height: 900 }, colorScheme: 'light' });
   const page = await context.newPage();
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(String(e)));
   page.on('console', (m) => m.type() === 'error' && !/Failed to load resource/.test(m.text()) && errors.push(m.text()));
-  await page.goto(`${base}/login`);
-  await page.fill('#name', name);
-  await page.fill('#password', PASSWORD);
-  await page.click('form.auth button[type=submit]');
-  await page.waitForURL(`${base}/`);
+  await signInByForm(page, site, name, PASSWORD);
   return { context, page, errors };
 }
 
 async function firstArticle(): Promise<number> {
-  const ada = (await tp.store.getUserByName('ada'))!;
-  return (await tp.store.listArticles({ userId: ada.id, limit: 1 }))[0]!.id;
+  const ada = (await site.tp.store.getUserByName('ada'))!;
+  return (await site.tp.store.listArticles({ userId: ada.id, limit: 1 }))[0]!.id;
 }
 
 test('every page at 1280 and 390 px, light and dark: screenshots, no sideways scroll, WCAG checks', { skip }, async () => {
@@ -85,26 +66,26 @@ test('every page at 1280 and 390 px, light and dark: screenshots, no sideways sc
   const { context, page, errors } = await signedIn('ada');
   for (const [url, name] of [
     ['/', 'river'], [`/articles/${id}`, 'article'], ['/search?q=ferry', 'search'], ['/feeds', 'feeds'], ['/account', 'account'], ['/no-such-page', 'error'],
-  ] as const) await everyWay(page, `${base}${url}`, name);
+  ] as const) await everyWay(page, `${site.url}${url}`, name);
   assert.deepEqual(errors, [], 'no script errors and no CSP violations');
   await context.close();
 
-  const anonymous = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  await everyWay(await anonymous.newPage(), `${base}/login`, 'sign-in');
+  const anonymous = await site.browser.newContext({ viewport: { width: 1280, height: 900 } });
+  await everyWay(await anonymous.newPage(), `${site.url}/login`, 'sign-in');
   await anonymous.close();
 
   const bob = await signedIn('bob');
   assert.match((await bob.page.locator('main h1').textContent()) ?? '', /Welcome, bob/);
   assert.equal(await bob.page.locator('#url').count(), 1, 'paste a URL');
   assert.ok((await bob.page.locator('ul.offer li').count()) >= 2, 'the feeds of this instance are offered');
-  await everyWay(bob.page, `${base}/`, 'onboarding');
+  await everyWay(bob.page, `${site.url}/`, 'onboarding');
   await bob.context.close();
 });
 
 test('three panes at 1280 px: feeds with unread counts | the list | the article; one column at 390 px', { skip }, async () => {
   const id = await firstArticle();
   const { context, page } = await signedIn('ada');
-  await page.goto(`${base}/articles/${id}`);
+  await page.goto(`${site.url}/articles/${id}`);
   const box = async (sel: string) => (await page.locator(sel).first().boundingBox())!;
   const [side, list, main] = [await box('nav.sidebar'), await box('nav.list-pane'), await box('main')];
   assert.ok(side.x + side.width <= list.x + 1 && list.x + list.width <= main.x + 1, `side by side: ${side.x}, ${list.x}, ${main.x}`);
@@ -120,7 +101,7 @@ test('three panes at 1280 px: feeds with unread counts | the list | the article;
 
 test('article actions by click and by key: star, read/unread, next/previous, help', { skip }, async () => {
   const { context, page, errors } = await signedIn('ada');
-  await page.goto(`${base}/?folder=Coast`);
+  await page.goto(`${site.url}/?folder=Coast`);
   await page.locator('.river h2 a').nth(1).click();
   await page.waitForURL(/\/articles\/\d+\?folder=Coast$/);
   const here = page.url();
@@ -155,14 +136,14 @@ test('article actions by click and by key: star, read/unread, next/previous, hel
 
 test('a failed subscribe shows the error in words on the page, the code in small print', { skip }, async () => {
   const { context, page } = await signedIn('ada');
-  await page.goto(`${base}/feeds`);
-  await page.fill('#url', publisher.url('/no-such-feed.xml'));
+  await page.goto(`${site.url}/feeds`);
+  await page.fill('#url', site.publisher.url('/no-such-feed.xml'));
   await page.click('form.subscribe button');
   await page.waitForLoadState('load');
   assert.doesNotMatch(page.url(), /error=/, 'no message in the URL');
   const flash = (await page.locator('.flash-region').textContent()) ?? '';
   assert.match(flash, /[a-z]{4,} [a-z]{3,}/, 'words');
   assert.doesNotMatch(flash, /error\[/);
-  assert.equal(await page.inputValue('#url'), publisher.url('/no-such-feed.xml'), 'the form keeps what was typed');
+  assert.equal(await page.inputValue('#url'), site.publisher.url('/no-such-feed.xml'), 'the form keeps what was typed');
   await context.close();
 });

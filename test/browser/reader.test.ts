@@ -2,14 +2,11 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { AddressInfo } from 'node:net';
-import type { Browser, Page } from 'playwright-core';
-import type { FastifyInstance } from 'fastify';
+import type { Page } from 'playwright-core';
 import { PublisherServer, articlePage, rssFeed } from '../support/publisherServer.js';
-import { browserSkip, launchChromium } from '../support/pageChecks.js';
-import { testPipeline, type TestPipeline } from '../support/pipeline.js';
+import { browserSite, browserSkip, signInByForm, type BrowserSite } from '../support/pageChecks.js';
+import type { TestPipeline } from '../support/pipeline.js';
 import { repoRoot } from '../support/cli.js';
-import { buildApp } from '../../src/server/app.js';
 import { hashPassword } from '../../src/accounts/passwords.js';
 import { accessibilityProblems } from '../support/accessibility.js';
 
@@ -21,16 +18,18 @@ import { accessibilityProblems } from '../support/accessibility.js';
 const skip = browserSkip;
 const shots = path.join(repoRoot, 'test-output', 'screenshots');
 
-let publisher: PublisherServer;
-let tp: TestPipeline;
-let app: FastifyInstance;
-let base = '';
-let browser: Browser;
+let site: BrowserSite;
 
 before(async () => {
   if (skip) return;
   fs.mkdirSync(shots, { recursive: true });
-  publisher = await new PublisherServer().start();
+  site = await browserSite(publishHarbourTimes);
+});
+
+after(() => site?.close());
+
+/** Harbour Times's world feed of three stories with pictures, not yet followed; ada, an administrator. */
+async function publishHarbourTimes(publisher: PublisherServer, tp: TestPipeline): Promise<void> {
   const items = [1, 2, 3].map((n) => ({ title: `Harbour story ${n}`, link: publisher.url(`/h/${n}`), pubDate: `Mon, 0${n} Mar 2026 08:00:00 GMT`, description: `Teaser ${n}` }));
   publisher.set('/', { body: '<html><head><meta property="og:site_name" content="Harbour Times"></head></html>' });
   publisher.set('/world.xml', { type: 'application/rss+xml', body: rssFeed({ title: 'World | Harbour Times', link: publisher.url('/'), items }) });
@@ -46,50 +45,34 @@ before(async () => {
       }),
     });
   }
-  tp = await testPipeline();
   await tp.store.createUser({ name: 'ada', passwordHash: await hashPassword('long enough password'), isAdmin: true, now: '2026-03-01T00:00:00Z' });
-  app = buildApp({ store: tp.store, config: tp.p.config, pipeline: tp.p });
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
-  browser = await launchChromium();
-});
-
-after(async () => {
-  if (skip) return;
-  await browser?.close();
-  await app.close();
-  await tp.close();
-  await publisher.stop();
-});
+}
 
 const titlesOn = async (page: Page) => page.locator('.river h2 a').allTextContents();
 
 test('sign in, subscribe, keyboard, read, search, mark all read, sign out', { skip }, async () => {
-  const context = await browser.newContext({ viewport: { width: 1200, height: 900 }, colorScheme: 'light' });
+  const context = await site.browser.newContext({ viewport: { width: 1200, height: 900 }, colorScheme: 'light' });
   const page = await context.newPage();
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(String(e)));
   page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
 
-  await page.goto(`${base}/`);
+  await page.goto(`${site.url}/`);
   assert.match(page.url(), /\/login\?next=%2F$/);
-  await page.fill('#name', 'ada');
-  await page.fill('#password', 'long enough password');
-  await page.click('form.auth button[type=submit]');
-  await page.waitForURL(`${base}/`);
+  await signInByForm(page, site, 'ada', 'long enough password');
 
-  await page.goto(`${base}/feeds`);
-  await page.fill('#url', publisher.url('/world.xml'));
+  await page.goto(`${site.url}/feeds`);
+  await page.fill('#url', site.publisher.url('/world.xml'));
   await page.click('form.subscribe button');
   await page.waitForURL(/\/\?feed=\d+$/);
   assert.deepEqual(await titlesOn(page), ['Harbour story 3', 'Harbour story 2', 'Harbour story 1']);
-  await page.goto(`${base}/`);
+  await page.goto(`${site.url}/`);
   await page.screenshot({ path: path.join(shots, 'river-light.png'), fullPage: true });
   assert.deepEqual(await accessibilityProblems(page), [], 'river, light');
   await page.emulateMedia({ colorScheme: 'dark' });
   assert.deepEqual(await accessibilityProblems(page), [], 'river, dark');
   await page.emulateMedia({ colorScheme: 'light' });
-  await page.goto(`${base}/feeds`);
+  await page.goto(`${site.url}/feeds`);
   await page.screenshot({ path: path.join(shots, 'feeds.png') });
   assert.deepEqual(await accessibilityProblems(page), [], 'feeds page');
   // the check itself notices pale text and an unlabelled field
@@ -101,7 +84,7 @@ test('sign in, subscribe, keyboard, read, search, mark all read, sign out', { sk
     document.querySelector('main')!.append(p, input);
   });
   assert.equal((await accessibilityProblems(page)).length, 2);
-  await page.goto(`${base}/`);
+  await page.goto(`${site.url}/`);
 
   // keyboard: j j s stars the second story
   await page.keyboard.press('j');
@@ -130,7 +113,7 @@ test('sign in, subscribe, keyboard, read, search, mark all read, sign out', { sk
   await page.emulateMedia({ colorScheme: 'light' });
 
   // search from the box in the header
-  await page.goto(`${base}/`);
+  await page.goto(`${site.url}/`);
   await page.keyboard.press('/');
   await page.keyboard.type('lighthouse keeper');
   await page.keyboard.press('Enter');
@@ -139,7 +122,7 @@ test('sign in, subscribe, keyboard, read, search, mark all read, sign out', { sk
   assert.equal(await page.locator('.river mark').first().textContent(), 'lighthouse');
 
   // mark all read: the unread view empties (the opened article was read already)
-  await page.goto(`${base}/?show=unread`);
+  await page.goto(`${site.url}/?show=unread`);
   assert.equal(await page.locator('.river > li').count(), 2);
   await page.click('nav.filters form button');
   await page.waitForURL(/show=unread/);
@@ -148,7 +131,7 @@ test('sign in, subscribe, keyboard, read, search, mark all read, sign out', { sk
 
   // phone width
   await page.setViewportSize({ width: 390, height: 844 });
-  await page.goto(`${base}/?show=all`);
+  await page.goto(`${site.url}/?show=all`);
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   assert.ok(overflow <= 0, `no sideways scrolling on a phone (${overflow}px)`);
   await page.screenshot({ path: path.join(shots, 'river-phone.png'), fullPage: true });
@@ -156,27 +139,23 @@ test('sign in, subscribe, keyboard, read, search, mark all read, sign out', { sk
   // sign out ends the session
   await page.click('form.logout button');
   await page.waitForURL(/\/login$/);
-  await page.goto(`${base}/?show=starred`);
+  await page.goto(`${site.url}/?show=starred`);
   assert.match(page.url(), /\/login\?next=/);
   assert.deepEqual(errors, [], 'no script errors and no CSP violations');
   await context.close();
 });
 
 test('offline reading: the river page keeps its articles without marking them read; signing out forgets them', { skip }, async () => {
-  const context = await browser.newContext({ viewport: { width: 1200, height: 900 } });
+  const context = await site.browser.newContext({ viewport: { width: 1200, height: 900 } });
   const page = await context.newPage();
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(String(e)));
-  const ada = (await tp.store.getUserByName('ada'))!;
-  const all = await tp.store.listArticles({ userId: ada.id, show: 'all', limit: 10 });
+  const ada = (await site.tp.store.getUserByName('ada'))!;
+  const all = await site.tp.store.listArticles({ userId: ada.id, show: 'all', limit: 10 });
   assert.equal(all.length, 3);
-  for (const a of all) await tp.store.setArticleState(ada.id, a.id, { read: false }, '2026-03-10T00:00:00Z');
+  for (const a of all) await site.tp.store.setArticleState(ada.id, a.id, { read: false }, '2026-03-10T00:00:00Z');
 
-  await page.goto(`${base}/login`);
-  await page.fill('#name', 'ada');
-  await page.fill('#password', 'long enough password');
-  await page.click('form.auth button[type=submit]');
-  await page.waitForURL(`${base}/`);
+  await signInByForm(page, site, 'ada', 'long enough password');
   const saved = () => page.evaluate(async () => (await (await caches.open('tidings-pages')).keys()).map((r) => new URL(r.url).pathname).sort());
   // the worker installs on this visit; the next river page it controls sends it the article links
   await page.evaluate(() => navigator.serviceWorker.ready.then(() => true));
@@ -188,21 +167,21 @@ test('offline reading: the river page keeps its articles without marking them re
     await new Promise((r) => setTimeout(r, 100));
   }
   assert.deepEqual((await saved()).filter((p) => p.startsWith('/articles/')), articlePaths, 'the articles of the river page are kept');
-  assert.equal((await tp.store.listArticles({ userId: ada.id, show: 'unread', limit: 10 })).length, 3, 'keeping a page is not reading it');
+  assert.equal((await site.tp.store.listArticles({ userId: ada.id, show: 'unread', limit: 10 })).length, 3, 'keeping a page is not reading it');
 
   await context.setOffline(true);
-  await page.goto(`${base}/articles/${all[2]!.id}`);
+  await page.goto(`${site.url}/articles/${all[2]!.id}`);
   assert.match((await page.locator('.offline-note').textContent()) ?? '', /You are offline/);
   assert.match((await page.locator('p.byline').textContent()) ?? '', /^By Harbour Times \(World\)/);
   assert.match((await page.locator('.body figcaption').textContent()) ?? '', /The ferry at the quay/);
-  const missing = await page.goto(`${base}/feeds`);
+  const missing = await page.goto(`${site.url}/feeds`);
   assert.equal(missing?.status(), 503);
   assert.match((await page.locator('main').textContent()) ?? '', /This page was not saved for reading offline/);
   await context.setOffline(false);
 
-  await page.goto(`${base}/account`);
+  await page.goto(`${site.url}/account`);
   assert.deepEqual(await accessibilityProblems(page), [], 'account page');
-  await page.goto(`${base}/`);
+  await page.goto(`${site.url}/`);
   await page.click('form.logout button');
   await page.waitForURL(/\/login$/);
   assert.equal(await page.evaluate(async () => (await caches.keys()).includes('tidings-pages')), false, 'signing out forgets the saved pages');

@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { repoRoot } from './cli.js';
 import { accessibilityProblems } from './accessibility.js';
+import { servedReader, type ServedReader } from './readerFixture.js';
 
 /** Where browser tests leave their screenshots for CI to keep. */
 export const shots = path.join(repoRoot, 'test-output', 'screenshots');
@@ -39,4 +40,31 @@ export async function launchChromium(): Promise<Browser> {
     executablePath: CHROMIUM,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
   });
+}
+
+/** A served reader (readerFixture.ts) and a browser to look at it; `close` ends both. */
+export interface BrowserSite extends ServedReader {
+  browser: Browser;
+}
+
+export async function browserSite(setUp: Parameters<typeof servedReader>[0]): Promise<BrowserSite> {
+  const served = await servedReader(setUp);
+  const browser = await launchChromium();
+  return {
+    ...served,
+    browser,
+    async close() {
+      await browser.close();
+      await served.close();
+    },
+  };
+}
+
+/** Signs in through the form, as a person does, and waits for the river. */
+export async function signInByForm(page: Page, site: { url: string }, name: string, password: string): Promise<void> {
+  if (!page.url().includes('/login')) await page.goto(`${site.url}/login`);
+  await page.fill('#name', name);
+  await page.fill('#password', password);
+  await page.click('form.auth button[type=submit]');
+  await page.waitForURL(`${site.url}/`);
 }

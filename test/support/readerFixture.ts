@@ -50,14 +50,76 @@ export function requestLog(requests: SeenRequest[]): string {
   return requests.map((r) => `${r.status} ${r.method} ${r.sentUrl} ${r.body !== undefined && !r.url.includes('ClientLogin') ? JSON.stringify(r.body) : ''}`.trimEnd()).join('\n');
 }
 
+/** A local publisher and a real pipeline on a fresh store of the test target: where server suites start. */
+export interface PublishedPipeline {
+  publisher: PublisherServer;
+  tp: TestPipeline;
+  close(): Promise<void>;
+}
+
+export async function publishedPipeline(): Promise<PublishedPipeline> {
+  const publisher = await new PublisherServer().start();
+  const tp = await testPipeline();
+  return {
+    publisher, tp,
+    async close() {
+      await tp.close();
+      await publisher.stop();
+    },
+  };
+}
+
+/** The same, served by Tidings on 127.0.0.1 (with the pipeline: it fetches what readers subscribe to). */
+export interface ServedReader extends PublishedPipeline {
+  app: FastifyInstance;
+  url: string;
+}
+
+/**
+ * `setUp` fills the publisher and the store (feeds, readers) before the server starts;
+ * `onApp` adds hooks to the app before it listens.
+ */
+export async function servedReader(
+  setUp: (publisher: PublisherServer, tp: TestPipeline) => Promise<void> = async () => {},
+  onApp: (app: FastifyInstance) => void = () => {},
+): Promise<ServedReader> {
+  const published = await publishedPipeline();
+  const { publisher, tp } = published;
+  await setUp(publisher, tp);
+  const app = buildApp({ store: tp.store, config: tp.p.config, pipeline: tp.p });
+  onApp(app);
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  return {
+    publisher, tp, app,
+    url: `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`,
+    async close() {
+      await app.close();
+      await published.close();
+    },
+  };
+}
+
 /**
  * A Tidings server on 127.0.0.1 with feeds from a local publisher, for real clients:
  * `ada` follows two feeds (one in the folder "Coast"), `bob` follows a third that ada
  * must never see. Articles carry a figure with its caption.
  */
 export async function readerFixture(): Promise<ReaderFixture> {
-  const publisher = await new PublisherServer().start();
-  const tp = await testPipeline();
+  let readers: Pick<ReaderFixture, 'ada' | 'bob' | 'feeds'> | undefined;
+  const requests: SeenRequest[] = [];
+  const served = await servedReader(
+    async (publisher, tp) => {
+      readers = await fixtureReaders(publisher, tp);
+    },
+    (app) => app.addHook('onResponse', async (req, reply) => {
+      requests.push({ method: req.method, url: req.url, sentUrl: req.originalUrl, status: reply.statusCode, authorized: !!req.headers.authorization, body: req.body });
+    }),
+  );
+  return { ...served, ...readers!, requests };
+}
+
+/** ada's and bob's accounts and feeds, with their articles fetched. */
+async function fixtureReaders(publisher: PublisherServer, tp: TestPipeline): Promise<Pick<ReaderFixture, 'ada' | 'bob' | 'feeds'>> {
   const publish = (slug: string, title: string, count: number, day: number) => {
     const body = (n: number) =>
       `<p>${title} story ${n}: ${'the keeper reported calm seas and a late ferry on the evening crossing. '.repeat(4)}</p><figure><img src="${publisher.url(`/${slug}/${n}.jpg`)}" alt=""><figcaption>The ${slug} harbour at dawn, photographed by the keeper</figcaption></figure><p>${'More on the tides and the wind through the afternoon. '.repeat(3)}</p>`;
@@ -85,19 +147,5 @@ export async function readerFixture(): Promise<ReaderFixture> {
     hill: await follow(publish('hill', 'Hill', FIXTURE_ITEMS.hill, 10), ada, null),
     bobs: await follow(publish('moor', 'Moor', FIXTURE_ITEMS.bobs, 20), bob, null),
   };
-  const app = buildApp({ store: tp.store, config: tp.p.config, pipeline: tp.p });
-  const requests: SeenRequest[] = [];
-  app.addHook('onResponse', async (req, reply) => {
-    requests.push({ method: req.method, url: req.url, sentUrl: req.originalUrl, status: reply.statusCode, authorized: !!req.headers.authorization, body: req.body });
-  });
-  await app.listen({ host: '127.0.0.1', port: 0 });
-  const url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
-  return {
-    url, tp, app, publisher, ada, bob, feeds, requests,
-    async close() {
-      await app.close();
-      await tp.close();
-      await publisher.stop();
-    },
-  };
+  return { ada, bob, feeds };
 }

@@ -1,3 +1,4 @@
+import type { FeedWithSource } from '../../model/article.js';
 import { DB_OPTION, parseCommandArgs, usageError } from '../args.js';
 import { TidingsError } from '../../model/errors.js';
 import { formatIso } from '../../text/dates.js';
@@ -29,7 +30,7 @@ export async function run(args: string[]): Promise<void> {
             id: f.id, url: f.url, source: f.sourceName, section: f.section, title: f.title, siteUrl: f.siteUrl,
             lastFetchedAt: f.lastFetchedAt, status: f.lastStatus, health: f.health, errorCode: f.lastErrorCode, lastError: f.lastError,
             intervalSeconds: f.intervalSeconds,
-            errorCount: f.errorCount, nextCheckAt: f.nextCheckAt,
+            errorCount: f.errorCount, failingSince: f.failingSince, nextCheckAt: f.nextCheckAt,
           })),
         ),
       );
@@ -42,8 +43,8 @@ export async function run(args: string[]): Promise<void> {
     const rows = feeds.map((f) => [
       String(f.id),
       terminalLine(f.section ? `${f.sourceName} (${f.section})` : f.sourceName),
-      f.lastFetchedAt?.replace('T', ' ').replace('Z', '') ?? 'never',
-      f.health === 'failing' ? `FAILING ×${f.errorCount}` : f.lastStatus,
+      shortTime(f.lastFetchedAt) ?? 'never',
+      status(f),
       f.lastErrorCode ? terminalLine(`${f.lastErrorCode}: ${f.lastError ?? ''}`).slice(0, 80) : '',
     ]);
     const head = ['ID', 'SOURCE (SECTION)', 'LAST FETCH', 'STATUS', 'LAST ERROR'];
@@ -51,6 +52,17 @@ export async function run(args: string[]): Promise<void> {
     const fmt = (r: string[]) => r.map((c, i) => (i === r.length - 1 ? c : c.slice(0, widths[i]).padEnd(widths[i]!))).join('  ').trimEnd();
     writeOut([fmt(head), ...rows.map(fmt)].join('\n'));
   });
+}
+
+/** `FAILING ×7 since 2026-11-24 10:05`: how long the current run of failures has lasted. */
+function status(f: FeedWithSource): string {
+  const since = shortTime(f.failingSince);
+  if (f.health === 'failing') return `FAILING ×${f.errorCount}${since ? ` since ${since}` : ''}`;
+  return f.lastStatus === 'error' && since ? `error since ${since}` : f.lastStatus;
+}
+
+function shortTime(iso: string | null): string | null {
+  return iso?.replace('T', ' ').replace('Z', '') ?? null;
 }
 
 async function runRules(args: string[]): Promise<void> {

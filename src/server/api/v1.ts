@@ -89,7 +89,7 @@ export async function apiV1(app: FastifyInstance, opts: { store: Store; now: () 
     const subs = await store.listSubscriptions(user(req).id);
     return subs.map((f) => ({
       id: f.id, url: f.url, siteUrl: f.siteUrl, source: f.sourceName, section: f.section, folder: f.folder, status: f.lastStatus, health: f.health,
-      lastFetchedAt: f.lastFetchedAt, errorCode: f.lastErrorCode, error: f.lastError, nextCheckAt: f.nextCheckAt, itemsPerDay: f.itemsPerDay, activity: f.activity,
+      lastFetchedAt: f.lastFetchedAt, errorCode: f.lastErrorCode, error: f.lastError, failingSince: f.failingSince, nextCheckAt: f.nextCheckAt, itemsPerDay: f.itemsPerDay, activity: f.activity,
     }));
   });
 

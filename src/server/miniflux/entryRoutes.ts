@@ -6,6 +6,7 @@ import { formatIso } from '../../text/dates.js';
 import { folderOfCategory } from './categories.js';
 import { jsonBody, minifluxUser, notFound, pathId, type MinifluxContext } from './context.js';
 import { entrySelection, minifluxEntry, type EntryParams } from './entries.js';
+import { EntryTotals } from './entryTotals.js';
 import { minifluxFeed, type MinifluxFeed } from './feeds.js';
 
 type Scope = Pick<ArticleFilter, 'feedId' | 'folder'>;
@@ -16,6 +17,7 @@ const MAX_ENTRY_IDS = 10_000;
 /** Entries: listed (all, per feed, per category), one by id, marked read or unread, starred. */
 export function registerEntryRoutes(app: FastifyInstance, ctx: MinifluxContext): void {
   const { store } = ctx;
+  const totals = new EntryTotals(store, ctx.now);
 
   /** Each entry's `feed` object, for the feeds in a page (a reader's, so never another's). */
   const feedsOf = async (userId: number, items: ArticleListItem[]) => {
@@ -39,10 +41,8 @@ export function registerEntryRoutes(app: FastifyInstance, ctx: MinifluxContext):
   const page = async (req: FastifyRequest, reply: FastifyReply, scope: Scope | undefined, s = entrySelection(req.query as EntryParams)) => {
     if (!scope) return notFound(reply);
     const userId = minifluxUser(req).id;
-    const filter: ArticleFilter = { ...s.filter, ...scope, userId };
-    const items = await store.listArticles({ ...filter, limit: s.limit, offset: s.offset, order: s.order, content: true });
-    // A page that is not full ends the selection, so it tells the total without counting (a feed's few entries, a walk's last page).
-    const total = items.length < s.limit && (items.length > 0 || s.offset === 0) ? s.offset + items.length : await store.countArticles(filter);
+    const filter: ArticleFilter & { userId: number } = { ...s.filter, ...scope, userId };
+    const { items, total } = await totals.page(filter, s, () => store.listArticles({ ...filter, limit: s.limit, offset: s.offset, order: s.order, content: true }));
     return { total, entries: await entriesOf(userId, items) };
   };
 

@@ -362,6 +362,14 @@ export const postgresMigrations: Record<string, Migration> = {
         for each row execute function article_state_unread()`.execute(db);
     },
   },
+  '0013_feed_failing_since': {
+    async up(db: Kysely<unknown>) {
+      // When the current run of failed refreshes began ("failing since Tuesday"): set by the
+      // first failure after a success, cleared by the next success. Feeds failing already
+      // keep null (the start of their run is not known): the page says "failing" alone.
+      await db.schema.alterTable('feed').addColumn('failing_since', 'timestamptz').execute();
+    },
+  },
 };
 
 /** SQL for the number of a feed's articles a reader has not read (migration 0011). */

@@ -359,6 +359,14 @@ export const sqliteMigrations: Record<string, Migration> = {
         begin ${moveBy('new', "+ (case when new.read_at is null then 1 else -1 end)")} end`).execute(db);
     },
   },
+  '0018_feed_failing_since': {
+    async up(db: Kysely<unknown>) {
+      // When the current run of failed refreshes began ("failing since Tuesday"): set by the
+      // first failure after a success, cleared by the next success. Feeds failing already
+      // keep null (the start of their run is not known): the page says "failing" alone.
+      await db.schema.alterTable('feed').addColumn('failing_since', 'text').execute();
+    },
+  },
 };
 
 /** SQL for the number of a feed's articles a reader has not read (migration 0016). */

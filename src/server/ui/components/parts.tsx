@@ -1,4 +1,4 @@
-import { formatLocalTime, relativeAge } from '../../../render/time.js';
+import { formatLocalTime, relativeAge, relativeDay } from '../../../render/time.js';
 import type { ImageUrls } from './layout.js';
 
 /** The form field every state-changing POST carries. */
@@ -9,6 +9,11 @@ export function Csrf({ token }: { token: string }) {
 /** "3 hours ago", with the exact local time on hover. */
 export function RelTime({ iso, now, timeZone }: { iso: string; now: Date; timeZone: string }) {
   return <time datetime={iso} title={formatLocalTime(iso, timeZone)}>{relativeAge(iso, now)}</time>;
+}
+
+/** "14:05", "yesterday", "Tuesday", "3 Nov": the reader's day, with the exact local time on hover. */
+export function RelDay({ iso, now, timeZone }: { iso: string; now: Date; timeZone: string }) {
+  return <time datetime={iso} title={formatLocalTime(iso, timeZone)}>{relativeDay(iso, now, timeZone)}</time>;
 }
 
 /**

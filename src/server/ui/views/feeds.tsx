@@ -4,8 +4,8 @@ import type { ImportOutcome } from '../../../ingest/opmlImport.js';
 import { formatLocalTime, relativeAge } from '../../../render/time.js';
 import { renderPage, type Chrome, type ImageUrls } from '../components/layout.js';
 import { ActivityChart } from '../components/activityChart.js';
-import { Csrf, FeedIcon, RelTime, truncate } from '../components/parts.js';
-import { errorWords } from '../errorWords.js';
+import { Csrf, FeedIcon, RelDay, RelTime, truncate } from '../components/parts.js';
+import { errorPhrase } from '../../../model/errorWords.js';
 
 export type FeedsPageFeed = FeedWithSource & { folder?: string | null; customTitle?: string | null; itemsPerDay?: number; activity?: number[]; jobFailure?: JobFailure | null };
 
@@ -73,7 +73,7 @@ function FeedRow({ f, opts, csrf, images }: { f: FeedsPageFeed; opts: FeedsOptio
       </div>
       <div class="feed-url">{f.url}</div>
       <div class={`health ${f.health}`}>
-        <Health f={f} timeZone={opts.timeZone} />
+        <Health f={f} now={opts.now} timeZone={opts.timeZone} />
         {f.activity && <ActivityChart days={f.activity} now={opts.now} />}
         <span class="muted"> · checked {f.lastFetchedAt ? <RelTime iso={f.lastFetchedAt} now={opts.now} timeZone={opts.timeZone} /> : 'never'}
           {' · next '}{f.nextCheckAt && Date.parse(f.nextCheckAt) > opts.now.getTime() ? <RelTime iso={f.nextCheckAt} now={opts.now} timeZone={opts.timeZone} /> : 'now'}</span>
@@ -84,13 +84,18 @@ function FeedRow({ f, opts, csrf, images }: { f: FeedsPageFeed; opts: FeedsOptio
   );
 }
 
-/** "ok · 12 a day", "failing: the site could not be reached (7 times in a row)". */
-function Health({ f, timeZone }: { f: FeedsPageFeed; timeZone: string }) {
+/**
+ * "ok · 12 a day", "failing since Tuesday: the site could not be reached"; a run of failures
+ * whose start is not known (it began before Tidings kept it) says how long it is instead.
+ */
+function Health({ f, now, timeZone }: { f: FeedsPageFeed; now: Date; timeZone: string }) {
   if (f.lastErrorCode && (f.health === 'failing' || f.health === 'erroring' || f.lastStatus === 'error')) {
-    const times = f.errorCount > 1 ? ` (${f.errorCount} times in a row)` : '';
+    const tries = f.errorCount > 1 ? `${f.errorCount} times in a row` : '';
     return (
-      <span>
-        <strong>{f.health === 'failing' ? 'failing' : 'trouble'}</strong>: {errorWords(f.lastErrorCode)}{times}
+      <span title={tries || undefined}>
+        <strong>{f.health === 'failing' ? 'failing' : 'trouble'}</strong>
+        {f.failingSince ? <> since <RelDay iso={f.failingSince} now={now} timeZone={timeZone} /></> : ''}
+        : {errorPhrase(f.lastErrorCode)}{!f.failingSince && tries ? ` (${tries})` : ''}
         <small class="code" title={truncate(f.lastError ?? '', 300)}>{f.lastErrorCode}</small>
       </span>
     );
@@ -156,7 +161,7 @@ function ImportNote({ o, now }: { o: ImportOutcome; now: Date }) {
   return (
     <div role="status" class="opml-import">
       <p>OPML import finished {when}: {o.summary ?? ''}.</p>
-      {o.skipped.length > 0 && <ul>{o.skipped.map((s) => <li>{s.url}: {errorWords(s.code)} <small class="code">{s.code}</small> {truncate(s.message, 160)}</li>)}</ul>}
+      {o.skipped.length > 0 && <ul>{o.skipped.map((s) => <li>{s.url}: {errorPhrase(s.code)} <small class="code">{s.code}</small> {truncate(s.message, 160)}</li>)}</ul>}
     </div>
   );
 }
@@ -165,7 +170,7 @@ function ImportNote({ o, now }: { o: ImportOutcome; now: Date }) {
 function JobFailureNote({ f, now, timeZone }: { f: JobFailure; now: Date; timeZone: string }) {
   return (
     <span class="job-failure">
-      Job {f.kind}, attempt {f.attempt}, <RelTime iso={f.at} now={now} timeZone={timeZone} />: {errorWords(f.code)}{' '}
+      Job {f.kind}, attempt {f.attempt}, <RelTime iso={f.at} now={now} timeZone={timeZone} />: {errorPhrase(f.code)}{' '}
       <small class="code">{f.code}</small> {truncate(f.message, 160)} ({f.final ? 'gave up' : 'will retry'})
     </span>
   );
