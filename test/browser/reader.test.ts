@@ -47,7 +47,9 @@ before(async () => {
     });
   }
   tp = await testPipeline();
-  await tp.store.createUser({ name: 'ada', passwordHash: await hashPassword('long enough password'), isAdmin: true, now: '2026-03-01T00:00:00Z' });
+  const ada = await tp.store.createUser({ name: 'ada', passwordHash: await hashPassword('long enough password'), isAdmin: true, now: '2026-03-01T00:00:00Z' });
+  // The three harbour articles share most of their words and fold into one story; these tests read them one by one.
+  await tp.store.setFoldsStories(ada.id, false);
   app = buildApp({ store: tp.store, config: tp.p.config, pipeline: tp.p });
   await app.listen({ port: 0, host: '127.0.0.1' });
   base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
