@@ -27,6 +27,8 @@ test('the first river page (50 articles, sidebar) is under 50 KB of HTML, CSS an
     await refreshFeed(tp.p, (await tp.store.getFeed(r.feed.id))!);
   }
   const web = await signedIn(tp.store);
+  // Sixty articles of the same words are one story: unfolded, the page holds fifty of them.
+  await tp.store.setFoldsStories(web.userId, false);
   const app = buildApp({ store: tp.store, config: tp.p.config, pipeline: tp.p });
   t.after(() => app.close());
   const river = await app.inject({ method: 'GET', url: '/', headers: { cookie: web.cookie } });

@@ -155,6 +155,11 @@ test('keyset pages of the folded river never repeat a story, in the API and on t
   }
   assert.equal(seen.length, 3, JSON.stringify(seen));
   assert.equal(new Set(seen).size, 3, 'no story twice');
+  for (const bad of ['fold=yes', `entity=${'x'.repeat(200)}`, 'entity=']) {
+    const res = await app.inject({ method: 'GET', url: `/api/v1/articles?${bad}`, headers: { authorization: `Bearer ${ada.token}` } });
+    assert.equal(res.statusCode, 400, bad);
+    assert.equal(res.json().error.code, 'invalid_input');
+  }
   // Past the newest entry, the web river shows only the stories not shown above it.
   const first = entries((await page('/')).body)[0]!;
   const [row] = await tp.query(`select published_at from article where id = ${first.id}`);

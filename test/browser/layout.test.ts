@@ -39,6 +39,8 @@ async function publishTwoFeeds(publisher: PublisherServer, tp: TestPipeline): Pr
   const quay = feed('quay', 'Quay Gazette', 6);
   const hill = feed('hill', 'Hill Herald with a rather long name for a newspaper', 4);
   const ada = await tp.store.createUser({ name: 'ada', passwordHash: await hashPassword(PASSWORD), isAdmin: true, now: '2026-03-01T00:00:00Z' });
+  // Every article here shares its words with the others and folds into one story; the layout is checked on a full river.
+  await tp.store.setFoldsStories(ada.id, false);
   await tp.store.createUser({ name: 'bob', passwordHash: await hashPassword(PASSWORD), isAdmin: false, now: '2026-03-01T00:00:00Z' });
   for (const [url, folder] of [[quay, 'Coast'], [hill, null]] as const) {
     const r = await subscribe(tp.p, url, { readers: [ada.id], folder });
