@@ -458,6 +458,8 @@ test('UTF-8 that was read as Latin-1 or Windows-1252 and encoded again is repair
   // character cannot be double-encoded UTF-8: both stay as they are.
   assert.equal(rssItem('<title>caf\u00e9 cr\u00e8me</title>').title, 'caf\u00e9 cr\u00e8me');
   assert.equal(rssItem('<title>\u00c3\u00a9 \u4e2d</title>').title, '\u00c3\u00a9 \u4e2d');
+  // The same from the bytes of a fetched feed.
+  assert.equal(parse(Buffer.from(rss('<title>Caf\u00c3\u00a9</title>'), 'utf8')).title, 'Caf\u00e9');
   // A feed in a legacy encoding means its characters as they are.
   const latin1 = parse(Buffer.from(rss('<title>\u00c3\u00a9</title><description>caf\u00e9</description>').replace('<?xml version="1.0"?>', '<?xml version="1.0" encoding="iso-8859-1"?>'), 'latin1'));
   assert.equal(latin1.title, '\u00c3\u00a9');

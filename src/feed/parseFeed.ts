@@ -2,6 +2,7 @@ import type { FeedFormat, ParsedFeed, ParsedItem } from '../model/feed.js';
 import { TidingsError } from '../model/errors.js';
 import { declaresUtf8, decodeFeedBody } from './xmlCharset.js';
 import { parseXml, type XNode } from './xmlTree.js';
+import { mayHoldDoubleUtf8 } from '../text/charset.js';
 import { parseRssChannel, parseRssItem } from './rss.js';
 import { parseAtomFeed, parseEntry } from './atom.js';
 import { parseJsonFeed } from './jsonFeed.js';
@@ -23,14 +24,15 @@ const ATOM_03 = 'http://purl.org/atom/ns#';
 export function parseFeed(input: Uint8Array | string, options: ParseFeedOptions = {}): ParsedFeed {
   let text: string;
   let charsetProblem: string | null = null;
-  let utf8: boolean;
+  // Whether element text may be double-encoded UTF-8 and is worth checking (see textOf).
+  let repairUtf8: boolean;
   if (typeof input === 'string') {
     text = input;
-    utf8 = declaresUtf8(text);
+    repairUtf8 = declaresUtf8(text) && mayHoldDoubleUtf8(text);
   } else {
     const decoded = decodeFeedBody(input, options.contentType);
     text = decoded.text;
-    utf8 = decoded.utf8;
+    repairUtf8 = decoded.utf8 && mayHoldDoubleUtf8(text, input);
     charsetProblem = decoded.problem;
   }
   const docUrl = options.url ?? null;
@@ -48,7 +50,7 @@ export function parseFeed(input: Uint8Array | string, options: ParseFeedOptions 
       if (format === undefined) format = formatOf(root, rootNamespace, body);
       if (format) items.push(format.startsWith('atom') ? parseEntry(node, docUrl, format) : parseRssItem(node, docUrl));
     },
-  }, utf8);
+  }, repairUtf8);
   const root = doc.root;
   if (!root) throw new TidingsError('not_a_feed', 'document has no root element');
   if (format === undefined) format = formatOf(root, doc.rootNamespace, body);

@@ -109,6 +109,24 @@ const CP1252_BYTE = new Map<number, number>(Array.from(CP1252, (c, i) => [c.char
 const DOUBLE_UTF8_PAIR = new RegExp(`[\\u00c2-\\u00f4][\\u0080-\\u00bf${CP1252}]`);
 const STRICT_UTF8 = new TextDecoder('utf-8', { fatal: true });
 
+// A numeric reference to a code point 0x80–0xFF, which may spell such a pair once decoded.
+// regex-safe: one fixed-shape reference, no repetition
+const HIGH_BYTE_REFERENCE = /&#(?:1[2-9]\d|2[0-4]\d|25[0-5]|x[89a-f][0-9a-f]);/i;
+
+// regex-safe: a single character class
+const LATIN1_LETTER = /[\u00c2-\u00f4]/;
+
+/**
+ * Whether a document can hold double-encoded UTF-8 at all, so that the text of every
+ * element need not be checked in the usual case where it cannot. Every character that can
+ * start such a run (U+00C2–U+00F4) is the byte 0xC3 followed by another in UTF-8: a native
+ * byte search answers for a fetched document. References (&#226;) can spell one too.
+ */
+export function mayHoldDoubleUtf8(text: string, utf8Bytes?: Uint8Array): boolean {
+  const lead = utf8Bytes ? utf8Bytes.indexOf(0xc3) >= 0 : LATIN1_LETTER.test(text);
+  return lead || (text.includes('&#') && HIGH_BYTE_REFERENCE.test(text));
+}
+
 /**
  * UTF-8 text that someone read as Latin-1 or Windows-1252 and encoded as UTF-8 again ("â€¦"
  * for "…") turned back into what was meant, as feedparser does for UTF-8 documents. Only a
