@@ -5,6 +5,9 @@ import { createStoryState, placeArticle, storyOf, mergePass, splitPass, type Sto
 import { extractFigures } from '../src/stories/figures.js';
 import { canonicalNames, extractEntities } from '../src/stories/entities.js';
 import { htmlToText } from '../src/stories/plainText.js';
+import { NeighbourIndex } from '../src/stories/neighbourIndex.js';
+import { packVector, ScoringTable } from '../src/stories/packedVectors.js';
+import { dot } from '../src/stories/vectors.js';
 
 const WIRE =
   'SEOUL (AP) — North Korea has sent at least 3,000 more soldiers to Russia this year, South Korea’s military said on Tuesday, ' +
@@ -207,4 +210,25 @@ test('entities: names compromise leaves untyped get a type from their context, s
 
 test('HTML input becomes its text, a line per block, scripts left out', () => {
   assert.equal(htmlToText('<html><head><title>x</title></head><body><p>One &amp; two</p><script>evil()</script><p>Three</p></body></html>'), 'One & two\nThree');
+});
+
+test('packed vectors give the dot products of their maps, and the neighbour index finds the nearest recent article', () => {
+  const terms = Array.from({ length: 300 }, (_, i) => `term${i}`);
+  const vector = (seed: number, n: number) => new Map(Array.from({ length: n }, (_, i) => [terms[(seed * 7 + i * 13) % terms.length]!, ((seed + i) % 5) + 0.5] as [string, number]));
+  const table = new ScoringTable();
+  for (let seed = 0; seed < 20; seed++) {
+    const query = vector(seed, 60);
+    table.load(query);
+    for (let other = 0; other < 20; other++) {
+      const v = vector(other * 3 + 1, 40 + other);
+      assert.ok(Math.abs(table.dot(packVector(v)) - dot(query, v)) < 1e-9);
+    }
+  }
+  assert.equal(table.load(new Map([['a', 1]])).dot(packVector(new Map([['b', 1]]))), 0);
+  const index = new NeighbourIndex(1000, 4);
+  index.add('old', new Map([['quake', 0.8], ['morocco', 0.6]]), 0);
+  index.add('phone', new Map([['iphone', 1]]), 10);
+  index.add('quake', new Map([['quake', 0.6], ['atlas', 0.8]]), 20);
+  assert.equal(index.nearest(new Map([['quake', 0.6], ['morocco', 0.8]]), 30)?.id, 'old');
+  assert.equal(index.nearest(new Map([['quake', 0.6], ['morocco', 0.8]]), 1005)?.id, 'quake', 'out of the window, the older one is gone');
 });
