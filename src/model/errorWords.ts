@@ -37,6 +37,7 @@ const WORDS: Record<ErrorCode, ErrorWords> = {
   throttled: { sentence: 'Too many attempts. Wait a little and try again.', phrase: 'too many tries; wait a moment' },
   postgres_required: { sentence: 'This needs the PostgreSQL database.', phrase: 'this needs the PostgreSQL database', detail: true },
   story_failed: { sentence: 'Grouping articles into stories failed; they are tried again at the next refresh.', phrase: 'grouping into stories failed' },
+  stop_incomplete: { sentence: 'Part of Tidings did not stop cleanly; it was stopped anyway.', phrase: 'a part did not stop cleanly' },
   facts_failed: { sentence: 'The people, places and figures of an article could not be found; it is grouped without them.', phrase: 'finding people, places and figures failed' },
   server_running: { sentence: 'The server that owns fetching could not take this work.', phrase: 'the running server could not take the work' },
   invalid_date: { sentence: 'That date is not a calendar day (use YYYY-MM-DD).', phrase: 'the date is not a calendar day' },

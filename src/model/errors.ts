@@ -41,6 +41,8 @@ export type ErrorCode =
   | 'invalid_input'
   /** A CSS selector of a feed's extraction rules that the page DOM cannot run, or over a cap. */
   | 'invalid_selector'
+  /** A part of the process (jobs, server, store) that did not close in time or failed to on SIGTERM. */
+  | 'stop_incomplete'
   | 'usage'
   | 'internal';
 

@@ -127,13 +127,18 @@ export async function run(args: string[]): Promise<void> {
       stopping = true;
       log(`${signal}: finishing refreshes in flight, then stopping`);
       void (async () => {
-        await channel.stop();
-        await jobs?.stop();
-        await app.close();
-        await closePipeline(pipeline);
-        await store.close();
+        const { runStopSteps, endIfHeldOpen } = await import('../orderlyStop.js');
+        const clean = await runStopSteps([
+          { name: 'the command channel', run: () => channel.stop() },
+          { name: 'the jobs', run: () => jobs?.stop() },
+          { name: 'the web server', run: () => app.close() },
+          { name: 'the pipeline', run: () => closePipeline(pipeline) },
+          { name: 'the store', run: () => store.close() },
+        ]);
         unguard();
-        log('stopped');
+        if (!clean) process.exitCode = 1;
+        log(clean ? 'stopped' : 'stopped, not cleanly');
+        endIfHeldOpen(10_000, log);
         resolve();
       })();
     };

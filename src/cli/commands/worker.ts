@@ -44,11 +44,16 @@ export async function run(args: string[]): Promise<void> {
     const stop = (signal: string) => {
       logger.info(`${signal}: finishing jobs in flight (or handing them back), then stopping`);
       void (async () => {
-        await jobs.stop();
-        await closePipeline(pipeline);
-        await store.close();
+        const { runStopSteps, endIfHeldOpen } = await import('../orderlyStop.js');
+        const clean = await runStopSteps([
+          { name: 'the jobs', run: () => jobs.stop() },
+          { name: 'the pipeline', run: () => closePipeline(pipeline) },
+          { name: 'the store', run: () => store.close() },
+        ]);
         unguard();
-        logger.info('stopped');
+        if (!clean) process.exitCode = 1;
+        logger.info(clean ? 'stopped' : 'stopped, not cleanly');
+        endIfHeldOpen(10_000, (m) => logger.warn(m));
         resolve();
       })();
     };
