@@ -75,7 +75,7 @@ test('web pages: river, article in the reading format, feeds with errors, strict
   await app.close();
 });
 
-test('tidings serve listens on 127.0.0.1 and stops cleanly on SIGTERM', async () => {
+test('tidings serve listens on 127.0.0.1 and stops cleanly on SIGTERM', { timeout: 90_000 }, async () => {
   const db = (await freshDatabase()).args;
   const child = spawn(process.execPath, [tidingsBin, 'serve', '--port', '0', ...db, '--no-scheduler'], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
