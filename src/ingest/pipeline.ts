@@ -9,6 +9,11 @@ export interface Pipeline {
   store: Store;
   fetcher: Fetcher;
   extractor: ExtractionPool;
+  /**
+   * Threads of their own for the story step's entities and figures: a thread that loaded the
+   * tagger holds it, and page extraction keeps its memory limit for pages.
+   */
+  factsPool?: ExtractionPool;
   config: TidingsConfig;
   now(): Date;
   /** This process's story step (storyPlacer.ts), made at first use. */
@@ -16,10 +21,11 @@ export interface Pipeline {
 }
 
 export function createPipeline(store: Store, config: TidingsConfig, now: () => Date = () => new Date()): Pipeline {
-  return { store, fetcher: new Fetcher(config.fetch), extractor: new ExtractionPool(config.extraction), config, now };
+  const factsPool = new ExtractionPool({ ...config.extraction, threads: 1, memoryMb: Math.max(512, config.extraction.memoryMb ?? 0) });
+  return { store, fetcher: new Fetcher(config.fetch), extractor: new ExtractionPool(config.extraction), factsPool, config, now };
 }
 
-/** Ends the fetcher's connections and the extraction threads (the store is closed by its owner). */
+/** Ends the fetcher's connections and the extraction and facts threads (the store is closed by its owner). */
 export async function closePipeline(p: Pipeline): Promise<void> {
-  await Promise.all([p.fetcher.close(), p.extractor.close()]);
+  await Promise.all([p.fetcher.close(), p.extractor.close(), p.factsPool?.close()]);
 }

@@ -230,8 +230,8 @@ export async function rebuildStories(store: Store, opts: { batch?: number; facts
   return { articles: seq, stories: placing.state.stories.size - [...placing.state.stories.values()].filter((s) => s.mergedInto).length };
 }
 
-/** The process's story step for a pipeline, made at first use: facts are found in the pipeline's worker threads. */
-export function storyPlacerOf(holder: { store: Store; stories?: StoryPlacer; extractor?: ExtractionPool }): StoryPlacer {
-  holder.stories ??= new StoryPlacer(holder.store, holder.extractor ? { facts: factsInPool(holder.extractor) } : {});
+/** The process's story step for a pipeline, made at first use: facts are found in the pipeline's facts threads. */
+export function storyPlacerOf(holder: { store: Store; stories?: StoryPlacer; factsPool?: ExtractionPool }): StoryPlacer {
+  holder.stories ??= new StoryPlacer(holder.store, holder.factsPool ? { facts: factsInPool(holder.factsPool) } : {});
   return holder.stories;
 }
