@@ -107,7 +107,7 @@ function blame(err: unknown): unknown {
 }
 
 function storeRefresh(p: Pipeline, write: RefreshWrite) {
-  return measureAsync(storeSeconds, { operation: 'refresh' }, () => p.store.saveRefresh(write));
+  return measureAsync(storeSeconds, { operation: 'refresh' }, () => p.store.saveRefresh({ ...write, writtenAt: formatIso(p.now().getTime()) }));
 }
 
 function emptyReport(feedId: number): RefreshReport {

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { expressionBuilder, type Kysely } from 'kysely';
 import type { FeedWithSource } from '../model/article.js';
 import type { Database, Db, FeedTable } from './schema.js';
 import { toFeed } from './rows.js';
@@ -100,7 +100,7 @@ export async function recordFeedRefresh(trx: Db, w: RefreshWrite): Promise<{ sou
     last_error: null,
     error_count: 0,
     failing_since: null,
-    next_check_at: w.nextCheckAt,
+    next_check_at: w.writtenAt ? keptDue(w.fetchedAt, w.writtenAt, w.nextCheckAt) : w.nextCheckAt,
     etag: w.etag,
     last_modified: w.lastModified,
   };
@@ -120,6 +120,13 @@ export async function recordFeedRefresh(trx: Db, w: RefreshWrite): Promise<{ sou
       .execute();
   }
   return { sourceId: feed.source_id };
+}
+
+/** The feed's next check after a refresh, unless it was made due after the fetch (see RefreshWrite.writtenAt). */
+function keptDue(fetchedAt: string, writtenAt: string, next: string) {
+  const eb = expressionBuilder<Database, 'feed'>();
+  const dueSince = eb.and([eb('feed.next_check_at', '>', fetchedAt), eb('feed.next_check_at', '<=', writtenAt)]);
+  return eb.case().when(dueSince).then(eb.ref('feed.next_check_at')).else(next).end();
 }
 
 async function ensureSource(trx: Db, name: string, from: string, homepage: string | null, now: string): Promise<number> {

@@ -278,6 +278,12 @@ export interface RefreshWrite {
   etag: string | null;
   lastModified: string | null;
   nextCheckAt: string;
+  /**
+   * When the write is made. A feed made due after this refresh fetched (a new round, "Refresh
+   * now", a late write of a job that had expired and run again) stays due: the fetch predates
+   * what was asked for.
+   */
+  writtenAt?: string;
   /** The feed's new polling interval, when this refresh learnt one. */
   intervalSeconds?: number;
   feedTitle?: string | null;
