@@ -55,6 +55,10 @@ test('web pages: river, article in the reading format, feeds with errors, strict
   assert.match(river.body, /Norhaven Gazette \(World News\) · <time[^>]*>3 days ago<\/time>/);
   const id = /href="\/articles\/(\d+)"/.exec(river.body)![1];
   assert.match(river.body, new RegExp(`<h2><a href="/articles/${id}">Norhaven opens a floating library`));
+  const thumb = /<img class="thumb" src="([^"]+)"/.exec(river.body)?.[1];
+  assert.ok(thumb?.startsWith('http://127.0.0.1'), 'the river shows the lead image');
+  assert.equal(thumb, (await tp.store.getArticle(Number(id)))!.leadImageUrl, 'without the proxy, the lead image comes from the publisher');
+  assert.match(csp, /img-src https: http: data:/);
   const page = await app.inject({ method: 'GET', url: `/articles/${id}`, headers: { cookie: web.cookie } });
   assert.equal(page.statusCode, 200);
   assert.match(page.body, /<h1>Norhaven opens a floating library that moves every month<\/h1>/);
@@ -113,6 +117,9 @@ test('image proxy (TIDINGS_IMAGE_PROXY): signed URLs only, images only, publishe
   const src = /<img [^>]*src="(\/img\?u=[^"]+)"/.exec(page.body)?.[1]?.replace(/&amp;/g, '&');
   assert.ok(src, 'article images point at the proxy');
   assert.doesNotMatch(page.body, /<img [^>]*src="http/);
+  const river = await app.inject({ method: 'GET', url: '/', headers: { cookie: web.cookie } });
+  assert.match(river.body, /<img class="thumb" src="\/img\?u=[^"]+"/, 'river thumbnails go through the proxy');
+  assert.doesNotMatch(river.body, /<img [^>]*src="http/);
   const img = await app.inject({ method: 'GET', url: src! });
   assert.equal(img.statusCode, 200);
   assert.equal(img.headers['content-type'], 'image/png');

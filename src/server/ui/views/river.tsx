@@ -151,11 +151,11 @@ function emptyNote(show: 'all' | 'unread' | 'starred') {
 }
 
 /**
- * The lead image, small, lazy, sized so the list does not jump. Only through the image
- * proxy: fifty direct requests to publishers per river page leak the reader's reading
- * list and, in the browser tests, competed with the pipeline's own page fetches.
+ * The lead image, small, lazy, sized so the list does not jump. Through the image proxy when
+ * it is on, so publishers never see the reader's list; otherwise straight from the publisher,
+ * as the article page's own images are (the CSP allows them exactly then).
  */
 function Thumbnail({ url, images }: { url: string | null; images: ImageUrls }) {
-  if (!url || !/^https?:\/\//i.test(url) || !images) return null;
+  if (!url || !/^https?:\/\//i.test(url)) return null;
   return <img class="thumb" src={images ? images(url) : url} alt="" width={96} height={64} loading="lazy" decoding="async" referrerpolicy="no-referrer" />;
 }
