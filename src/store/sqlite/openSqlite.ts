@@ -7,6 +7,7 @@ import { KyselyStore } from '../kyselyStore.js';
 import { migrateToLatest, pendingMigrations } from '../migrate.js';
 import { sqliteMigrations } from './migrations.js';
 import { sqliteDialect } from './sqliteDialect.js';
+import { LruMap } from '../../model/lruMap.js';
 
 /** Opens (creating folder and file on first use) and migrates the embedded SQLite store. */
 export async function openSqliteStore(file: string): Promise<KyselyStore> {
@@ -42,15 +43,12 @@ function connect(file: string): Kysely<Database> {
  * Safe because Kysely runs each statement to completion (the store never streams a query).
  */
 export function withStatementCache(db: BetterSqlite3.Database, max = 500): SqliteDatabase {
-  const cache = new Map<string, SqliteStatement>();
+  const cache = new LruMap<string, SqliteStatement>(max);
   return {
     close: () => db.close(),
     prepare(sql: string): SqliteStatement {
       let statement = cache.get(sql);
-      if (statement) cache.delete(sql);
-      else statement = db.prepare(sql);
-      cache.set(sql, statement);
-      if (cache.size > max) cache.delete(cache.keys().next().value!);
+      if (!statement) cache.set(sql, (statement = db.prepare(sql)));
       return statement;
     },
   };
