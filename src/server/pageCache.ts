@@ -17,6 +17,13 @@ import { LruMap } from '../model/lruMap.js';
 /** Pages and API lists worth keeping; every other answer passes through untouched. */
 const CACHED_PATHS = [/^\/$/, /^\/articles\/\d+$/, /^\/search$/, /^\/api\/v1\/(?:articles|search|feeds|folders)$/];
 
+/**
+ * Each page kept is compressed as it is rendered, even one never asked for again: on the
+ * 43 KB river level 4 took ~150 µs for 5.5 KB, level 6 (zlib's default) ~350 µs for
+ * 5.4 KB, level 3 ~120 µs for 5.8 KB.
+ */
+const GZIP_LEVEL = 4;
+
 /** Relative times ("5 minutes ago") age: no page is kept longer than this. */
 const FRESH_MS = 60_000;
 
@@ -95,7 +102,7 @@ export function registerPageCache(app: FastifyInstance, opts: PageCacheOptions):
     if (contentPart(after) !== contentPart(pending.version)) return payload;
     const etag = etagOf(pending.key, after);
     const body = Buffer.isBuffer(payload) ? payload : Buffer.from(payload);
-    const kept = { version: after, etag, body, gzipped: zlib.gzipSync(body), contentType: String(reply.getHeader('content-type') ?? '') };
+    const kept = { version: after, etag, body, gzipped: zlib.gzipSync(body, { level: GZIP_LEVEL }), contentType: String(reply.getHeader('content-type') ?? '') };
     pages.set(pending.key, kept);
     answer(reply, etag);
     if (!acceptsGzip(req.headers['accept-encoding'])) return kept.body;
