@@ -102,7 +102,8 @@ export function registerPageCache(app: FastifyInstance, opts: PageCacheOptions):
     if (contentPart(after) !== contentPart(pending.version)) return payload;
     const etag = etagOf(pending.key, after);
     const body = Buffer.isBuffer(payload) ? payload : Buffer.from(payload);
-    const kept = { version: after, etag, body, gzipped: zlib.gzipSync(body, { level: GZIP_LEVEL }), contentType: String(reply.getHeader('content-type') ?? '') };
+    const gzipped = zlib.gzipSync(body, { level: GZIP_LEVEL });
+    const kept = { version: after, etag, body, gzipped, contentType: String(reply.getHeader('content-type') ?? '') };
     pages.set(pending.key, kept);
     answer(reply, etag);
     if (!acceptsGzip(req.headers['accept-encoding'])) return kept.body;
