@@ -1,7 +1,8 @@
 /**
  * Reader latency at scale: a SQLite store filled with N synthetic articles, `tidings serve`
  * in its own process, and a load generator here (undici, fixed concurrency, loopback)
- * timing the river (first page and deep keyset page), the article page and search.
+ * timing the river (first page and deep keyset page), the article page and search. Like a
+ * browser, the client says it takes gzip (the body is not unpacked: that is the browser's time).
  * Reports p50/p99 per endpoint; used by `npm run bench` (BENCH_ARTICLES=100000,1000000).
  */
 import fs from 'node:fs';
@@ -216,7 +217,7 @@ export async function measureLatency(n: number, requests = 1000, concurrency = 8
           Array.from({ length: concurrency }, async () => {
             while (sent++ < count) {
               const s = performance.now();
-              const res = await pool.request({ method: 'GET', path: endpoint.path(), headers: { cookie: server.cookie, ...endpoint.headers?.() } });
+              const res = await pool.request({ method: 'GET', path: endpoint.path(), headers: { cookie: server.cookie, 'accept-encoding': 'gzip', ...endpoint.headers?.() } });
               await res.body.text();
               if (!(endpoint.accept ?? [200]).includes(res.statusCode)) throw new Error(`${endpoint.name}: HTTP ${res.statusCode}`);
               endpoint.seen?.(res.headers);

@@ -1,4 +1,5 @@
 import { test, before, after } from 'node:test';
+import zlib from 'node:zlib';
 import assert from 'node:assert/strict';
 import type { FastifyInstance } from 'fastify';
 import { PublisherServer, articlePage, rssFeed } from './support/publisherServer.js';
@@ -6,6 +7,7 @@ import { testPipeline, type TestPipeline } from './support/pipeline.js';
 import { subscribe } from '../src/ingest/subscribe.js';
 import { refreshFeed } from '../src/ingest/refreshFeed.js';
 import { buildApp } from '../src/server/app.js';
+import { acceptsGzip } from '../src/server/pageCache.js';
 import { signedIn } from './support/webSession.js';
 
 let server: PublisherServer;
@@ -207,4 +209,35 @@ test('a revision stored by another process changes the article page', async () =
   const revised = await get(url, web.cookie, opened.headers.etag as string);
   assert.equal(revised.statusCode, 200);
   assert.match(revised.body, /What changed/);
+});
+
+test('a kept page goes gzipped to clients that take gzip, as it is to the others', async () => {
+  const web = await unfoldedReader('gzipper');
+  const ask = (encoding: string | null, etag?: string) =>
+    app.inject({ method: 'GET', url: '/', headers: { cookie: web.cookie, ...(encoding ? { 'accept-encoding': encoding } : {}), ...(etag ? { 'if-none-match': etag } : {}) } });
+  const rendered = await ask('gzip, deflate, br');
+  assert.equal(rendered.headers['content-encoding'], 'gzip', 'the first answer too');
+  assert.equal(rendered.headers.vary, 'accept-encoding');
+  const page = zlib.gunzipSync(rendered.rawPayload).toString('utf8');
+  assert.match(page, /Harbour wall repaired/);
+  const kept = await ask('gzip');
+  assert.equal(kept.headers['content-encoding'], 'gzip');
+  assert.equal(Number(kept.headers['content-length']), kept.rawPayload.length);
+  assert.ok(kept.rawPayload.length < page.length / 2, 'smaller than the page');
+  assert.equal(zlib.gunzipSync(kept.rawPayload).toString('utf8'), page);
+  for (const refused of [null, 'identity', 'gzip;q=0, identity']) {
+    const plain = await ask(refused);
+    assert.equal(plain.headers['content-encoding'], undefined, String(refused));
+    assert.equal(plain.headers.vary, 'accept-encoding');
+    assert.equal(plain.body, page, String(refused));
+  }
+  const revalidated = await ask('gzip', kept.headers.etag as string);
+  assert.equal(revalidated.statusCode, 304);
+  assert.equal(revalidated.headers.vary, 'accept-encoding');
+  assert.equal(revalidated.rawPayload.length, 0);
+});
+
+test('accept-encoding is read as browsers and clients write it', () => {
+  for (const yes of ['gzip', 'gzip, deflate, br, zstd', 'br;q=1.0, gzip;q=0.8', 'GZIP', '*', 'x-gzip']) assert.ok(acceptsGzip(yes), yes);
+  for (const no of [undefined, '', 'identity', 'br', 'gzip;q=0', 'gzip; q=0.000', 'gzipped', '*;q=0', 'gzip;q=0, *']) assert.ok(!acceptsGzip(no), String(no));
 });

@@ -32,6 +32,13 @@ const SESSION_DAYS = 30;
 /** Paths that need no session: assets, health, WebSub callbacks, the doors themselves, and the APIs and feeds out (they sign in on their own). */
 const OPEN = [/^\/img$/, /^\/static\//, /^\/healthz$/, /^\/readyz$/, /^\/metrics$/, /^\/websub\//, /^\/login$/, /^\/setup$/, /^\/manifest\.webmanifest$/, /^\/sw\.js$/, /^\/api\//, /^\/v1\//, /^\/fever\/?$/, /^\/syndication\//,
   /^\/accounts\/ClientLogin$/, /^\/reader\//];
+/** The paths above as one pattern: asked twice on every request, one test instead of up to sixteen. */
+const OPEN_PATH = new RegExp(OPEN.map((re) => `(?:${re.source})`).join('|'));
+
+function pathOf(url: string): string {
+  const query = url.indexOf('?');
+  return query < 0 ? url : url.slice(0, query);
+}
 
 export function parseCookies(header: string | undefined): Record<string, string> {
   const out: Record<string, string> = {};
@@ -88,7 +95,7 @@ export function registerAuth(
   opts: { store: Store; now: () => Date; throttle: SignInThrottle; secureCookies: boolean },
 ): void {
   const { store, now, throttle } = opts;
-  const isOpen = (req: FastifyRequest) => OPEN.some((re) => re.test(req.url.split('?')[0]!));
+  const isOpen = (req: FastifyRequest) => OPEN_PATH.test(pathOf(req.url));
   const cookieFor = (req: FastifyRequest, name: string, value: string, maxAgeSeconds: number) =>
     cookie(name, value, maxAgeSeconds, opts.secureCookies || req.protocol === 'https');
   app.decorateRequest('session', null);

@@ -1,6 +1,8 @@
 import crypto from 'node:crypto';
+import zlib from 'node:zlib';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Store } from '../store/store.js';
+import { LruMap } from '../model/lruMap.js';
 
 /**
  * Pages rendered once per change. A reader's version (the newest article, revision and
@@ -8,10 +10,19 @@ import type { Store } from '../store/store.js';
  * and other processes' writes count; and this process's own writes) forms a weak ETag: a
  * browser that has the page gets 304, and a small LRU answers anyone else asking again with
  * the same credentials. Wraps whatever the views render: it only sees URLs and payloads.
+ * A kept page is compressed once, when kept: writing 43 KB to each client cost more than
+ * the rest of the answer, and every browser takes gzip.
  */
 
 /** Pages and API lists worth keeping; every other answer passes through untouched. */
 const CACHED_PATHS = [/^\/$/, /^\/articles\/\d+$/, /^\/search$/, /^\/api\/v1\/(?:articles|search|feeds|folders)$/];
+
+/**
+ * Each page kept is compressed as it is rendered, even one never asked for again: on the
+ * 43 KB river level 4 took ~150 µs for 5.5 KB, level 6 (zlib's default) ~350 µs for
+ * 5.4 KB, level 3 ~120 µs for 5.8 KB.
+ */
+const GZIP_LEVEL = 4;
 
 /** Relative times ("5 minutes ago") age: no page is kept longer than this. */
 const FRESH_MS = 60_000;
@@ -28,7 +39,8 @@ export interface PageCacheOptions {
 interface Kept {
   version: string;
   etag: string;
-  body: string | Buffer;
+  body: Buffer;
+  gzipped: Buffer;
   contentType: string;
 }
 
@@ -47,7 +59,7 @@ declare module 'fastify' {
 
 /** A preHandler (after auth: nothing is answered before credentials are checked) and an onSend. */
 export function registerPageCache(app: FastifyInstance, opts: PageCacheOptions): void {
-  const pages = new PageLru(opts.entries ?? 500);
+  const pages = new LruMap<string, Kept>(opts.entries ?? 500);
   const maxBytes = opts.maxPageBytes ?? 512 * 1024;
   // Per process: a restart (perhaps new code rendering differently) never answers 304 to an old page.
   const nonce = crypto.randomBytes(8).toString('hex');
@@ -66,15 +78,19 @@ export function registerPageCache(app: FastifyInstance, opts: PageCacheOptions):
     const key = keyOf(req);
     const version = await versionOf(userId);
     req.pageCache = { key, userId, version, hit: false };
-    const etag = etagOf(key, version);
+    const kept = pages.get(key);
+    const current = kept?.version === version ? kept : null;
+    // The ETag is hashed once per kept page, not per request.
+    const etag = current?.etag ?? etagOf(key, version);
     if (matches(req.headers['if-none-match'], etag)) {
       req.pageCache.hit = true;
-      return reply.code(304).header('etag', etag).header('cache-control', REVALIDATE).send();
+      return answer(reply.code(304), etag).send();
     }
-    const kept = pages.get(key);
-    if (kept?.version !== version) return;
+    if (!current) return;
     req.pageCache.hit = true;
-    return reply.type(kept.contentType).header('etag', kept.etag).header('cache-control', REVALIDATE).send(kept.body);
+    const gzip = acceptsGzip(req.headers['accept-encoding']);
+    if (gzip) reply.header('content-encoding', 'gzip');
+    return answer(reply, etag).type(current.contentType).send(gzip ? current.gzipped : current.body);
   });
 
   app.addHook('onSend', async (req, reply, payload) => {
@@ -85,10 +101,35 @@ export function registerPageCache(app: FastifyInstance, opts: PageCacheOptions):
     const after = await versionOf(pending.userId);
     if (contentPart(after) !== contentPart(pending.version)) return payload;
     const etag = etagOf(pending.key, after);
-    reply.header('etag', etag).header('cache-control', REVALIDATE);
-    pages.set(pending.key, { version: after, etag, body: payload, contentType: String(reply.getHeader('content-type') ?? '') });
-    return payload;
+    const body = Buffer.isBuffer(payload) ? payload : Buffer.from(payload);
+    const gzipped = zlib.gzipSync(body, { level: GZIP_LEVEL });
+    const kept = { version: after, etag, body, gzipped, contentType: String(reply.getHeader('content-type') ?? '') };
+    pages.set(pending.key, kept);
+    answer(reply, etag);
+    if (!acceptsGzip(req.headers['accept-encoding'])) return kept.body;
+    reply.header('content-encoding', 'gzip');
+    return kept.gzipped;
   });
+}
+
+/** What every answer of a kept page carries, 304s included: they may differ in encoding only. */
+function answer(reply: FastifyReply, etag: string): FastifyReply {
+  return reply.header('etag', etag).header('cache-control', REVALIDATE).header('vary', 'accept-encoding');
+}
+
+/** Whether the client takes gzip: `gzip;q=0` and `identity` refuse it, `*` takes it unless gzip is named. */
+export function acceptsGzip(header: string | undefined): boolean {
+  if (!header) return false;
+  let gzip: number | undefined;
+  let any: number | undefined;
+  for (const part of header.split(',')) {
+    const [coding, ...params] = part.split(';').map((p) => p.trim().toLowerCase());
+    const weight = params.find((p) => p.startsWith('q='));
+    const q = weight === undefined ? 1 : Number(weight.slice(2));
+    if (coding === 'gzip' || coding === 'x-gzip') gzip = q;
+    else if (coding === '*') any = q;
+  }
+  return (gzip ?? any ?? 0) > 0;
 }
 
 /**
@@ -111,10 +152,11 @@ function cacheableBy(req: FastifyRequest): number | null {
  * Everything the answer may depend on besides the data: the URL and every credential
  * (each session has its own form token; a cookie may carry a secret to show), and whether
  * a browser saves the page ahead (which does not mark it read). Never shared across them.
+ * Headers hold no line breaks, so the joined parts are distinct; they are kept as they are
+ * (a Map hashes a string cheaply) and leave this process only hashed, in the ETag.
  */
 function keyOf(req: FastifyRequest): string {
-  const parts = [req.url, req.headers.cookie ?? '', req.headers.authorization ?? '', req.headers['x-tidings-prefetch'] ?? ''];
-  return crypto.createHash('sha256').update(parts.join('\n')).digest('base64url');
+  return `${req.url}\n${req.headers.cookie ?? ''}\n${req.headers.authorization ?? ''}\n${req.headers['x-tidings-prefetch'] ?? ''}`;
 }
 
 function etagOf(key: string, version: string): string {
@@ -136,23 +178,4 @@ function keepable(reply: FastifyReply, payload: unknown, maxBytes: number): payl
   if (reply.statusCode !== 200 || reply.hasHeader('cache-control') || reply.hasHeader('set-cookie')) return false;
   if (typeof payload === 'string') return payload.length <= maxBytes;
   return Buffer.isBuffer(payload) && payload.length <= maxBytes;
-}
-
-/** A Map keeps insertion order: re-inserting on use makes the first key the least recently used. */
-class PageLru {
-  private readonly map = new Map<string, Kept>();
-  constructor(private readonly capacity: number) {}
-  get(key: string): Kept | undefined {
-    const kept = this.map.get(key);
-    if (kept) {
-      this.map.delete(key);
-      this.map.set(key, kept);
-    }
-    return kept;
-  }
-  set(key: string, kept: Kept): void {
-    this.map.delete(key);
-    this.map.set(key, kept);
-    if (this.map.size > this.capacity) this.map.delete(this.map.keys().next().value!);
-  }
 }

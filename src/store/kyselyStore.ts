@@ -9,6 +9,7 @@ import * as feedRules from './feedRules.js';
 import type { FeedRules } from '../model/feed.js';
 import * as readers from './readers.js';
 import { SessionCache } from './sessionCache.js';
+import { LruMap } from '../model/lruMap.js';
 import { searchArticles } from './search.js';
 import * as stories from './stories.js';
 import * as subscriptions from './subscriptions.js';
@@ -37,7 +38,16 @@ export class KyselyStore implements Store {
     private readonly onClose: () => Promise<void> = async () => db.destroy(),
     /** Migration bookkeeping is the dialect folder's, asked through this. */
     private readonly listPendingMigrations: () => Promise<string[]> = async () => [],
+    /**
+     * Where the database can say cheaply whether anything was written since it was last
+     * asked (by this connection or any other process), a value that moves on every write;
+     * null where it cannot, and every reader version is read from the tables.
+     */
+    private readonly changeStamp: (() => string) | null = null,
   ) {}
+
+  /** Reader versions with the change stamp they were read under: unchanged while it stands. */
+  private readonly versions = new LruMap<number, { stamp: string; version: string }>(10_000);
 
   async close(): Promise<void> {
     await this.onClose();
@@ -194,8 +204,15 @@ export class KyselyStore implements Store {
   createSession(s: { userId: number; tokenHash: string; csrfToken: string; now: string; expiresAt: string }): Promise<void> {
     return readers.createSession(this.db, s);
   }
-  readerVersion(userId: number): Promise<string> {
-    return readers.readerVersion(this.db, userId);
+  async readerVersion(userId: number): Promise<string> {
+    if (!this.changeStamp) return readers.readerVersion(this.db, userId);
+    // Read before the version: a write while it is read moves the stamp, so it is read again next time.
+    const stamp = this.changeStamp();
+    const kept = this.versions.get(userId);
+    if (kept?.stamp === stamp) return kept.version;
+    const version = await readers.readerVersion(this.db, userId);
+    this.versions.set(userId, { stamp, version });
+    return version;
   }
   getSession(tokenHash: string, now: string): Promise<Session | null> {
     return this.sessions.read(tokenHash, now, () => readers.getSession(this.db, tokenHash, now));

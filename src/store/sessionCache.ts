@@ -1,4 +1,5 @@
 import type { Session } from '../model/article.js';
+import { LruMap } from '../model/lruMap.js';
 
 /**
  * Sessions read recently, so a page does not cost a database read to learn who asks (the
@@ -15,14 +16,15 @@ interface Entry {
 }
 
 export class SessionCache {
-  private readonly entries = new Map<string, Entry>();
+  /** Read with peek: an entry expires TTL_MS after it was read from the database, however often it is used. */
+  private readonly entries = new LruMap<string, Entry>(KEPT);
   /** Moves on every change: a read that began before one keeps what it read to itself. */
   private generation = 0;
 
   constructor(private readonly clock: () => number = () => performance.now()) {}
 
   async read(tokenHash: string, now: string, load: () => Promise<Session | null>): Promise<Session | null> {
-    const kept = this.entries.get(tokenHash);
+    const kept = this.entries.peek(tokenHash);
     if (kept && this.clock() - kept.readAt < SESSION_TTL_MS && Date.parse(kept.session.expiresAt) > Date.parse(now)) return kept.session;
     this.entries.delete(tokenHash);
     const began = this.generation;
@@ -34,7 +36,7 @@ export class SessionCache {
 
   setFlash(tokenHash: string, flash: string | null): void {
     this.generation++;
-    const kept = this.entries.get(tokenHash);
+    const kept = this.entries.peek(tokenHash);
     if (!kept) return;
     const session: Session = { ...kept.session };
     if (flash === null) delete session.flash;
@@ -50,11 +52,10 @@ export class SessionCache {
   /** Every session of a reader but `keep` (a new password ends the others). */
   forgetUser(userId: number, keep: string | null): void {
     this.generation++;
-    for (const [hash, e] of this.entries) if (e.session.user.id === userId && hash !== keep) this.entries.delete(hash);
+    for (const [hash, e] of this.entries.entries()) if (e.session.user.id === userId && hash !== keep) this.entries.delete(hash);
   }
 
   private keep(tokenHash: string, session: Session): void {
-    if (this.entries.size >= KEPT) this.entries.delete(this.entries.keys().next().value!);
     this.entries.set(tokenHash, { session, readAt: this.clock() });
   }
 }

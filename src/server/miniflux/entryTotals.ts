@@ -1,5 +1,6 @@
 import type { ArticleFilter } from '../../store/articleFilter.js';
 import type { ArticleOrder, Store } from '../../store/store.js';
+import { LruMap } from '../../model/lruMap.js';
 
 /**
  * A Miniflux client syncs by asking for page after page of one selection (`offset` 0, 100,
@@ -13,7 +14,7 @@ import type { ArticleOrder, Store } from '../../store/store.js';
 
 /** A count is used at most this long even when the version stands (a link of an article to a second feed moves no version). */
 const FRESH_MS = 60_000;
-/** Selections kept (the oldest leaves first): a reader syncs a handful at a time. */
+/** Selections kept (the least recently used leaves first): a reader syncs a handful at a time. */
 const KEPT = 1000;
 
 type CountingStore = Pick<Store, 'readerVersion' | 'countArticles'>;
@@ -27,7 +28,7 @@ export interface PageShape {
 }
 
 export class EntryTotals {
-  private readonly kept = new Map<string, { version: string; total: number }>();
+  private readonly kept = new LruMap<string, { version: string; total: number }>(KEPT);
 
   constructor(private readonly store: CountingStore, private readonly now: () => Date) {}
 
@@ -57,9 +58,7 @@ export class EntryTotals {
   }
 
   private keep(key: string, version: string, total: number): void {
-    this.kept.delete(key);
     this.kept.set(key, { version, total });
-    if (this.kept.size > KEPT) this.kept.delete(this.kept.keys().next().value!);
   }
 }
 

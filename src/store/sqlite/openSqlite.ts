@@ -7,17 +7,18 @@ import { KyselyStore } from '../kyselyStore.js';
 import { migrateToLatest, pendingMigrations } from '../migrate.js';
 import { sqliteMigrations } from './migrations.js';
 import { sqliteDialect } from './sqliteDialect.js';
+import { LruMap } from '../../model/lruMap.js';
 
 /** Opens (creating folder and file on first use) and migrates the embedded SQLite store. */
 export async function openSqliteStore(file: string): Promise<KyselyStore> {
-  const db = connect(file);
+  const { db, sqlite } = connect(file);
   await migrateToLatest(db, sqliteMigrations);
-  return new KyselyStore(db, sqliteDialect, undefined, () => pendingMigrations(db, sqliteMigrations));
+  return new KyselyStore(db, sqliteDialect, undefined, () => pendingMigrations(db, sqliteMigrations), changeStampOf(sqlite));
 }
 
 /** `tidings migrate` on the SQLite file: the migrations it applied. */
 export async function migrateSqliteFile(file: string): Promise<string[]> {
-  const db = connect(file);
+  const { db } = connect(file);
   try {
     return await migrateToLatest(db, sqliteMigrations);
   } finally {
@@ -25,14 +26,25 @@ export async function migrateSqliteFile(file: string): Promise<string[]> {
   }
 }
 
-function connect(file: string): Kysely<Database> {
+function connect(file: string): { db: Kysely<Database>; sqlite: BetterSqlite3.Database } {
   if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
   const sqlite = new BetterSqlite3(file);
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
-  return new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
+  return { db: new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) }), sqlite };
+}
+
+/**
+ * Moves on every write the connection can see: its own (total_changes, rows written by
+ * this connection, triggers included; a memory read) and any other connection's or
+ * process's commit (data_version). Cheaper than the reader-version query it stands in for.
+ */
+function changeStampOf(sqlite: BetterSqlite3.Database): () => string {
+  const own = sqlite.prepare('select total_changes()').pluck();
+  const others = sqlite.prepare('pragma data_version').pluck();
+  return () => `${own.get() as number}.${others.get() as number}`;
 }
 
 /**
@@ -42,15 +54,12 @@ function connect(file: string): Kysely<Database> {
  * Safe because Kysely runs each statement to completion (the store never streams a query).
  */
 export function withStatementCache(db: BetterSqlite3.Database, max = 500): SqliteDatabase {
-  const cache = new Map<string, SqliteStatement>();
+  const cache = new LruMap<string, SqliteStatement>(max);
   return {
     close: () => db.close(),
     prepare(sql: string): SqliteStatement {
       let statement = cache.get(sql);
-      if (statement) cache.delete(sql);
-      else statement = db.prepare(sql);
-      cache.set(sql, statement);
-      if (cache.size > max) cache.delete(cache.keys().next().value!);
+      if (!statement) cache.set(sql, (statement = db.prepare(sql)));
       return statement;
     },
   };
