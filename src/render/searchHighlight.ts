@@ -44,16 +44,14 @@ interface Matcher {
   firsts: ReadonlySet<number>;
 }
 
-const matchers = new Map<string, Matcher>();
-const MATCHERS_KEPT = 64;
+/** A search's hits share one terms array: its matcher is built once, for the first hit. */
+const matchers = new WeakMap<SearchTerm[], Matcher>();
 
 function matcherOf(terms: SearchTerm[]): Matcher {
-  const key = JSON.stringify(terms);
-  let m = matchers.get(key);
+  let m = matchers.get(terms);
   if (!m) {
     m = newMatcher(terms);
-    if (matchers.size >= MATCHERS_KEPT) matchers.delete(matchers.keys().next().value!);
-    matchers.set(key, m);
+    matchers.set(terms, m);
   }
   return m;
 }
