@@ -60,6 +60,8 @@ test('search finds other forms of a word (stemming) and short prefixes', async (
   const titles = async (text: string) => (await tp.store.searchArticles({ text, limit: 10 })).map((h) => h.title);
   const dredging = 'Dredging of the northern channel begins';
   assert.deepEqual(await titles('libraries'), [dredging]);
+  const [library] = await tp.store.searchArticles({ text: 'libraries', limit: 1 });
+  assert.match(markHit(library!).snippetMarked, /near the \u0002library\u0003/, 'the form the stemmer matched is marked');
   assert.deepEqual(await titles('crossing'), ['Ferry timetable & fares: 2 < 3']);
   assert.deepEqual(await titles('"dredgers on monday"'), [dredging]);
   assert.ok((await titles('ch*')).includes(dredging), 'a two-letter prefix');
