@@ -138,6 +138,53 @@ test('split pass: a story on one event stays whole; the periodic pass reports wh
   assert.equal(last.story, 'phone-1', 'the placement answers with the story after the pass');
 });
 
+const QUAKE_NEWS = 'An earthquake of magnitude 6.8 struck central Morocco late on Friday, destroying villages in the Atlas mountains and damaging old buildings in Marrakech.';
+const QUAKE_RESCUE = 'Rescue teams from Spain and Qatar arrived on Sunday with dogs and tents as the government declared three days of national mourning for the dead.';
+
+/** A rescue report placed before the event's story holds any rescue words, then three texts with both. */
+function lateJoiner(mergeSmall: number): { before: string; after: string; merges: { from: string; into: string }[] } {
+  const t0 = Date.parse('2026-03-01T08:00:00Z');
+  const list: StoryArticle[] = [
+    { id: 'quake-1', title: 'Earthquake strikes Morocco', text: QUAKE_NEWS, published: t0 },
+    { id: 'rescue', title: 'Rescue teams arrive from Spain and Qatar', text: QUAKE_RESCUE, published: t0 + 60_000 },
+    ...[2, 3, 4].map((i) => ({ id: `quake-${i}`, title: 'Earthquake in Morocco: rescuers arrive', text: `${QUAKE_NEWS} ${QUAKE_RESCUE}`, published: t0 + i * 60_000 })),
+  ];
+  // A merge threshold no two stories reach: only the small-story rule can merge them.
+  const state = createStoryState({ mergeSmall, mergeThreshold: 0.99, mergeEvery: 1000 });
+  for (const a of list) placeArticle(state, a);
+  const before = storyOf(state, 'rescue')!;
+  const merges = mergePass(state);
+  return { before, after: storyOf(state, 'rescue')!, merges };
+}
+
+test('merge pass: a story of a few articles joins the story that grew toward it, with the join threshold', () => {
+  const small = lateJoiner(3);
+  assert.equal(small.before, 'rescue', 'placed first, the rescue report was too far from the story of one article');
+  assert.equal(small.after, 'quake-1');
+  assert.deepEqual(small.merges, [{ from: 'rescue', into: 'quake-1' }]);
+  const off = lateJoiner(0);
+  assert.equal(off.after, 'rescue', 'without the rule it needs the merge threshold');
+  assert.deepEqual(off.merges, []);
+});
+
+test('merge pass: the same second chance for headlines, with the headline join threshold', () => {
+  const t0 = Date.parse('2026-03-01T08:00:00Z');
+  const list: StoryArticle[] = [
+    { id: 'quake-1', title: 'Earthquake destroys villages in Morocco', published: t0 },
+    { id: 'rescue', title: 'Rescue teams from Spain and Qatar arrive', published: t0 + 60_000 },
+    ...[2, 3, 4].map((i) => ({ id: `quake-${i}`, title: 'Earthquake destroys villages in Morocco, rescue teams from Spain arrive', published: t0 + i * 60_000 })),
+  ];
+  const after = (mergeSmall: number) => {
+    const state = createStoryState({ mergeSmall, mergeThresholdShort: 0.99, joinThresholdShort: 0.3, mergeEvery: 1000 });
+    const placed = list.map((a) => placeArticle(state, a));
+    assert.equal(placed[1]!.story, 'rescue');
+    mergePass(state);
+    return storyOf(state, 'rescue');
+  };
+  assert.equal(after(3), 'quake-1');
+  assert.equal(after(0), 'rescue');
+});
+
 test('figures: qualifiers, ranges, money and percentages, with what they count', () => {
   const figs = extractFigures(
     'North Korea sent at least 3,000 more soldiers. About 400 were killed and more than 3,600 injured. ' +

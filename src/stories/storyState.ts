@@ -71,6 +71,11 @@ export interface StoryOptions extends Weights {
   dfHalfLife: number;
   /** Share of the cosine of the dates two full texts name (see `datesOf`), when both name one (0: dates ignored). */
   whenShare: number;
+  /**
+   * A story of at most this many articles meets others in the merge pass with the join
+   * threshold rather than the merge threshold (0: never).
+   */
+  mergeSmall: number;
 }
 
 /** Tuned on one half of each evaluation set (npm run eval:stories prints both halves). */
@@ -96,6 +101,7 @@ export const DEFAULT_STORY_OPTIONS: StoryOptions = {
   mergeCandidates: 16,
   dfHalfLife: 50_000,
   whenShare: 0.2,
+  mergeSmall: 3,
   name: 3,
   number: 1,
   title: 2,
@@ -407,7 +413,7 @@ export function mergePass(state: StoryState): { from: string; into: string }[] {
       const words = queryWords.dot(p.centroid) / ((s.norm || 1) * (other.norm || 1));
       const names = s.namesNorm && other.namesNorm ? queryNames.dot(p.names) / (s.namesNorm * other.namesNorm) : null;
       const sim = short ? words : blended(state.options, words, names, facetCosine(s.when, s.whenNorm, other.when, other.whenNorm));
-      if (sim < (short ? state.options.mergeThresholdShort : state.options.mergeThreshold)) continue;
+      if (sim < mergeThresholdOf(state.options, s, other, short)) continue;
       const [keep, gone] = state.placed && older(state, s, other) ? [s, other] : [other, s];
       merge(state, keep, gone);
       merges.push({ from: gone.id, into: keep.id });
@@ -415,6 +421,18 @@ export function mergePass(state: StoryState): { from: string; into: string }[] {
     }
   }
   return merges;
+}
+
+/**
+ * A story of a few articles meets others at the pass with the join threshold: its
+ * centroid is close to its articles', so it is one more chance for them to join a story
+ * that grew toward them since they were placed (the merge threshold is for centroids of
+ * many articles each).
+ */
+function mergeThresholdOf(o: StoryOptions, a: Story, b: Story, short: boolean): number {
+  const small = Math.min(a.size, b.size) <= o.mergeSmall;
+  if (short) return small ? o.joinThresholdShort : o.mergeThresholdShort;
+  return small ? o.joinThreshold : o.mergeThreshold;
 }
 
 function loadTables(s: Story): Story {
