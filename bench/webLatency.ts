@@ -205,6 +205,9 @@ function readerEndpoints(n: number): Endpoint[] {
   return only.length === 0 ? all : all.filter((e) => only.some((w) => e.name.includes(w)));
 }
 
+/** Serve CPU spent warming each endpoint before it is measured (BENCH_WARMUP_MS, as in run.ts). */
+const WARMUP_MS = Number(process.env.BENCH_WARMUP_MS ?? 1000);
+
 export async function measureLatency(n: number, requests = 1000, concurrency = 8, storeKind: LatencyStore = 'sqlite'): Promise<LatencyRow[]> {
   const server = await startReaderServer(n, storeKind);
   const pool = new Pool(server.origin, { connections: concurrency });
@@ -226,7 +229,11 @@ export async function measureLatency(n: number, requests = 1000, concurrency = 8
           }),
         );
       };
-      await ask(Math.min(50, requests), null);
+      // Warm-up, untimed, alike for every endpoint: until serve has spent WARMUP_MS of CPU on
+      // it (or 40 rounds), so compiled code is measured and not the JIT; 50 requests were not
+      // enough (1,000 requests of the kept river cost 2.5x what 20,000 did).
+      const warmStart = server.cpuMs();
+      for (let i = 0; i < 40 && server.cpuMs() - warmStart < WARMUP_MS; i++) await ask(50, null);
       const times: number[] = [];
       const cpu0 = server.cpuMs();
       const t0 = performance.now();
