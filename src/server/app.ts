@@ -483,11 +483,13 @@ function entityParam(raw: string | undefined): string | undefined {
 /** An opened article's body, rendered once per revision, link out and image proxy key (see ArticleBodies). */
 function articleBodies(store: Store, imageProxy: boolean, timeZone: string) {
   const bodies = new ArticleBodies();
-  return async ({ article, revisionId }: OpenedArticle): Promise<string> => {
+  return async ({ article, revisionId, revisions }: OpenedArticle): Promise<string> => {
     const key = imageProxy ? await proxyKey(store) : null;
     return bodies.body(article.id, `${revisionId ?? 0} ${key ?? ''} ${article.canonicalUrl}`, article.html, async () => {
       const html = key ? proxyImages(article.html, key) : article.html;
-      return articleBody({ html, canonicalUrl: article.canonicalUrl }, await store.listRevisions(article.id), timeZone);
+      // What changed needs two revisions; most articles have one.
+      const compared = revisions > 1 ? await store.listRevisions(article.id) : [];
+      return articleBody({ html, canonicalUrl: article.canonicalUrl }, compared, timeZone);
     });
   };
 }

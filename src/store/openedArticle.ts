@@ -17,7 +17,7 @@ export async function openedArticle(db: Db, userId: number | undefined, id: numb
   if (!row) return null;
   const article: ArticleWithSource = { ...toArticle(row), sourceName: row.source_name, section: row.section ?? null };
   const state = userId === undefined ? null : { read: !!row.read_at, starred: !!row.starred_at };
-  return { article, state, storyId: idOrNull(row.story_id), revisionId: idOrNull(row.revision_id) };
+  return { article, state, storyId: idOrNull(row.story_id), revisionId: idOrNull(row.revision_id), revisions: Number(row.revisions ?? 0) };
 }
 
 interface Marks {
@@ -34,7 +34,8 @@ function articleQuery(db: Db) {
     .selectAll('a')
     .select(['source.name as source_name', firstSection()])
     .select((eb) => eb.selectFrom('article_story').select('article_story.story_id').whereRef('article_story.article_id', '=', 'a.id').as('story_id'))
-    .select((eb) => eb.selectFrom('revision').select((e) => e.fn.max('revision.id').as('m')).whereRef('revision.article_id', '=', 'a.id').as('revision_id'));
+    .select((eb) => eb.selectFrom('revision').select((e) => e.fn.max('revision.id').as('m')).whereRef('revision.article_id', '=', 'a.id').as('revision_id'))
+    .select((eb) => eb.selectFrom('revision').select((e) => e.fn.countAll().as('n')).whereRef('revision.article_id', '=', 'a.id').as('revisions'));
 }
 
 const anyones = reusableQuery((db, v: { id: number }) => articleQuery(db).where('a.id', '=', v.id));

@@ -334,6 +334,8 @@ export interface OpenedArticle {
   state: { read: boolean; starred: boolean } | null;
   storyId: number | null;
   revisionId: number | null;
+  /** How many revisions it has (the page compares the last two). */
+  revisions: number;
 }
 
 export type ArticleOrder = 'newest' | 'oldest' | 'id-asc' | 'id-desc';
