@@ -8,6 +8,7 @@ import { subscribe } from '../src/ingest/subscribe.js';
 import { refreshFeed } from '../src/ingest/refreshFeed.js';
 import { buildApp } from '../src/server/app.js';
 import { ArticleBodies } from '../src/server/ui/articleBodies.js';
+import { reusableQuery } from '../src/store/reusableQuery.js';
 import type { ArticleView } from '../src/model/article.js';
 
 /**
@@ -142,4 +143,21 @@ test('a kept body answers only for the same version and HTML, within its budget'
   await bodies.body(99, 'r1', 'y'.repeat(200), render('y'));
   await bodies.body(99, 'r1', 'y'.repeat(200), render('y'));
   assert.equal(renders, n + 3);
+});
+
+test('without a reader the article opens with no marks; a reusable query refuses a value it does not bind', async () => {
+  const id = ids.get('Story 4')!;
+  const opened = (await tp.store.openedArticle(undefined, id))!;
+  assert.equal(opened.article.title, 'Story 4');
+  assert.equal(opened.state, null);
+  assert.equal(opened.revisions, 1);
+  assert.equal(await tp.store.openedArticle(undefined, id + 1000), null);
+  // A reader who follows nothing sees no article at all.
+  const eve = await tp.store.createUser({ name: 'eve', passwordHash: 'x', isAdmin: false, now: '2026-03-01T00:00:00Z' });
+  assert.equal(await tp.store.openedArticle(eve.id, id), null);
+  assert.deepEqual((await tp.store.openedArticle((await tp.store.getUserByName('ada'))!.id, id))!.state, { read: false, starred: false });
+
+  // A value tested while building would give one SQL for every value: refused at once.
+  const tested = reusableQuery((db, v: { id: number; all: boolean }) => db.selectFrom('article').select('id').$if(!v.all, (qb) => qb.where('id', '=', v.id)));
+  await assert.rejects(tested(tp.store.kysely(), { id, all: true }), /lost its values: all/);
 });
