@@ -64,6 +64,12 @@ test('the article page walks the list it was opened from, with the reader marks 
   assert.equal(titleOf(link(story3, 'prev')), 'Story 4');
   assert.equal(titleOf(link(story3, 'next')), 'Story 2');
   assert.deepEqual(pane(story3), ['Story 5 Harbour Times unread', 'Story 4 Harbour Times unread', 'Story 3* Harbour Times read', 'Story 2 Harbour Times read', 'Story 1 Harbour Times unread']);
+  // Its story, counted as the story page counts it for this reader.
+  const storyId = (await tp.store.storyIdsOf([ids.get('Story 3')!])).get(ids.get('Story 3')!);
+  assert.ok(storyId !== undefined, 'the story step placed the article');
+  const detail = (await tp.store.storyDetail(ada.userId, storyId))!;
+  assert.match(story3, new RegExp(`<a href="/stories/${storyId}">The whole story</a> <span class="muted">\\(${detail.story.sources} source, ${detail.story.articles} articles\\)`));
+  assert.equal(await tp.store.articleInStory(ada.userId, storyId + 1, ids.get('Story 3')!), null);
 
   // A name the reader gave the feed is the name the pane shows.
   await tp.store.updateSubscription(ada.userId, feedId, { title: 'My Harbour' });

@@ -496,12 +496,11 @@ function articleBodies(store: Store, imageProxy: boolean, timeZone: string) {
 
 /** The story an article is in, as far as this reader sees it, and the article's own figures. */
 async function storyOfArticle(store: Store, userId: number, articleId: number, storyId: number): Promise<ArticleStory | null> {
-  const detail = await store.storyDetail(userId, storyId);
-  const self = detail?.articles.find((a) => a.id === articleId);
-  if (!detail || !self) return null;
+  const found = await store.articleInStory(userId, storyId, articleId);
+  if (!found) return null;
   const { figuresOf, storyReport } = await import('../stories/storyReport.js');
-  const entities = storyReport([self]).entities.slice(0, ARTICLE_ENTITIES).map((e) => ({ name: e.name, type: e.type }));
-  return { id: detail.story.id, articles: detail.story.articles, sources: detail.story.sources, figures: figuresOf(self), entities };
+  const entities = storyReport([found.self]).entities.slice(0, ARTICLE_ENTITIES).map((e) => ({ name: e.name, type: e.type }));
+  return { id: storyId, articles: found.articles, sources: found.sources, figures: figuresOf(found.self), entities };
 }
 
 /** The open article's neighbours in the list it was opened from (nearest first each way). */

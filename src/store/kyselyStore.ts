@@ -13,7 +13,7 @@ import { searchArticles } from './search.js';
 import * as stories from './stories.js';
 import * as subscriptions from './subscriptions.js';
 import * as webSub from './webSub.js';
-import type { PlacedInput, StoryCoverage, StoryDetail, StoryInput, StoryPageQuery, StorySummary, StoryTransaction } from './stories.js';
+import type { ArticleInStory, PlacedInput, StoryCoverage, StoryDetail, StoryInput, StoryPageQuery, StorySummary, StoryTransaction } from './stories.js';
 import * as recheckPlans from './recheckPlans.js';
 import * as serverLeases from './serverLeases.js';
 import type { ServerLease } from './serverLeases.js';
@@ -374,6 +374,9 @@ export class KyselyStore implements Store {
   }
   storyDetail(userId: number | undefined, storyId: number): Promise<StoryDetail | null> {
     return stories.storyDetail(this.db, userId, storyId);
+  }
+  articleInStory(userId: number, storyId: number, articleId: number): Promise<ArticleInStory | null> {
+    return stories.articleInStory(this.db, userId, storyId, articleId);
   }
   storyIdsOf(articleIds: readonly number[]): Promise<Map<number, number>> {
     return stories.storyIdsOf(this.db, articleIds);

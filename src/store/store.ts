@@ -4,7 +4,7 @@ import type { Article, ArticleImage, ArticleView, ArticleWithSource, FeedWithSou
 import type { ArticleListItem, ArticleNeighbour, SearchHit } from '../model/article.js';
 import type { FeedRules } from '../model/feed.js';
 
-import type { ArticleFactsWrite, PlacedInput, StoryBatch, StoryCoverage, StoryDetail, StoryInput, StoryPageQuery, StorySummary, StoryTransaction } from './stories.js';
+import type { ArticleFactsWrite, ArticleInStory, PlacedInput, StoryBatch, StoryCoverage, StoryDetail, StoryInput, StoryPageQuery, StorySummary, StoryTransaction } from './stories.js';
 
 export type { ArticleFactsWrite, PlacedInput, StoryBatch, StoryCoverage, StoryDetail, StoryInput, StoryPageQuery, StorySummary, StoryTransaction };
 import type { ServerLease } from './serverLeases.js';
@@ -212,6 +212,8 @@ export interface Store {
   listStories(q: StoryPageQuery): Promise<StorySummary[]>;
   /** A story page in one call; null when the reader sees none of its articles. */
   storyDetail(userId: number | undefined, storyId: number): Promise<StoryDetail | null>;
+  /** How much of an article's story the reader sees, and the article with its facts (null when they do not see it there). */
+  articleInStory(userId: number, storyId: number, articleId: number): Promise<ArticleInStory | null>;
   /** The story of each placed article among these (the river folds by it). */
   storyIdsOf(articleIds: readonly number[]): Promise<Map<number, number>>;
   /** Per article among these: its story and the articles and sources of it this reader sees (one query). */
