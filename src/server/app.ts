@@ -117,7 +117,7 @@ export function buildApp(opts: {
   const clientAuth = new ClientAuth(opts.store, signInThrottle, now);
   registerMonitoring(app, { store: opts.store, metrics: opts.config.metrics, now });
   const chromeFor = pageChrome(opts.store, imageProxy);
-  const bodyOf = articleBodies(opts.store, imageProxy, tz);
+  const bodyOf = articleBodies(opts.store, tz);
   const readerFeeds = (userId: number) => feedsWithJobFailures(opts.store, opts.jobs ?? null, userId);
   // After auth, before the headers below: a cached page answers only a checked reader.
   registerPageCache(app, { store: opts.store, now });
@@ -210,8 +210,10 @@ export function buildApp(opts: {
     const state = opened.state && { ...opened.state, read: opened.state.read || marksRead };
     reply.type('text/html; charset=utf-8');
     const context = listContextOf(req.query);
+    // Before the page's other parts: the first use makes the key, and the chrome signs with it too.
+    const key = imageProxy ? await proxyKey(opts.store) : null;
     const [body, chrome, around, story] = await Promise.all([
-      bodyOf(opened),
+      bodyOf(opened, key),
       chromeFor(req, context),
       reader !== undefined ? articleNeighbours(opts.store, reader, article, context) : null,
       reader !== undefined && opened.storyId !== null ? storyOfArticle(opts.store, reader, id, opened.storyId) : null,
@@ -481,10 +483,9 @@ function entityParam(raw: string | undefined): string | undefined {
 }
 
 /** An opened article's body, rendered once per revision, link out and image proxy key (see ArticleBodies). */
-function articleBodies(store: Store, imageProxy: boolean, timeZone: string) {
+function articleBodies(store: Store, timeZone: string) {
   const bodies = new ArticleBodies();
-  return async ({ article, revisionId, revisions }: OpenedArticle): Promise<string> => {
-    const key = imageProxy ? await proxyKey(store) : null;
+  return async ({ article, revisionId, revisions }: OpenedArticle, key: string | null): Promise<string> => {
     return bodies.body(article.id, `${revisionId ?? 0} ${key ?? ''} ${article.canonicalUrl}`, article.html, async () => {
       const html = key ? proxyImages(article.html, key) : article.html;
       // What changed needs two revisions; most articles have one.
