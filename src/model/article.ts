@@ -88,9 +88,13 @@ export interface Article {
   extractError: string | null;
 }
 
-export interface ArticleView extends Article {
+/** An article with the publisher and section it is shown under. */
+export interface ArticleWithSource extends Article {
   sourceName: string;
   section: string | null;
+}
+
+export interface ArticleView extends ArticleWithSource {
   images: ArticleImage[];
 }
 
@@ -161,6 +165,14 @@ export interface ArticleListItem {
   html?: string;
   byline?: string | null;
   feedId?: number | null;
+}
+
+/** An article beside the open one in the list it was opened from, as the list pane shows it. */
+export interface ArticleNeighbour {
+  id: number;
+  title: string;
+  source: string;
+  read: boolean;
 }
 
 /** A feed in the reader's sidebar: their name for it, its folder, its site and what is unread. */

@@ -21,6 +21,11 @@ export function formatLocalTime(iso: string, timeZone = 'UTC'): string {
 }
 
 function formatUncached(iso: string, timeZone: string): string {
+  // UTC needs no zone rules: the ISO form says it (formatToParts was a tenth of an article page).
+  if (timeZone === 'UTC') {
+    const utc = new Date(iso).toISOString();
+    if (utc.length === 24 && utc >= '1000') return `${utc.slice(0, 10)} ${utc.slice(11, 19)}`;
+  }
   let f = formatters.get(timeZone);
   if (!f) {
     f = new Intl.DateTimeFormat('en-CA', {

@@ -1,11 +1,12 @@
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply } from 'fastify';
-import type { Store } from '../store/store.js';
+import type { OpenedArticle, Store } from '../store/store.js';
 import type { TidingsConfig } from '../config.js';
 import type { SchedulerStatus } from '../ingest/feedScheduler.js';
 import type { WorkerStatus } from '../ingest/jobHandlers.js';
 import type { JobQueue } from '../jobs/jobQueue.js';
 import { riverPage } from './ui/views/river.js';
-import { articlePage, type ArticleStory } from './ui/views/article.js';
+import { articleBody, articlePage, type ArticleStory } from './ui/views/article.js';
+import { ArticleBodies } from './ui/articleBodies.js';
 import { storyPage } from './ui/views/story.js';
 import { errorPage } from './ui/views/error.js';
 import { feedsPage } from './ui/views/feeds.js';
@@ -116,6 +117,7 @@ export function buildApp(opts: {
   const clientAuth = new ClientAuth(opts.store, signInThrottle, now);
   registerMonitoring(app, { store: opts.store, metrics: opts.config.metrics, now });
   const chromeFor = pageChrome(opts.store, imageProxy);
+  const bodyOf = articleBodies(opts.store, tz);
   const readerFeeds = (userId: number) => feedsWithJobFailures(opts.store, opts.jobs ?? null, userId);
   // After auth, before the headers below: a cached page answers only a checked reader.
   registerPageCache(app, { store: opts.store, now });
@@ -196,23 +198,27 @@ export function buildApp(opts: {
 
   app.get<{ Params: { id: string }; Querystring: Record<string, string | undefined> }>('/articles/:id', async (req, reply) => {
     const id = Number(req.params.id);
-    const visible = Number.isInteger(id) && (!req.session || (await opts.store.articleVisibleTo(req.session.user.id, id)));
-    const article = visible ? await opts.store.getArticle(id) : null;
-    if (!article) return reply.code(404).type('text/html; charset=utf-8').send(errorPage(404, 'No such article.'));
+    const reader = req.session?.user.id;
+    const opened = Number.isInteger(id) ? await opts.store.openedArticle(reader, id) : null;
+    if (!opened) return reply.code(404).type('text/html; charset=utf-8').send(errorPage(404, 'No such article.'));
+    const article = opened.article;
     // Opening an article marks it read, as in every feed reader.
     // A page saved ahead for reading offline is not a page read.
     // Nor is coming back from this page's own buttons (`seen=0`): Mark unread must stay unread.
-    if (req.session && req.headers['x-tidings-prefetch'] !== '1' && req.query.seen !== '0') await opts.store.setArticleState(req.session.user.id, id, { read: true }, formatIso(now().getTime()));
+    const marksRead = reader !== undefined && req.headers['x-tidings-prefetch'] !== '1' && req.query.seen !== '0';
+    if (marksRead) await opts.store.setArticleState(reader, id, { read: true }, formatIso(now().getTime()));
+    const state = opened.state && { ...opened.state, read: opened.state.read || marksRead };
     reply.type('text/html; charset=utf-8');
-    const shown = imageProxy ? { ...article, html: proxyImages(article.html, await proxyKey(opts.store)) } : article;
     const context = listContextOf(req.query);
-    const [revisions, chrome, around, story] = await Promise.all([
-      opts.store.listRevisions(id),
+    // Before the page's other parts: the first use makes the key, and the chrome signs with it too.
+    const key = imageProxy ? await proxyKey(opts.store) : null;
+    const [body, chrome, around, story] = await Promise.all([
+      bodyOf(opened, key),
       chromeFor(req, context),
-      req.session ? articleNeighbours(opts.store, req.session.user.id, article, context) : null,
-      req.session ? storyOfArticle(opts.store, req.session.user.id, id) : null,
+      reader !== undefined ? articleNeighbours(opts.store, reader, article, context) : null,
+      reader !== undefined && opened.storyId !== null ? storyOfArticle(opts.store, reader, id, opened.storyId) : null,
     ]);
-    return articlePage(shown, { now: now(), timeZone: tz, revisions, chrome, context, story, ...(around ?? {}) });
+    return articlePage(article, { now: now(), timeZone: tz, body, chrome, context, story, state, ...(around ?? {}) });
   });
 
   app.get<{ Params: { id: string } }>('/stories/:id', async (req, reply) => {
@@ -476,27 +482,37 @@ function entityParam(raw: string | undefined): string | undefined {
   return name || undefined;
 }
 
-/** The reader's marks on an article and its neighbours in the list it was opened from. */
-/** The story an article is in, as far as this reader sees it, and the article's own figures. */
-async function storyOfArticle(store: Store, userId: number, articleId: number): Promise<ArticleStory | null> {
-  const storyId = (await store.storyIdsOf([articleId])).get(articleId);
-  const detail = storyId === undefined ? null : await store.storyDetail(userId, storyId);
-  const self = detail?.articles.find((a) => a.id === articleId);
-  if (!detail || !self) return null;
-  const { figuresOf, storyReport } = await import('../stories/storyReport.js');
-  const entities = storyReport([self]).entities.slice(0, ARTICLE_ENTITIES).map((e) => ({ name: e.name, type: e.type }));
-  return { id: detail.story.id, articles: detail.story.articles, sources: detail.story.sources, figures: figuresOf(self), entities };
+/** An opened article's body, rendered once per revision, link out and image proxy key (see ArticleBodies). */
+function articleBodies(store: Store, timeZone: string) {
+  const bodies = new ArticleBodies();
+  return async ({ article, revisionId, revisions }: OpenedArticle, key: string | null): Promise<string> => {
+    return bodies.body(article.id, `${revisionId ?? 0} ${key ?? ''} ${article.canonicalUrl}`, article.html, async () => {
+      const html = key ? proxyImages(article.html, key) : article.html;
+      // What changed needs two revisions; most articles have one.
+      const compared = revisions > 1 ? await store.listRevisions(article.id) : [];
+      return articleBody({ html, canonicalUrl: article.canonicalUrl }, compared, timeZone);
+    });
+  };
 }
 
+/** The story an article is in, as far as this reader sees it, and the article's own figures. */
+async function storyOfArticle(store: Store, userId: number, articleId: number, storyId: number): Promise<ArticleStory | null> {
+  const found = await store.articleInStory(userId, storyId, articleId);
+  if (!found) return null;
+  const { figuresOf, storyReport } = await import('../stories/storyReport.js');
+  const entities = storyReport([found.self]).entities.slice(0, ARTICLE_ENTITIES).map((e) => ({ name: e.name, type: e.type }));
+  return { id: storyId, articles: found.articles, sources: found.sources, figures: figuresOf(found.self), entities };
+}
+
+/** The open article's neighbours in the list it was opened from (nearest first each way). */
 async function articleNeighbours(store: Store, userId: number, a: { id: number; publishedAt: string }, c: ListContext) {
-  const scope = { userId, show: c.show, ...(c.feed !== undefined ? { feedId: c.feed } : {}), ...(c.folder !== undefined ? { folder: c.folder } : {}), ...(c.entity !== undefined ? { entity: c.entity } : {}) };
+  const list = { show: c.show, ...(c.feed !== undefined ? { feedId: c.feed } : {}), ...(c.folder !== undefined ? { folder: c.folder } : {}), ...(c.entity !== undefined ? { entity: c.entity } : {}) };
   const at = { publishedAt: a.publishedAt, id: a.id };
-  const [mine, newer, older] = await Promise.all([
-    store.listArticles({ userId, ids: [a.id], limit: 1 }),
-    store.listArticles({ ...scope, after: at, order: 'oldest', limit: NEIGHBOURS }),
-    store.listArticles({ ...scope, before: at, limit: NEIGHBOURS * 2 }),
+  const [newer, older] = await Promise.all([
+    store.listNeighbours({ userId, list, at, side: 'newer', limit: NEIGHBOURS }),
+    store.listNeighbours({ userId, list, at, side: 'older', limit: NEIGHBOURS * 2 }),
   ]);
-  return { state: { read: !!mine[0]?.read, starred: !!mine[0]?.starred }, newer, older };
+  return { newer, older };
 }
 
 /** Names an article page links to the river's entity filter. */

@@ -1,7 +1,9 @@
 import { expressionBuilder, sql, type Expression, type SelectQueryBuilder, type SqlBool } from 'kysely';
 import { articleFilter, type ArticleFilter, type ArticleScope } from './articleFilter.js';
+import { reusableQuery } from './reusableQuery.js';
 import type { ArticleStoryTable, Db } from './schema.js';
 import { toListItem } from './rows.js';
+import type { ArticleNeighbour } from '../model/article.js';
 import type { ArticleListItem, ArticleOrder, ArticleQuery, ArticleRef } from './store.js';
 import { collapseWhitespace } from '../text/whitespace.js';
 
@@ -155,4 +157,70 @@ function ordered<Q extends SelectQueryBuilder<ArticleScope, 'a', object>>(qb: Q,
     case 'id-desc':
       return qb.orderBy('a.id', 'desc') as Q;
   }
+}
+
+/** The list an article was opened from, and which way from it to walk. */
+export interface NeighbourQuery {
+  userId: number;
+  list: Pick<ArticleFilter, 'feedId' | 'folder' | 'show' | 'entity'>;
+  at: { publishedAt: string; id: number };
+  side: 'newer' | 'older';
+  limit: number;
+}
+
+/**
+ * The articles either side of one in its list, nearest first: one walk of the river index
+ * from the open article, selecting only what the list pane shows (no excerpt, no section).
+ * Built once per kind of list (see reusableQuery.ts); an entity list, rare, each time.
+ */
+export async function listNeighbours(db: Db, q: NeighbourQuery): Promise<ArticleNeighbour[]> {
+  const shape: NeighbourShape = { side: q.side, show: q.list.show ?? 'all', feed: q.list.feedId !== undefined, folder: q.list.folder !== undefined };
+  const values: NeighbourValues = { userId: q.userId, publishedAt: q.at.publishedAt, id: q.at.id, limit: q.limit, feedId: q.list.feedId ?? 0, folder: q.list.folder ?? '' };
+  const rows = q.list.entity === undefined
+    ? await neighbourRun(shape)(db, values)
+    : await neighbourQuery(db, shape, values, q.list.entity).execute();
+  return rows.map((r) => ({ id: Number(r.id), title: r.title, source: r.reader_title || r.source_name, read: !!r.read_at }));
+}
+
+interface NeighbourShape {
+  side: 'newer' | 'older';
+  show: 'all' | 'unread' | 'starred';
+  feed: boolean;
+  folder: boolean;
+}
+
+type NeighbourValues = { userId: number; publishedAt: string; id: number; limit: number; feedId: number; folder: string };
+
+function neighbourQuery(db: Db, shape: NeighbourShape, v: NeighbourValues, entity?: string) {
+  const at = { publishedAt: v.publishedAt, id: v.id };
+  const filter = articleFilter({
+    userId: v.userId,
+    show: shape.show,
+    ...(shape.feed ? { feedId: v.feedId } : {}),
+    ...(shape.folder ? { folder: v.folder } : {}),
+    ...(entity !== undefined ? { entity } : {}),
+    ...(shape.side === 'newer' ? { after: at } : { before: at }),
+  });
+  const query = db
+    .selectFrom('article as a')
+    .innerJoin('source', 'source.id', 'a.source_id')
+    .leftJoin('article_state', (join) => join.onRef('article_state.article_id', '=', 'a.id').on('article_state.user_id', '=', v.userId))
+    .select(['a.id', 'a.title', 'source.name as source_name', 'article_state.read_at'])
+    .select(readerTitle(v.userId))
+    .where(filter)
+    .limit(v.limit);
+  return ordered(query, shape.side === 'newer' ? 'oldest' : 'newest');
+}
+
+/** One reusable query per kind of list: at most 2 × 3 × 2 × 2 of them. */
+const neighbourRuns = new Map<string, (db: Db, v: NeighbourValues) => Promise<Array<{ id: number; title: string; source_name: string; read_at: string | null; reader_title: string | null }>>>();
+
+function neighbourRun(shape: NeighbourShape) {
+  const key = `${shape.side}:${shape.show}:${shape.feed}:${shape.folder}`;
+  let run = neighbourRuns.get(key);
+  if (!run) {
+    run = reusableQuery((db, v: NeighbourValues) => neighbourQuery(db, shape, v));
+    neighbourRuns.set(key, run);
+  }
+  return run;
 }

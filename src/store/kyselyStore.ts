@@ -1,9 +1,9 @@
 import { sql, type Kysely } from 'kysely';
-import type { Article, ArticleView, FeedWithSource, Revision, Session, SidebarFeed, User, WebSubSubscription } from '../model/article.js';
+import type { Article, ArticleNeighbour, ArticleView, FeedWithSource, Revision, Session, SidebarFeed, User, WebSubSubscription } from '../model/article.js';
 import type { Database } from './schema.js';
 import type { StoreDialect } from './dialect.js';
 import * as articles from './articles.js';
-import { countArticles, listArticleRefs, listArticles } from './articleList.js';
+import { countArticles, listArticleRefs, listArticles, listNeighbours, type NeighbourQuery } from './articleList.js';
 import * as feeds from './feeds.js';
 import * as feedRules from './feedRules.js';
 import type { FeedRules } from '../model/feed.js';
@@ -14,11 +14,12 @@ import { searchArticles } from './search.js';
 import * as stories from './stories.js';
 import * as subscriptions from './subscriptions.js';
 import * as webSub from './webSub.js';
-import type { PlacedInput, StoryCoverage, StoryDetail, StoryInput, StoryPageQuery, StorySummary, StoryTransaction } from './stories.js';
+import type { ArticleInStory, PlacedInput, StoryCoverage, StoryDetail, StoryInput, StoryPageQuery, StorySummary, StoryTransaction } from './stories.js';
 import * as recheckPlans from './recheckPlans.js';
 import * as serverLeases from './serverLeases.js';
 import type { ServerLease } from './serverLeases.js';
-import type { ArticleKeys, ArticleListItem, ArticleQuery, ArticleRef, ArticleWrite, FeedFailure, NewFeed, RefreshOutcome, RefreshWrite, SearchHit, SearchQuery, Store } from './store.js';
+import type { ArticleKeys, ArticleListItem, ArticleQuery, ArticleRef, ArticleWrite, FeedFailure, NewFeed, OpenedArticle, RefreshOutcome, RefreshWrite, SearchHit, SearchQuery, Store } from './store.js';
+import { openedArticle } from './openedArticle.js';
 
 type SubscribedFeed = FeedWithSource & { folder: string | null; customTitle: string | null };
 
@@ -158,11 +159,17 @@ export class KyselyStore implements Store {
   getArticle(id: number): Promise<ArticleView | null> {
     return articles.getArticle(this.db, id);
   }
+  openedArticle(userId: number | undefined, id: number): Promise<OpenedArticle | null> {
+    return openedArticle(this.db, userId, id);
+  }
   listRevisions(articleId: number): Promise<Revision[]> {
     return articles.listRevisions(this.db, articleId);
   }
   listArticles(q: ArticleQuery): Promise<ArticleListItem[]> {
     return listArticles(this.db, q);
+  }
+  listNeighbours(q: NeighbourQuery): Promise<ArticleNeighbour[]> {
+    return listNeighbours(this.db, q);
   }
   listArticleRefs(q: ArticleQuery): Promise<ArticleRef[]> {
     return listArticleRefs(this.db, q);
@@ -384,6 +391,9 @@ export class KyselyStore implements Store {
   }
   storyDetail(userId: number | undefined, storyId: number): Promise<StoryDetail | null> {
     return stories.storyDetail(this.db, userId, storyId);
+  }
+  articleInStory(userId: number, storyId: number, articleId: number): Promise<ArticleInStory | null> {
+    return stories.articleInStory(this.db, userId, storyId, articleId);
   }
   storyIdsOf(articleIds: readonly number[]): Promise<Map<number, number>> {
     return stories.storyIdsOf(this.db, articleIds);

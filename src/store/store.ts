@@ -1,9 +1,10 @@
 import type { ArticleFilter } from './articleFilter.js';
-import type { Article, ArticleImage, ArticleView, FeedWithSource, Revision, Session, SidebarFeed, User, WebSubSubscription } from '../model/article.js';
-import type { ArticleListItem, SearchHit } from '../model/article.js';
+import type { NeighbourQuery } from './articleList.js';
+import type { Article, ArticleImage, ArticleView, ArticleWithSource, FeedWithSource, Revision, Session, SidebarFeed, User, WebSubSubscription } from '../model/article.js';
+import type { ArticleListItem, ArticleNeighbour, SearchHit } from '../model/article.js';
 import type { FeedRules } from '../model/feed.js';
 
-import type { ArticleFactsWrite, PlacedInput, StoryBatch, StoryCoverage, StoryDetail, StoryInput, StoryPageQuery, StorySummary, StoryTransaction } from './stories.js';
+import type { ArticleFactsWrite, ArticleInStory, PlacedInput, StoryBatch, StoryCoverage, StoryDetail, StoryInput, StoryPageQuery, StorySummary, StoryTransaction } from './stories.js';
 
 export type { ArticleFactsWrite, PlacedInput, StoryBatch, StoryCoverage, StoryDetail, StoryInput, StoryPageQuery, StorySummary, StoryTransaction };
 import type { ServerLease } from './serverLeases.js';
@@ -151,6 +152,8 @@ export interface Store {
   markAllRead(userId: number, opts: { feedId?: number; folder?: string | null; entity?: string; upTo: string }, now: string): Promise<number>;
 
   listArticles(query: ArticleQuery): Promise<ArticleListItem[]>;
+  /** The articles either side of one in the list it was opened from, nearest first. */
+  listNeighbours(query: NeighbourQuery): Promise<ArticleNeighbour[]>;
   /** The same selection as listArticles, ids and times only (no page-sized cap of its own). */
   listArticleRefs(query: ArticleQuery): Promise<ArticleRef[]>;
   countArticles(query: Omit<ArticleQuery, 'limit' | 'offset' | 'order' | 'content' | 'before'>): Promise<number>;
@@ -168,6 +171,11 @@ export interface Store {
   /** Full-text search over title and text, best matches first, with the words to highlight. */
   searchArticles(query: SearchQuery): Promise<SearchHit[]>;
   getArticle(id: number): Promise<ArticleView | null>;
+  /**
+   * An article as its page opens it, in one lookup: with a reader, only if they can see it,
+   * with their marks; its story and newest revision (null when none).
+   */
+  openedArticle(userId: number | undefined, id: number): Promise<OpenedArticle | null>;
   listRevisions(articleId: number): Promise<Revision[]>;
 
   /** Ids of the feeds due at `now` (never-checked first), for the scheduler to send. */
@@ -204,6 +212,8 @@ export interface Store {
   listStories(q: StoryPageQuery): Promise<StorySummary[]>;
   /** A story page in one call; null when the reader sees none of its articles. */
   storyDetail(userId: number | undefined, storyId: number): Promise<StoryDetail | null>;
+  /** How much of an article's story the reader sees, and the article with its facts (null when they do not see it there). */
+  articleInStory(userId: number, storyId: number, articleId: number): Promise<ArticleInStory | null>;
   /** The story of each placed article among these (the river folds by it). */
   storyIdsOf(articleIds: readonly number[]): Promise<Map<number, number>>;
   /** Per article among these: its story and the articles and sources of it this reader sees (one query). */
@@ -318,6 +328,16 @@ export interface ArticleQuery extends Omit<ArticleFilter, 'articleId' | 'upTo' |
   content?: boolean;
   /** One entry per story: its newest article that passes the filter (see articleList.ts). */
   fold?: boolean;
+}
+
+export interface OpenedArticle {
+  article: ArticleWithSource;
+  /** The reader's marks; null without a reader. */
+  state: { read: boolean; starred: boolean } | null;
+  storyId: number | null;
+  revisionId: number | null;
+  /** How many revisions it has (the page compares the last two). */
+  revisions: number;
 }
 
 export type ArticleOrder = 'newest' | 'oldest' | 'id-asc' | 'id-desc';

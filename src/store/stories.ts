@@ -390,28 +390,67 @@ function toSummary(r: { id: number; title: string; first_seen_at: string; last_s
  * reader sees none of them (as if it did not exist). Counts are over what they see.
  */
 export async function storyDetail(db: Db, userId: number | undefined, storyId: number): Promise<StoryDetail | null> {
-  const rows = await db
-    .selectFrom('article_story as x')
-    .innerJoin('article as a', 'a.id', 'x.article_id')
-    .innerJoin('source', 'source.id', 'a.source_id')
-    .leftJoin('article_facts as f', 'f.article_id', 'a.id')
-    .select(['a.id', 'a.title', 'a.canonical_url', 'a.published_at', 'a.first_seen_at', 'a.source_id', 'source.name as source_name', 'x.copy_of', 'f.entities', 'f.figures'])
+  const rows = await storyArticles(db)
     .where('x.story_id', '=', storyId)
     .$if(userId !== undefined, (qb) => qb.where(articleFilter({ userId: userId! })))
     .orderBy('a.published_at')
     .orderBy('a.id')
     .execute();
   if (!rows.length) return null;
-  const articles: StoryArticle[] = rows.map((r) => ({
-    id: Number(r.id), title: r.title, url: r.canonical_url, source: r.source_name, sourceId: Number(r.source_id),
-    published: r.published_at, firstSeen: r.first_seen_at, copyOf: r.copy_of === null ? null : Number(r.copy_of),
-    entities: parseList(r.entities), figures: parseList(r.figures),
-  }));
+  const articles = rows.map(toStoryArticle);
   const story: StorySummary = {
     id: storyId, title: articles[0]!.title, firstSeen: articles[0]!.published, lastSeen: articles[articles.length - 1]!.published,
     articles: articles.length, sources: new Set(articles.map((a) => a.sourceId)).size, copies: articles.filter((a) => a.copyOf !== null).length,
   };
   return { story, articles };
+}
+
+/**
+ * What an article's page shows of its story: how many of its articles and outlets the
+ * reader sees (counted by the story's index, not read), and the article itself with its
+ * facts. Null when the reader does not see the article in that story.
+ */
+export async function articleInStory(db: Db, userId: number, storyId: number, articleId: number): Promise<ArticleInStory | null> {
+  const [self, counts] = await Promise.all([
+    storyArticles(db).where('x.story_id', '=', storyId).where('x.article_id', '=', articleId).where(articleFilter({ userId })).executeTakeFirst(),
+    db
+      .selectFrom('article_story as x')
+      .innerJoin('article as a', 'a.id', 'x.article_id')
+      .select((eb) => [eb.fn.countAll().as('n'), eb.fn.count('a.source_id').distinct().as('sources')])
+      .where('x.story_id', '=', storyId)
+      .where(articleFilter({ userId }))
+      .executeTakeFirstOrThrow(),
+  ]);
+  return self ? { articles: Number(counts.n), sources: Number(counts.sources), self: toStoryArticle(self) } : null;
+}
+
+export interface ArticleInStory {
+  articles: number;
+  sources: number;
+  self: StoryArticle;
+}
+
+/** A story's articles as its page and report read them, with their facts. */
+function storyArticles(db: Db) {
+  return db
+    .selectFrom('article_story as x')
+    .innerJoin('article as a', 'a.id', 'x.article_id')
+    .innerJoin('source', 'source.id', 'a.source_id')
+    .leftJoin('article_facts as f', 'f.article_id', 'a.id')
+    .select(['a.id', 'a.title', 'a.canonical_url', 'a.published_at', 'a.first_seen_at', 'a.source_id', 'source.name as source_name', 'x.copy_of', 'f.entities', 'f.figures']);
+}
+
+interface StoryArticleRow {
+  id: number; title: string; canonical_url: string; published_at: string; first_seen_at: string; source_id: number;
+  source_name: string; copy_of: number | null; entities: string | null; figures: string | null;
+}
+
+function toStoryArticle(r: StoryArticleRow): StoryArticle {
+  return {
+    id: Number(r.id), title: r.title, url: r.canonical_url, source: r.source_name, sourceId: Number(r.source_id),
+    published: r.published_at, firstSeen: r.first_seen_at, copyOf: r.copy_of === null ? null : Number(r.copy_of),
+    entities: parseList(r.entities), figures: parseList(r.figures),
+  };
 }
 
 function parseList(json: string | null): unknown[] {

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import { subscriptionTitle, type FeedWithSource, type SidebarFeed } from '../model/article.js';
 import { formatIso } from '../text/dates.js';
+import { reusableQuery } from './reusableQuery.js';
 import { articleFilter } from './articleFilter.js';
 import type { StoreDialect } from './dialect.js';
 import { feedsWithSource } from './feeds.js';
@@ -93,15 +94,27 @@ export async function articleVisibleTo(db: Db, userId: number, articleId: number
 }
 
 export async function setArticleState(db: Db, userId: number, articleId: number, state: { read?: boolean; starred?: boolean }, now: string): Promise<void> {
-  const patch: { read_at?: string | null; starred_at?: string | null } = {};
-  if (state.read !== undefined) patch.read_at = state.read ? now : null;
-  if (state.starred !== undefined) patch.starred_at = state.starred ? now : null;
-  await db
-    .insertInto('article_state')
-    .values({ user_id: userId, article_id: articleId, read_at: patch.read_at ?? null, starred_at: patch.starred_at ?? null })
-    .onConflict((oc) => oc.columns(['user_id', 'article_id']).doUpdateSet(patch))
-    .execute();
+  const values = { userId, articleId, readAt: state.read ? now : null, starredAt: state.starred ? now : null };
+  const columns = (state.read !== undefined ? 1 : 0) + (state.starred !== undefined ? 2 : 0);
+  if (columns) await stateUpserts[columns - 1]!(db, values);
 }
+
+type StateValues = { userId: number; articleId: number; readAt: string | null; starredAt: string | null };
+
+/** The mark on one article as one upsert, setting only the marks given; each kind built once (opening an article is one). */
+const stateUpserts = (['read', 'starred', 'both'] as const).map((set) =>
+  reusableQuery((db, v: StateValues) =>
+    db
+      .insertInto('article_state')
+      .values({ user_id: v.userId, article_id: v.articleId, read_at: v.readAt, starred_at: v.starredAt })
+      .onConflict((oc) =>
+        oc.columns(['user_id', 'article_id']).doUpdateSet({
+          ...(set !== 'starred' ? { read_at: v.readAt } : {}),
+          ...(set !== 'read' ? { starred_at: v.starredAt } : {}),
+        }),
+      ),
+  ),
+);
 
 export async function markAllRead(db: Db, userId: number, opts: { feedId?: number; folder?: string | null; entity?: string; upTo: string }, now: string): Promise<number> {
   const result = await sql`
@@ -156,15 +169,7 @@ export async function unreadCounts(db: Db, userId: number): Promise<Array<{ feed
  * database keeps it (subscription_unread, kept by triggers): one row per feed, however many articles.
  */
 export async function sidebarFeeds(db: Db, userId: number): Promise<SidebarFeed[]> {
-  const rows = await db
-    .selectFrom('subscription')
-    .innerJoin('feed', 'feed.id', 'subscription.feed_id')
-    .innerJoin('source', 'source.id', 'feed.source_id')
-    .leftJoin('subscription_unread as u', (join) => join.onRef('u.user_id', '=', 'subscription.user_id').onRef('u.feed_id', '=', 'subscription.feed_id'))
-    .select(['feed.id', 'feed.site_url', 'subscription.folder', 'subscription.title as custom_title', 'source.name as source_name', 'u.unread'])
-    .select(sql<string | null>`coalesce(feed.section_override, feed.section)`.as('section'))
-    .where('subscription.user_id', '=', userId)
-    .execute();
+  const rows = await sidebarRows(db, { userId });
   const feeds = rows.map((r) => ({
     id: Number(r.id),
     name: subscriptionTitle({ customTitle: r.custom_title, sourceName: r.source_name, section: r.section }),
@@ -175,6 +180,18 @@ export async function sidebarFeeds(db: Db, userId: number): Promise<SidebarFeed[
   const key = (f: SidebarFeed) => `${f.folder === null ? '1' : `0${f.folder.toLowerCase()}`}\u0000${f.name.toLowerCase()}`;
   return feeds.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : a.id - b.id));
 }
+
+/** Asked on every page with a sidebar: built once (see reusableQuery.ts). */
+const sidebarRows = reusableQuery((db, v: { userId: number }) =>
+  db
+    .selectFrom('subscription')
+    .innerJoin('feed', 'feed.id', 'subscription.feed_id')
+    .innerJoin('source', 'source.id', 'feed.source_id')
+    .leftJoin('subscription_unread as u', (join) => join.onRef('u.user_id', '=', 'subscription.user_id').onRef('u.feed_id', '=', 'subscription.feed_id'))
+    .select(['feed.id', 'feed.site_url', 'subscription.folder', 'subscription.title as custom_title', 'source.name as source_name', 'u.unread'])
+    .select(sql<string | null>`coalesce(feed.section_override, feed.section)`.as('section'))
+    .where('subscription.user_id', '=', v.userId),
+);
 
 function formatIsoDaysAgo(days: number): string {
   return formatIso(Date.now() - days * 86400_000);

@@ -1,4 +1,5 @@
-import { updatedAtOf, type ArticleListItem, type ArticleView, type Revision } from '../../../model/article.js';
+import { renderToString } from 'preact-render-to-string';
+import { updatedAtOf, type ArticleNeighbour, type ArticleWithSource, type Revision } from '../../../model/article.js';
 import { changedWords, renderDiffHtml, wordDiff } from '../../../render/wordDiff.js';
 import { formatLocalTime, relativeAge } from '../../../render/time.js';
 import { collapseWhitespace } from '../../../text/whitespace.js';
@@ -10,14 +11,15 @@ import { listQuery, type ListContext } from '../components/sidebar.js';
 export interface ArticleOptions {
   now: Date;
   timeZone: string;
-  revisions?: Revision[];
+  /** The article's text, diff panel and link out, from articleBody (the same for every reader). */
+  body: string;
   chrome?: Chrome;
   /** The reader's marks on it (none without a session). */
   state?: { read: boolean; starred: boolean } | null;
   /** The list the reader opened it from, and its neighbours there (nearest first each way). */
   context?: ListContext;
-  newer?: ArticleListItem[];
-  older?: ArticleListItem[];
+  newer?: ArticleNeighbour[];
+  older?: ArticleNeighbour[];
   /** The story it is in, counted over what the reader sees. */
   story?: ArticleStory | null;
 }
@@ -32,7 +34,7 @@ export interface ArticleStory {
 }
 
 /** One article in the reading format, with its actions and the list it came from beside it. */
-export function articlePage(a: ArticleView, opts: ArticleOptions): string {
+export function articlePage(a: ArticleWithSource, opts: ArticleOptions): string {
   const chrome = opts.chrome ?? {};
   const session = chrome.session ?? null;
   const context = opts.context ?? { show: 'all' };
@@ -63,13 +65,26 @@ export function articlePage(a: ArticleView, opts: ArticleOptions): string {
         <time datetime={updatedAt}>{formatLocalTime(updatedAt, opts.timeZone)}</time> {relativeAge(updatedAt, opts.now)}
       </p>
       {opts.story && <StoryLink story={opts.story} />}
-      <Changes revisions={opts.revisions ?? []} timeZone={opts.timeZone} />
-      <div class="body" dangerouslySetInnerHTML={{ __html: withImageHints(a.html) }} />
-      <p class="original"><a href={a.canonicalUrl} rel="noopener noreferrer">Read Entire Article</a></p>
+      <div class="article-text" dangerouslySetInnerHTML={{ __html: opts.body }} />
     </article>
   );
   const list = session && (opts.newer || opts.older) ? <ListPane current={a} newer={opts.newer ?? []} older={opts.older ?? []} query={query} /> : null;
   return renderPage(title, chrome, main, list);
+}
+
+/**
+ * The part of the page that depends on the article and its revisions only, not on the
+ * reader or the time: what changed, the text, the link out. Rendered once per revision
+ * (server/ui/articleBodies.ts); `html` is the article's HTML as shown (images proxied).
+ */
+export function articleBody(a: { html: string; canonicalUrl: string }, revisions: Revision[], timeZone: string): string {
+  return renderToString(
+    <>
+      <Changes revisions={revisions} timeZone={timeZone} />
+      <div class="body" dangerouslySetInnerHTML={{ __html: withImageHints(a.html) }} />
+      <p class="original"><a href={a.canonicalUrl} rel="noopener noreferrer">Read Entire Article</a></p>
+    </>,
+  );
 }
 
 function StoryLink({ story }: { story: ArticleStory }) {
@@ -100,13 +115,13 @@ export function EntityLink({ name }: { name: string }) {
   return <a href={`/?entity=${encodeURIComponent(name)}`} title={`Articles naming ${name}`}>{name}</a>;
 }
 
-function NeighbourLink({ rel, item, query, label }: { rel: 'prev' | 'next'; item: ArticleListItem | undefined; query: string; label: string }) {
+function NeighbourLink({ rel, item, query, label }: { rel: 'prev' | 'next'; item: ArticleNeighbour | undefined; query: string; label: string }) {
   if (!item) return <a class="button" rel={rel} aria-disabled="true">{label}</a>;
   return <a class="button" rel={rel} href={`/articles/${item.id}${query}`} title={item.title}>{label}</a>;
 }
 
 /** The articles around this one in the list it came from, for the middle pane on wide screens. */
-function ListPane({ current, newer, older, query }: { current: ArticleView; newer: ArticleListItem[]; older: ArticleListItem[]; query: string }) {
+function ListPane({ current, newer, older, query }: { current: ArticleWithSource; newer: ArticleNeighbour[]; older: ArticleNeighbour[]; query: string }) {
   const row = (x: { id: number; title: string; source: string; read?: boolean }, here = false) => (
     <li class={x.read ? 'read' : 'unread'}>
       <a href={`/articles/${x.id}${query}`} aria-current={here ? 'page' : undefined}>
