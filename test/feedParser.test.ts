@@ -358,6 +358,30 @@ test('localized dates: Korean blog hosts (local time UTC+9), Greek and Hungarian
   for (const [raw, want] of cases) assert.equal(parseDate(raw), want, raw);
 });
 
+test('bogus dates as feedparser documents them: a time past its range carries, RFC 822 days roll over', () => {
+  const cases: Array<[string, string | null]> = [
+    ['2025-06-10T24:30:00Z', '2025-06-11T00:30:00Z'],
+    ['2025-06-10T10:60:05Z', '2025-06-10T11:00:05Z'],
+    ['2025-06-10T10:30:75+02:00', '2025-06-10T08:31:15Z'],
+    ['Mon, 31 Sep 2025 08:00:00 GMT', '2025-10-01T08:00:00Z'],
+    ['31 Apr 2025', '2025-05-01T00:00:00Z'],
+    ['2025-04-31T08:00:00Z', null],
+    ['2025-13-01T08:00:00Z', null],
+  ];
+  for (const [raw, want] of cases) assert.equal(parseDate(raw), want, raw);
+});
+
+test('MS SQL timestamps are Korean local time; Perforce dates keep their zone', () => {
+  const cases: Array<[string, string | null]> = [
+    ['2025-06-10 13:05:09.0', '2025-06-10T04:05:09Z'],
+    ['2025-06-10 13:05:09', '2025-06-10T04:05:09Z'],
+    ['2025-06-10T13:05:09', '2025-06-10T13:05:09Z'],
+    ['Tue, 2025/06/10 04:05:09 EDT', '2025-06-10T08:05:09Z'],
+    ['2025/06/10 04:05:09 +0200', '2025-06-10T02:05:09Z'],
+  ];
+  for (const [raw, want] of cases) assert.equal(parseDate(raw), want, raw);
+});
+
 test('a date element that does not parse does not hide a later one that does', () => {
   const it = atomEntry('<id>1</id><published>sometime</published><issued>2025-06-10T04:00:00Z</issued>');
   assert.equal(it.published, '2025-06-10T04:00:00Z');
@@ -593,6 +617,23 @@ test('an Atom entry with both summary and content keeps both', () => {
 test('the same author given twice is listed once', () => {
   const it = rssItem('<author>a@x.example (Ann)</author><dc:creator>a@x.example (Ann)</dc:creator>', DC);
   assert.equal(it.authors.length, 1);
+});
+
+test('an author string: the e-mail address is found wherever it stands, the rest is the name', () => {
+  const person = (raw: string) => rssItem(`<author>${raw}</author>`).authors[0];
+  assert.deepEqual(person('Ann Lee (ann+news@x.example)'), { name: 'Ann Lee', email: 'ann+news@x.example', url: null });
+  assert.deepEqual(person('ann@x.example (Ann Lee)'), { name: 'Ann Lee', email: 'ann@x.example', url: null });
+  assert.deepEqual(person('Ann Lee &lt;ann@x.example&gt;'), { name: 'Ann Lee', email: 'ann@x.example', url: null });
+  assert.deepEqual(person('ann@x.example Ann Lee'), { name: 'Ann Lee', email: 'ann@x.example', url: null });
+  assert.deepEqual(person('Ann Lee (mailto:ann@x.example)'), { name: 'Ann Lee', email: 'ann@x.example', url: null });
+  assert.deepEqual(person('ann@x.example.'), { name: null, email: 'ann@x.example', url: null });
+  assert.deepEqual(person('Ann @ the desk'), { name: 'Ann @ the desk', email: null, url: null });
+});
+
+test('an Atom author inside RSS keeps its e-mail address and URI', () => {
+  const A = 'xmlns:a="http://www.w3.org/2005/Atom"';
+  const it = rssItem('<a:author><a:name>Ann</a:name><a:email>ann@x.example</a:email><a:uri>/ann</a:uri></a:author>', A);
+  assert.deepEqual(it.authors, [{ name: 'Ann', email: 'ann@x.example', url: 'http://feeds.example/ann' }]);
 });
 
 // ---- damage and bozo ----

@@ -1,9 +1,9 @@
 import type { FeedFormat, ParsedFeed, ParsedItem, Person } from '../model/feed.js';
 import { FeedItem } from './feedItem.js';
-import { dcCreators, mediaObjects, parsePerson, personText } from './extensions.js';
+import { atomPeople, dcCreators, mediaObjects, parsePerson, personText } from './extensions.js';
 import { categoriesOf, dateOf, dedupePeople, enclosuresOf, htmlOf, lastChild, plainOf, urlOf } from './common.js';
 import { child, children, firstChild, resolveUrl, textOf, type XNode } from './xmlTree.js';
-import { languageTag, nonEmpty, plainText } from './text.js';
+import { languageTag, nonEmpty } from './text.js';
 
 type ChannelPart = Omit<ParsedFeed, 'bozo' | 'bozoReason' | 'items'>;
 
@@ -22,7 +22,7 @@ export function parseRssChannel(root: XNode, format: FeedFormat, docUrl: string 
       ...children(channel, 'managingEditor').map((n) => parsePerson(personText(n))),
       ...children(channel, 'author').map((n) => parsePerson(personText(n))),
       ...dcCreators(channel),
-      ...atomAuthors(channel),
+      ...atomPeople(channel, docUrl),
       ...children(channel, 'webMaster').map((n) => parsePerson(personText(n))),
     ].filter((p): p is Person => p !== null),
   );
@@ -62,11 +62,6 @@ function itunesImage(channel: XNode, docUrl: string | null): ParsedFeed['image']
 
 const CATEGORY_NAMES = ['category', 'dc:subject', 'atom:category', 'itunes:category', 'media:category', 'itunes:keywords'];
 
-/** Atom's author elements inside RSS (feedparser reads the Atom namespace in any feed). */
-function atomAuthors(node: XNode): Array<Person | null> {
-  return children(node, 'atom:author').map((n) => parsePerson(plainText(textOf(child(n, 'atom:name')) || textOf(n), 'name')));
-}
-
 /** RSS <sy:updatePeriod>/<sy:updateFrequency> as seconds between updates. */
 function syndicationOf(channel: XNode): number | null {
   const period = textOf(child(channel, 'sy:updatePeriod')).trim().toLowerCase();
@@ -99,7 +94,7 @@ export function parseRssItem(item: XNode, docUrl: string | null): ParsedItem {
   // A <summary> beside a <description> makes the description the full content.
   const content = firstChild(item, ['content:encoded', 'xhtml:body', 'body', 'fullitem', 'atom:content']) ?? (summaryEl ? child(item, 'description') : undefined);
   const authors = dedupePeople(
-    [...children(item, 'author').map((n) => parsePerson(personText(n))), ...dcCreators(item), ...atomAuthors(item)].filter((p): p is Person => p !== null),
+    [...children(item, 'author').map((n) => parsePerson(personText(n))), ...dcCreators(item), ...atomPeople(item, docUrl)].filter((p): p is Person => p !== null),
   );
   return new FeedItem({
     id: guid,
