@@ -636,6 +636,22 @@ test('an Atom author inside RSS keeps its e-mail address and URI', () => {
   assert.deepEqual(it.authors, [{ name: 'Ann', email: 'ann@x.example', url: 'http://feeds.example/ann' }]);
 });
 
+test('a CDATA section escaped once more keeps its text (feedparser #440)', () => {
+  const it = rssItem('<title>&lt;![CDATA[Ferry &amp; port]]&gt;</title><description>&lt;![CDATA[a &lt;b&gt; tag]]&gt;</description>');
+  assert.equal(it.title, 'Ferry & port');
+  assert.equal(it.summary, 'a &lt;b&gt; tag');
+});
+
+test('an Atom link without href is no link and does not hide the next one', () => {
+  const it = atomEntry('<id>1</id><link rel="alternate" type="text/html"/><link href="/post/1"/>');
+  assert.equal(it.link, 'http://feeds.example/post/1');
+});
+
+test('Middle European zone names: MET and MEST', () => {
+  assert.equal(parseDate('Tue, 10 Jun 2025 04:00:00 MEST'), '2025-06-10T02:00:00Z');
+  assert.equal(parseDate('Tue, 10 Dec 2025 04:00:00 MET'), '2025-12-10T03:00:00Z');
+});
+
 // ---- damage and bozo ----
 
 test('a feed that is not well-formed still yields its items, marked bozo', () => {

@@ -37,7 +37,9 @@ interface AtomLink { rel: string; href: string; type: string | null; length: num
 function linksOf(node: XNode, docUrl: string | null): AtomLink[] {
   const out: AtomLink[] = [];
   for (const l of children(node, 'atom:link')) {
-    const href = resolveUrl(l.attrs.href ?? textOf(l), l.base ?? docUrl);
+    // A link without href is no link (never the document itself, as '' would resolve to).
+    const raw = nonEmpty(l.attrs.href) ?? nonEmpty(textOf(l));
+    const href = raw ? resolveUrl(raw, l.base ?? docUrl) : null;
     if (!href) continue;
     const len = Number.parseInt(l.attrs.length ?? '', 10);
     out.push({ rel: (l.attrs.rel ?? 'alternate').trim().toLowerCase(), href, type: nonEmpty(l.attrs.type ?? null), length: Number.isFinite(len) ? len : null });

@@ -8,7 +8,7 @@ const MONTHS: Record<string, number> = {
 };
 
 const ZONES: Record<string, number> = {
-  ut: 0, utc: 0, gmt: 0, z: 0, wet: 0, bst: 60, cet: 60, cest: 120, eet: 120, eest: 180, msk: 180,
+  ut: 0, utc: 0, gmt: 0, z: 0, wet: 0, bst: 60, cet: 60, cest: 120, met: 60, mest: 120, eet: 120, eest: 180, msk: 180,
   est: -300, edt: -240, cst: -360, cdt: -300, mst: -420, mdt: -360, pst: -480, pdt: -420,
   ast: -240, adt: -180, akst: -540, akdt: -480, hst: -600, nzst: 720, nzdt: 780, aest: 600, aedt: 660,
   acst: 570, awst: 480, jst: 540, kst: 540, ist: 330, sgt: 480, hkt: 480,
