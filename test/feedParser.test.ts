@@ -660,6 +660,14 @@ test('a feed that is not well-formed still yields its items, marked bozo', () =>
   assert.deepEqual(f.items.map((i) => i.title), ['one', 'two']);
 });
 
+test('a character XML forbids (a C0 control) makes the feed bozo, and the feed is still read', () => {
+  const f = parse(rss('<title>Bell \u0007 here</title>', '<item><title>one</title></item>'));
+  assert.equal(f.bozo, true);
+  assert.match(f.bozoReason ?? '', /U\+0007/);
+  assert.deepEqual(f.items.map((i) => i.title), ['one']);
+  assert.equal(parse(rss('<title>Tab\there</title>')).bozo, false);
+});
+
 test('HTML named entities in XML text are decoded (feeds use them undeclared)', () => {
   assert.equal(rssItem('<title>caf&eacute; &mdash; &hellip;</title>').title, 'café — …');
 });

@@ -56,9 +56,18 @@ export function parseFeed(input: Uint8Array | string, options: ParseFeedOptions 
   if (format === undefined) format = formatOf(root, doc.rootNamespace, body);
   if (!format) throw new TidingsError('not_a_feed', `not a feed: the document's root element is <${root.local}>`);
   const channel = format.startsWith('atom') ? parseAtomFeed(root, format, docUrl) : parseRssChannel(root, format, docUrl);
-  let bozoReason = doc.bozoReason ?? charsetProblem;
+  let bozoReason = doc.bozoReason ?? charsetProblem ?? invalidCharacter(body);
   if (root.local === 'channel' && !bozoReason) bozoReason = 'channel without an rss root element';
   return { ...channel, bozo: bozoReason !== null, ...(bozoReason ? { bozoReason } : {}), items };
+}
+
+// Characters XML 1.0 forbids anywhere (§2.2): C0 controls other than tab, LF and CR.
+const NOT_XML_CHAR = /[\u0000-\u0008\u000B\u000C\u000E-\u001F]/;
+
+/** A feed holding a character XML forbids is not well-formed: still read, but bozo. */
+function invalidCharacter(text: string): string | null {
+  const m = NOT_XML_CHAR.exec(text);
+  return m ? `character U+${m[0].charCodeAt(0).toString(16).padStart(4, '0').toUpperCase()} is not allowed in XML` : null;
 }
 
 function formatOf(root: XNode, rootNamespace: string | null, text: string): FeedFormat | null {
