@@ -438,6 +438,15 @@ function utf32(text: string, littleEndian: boolean, bom: boolean): Uint8Array {
   return new Uint8Array(out);
 }
 
+test('a feed that names no encoding is UTF-8 (XML 1.0): other bytes are read as Windows-1252 and make it bozo', () => {
+  const latin = parse(bytes('<rss version="2.0"><channel><title>Caf', [0xe9], ' ', [0x93], 'Noir', [0x94], '</title></channel></rss>'));
+  assert.equal(latin.title, 'Café “Noir”');
+  assert.equal(latin.bozo, true);
+  const utf8 = parse(Uint8Array.from(Buffer.from('<rss version="2.0"><channel><title>Café</title></channel></rss>')));
+  assert.equal(utf8.title, 'Café');
+  assert.equal(utf8.bozo, false);
+});
+
 test('UTF-32 is recognised from its byte-order mark or from the first four bytes (XML Appendix F)', () => {
   const text = '<?xml version="1.0" encoding="utf-32"?><rss version="2.0"><channel><title>\u{1F4F0} Zeitung</title></channel></rss>';
   for (const le of [true, false]) {
