@@ -161,6 +161,23 @@ test('Atom 0.3: tagline, modified, issued, copyright and content modes', () => {
   assert.equal(e.summary, 'plain &amp; simple');
 });
 
+test('CDF: upper-case CHANNEL and ITEM, the link and date in HREF and LASTMOD, TITLE and ABSTRACT', () => {
+  const f = parse(`<?xml version="1.0"?><CHANNEL HREF="/cdf/" LASTMOD="2025-06-10T04:00">
+    <TITLE>Channel</TITLE><ABSTRACT>About it</ABSTRACT>
+    <ITEM HREF="/cdf/1" LASTMOD="2025-06-09"><TITLE>First</TITLE><ABSTRACT>Its &lt;b&gt;summary&lt;/b&gt;</ABSTRACT></ITEM></CHANNEL>`);
+  assert.equal(f.title, 'Channel');
+  assert.equal(f.link, 'http://feeds.example/cdf/');
+  assert.equal(f.description, 'About it');
+  assert.equal(f.updated, '2025-06-10T04:00:00Z');
+  assert.deepEqual(f.items.map((i) => [i.title, i.link, i.updated, i.summary]), [['First', 'http://feeds.example/cdf/1', '2025-06-09T00:00:00Z', 'Its <b>summary</b>']]);
+});
+
+test('RSS 1.0: the generator given as admin:generatorAgent; iTunes image given with url instead of href', () => {
+  const ns = 'xmlns:admin="http://webns.net/mvcb/" xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"';
+  assert.equal(parse(rss('<title>t</title><admin:generatorAgent rdf:resource="http://gen.example/1.0"/>', '', ns)).generator, 'http://gen.example/1.0');
+  assert.equal(parse(rss('<title>t</title><itunes:image url="/art.png"/>', '', ITUNES)).image?.url, 'http://feeds.example/art.png');
+});
+
 test('JSON Feed 1.1: feed, items, authors, tags, attachments', () => {
   const f = parse(JSON.stringify({
     version: 'https://jsonfeed.org/version/1.1', title: 'JF', home_page_url: 'https://j.example/', feed_url: 'https://j.example/feed.json',
