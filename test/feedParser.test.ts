@@ -161,6 +161,17 @@ test('Atom 0.3: tagline, modified, issued, copyright and content modes', () => {
   assert.equal(e.summary, 'plain &amp; simple');
 });
 
+test('element names are matched without regard to case, as feedparser reads them', () => {
+  const f = parse(`<RSS version="2.0"><CHANNEL><Title>Upper</Title><LINK>/home</LINK>
+    <lastbuilddate>Tue, 10 Jun 2025 04:00:00 GMT</lastbuilddate>
+    <ITEM><TITLE>One</TITLE><pubdate>Mon, 09 Jun 2025 04:00:00 GMT</pubdate><GUID ispermalink="false">g1</GUID></ITEM></CHANNEL></RSS>`);
+  assert.equal(f.format, 'rss20');
+  assert.equal(f.bozo, false);
+  assert.deepEqual([f.title, f.link, f.updated], ['Upper', 'http://feeds.example/home', '2025-06-10T04:00:00Z']);
+  assert.deepEqual(f.items.map((i) => [i.title, i.published, i.id, i.link]), [['One', '2025-06-09T04:00:00Z', 'g1', null]]);
+  assert.equal(atomEntry('<ID>1</ID><Title>Mixed</Title>').title, 'Mixed');
+});
+
 test('CDF: upper-case CHANNEL and ITEM, the link and date in HREF and LASTMOD, TITLE and ABSTRACT', () => {
   const f = parse(`<?xml version="1.0"?><CHANNEL HREF="/cdf/" LASTMOD="2025-06-10T04:00">
     <TITLE>Channel</TITLE><ABSTRACT>About it</ABSTRACT>

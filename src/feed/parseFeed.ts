@@ -3,7 +3,7 @@ import { TidingsError } from '../model/errors.js';
 import { declaresUtf8, decodeFeedBody } from './xmlCharset.js';
 import { parseXml, type XNode } from './xmlTree.js';
 import { mayHoldDoubleUtf8 } from '../text/charset.js';
-import { parseRssChannel, parseRssItem } from './rss.js';
+import { isCdf, parseRssChannel, parseRssItem } from './rss.js';
 import { parseAtomFeed, parseEntry } from './atom.js';
 import { parseJsonFeed } from './jsonFeed.js';
 
@@ -45,10 +45,10 @@ export function parseFeed(input: Uint8Array | string, options: ParseFeedOptions 
   let format: FeedFormat | null | undefined;
   const items: ParsedItem[] = [];
   const doc = parseXml(body, docUrl, {
-    isItem: (node) => node.name === 'item' || node.name === 'atom:entry' || node.local === 'ITEM',
+    isItem: (node) => node.name === 'item' || node.name === 'atom:entry',
     onItem(node, root, rootNamespace) {
       if (format === undefined) format = formatOf(root, rootNamespace, body);
-      if (format) items.push(format.startsWith('atom') ? parseEntry(node, docUrl, format) : parseRssItem(node, docUrl));
+      if (format) items.push(format.startsWith('atom') ? parseEntry(node, docUrl, format) : parseRssItem(node, docUrl, isCdf(root)));
     },
   }, repairUtf8);
   const root = doc.root;
@@ -57,7 +57,7 @@ export function parseFeed(input: Uint8Array | string, options: ParseFeedOptions 
   if (!format) throw new TidingsError('not_a_feed', `not a feed: the document's root element is <${root.local}>`);
   const channel = format.startsWith('atom') ? parseAtomFeed(root, format, docUrl) : parseRssChannel(root, format, docUrl);
   let bozoReason = doc.bozoReason ?? charsetProblem ?? invalidCharacter(body);
-  if (root.local === 'channel' && !bozoReason) bozoReason = 'channel without an rss root element';
+  if (root.name === 'channel' && !isCdf(root) && !bozoReason) bozoReason = 'channel without an rss root element';
   return { ...channel, bozo: bozoReason !== null, ...(bozoReason ? { bozoReason } : {}), items };
 }
 
@@ -74,11 +74,10 @@ function formatOf(root: XNode, rootNamespace: string | null, text: string): Feed
   switch (root.name) {
     case 'rss':
       return /^\s*0\.9/.test(root.attrs.version ?? '') ? 'rss09x' : 'rss20';
-    case 'rdf:RDF':
-    case 'RDF':
+    case 'rdf:rdf':
+    case 'rdf':
       return /netscape\.com\/rdf\/simple\/0\.9/i.test(text.slice(0, 4096)) ? 'rss09x' : 'rss10';
     case 'channel':
-    case 'CHANNEL':
       return 'rss20';
     case 'atom:feed':
       return rootNamespace === ATOM_03 || (root.attrs.version ?? '').trim() === '0.3' ? 'atom03' : 'atom10';
