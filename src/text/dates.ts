@@ -212,9 +212,10 @@ const MSSQL = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})(?:\.\d{1,9})?$/;
 const PERFORCE = /^(?:[A-Za-z]{3},? )?(\d{4})\/(\d{1,2})\/(\d{1,2}) (\d{1,2}):(\d{2}):(\d{2}) ([A-Za-z]{1,5}|[+-]\d{4})$/;
 
 function parseDatabaseStyle(s: string): number | null | undefined {
-  let m = MSSQL.exec(s);
+  // Cheap guards first: most dates here are W3C-DTF (a "T" at 10) and have no slash.
+  let m = s.charCodeAt(10) === 32 ? MSSQL.exec(s) : null;
   if (m) return utc(Number(m[1]), Number(m[2]), Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6]), KST);
-  m = PERFORCE.exec(s);
+  m = s.includes('/') ? PERFORCE.exec(s) : null;
   if (!m) return undefined;
   const off = offsetOf(m[7]);
   return off === null ? null : utc(Number(m[1]), Number(m[2]), Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6]), off);
