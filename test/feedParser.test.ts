@@ -172,6 +172,14 @@ test('element names are matched without regard to case, as feedparser reads them
   assert.equal(atomEntry('<ID>1</ID><Title>Mixed</Title>').title, 'Mixed');
 });
 
+test('the syndication module gives the update interval; webMaster is an author too', () => {
+  const SY = 'xmlns:sy="http://purl.org/rss/1.0/modules/syndication/"';
+  assert.equal(parse(rss('<title>t</title><sy:updatePeriod>daily</sy:updatePeriod><sy:updateFrequency>4</sy:updateFrequency>', '', SY)).syndication, 21600);
+  assert.equal(parse(rss('<title>t</title><sy:updatePeriod>hourly</sy:updatePeriod>', '', SY)).syndication, 3600);
+  assert.equal(parse(rss('<title>t</title><sy:updatePeriod>sometimes</sy:updatePeriod>', '', SY)).syndication, null);
+  assert.deepEqual(parse(rss('<title>t</title><webMaster>web@x.example (Web Team)</webMaster>')).authors, [{ name: 'Web Team', email: 'web@x.example', url: null }]);
+});
+
 test('CDF: upper-case CHANNEL and ITEM, the link and date in HREF and LASTMOD, TITLE and ABSTRACT', () => {
   const f = parse(`<?xml version="1.0"?><CHANNEL HREF="/cdf/" LASTMOD="2025-06-10T04:00">
     <TITLE>Channel</TITLE><ABSTRACT>About it</ABSTRACT>
