@@ -65,8 +65,15 @@ export function parsePerson(raw: string | null | undefined): Person | null {
   return { name: /[\p{L}\p{N}]/u.test(name) ? name.trim() : null, email, url: null };
 }
 
-const isLocalChar = (c: string) => /[A-Za-z0-9_.+-]/.test(c);
-const isDomainChar = (c: string) => /[A-Za-z0-9.-]/.test(c);
+/** ASCII letter, digit, "." or "-": what a domain name is made of. */
+function isDomainCode(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 46 || c === 45;
+}
+
+/** A domain character, "_" or "+": what the local part of an address is made of here. */
+function isLocalCode(c: number): boolean {
+  return isDomainCode(c) || c === 95 || c === 43;
+}
 
 /**
  * Where the first e-mail address in s starts and ends: "local@domain.tld" with a dot inside
@@ -76,9 +83,9 @@ const isDomainChar = (c: string) => /[A-Za-z0-9.-]/.test(c);
 function emailSpan(s: string): [number, number] | null {
   for (let at = s.indexOf('@'); at > 0; at = s.indexOf('@', at + 1)) {
     let start = at;
-    while (start > 0 && isLocalChar(s[start - 1]!)) start--;
+    while (start > 0 && isLocalCode(s.charCodeAt(start - 1))) start--;
     let end = at + 1;
-    while (end < s.length && isDomainChar(s[end]!)) end++;
+    while (end < s.length && isDomainCode(s.charCodeAt(end))) end++;
     while (end > at + 1 && (s[end - 1] === '.' || s[end - 1] === '-')) end--; // a sentence's full stop
     const dot = s.indexOf('.', at + 2);
     if (start < at && dot > 0 && dot < end - 1) return [start, end];
