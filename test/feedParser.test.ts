@@ -407,10 +407,10 @@ test('bogus dates as feedparser documents them: a time past its range carries, R
   for (const [raw, want] of cases) assert.equal(parseDate(raw), want, raw);
 });
 
-test('MS SQL timestamps are Korean local time; Perforce dates keep their zone', () => {
+test('MS SQL timestamps are read as UTC like other zone-less times; Perforce dates keep their zone', () => {
   const cases: Array<[string, string | null]> = [
-    ['2025-06-10 13:05:09.0', '2025-06-10T04:05:09Z'],
-    ['2025-06-10 13:05:09', '2025-06-10T04:05:09Z'],
+    ['2025-06-10 13:05:09.0', '2025-06-10T13:05:09Z'],
+    ['2025-06-10 13:05:09', '2025-06-10T13:05:09Z'],
     ['2025-06-10T13:05:09', '2025-06-10T13:05:09Z'],
     ['Tue, 2025/06/10 04:05:09 EDT', '2025-06-10T08:05:09Z'],
     ['2025/06/10 04:05:09 +0200', '2025-06-10T02:05:09Z'],

@@ -202,9 +202,9 @@ function parseRfc822(s: string): number | null | undefined {
   return undefined;
 }
 
-// 2004-07-08 23:56:58[.0]: an MS SQL timestamp, a space before the time and no zone.
-// feedparser documents it ("bogus (MSSQL)") as the local time of the Korean blog hosts
-// that sent it, UTC+9, like their other forms below.
+// 2004-07-08 23:56:58[.0]: an MS SQL timestamp, a space before the time and no zone. Read
+// as UTC like every other zone-less time here: feedparser documents it as Korean local time
+// (UTC+9, the blog hosts that once sent it), which would move most publishers' times 9 h.
 // regex-safe: anchored, fixed-length digit groups
 const MSSQL = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})(?:\.\d{1,9})?$/;
 // Fri, 2006/09/15 08:19:53 EDT: Perforce's changelog feeds
@@ -214,7 +214,7 @@ const PERFORCE = /^(?:[A-Za-z]{3},? )?(\d{4})\/(\d{1,2})\/(\d{1,2}) (\d{1,2}):(\
 function parseDatabaseStyle(s: string): number | null | undefined {
   // Cheap guards first: most dates here are W3C-DTF (a "T" at 10) and have no slash.
   let m = s.charCodeAt(10) === 32 ? MSSQL.exec(s) : null;
-  if (m) return utc(Number(m[1]), Number(m[2]), Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6]), KST);
+  if (m) return utc(Number(m[1]), Number(m[2]), Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6]), 0);
   m = s.includes('/') ? PERFORCE.exec(s) : null;
   if (!m) return undefined;
   const off = offsetOf(m[7]);
