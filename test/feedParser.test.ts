@@ -161,6 +161,42 @@ test('Atom 0.3: tagline, modified, issued, copyright and content modes', () => {
   assert.equal(e.summary, 'plain &amp; simple');
 });
 
+test('element names are matched without regard to case, as feedparser reads them', () => {
+  const f = parse(`<RSS version="2.0"><CHANNEL><Title>Upper</Title><LINK>/home</LINK>
+    <lastbuilddate>Tue, 10 Jun 2025 04:00:00 GMT</lastbuilddate>
+    <ITEM><TITLE>One</TITLE><pubdate>Mon, 09 Jun 2025 04:00:00 GMT</pubdate><GUID ispermalink="false">g1</GUID></ITEM></CHANNEL></RSS>`);
+  assert.equal(f.format, 'rss20');
+  assert.equal(f.bozo, false);
+  assert.deepEqual([f.title, f.link, f.updated], ['Upper', 'http://feeds.example/home', '2025-06-10T04:00:00Z']);
+  assert.deepEqual(f.items.map((i) => [i.title, i.published, i.id, i.link]), [['One', '2025-06-09T04:00:00Z', 'g1', null]]);
+  assert.equal(atomEntry('<ID>1</ID><Title>Mixed</Title>').title, 'Mixed');
+});
+
+test('the syndication module gives the update interval; webMaster is an author too', () => {
+  const SY = 'xmlns:sy="http://purl.org/rss/1.0/modules/syndication/"';
+  assert.equal(parse(rss('<title>t</title><sy:updatePeriod>daily</sy:updatePeriod><sy:updateFrequency>4</sy:updateFrequency>', '', SY)).syndication, 21600);
+  assert.equal(parse(rss('<title>t</title><sy:updatePeriod>hourly</sy:updatePeriod>', '', SY)).syndication, 3600);
+  assert.equal(parse(rss('<title>t</title><sy:updatePeriod>sometimes</sy:updatePeriod>', '', SY)).syndication, null);
+  assert.deepEqual(parse(rss('<title>t</title><webMaster>web@x.example (Web Team)</webMaster>')).authors, [{ name: 'Web Team', email: 'web@x.example', url: null }]);
+});
+
+test('CDF: upper-case CHANNEL and ITEM, the link and date in HREF and LASTMOD, TITLE and ABSTRACT', () => {
+  const f = parse(`<?xml version="1.0"?><CHANNEL HREF="/cdf/" LASTMOD="2025-06-10T04:00">
+    <TITLE>Channel</TITLE><ABSTRACT>About it</ABSTRACT>
+    <ITEM HREF="/cdf/1" LASTMOD="2025-06-09"><TITLE>First</TITLE><ABSTRACT>Its &lt;b&gt;summary&lt;/b&gt;</ABSTRACT></ITEM></CHANNEL>`);
+  assert.equal(f.title, 'Channel');
+  assert.equal(f.link, 'http://feeds.example/cdf/');
+  assert.equal(f.description, 'About it');
+  assert.equal(f.updated, '2025-06-10T04:00:00Z');
+  assert.deepEqual(f.items.map((i) => [i.title, i.link, i.updated, i.summary]), [['First', 'http://feeds.example/cdf/1', '2025-06-09T00:00:00Z', 'Its <b>summary</b>']]);
+});
+
+test('RSS 1.0: the generator given as admin:generatorAgent; iTunes image given with url instead of href', () => {
+  const ns = 'xmlns:admin="http://webns.net/mvcb/" xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"';
+  assert.equal(parse(rss('<title>t</title><admin:generatorAgent rdf:resource="http://gen.example/1.0"/>', '', ns)).generator, 'http://gen.example/1.0');
+  assert.equal(parse(rss('<title>t</title><itunes:image url="/art.png"/>', '', ITUNES)).image?.url, 'http://feeds.example/art.png');
+});
+
 test('JSON Feed 1.1: feed, items, authors, tags, attachments', () => {
   const f = parse(JSON.stringify({
     version: 'https://jsonfeed.org/version/1.1', title: 'JF', home_page_url: 'https://j.example/', feed_url: 'https://j.example/feed.json',
@@ -358,6 +394,30 @@ test('localized dates: Korean blog hosts (local time UTC+9), Greek and Hungarian
   for (const [raw, want] of cases) assert.equal(parseDate(raw), want, raw);
 });
 
+test('bogus dates as feedparser documents them: a time past its range carries, RFC 822 days roll over', () => {
+  const cases: Array<[string, string | null]> = [
+    ['2025-06-10T24:30:00Z', '2025-06-11T00:30:00Z'],
+    ['2025-06-10T10:60:05Z', '2025-06-10T11:00:05Z'],
+    ['2025-06-10T10:30:75+02:00', '2025-06-10T08:31:15Z'],
+    ['Mon, 31 Sep 2025 08:00:00 GMT', '2025-10-01T08:00:00Z'],
+    ['31 Apr 2025', '2025-05-01T00:00:00Z'],
+    ['2025-04-31T08:00:00Z', null],
+    ['2025-13-01T08:00:00Z', null],
+  ];
+  for (const [raw, want] of cases) assert.equal(parseDate(raw), want, raw);
+});
+
+test('MS SQL timestamps are read as UTC like other zone-less times; Perforce dates keep their zone', () => {
+  const cases: Array<[string, string | null]> = [
+    ['2025-06-10 13:05:09.0', '2025-06-10T13:05:09Z'],
+    ['2025-06-10 13:05:09', '2025-06-10T13:05:09Z'],
+    ['2025-06-10T13:05:09', '2025-06-10T13:05:09Z'],
+    ['Tue, 2025/06/10 04:05:09 EDT', '2025-06-10T08:05:09Z'],
+    ['2025/06/10 04:05:09 +0200', '2025-06-10T02:05:09Z'],
+  ];
+  for (const [raw, want] of cases) assert.equal(parseDate(raw), want, raw);
+});
+
 test('a date element that does not parse does not hide a later one that does', () => {
   const it = atomEntry('<id>1</id><published>sometime</published><issued>2025-06-10T04:00:00Z</issued>');
   assert.equal(it.published, '2025-06-10T04:00:00Z');
@@ -413,6 +473,15 @@ function utf32(text: string, littleEndian: boolean, bom: boolean): Uint8Array {
   cps.forEach((cp, i) => (littleEndian ? out.writeUInt32LE(cp, i * 4) : out.writeUInt32BE(cp, i * 4)));
   return new Uint8Array(out);
 }
+
+test('a feed that names no encoding is UTF-8 (XML 1.0): other bytes are read as Windows-1252 and make it bozo', () => {
+  const latin = parse(bytes('<rss version="2.0"><channel><title>Caf', [0xe9], ' ', [0x93], 'Noir', [0x94], '</title></channel></rss>'));
+  assert.equal(latin.title, 'Café “Noir”');
+  assert.equal(latin.bozo, true);
+  const utf8 = parse(Uint8Array.from(Buffer.from('<rss version="2.0"><channel><title>Café</title></channel></rss>')));
+  assert.equal(utf8.title, 'Café');
+  assert.equal(utf8.bozo, false);
+});
 
 test('UTF-32 is recognised from its byte-order mark or from the first four bytes (XML Appendix F)', () => {
   const text = '<?xml version="1.0" encoding="utf-32"?><rss version="2.0"><channel><title>\u{1F4F0} Zeitung</title></channel></rss>';
@@ -595,12 +664,53 @@ test('the same author given twice is listed once', () => {
   assert.equal(it.authors.length, 1);
 });
 
+test('an author string: the e-mail address is found wherever it stands, the rest is the name', () => {
+  const person = (raw: string) => rssItem(`<author>${raw}</author>`).authors[0];
+  assert.deepEqual(person('Ann Lee (ann+news@x.example)'), { name: 'Ann Lee', email: 'ann+news@x.example', url: null });
+  assert.deepEqual(person('ann@x.example (Ann Lee)'), { name: 'Ann Lee', email: 'ann@x.example', url: null });
+  assert.deepEqual(person('Ann Lee &lt;ann@x.example&gt;'), { name: 'Ann Lee', email: 'ann@x.example', url: null });
+  assert.deepEqual(person('ann@x.example Ann Lee'), { name: 'Ann Lee', email: 'ann@x.example', url: null });
+  assert.deepEqual(person('Ann Lee (mailto:ann@x.example)'), { name: 'Ann Lee', email: 'ann@x.example', url: null });
+  assert.deepEqual(person('ann@x.example.'), { name: null, email: 'ann@x.example', url: null });
+  assert.deepEqual(person('Ann @ the desk'), { name: 'Ann @ the desk', email: null, url: null });
+});
+
+test('an Atom author inside RSS keeps its e-mail address and URI', () => {
+  const A = 'xmlns:a="http://www.w3.org/2005/Atom"';
+  const it = rssItem('<a:author><a:name>Ann</a:name><a:email>ann@x.example</a:email><a:uri>/ann</a:uri></a:author>', A);
+  assert.deepEqual(it.authors, [{ name: 'Ann', email: 'ann@x.example', url: 'http://feeds.example/ann' }]);
+});
+
+test('a CDATA section escaped once more keeps its text (feedparser #440)', () => {
+  const it = rssItem('<title>&lt;![CDATA[Ferry &amp; port]]&gt;</title><description>&lt;![CDATA[a &lt;b&gt; tag]]&gt;</description>');
+  assert.equal(it.title, 'Ferry & port');
+  assert.equal(it.summary, 'a &lt;b&gt; tag');
+});
+
+test('an Atom link without href is no link and does not hide the next one', () => {
+  const it = atomEntry('<id>1</id><link rel="alternate" type="text/html"/><link href="/post/1"/>');
+  assert.equal(it.link, 'http://feeds.example/post/1');
+});
+
+test('Middle European zone names: MET and MEST', () => {
+  assert.equal(parseDate('Tue, 10 Jun 2025 04:00:00 MEST'), '2025-06-10T02:00:00Z');
+  assert.equal(parseDate('Tue, 10 Dec 2025 04:00:00 MET'), '2025-12-10T03:00:00Z');
+});
+
 // ---- damage and bozo ----
 
 test('a feed that is not well-formed still yields its items, marked bozo', () => {
   const f = parse('<rss version="2.0"><channel><title>t &nbsp; &bogus; x</title><item><title>one</title></item><item><title>two</title></channel></rss>');
   assert.equal(f.bozo, true);
   assert.deepEqual(f.items.map((i) => i.title), ['one', 'two']);
+});
+
+test('a character XML forbids (a C0 control) makes the feed bozo, and the feed is still read', () => {
+  const f = parse(rss('<title>Bell \u0007 here</title>', '<item><title>one</title></item>'));
+  assert.equal(f.bozo, true);
+  assert.match(f.bozoReason ?? '', /U\+0007/);
+  assert.deepEqual(f.items.map((i) => i.title), ['one']);
+  assert.equal(parse(rss('<title>Tab\there</title>')).bozo, false);
 });
 
 test('HTML named entities in XML text are decoded (feeds use them undeclared)', () => {

@@ -26,7 +26,9 @@ test('dates of every common feed form become UTC', () => {
     ['20250327T211507Z', '2025-03-27T21:15:07Z'],
     ['March 27, 2025 5:15 PM EDT', '2025-03-27T21:15:00Z'],
     ['Thu Mar 27 21:15:07 2025', '2025-03-27T21:15:07Z'],
-    ['Sun, 31 Feb 2025 00:00:00 GMT', null],
+    // feedparser documents RFC 822 day overflow as rolling over ("31 Jun" is 1 July)
+    ['Sun, 31 Feb 2025 00:00:00 GMT', '2025-03-03T00:00:00Z'],
+    ['2025-02-30T00:00:00Z', null],
     ['yesterday-ish', null],
     ['', null],
   ];

@@ -1,6 +1,6 @@
 import type { Enclosure, FeedFormat, ParsedFeed, ParsedItem, Person } from '../model/feed.js';
 import { FeedItem } from './feedItem.js';
-import { dcCreators, mediaObjects } from './extensions.js';
+import { atomPeople, dcCreators, mediaObjects } from './extensions.js';
 import { categoriesOf, dateOf, dedupePeople, htmlOf, lastChild, plainOf, urlOf } from './common.js';
 import { child, children, firstChild, resolveUrl, textOf, type XNode } from './xmlTree.js';
 import { cleanText, languageTag, nonEmpty } from './text.js';
@@ -37,7 +37,9 @@ interface AtomLink { rel: string; href: string; type: string | null; length: num
 function linksOf(node: XNode, docUrl: string | null): AtomLink[] {
   const out: AtomLink[] = [];
   for (const l of children(node, 'atom:link')) {
-    const href = resolveUrl(l.attrs.href ?? textOf(l), l.base ?? docUrl);
+    // A link without href is no link (never the document itself, as '' would resolve to).
+    const raw = nonEmpty(l.attrs.href) ?? nonEmpty(textOf(l));
+    const href = raw ? resolveUrl(raw, l.base ?? docUrl) : null;
     if (!href) continue;
     const len = Number.parseInt(l.attrs.length ?? '', 10);
     out.push({ rel: (l.attrs.rel ?? 'alternate').trim().toLowerCase(), href, type: nonEmpty(l.attrs.type ?? null), length: Number.isFinite(len) ? len : null });
@@ -46,18 +48,7 @@ function linksOf(node: XNode, docUrl: string | null): AtomLink[] {
 }
 
 function peopleOf(node: XNode, docUrl: string | null): Person[] {
-  const people: Person[] = [];
-  for (const p of [...children(node, 'atom:author')]) {
-    const name = nonEmpty(cleanText(textOf(child(p, 'atom:name')), 'name'));
-    const email = nonEmpty(cleanText(textOf(child(p, 'atom:email')), 'name'));
-    const url = urlOf(child(p, 'atom:uri') ?? child(p, 'atom:url') ?? child(p, 'atom:homepage'), p.base ?? docUrl);
-    if (name || email || url) people.push({ name, email, url });
-    else {
-      const raw = nonEmpty(cleanText(textOf(p), 'name'));
-      if (raw) people.push({ name: raw, email: null, url: null });
-    }
-  }
-  return dedupePeople([...people, ...dcCreators(node)]);
+  return dedupePeople([...atomPeople(node, docUrl), ...dcCreators(node)]);
 }
 
 export function parseEntry(entry: XNode, docUrl: string | null, format: FeedFormat): ParsedItem {

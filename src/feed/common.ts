@@ -3,7 +3,8 @@ import { sanitizeHtml } from '../html/sanitizeHtml.js';
 import type { LazyHtml, RawHtml } from './feedItem.js';
 import { parseDate } from '../text/dates.js';
 import { children, hasElementChildren, innerXml, resolveUrl, textOf, type XNode } from './xmlTree.js';
-import { cappedText, cleanText, nonEmpty, plainText, textToHtml, type FieldKind } from './text.js';
+import { cappedText, cleanText, nonEmpty, plainText, textToHtml, unwrapCdata, type FieldKind } from './text.js';
+import { escapeText } from '../html/escape.js';
 
 /**
  * How an element's content is meant to be read. Atom says so in `type`; RSS elements are
@@ -51,7 +52,8 @@ export function htmlOf(node: XNode | undefined, fallback: ContentKind, docUrl: s
   const text = { src: node.src, start: node.start, end: node.end, ents: node.ents, utf8: node.utf8 } as XNode;
   if (kind === 'text') return () => ({ html: textToHtml(textOf(text)), base });
   return () => {
-    const html = textOf(text);
+    const raw = textOf(text);
+    const html = raw.includes('<![CDATA[') ? unwrapCdata(raw, escapeText) : raw;
     return html.trim() ? { html, base } : null;
   };
 }

@@ -1,5 +1,6 @@
 import type { MediaObject, Person } from '../model/feed.js';
-import { child, resolveUrl, textOf, type XNode } from './xmlTree.js';
+import { child, children, resolveUrl, textOf, type XNode } from './xmlTree.js';
+import { urlOf } from './common.js';
 import { cleanText, nonEmpty, plainText } from './text.js';
 
 /**
@@ -43,27 +44,53 @@ function mediaText(node: XNode, name: string): string | null {
   return nonEmpty(n.attrs.type === 'html' || name === 'media:description' ? plainText(textOf(n)) : cleanText(textOf(n)));
 }
 
-/** "John Doe (john@example.com)", "john@example.com (John Doe)", "John Doe <john@example.com>". */
+/**
+ * A person written as one string. As feedparser documents for author strings, the e-mail
+ * address is found wherever it stands ("John Doe (john@example.com)", "john@example.com
+ * (John Doe)", "John Doe <john@example.com>", "john@example.com John Doe", a "mailto:"
+ * before it) and the name is what is left once the address and its brackets are gone.
+ */
 export function parsePerson(raw: string | null | undefined): Person | null {
   const s = cleanText(raw, 'name');
   if (!s) return null;
-  let m = /^([^\s@()<>]+@[^\s@()<>]+)\s*\((.+)\)$/.exec(s);
-  if (m) return { name: m[2]!.trim(), email: m[1]!, url: null };
-  m = /^(.+?)\s*[(<]([^\s@()<>]+@[^\s@()<>]+)[)>]$/.exec(s);
-  if (m) return { name: m[1]!.trim(), email: m[2]!, url: null };
-  if (isBareEmail(s)) return { name: null, email: s, url: null };
-  return { name: s, email: null, url: null };
+  const span = emailSpan(s);
+  if (!span) return { name: s, email: null, url: null };
+  const email = s.slice(span[0], span[1]);
+  let before = s.slice(0, span[0]);
+  if (before.toLowerCase().endsWith('mailto:')) before = before.slice(0, -'mailto:'.length);
+  let name = (before + s.slice(span[1])).replace('()', '').replace('<>', '').trim();
+  if (name.startsWith('(') || name.startsWith('<')) name = name.slice(1);
+  if (name.endsWith(')') || name.endsWith('>')) name = name.slice(0, -1);
+  // What is left may be only punctuation ("ann@x.example."): no name.
+  return { name: /[\p{L}\p{N}]/u.test(name) ? name.trim() : null, email, url: null };
+}
+
+/** ASCII letter, digit, "." or "-": what a domain name is made of. */
+function isDomainCode(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 46 || c === 45;
+}
+
+/** A domain character, "_" or "+": what the local part of an address is made of here. */
+function isLocalCode(c: number): boolean {
+  return isDomainCode(c) || c === 95 || c === 43;
 }
 
 /**
- * "local@domain.tld": one "@", no white space, a dot inside the domain. Written out because
- * the pattern /^[^\s@]+@[^\s@]+\.[^\s@]+$/ backtracks over every dot (quadratic time).
+ * Where the first e-mail address in s starts and ends: "local@domain.tld" with a dot inside
+ * the domain. A forward scan: the pattern /[^\s@]+@[^\s@]+\.[^\s@]+/ would backtrack over
+ * every dot (quadratic time).
  */
-function isBareEmail(s: string): boolean {
-  const at = s.indexOf('@');
-  if (at <= 0 || s.indexOf('@', at + 1) >= 0 || /\s/.test(s)) return false;
-  const dot = s.indexOf('.', at + 2);
-  return dot > 0 && dot < s.length - 1;
+function emailSpan(s: string): [number, number] | null {
+  for (let at = s.indexOf('@'); at > 0; at = s.indexOf('@', at + 1)) {
+    let start = at;
+    while (start > 0 && isLocalCode(s.charCodeAt(start - 1))) start--;
+    let end = at + 1;
+    while (end < s.length && isDomainCode(s.charCodeAt(end))) end++;
+    while (end > at + 1 && (s[end - 1] === '.' || s[end - 1] === '-')) end--; // a sentence's full stop
+    const dot = s.indexOf('.', at + 2);
+    if (start < at && dot > 0 && dot < end - 1) return [start, end];
+  }
+  return null;
 }
 
 /** Text of a person element: "Name <email>" must not lose its address to tag stripping. */
@@ -82,4 +109,23 @@ export function dcCreators(item: XNode): Person[] {
     if (p) out.push(p);
   }
   return out;
+}
+
+/**
+ * Atom's person constructs (atom:author: name, email, uri; Atom 0.3's url and homepage),
+ * in Atom feeds and, since feedparser reads the Atom namespace anywhere, inside RSS.
+ */
+export function atomPeople(node: XNode, docUrl: string | null): Person[] {
+  const people: Person[] = [];
+  for (const p of children(node, 'atom:author')) {
+    const name = nonEmpty(cleanText(textOf(child(p, 'atom:name')), 'name'));
+    const email = nonEmpty(cleanText(textOf(child(p, 'atom:email')), 'name'));
+    const url = urlOf(child(p, 'atom:uri') ?? child(p, 'atom:url') ?? child(p, 'atom:homepage'), p.base ?? docUrl);
+    if (name || email || url) people.push({ name, email, url });
+    else {
+      const raw = parsePerson(textOf(p));
+      if (raw) people.push(raw);
+    }
+  }
+  return people;
 }

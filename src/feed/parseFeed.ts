@@ -3,7 +3,7 @@ import { TidingsError } from '../model/errors.js';
 import { declaresUtf8, decodeFeedBody } from './xmlCharset.js';
 import { parseXml, type XNode } from './xmlTree.js';
 import { mayHoldDoubleUtf8 } from '../text/charset.js';
-import { parseRssChannel, parseRssItem } from './rss.js';
+import { isCdf, parseRssChannel, parseRssItem } from './rss.js';
 import { parseAtomFeed, parseEntry } from './atom.js';
 import { parseJsonFeed } from './jsonFeed.js';
 
@@ -45,10 +45,10 @@ export function parseFeed(input: Uint8Array | string, options: ParseFeedOptions 
   let format: FeedFormat | null | undefined;
   const items: ParsedItem[] = [];
   const doc = parseXml(body, docUrl, {
-    isItem: (node) => node.name === 'item' || node.name === 'atom:entry' || node.local === 'ITEM',
+    isItem: (node) => node.name === 'item' || node.name === 'atom:entry',
     onItem(node, root, rootNamespace) {
       if (format === undefined) format = formatOf(root, rootNamespace, body);
-      if (format) items.push(format.startsWith('atom') ? parseEntry(node, docUrl, format) : parseRssItem(node, docUrl));
+      if (format) items.push(format.startsWith('atom') ? parseEntry(node, docUrl, format) : parseRssItem(node, docUrl, isCdf(root)));
     },
   }, repairUtf8);
   const root = doc.root;
@@ -56,20 +56,28 @@ export function parseFeed(input: Uint8Array | string, options: ParseFeedOptions 
   if (format === undefined) format = formatOf(root, doc.rootNamespace, body);
   if (!format) throw new TidingsError('not_a_feed', `not a feed: the document's root element is <${root.local}>`);
   const channel = format.startsWith('atom') ? parseAtomFeed(root, format, docUrl) : parseRssChannel(root, format, docUrl);
-  let bozoReason = doc.bozoReason ?? charsetProblem;
-  if (root.local === 'channel' && !bozoReason) bozoReason = 'channel without an rss root element';
+  let bozoReason = doc.bozoReason ?? charsetProblem ?? invalidCharacter(body);
+  if (root.name === 'channel' && !isCdf(root) && !bozoReason) bozoReason = 'channel without an rss root element';
   return { ...channel, bozo: bozoReason !== null, ...(bozoReason ? { bozoReason } : {}), items };
+}
+
+// Characters XML 1.0 forbids anywhere (§2.2): C0 controls other than tab, LF and CR.
+const NOT_XML_CHAR = /[\u0000-\u0008\u000B\u000C\u000E-\u001F]/;
+
+/** A feed holding a character XML forbids is not well-formed: still read, but bozo. */
+function invalidCharacter(text: string): string | null {
+  const m = NOT_XML_CHAR.exec(text);
+  return m ? `character U+${m[0].charCodeAt(0).toString(16).padStart(4, '0').toUpperCase()} is not allowed in XML` : null;
 }
 
 function formatOf(root: XNode, rootNamespace: string | null, text: string): FeedFormat | null {
   switch (root.name) {
     case 'rss':
       return /^\s*0\.9/.test(root.attrs.version ?? '') ? 'rss09x' : 'rss20';
-    case 'rdf:RDF':
-    case 'RDF':
+    case 'rdf:rdf':
+    case 'rdf':
       return /netscape\.com\/rdf\/simple\/0\.9/i.test(text.slice(0, 4096)) ? 'rss09x' : 'rss10';
     case 'channel':
-    case 'CHANNEL':
       return 'rss20';
     case 'atom:feed':
       return rootNamespace === ATOM_03 || (root.attrs.version ?? '').trim() === '0.3' ? 'atom03' : 'atom10';

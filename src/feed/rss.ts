@@ -1,9 +1,9 @@
 import type { FeedFormat, ParsedFeed, ParsedItem, Person } from '../model/feed.js';
 import { FeedItem } from './feedItem.js';
-import { dcCreators, mediaObjects, parsePerson, personText } from './extensions.js';
+import { atomPeople, dcCreators, mediaObjects, parsePerson, personText } from './extensions.js';
 import { categoriesOf, dateOf, dedupePeople, enclosuresOf, htmlOf, lastChild, plainOf, urlOf } from './common.js';
 import { child, children, firstChild, resolveUrl, textOf, type XNode } from './xmlTree.js';
-import { languageTag, nonEmpty, plainText } from './text.js';
+import { languageTag, nonEmpty } from './text.js';
 
 type ChannelPart = Omit<ParsedFeed, 'bozo' | 'bozoReason' | 'items'>;
 
@@ -12,18 +12,18 @@ type ChannelPart = Omit<ParsedFeed, 'bozo' | 'bozoReason' | 'items'>;
  * adapted one by one as the parser streams them (parseRssItem).
  */
 export function parseRssChannel(root: XNode, format: FeedFormat, docUrl: string | null): ChannelPart {
-  const channel = root.local === 'channel' || root.local === 'CHANNEL' ? root : child(root, 'channel') ?? root;
-  if (channel.local === 'CHANNEL') return parseCdfChannel(channel, format, docUrl);
+  const channel = root.name === 'channel' ? root : child(root, 'channel') ?? root;
+  if (channel === root && isCdf(channel)) return parseCdfChannel(channel, format, docUrl);
   // RSS 1.0 names its image in the channel (rdf:resource) and describes it beside the channel.
   const imageNode = [child(channel, 'image'), child(root, 'image')].find((n) => n && n.children.length) ?? child(channel, 'image');
   const link = urlOf(child(channel, 'link'), docUrl) ?? atomLink(channel, 'alternate', docUrl);
   const authors: Person[] = dedupePeople(
     [
-      ...children(channel, 'managingEditor').map((n) => parsePerson(personText(n))),
+      ...children(channel, 'managingeditor').map((n) => parsePerson(personText(n))),
       ...children(channel, 'author').map((n) => parsePerson(personText(n))),
       ...dcCreators(channel),
-      ...atomAuthors(channel),
-      ...children(channel, 'webMaster').map((n) => parsePerson(personText(n))),
+      ...atomPeople(channel, docUrl),
+      ...children(channel, 'webmaster').map((n) => parsePerson(personText(n))),
     ].filter((p): p is Person => p !== null),
   );
   const ttl = Number.parseInt(textOf(child(channel, 'ttl')).trim(), 10);
@@ -36,12 +36,12 @@ export function parseRssChannel(root: XNode, format: FeedFormat, docUrl: string 
     description: plainOf(firstChild(channel, ['description', 'dc:description', 'atom:subtitle', 'itunes:summary', 'itunes:subtitle'])),
     // The language element, else the xml:lang of the document element (as feedparser reads it).
     language: languageTag(textOf(firstChild(channel, ['language', 'dc:language']))) ?? languageTag(root.lang),
-    updated: dateOf([lastChild(channel, 'lastBuildDate'), lastChild(channel, 'dc:date'), lastChild(channel, 'dcterms:modified'), lastChild(channel, 'atom:updated'), lastChild(channel, 'pubDate')]),
-    published: dateOf([lastChild(channel, 'pubDate'), lastChild(channel, 'dc:date'), lastChild(channel, 'dcterms:issued')]),
+    updated: dateOf([lastChild(channel, 'lastbuilddate'), lastChild(channel, 'dc:date'), lastChild(channel, 'dcterms:modified'), lastChild(channel, 'atom:updated'), lastChild(channel, 'pubdate')]),
+    published: dateOf([lastChild(channel, 'pubdate'), lastChild(channel, 'dc:date'), lastChild(channel, 'dcterms:issued')]),
     authors,
     image: imageOf(imageNode, docUrl) ?? itunesImage(channel, docUrl),
     categories: categoriesOf(channel, CATEGORY_NAMES),
-    generator: nonEmpty(plainOf(child(channel, 'generator'))) ?? nonEmpty(child(channel, 'admin:generatorAgent')?.attrs['rdf:resource'] ?? null),
+    generator: nonEmpty(plainOf(child(channel, 'generator'))) ?? nonEmpty(child(channel, 'admin:generatoragent')?.attrs['rdf:resource'] ?? null),
     rights: plainOf(firstChild(channel, ['copyright', 'dc:rights', 'dcterms:rights', 'atom:rights'])),
     ttl: Number.isFinite(ttl) && ttl > 0 ? ttl : null,
     syndication: syndicationOf(channel),
@@ -62,18 +62,13 @@ function itunesImage(channel: XNode, docUrl: string | null): ParsedFeed['image']
 
 const CATEGORY_NAMES = ['category', 'dc:subject', 'atom:category', 'itunes:category', 'media:category', 'itunes:keywords'];
 
-/** Atom's author elements inside RSS (feedparser reads the Atom namespace in any feed). */
-function atomAuthors(node: XNode): Array<Person | null> {
-  return children(node, 'atom:author').map((n) => parsePerson(plainText(textOf(child(n, 'atom:name')) || textOf(n), 'name')));
-}
-
 /** RSS <sy:updatePeriod>/<sy:updateFrequency> as seconds between updates. */
 function syndicationOf(channel: XNode): number | null {
-  const period = textOf(child(channel, 'sy:updatePeriod')).trim().toLowerCase();
+  const period = textOf(child(channel, 'sy:updateperiod')).trim().toLowerCase();
   if (!period) return null;
   const seconds = { hourly: 3600, daily: 86400, weekly: 604800, monthly: 2592000, yearly: 31536000 }[period];
   if (!seconds) return null;
-  const freq = Number.parseInt(textOf(child(channel, 'sy:updateFrequency')).trim() || '1', 10);
+  const freq = Number.parseInt(textOf(child(channel, 'sy:updatefrequency')).trim() || '1', 10);
   return Math.round(seconds / (Number.isFinite(freq) && freq > 0 ? freq : 1));
 }
 
@@ -88,18 +83,18 @@ function atomLink(node: XNode, rel: string, docUrl: string | null): string | nul
   return atomLinks(node, rel, docUrl)[0] ?? null;
 }
 
-export function parseRssItem(item: XNode, docUrl: string | null): ParsedItem {
-  if (item.local === 'ITEM') return parseCdfItem(item, docUrl);
+export function parseRssItem(item: XNode, docUrl: string | null, cdf = false): ParsedItem {
+  if (cdf) return parseCdfItem(item, docUrl);
   const guidNode = child(item, 'guid');
   const guid = nonEmpty(textOf(guidNode)) ?? nonEmpty(textOf(child(item, 'atom:id'))) ?? nonEmpty(item.attrs['rdf:about'] ?? null);
-  const permalink = guidNode && (guidNode.attrs.isPermaLink ?? 'true').toLowerCase() !== 'false' && guid && /^https?:\/\//i.test(guid) ? guid : null;
+  const permalink = guidNode && (guidNode.attrs.isPermaLink ?? guidNode.attrs.ispermalink ?? 'true').toLowerCase() !== 'false' && guid && /^https?:\/\//i.test(guid) ? guid : null;
   const link = urlOf(child(item, 'link'), docUrl) ?? atomLink(item, 'alternate', docUrl) ?? (permalink ? resolveUrl(permalink, docUrl) : null);
   const summaryEl = child(item, 'summary');
   const description = summaryEl ?? firstChild(item, ['description', 'dc:description', 'itunes:summary', 'atom:summary']);
   // A <summary> beside a <description> makes the description the full content.
   const content = firstChild(item, ['content:encoded', 'xhtml:body', 'body', 'fullitem', 'atom:content']) ?? (summaryEl ? child(item, 'description') : undefined);
   const authors = dedupePeople(
-    [...children(item, 'author').map((n) => parsePerson(personText(n))), ...dcCreators(item), ...atomAuthors(item)].filter((p): p is Person => p !== null),
+    [...children(item, 'author').map((n) => parsePerson(personText(n))), ...dcCreators(item), ...atomPeople(item, docUrl)].filter((p): p is Person => p !== null),
   );
   return new FeedItem({
     id: guid,
@@ -107,8 +102,8 @@ export function parseRssItem(item: XNode, docUrl: string | null): ParsedItem {
     link,
     summary: htmlOf(description, 'html', docUrl),
     content: htmlOf(content, 'html', docUrl),
-    published: dateOf([lastChild(item, 'pubDate'), lastChild(item, 'dc:date'), lastChild(item, 'dcterms:issued'), lastChild(item, 'dcterms:created'), lastChild(item, 'atom:published')]),
-    updated: dateOf([lastChild(item, 'atom:updated'), lastChild(item, 'dcterms:modified'), lastChild(item, 'dc:date'), lastChild(item, 'pubDate')]),
+    published: dateOf([lastChild(item, 'pubdate'), lastChild(item, 'dc:date'), lastChild(item, 'dcterms:issued'), lastChild(item, 'dcterms:created'), lastChild(item, 'atom:published')]),
+    updated: dateOf([lastChild(item, 'atom:updated'), lastChild(item, 'dcterms:modified'), lastChild(item, 'dc:date'), lastChild(item, 'pubdate')]),
     authors,
     categories: categoriesOf(item, CATEGORY_NAMES),
     enclosures: enclosuresOf(item, docUrl),
@@ -117,17 +112,22 @@ export function parseRssItem(item: XNode, docUrl: string | null): ParsedItem {
   });
 }
 
+/** A CDF document: its root is CHANNEL, written in upper case as CDF writes every name. */
+export function isCdf(root: XNode): boolean {
+  return root.local === 'CHANNEL';
+}
+
 // Microsoft's Channel Definition Format (1997), still read by feedparser: upper-case
 // elements, the link and date in attributes.
 function parseCdfChannel(channel: XNode, format: FeedFormat, docUrl: string | null): ChannelPart {
   const lastmod = channel.attrs.LASTMOD ?? channel.attrs.lastmod;
   return {
     format,
-    title: plainOf(firstChild(channel, ['TITLE', 'title']), 'html', 'title'),
+    title: plainOf(child(channel, 'title'), 'html', 'title'),
     link: resolveUrl(channel.attrs.HREF ?? channel.attrs.href, docUrl),
     selfUrl: null,
     hubs: [],
-    description: plainOf(firstChild(channel, ['ABSTRACT', 'abstract'])),
+    description: plainOf(child(channel, 'abstract')),
     language: null,
     updated: dateOf([], lastmod),
     published: null,
@@ -142,10 +142,10 @@ function parseCdfChannel(channel: XNode, format: FeedFormat, docUrl: string | nu
 }
 
 function parseCdfItem(item: XNode, docUrl: string | null): ParsedItem {
-  const abstract = firstChild(item, ['ABSTRACT', 'abstract']);
+  const abstract = child(item, 'abstract');
   return new FeedItem({
     id: null,
-    title: plainOf(firstChild(item, ['TITLE', 'title']), 'html', 'title'),
+    title: plainOf(child(item, 'title'), 'html', 'title'),
     link: resolveUrl(item.attrs.HREF ?? item.attrs.href, docUrl),
     summary: htmlOf(abstract, 'html', docUrl),
     content: null,

@@ -61,11 +61,30 @@ function hasEntity(s: string): boolean {
   return false;
 }
 
+/**
+ * A CDATA section that a feed escaped once more (`&lt;![CDATA[text]]&gt;`) reaches the
+ * HTML as `<![CDATA[text]]>`, which HTML parsers drop whole; feedparser documents keeping
+ * its text (#440). Each section becomes `wrap(its text)`; an unclosed one runs to the end.
+ */
+export function unwrapCdata(s: string, wrap: (text: string) => string): string {
+  const OPEN = '<![CDATA[';
+  let out = '';
+  let kept = 0;
+  for (let i = s.indexOf(OPEN); i >= 0; i = s.indexOf(OPEN, kept)) {
+    const close = s.indexOf(']]>', i + OPEN.length);
+    const end = close < 0 ? s.length : close;
+    out += s.slice(kept, i) + wrap(s.slice(i + OPEN.length, end));
+    kept = close < 0 ? s.length : close + 3;
+  }
+  return kept ? out + s.slice(kept) : s;
+}
+
 /** Plain text from a fragment that may hold markup or entities; whitespace collapsed. */
 export function plainText(s: string | null | undefined, kind: FieldKind = 'text'): string | null {
   if (s === null || s === undefined) return null;
   let t = rawCap(s, kind);
   if (alreadyPlain(t)) return finalCap(t.trim(), kind);
+  if (t.includes('<![CDATA[')) t = unwrapCdata(t, escapeText);
   if (t.includes('<')) t = stripTags(cutUnclosedComment(dropScriptAndStyle(t)));
   if (hasEntity(t)) t = decodeHTML(t);
   return finalCap(collapse(t), kind);

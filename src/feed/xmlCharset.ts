@@ -10,7 +10,7 @@ export function decodeFeedBody(bytes: Uint8Array, contentType?: string | null): 
   const sniffed = sniffFourBytes(bytes);
   if (sniffed) return { text: sniffed, utf8: false, problem: mediaTypeProblem(contentType) };
   const decoded = decodeBody(bytes, contentType);
-  const problem = decoded.problem ?? rfc3023Problem(bytes, contentType) ?? declarationProblem(bytes);
+  const problem = decoded.problem ?? rfc3023Problem(bytes, contentType) ?? declarationProblem(bytes) ?? undeclaredProblem(bytes, contentType, decoded.charset);
   return { text: decoded.text, utf8: decoded.charset === 'utf-8', problem };
 }
 
@@ -94,6 +94,19 @@ function rfc3023Problem(bytes: Uint8Array, contentType: string | null | undefine
   if (!t.startsWith('text/') || !isXmlMediaType(t) || /charset\s*=/i.test(contentType ?? '')) return mediaTypeProblem(contentType);
   for (const b of bytes) if (b > 0x7f) return `${t} without a charset is US-ASCII, but the document is not`;
   return null;
+}
+
+/**
+ * Nothing names the encoding (no BOM, declaration or HTTP charset): XML 1.0 §4.3.3 makes the
+ * document UTF-8, so bytes that are not UTF-8 (read as Windows-1252 instead) mean it is not
+ * well-formed, as feedparser documents (CharacterEncodingOverride): still read, but bozo.
+ */
+function undeclaredProblem(bytes: Uint8Array, contentType: string | null | undefined, charset: string): string | null {
+  if (charset === 'utf-8' || charset.startsWith('utf-16') || /charset\s*=/i.test(contentType ?? '')) return null;
+  if (bytes[0] === 0xef || bytes[0] === 0xfe || bytes[0] === 0xff) return null;
+  const head = String.fromCharCode(...bytes.subarray(0, 200));
+  if (/^\s*<\?xml[^>]*\bencoding\s*=/i.test(head)) return null;
+  return `no encoding declared, and the document is not UTF-8 (read as ${charset})`;
 }
 
 /** An encoding declared that no decoder knows: the document was read as UTF-8 or Windows-1252. */

@@ -171,15 +171,18 @@ export function parseXml(text: string, documentUrl: string | null, stream?: Stre
     const local = colon >= 0 ? qname.slice(colon + 1) : qname;
     if (prefix === 'xml') return { name: `xml:${local}`, local, uri: 'http://www.w3.org/XML/1998/namespace' };
     if (!prefix && isAttr) return { name: local, local, uri: null };
+    // Element names are matched without regard to case, as feedparser reads them (<pubdate>,
+    // CDF's <TITLE>); `local` keeps the case as written.
+    const key = isAttr ? local : local.toLowerCase();
     const declared = scope.get(prefix);
     if (declared === undefined || declared === '') {
       if (prefix && declared === undefined) flagBozo(`undeclared namespace prefix ${prefix}`);
       // Undeclared prefix: keep it as written, which is usually the conventional one.
-      return { name: prefix ? `${prefix.toLowerCase()}:${local}` : local, local, uri: null };
+      return { name: prefix ? `${prefix.toLowerCase()}:${key}` : key, local, uri: null };
     }
     const canonical = canonicalPrefix(declared);
-    if (canonical === undefined) return { name: `{${declared}}${local}`, local, uri: declared };
-    return { name: canonical ? `${canonical}:${local}` : local, local, uri: declared };
+    if (canonical === undefined) return { name: `{${declared}}${key}`, local, uri: declared };
+    return { name: canonical ? `${canonical}:${key}` : key, local, uri: declared };
   };
 
   scanXml(text, {

@@ -8,7 +8,7 @@ const MONTHS: Record<string, number> = {
 };
 
 const ZONES: Record<string, number> = {
-  ut: 0, utc: 0, gmt: 0, z: 0, wet: 0, bst: 60, cet: 60, cest: 120, eet: 120, eest: 180, msk: 180,
+  ut: 0, utc: 0, gmt: 0, z: 0, wet: 0, bst: 60, cet: 60, cest: 120, met: 60, mest: 120, eet: 120, eest: 180, msk: 180,
   est: -300, edt: -240, cst: -360, cdt: -300, mst: -420, mdt: -360, pst: -480, pdt: -420,
   ast: -240, adt: -180, akst: -540, akdt: -480, hst: -600, nzst: 720, nzdt: 780, aest: 600, aedt: 660,
   acst: 570, awst: 480, jst: 540, kst: 540, ist: 330, sgt: 480, hkt: 480,
@@ -55,7 +55,7 @@ function fastRfc822(s: string): number | null {
     if ((sign !== 43 && sign !== 45) || hh < 0 || mm < 0) return null;
     off = (sign === 45 ? -1 : 1) * (hh * 60 + mm);
   } else if (s.slice(26) !== 'GMT' && s.slice(26) !== 'UTC') return null;
-  return utc(y, mo, day, h, mi, sec, off);
+  return utc(y, mo, day, h, mi, sec, off, true);
 }
 
 /** The longest date text read ("Thursday, 27 September 2025 …" needs under 80): a bound for the patterns below. */
@@ -67,6 +67,7 @@ function parseDateUncached(input: string): string | null {
   const s = input.trim().replace(/\s+/g, ' ');
   if (!s || s.length > DATE_MAX_CHARS) return null;
   let ms = parseIsoReduced(s);
+  if (ms === undefined) ms = parseDatabaseStyle(s);
   if (ms === undefined) ms = parseW3c(s);
   if (ms === undefined) ms = parseRfc822(s);
   if (ms === undefined) ms = parseLocalized(s);
@@ -84,11 +85,15 @@ export function formatIso(ms: number): string {
   return `${y}-${pad2(d.getUTCMonth() + 1)}-${pad2(d.getUTCDate())}T${pad2(d.getUTCHours())}:${pad2(d.getUTCMinutes())}:${pad2(d.getUTCSeconds())}Z`;
 }
 
-function utc(y: number, mo: number, d: number, h = 0, mi = 0, sec = 0, offsetMinutes = 0): number | null {
-  if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 24 || mi > 59 || sec > 61) return null;
-  const ms = Date.UTC(y, mo - 1, d, h, mi, Math.min(sec, 59));
-  const check = new Date(Date.UTC(y, mo - 1, d));
-  if (check.getUTCDate() !== d) return null; // 31 February and friends
+/**
+ * A UTC instant from calendar fields. A time of day past its range (25:14, 10:61, 10:14:61)
+ * carries into the next unit, as feedparser documents for "bogus W3CDTF"; a day past the
+ * month's end is refused unless `rollDay` (RFC 822's "31 Jun" is 1 July there).
+ */
+function utc(y: number, mo: number, d: number, h = 0, mi = 0, sec = 0, offsetMinutes = 0, rollDay = false): number | null {
+  if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 99 || mi > 99 || sec > 99) return null;
+  const ms = Date.UTC(y, mo - 1, d, h, mi, sec);
+  if (!rollDay && new Date(Date.UTC(y, mo - 1, d)).getUTCDate() !== d) return null; // 30 February
   return ms - offsetMinutes * 60_000;
 }
 
@@ -171,7 +176,7 @@ function parseRfc822(s: string): number | null | undefined {
     if (!mo) return null;
     const off = offsetOf(m[7]);
     if (off === null) return null;
-    return utc(year2(m[3]!), mo, Number(m[1]), m[4] ? Number(m[4]) : 0, m[5] ? Number(m[5]) : 0, m[6] ? Number(m[6]) : 0, off);
+    return utc(year2(m[3]!), mo, Number(m[1]), m[4] ? Number(m[4]) : 0, m[5] ? Number(m[5]) : 0, m[6] ? Number(m[6]) : 0, off, true);
   }
   m = US_STYLE.exec(s);
   if (m) {
@@ -195,6 +200,25 @@ function parseRfc822(s: string): number | null | undefined {
     return utc(Number(m[7]), mo, Number(m[2]), Number(m[3]), Number(m[4]), Number(m[5]), off);
   }
   return undefined;
+}
+
+// 2004-07-08 23:56:58[.0]: an MS SQL timestamp, a space before the time and no zone. Read
+// as UTC like every other zone-less time here: feedparser documents it as Korean local time
+// (UTC+9, the blog hosts that once sent it), which would move most publishers' times 9 h.
+// regex-safe: anchored, fixed-length digit groups
+const MSSQL = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})(?:\.\d{1,9})?$/;
+// Fri, 2006/09/15 08:19:53 EDT: Perforce's changelog feeds
+// regex-safe: anchored, fixed literals between short digit groups
+const PERFORCE = /^(?:[A-Za-z]{3},? )?(\d{4})\/(\d{1,2})\/(\d{1,2}) (\d{1,2}):(\d{2}):(\d{2}) ([A-Za-z]{1,5}|[+-]\d{4})$/;
+
+function parseDatabaseStyle(s: string): number | null | undefined {
+  // Cheap guards first: most dates here are W3C-DTF (a "T" at 10) and have no slash.
+  let m = s.charCodeAt(10) === 32 ? MSSQL.exec(s) : null;
+  if (m) return utc(Number(m[1]), Number(m[2]), Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6]), 0);
+  m = s.includes('/') ? PERFORCE.exec(s) : null;
+  if (!m) return undefined;
+  const off = offsetOf(m[7]);
+  return off === null ? null : utc(Number(m[1]), Number(m[2]), Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6]), off);
 }
 
 // ---- localized forms feedparser documents (Korean blog hosts, Greek and Hungarian feeds) ----
