@@ -76,7 +76,10 @@ test('search finds other forms of a word (stemming) and short prefixes', async (
 test('prefixes of every length find the words they start, and only those', async () => {
   const titles = async (text: string) => (await tp.store.searchArticles({ text, limit: 10 })).map((h) => h.title);
   const [dredging, ferry, budget] = ['Dredging of the northern channel begins', 'Ferry timetable & fares: 2 < 3', 'Council budget approved'];
-  // Lengths with a prefix index of their own on SQLite (2-6) and longer ones, served without.
+  // Lengths with a prefix index of their own on SQLite (1-6) and longer ones, served without.
+  assert.deepEqual(await titles('q*'), [ferry]);
+  assert.deepEqual(await titles('y*'), [budget]);
+  assert.deepEqual(await titles('z*'), []);
   assert.deepEqual((await titles('dred*')).sort(), [dredging, ferry].sort());
   assert.deepEqual((await titles('dredg*')).sort(), [dredging, ferry].sort());
   assert.deepEqual(await titles('subsi*'), [budget]);
@@ -98,6 +101,8 @@ test('the SQLite search index rebuilds in batches, and a failed rebuild keeps th
   const titles = async (text: string) => (await tp.store.searchArticles({ text, limit: 10 })).map((h) => h.title).sort();
   const before = await titles('ferr*');
   assert.equal(before.length, 2);
+  const [fts] = await tp.query(`select sql from sqlite_master where name = 'article_fts'`);
+  assert.match(String(fts?.sql), /prefix='1 2 3 4 5 6'/, 'migration 0019 indexes prefixes of 1 to 6 letters');
   try {
     await rebuildSearchIndex(db, '2 3 4 5 6', 1);
     assert.deepEqual(await titles('ferr*'), before, 'every batch indexed');
