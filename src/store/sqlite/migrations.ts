@@ -374,8 +374,8 @@ export const sqliteMigrations: Record<string, Migration> = {
       // Prefix indexes of 1 to 6 letters: FTS5 reads a prefix* from an index of exactly its
       // length, else merges the whole doclist of every word it starts. At 1 M bench articles
       // (each word in 80 % of them) harb* took 21 ms of blocking CPU, h* 80-200 ms; 0.4 ms
-      // with an index. Each length adds ~15 % to the index (2-3 only: 476 MB at 1 M; 2-6:
-      // 879 MB). Longer prefixes go without: rarer, and they start fewer words.
+      // with an index. Each length adds a fifth to a third of the 2-3-letter index (476 MB
+      // at 1 M; 2-6: 879 MB). Longer prefixes go without: rarer, and they start fewer words.
       await rebuildSearchIndex(db, '1 2 3 4 5 6');
     },
   },
