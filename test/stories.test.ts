@@ -226,9 +226,9 @@ test('packed vectors give the dot products of their maps, and the neighbour inde
   }
   assert.equal(table.load(new Map([['a', 1]])).dot(packVector(new Map([['b', 1]]))), 0);
   const index = new NeighbourIndex(1000, 4);
-  index.add('old', new Map([['quake', 0.8], ['morocco', 0.6]]), 0);
-  index.add('phone', new Map([['iphone', 1]]), 10);
-  index.add('quake', new Map([['quake', 0.6], ['atlas', 0.8]]), 20);
+  index.add('old', packVector(new Map([['quake', 0.8], ['morocco', 0.6]])), 0);
+  index.add('phone', packVector(new Map([['iphone', 1]])), 10);
+  index.add('quake', packVector(new Map([['quake', 0.6], ['atlas', 0.8]])), 20);
   assert.equal(index.nearest(new Map([['quake', 0.6], ['morocco', 0.8]]), 30)?.id, 'old');
   assert.equal(index.nearest(new Map([['quake', 0.6], ['morocco', 0.8]]), 1005)?.id, 'quake', 'out of the window, the older one is gone');
 });
