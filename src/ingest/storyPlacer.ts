@@ -258,7 +258,7 @@ export async function rebuildStories(store: Store, opts: { batch?: number; facts
     lastId = inputs[inputs.length - 1]!.id;
     opts.onBatch?.(seq, total);
   }
-  return { articles: seq, stories: placing.state.stories.size - [...placing.state.stories.values()].filter((s) => s.mergedInto).length };
+  return { articles: seq, stories: placing.state.live };
 }
 
 /** The process's story step for a pipeline, made at first use: facts are found in the pipeline's facts threads. */

@@ -19,8 +19,9 @@ export interface PlacedArticle {
   splits: { from: string; into: string; articles: string[] }[];
 }
 
+/** A store keeps every placement: the state forgets articles and stories long out of the window. */
 export function createPlacingState(options: Partial<StoryOptions> = {}): PlacingState {
-  return { state: createStoryState(options) };
+  return { state: createStoryState(options, { forget: true }) };
 }
 
 export function placeInOrder(s: PlacingState, article: StoryArticle): PlacedArticle {

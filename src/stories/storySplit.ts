@@ -13,6 +13,8 @@ export interface Member {
   at: number;
   /** Placement order: members stay sorted by it, so every pass sees the same order. */
   seq: number;
+  /** Its id names a story (it opened one, or a split named one after it). */
+  named?: true;
 }
 
 export interface SplitRule {

@@ -1,3 +1,4 @@
+import { AgeQueue } from './ageQueue.js';
 import { datesOf } from './dates.js';
 import { CopyIndex, signatureOf } from './minhash.js';
 import { NeighbourIndex } from './neighbourIndex.js';
@@ -133,6 +134,9 @@ interface Story {
   checkedAt: number;
   /** Waiting in the pass's merge queue. */
   queued: boolean;
+  /** The candidate lookup that last reached this story, and how many of its terms it shared. */
+  seenBy: number;
+  shared: number;
 }
 
 /**
@@ -156,15 +160,30 @@ export interface StoryState {
   /** Stories that may still be open, in the order they opened: what the periodic pass visits. */
   readonly active: Set<Story>;
   /** term → open stories whose centroid has it among its heaviest terms. */
-  readonly index: Map<string, Set<string>>;
+  readonly index: Map<string, Set<Story>>;
   readonly storyOfArticle: Map<string, string>;
   readonly copyOf: Map<string, string>;
+  /**
+   * Set when placed articles and retired stories are forgotten after this long: their
+   * `storyOf` is then null (a store keeps where they went; nothing placed later can reach
+   * them), and memory follows the window rather than everything placed.
+   */
+  readonly forget: { afterMs: number; articles: AgeQueue<string>; stories: AgeQueue<Story> } | null;
+  /** Stories not merged away (open or closed). */
+  live: number;
   readonly pass: Pass;
+  /** Candidate lookups made (see `candidates`). */
+  lookups: number;
   now: number;
   placed: number;
 }
 
-export function createStoryState(options: Partial<StoryOptions> = {}): StoryState {
+/**
+ * A fresh state. `forget`: placed articles and retired stories are forgotten two windows
+ * on (what a store's long-running placer wants); without it every article's story stays
+ * known (what `tidings stories cluster` prints at the end).
+ */
+export function createStoryState(options: Partial<StoryOptions> = {}, memory: { forget?: boolean } = {}): StoryState {
   const o = { ...DEFAULT_STORY_OPTIONS, ...options };
   return {
     options: o,
@@ -176,7 +195,10 @@ export function createStoryState(options: Partial<StoryOptions> = {}): StoryStat
     index: new Map(),
     storyOfArticle: new Map(),
     copyOf: new Map(),
+    forget: memory.forget ? { afterMs: 2 * o.windowMs, articles: new AgeQueue(), stories: new AgeQueue() } : null,
+    live: 0,
     pass: { merges: [], next: 0, splitsDue: false, splits: [] },
+    lookups: 0,
     now: 0,
     placed: 0,
   };
@@ -203,6 +225,7 @@ export function placeArticle(state: StoryState, article: StoryArticle): Placemen
   const story = storyId ? joinStory(state, storyId, vector, member) : openStory(state, member);
   state.storyOfArticle.set(article.id, story.id);
   if (original) state.copyOf.set(article.id, original);
+  forgetOld(state, article.id);
   if (++state.placed % o.mergeEvery === 0) startPass(state);
   const regrouped = passSlice(state, o.passChecks);
   return { id: article.id, story: storyOf(state, article.id)!, ...(original ? { copyOf: original } : {}), ...(regrouped ? { regrouped } : {}) };
@@ -227,6 +250,24 @@ function datesIn(text: string): Vector {
 }
 
 const NO_DATES: Vector = new Map();
+
+/**
+ * Forgets articles placed, and stories retired, more than `forget.afterMs` ago. Safe: an
+ * article older than the window is no copy original or neighbour any more, and a story
+ * retired that long ago has no article left that names it (its articles came before it
+ * retired); stories merged into it retired before it did.
+ */
+function forgetOld(state: StoryState, placed: string): void {
+  const f = state.forget;
+  if (!f) return;
+  f.articles.push(placed, state.now);
+  const before = state.now - f.afterMs;
+  f.articles.drop(before, (id) => {
+    state.storyOfArticle.delete(id);
+    state.copyOf.delete(id);
+  });
+  f.stories.drop(before, (s) => state.stories.delete(s.id));
+}
 
 function timeOf(p: string | number | null | undefined): number | null {
   if (typeof p === 'number') return Number.isFinite(p) ? p : null;
@@ -261,6 +302,7 @@ function bestStory(state: StoryState, v: Vector, m: Member): string | null {
   let bestScore = short ? o.joinThresholdShort : o.joinThreshold;
   const words = queryWords.load(v);
   const names = queryNames.load(m.names);
+  // The best score wins and ties go to the smaller id, so the candidates' order does not matter.
   for (const s of candidates(state, v.keys())) {
     const p = packedOf(s);
     const wordsCos = words.dot(p.centroid) / (s.norm || 1);
@@ -298,22 +340,33 @@ function facetCosine(a: Vector, aNorm: number, b: Vector, bNorm: number): number
   return a.size && b.size && aNorm && bNorm ? dot(a, b) / (aNorm * bNorm) : null;
 }
 
-/** Open stories sharing an indexed term; closed ones found on the way leave the index. */
-function candidates(state: StoryState, terms: Iterable<string>, except?: string, limit = Infinity): Story[] {
-  const found = new Map<string, { story: Story; shared: number }>();
+/**
+ * Open stories sharing an indexed term, in the order first reached; closed ones found on
+ * the way leave the index. Each story counts its shared terms in its own fields, marked
+ * with the lookup's number: thousands of postings cost no map of their own.
+ */
+function candidates(state: StoryState, terms: Iterable<string>, except?: Story): Story[] {
+  const lookup = ++state.lookups;
+  const found: Story[] = [];
   for (const t of terms) {
-    for (const id of state.index.get(t) ?? []) {
-      const hit = id === except ? null : found.get(id);
-      if (hit) hit.shared++;
-      if (hit || id === except) continue;
-      const s = state.stories.get(id)!;
-      if (isOpen(state, s)) found.set(id, { story: s, shared: 1 });
+    for (const s of state.index.get(t) ?? []) {
+      if (s === except) continue;
+      if (s.seenBy === lookup) {
+        s.shared++;
+        continue;
+      }
+      s.seenBy = lookup;
+      s.shared = 1;
+      if (isOpen(state, s)) found.push(s);
       else retire(state, s);
     }
   }
-  return mostShared([...found.values()], limit)
-    .map((c) => c.story)
-    .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  return found;
+}
+
+/** The `limit` candidates of `s` sharing most of its indexed terms, in id order (merges are made in this order). */
+function mergeCandidates(state: StoryState, s: Story): Story[] {
+  return mostShared(candidates(state, s.indexed, s), state.options.mergeCandidates).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }
 
 /**
@@ -333,6 +386,8 @@ function mostShared<T extends { shared: number }>(found: T[], limit: number): T[
 
 function openStory(state: StoryState, m: Member): Story {
   const s = storyOfMembers(state, m.id, [m]);
+  m.named = true;
+  state.live++;
   state.stories.set(m.id, s);
   state.active.add(s);
   reindex(state, s);
@@ -349,7 +404,7 @@ function storyOfMembers(state: StoryState, id: string, members: Member[]): Story
   addInto(when, sumOf(members, 'when'), o.centroidTerms);
   const short = members.filter((m) => m.vector.terms.length < o.shortTerms).length;
   const lastAt = Math.max(...members.map((m) => m.at));
-  return { id, centroid, norm: norm(centroid), names, namesNorm: norm(names), packed: null, when, whenNorm: norm(when), size: members.length, short, lastAt, indexed: [], mergedInto: null, changed: true, members, checkedAt: members.length, queued: false };
+  return { id, centroid, norm: norm(centroid), names, namesNorm: norm(names), packed: null, when, whenNorm: norm(when), size: members.length, short, lastAt, indexed: [], mergedInto: null, changed: true, members, checkedAt: members.length, queued: false, seenBy: 0, shared: 0 };
 }
 
 function joinStory(state: StoryState, id: string, vector: Vector, m: Member): Story {
@@ -376,9 +431,9 @@ function reindex(state: StoryState, s: Story): void {
   s.indexed = topTerms(s.centroid, state.options.indexedTerms);
   for (const t of s.indexed) {
     const set = state.index.get(t);
-    if (!set) state.index.set(t, new Set([s.id]));
+    if (!set) state.index.set(t, new Set([s]));
     else {
-      set.add(s.id);
+      set.add(s);
       // A Set keeps insertion order and reindexing re-adds: the first is the longest unchanged.
       if (set.size > state.options.storiesPerTerm) set.delete(set.values().next().value!);
     }
@@ -393,8 +448,10 @@ function retire(state: StoryState, s: Story): void {
   // within the window): what a million articles' worth of stories keep is their ids.
   s.centroid = new Map();
   s.names = new Map();
+  s.when = new Map();
   s.packed = null;
   state.active.delete(s);
+  state.forget?.stories.push(s, state.now);
 }
 
 /** The open stories; closed ones found on the way are retired, so the pass costs what the window holds. */
@@ -410,7 +467,7 @@ function openStories(state: StoryState): Story[] {
 function unindex(state: StoryState, s: Story): void {
   for (const t of s.indexed) {
     const set = state.index.get(t);
-    set?.delete(s.id);
+    set?.delete(s);
     if (set?.size === 0) state.index.delete(t);
   }
   s.indexed = [];
@@ -467,7 +524,7 @@ function mergeCheck(state: StoryState, s: Story, merges: { from: string; into: s
   if (!isOpen(state, s)) return;
   // s's centroid changes only when another story merges into it: the tables are loaded again then.
   let loaded: Story | null = null;
-  for (const other of candidates(state, s.indexed, s.id, state.options.mergeCandidates)) {
+  for (const other of mergeCandidates(state, s)) {
     if (s.mergedInto) break;
     if (loaded !== s) loaded = loadTables(s);
     const p = packedOf(other);
@@ -495,6 +552,7 @@ function older(state: StoryState, a: Story, b: Story): boolean {
 
 function merge(state: StoryState, keep: Story, gone: Story): void {
   gone.mergedInto = keep.id;
+  state.live--;
   addInto(keep.centroid, gone.centroid, state.options.centroidTerms);
   keep.norm = norm(keep.centroid);
   addInto(keep.names, gone.names, state.options.centroidTerms);
@@ -538,7 +596,7 @@ function splitCheck(state: StoryState, s: Story, splits: Regrouping['splits']): 
   s.checkedAt = s.size;
   const short = s.short * 2 > s.size;
   const part = driftedPart(s.members, s.id, { minPart: o.splitMinPart, threshold: short ? o.splitThresholdShort : o.splitThreshold });
-  const head = part?.leave.find((m) => !state.stories.has(m.id));
+  const head = part?.leave.find((m) => !m.named);
   if (part && head) splits.push(split(state, s, part.stay, part.leave, head.id));
 }
 
@@ -549,9 +607,12 @@ function split(state: StoryState, s: Story, stay: Member[], leave: Member[], id:
   Object.assign(s, { ...rest, size: size - leave.length, checkedAt: size - leave.length, short: Math.max(0, s.short - leave.filter((m) => m.vector.terms.length < state.options.shortTerms).length) });
   reindex(state, s);
   const cut = storyOfMembers(state, id, leave);
+  leave.find((m) => m.id === id)!.named = true;
+  state.live++;
   state.stories.set(id, cut);
   state.active.add(cut);
   reindex(state, cut);
-  for (const m of leave) state.storyOfArticle.set(m.id, id);
+  // An article already forgotten (see `forgetOld`) stays so: the store moves it.
+  for (const m of leave) if (state.storyOfArticle.has(m.id)) state.storyOfArticle.set(m.id, id);
   return { from: s.id, into: id, articles: leave.map((m) => m.id) };
 }
