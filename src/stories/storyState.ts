@@ -73,6 +73,12 @@ export interface StoryOptions extends Weights {
   storiesPerTerm: number;
   /** Stories a changed story is compared with in the merge pass: those sharing most of its indexed terms. */
   mergeCandidates: number;
+  /**
+   * Open stories an article is scored against at most: those whose indexed terms it shares
+   * most of. Where thousands of stories are open, a story sharing one of an article's
+   * terms is rarely its story, and scoring each was most of a placement's cost.
+   */
+  joinCandidates: number;
   /** Documents after which the rolling document frequencies are halved. */
   dfHalfLife: number;
   /** Share of the cosine of the dates two full texts name (see `datesOf`), when both name one (0: dates ignored). */
@@ -101,6 +107,7 @@ export const DEFAULT_STORY_OPTIONS: StoryOptions = {
   indexedTerms: 25,
   storiesPerTerm: 64,
   mergeCandidates: 16,
+  joinCandidates: 64,
   dfHalfLife: 50_000,
   whenShare: 0.2,
   name: 3,
@@ -303,7 +310,7 @@ function bestStory(state: StoryState, v: Vector, m: Member): string | null {
   const words = queryWords.load(v);
   const names = queryNames.load(m.names);
   // The best score wins and ties go to the smaller id, so the candidates' order does not matter.
-  for (const s of candidates(state, v.keys())) {
+  for (const s of mostShared(candidates(state, v.keys()), o.joinCandidates)) {
     const p = packedOf(s);
     const wordsCos = words.dot(p.centroid) / (s.norm || 1);
     const namesCos = m.names.size && s.namesNorm ? names.dot(p.names) / s.namesNorm : null;
