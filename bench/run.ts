@@ -170,7 +170,7 @@ async function feedsPart(results: Results): Promise<void> {
   const largeFile = path.join(os.tmpdir(), `tidings-bench-${process.pid}.xml`);
   fs.writeFileSync(largeFile, large);
   for (const r of largeRows) {
-    const child = spawnSync(process.execPath, [path.join(path.dirname(fileURLToPath(import.meta.url)), 'peakRss.js'), r.name, largeFile], { encoding: 'utf8' });
+    const child = spawnSync(process.execPath, ['--expose-gc', path.join(path.dirname(fileURLToPath(import.meta.url)), 'peakRss.js'), r.name, largeFile], { encoding: 'utf8' });
     try {
       r.peakRssMb = (JSON.parse(child.stdout) as { peakMb: number }).peakMb;
     } catch {
@@ -275,12 +275,17 @@ async function syncPart(results: Results): Promise<void> {
  */
 async function storiesPart(results: Results): Promise<void> {
   const n = Number(process.env.BENCH_STORIES_ARTICLES ?? 1_000_000);
-  const child = spawnSync(process.execPath, [path.join(path.dirname(fileURLToPath(import.meta.url)), 'storiesRebuild.js'), String(n)], { encoding: 'utf8', maxBuffer: 1 << 20 });
+  const child = spawnSync(process.execPath, ['--expose-gc', path.join(path.dirname(fileURLToPath(import.meta.url)), 'storiesRebuild.js'), String(n)], { encoding: 'utf8', maxBuffer: 1 << 20 });
   if (child.status !== 0) throw new Error(`stories bench failed: ${child.stderr}`);
   type Placement = { stored: number; p50Ms: number; p99Ms: number; p50CpuMs: number; p99CpuMs: number; maxCpuMs: number };
-  const r = JSON.parse(child.stdout) as { articles: number; seconds: number; cpuSeconds: number; storiesOpened: number; peakRssMb: number; placement: Placement[] };
+  type Memory = { stored: number; rssMb: number; heapMb: number; arrayBuffersMb: number };
+  const r = JSON.parse(child.stdout) as { articles: number; seconds: number; cpuSeconds: number; storiesOpened: number; peakRssMb: number; memory: Memory[]; quality: { p: number; r: number; f1: number }; placement: Placement[] };
   console.log(`\nStories: ${n.toLocaleString('en')} synthetic articles placed in arrival order as a rebuild does (clustering, copies, merge passes; no database, no entities), one process\n`);
   console.log(table([{ articles: r.articles, s: r.seconds.toFixed(1), 'CPU s': r.cpuSeconds.toFixed(1), 'articles/s': Math.round(r.articles / r.seconds), 'stories opened': r.storiesOpened, 'peak RSS MB': Math.round(r.peakRssMb), 'goal (1 M)': '< 600 s' }]));
+  const q = r.quality;
+  console.log(`\nStories against the synthetic events (pairwise): P ${q.p.toFixed(3)} R ${q.r.toFixed(3)} F1 ${q.f1.toFixed(3)}`);
+  if (r.memory.length) console.log('\nMemory while placing (after a full collection)\n');
+  if (r.memory.length) console.log(table(r.memory.map((m) => ({ stored: m.stored, 'RSS MB': Math.round(m.rssMb), 'heap used MB': Math.round(m.heapMb), 'array buffers MB': Math.round(m.arrayBuffersMb) }))));
   console.log('\nPlacing one article (1,000 placements after this many stored; goal p99 < 5 ms at 1 M)\n');
   // CPU time beside wall time: on a loaded machine wall time counts other processes' turns.
   const ms = (x: number) => x.toFixed(3);

@@ -10,10 +10,20 @@
  * window (48 h) holds some 35,000 articles whatever N is.
  */
 import { createPlacingState, placeInOrder } from '../src/stories/placementOrder.js';
+import { StoredStories } from './stories/storedStories.js';
 
 const n = Number(process.argv[2] ?? 1_000_000);
 const checkpoints = [100_000, n].filter((c, i, all) => c <= n && all.indexOf(c) === i);
 const SAMPLE = 1000;
+/** Articles between two readings of the process's memory (after a full collection when --expose-gc). */
+const MEMORY_EVERY = 50_000;
+
+function memoryNow(stored: number): { stored: number; rssMb: number; heapMb: number; arrayBuffersMb: number } {
+  (globalThis as { gc?: () => void }).gc?.();
+  const m = process.memoryUsage();
+  // Typed arrays' backing stores live outside the heap: counted apart.
+  return { stored, rssMb: m.rss / 1048576, heapMb: m.heapUsed / 1048576, arrayBuffersMb: m.arrayBuffers / 1048576 };
+}
 
 /** Deterministic pseudo-random numbers (mulberry32), so every run places the same articles. */
 function random(seed: number): () => number {
@@ -44,6 +54,8 @@ const VERBS = 'said reported confirmed warned announced estimated told described
 const OUTLETS = Array.from({ length: 40 }, (_, i) => `Outlet ${i}`);
 
 interface Event {
+  /** The event's number: the gold story its articles belong to, for the quality check. */
+  n: number;
   kind: string;
   people: string[];
   places: string[];
@@ -54,7 +66,7 @@ interface Event {
 }
 
 function newEvent(): Event {
-  return { kind: pick(KINDS), people: [name() + ' ' + name(), name() + ' ' + name()], places: [name(), name()], org: `${name()} ${pick(['Ministry', 'Council', 'Group', 'Union'])}`, figure: 10 + Math.floor(rnd() * 900), words: Array.from({ length: 12 }, lower), texts: [] };
+  return { n: events++, kind: pick(KINDS), people: [name() + ' ' + name(), name() + ' ' + name()], places: [name(), name()], org: `${name()} ${pick(['Ministry', 'Council', 'Group', 'Union'])}`, figure: 10 + Math.floor(rnd() * 900), words: Array.from({ length: 12 }, lower), texts: [] };
 }
 
 function writeUp(e: Event): { title: string; text: string } {
@@ -66,9 +78,12 @@ function writeUp(e: Event): { title: string; text: string } {
   return { title: `${e.kind[0]!.toUpperCase()}${e.kind.slice(1)} in ${e.places[0]}: ${pick(e.people)} ${pick(VERBS)} ${e.figure} ${pick(FILLER)}`, text: sentences.join(' ') };
 }
 
+let events = 0;
 const open: Event[] = [];
 const start = Date.parse('2026-01-01T00:00:00Z');
 const state = createPlacingState();
+const stored = new StoredStories(n);
+const memory: ReturnType<typeof memoryNow>[] = [];
 const samples = new Map<number, number[]>();
 // CPU time too: on a shared, loaded machine wall time counts the time other processes ran.
 const cpuSamples = new Map<number, number[]>();
@@ -93,6 +108,8 @@ for (let i = 1; i <= n; i++) {
     cpuSamples.set(sampled, [...(cpuSamples.get(sampled) ?? []), (cpu.user + cpu.system) / 1000]);
   }
   if (placed.story === article.id) stories++;
+  stored.place(i, e.n, placed);
+  if (i % MEMORY_EVERY === 0) memory.push(memoryNow(i));
 }
 const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
 const cpuTotal = process.cpuUsage();
@@ -104,6 +121,8 @@ process.stdout.write(
     cpuSeconds: (cpuTotal.user + cpuTotal.system) / 1e6,
     storiesOpened: stories,
     peakRssMb: process.resourceUsage().maxRSS / 1024,
+    memory,
+    quality: stored.pairwise(),
     placement: [...samples].map(([stored, xs]) => {
       const cpu = cpuSamples.get(stored)!;
       return { stored, p50Ms: quantile(xs, 0.5), p99Ms: quantile(xs, 0.99), p50CpuMs: quantile(cpu, 0.5), p99CpuMs: quantile(cpu, 0.99), maxCpuMs: quantile(cpu, 1) };

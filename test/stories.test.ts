@@ -273,9 +273,26 @@ test('packed vectors give the dot products of their maps, and the neighbour inde
   }
   assert.equal(table.load(new Map([['a', 1]])).dot(packVector(new Map([['b', 1]]))), 0);
   const index = new NeighbourIndex(1000, 4);
-  index.add('old', new Map([['quake', 0.8], ['morocco', 0.6]]), 0);
-  index.add('phone', new Map([['iphone', 1]]), 10);
-  index.add('quake', new Map([['quake', 0.6], ['atlas', 0.8]]), 20);
+  index.add('old', packVector(new Map([['quake', 0.8], ['morocco', 0.6]])), 0);
+  index.add('phone', packVector(new Map([['iphone', 1]])), 10);
+  index.add('quake', packVector(new Map([['quake', 0.6], ['atlas', 0.8]])), 20);
   assert.equal(index.nearest(new Map([['quake', 0.6], ['morocco', 0.8]]), 30)?.id, 'old');
   assert.equal(index.nearest(new Map([['quake', 0.6], ['morocco', 0.8]]), 1005)?.id, 'quake', 'out of the window, the older one is gone');
+});
+
+test('a placing state forgets articles and stories two windows old, and places every article as one that keeps all', () => {
+  const hour = 3600_000;
+  const t0 = Date.parse('2026-03-01T08:00:00Z');
+  // Ten hours of events, one window an hour: the early ones are long out of the window at the end.
+  const list = Array.from({ length: 10 }, (_, h) => event(`${h % 2 ? 'phone' : 'quake'}${h}`, h % 2 ? PHONE_WORDS : QUAKE_WORDS, t0 + h * hour)).flat();
+  const options = { windowMs: hour, mergeEvery: 4 };
+  const keeping = createStoryState(options);
+  const forgetting = createStoryState(options, { forget: true });
+  for (const a of list) assert.deepEqual(placeArticle(forgetting, a), placeArticle(keeping, a), a.id);
+  assert.equal(storyOf(keeping, 'quake0-1'), 'quake0-1');
+  assert.equal(storyOf(forgetting, 'quake0-1'), null, 'an article placed long ago is forgotten');
+  assert.equal(storyOf(forgetting, 'phone9-8'), storyOf(keeping, 'phone9-8'));
+  assert.ok(forgetting.storyOfArticle.size <= 3 * 8, `articles of about two windows kept (${forgetting.storyOfArticle.size} of ${list.length})`);
+  assert.ok(forgetting.stories.size < keeping.stories.size / 2, `${forgetting.stories.size} of ${keeping.stories.size} stories kept`);
+  assert.equal(forgetting.live, keeping.live);
 });

@@ -7,7 +7,7 @@ import { testPipeline, type TestPipeline } from './support/pipeline.js';
 import { runCli } from './support/cli.js';
 import { subscribe } from '../src/ingest/subscribe.js';
 import { refreshFeeds } from '../src/ingest/refreshRunner.js';
-import { StoryPlacer, rebuildStories } from '../src/ingest/storyPlacer.js';
+import { FACTS_RETRY_MS, StoryPlacer, rebuildStories } from '../src/ingest/storyPlacer.js';
 import { buildApp } from '../src/server/app.js';
 import { newSecret, secretHash } from '../src/accounts/tokens.js';
 
@@ -132,6 +132,36 @@ test('a failing story step never loses the article; the next step places it', as
   assert.equal(await other.count('story_pending'), 0);
   assert.equal(await other.count('article_story'), 9);
   assert.equal(await other.count('article_facts'), 9);
+});
+
+test('facts deferred by busy or failing threads: articles are placed without them and asked again once due', async (t) => {
+  const other = await testPipeline();
+  t.after(() => other.close());
+  const user = await other.store.createUser({ name: 'ed', passwordHash: 'x', isAdmin: false, now: '2026-11-20T00:00:00Z' });
+  let clock = Date.now();
+  let deferring = true;
+  let asked = 0;
+  other.p.stories = new StoryPlacer(other.store, {
+    now: () => clock,
+    facts: (a) => {
+      asked++;
+      if (deferring) return { entities: [], figures: [], deferred: true };
+      return { entities: [], figures: [{ value: 1, unit: 'test', qualifier: null, text: a.title, attribution: null, sentence: '' }] };
+    },
+  });
+  await ingestOutlets(other, server, user.id);
+  assert.equal(await other.count('article_story'), 9, 'every article is placed');
+  assert.equal(await other.count('article_facts'), 0, 'none has facts stored');
+  assert.equal(await other.count('story_pending'), 9, 'each is queued again for its facts');
+  const before = asked;
+  assert.equal(await other.p.stories.placePending(), 0, 'not before they are due');
+  assert.equal(asked, before);
+  deferring = false;
+  clock += FACTS_RETRY_MS;
+  assert.equal(await other.p.stories.placePending(), 9);
+  assert.equal(await other.count('article_facts'), 9);
+  assert.equal(await other.count('story_pending'), 0);
+  assert.equal(await other.count('article_story'), 9, 'placed once');
 });
 
 test('two processes placing in turn give the stories one process gives (each catches up on the other first)', async (t) => {

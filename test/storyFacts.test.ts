@@ -61,14 +61,36 @@ test('the event loop keeps ticking while the facts of a long article are found, 
   assert.ok(inline.longestGap > inline.took / 2, `inline, the loop stalls for ${Math.round(inline.longestGap)} ms of ${Math.round(inline.took)} ms`);
 });
 
-test('a worker that cannot run the facts falls back to the main thread, logged once with facts_failed', async (t) => {
+const DEFERRED: Facts = { entities: [], figures: [], deferred: true };
+
+test('a worker that cannot run the facts defers them (none now, not found inline), logged once with facts_deferred until facts are found again', async (t) => {
   const lines = captureLog(t);
-  const a = article(4, REPORT);
-  const facts: Facts = await factsInPool(pool, { worker: new URL('./no-such-worker.js', import.meta.url).href })(a);
-  assert.deepEqual(facts, await articleFacts(a));
-  const failures = lines.filter((l) => l.code === 'facts_failed');
-  assert.equal(failures.length, 1, JSON.stringify(lines));
-  assert.match(failures[0]!.msg, /article 4 .*main thread/);
+  const opts: { worker?: string } = { worker: new URL('./no-such-worker.js', import.meta.url).href };
+  const facts = factsInPool(pool, opts);
+  assert.deepEqual(await facts(article(4, REPORT)), DEFERRED);
+  assert.deepEqual(await facts(article(7, REPORT)), DEFERRED);
+  const deferrals = () => lines.filter((l) => l.code === 'facts_deferred');
+  assert.equal(deferrals().length, 1, JSON.stringify(lines));
+  assert.match(deferrals()[0]!.msg, /article 4 .*deferred/);
+  delete opts.worker;
+  assert.ok((await facts(article(8, REPORT))).figures.length >= 3, 'the worker works again');
+  opts.worker = new URL('./no-such-worker.js', import.meta.url).href;
+  assert.deepEqual(await facts(article(9, REPORT)), DEFERRED);
+  assert.equal(deferrals().length, 2, 'a new run of failures is logged again');
+  assert.equal(lines.filter((l) => l.code === 'facts_failed').length, 0);
+});
+
+test('saturated facts threads (a task already waiting) defer the next article instead of queueing or inlining it', async (t) => {
+  const lines = captureLog(t);
+  const busy = new ExtractionPool({ threads: 1 });
+  t.after(() => busy.close());
+  const facts = factsInPool(busy, { timeoutMs: 600_000 });
+  const running = facts(article(10, REPORT.repeat(20)));
+  const waiting = facts(article(11, REPORT));
+  assert.deepEqual(await facts(article(12, REPORT)), DEFERRED);
+  assert.ok((await running).figures.length > 0);
+  assert.deepEqual(await waiting, await articleFacts(article(11, REPORT)), 'the waiting one still gets its facts');
+  assert.equal(lines.filter((l) => l.code === 'facts_deferred').length, 1, JSON.stringify(lines));
 });
 
 test('a text over the time limit gets no facts instead of a stalled step, logged once with facts_failed', async (t) => {

@@ -66,6 +66,11 @@ export class ExtractionPool {
     }
   }
 
+  /** Tasks waiting for a free thread. */
+  get queued(): number {
+    return this.waiting.length;
+  }
+
   /** Lets the pages in flight finish (each within its time limit), then ends the threads. */
   async close(): Promise<void> {
     const pool = this.pool;

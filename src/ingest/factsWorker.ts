@@ -3,8 +3,11 @@ import type { WorkerOutcome } from '../extract/extractionPool.js';
 import { extractEntities } from '../stories/entities.js';
 import { extractFigures } from '../stories/figures.js';
 
-/** Entities and figures of one article's text. */
-export type Facts = { entities: unknown[]; figures: unknown[] };
+/**
+ * Entities and figures of one article's text. `deferred`: none found now (the facts
+ * threads were busy or failing), to be asked again later rather than stored as none.
+ */
+export type Facts = { entities: unknown[]; figures: unknown[]; deferred?: true };
 
 /**
  * Characters of an article's text that facts are found in: the tagger's cost grows with

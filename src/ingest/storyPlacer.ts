@@ -29,21 +29,34 @@ const FACTS_WORKER = new URL('./factsWorker.js', import.meta.url).href;
  */
 export const FACTS_TIMEOUT_MS = 30_000;
 
+/** When facts the threads could not find are asked again. */
+export const FACTS_RETRY_MS = 10 * 60_000;
+
 /**
  * Facts found in a thread of `pool` (under its time and memory limits), so that tagging a
  * long article never stalls the event loop serve's requests share. A text over a limit
- * gets no facts; a worker that fails otherwise leaves the article to the inline path.
- * Either way the failure is logged once, with the code `facts_failed`.
+ * gets no facts (logged with `facts_failed`). When the threads are saturated (a task
+ * already waits for one) or a worker fails otherwise, the facts are deferred, never found
+ * on the main thread: none now, asked again later (StoryPlacer requeues the article),
+ * logged once with `facts_deferred` until facts are found again.
  */
 export function factsInPool(pool: ExtractionPool, opts: { worker?: string; timeoutMs?: number } = {}): FactsOf {
+  let deferring = false;
+  const defer = (a: StoryInput, why: string, cause?: unknown): Facts => {
+    if (!deferring) logError(new TidingsError('facts_deferred', `entities and figures of article ${a.id} deferred (${why}); articles are asked again later, this is logged once until facts are found again`, { cause }), 'facts step deferred');
+    deferring = true;
+    return { entities: [], figures: [], deferred: true };
+  };
   return async (a) => {
+    if (pool.queued > 0) return defer(a, 'the facts threads are saturated');
     try {
-      return await pool.runTask<string, Facts>(opts.worker ?? FACTS_WORKER, a.text || a.title, opts.timeoutMs ?? FACTS_TIMEOUT_MS);
+      const facts = await pool.runTask<string, Facts>(opts.worker ?? FACTS_WORKER, a.text || a.title, opts.timeoutMs ?? FACTS_TIMEOUT_MS);
+      deferring = false;
+      return facts;
     } catch (err) {
-      const overLimit = asTidingsError(err).code === 'too_complex';
-      const what = overLimit ? 'the text is over a limit, stored without facts' : 'finding them on the main thread instead';
-      logError(new TidingsError('facts_failed', `entities and figures of article ${a.id} failed in a worker thread (${what}): ${(err as Error).message}`, { cause: err }), 'facts step failed');
-      return overLimit ? { entities: [], figures: [] } : articleFacts(a);
+      if (asTidingsError(err).code !== 'too_complex') return defer(a, `a worker thread failed: ${(err as Error).message}`, err);
+      logError(new TidingsError('facts_failed', `entities and figures of article ${a.id} failed in a worker thread (the text is over a limit, stored without facts): ${(err as Error).message}`, { cause: err }), 'facts step failed');
+      return { entities: [], figures: [] };
     }
   };
 }
@@ -55,6 +68,8 @@ export interface StoryPlacerOptions {
   facts?: FactsOf;
   /** How far back a fresh process replays stored placements to warm its state (default: two story windows). */
   warmMs?: number;
+  /** The clock deferred facts are due by (a test moves it). */
+  now?: () => number;
 }
 
 const REPLAY_PAGE = 2000;
@@ -101,7 +116,7 @@ export class StoryPlacer {
     let done = 0;
     try {
       for (;;) {
-        const pending = await this.store.pendingStoryInputs(this.batch);
+        const pending = await this.store.pendingStoryInputs(this.batch, new Date(this.now()).toISOString());
         if (!pending.length) return done;
         done += await this.step(pending);
       }
@@ -113,18 +128,22 @@ export class StoryPlacer {
     }
   }
 
+  private now(): number {
+    return this.options.now?.() ?? Date.now();
+  }
+
   private async step(pending: StoryInput[]): Promise<number> {
-    const facts: ArticleFactsWrite[] = [];
+    const facts = newFacts(new Date(this.now() + FACTS_RETRY_MS).toISOString());
     // The step shares serve's event loop: a turn for the web server every few milliseconds.
     const turn = turnTaker();
     for (const a of pending) {
-      if (a.factsHash !== a.contentHash) facts.push(await factsWrite(this.facts, a));
+      await facts.find(this.facts, a);
       await turn();
     }
     if (!this.placing) await this.warm();
     return this.store.withStoryLock(async (tx) => {
       await this.catchUp(tx);
-      const batch: StoryBatch = { placements: [], facts, merges: [], splits: [], done: pending.map((a) => a.id) };
+      const batch: StoryBatch = { placements: [], ...facts.batch, merges: [], splits: [], done: pending.map((a) => a.id) };
       for (const a of pending) {
         // Another process may have placed it since the pending list was read (replayed just now).
         if (!a.placed && storyOf(this.placing!.state, String(a.id)) === null) this.placeOne(a, batch);
@@ -191,8 +210,19 @@ export class StoryPlacer {
   }
 }
 
-async function factsWrite(facts: FactsOf, a: StoryInput): Promise<ArticleFactsWrite> {
-  return { articleId: a.id, contentHash: a.contentHash, ...(await facts(a)) };
+/** The facts a step writes, and the articles whose facts were deferred (asked again from `later` on). */
+function newFacts(later: string) {
+  const batch = { facts: [] as ArticleFactsWrite[], factsLater: { articles: [] as number[], at: later } };
+  return {
+    batch,
+    /** Finds the facts of `a` unless they are up to date with its text. */
+    async find(factsOf: FactsOf, a: StoryInput): Promise<void> {
+      if (a.factsHash === a.contentHash) return;
+      const { deferred, ...found } = await factsOf(a);
+      if (deferred) batch.factsLater.articles.push(a.id);
+      else batch.facts.push({ articleId: a.id, contentHash: a.contentHash, ...found });
+    },
+  };
 }
 
 function storyArticle(a: StoryInput) {
@@ -215,9 +245,10 @@ export async function rebuildStories(store: Store, opts: { batch?: number; facts
   for (;;) {
     const inputs = await store.storyInputsAfter(lastId, batchSize);
     if (!inputs.length) break;
-    const batch: StoryBatch = { placements: [], facts: [], merges: [], splits: [], done: inputs.map((a) => a.id) };
+    const found = newFacts(new Date(Date.now() + FACTS_RETRY_MS).toISOString());
+    const batch: StoryBatch = { placements: [], ...found.batch, merges: [], splits: [], done: inputs.map((a) => a.id) };
     for (const a of inputs) {
-      if (a.factsHash !== a.contentHash) batch.facts.push(await factsWrite(facts, a));
+      await found.find(facts, a);
       const placed = placeInOrder(placing, storyArticle(a));
       batch.placements.push({ articleId: a.id, storyId: Number(placed.story), copyOf: placed.copyOf === null ? null : Number(placed.copyOf), seq: ++seq });
       for (const m of placed.merges) batch.merges.push({ from: Number(m.from), into: Number(m.into) });
@@ -227,7 +258,7 @@ export async function rebuildStories(store: Store, opts: { batch?: number; facts
     lastId = inputs[inputs.length - 1]!.id;
     opts.onBatch?.(seq, total);
   }
-  return { articles: seq, stories: placing.state.stories.size - [...placing.state.stories.values()].filter((s) => s.mergedInto).length };
+  return { articles: seq, stories: placing.state.live };
 }
 
 /** The process's story step for a pipeline, made at first use: facts are found in the pipeline's facts threads. */

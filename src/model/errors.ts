@@ -26,8 +26,10 @@ export type ErrorCode =
   | 'postgres_required'
   /** The story step (clustering, entities, figures) failed; the articles stay queued for the next one. */
   | 'story_failed'
-  /** Entities and figures of one article could not be found in a worker thread; found inline instead, or left empty when the text is over a limit. */
+  /** Entities and figures of one article were left empty: its text is over a worker thread's limit. */
   | 'facts_failed'
+  /** The facts threads were saturated or failing: articles are grouped without facts for now and asked again later, never on the main thread. */
+  | 'facts_deferred'
   /** A running `tidings serve` owns fetching on this database and could not take the work. */
   | 'server_running'
   /** A date (search from/to) that is not a calendar day. */

@@ -359,8 +359,8 @@ export class KyselyStore implements Store {
 
 
   // stories
-  pendingStoryInputs(limit: number): Promise<StoryInput[]> {
-    return stories.pendingStoryInputs(this.db, limit);
+  pendingStoryInputs(limit: number, now = new Date().toISOString()): Promise<StoryInput[]> {
+    return stories.pendingStoryInputs(this.db, limit, now);
   }
   storyInputsAfter(afterId: number, limit: number): Promise<StoryInput[]> {
     return stories.storyInputsAfter(this.db, afterId, limit);

@@ -243,10 +243,14 @@ export interface ArticleEntityTable {
   type: string;
 }
 
-/** Articles waiting for the story step: 'place' (new) or 'facts' (text changed). */
+/**
+ * Articles waiting for the story step: 'place' (new), 'facts' (text changed), or
+ * 'facts_later' (placed, its facts asked again from `queued_at` on: the facts threads were
+ * busy or failing).
+ */
 export interface StoryPendingTable {
   article_id: number;
-  kind: 'place' | 'facts';
+  kind: 'place' | 'facts' | 'facts_later';
   queued_at: string;
 }
 

@@ -194,8 +194,11 @@ export interface Store {
   releaseClaims(untils: readonly string[], now: string): Promise<number[]>;
 
   // stories (results of src/stories, computed by ingest/storyPlacer.ts)
-  /** Articles waiting for the story step (stored with the article, so none is lost), oldest first. */
-  pendingStoryInputs(limit: number): Promise<StoryInput[]>;
+  /**
+   * Articles waiting for the story step (stored with the article, so none is lost), oldest
+   * first; those whose facts are asked again later only once due at `now` (ISO 8601).
+   */
+  pendingStoryInputs(limit: number, now?: string): Promise<StoryInput[]>;
   /** Every article after this id, in id (arrival) order: what a rebuild replays. */
   storyInputsAfter(afterId: number, limit: number): Promise<StoryInput[]>;
   countArticlesForStories(): Promise<number>;

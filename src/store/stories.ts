@@ -1,6 +1,6 @@
 import { expressionBuilder, type Expression, type Insertable, type Kysely } from 'kysely';
 import { articleFilter } from './articleFilter.js';
-import type { ArticleEntityTable, Database, Db } from './schema.js';
+import type { ArticleEntityTable, Database, Db, StoryPendingTable } from './schema.js';
 import { entityKey, MAX_ENTITY_KEY } from '../text/entityKey.js';
 import type { StoreDialect } from './dialect.js';
 
@@ -56,6 +56,8 @@ export interface StoryBatch {
   splits: Array<{ from: number; into: number; articles: number[] }>;
   /** Pending rows now done. */
   done: number[];
+  /** Placed articles whose facts are asked again from `at` on (the facts threads were busy or failing). */
+  factsLater?: { articles: number[]; at: string };
 }
 
 export interface StorySummary {
@@ -123,11 +125,12 @@ function toInput(r: InputRow): StoryInput {
   };
 }
 
-/** Articles waiting for the story step, oldest id first. */
-export async function pendingStoryInputs(db: Db, limit: number): Promise<StoryInput[]> {
+/** Articles waiting for the story step, oldest id first; facts asked again later only once due at `now`. */
+export async function pendingStoryInputs(db: Db, limit: number, now: string): Promise<StoryInput[]> {
   const rows = await inputQuery(db)
     .innerJoin('story_pending as p', 'p.article_id', 'a.id')
     .select([...inputColumns])
+    .where((eb) => eb.or([eb('p.kind', '!=', 'facts_later'), eb('p.queued_at', '<=', now)]))
     .orderBy('a.id')
     .limit(limit)
     .execute();
@@ -231,6 +234,7 @@ async function saveStoryBatch(trx: Db, b: StoryBatch): Promise<void> {
   }
   for (const id of [...touched].sort((x, y) => x - y)) await refreshStory(trx, id);
   if (b.done.length) await trx.deleteFrom('story_pending').where('article_id', 'in', b.done).execute();
+  if (b.factsLater) await queueStoryWork(trx, b.factsLater.articles, 'facts_later', b.factsLater.at);
 }
 
 async function saveFacts(trx: Db, f: ArticleFactsWrite): Promise<void> {
@@ -330,7 +334,7 @@ async function refreshStory(trx: Db, id: number): Promise<void> {
 }
 
 /** Queues articles for the story step, in the writer's transaction; a 'place' already queued stays. */
-export async function queueStoryWork(trx: Db, articleIds: readonly number[], kind: 'place' | 'facts', at: string): Promise<void> {
+export async function queueStoryWork(trx: Db, articleIds: readonly number[], kind: StoryPendingTable['kind'], at: string): Promise<void> {
   if (!articleIds.length) return;
   await trx
     .insertInto('story_pending')

@@ -1,22 +1,14 @@
-import { packVector, ScoringTable, type PackedVector } from './packedVectors.js';
+import { ScoringTable, type PackedVector } from './packedVectors.js';
 import type { Vector } from './vectors.js';
-
-interface Entry {
-  id: string;
-  vector: PackedVector;
-  at: number;
-  /** The lookup that last reached this entry, and the part of its dot product found so far. */
-  seenBy: number;
-  partial: number;
-}
-
-interface Posting {
-  entry: Entry;
-  weight: number;
-}
 
 /** Entries scored exactly per lookup: the best by their postings' partial products. */
 const SHORTLIST = 16;
+
+/** One term's postings, oldest first: entry numbers, and the entries' weights for the term. */
+interface Postings {
+  entries: number[];
+  weights: number[];
+}
 
 /**
  * Recent articles by term, for the nearest earlier article: a headline often says what
@@ -28,14 +20,25 @@ const SHORTLIST = 16;
  * A lookup adds up each entry's products through the postings it walks (a posting carries
  * the entry's weight for its term), then takes exact dot products for a short list of the
  * best: the sums are exact except for entries a long posting list already let go of.
+ *
+ * Entries are numbered in arrival order and kept in ring arrays indexed by number, so a
+ * walk reads arrays of numbers rather than following a pointer per posting; the oldest
+ * entry leaves first, from the front of each of its terms' lists.
  */
 export class NeighbourIndex {
-  private readonly postings = new Map<string, Posting[]>();
+  private readonly postings = new Map<string, Postings>();
   private readonly table = new ScoringTable();
   private lookups = 0;
-  /** Entries in arrival order, for dropping them once they leave the window. */
-  private readonly queue: Entry[] = [];
+  /** Live entries are numbered head..tail-1; slot of entry n: n & mask. */
   private head = 0;
+  private tail = 0;
+  private mask = 1023;
+  private ids: string[] = new Array<string>(1024);
+  private vectors: PackedVector[] = new Array<PackedVector>(1024);
+  private at = new Float64Array(1024);
+  /** The lookup that last reached an entry, and the part of its dot product found so far. */
+  private seenBy = new Int32Array(1024);
+  private partial = new Float64Array(1024);
 
   constructor(
     private readonly windowMs: number,
@@ -45,77 +48,109 @@ export class NeighbourIndex {
   nearest(v: Vector, now: number): { id: string; similarity: number } | null {
     this.evict(now);
     const reached = this.reach(v);
-    let best: Entry | null = null;
+    let best = -1;
     let bestSim = 0;
     if (reached.length) this.table.load(v);
-    for (const e of shortlist(reached)) {
-      const sim = this.table.dot(e.vector);
+    for (const e of this.shortlist(reached)) {
+      const sim = this.table.dot(this.vectors[e & this.mask]!);
       if (sim > bestSim) {
         best = e;
         bestSim = sim;
       }
     }
-    return best ? { id: best.id, similarity: bestSim } : null;
+    return best < 0 ? null : { id: this.ids[best & this.mask]!, similarity: bestSim };
   }
 
-  add(id: string, vector: Vector, at: number): void {
-    const entry: Entry = { id, vector: packVector(vector), at, seenBy: 0, partial: 0 };
-    for (const [t, weight] of vector) {
-      const list = this.postings.get(t);
-      if (!list) this.postings.set(t, [{ entry, weight }]);
-      else {
-        list.push({ entry, weight });
-        if (list.length > this.perTerm * 2) list.splice(0, list.length - this.perTerm);
-      }
+  add(id: string, vector: PackedVector, at: number): void {
+    if (this.tail - this.head > this.mask) this.grow();
+    const n = this.tail++;
+    const slot = n & this.mask;
+    this.ids[slot] = id;
+    this.vectors[slot] = vector;
+    this.at[slot] = at;
+    this.seenBy[slot] = 0;
+    for (let i = 0; i < vector.terms.length; i++) this.post(vector.terms[i]!, n, vector.weights[i]!);
+  }
+
+  private post(term: string, n: number, weight: number): void {
+    const list = this.postings.get(term);
+    if (!list) return void this.postings.set(term, { entries: [n], weights: [weight] });
+    list.entries.push(n);
+    list.weights.push(weight);
+    // Over twice the limit, the newest `perTerm` stay.
+    if (list.entries.length > this.perTerm * 2) {
+      list.entries.splice(0, list.entries.length - this.perTerm);
+      list.weights.splice(0, list.weights.length - this.perTerm);
     }
-    this.queue.push(entry);
   }
 
   /** The entries sharing a term with `v`, in the order first reached, with their partial products. */
-  private reach(v: Vector): Entry[] {
+  private reach(v: Vector): number[] {
     const lookup = ++this.lookups;
-    const reached: Entry[] = [];
+    const reached: number[] = [];
+    const { seenBy, partial, mask } = this;
     for (const [t, x] of v) {
-      for (const { entry: e, weight } of this.postings.get(t) ?? []) {
-        if (e.seenBy !== lookup) {
-          e.seenBy = lookup;
-          e.partial = 0;
-          reached.push(e);
+      const list = this.postings.get(t);
+      if (!list) continue;
+      const { entries, weights } = list;
+      for (let i = 0; i < entries.length; i++) {
+        const slot = entries[i]! & mask;
+        if (seenBy[slot] !== lookup) {
+          seenBy[slot] = lookup;
+          partial[slot] = 0;
+          reached.push(entries[i]!);
         }
-        e.partial += x * weight;
+        partial[slot] += x * weights[i]!;
       }
     }
     return reached;
   }
 
+  /** The SHORTLIST entries with the largest partial products, ties to the first reached. */
+  private shortlist(reached: number[]): number[] {
+    if (reached.length <= SHORTLIST) return reached;
+    const { partial, mask } = this;
+    const top: number[] = [];
+    for (const e of reached) {
+      const p = partial[e & mask]!;
+      if (top.length === SHORTLIST && p <= partial[top[SHORTLIST - 1]! & mask]!) continue;
+      let i = Math.min(top.length, SHORTLIST - 1);
+      while (i > 0 && partial[top[i - 1]! & mask]! < p) i--;
+      top.splice(i, 0, e);
+      if (top.length > SHORTLIST) top.pop();
+    }
+    return top;
+  }
+
   private evict(now: number): void {
-    while (this.head < this.queue.length && now - this.queue[this.head]!.at > this.windowMs) {
-      const e = this.queue[this.head++]!;
-      for (const t of e.vector.terms) {
+    while (this.head < this.tail && now - this.at[this.head & this.mask]! > this.windowMs) {
+      const n = this.head++;
+      const slot = n & this.mask;
+      for (const t of this.vectors[slot]!.terms) {
         const list = this.postings.get(t);
-        const i = list ? list.findIndex((p) => p.entry === e) : -1;
-        if (i < 0) continue;
-        list!.splice(i, 1);
-        if (list!.length === 0) this.postings.delete(t);
+        // The oldest entry is at the front of each list that still holds it.
+        if (list?.entries[0] !== n) continue;
+        list.entries.shift();
+        list.weights.shift();
+        if (!list.entries.length) this.postings.delete(t);
       }
+      this.ids[slot] = '';
+      this.vectors[slot] = EMPTY;
     }
-    if (this.head > 1024 && this.head * 2 > this.queue.length) {
-      this.queue.splice(0, this.head);
-      this.head = 0;
+  }
+
+  /** Doubles the ring: each live entry moves to its slot under the wider mask. */
+  private grow(): void {
+    const size = (this.mask + 1) * 2;
+    const [ids, vectors, at, seenBy, partial] = [new Array<string>(size), new Array<PackedVector>(size), new Float64Array(size), new Int32Array(size), new Float64Array(size)];
+    for (let n = this.head; n < this.tail; n++) {
+      const [from, to] = [n & this.mask, n & (size - 1)];
+      ids[to] = this.ids[from]!;
+      vectors[to] = this.vectors[from]!;
+      at[to] = this.at[from]!;
     }
+    Object.assign(this, { ids, vectors, at, seenBy, partial, mask: size - 1 });
   }
 }
 
-/** The SHORTLIST entries with the largest partial products, ties to the first reached. */
-function shortlist(reached: Entry[]): Entry[] {
-  if (reached.length <= SHORTLIST) return reached;
-  const top: Entry[] = [];
-  for (const e of reached) {
-    if (top.length === SHORTLIST && e.partial <= top[SHORTLIST - 1]!.partial) continue;
-    let i = Math.min(top.length, SHORTLIST - 1);
-    while (i > 0 && top[i - 1]!.partial < e.partial) i--;
-    top.splice(i, 0, e);
-    if (top.length > SHORTLIST) top.pop();
-  }
-  return top;
-}
+const EMPTY: PackedVector = { terms: [], hashes: new Int32Array(0), weights: new Float64Array(0) };

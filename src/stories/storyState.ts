@@ -1,3 +1,4 @@
+import { AgeQueue } from './ageQueue.js';
 import { datesOf } from './dates.js';
 import { CopyIndex, signatureOf } from './minhash.js';
 import { NeighbourIndex } from './neighbourIndex.js';
@@ -20,7 +21,7 @@ export interface Placement {
   story: string;
   /** The first article of the copy group this article is a wire copy of. */
   copyOf?: string;
-  /** Set when this placement ran the periodic pass: what it changed, for a store to apply. */
+  /** Set when this placement ran a share of the periodic pass: what it changed, for a store to apply. */
   regrouped?: Regrouping;
 }
 
@@ -46,8 +47,13 @@ export interface StoryOptions extends Weights {
   copyThreshold: number;
   /** A story quiet for longer than this is closed: new articles start a new story. */
   windowMs: number;
-  /** Articles between two periodic passes (merge, then split). */
+  /** Articles between the starts of two periodic passes (merge, then split). */
   mergeEvery: number;
+  /**
+   * Stories the periodic pass checks per placement at most (for a merge or a split): the
+   * pass is spread over the placements after its start, so no one placement pays for all of it.
+   */
+  passChecks: number;
   /** Cosine between the two halves of a story under which it is split (short: mostly headlines). */
   splitThreshold: number;
   splitThresholdShort: number;
@@ -67,6 +73,12 @@ export interface StoryOptions extends Weights {
   storiesPerTerm: number;
   /** Stories a changed story is compared with in the merge pass: those sharing most of its indexed terms. */
   mergeCandidates: number;
+  /**
+   * Open stories an article is scored against at most: those whose indexed terms it shares
+   * most of. Where thousands of stories are open, a story sharing one of an article's
+   * terms is rarely its story, and scoring each was most of a placement's cost.
+   */
+  joinCandidates: number;
   /** Documents after which the rolling document frequencies are halved. */
   dfHalfLife: number;
   /** Share of the cosine of the dates two full texts name (see `datesOf`), when both name one (0: dates ignored). */
@@ -90,6 +102,7 @@ export const DEFAULT_STORY_OPTIONS: StoryOptions = {
   copyThreshold: 0.8,
   windowMs: 48 * 3600_000,
   mergeEvery: 100,
+  passChecks: 4,
   splitThreshold: 0.3,
   splitThresholdShort: 0.1,
   splitMinPart: 3,
@@ -99,6 +112,7 @@ export const DEFAULT_STORY_OPTIONS: StoryOptions = {
   indexedTerms: 25,
   storiesPerTerm: 64,
   mergeCandidates: 16,
+  joinCandidates: 64,
   dfHalfLife: 50_000,
   whenShare: 0.2,
   mergeSmall: 3,
@@ -131,6 +145,23 @@ interface Story {
   members: Member[];
   /** Size at the last split check: a story is checked again once it grew by a quarter. */
   checkedAt: number;
+  /** Waiting in the pass's merge queue. */
+  queued: boolean;
+  /** The candidate lookup that last reached this story, and how many of its terms it shared. */
+  seenBy: number;
+  shared: number;
+}
+
+/**
+ * The periodic pass under way: stories that changed before it started wait for their merge
+ * check, then the stories due a split check are listed and checked, a few per placement.
+ */
+interface Pass {
+  merges: Story[];
+  next: number;
+  /** Set when the merge checks are done: list the stories due a split check then. */
+  splitsDue: boolean;
+  splits: Story[];
 }
 
 export interface StoryState {
@@ -142,14 +173,30 @@ export interface StoryState {
   /** Stories that may still be open, in the order they opened: what the periodic pass visits. */
   readonly active: Set<Story>;
   /** term → open stories whose centroid has it among its heaviest terms. */
-  readonly index: Map<string, Set<string>>;
+  readonly index: Map<string, Set<Story>>;
   readonly storyOfArticle: Map<string, string>;
   readonly copyOf: Map<string, string>;
+  /**
+   * Set when placed articles and retired stories are forgotten after this long: their
+   * `storyOf` is then null (a store keeps where they went; nothing placed later can reach
+   * them), and memory follows the window rather than everything placed.
+   */
+  readonly forget: { afterMs: number; articles: AgeQueue<string>; stories: AgeQueue<Story> } | null;
+  /** Stories not merged away (open or closed). */
+  live: number;
+  readonly pass: Pass;
+  /** Candidate lookups made (see `candidates`). */
+  lookups: number;
   now: number;
   placed: number;
 }
 
-export function createStoryState(options: Partial<StoryOptions> = {}): StoryState {
+/**
+ * A fresh state. `forget`: placed articles and retired stories are forgotten two windows
+ * on (what a store's long-running placer wants); without it every article's story stays
+ * known (what `tidings stories cluster` prints at the end).
+ */
+export function createStoryState(options: Partial<StoryOptions> = {}, memory: { forget?: boolean } = {}): StoryState {
   const o = { ...DEFAULT_STORY_OPTIONS, ...options };
   return {
     options: o,
@@ -161,6 +208,10 @@ export function createStoryState(options: Partial<StoryOptions> = {}): StoryStat
     index: new Map(),
     storyOfArticle: new Map(),
     copyOf: new Map(),
+    forget: memory.forget ? { afterMs: 2 * o.windowMs, articles: new AgeQueue(), stories: new AgeQueue() } : null,
+    live: 0,
+    pass: { merges: [], next: 0, splitsDue: false, splits: [] },
+    lookups: 0,
     now: 0,
     placed: 0,
   };
@@ -169,8 +220,9 @@ export function createStoryState(options: Partial<StoryOptions> = {}): StoryStat
 /**
  * Places one article into its story (an existing one, or a new story of one) and returns
  * where it went. Ingestion calls this as articles arrive; a rebuild replays the same calls
- * in the same order and gets the same stories. Every `mergeEvery` articles, stories that
- * converged are merged: `storyOf` then gives an article's current story.
+ * in the same order and gets the same stories. Every `mergeEvery` articles a pass starts
+ * that merges stories that converged and splits ones that drifted, `passChecks` stories per
+ * placement: `storyOf` then gives an article's current story.
  */
 export function placeArticle(state: StoryState, article: StoryArticle): Placement {
   const o = state.options;
@@ -179,15 +231,16 @@ export function placeArticle(state: StoryState, article: StoryArticle): Placemen
   const counts = termCounts(article.title, text, o.title);
   state.df.add(counts.keys());
   const vector = weightedVector(counts, state.df, o);
-  const when = normalised(datesOf(`${article.title}\n${text}`));
-  const member = { id: article.id, vector, names: namesOf(vector, counts, false), when, at: state.now, seq: state.placed };
+  const member = { id: article.id, vector: packVector(vector), names: namesOf(vector, counts, false), when: datesIn(`${article.title}\n${text}`), at: state.now, seq: state.placed };
   const original = copyOriginal(state, article, text);
-  const storyId = original ? storyOf(state, original) : bestStory(state, member);
-  state.neighbours.add(article.id, vector, state.now);
-  const story = storyId ? joinStory(state, storyId, member) : openStory(state, member);
+  const storyId = original ? storyOf(state, original) : bestStory(state, vector, member);
+  state.neighbours.add(article.id, member.vector, state.now);
+  const story = storyId ? joinStory(state, storyId, vector, member) : openStory(state, member);
   state.storyOfArticle.set(article.id, story.id);
   if (original) state.copyOf.set(article.id, original);
-  const regrouped = ++state.placed % o.mergeEvery === 0 ? { merges: mergePass(state), splits: splitPass(state) } : null;
+  forgetOld(state, article.id);
+  if (++state.placed % o.mergeEvery === 0) startPass(state);
+  const regrouped = passSlice(state, o.passChecks);
   return { id: article.id, story: storyOf(state, article.id)!, ...(original ? { copyOf: original } : {}), ...(regrouped ? { regrouped } : {}) };
 }
 
@@ -201,6 +254,32 @@ export function storyOf(state: StoryState, articleId: string): string | null {
     s = state.stories.get(id);
   }
   return id;
+}
+
+/** The dates a text names, normalised; the one empty vector when it names none (most do not). */
+function datesIn(text: string): Vector {
+  const dates = datesOf(text);
+  return dates.size ? normalised(dates) : NO_DATES;
+}
+
+const NO_DATES: Vector = new Map();
+
+/**
+ * Forgets articles placed, and stories retired, more than `forget.afterMs` ago. Safe: an
+ * article older than the window is no copy original or neighbour any more, and a story
+ * retired that long ago has no article left that names it (its articles came before it
+ * retired); stories merged into it retired before it did.
+ */
+function forgetOld(state: StoryState, placed: string): void {
+  const f = state.forget;
+  if (!f) return;
+  f.articles.push(placed, state.now);
+  const before = state.now - f.afterMs;
+  f.articles.drop(before, (id) => {
+    state.storyOfArticle.delete(id);
+    state.copyOf.delete(id);
+  });
+  f.stories.drop(before, (s) => state.stories.delete(s.id));
 }
 
 function timeOf(p: string | number | null | undefined): number | null {
@@ -223,10 +302,9 @@ function isOpen(state: StoryState, s: Story): boolean {
   return !s.mergedInto && state.now - s.lastAt <= state.options.windowMs;
 }
 
-/** The open story closest to `v` through the term index, if it passes the join threshold. */
-function bestStory(state: StoryState, m: Member): string | null {
+/** The open story closest to `v` (member `m`'s vector) through the term index, if it passes the join threshold. */
+function bestStory(state: StoryState, v: Vector, m: Member): string | null {
   const o = state.options;
-  const v = m.vector;
   const short = v.size < o.shortTerms;
   const near = state.neighbours.nearest(v, state.now);
   if (near && near.similarity >= (short ? o.neighbourThresholdShort : o.neighbourThreshold)) {
@@ -237,7 +315,8 @@ function bestStory(state: StoryState, m: Member): string | null {
   let bestScore = short ? o.joinThresholdShort : o.joinThreshold;
   const words = queryWords.load(v);
   const names = queryNames.load(m.names);
-  for (const s of candidates(state, v.keys())) {
+  // The best score wins and ties go to the smaller id, so the candidates' order does not matter.
+  for (const s of mostShared(candidates(state, v.keys()), o.joinCandidates)) {
     const p = packedOf(s);
     const wordsCos = words.dot(p.centroid) / (s.norm || 1);
     const namesCos = m.names.size && s.namesNorm ? names.dot(p.names) / s.namesNorm : null;
@@ -274,22 +353,33 @@ function facetCosine(a: Vector, aNorm: number, b: Vector, bNorm: number): number
   return a.size && b.size && aNorm && bNorm ? dot(a, b) / (aNorm * bNorm) : null;
 }
 
-/** Open stories sharing an indexed term; closed ones found on the way leave the index. */
-function candidates(state: StoryState, terms: Iterable<string>, except?: string, limit = Infinity): Story[] {
-  const found = new Map<string, { story: Story; shared: number }>();
+/**
+ * Open stories sharing an indexed term, in the order first reached; closed ones found on
+ * the way leave the index. Each story counts its shared terms in its own fields, marked
+ * with the lookup's number: thousands of postings cost no map of their own.
+ */
+function candidates(state: StoryState, terms: Iterable<string>, except?: Story): Story[] {
+  const lookup = ++state.lookups;
+  const found: Story[] = [];
   for (const t of terms) {
-    for (const id of state.index.get(t) ?? []) {
-      const hit = id === except ? null : found.get(id);
-      if (hit) hit.shared++;
-      if (hit || id === except) continue;
-      const s = state.stories.get(id)!;
-      if (isOpen(state, s)) found.set(id, { story: s, shared: 1 });
+    for (const s of state.index.get(t) ?? []) {
+      if (s === except) continue;
+      if (s.seenBy === lookup) {
+        s.shared++;
+        continue;
+      }
+      s.seenBy = lookup;
+      s.shared = 1;
+      if (isOpen(state, s)) found.push(s);
       else retire(state, s);
     }
   }
-  return mostShared([...found.values()], limit)
-    .map((c) => c.story)
-    .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  return found;
+}
+
+/** The `limit` candidates of `s` sharing most of its indexed terms, in id order (merges are made in this order). */
+function mergeCandidates(state: StoryState, s: Story): Story[] {
+  return mostShared(candidates(state, s.indexed, s), state.options.mergeCandidates).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }
 
 /**
@@ -309,6 +399,8 @@ function mostShared<T extends { shared: number }>(found: T[], limit: number): T[
 
 function openStory(state: StoryState, m: Member): Story {
   const s = storyOfMembers(state, m.id, [m]);
+  m.named = true;
+  state.live++;
   state.stories.set(m.id, s);
   state.active.add(s);
   reindex(state, s);
@@ -323,14 +415,14 @@ function storyOfMembers(state: StoryState, id: string, members: Member[]): Story
   addInto(names, sumOf(members, 'names'), o.centroidTerms);
   const when: Vector = new Map();
   addInto(when, sumOf(members, 'when'), o.centroidTerms);
-  const short = members.filter((m) => m.vector.size < o.shortTerms).length;
+  const short = members.filter((m) => m.vector.terms.length < o.shortTerms).length;
   const lastAt = Math.max(...members.map((m) => m.at));
-  return { id, centroid, norm: norm(centroid), names, namesNorm: norm(names), packed: null, when, whenNorm: norm(when), size: members.length, short, lastAt, indexed: [], mergedInto: null, changed: true, members, checkedAt: members.length };
+  return { id, centroid, norm: norm(centroid), names, namesNorm: norm(names), packed: null, when, whenNorm: norm(when), size: members.length, short, lastAt, indexed: [], mergedInto: null, changed: true, members, checkedAt: members.length, queued: false, seenBy: 0, shared: 0 };
 }
 
-function joinStory(state: StoryState, id: string, m: Member): Story {
+function joinStory(state: StoryState, id: string, vector: Vector, m: Member): Story {
   const s = state.stories.get(id)!;
-  addInto(s.centroid, m.vector, state.options.centroidTerms);
+  addInto(s.centroid, vector, state.options.centroidTerms);
   s.norm = norm(s.centroid);
   addInto(s.names, m.names, state.options.centroidTerms);
   s.namesNorm = norm(s.names);
@@ -338,7 +430,7 @@ function joinStory(state: StoryState, id: string, m: Member): Story {
   addInto(s.when, m.when, state.options.centroidTerms);
   s.whenNorm = norm(s.when);
   s.size++;
-  if (m.vector.size < state.options.shortTerms) s.short++;
+  if (m.vector.terms.length < state.options.shortTerms) s.short++;
   s.lastAt = Math.max(s.lastAt, state.now);
   s.changed = true;
   s.members.push(m);
@@ -352,9 +444,9 @@ function reindex(state: StoryState, s: Story): void {
   s.indexed = topTerms(s.centroid, state.options.indexedTerms);
   for (const t of s.indexed) {
     const set = state.index.get(t);
-    if (!set) state.index.set(t, new Set([s.id]));
+    if (!set) state.index.set(t, new Set([s]));
     else {
-      set.add(s.id);
+      set.add(s);
       // A Set keeps insertion order and reindexing re-adds: the first is the longest unchanged.
       if (set.size > state.options.storiesPerTerm) set.delete(set.values().next().value!);
     }
@@ -369,8 +461,10 @@ function retire(state: StoryState, s: Story): void {
   // within the window): what a million articles' worth of stories keep is their ids.
   s.centroid = new Map();
   s.names = new Map();
+  s.when = new Map();
   s.packed = null;
   state.active.delete(s);
+  state.forget?.stories.push(s, state.now);
 }
 
 /** The open stories; closed ones found on the way are retired, so the pass costs what the window holds. */
@@ -386,41 +480,77 @@ function openStories(state: StoryState): Story[] {
 function unindex(state: StoryState, s: Story): void {
   for (const t of s.indexed) {
     const set = state.index.get(t);
-    set?.delete(s.id);
+    set?.delete(s);
     if (set?.size === 0) state.index.delete(t);
   }
   s.indexed = [];
 }
 
+/** Queues the stories changed since the last pass for a merge check; the split checks follow them. */
+function startPass(state: StoryState): void {
+  const pass = state.pass;
+  for (const s of openStories(state)) {
+    if (!s.changed) continue;
+    // Cleared now, not when checked: a change while it waits counts for the next pass.
+    s.changed = false;
+    if (!s.queued) pass.merges.push(s);
+    s.queued = true;
+  }
+  pass.splitsDue = true;
+}
+
+/**
+ * Up to `checks` stories of the pass under way checked (merge checks first), or null when
+ * no pass is under way. Returns what changed, for a store to apply.
+ */
+function passSlice(state: StoryState, checks: number): Regrouping | null {
+  const pass = state.pass;
+  if (pass.next === pass.merges.length && !pass.splitsDue && !pass.splits.length) return null;
+  const done: Regrouping = { merges: [], splits: [] };
+  for (; checks > 0 && pass.next < pass.merges.length; checks--) mergeCheck(state, pass.merges[pass.next++]!, done.merges);
+  if (pass.next < pass.merges.length) return done;
+  pass.merges.length = pass.next = 0;
+  if (pass.splitsDue) pass.splits = dueSplits(state);
+  pass.splitsDue = false;
+  for (; checks > 0 && pass.splits.length; checks--) splitCheck(state, pass.splits.shift()!, done.splits);
+  return done;
+}
+
 /**
  * Merges stories whose centroids converged: each story changed since the last pass is
  * compared with the open stories sharing its indexed terms, and the younger of a close
- * pair folds into the older. Returns the merges made, for a store to apply.
+ * pair folds into the older. Runs what a pass under way still has to check first. Returns
+ * the merges made, for a store to apply.
  */
 export function mergePass(state: StoryState): { from: string; into: string }[] {
+  startPass(state);
   const merges: { from: string; into: string }[] = [];
-  const changed = openStories(state).filter((s) => s.changed);
-  for (const s of changed) {
-    s.changed = false;
-    if (s.mergedInto) continue;
-    // s's centroid changes only when another story merges into it: the tables are loaded again then.
-    let loaded: Story | null = null;
-    for (const other of candidates(state, s.indexed, s.id, state.options.mergeCandidates)) {
-      if (s.mergedInto) break;
-      if (loaded !== s) loaded = loadTables(s);
-      const p = packedOf(other);
-      const short = s.short * 2 > s.size && other.short * 2 > other.size;
-      const words = queryWords.dot(p.centroid) / ((s.norm || 1) * (other.norm || 1));
-      const names = s.namesNorm && other.namesNorm ? queryNames.dot(p.names) / (s.namesNorm * other.namesNorm) : null;
-      const sim = short ? words : blended(state.options, words, names, facetCosine(s.when, s.whenNorm, other.when, other.whenNorm));
-      if (sim < mergeThresholdOf(state.options, s, other, short)) continue;
-      const [keep, gone] = state.placed && older(state, s, other) ? [s, other] : [other, s];
-      merge(state, keep, gone);
-      merges.push({ from: gone.id, into: keep.id });
-      loaded = null;
-    }
-  }
+  const pass = state.pass;
+  while (pass.next < pass.merges.length) mergeCheck(state, pass.merges[pass.next++]!, merges);
+  pass.merges.length = pass.next = 0;
   return merges;
+}
+
+/** The merges of one story with the open stories sharing most of its indexed terms. */
+function mergeCheck(state: StoryState, s: Story, merges: { from: string; into: string }[]): void {
+  s.queued = false;
+  if (!isOpen(state, s)) return;
+  // s's centroid changes only when another story merges into it: the tables are loaded again then.
+  let loaded: Story | null = null;
+  for (const other of mergeCandidates(state, s)) {
+    if (s.mergedInto) break;
+    if (loaded !== s) loaded = loadTables(s);
+    const p = packedOf(other);
+    const short = s.short * 2 > s.size && other.short * 2 > other.size;
+    const words = queryWords.dot(p.centroid) / ((s.norm || 1) * (other.norm || 1));
+    const names = s.namesNorm && other.namesNorm ? queryNames.dot(p.names) / (s.namesNorm * other.namesNorm) : null;
+    const sim = short ? words : blended(state.options, words, names, facetCosine(s.when, s.whenNorm, other.when, other.whenNorm));
+    if (sim < mergeThresholdOf(state.options, s, other, short)) continue;
+    const [keep, gone] = state.placed && older(state, s, other) ? [s, other] : [other, s];
+    merge(state, keep, gone);
+    merges.push({ from: gone.id, into: keep.id });
+    loaded = null;
+  }
 }
 
 /**
@@ -447,6 +577,7 @@ function older(state: StoryState, a: Story, b: Story): boolean {
 
 function merge(state: StoryState, keep: Story, gone: Story): void {
   gone.mergedInto = keep.id;
+  state.live--;
   addInto(keep.centroid, gone.centroid, state.options.centroidTerms);
   keep.norm = norm(keep.centroid);
   addInto(keep.names, gone.names, state.options.centroidTerms);
@@ -465,37 +596,48 @@ function merge(state: StoryState, keep: Story, gone: Story): void {
 
 /**
  * Splits stories that drifted apart: open stories that grew by a quarter since they were
- * last checked (the first `splitChecks` of them, oldest first) are each cut in two (two-means over its recent members) when the parts are far
- * apart. The part with the story's own first article keeps the id; the other becomes a
- * story named after its first article that names no story yet. Returns the splits made.
+ * last checked (the first `splitChecks` of them, oldest first) are each cut in two
+ * (two-means over its recent members) when the parts are far apart. The part with the
+ * story's own first article keeps the id; the other becomes a story named after its first
+ * article that names no story yet. Returns the splits made.
  */
 export function splitPass(state: StoryState): Regrouping['splits'] {
-  const o = state.options;
   const splits: Regrouping['splits'] = [];
-  const due = openStories(state)
+  for (const s of dueSplits(state)) splitCheck(state, s, splits);
+  return splits;
+}
+
+function dueSplits(state: StoryState): Story[] {
+  const o = state.options;
+  return openStories(state)
     .filter((s) => s.size >= s.checkedAt + Math.max(o.splitMinPart, s.checkedAt / 4))
     .slice(0, o.splitChecks);
-  for (const s of due) {
-    s.checkedAt = s.size;
-    const short = s.short * 2 > s.size;
-    const part = driftedPart(s.members, s.id, { minPart: o.splitMinPart, threshold: short ? o.splitThresholdShort : o.splitThreshold });
-    const head = part?.leave.find((m) => !state.stories.has(m.id));
-    if (!part || !head) continue;
-    splits.push(split(state, s, part.stay, part.leave, head.id));
-  }
-  return splits;
+}
+
+function splitCheck(state: StoryState, s: Story, splits: Regrouping['splits']): void {
+  // Listed when the merge checks ended: it may have closed or merged away since.
+  if (!isOpen(state, s)) return;
+  const o = state.options;
+  s.checkedAt = s.size;
+  const short = s.short * 2 > s.size;
+  const part = driftedPart(s.members, s.id, { minPart: o.splitMinPart, threshold: short ? o.splitThresholdShort : o.splitThreshold });
+  const head = part?.leave.find((m) => !m.named);
+  if (part && head) splits.push(split(state, s, part.stay, part.leave, head.id));
 }
 
 function split(state: StoryState, s: Story, stay: Member[], leave: Member[], id: string): Regrouping['splits'][number] {
   const size = s.size;
   unindex(state, s);
   const rest = storyOfMembers(state, s.id, stay);
-  Object.assign(s, { ...rest, size: size - leave.length, checkedAt: size - leave.length, short: Math.max(0, s.short - leave.filter((m) => m.vector.size < state.options.shortTerms).length) });
+  Object.assign(s, { ...rest, size: size - leave.length, checkedAt: size - leave.length, short: Math.max(0, s.short - leave.filter((m) => m.vector.terms.length < state.options.shortTerms).length) });
   reindex(state, s);
   const cut = storyOfMembers(state, id, leave);
+  leave.find((m) => m.id === id)!.named = true;
+  state.live++;
   state.stories.set(id, cut);
   state.active.add(cut);
   reindex(state, cut);
-  for (const m of leave) state.storyOfArticle.set(m.id, id);
+  // An article already forgotten (see `forgetOld`) stays so: the store moves it.
+  for (const m of leave) if (state.storyOfArticle.has(m.id)) state.storyOfArticle.set(m.id, id);
   return { from: s.id, into: id, articles: leave.map((m) => m.id) };
 }
