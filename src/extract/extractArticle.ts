@@ -1,7 +1,7 @@
 import { parseHTML } from 'linkedom';
 import { Readability } from '@mozilla/readability';
 import { TidingsError } from '../model/errors.js';
-import { articleText } from '../render/articleText.js';
+import { articleText, parsedArticle } from '../render/articleText.js';
 import { sanitizeHtml } from '../html/sanitizeHtml.js';
 import { readPageMetadata, type PageMetadata } from './pageMetadata.js';
 import { normaliseFigures, removeArticleFurniture, removeNoise, resolveLazyImages } from './pageCleanup.js';
@@ -134,7 +134,9 @@ type Parsed = NonNullable<ReturnType<Readability['parse']>>;
 function articleOf(parsed: Parsed, content: string, meta: PageMetadata, pageUrl: string): ExtractedArticle {
   const url = meta.canonicalUrl && /^https?:/.test(meta.canonicalUrl) ? meta.canonicalUrl : pageUrl;
   const clean = sanitizeHtml(stripReadabilityWrapper(content), pageUrl);
-  const images = imagesOf(clean);
+  // Parsed once for both readers: neither changes the tree.
+  const tree = parsedArticle(clean);
+  const images = imagesOf(tree);
   const lead = meta.image ?? images[0]?.url ?? null;
   return {
     url,
@@ -146,7 +148,7 @@ function articleOf(parsed: Parsed, content: string, meta: PageMetadata, pageUrl:
     lang: clean1(parsed.lang) ?? meta.lang,
     excerpt: clean1(parsed.excerpt) ?? meta.description,
     html: clean,
-    text: articleText(clean),
+    text: articleText(tree),
     leadImage: lead ? { url: lead, caption: images.find((i) => i.url === lead)?.caption ?? null } : null,
     images,
   };
