@@ -46,3 +46,12 @@ test('lazy images resolve to real URLs, tracking pixels go, images keep caption 
   assert.equal(a.images[0]!.credit, 'Kari Lund');
   assert.doesNotMatch(a.html, /pixel\.gif/);
 });
+
+test('a story Readability finds only on its second try (inside an unlikely-looking block) is extracted whole', () => {
+  // "sidebar" makes the story's container an unlikely candidate: the first try is left with
+  // the short teaser, and the page must be read again with the candidate kept.
+  const story = [1, 2, 3, 4].map(para).join('');
+  const body = `<p>Teaser.</p><div class="sidebar">${story}</div>`;
+  const a = extractArticle(articlePage({ title: 'Dredging', siteName: 'News', bodyHtml: body }), 'https://example.org/dredging');
+  for (const n of [1, 2, 3, 4]) assert.match(a.text, new RegExp(`Paragraph ${n}:`));
+});

@@ -1,7 +1,7 @@
 import { parseHTML } from 'linkedom';
 import { Readability } from '@mozilla/readability';
 import { TidingsError } from '../model/errors.js';
-import { articleText } from '../render/articleText.js';
+import { articleText, parsedArticle } from '../render/articleText.js';
 import { sanitizeHtml } from '../html/sanitizeHtml.js';
 import { readPageMetadata, type PageMetadata } from './pageMetadata.js';
 import { normaliseFigures, removeArticleFurniture, removeNoise, resolveLazyImages } from './pageCleanup.js';
@@ -86,30 +86,47 @@ function extractFromMarkup(markup: string, pageUrl: string, options: ExtractOpti
   resolveLazyImages(document, pageUrl);
   normaliseFigures(document);
   removeNoise(document);
+  if (firstPassOnly) stopAtRetry(document);
   let parsed: ReturnType<Readability['parse']> = null;
-  let reader: any = null;
-  // Readability keeps the attempts it rejected; any means its first pass found too little.
-  const retried = () => firstPassOnly && reader._attempts.length > 0;
   try {
-    reader = withShortcuts(new Readability(document, {
+    parsed = withShortcuts(new Readability(document, {
       classesToPreserve: ['caption', 'credit'],
       keepClasses: false,
       serializer: (el: any) => {
-        if (retried()) return '';
         removeArticleFurniture(el, meta.title);
         if (options.inspectBlocks) inspect(el, pageUrl, options.inspectBlocks);
         if (weights) pruneBlocks(el, weights);
         return el.innerHTML;
       },
-    }));
-    parsed = reader.parse();
+    })).parse();
   } catch (err) {
+    if (err === RETRY) return null;
     if (err instanceof RangeError) throw err;
     throw new TidingsError('extract_failed', `readability failed: ${(err as Error).message}`, { cause: err });
   }
-  if (retried()) return null;
   if (!parsed || !parsed.content) throw new TidingsError('extract_failed', 'no article content found on the page');
   return articleOf(parsed, parsed.content, meta, pageUrl);
+}
+
+/** Thrown out of Readability where it would start its second try on the page. */
+const RETRY = Symbol('retry');
+
+/**
+ * Readability copies the body's markup before its first try and writes it back before
+ * each further one. A first pass that will be thrown away if it retries needs neither:
+ * the copy is skipped (serialising the body is one of the dearest steps) and the write
+ * stops Readability at once instead of after three more tries on the pruned page.
+ */
+function stopAtRetry(document: any): void {
+  const body = document.body;
+  if (!body) return;
+  Object.defineProperty(body, 'innerHTML', {
+    configurable: true,
+    get: () => '',
+    set: () => {
+      throw RETRY;
+    },
+  });
 }
 
 type Parsed = NonNullable<ReturnType<Readability['parse']>>;
@@ -117,7 +134,9 @@ type Parsed = NonNullable<ReturnType<Readability['parse']>>;
 function articleOf(parsed: Parsed, content: string, meta: PageMetadata, pageUrl: string): ExtractedArticle {
   const url = meta.canonicalUrl && /^https?:/.test(meta.canonicalUrl) ? meta.canonicalUrl : pageUrl;
   const clean = sanitizeHtml(stripReadabilityWrapper(content), pageUrl);
-  const images = imagesOf(clean);
+  // Parsed once for both readers: neither changes the tree.
+  const tree = parsedArticle(clean);
+  const images = imagesOf(tree);
   const lead = meta.image ?? images[0]?.url ?? null;
   return {
     url,
@@ -129,7 +148,7 @@ function articleOf(parsed: Parsed, content: string, meta: PageMetadata, pageUrl:
     lang: clean1(parsed.lang) ?? meta.lang,
     excerpt: clean1(parsed.excerpt) ?? meta.description,
     html: clean,
-    text: articleText(clean),
+    text: articleText(tree),
     leadImage: lead ? { url: lead, caption: images.find((i) => i.url === lead)?.caption ?? null } : null,
     images,
   };

@@ -1,6 +1,5 @@
-import { parseDocument } from 'htmlparser2';
-import type { ChildNode, Element } from 'domhandler';
-import { figureLine } from '../render/articleText.js';
+import type { ChildNode, Document, Element } from 'domhandler';
+import { figureLine, parsedArticle } from '../render/articleText.js';
 import { collapseWhitespace } from '../text/whitespace.js';
 
 export interface ExtractedImage {
@@ -12,7 +11,7 @@ export interface ExtractedImage {
 }
 
 /** Image records of sanitized article HTML, with the caption and credit that stand with each. */
-export function imagesOf(html: string): ExtractedImage[] {
+export function imagesOf(html: string | Document): ExtractedImage[] {
   const out: ExtractedImage[] = [];
   const walk = (nodes: ChildNode[], figure: Element | null) => {
     for (const n of nodes) {
@@ -30,7 +29,7 @@ export function imagesOf(html: string): ExtractedImage[] {
       walk(el.children, figure);
     }
   };
-  walk(parseDocument(html).children, null);
+  walk((typeof html === 'string' ? parsedArticle(html) : html).children, null);
   return out;
 }
 

@@ -1,5 +1,5 @@
 import { parseDocument } from 'htmlparser2';
-import type { ChildNode, Element } from 'domhandler';
+import type { ChildNode, Document, Element } from 'domhandler';
 
 /**
  * Sanitized article HTML → the reading format's body: paragraphs separated by one blank
@@ -31,8 +31,13 @@ function trimSpaces(line: string): string {
   return line.slice(start, end);
 }
 
-export function articleBlocks(html: string): Block[] {
-  const doc = parseDocument(html, { decodeEntities: true });
+/** Article HTML parsed as the reading format reads it: one tree for several readers. */
+export function parsedArticle(html: string): Document {
+  return parseDocument(html, { decodeEntities: true });
+}
+
+export function articleBlocks(html: string | Document): Block[] {
+  const doc = typeof html === 'string' ? parsedArticle(html) : html;
   const blocks: Block[] = [];
   let buf = '';
   const flush = () => {
@@ -82,7 +87,7 @@ export function articleBlocks(html: string): Block[] {
   return blocks;
 }
 
-export function articleText(html: string): string {
+export function articleText(html: string | Document): string {
   const blocks = articleBlocks(html);
   let out = '';
   for (let i = 0; i < blocks.length; i++) {
