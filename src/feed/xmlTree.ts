@@ -96,6 +96,9 @@ export function canonicalPrefix(uri: string): string | undefined {
 
 const ATOM_10 = 'http://www.w3.org/2005/Atom';
 
+/** Where an element's content lies in the document, and how its text is decoded. */
+export type SourceSpan = Pick<XNode, 'src' | 'start' | 'end' | 'ents' | 'utf8'>;
+
 export interface XmlDocument {
   root: XNode | null;
   bozo: boolean;
@@ -368,7 +371,7 @@ function decodeXmlText(raw: string, entity: (m: string, name: string) => string)
   return from === 0 ? raw : out + raw.slice(from);
 }
 
-function decoderFor(node: XNode): (m: string, name: string) => string {
+function decoderFor(node: SourceSpan): (m: string, name: string) => string {
   return node.ents ? makeEntityDecoder(node.ents) : defaultDecoder;
 }
 
@@ -454,13 +457,13 @@ export function firstChild(node: XNode, names: readonly string[]): XNode | undef
  * Text content of an element and its descendants, read from the source: markup and
  * comments removed, CDATA taken as is, entities decoded.
  */
-export function textOf(node: XNode | undefined): string {
+export function textOf(node: SourceSpan | undefined): string {
   if (!node) return '';
   const text = textWithin(node);
   return node.utf8 ? repairDoubleUtf8(text) : text;
 }
 
-function textWithin(node: XNode): string {
+function textWithin(node: SourceSpan): string {
   const raw = node.src.slice(node.start, node.end);
   if (raw.indexOf('<') < 0) return decodeXmlText(raw, decoderFor(node));
   const decode = decoderFor(node);
@@ -496,7 +499,7 @@ export function hasElementChildren(node: XNode): boolean {
  * The markup inside an element, for inline XHTML content: namespace prefixes dropped from
  * tag names, CDATA sections turned into escaped text, namespace declarations removed.
  */
-export function innerXml(node: XNode): string {
+export function innerXml(node: Pick<XNode, 'src' | 'start' | 'end'>): string {
   const raw = node.src.slice(node.start, node.end);
   // `(?<!\s)` starts a match only where white space begins: without it every position of a
   // long run of spaces rescanned the run (quadratic time).

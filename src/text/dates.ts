@@ -81,7 +81,9 @@ export function formatIso(ms: number): string {
   const d = new Date(ms);
   const y = d.getUTCFullYear();
   if (y < 1000 || y > 9999) return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
-  return `${y}-${pad2(d.getUTCMonth() + 1)}-${pad2(d.getUTCDate())}T${pad2(d.getUTCHours())}:${pad2(d.getUTCMinutes())}:${pad2(d.getUTCSeconds())}Z`;
+  // Joined, not a template: a template leaves a tree of five concatenations behind, and a
+  // date is kept with every item for as long as its feed is (a flat string is a third the size).
+  return [y, '-', pad2(d.getUTCMonth() + 1), '-', pad2(d.getUTCDate()), 'T', pad2(d.getUTCHours()), ':', pad2(d.getUTCMinutes()), ':', pad2(d.getUTCSeconds()), 'Z'].join('');
 }
 
 function utc(y: number, mo: number, d: number, h = 0, mi = 0, sec = 0, offsetMinutes = 0): number | null {
