@@ -185,6 +185,22 @@ export function parseXml(text: string, documentUrl: string | null, stream?: Stre
     return { name: canonical ? `${canonical}:${local}` : local, local, uri: declared };
   };
 
+  // Attributes as adapters read them: entities decoded, namespace declarations dropped,
+  // prefixed names canonical. Most elements have only plain names: the scanner's own
+  // object is then decoded in place instead of copied.
+  const attributesOf = (raw: Record<string, string>, scope: Scope): Record<string, string> => {
+    let plain = true;
+    for (const k in raw) if (k === 'xmlns' || k.includes(':')) plain = false;
+    const attrs: Record<string, string> = plain ? raw : {};
+    for (const k in raw) {
+      if (k === 'xmlns' || k.startsWith('xmlns:')) continue;
+      const v = raw[k]!;
+      if (v.indexOf('&') >= 0) checkEntities(v);
+      attrs[k.includes(':') ? resolveName(k, scope, true).name : k] = decodeXmlText(v, entity);
+    }
+    return attrs;
+  };
+
   scanXml(text, {
     open(qname, rawAttrs, _selfClosing, contentStart) {
       const parentScope = scopes[scopes.length - 1]!;
@@ -204,24 +220,18 @@ export function parseXml(text: string, documentUrl: string | null, stream?: Stre
       }
       scopes.push(scope);
       const { name, local, uri } = resolveCached(qname, scope);
-      let attrs = NO_ATTRS;
-      if (rawAttrs) {
-        attrs = {};
-        for (const k in rawAttrs) {
-          if (k === 'xmlns' || k.startsWith('xmlns:')) continue;
-          const v = rawAttrs[k]!;
-          if (v.indexOf('&') >= 0) checkEntities(v);
-          attrs[k.includes(':') ? resolveName(k, scope, true).name : k] = decodeXmlText(v, entity);
-        }
-      }
+      const attrs = rawAttrs ? attributesOf(rawAttrs, scope) : NO_ATTRS;
       const parent = stack[stack.length - 1];
-      const baseAttr = attrs['xml:base'];
       let base = parent ? parent.base : documentUrl;
-      if (baseAttr !== undefined) base = resolveUrl(baseAttr, base) ?? base;
+      let lang = parent ? parent.lang : null;
+      if (attrs !== NO_ATTRS) {
+        const baseAttr = attrs['xml:base'];
+        if (baseAttr !== undefined) base = resolveUrl(baseAttr, base) ?? base;
+        lang = attrs['xml:lang'] ?? lang;
+      }
       const node: XNode = {
         name, local, attrs, children: NO_CHILDREN, src: text, start: contentStart, end: contentStart, base,
-        lang: attrs['xml:lang'] ?? parent?.lang ?? null, ents: declaredEntities.size ? declaredEntities : null,
-        utf8, qname, item: false,
+        lang, ents: declaredEntities.size ? declaredEntities : null, utf8, qname, item: false,
       };
       const isItem = stream !== undefined && parent !== undefined && stream.isItem(node, parent);
       node.item = isItem;
