@@ -329,6 +329,7 @@ export const postgresMigrations: Record<string, Migration> = {
   '0014_unread_count_locks': {
     async up(db: Kysely<unknown>) {
       await lockUnreadTriggers(db);
+      await recountDriftedUnread(db);
     },
   },
 };
@@ -347,12 +348,25 @@ export const postgresMigrations: Record<string, Migration> = {
 async function lockUnreadTriggers(db: Kysely<unknown>): Promise<void> {
   // Two-key advisory locks: a key space apart from the single-key ones Tidings takes
   // elsewhere. Ids past 2^31 wrap, and two sharing a key only wait for each other.
-  await sql`create function unread_lock(kind integer, id bigint, shared boolean) returns void language plpgsql as $$
+  await sql`create or replace function unread_lock(kind integer, id bigint, shared boolean) returns void language plpgsql as $$
     begin
       if shared then perform pg_advisory_xact_lock_shared(kind, (id % 2147483647)::integer);
       else perform pg_advisory_xact_lock(kind, (id % 2147483647)::integer); end if;
     end $$`.execute(db);
   await unreadTriggerFunctions(db, true);
+}
+
+/**
+ * Counts that drifted before 0014 are set to a count of the rows, once; the number of
+ * subscriptions whose count was wrong is logged (code unread_recounted) when there are any.
+ */
+export async function recountDriftedUnread(db: Kysely<unknown>): Promise<number> {
+  const result = await sql`update subscription_unread u set unread = c.unread
+    from (select s.user_id, s.feed_id, (${unreadOf('s.user_id', 's.feed_id')}) as unread from subscription s) c
+    where u.user_id = c.user_id and u.feed_id = c.feed_id and u.unread <> c.unread`.execute(db);
+  const repaired = Number(result.numAffectedRows ?? 0);
+  if (repaired) logger().warn({ code: 'unread_recounted', subscriptions: repaired }, 'unread counts that had drifted were recounted');
+  return repaired;
 }
 
 /** The functions of 0012's triggers; `locked` (0014) makes each first take its locks. */
