@@ -1,8 +1,8 @@
 import type { Enclosure, Person } from '../model/feed.js';
 import { sanitizeHtml } from '../html/sanitizeHtml.js';
-import type { LazyHtml, RawHtml } from './feedItem.js';
+import { readHtml, type HtmlSource, type LazyHtml, type RawHtml } from './feedItem.js';
 import { parseDate } from '../text/dates.js';
-import { children, hasElementChildren, innerXml, resolveUrl, textOf, type XNode } from './xmlTree.js';
+import { children, hasElementChildren, innerXml, resolveUrl, textOf, type SourceSpan, type XNode } from './xmlTree.js';
 import { cappedText, cleanText, nonEmpty, plainText, textToHtml, unwrapCdata, type FieldKind } from './text.js';
 import { escapeText } from '../html/escape.js';
 
@@ -30,42 +30,54 @@ function isBase64(node: XNode): boolean {
   return t.includes('/') && !t.startsWith('text/') && !t.endsWith('+xml') && !t.endsWith('/xml') && node.name.startsWith('atom:');
 }
 
+type SourceKind = ContentKind | 'base64';
+
 /**
- * The HTML an element carries, read and sanitized only when an item's field is first read.
- * The closure keeps only positions in the document, not the element tree.
+ * An element's HTML, read from the document only when an item's field is first read. One
+ * small object holding positions, not the element tree: items are kept for as long as
+ * the feed is, and a closure with its context cost twice the memory (and GC time).
  */
+class DocumentHtml implements HtmlSource, SourceSpan {
+  constructor(
+    private readonly kind: SourceKind,
+    readonly src: string,
+    readonly start: number,
+    readonly end: number,
+    readonly ents: Map<string, string> | null,
+    readonly utf8: boolean,
+    private readonly base: string | null,
+  ) {}
+
+  read(): RawHtml | null {
+    const base = this.base;
+    if (this.kind === 'xhtml') return { html: innerXml(this), base };
+    const text = textOf(this);
+    if (this.kind === 'base64') return { html: Buffer.from(text.replace(/\s+/g, ''), 'base64').toString('utf8'), base };
+    if (this.kind === 'text') return { html: textToHtml(text), base };
+    // A CDATA section the feed escaped once more: its text, not the markers.
+    const html = text.includes('<![CDATA[') ? unwrapCdata(text, escapeText) : text;
+    return html.trim() ? { html, base } : null;
+  }
+}
+
+/** The HTML an element carries, read and sanitized only when an item's field is first read. */
 export function htmlOf(node: XNode | undefined, fallback: ContentKind, docUrl: string | null): LazyHtml {
   if (!node || node.end <= node.start) return null;
   const base = node.base ?? docUrl;
-  if (isBase64(node)) {
-    const b64 = textOf(node);
-    return () => ({ html: Buffer.from(b64.replace(/\s+/g, ''), 'base64').toString('utf8'), base });
-  }
+  if (isBase64(node)) return new DocumentHtml('base64', node.src, node.start, node.end, node.ents, node.utf8, base);
   const kind = contentKind(node, fallback);
   if (kind === 'xhtml') {
     // Atom 1.0 wraps XHTML content in one div that is not part of the content.
     const only = node.children.length === 1 ? node.children[0] : undefined;
     const target = (node.attrs.type ?? '').toLowerCase() === 'xhtml' && only?.local === 'div' ? only : node;
-    const slice = { src: target.src, start: target.start, end: target.end };
-    return () => ({ html: innerXml(slice as XNode), base });
+    return new DocumentHtml(kind, target.src, target.start, target.end, null, false, base);
   }
-  const text = { src: node.src, start: node.start, end: node.end, ents: node.ents, utf8: node.utf8 } as XNode;
-  if (kind === 'text') return () => ({ html: textToHtml(textOf(text)), base });
-  return () => {
-    const raw = textOf(text);
-    const html = raw.includes('<![CDATA[') ? unwrapCdata(raw, escapeText) : raw;
-    return html.trim() ? { html, base } : null;
-  };
-}
-
-function rawHtmlOf(node: XNode, fallback: ContentKind, docUrl: string | null): RawHtml | null {
-  const lazy = htmlOf(node, fallback, docUrl);
-  return typeof lazy === 'function' ? lazy() : lazy;
+  return new DocumentHtml(kind, node.src, node.start, node.end, node.ents, node.utf8, base);
 }
 
 /** Sanitized HTML of an element, for channel-level fields that are read at once. */
 export function sanitizedHtmlOf(node: XNode | undefined, fallback: ContentKind, docUrl: string | null): string | null {
-  const raw = node ? rawHtmlOf(node, fallback, docUrl) : null;
+  const raw = node ? readHtml(htmlOf(node, fallback, docUrl)) : null;
   return raw ? nonEmpty(sanitizeHtml(raw.html, raw.base)) : null;
 }
 

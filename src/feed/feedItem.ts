@@ -7,14 +7,23 @@ export interface RawHtml {
   base: string | null;
 }
 
-/** RawHtml, or a function that reads it from the document when first needed. */
-export type LazyHtml = RawHtml | (() => RawHtml | null) | null;
+/** HTML still in the document: read only when an item's field is first read. */
+export interface HtmlSource {
+  read(): RawHtml | null;
+}
+
+/** RawHtml, or where to read it from when first needed. */
+export type LazyHtml = RawHtml | HtmlSource | null;
 
 /** What an adapter hands over: a ParsedItem whose HTML is not read yet. */
 export type FeedItemFields = Omit<ParsedItem, 'summary' | 'content'> & { summary: LazyHtml; content: LazyHtml };
 
+export function readHtml(lazy: LazyHtml): RawHtml | null {
+  return lazy && 'read' in lazy ? lazy.read() : lazy;
+}
+
 function sanitized(lazy: LazyHtml): string | null {
-  const raw = typeof lazy === 'function' ? lazy() : lazy;
+  const raw = readHtml(lazy);
   if (!raw) return null;
   const html = sanitizeHtml(raw.html, raw.base);
   return html ? html : null;
@@ -47,10 +56,12 @@ export class FeedItem implements ParsedItem {
     this.link = f.link;
     this.published = f.published;
     this.updated = f.updated;
-    this.authors = f.authors;
-    this.categories = f.categories;
-    this.enclosures = f.enclosures;
-    this.media = f.media;
+    // Copies without spare room: an array grown by push keeps room for 17 elements or
+    // more, and items are held as long as their feed is (a third of an item's memory).
+    this.authors = f.authors.slice();
+    this.categories = f.categories.slice();
+    this.enclosures = f.enclosures.slice();
+    this.media = f.media.slice();
     this.comments = f.comments;
     this.#summaryRaw = f.summary;
     this.#contentRaw = f.content;

@@ -28,6 +28,15 @@ function isNameStart(c: number): boolean {
 }
 
 /**
+ * Whether `name` is written in s at `at`. A loop the compiler inlines: startsWith is a call
+ * into the runtime, and it ran twice per tag (a quarter of the scanner's time).
+ */
+function writtenAt(s: string, at: number, name: string): boolean {
+  for (let k = 0; k < name.length; k++) if (s.charCodeAt(at + k) !== name.charCodeAt(k)) return false;
+  return true;
+}
+
+/**
  * Tag names repeat endlessly in a feed. Looking them up by a hash computed while scanning
  * gives the same string object every time without slicing the source: no allocation per
  * tag, and later Map look-ups and comparisons on the name are by identity.
@@ -39,7 +48,7 @@ class NameTable {
   get(s: string, start: number, end: number, hash: number): string {
     const slot = (hash ^ (end - start)) & 511;
     const hit = this.recent[slot];
-    if (hit !== undefined && hit.length === end - start && s.startsWith(hit, start)) return hit;
+    if (hit !== undefined && hit.length === end - start && writtenAt(s, start, hit)) return hit;
     const name = this.lookup(s, start, end, hash);
     this.recent[slot] = name;
     return name;
@@ -48,7 +57,7 @@ class NameTable {
     const key = (hash * 31 + (end - start)) | 0;
     const bucket = this.buckets.get(key);
     if (bucket) {
-      for (const name of bucket) if (name.length === end - start && s.startsWith(name, start)) return name;
+      for (const name of bucket) if (name.length === end - start && writtenAt(s, start, name)) return name;
     }
     const name = s.slice(start, end);
     if (bucket) bucket.push(name);
@@ -73,7 +82,7 @@ export function scanXml(s: string, h: ScanHandler): void {
     const c = s.charCodeAt(lt + 1);
     if (c === C.SLASH) {
       const top = open[open.length - 1];
-      if (top !== undefined && s.charCodeAt(lt + 2 + top.length) === C.GT && s.startsWith(top, lt + 2)) {
+      if (top !== undefined && s.charCodeAt(lt + 2 + top.length) === C.GT && writtenAt(s, lt + 2, top)) {
         open.pop();
         h.close(top, lt);
         pos = lt + 3 + top.length;
@@ -100,7 +109,7 @@ export function scanXml(s: string, h: ScanHandler): void {
       continue;
     }
     if (c === C.BANG) {
-      if (s.startsWith('<!--', lt)) {
+      if (writtenAt(s, lt, '<!--')) {
         const end = s.indexOf('-->', lt + 4);
         if (end < 0) {
           h.error('unterminated comment');
@@ -109,7 +118,7 @@ export function scanXml(s: string, h: ScanHandler): void {
         pos = end + 3;
         continue;
       }
-      if (s.startsWith('<![CDATA[', lt)) {
+      if (writtenAt(s, lt, '<![CDATA[')) {
         const end = s.indexOf(']]>', lt + 9);
         if (end < 0) {
           h.error('unterminated CDATA section');

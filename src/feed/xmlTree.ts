@@ -96,6 +96,9 @@ export function canonicalPrefix(uri: string): string | undefined {
 
 const ATOM_10 = 'http://www.w3.org/2005/Atom';
 
+/** Where an element's content lies in the document, and how its text is decoded. */
+export type SourceSpan = Pick<XNode, 'src' | 'start' | 'end' | 'ents' | 'utf8'>;
+
 export interface XmlDocument {
   root: XNode | null;
   bozo: boolean;
@@ -185,6 +188,22 @@ export function parseXml(text: string, documentUrl: string | null, stream?: Stre
     return { name: canonical ? `${canonical}:${key}` : key, local, uri: declared };
   };
 
+  // Attributes as adapters read them: entities decoded, namespace declarations dropped,
+  // prefixed names canonical. Most elements have only plain names: the scanner's own
+  // object is then decoded in place instead of copied.
+  const attributesOf = (raw: Record<string, string>, scope: Scope): Record<string, string> => {
+    let plain = true;
+    for (const k in raw) if (k === 'xmlns' || k.includes(':')) plain = false;
+    const attrs: Record<string, string> = plain ? raw : {};
+    for (const k in raw) {
+      if (k === 'xmlns' || k.startsWith('xmlns:')) continue;
+      const v = raw[k]!;
+      if (v.indexOf('&') >= 0) checkEntities(v);
+      attrs[k.includes(':') ? resolveName(k, scope, true).name : k] = decodeXmlText(v, entity);
+    }
+    return attrs;
+  };
+
   scanXml(text, {
     open(qname, rawAttrs, _selfClosing, contentStart) {
       const parentScope = scopes[scopes.length - 1]!;
@@ -204,24 +223,18 @@ export function parseXml(text: string, documentUrl: string | null, stream?: Stre
       }
       scopes.push(scope);
       const { name, local, uri } = resolveCached(qname, scope);
-      let attrs = NO_ATTRS;
-      if (rawAttrs) {
-        attrs = {};
-        for (const k in rawAttrs) {
-          if (k === 'xmlns' || k.startsWith('xmlns:')) continue;
-          const v = rawAttrs[k]!;
-          if (v.indexOf('&') >= 0) checkEntities(v);
-          attrs[k.includes(':') ? resolveName(k, scope, true).name : k] = decodeXmlText(v, entity);
-        }
-      }
+      const attrs = rawAttrs ? attributesOf(rawAttrs, scope) : NO_ATTRS;
       const parent = stack[stack.length - 1];
-      const baseAttr = attrs['xml:base'];
       let base = parent ? parent.base : documentUrl;
-      if (baseAttr !== undefined) base = resolveUrl(baseAttr, base) ?? base;
+      let lang = parent ? parent.lang : null;
+      if (attrs !== NO_ATTRS) {
+        const baseAttr = attrs['xml:base'];
+        if (baseAttr !== undefined) base = resolveUrl(baseAttr, base) ?? base;
+        lang = attrs['xml:lang'] ?? lang;
+      }
       const node: XNode = {
         name, local, attrs, children: NO_CHILDREN, src: text, start: contentStart, end: contentStart, base,
-        lang: attrs['xml:lang'] ?? parent?.lang ?? null, ents: declaredEntities.size ? declaredEntities : null,
-        utf8, qname, item: false,
+        lang, ents: declaredEntities.size ? declaredEntities : null, utf8, qname, item: false,
       };
       const isItem = stream !== undefined && parent !== undefined && stream.isItem(node, parent);
       node.item = isItem;
@@ -371,7 +384,7 @@ function decodeXmlText(raw: string, entity: (m: string, name: string) => string)
   return from === 0 ? raw : out + raw.slice(from);
 }
 
-function decoderFor(node: XNode): (m: string, name: string) => string {
+function decoderFor(node: SourceSpan): (m: string, name: string) => string {
   return node.ents ? makeEntityDecoder(node.ents) : defaultDecoder;
 }
 
@@ -457,13 +470,13 @@ export function firstChild(node: XNode, names: readonly string[]): XNode | undef
  * Text content of an element and its descendants, read from the source: markup and
  * comments removed, CDATA taken as is, entities decoded.
  */
-export function textOf(node: XNode | undefined): string {
+export function textOf(node: SourceSpan | undefined): string {
   if (!node) return '';
   const text = textWithin(node);
   return node.utf8 ? repairDoubleUtf8(text) : text;
 }
 
-function textWithin(node: XNode): string {
+function textWithin(node: SourceSpan): string {
   const raw = node.src.slice(node.start, node.end);
   if (raw.indexOf('<') < 0) return decodeXmlText(raw, decoderFor(node));
   const decode = decoderFor(node);
@@ -499,7 +512,7 @@ export function hasElementChildren(node: XNode): boolean {
  * The markup inside an element, for inline XHTML content: namespace prefixes dropped from
  * tag names, CDATA sections turned into escaped text, namespace declarations removed.
  */
-export function innerXml(node: XNode): string {
+export function innerXml(node: Pick<XNode, 'src' | 'start' | 'end'>): string {
   const raw = node.src.slice(node.start, node.end);
   // `(?<!\s)` starts a match only where white space begins: without it every position of a
   // long run of spaces rescanned the run (quadratic time).

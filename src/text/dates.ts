@@ -78,7 +78,40 @@ function parseDateUncached(input: string): string | null {
 
 const pad2 = (n: number) => (n < 10 ? `0${n}` : `${n}`);
 
+// Years 1000–9999, the years formatIso writes as four digits.
+const ISO_MIN_MS = Date.UTC(1000, 0, 1);
+const ISO_END_MS = Date.UTC(10000, 0, 1);
+const DAY_MS = 86_400_000;
+
 export function formatIso(ms: number): string {
+  if (!(ms >= ISO_MIN_MS && ms < ISO_END_MS)) return formatIsoByDate(ms);
+  // Calendar fields by integer arithmetic (days to civil date, proleptic Gregorian as
+  // Date is), written as one flat string: no Date per call, and no tree of concatenations
+  // kept with every item for as long as its feed is.
+  const t = Math.trunc(ms); // as Date's TimeClip reads a fraction
+  const days = Math.floor(t / DAY_MS);
+  const secs = Math.floor((t - days * DAY_MS) / 1000);
+  const z = days + 719_468;
+  const era = Math.floor(z / 146_097);
+  const doe = z - era * 146_097;
+  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36_524) - Math.floor(doe / 146_096)) / 365);
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  const day = doy - Math.floor((153 * mp + 2) / 5) + 1;
+  const month = mp < 10 ? mp + 3 : mp - 9;
+  const year = yoe + era * 400 + (month <= 2 ? 1 : 0);
+  const h = Math.floor(secs / 3600);
+  const mi = Math.floor((secs % 3600) / 60);
+  const sec = secs % 60;
+  const digit = (n: number) => 48 + (Math.floor(n) % 10);
+  return String.fromCharCode(
+    digit(year / 1000), digit(year / 100), digit(year / 10), digit(year), 45, digit(month / 10), digit(month), 45, digit(day / 10), digit(day), 84,
+    digit(h / 10), digit(h), 58, digit(mi / 10), digit(mi), 58, digit(sec / 10), digit(sec), 90,
+  );
+}
+
+/** formatIso outside the four-digit years (and for what is not a time at all). */
+function formatIsoByDate(ms: number): string {
   const d = new Date(ms);
   const y = d.getUTCFullYear();
   if (y < 1000 || y > 9999) return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');

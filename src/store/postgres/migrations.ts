@@ -302,62 +302,18 @@ export const postgresMigrations: Record<string, Migration> = {
       await sql`create index subscription_unread_feed on subscription_unread (feed_id)`.execute(db);
       await sql`insert into subscription_unread (user_id, feed_id, unread)
         select s.user_id, s.feed_id, (${unreadOf('s.user_id', 's.feed_id')}) from subscription s`.execute(db);
-      await sql`create function subscription_unread_insert() returns trigger language plpgsql as $$
-        begin
-          insert into subscription_unread (user_id, feed_id, unread)
-            values (new.user_id, new.feed_id, (${unreadOf('new.user_id', 'new.feed_id')}))
-            on conflict (user_id, feed_id) do update set unread = excluded.unread;
-          return null;
-        end $$`.execute(db);
+      await unreadTriggerFunctions(db, false);
       await sql`create trigger subscription_unread after insert on subscription
         for each row execute function subscription_unread_insert()`.execute(db);
       // A deleted article leaves the count of each subscriber who had not read it. Counted
       // before the delete: the row triggers below run after its cascades, when neither its
       // links nor its read marks are left to say whose count it was in.
-      await sql`create function article_unread_delete() returns trigger language plpgsql as $$
-        begin
-          update subscription_unread u set unread = unread - 1 from article_feed l
-            where l.article_id = old.id and u.feed_id = l.feed_id and not exists (select 1 from article_state s
-              where s.user_id = u.user_id and s.article_id = old.id and s.read_at is not null);
-          return old;
-        end $$`.execute(db);
       await sql`create trigger article_unread before delete on article
         for each row execute function article_unread_delete()`.execute(db);
       // An article linked to a feed (or unlinked) counts for each subscriber who has not read it.
-      await sql`create function article_feed_unread() returns trigger language plpgsql as $$
-        declare
-          link article_feed;
-        begin
-          if tg_op = 'DELETE' then link := old; else link := new; end if;
-          if tg_op = 'DELETE' and not exists (select 1 from article where id = old.article_id) then return null; end if;
-          update subscription_unread u set unread = unread + (case when tg_op = 'DELETE' then -1 else 1 end)
-            where u.feed_id = link.feed_id and not exists (select 1 from article_state s
-              where s.user_id = u.user_id and s.article_id = link.article_id and s.read_at is not null);
-          return null;
-        end $$`.execute(db);
       await sql`create trigger article_feed_unread after insert or delete on article_feed
         for each row execute function article_feed_unread()`.execute(db);
       // Reading (or unreading) an article moves the count of each of its feeds the reader follows.
-      await sql`create function article_state_unread() returns trigger language plpgsql as $$
-        declare
-          delta integer := 0;
-          state article_state;
-        begin
-          if tg_op = 'DELETE' then state := old; else state := new; end if;
-          if tg_op = 'DELETE' and not exists (select 1 from article where id = old.article_id) then return null; end if;
-          if tg_op = 'INSERT' then
-            if new.read_at is not null then delta := -1; end if;
-          elsif tg_op = 'DELETE' then
-            if old.read_at is not null then delta := 1; end if;
-          elsif (old.read_at is null) <> (new.read_at is null) then
-            delta := case when new.read_at is null then 1 else -1 end;
-          end if;
-          if delta <> 0 then
-            update subscription_unread set unread = unread + delta
-              where user_id = state.user_id and feed_id in (select feed_id from article_feed where article_id = state.article_id);
-          end if;
-          return null;
-        end $$`.execute(db);
       await sql`create trigger article_state_unread after insert or update of read_at or delete on article_state
         for each row execute function article_state_unread()`.execute(db);
     },
@@ -370,7 +326,106 @@ export const postgresMigrations: Record<string, Migration> = {
       await db.schema.alterTable('feed').addColumn('failing_since', 'timestamptz').execute();
     },
   },
+  '0014_unread_count_locks': {
+    async up(db: Kysely<unknown>) {
+      await lockUnreadTriggers(db);
+      await recountDriftedUnread(db);
+    },
+  },
 };
+
+/**
+ * 0012's triggers under concurrent transactions. Each adds or takes away by a relative
+ * update, but what it counts is read at READ COMMITTED, where another open transaction's
+ * rows are not seen: a read mark and a new link of the same article each left the other
+ * out (the count stayed one too high), a read mark and a removed link both took the
+ * article off, a new subscription counted without a link or read mark being written
+ * beside it. Each trigger now first takes a transaction-scoped advisory lock on what it
+ * counts by, so the two wait for each other and the second's statements, with a fresh
+ * snapshot, see the first's rows: the article for links, read marks and deletes, the feed
+ * (shared by links) and the reader (shared by read marks) against a new subscription.
+ */
+async function lockUnreadTriggers(db: Kysely<unknown>): Promise<void> {
+  // Two-key advisory locks: a key space apart from the single-key ones Tidings takes
+  // elsewhere. Ids past 2^31 wrap, and two sharing a key only wait for each other.
+  await sql`create or replace function unread_lock(kind integer, id bigint, shared boolean) returns void language plpgsql as $$
+    begin
+      if shared then perform pg_advisory_xact_lock_shared(kind, (id % 2147483647)::integer);
+      else perform pg_advisory_xact_lock(kind, (id % 2147483647)::integer); end if;
+    end $$`.execute(db);
+  await unreadTriggerFunctions(db, true);
+}
+
+/**
+ * Counts that drifted before 0014 are set to a count of the rows, once; the number of
+ * subscriptions whose count was wrong is logged (code unread_recounted) when there are any.
+ */
+export async function recountDriftedUnread(db: Kysely<unknown>): Promise<number> {
+  const result = await sql`update subscription_unread u set unread = c.unread
+    from (select s.user_id, s.feed_id, (${unreadOf('s.user_id', 's.feed_id')}) as unread from subscription s) c
+    where u.user_id = c.user_id and u.feed_id = c.feed_id and u.unread <> c.unread`.execute(db);
+  const repaired = Number(result.numAffectedRows ?? 0);
+  if (repaired) logger().warn({ code: 'unread_recounted', subscriptions: repaired }, 'unread counts that had drifted were recounted');
+  return repaired;
+}
+
+/** The functions of 0012's triggers; `locked` (0014) makes each first take its locks. */
+async function unreadTriggerFunctions(db: Kysely<unknown>, locked: boolean): Promise<void> {
+  const [article, feed, reader] = UNREAD_LOCKS;
+  const lock = (kind: number, id: string, shared = false) => sql.raw(locked ? `perform unread_lock(${kind}, ${id}, ${shared});` : '');
+  await sql`create or replace function subscription_unread_insert() returns trigger language plpgsql as $$
+    begin
+      ${lock(feed, 'new.feed_id')} ${lock(reader, 'new.user_id')}
+      insert into subscription_unread (user_id, feed_id, unread)
+        values (new.user_id, new.feed_id, (${unreadOf('new.user_id', 'new.feed_id')}))
+        on conflict (user_id, feed_id) do update set unread = excluded.unread;
+      return null;
+    end $$`.execute(db);
+  await sql`create or replace function article_unread_delete() returns trigger language plpgsql as $$
+    begin
+      ${lock(article, 'old.id')}
+      update subscription_unread u set unread = unread - 1 from article_feed l
+        where l.article_id = old.id and u.feed_id = l.feed_id and not exists (select 1 from article_state s
+          where s.user_id = u.user_id and s.article_id = old.id and s.read_at is not null);
+      return old;
+    end $$`.execute(db);
+  await sql`create or replace function article_feed_unread() returns trigger language plpgsql as $$
+    declare
+      link article_feed;
+    begin
+      if tg_op = 'DELETE' then link := old; else link := new; end if;
+      if tg_op = 'DELETE' and not exists (select 1 from article where id = old.article_id) then return null; end if;
+      ${lock(article, 'link.article_id')} ${lock(feed, 'link.feed_id', true)}
+      update subscription_unread u set unread = unread + (case when tg_op = 'DELETE' then -1 else 1 end)
+        where u.feed_id = link.feed_id and not exists (select 1 from article_state s
+          where s.user_id = u.user_id and s.article_id = link.article_id and s.read_at is not null);
+      return null;
+    end $$`.execute(db);
+  await sql`create or replace function article_state_unread() returns trigger language plpgsql as $$
+    declare
+      delta integer := 0;
+      state article_state;
+    begin
+      if tg_op = 'DELETE' then state := old; else state := new; end if;
+      if tg_op = 'DELETE' and not exists (select 1 from article where id = old.article_id) then return null; end if;
+      if tg_op = 'INSERT' then
+        if new.read_at is not null then delta := -1; end if;
+      elsif tg_op = 'DELETE' then
+        if old.read_at is not null then delta := 1; end if;
+      elsif (old.read_at is null) <> (new.read_at is null) then
+        delta := case when new.read_at is null then 1 else -1 end;
+      end if;
+      if delta <> 0 then
+        ${lock(article, 'state.article_id')} ${lock(reader, 'state.user_id', true)}
+        update subscription_unread set unread = unread + delta
+          where user_id = state.user_id and feed_id in (select feed_id from article_feed where article_id = state.article_id);
+      end if;
+      return null;
+    end $$`.execute(db);
+}
+
+/** The first keys of the unread triggers' advisory locks: article, feed, reader. */
+const UNREAD_LOCKS = [0x7d01, 0x7d02, 0x7d03] as const;
 
 /** SQL for the number of a feed's articles a reader has not read (migration 0011). */
 function unreadOf(user: string, feed: string) {

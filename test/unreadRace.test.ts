@@ -1,0 +1,175 @@
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import pg from 'pg';
+import { Kysely, PostgresDialect } from 'kysely';
+import { PublisherServer, articlePage, rssFeed } from './support/publisherServer.js';
+import { testPipeline, type TestPipeline } from './support/pipeline.js';
+import { storeTarget } from './support/stores.js';
+import { subscribe } from '../src/ingest/subscribe.js';
+import { refreshFeed } from '../src/ingest/refreshFeed.js';
+import { recountDriftedUnread } from '../src/store/postgres/migrations.js';
+
+/**
+ * The unread counts kept by PostgreSQL's triggers (subscription_unread) under concurrent
+ * transactions. At READ COMMITTED a trigger does not see what another open transaction
+ * wrote: a read mark and a new link of the same article, or a new subscription and a new
+ * link to its feed, each left the other's change out of the count. Here the writers are
+ * separate connections, their statements interleaved on purpose (and then at random), and
+ * the kept counts must equal a recount of the rows. SQLite runs one writer at a time.
+ */
+const skip = storeTarget !== 'postgres' && 'SQLite serialises writers (TIDINGS_TEST_STORE=postgres runs this)';
+let server: PublisherServer;
+let tp: TestPipeline;
+const NOW = '2026-03-05T00:00:00Z';
+const feeds: number[] = [];
+const articles: number[] = [];
+const users: number[] = [];
+const clients: pg.Client[] = [];
+
+before(async () => {
+  if (skip) return;
+  server = await new PublisherServer().start();
+  tp = await testPipeline();
+  for (const name of ['quay', 'ferry', 'dock']) {
+    const items = [1, 2, 3, 4].map((n) => ({ title: `${name} story ${n}`, link: server.url(`/${name}/${n}`), pubDate: `Mon, 0${n} Mar 2026 08:00:00 GMT` }));
+    server.set(`/${name}.xml`, { type: 'application/rss+xml', body: rssFeed({ title: name, link: server.url('/'), items }) });
+    for (const it of items) server.set(new URL(it.link).pathname, { body: articlePage({ title: it.title, siteName: name, bodyHtml: `<p>${it.title}. ${'The harbour board met to agree the budget. '.repeat(4)}</p>` }) });
+    const { feed } = await subscribe(tp.p, server.url(`/${name}.xml`), { readers: [] });
+    await refreshFeed(tp.p, (await tp.store.getFeed(feed.id))!);
+    feeds.push(feed.id);
+  }
+  for (const r of await tp.query('select id from article order by id')) articles.push(Number(r.id));
+  for (const name of ['ada', 'bob', 'cyd']) users.push((await tp.store.createUser({ name, passwordHash: 'x', isAdmin: false, now: NOW })).id);
+  for (let i = 0; i < 4; i++) {
+    const c = new pg.Client({ connectionString: tp.location.databaseUrl });
+    await c.connect();
+    clients.push(c);
+  }
+});
+after(async () => {
+  if (skip) return;
+  for (const c of clients) await c.end();
+  await tp.close();
+  await server.stop();
+});
+
+/** Subscriptions whose kept count differs from a count of the rows. */
+async function drift(): Promise<Array<Record<string, unknown>>> {
+  return tp.query(`select s.user_id, s.feed_id, u.unread as kept, (select count(*) from article_feed f where f.feed_id = s.feed_id
+      and not exists (select 1 from article_state r where r.user_id = s.user_id and r.article_id = f.article_id and r.read_at is not null))::int as counted
+    from subscription s left join subscription_unread u on u.user_id = s.user_id and u.feed_id = s.feed_id
+    where u.unread is distinct from (select count(*) from article_feed f where f.feed_id = s.feed_id
+      and not exists (select 1 from article_state r where r.user_id = s.user_id and r.article_id = f.article_id and r.read_at is not null))`);
+}
+
+const link = (article: number, feed: number) =>
+  `insert into article_feed (article_id, feed_id, guid, link_key, first_seen_at) values (${article}, ${feed}, null, null, '${NOW}') on conflict do nothing`;
+const unlink = (article: number, feed: number) => `delete from article_feed where article_id = ${article} and feed_id = ${feed}`;
+const read = (user: number, article: number, isRead: boolean) =>
+  `insert into article_state (user_id, article_id, read_at, starred_at) values (${user}, ${article}, ${isRead ? `'${NOW}'` : 'null'}, null)
+    on conflict (user_id, article_id) do update set read_at = excluded.read_at`;
+const subscribeSql = (user: number, feed: number) =>
+  `insert into subscription (user_id, feed_id, folder, title, created_at) values (${user}, ${feed}, null, null, '${NOW}') on conflict do nothing`;
+const unsubscribeSql = (user: number, feed: number) => `delete from subscription where user_id = ${user} and feed_id = ${feed}`;
+
+/** Whether the connection's statement is waiting for a lock another transaction holds. */
+async function waiting(c: pg.Client): Promise<boolean> {
+  const pid = (c as unknown as { processID: number }).processID;
+  const rows = await tp.query(`select wait_event_type from pg_stat_activity where pid = ${pid}`);
+  return rows[0]?.wait_event_type === 'Lock';
+}
+
+/**
+ * First's statement in an open transaction, then second's in another; second may wait for
+ * first (a fixed trigger makes it), so first commits once second has run or waits.
+ */
+async function interleave(first: string, second: string): Promise<void> {
+  const [a, b] = clients as [pg.Client, pg.Client];
+  await a.query('begin');
+  await a.query(first);
+  await b.query('begin');
+  let done = false;
+  const running = b.query(second).then(() => (done = true));
+  while (!done && !(await waiting(b))) await new Promise((r) => setTimeout(r, 5));
+  await a.query('commit');
+  await running;
+  await b.query('commit');
+}
+
+test('a read mark beside a new link of the same article', { skip }, async () => {
+  const [ada] = users as [number];
+  await tp.store.subscribeUser(ada, feeds[0]!, null, NOW);
+  await tp.store.subscribeUser(ada, feeds[1]!, null, NOW);
+  const quay1 = articles[0]!;
+  await interleave(link(quay1, feeds[1]!), read(ada, quay1, true));
+  // And the other way round: the link after the read mark.
+  const quay2 = articles[1]!;
+  await interleave(read(ada, quay2, true), link(quay2, feeds[1]!));
+  assert.deepEqual(await drift(), []);
+});
+
+test('a read mark beside the removal of a link', { skip }, async () => {
+  const [ada] = users as [number];
+  const quay3 = articles[2]!;
+  await tp.query(link(quay3, feeds[1]!));
+  await interleave(unlink(quay3, feeds[1]!), read(ada, quay3, true));
+  assert.deepEqual(await drift(), []);
+});
+
+test('a new subscription beside new links and read marks in its feed', { skip }, async () => {
+  const [, bob] = users as [number, number];
+  const ferry1 = articles[4]!;
+  await interleave(subscribeSql(bob, feeds[2]!), link(ferry1, feeds[2]!));
+  const ferry2 = articles[5]!;
+  await interleave(link(ferry2, feeds[2]!), subscribeSql(bob, feeds[0]!));
+  await interleave(subscribeSql(bob, feeds[1]!), read(bob, ferry1, true));
+  assert.deepEqual(await drift(), []);
+});
+
+test('four writers at random: links, read marks and subscriptions', { skip }, async () => {
+  let seed = 7;
+  const pick = <T>(xs: T[]): T => {
+    seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+    return xs[seed % xs.length]!;
+  };
+  const statement = (): string => {
+    const op = pick([0, 1, 2, 3, 4, 5]);
+    if (op === 0) return link(pick(articles), pick(feeds));
+    if (op === 1) return unlink(pick(articles), pick(feeds));
+    if (op === 2 || op === 3) return read(pick(users), pick(articles), op === 2);
+    return op === 4 ? subscribeSql(pick(users), pick(feeds)) : unsubscribeSql(pick(users), pick(feeds));
+  };
+  let deadlocks = 0;
+  const writer = async (c: pg.Client) => {
+    for (let t = 0; t < 60; t++) {
+      const statements = [statement(), statement()];
+      await c.query('begin');
+      try {
+        for (const s of statements) await c.query(s);
+        await c.query('commit');
+      } catch (e) {
+        // Two transactions that lock the same rows in opposite orders: PostgreSQL ends one.
+        if ((e as { code?: string }).code !== '40P01') throw e;
+        deadlocks++;
+        await c.query('rollback');
+      }
+    }
+  };
+  await Promise.all(clients.map(writer));
+  assert.ok(deadlocks < 20, `${deadlocks} deadlocks`);
+  assert.deepEqual(await drift(), []);
+});
+
+test('counts that drifted before the locks are recounted once, by the migration', { skip }, async () => {
+  const [ada] = users as [number];
+  await tp.query(`update subscription_unread set unread = unread + 3 where user_id = ${ada} and feed_id = ${feeds[0]!}`);
+  assert.equal((await drift()).length, 1);
+  const db = new Kysely<unknown>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: tp.location.databaseUrl, max: 1 }) }) });
+  try {
+    assert.equal(await recountDriftedUnread(db), 1);
+    assert.deepEqual(await drift(), []);
+    assert.equal(await recountDriftedUnread(db), 0, 'nothing left to repair');
+  } finally {
+    await db.destroy();
+  }
+});
