@@ -4,7 +4,6 @@ import { readHtml, type HtmlSource, type LazyHtml, type RawHtml } from './feedIt
 import { parseDate } from '../text/dates.js';
 import { children, hasElementChildren, innerXml, resolveUrl, textOf, type SourceSpan, type XNode } from './xmlTree.js';
 import { cappedText, cleanText, nonEmpty, plainText, textToHtml, unwrapCdata, type FieldKind } from './text.js';
-import { escapeText } from '../html/escape.js';
 
 /**
  * How an element's content is meant to be read. Atom says so in `type`; RSS elements are
@@ -54,8 +53,9 @@ class DocumentHtml implements HtmlSource, SourceSpan {
     const text = textOf(this);
     if (this.kind === 'base64') return { html: Buffer.from(text.replace(/\s+/g, ''), 'base64').toString('utf8'), base };
     if (this.kind === 'text') return { html: textToHtml(text), base };
-    // A CDATA section the feed escaped once more: its text, not the markers.
-    const html = text.includes('<![CDATA[') ? unwrapCdata(text, escapeText) : text;
+    // A CDATA section the feed escaped once more: HTML parsers would drop it whole. Its
+    // text is kept as the HTML it holds, so the sanitizer judges it like the rest.
+    const html = text.includes('<![CDATA[') ? unwrapCdata(text, (inner) => inner) : text;
     return html.trim() ? { html, base } : null;
   }
 }
