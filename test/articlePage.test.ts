@@ -74,6 +74,9 @@ test('the article page walks the list it was opened from, with the reader marks 
   // A name the reader gave the feed is the name the pane shows.
   await tp.store.updateSubscription(ada.userId, feedId, { title: 'My Harbour' });
   assert.deepEqual(pane(await open(ada.cookie, `/articles/${ids.get('Story 3')}?feed=${feedId}`)).slice(0, 2), ['Story 5 My Harbour unread', 'Story 4 My Harbour unread']);
+  // Hers alone: another reader of the feed still sees the publisher's name.
+  const bea = await signedIn(tp.store, 'bea');
+  assert.deepEqual(pane(await open(bea.cookie, `/articles/${ids.get('Story 3')}?seen=0`)).slice(0, 2), ['Story 5 Harbour Times unread', 'Story 4 Harbour Times unread']);
 
   // From the unread list, what was read is no neighbour; the links keep the list.
   const unread = await open(ada.cookie, `/articles/${ids.get('Story 3')}?show=unread&seen=0`);
