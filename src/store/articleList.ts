@@ -200,9 +200,25 @@ function renamesFeeds(userId: number) {
 
 /** The reader's own names for the feeds that brought these articles (readerTitle's rule). */
 async function readerTitles(db: Db, userId: number, ids: number[]): Promise<Map<number, string | null>> {
-  const rows = await db.selectFrom('article as a').select('a.id').select(readerTitle(userId)).where('a.id', 'in', ids).execute();
-  return new Map(rows.map((r) => [Number(r.id), r.reader_title]));
+  const titles = new Map<number, string | null>();
+  for (let i = 0; i < ids.length; i += TITLE_SLOTS) {
+    const values: TitleValues = { userId };
+    // Unused slots ask for id 0, which no article has.
+    for (let slot = 0; slot < TITLE_SLOTS; slot++) values[`id${slot}`] = ids[i + slot] ?? 0;
+    for (const r of await titlesRun(db, values)) titles.set(Number(r.id), r.reader_title);
+  }
+  return titles;
 }
+
+/** Ids per title lookup: a walk's rows in one query, built once (a fresh build cost more than the walk). */
+const TITLE_SLOTS = 20;
+
+type TitleValues = { userId: number; [slot: `id${number}`]: number };
+
+const titlesRun = reusableQuery((db, v: TitleValues) => {
+  const ids = Array.from({ length: TITLE_SLOTS }, (_, slot) => v[`id${slot}`]!);
+  return db.selectFrom('article as a').select('a.id').select(readerTitle(v.userId)).where('a.id', 'in', ids);
+});
 
 interface NeighbourShape {
   side: 'newer' | 'older';
