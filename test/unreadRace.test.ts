@@ -7,7 +7,10 @@ import { testPipeline, type TestPipeline } from './support/pipeline.js';
 import { storeTarget } from './support/stores.js';
 import { subscribe } from '../src/ingest/subscribe.js';
 import { refreshFeed } from '../src/ingest/refreshFeed.js';
-import { recountDriftedUnread } from '../src/store/postgres/migrations.js';
+import { Writable } from 'node:stream';
+import { recountDriftedUnread, UNREAD_LOCKS } from '../src/store/postgres/migrations.js';
+import { createLogger, logger, setLogger } from '../src/log/logger.js';
+import { until } from './support/until.js';
 
 /**
  * The unread counts kept by PostgreSQL's triggers (subscription_unread) under concurrent
@@ -172,4 +175,48 @@ test('counts that drifted before the locks are recounted once, by the migration'
   } finally {
     await db.destroy();
   }
+});
+
+/** Lines the process logger writes at warn and above while `fn` runs. */
+async function logged(fn: () => Promise<void>): Promise<Array<Record<string, unknown>>> {
+  const lines: Array<Record<string, unknown>> = [];
+  const previous = logger();
+  setLogger(createLogger('warn', new Writable({ write: (chunk, _enc, done) => (lines.push(JSON.parse(String(chunk))), done()) })));
+  try {
+    await fn();
+  } finally {
+    setLogger(previous);
+  }
+  return lines;
+}
+
+test('read marks deadlocked with another writer are written again, never an error to the reader', { skip }, async () => {
+  const [, , cyd] = users as [number, number, number];
+  const dock = feeds[2]!;
+  await tp.store.subscribeUser(cyd, dock, null, NOW);
+  const rows = await tp.query(`select article_id from article_feed where feed_id = ${dock} order by article_id limit 2`);
+  const [first, second] = rows.map((r) => Number(r.article_id)) as [number, number];
+  await tp.query(`delete from article_state where user_id = ${cyd} and article_id in (${first}, ${second})`);
+  const other = clients[2]!;
+  const lock = (article: number) => other.query(`select unread_lock(${UNREAD_LOCKS[0]}, ${article}, false)`);
+  let written = 0;
+  const lines = await logged(async () => {
+    await other.query('begin');
+    // This side looks for a deadlock only after 30 s: the store's write (1 s) is the one PostgreSQL ends.
+    await other.query(`set local deadlock_timeout = '30s'`);
+    await lock(second);
+    // The store's triggers lock first, then wait for second; this side then waits for first.
+    const marking = tp.store.setArticleStates(cyd, [second, first], { read: true }, NOW);
+    const waiters = async () => (await tp.query(`select 1 from pg_locks where locktype = 'advisory' and not granted`)).length;
+    await until('the read marks to wait for the article lock', async () => (await waiters()) === 1);
+    await lock(first);
+    await other.query('commit');
+    written = await marking;
+  });
+  assert.equal(written, 2);
+  const retried = lines.filter((l) => l.code === 'write_conflict_retried');
+  assert.deepEqual(retried.map((l) => [l.write, l.sqlstate]), [['setArticleStates', '40P01']]);
+  const read = await tp.query(`select article_id from article_state where user_id = ${cyd} and read_at is not null and article_id in (${first}, ${second})`);
+  assert.equal(read.length, 2);
+  assert.deepEqual(await drift(), []);
 });
