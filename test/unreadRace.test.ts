@@ -190,33 +190,65 @@ async function logged(fn: () => Promise<void>): Promise<Array<Record<string, unk
   return lines;
 }
 
-test('read marks deadlocked with another writer are written again, never an error to the reader', { skip }, async () => {
-  const [, , cyd] = users as [number, number, number];
-  const dock = feeds[2]!;
-  await tp.store.subscribeUser(cyd, dock, null, NOW);
-  const rows = await tp.query(`select article_id from article_feed where feed_id = ${dock} order by article_id limit 2`);
-  const [first, second] = rows.map((r) => Number(r.article_id)) as [number, number];
-  await tp.query(`delete from article_state where user_id = ${cyd} and article_id in (${first}, ${second})`);
+/**
+ * Runs `write` (a store call whose triggers lock article `first`, then `second`) into a
+ * deadlock: another connection holds second's lock and, once the write waits for it, asks
+ * for first's. That side looks for a deadlock only after 30 s, so PostgreSQL ends the
+ * store's write (after 1 s); the store must run it again. Returns its result and the log.
+ */
+async function deadlocked<T>(first: number, second: number, write: () => Promise<T>): Promise<{ result: T; retried: unknown[][] }> {
   const other = clients[2]!;
   const lock = (article: number) => other.query(`select unread_lock(${UNREAD_LOCKS[0]}, ${article}, false)`);
-  let written = 0;
+  const waiters = async () => (await tp.query(`select 1 from pg_locks where locktype = 'advisory' and not granted`)).length;
+  let result: T | undefined;
   const lines = await logged(async () => {
     await other.query('begin');
-    // This side looks for a deadlock only after 30 s: the store's write (1 s) is the one PostgreSQL ends.
     await other.query(`set local deadlock_timeout = '30s'`);
     await lock(second);
-    // The store's triggers lock first, then wait for second; this side then waits for first.
-    const marking = tp.store.setArticleStates(cyd, [second, first], { read: true }, NOW);
-    const waiters = async () => (await tp.query(`select 1 from pg_locks where locktype = 'advisory' and not granted`)).length;
-    await until('the read marks to wait for the article lock', async () => (await waiters()) === 1);
+    const writing = write();
+    await until('the write to wait for the article lock', async () => (await waiters()) === 1);
     await lock(first);
     await other.query('commit');
-    written = await marking;
+    result = await writing;
   });
-  assert.equal(written, 2);
-  const retried = lines.filter((l) => l.code === 'write_conflict_retried');
-  assert.deepEqual(retried.map((l) => [l.write, l.sqlstate]), [['setArticleStates', '40P01']]);
-  const read = await tp.query(`select article_id from article_state where user_id = ${cyd} and read_at is not null and article_id in (${first}, ${second})`);
+  const retried = lines.filter((l) => l.code === 'write_conflict_retried').map((l) => [l.write, l.sqlstate]);
+  return { result: result as T, retried };
+}
+
+/** Two of the dock feed's articles, in id order, that `user` has no mark on. */
+async function unmarkedPair(user: number): Promise<[number, number]> {
+  const rows = await tp.query(`select article_id from article_feed where feed_id = ${feeds[2]!} order by article_id limit 2`);
+  const [first, second] = rows.map((r) => Number(r.article_id)) as [number, number];
+  await tp.query(`delete from article_state where user_id = ${user} and article_id in (${first}, ${second})`);
+  return [first, second];
+}
+
+test('read marks deadlocked with another writer are written again, never an error to the reader', { skip }, async () => {
+  const [, , cyd] = users as [number, number, number];
+  await tp.store.subscribeUser(cyd, feeds[2]!, null, NOW);
+  const [first, second] = await unmarkedPair(cyd);
+  // Given in the other order: the statement still locks articles by id.
+  const { result, retried } = await deadlocked(first, second, () => tp.store.setArticleStates(cyd, [second, first], { read: true }, NOW));
+  assert.equal(result, 2);
+  assert.deepEqual(retried, [['setArticleStates', '40P01']]);
+  const read = await tp.query(`select 1 from article_state where user_id = ${cyd} and read_at is not null and article_id in (${first}, ${second})`);
   assert.equal(read.length, 2);
+  assert.deepEqual(await drift(), []);
+});
+
+test('a refresh deadlocked with another writer is written again as a whole', { skip }, async () => {
+  const [, , cyd] = users as [number, number, number];
+  const [quay] = feeds as [number];
+  await tp.store.subscribeUser(cyd, quay, null, NOW);
+  const [first, second] = await unmarkedPair(cyd);
+  await tp.query(`delete from article_feed where feed_id = ${quay} and article_id in (${first}, ${second})`);
+  const links = [second, first].map((articleId) => ({ articleId, guid: null, linkKey: null }));
+  const refresh = { feedId: quay, fetchedAt: NOW, status: 'ok' as const, etag: 'after-deadlock', lastModified: null, nextCheckAt: NOW, articles: [], links };
+  const { result, retried } = await deadlocked(first, second, () => tp.store.saveRefresh(refresh));
+  assert.equal(result.linked, 2);
+  assert.deepEqual(retried, [['saveRefresh', '40P01']]);
+  assert.equal((await tp.store.getFeed(quay))?.etag, 'after-deadlock');
+  const linked = await tp.query(`select 1 from article_feed where feed_id = ${quay} and article_id in (${first}, ${second})`);
+  assert.equal(linked.length, 2);
   assert.deepEqual(await drift(), []);
 });
