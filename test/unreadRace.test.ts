@@ -7,7 +7,10 @@ import { testPipeline, type TestPipeline } from './support/pipeline.js';
 import { storeTarget } from './support/stores.js';
 import { subscribe } from '../src/ingest/subscribe.js';
 import { refreshFeed } from '../src/ingest/refreshFeed.js';
-import { recountDriftedUnread } from '../src/store/postgres/migrations.js';
+import { Writable } from 'node:stream';
+import { recountDriftedUnread, UNREAD_LOCKS } from '../src/store/postgres/migrations.js';
+import { createLogger, logger, setLogger } from '../src/log/logger.js';
+import { until } from './support/until.js';
 
 /**
  * The unread counts kept by PostgreSQL's triggers (subscription_unread) under concurrent
@@ -172,4 +175,80 @@ test('counts that drifted before the locks are recounted once, by the migration'
   } finally {
     await db.destroy();
   }
+});
+
+/** Lines the process logger writes at warn and above while `fn` runs. */
+async function logged(fn: () => Promise<void>): Promise<Array<Record<string, unknown>>> {
+  const lines: Array<Record<string, unknown>> = [];
+  const previous = logger();
+  setLogger(createLogger('warn', new Writable({ write: (chunk, _enc, done) => (lines.push(JSON.parse(String(chunk))), done()) })));
+  try {
+    await fn();
+  } finally {
+    setLogger(previous);
+  }
+  return lines;
+}
+
+/**
+ * Runs `write` (a store call whose triggers lock article `first`, then `second`) into a
+ * deadlock: another connection holds second's lock and, once the write waits for it, asks
+ * for first's. That side looks for a deadlock only after 30 s, so PostgreSQL ends the
+ * store's write (after 1 s); the store must run it again. Returns its result and the log.
+ */
+async function deadlocked<T>(first: number, second: number, write: () => Promise<T>): Promise<{ result: T; retried: unknown[][] }> {
+  const other = clients[2]!;
+  const lock = (article: number) => other.query(`select unread_lock(${UNREAD_LOCKS[0]}, ${article}, false)`);
+  const waiters = async () => (await tp.query(`select 1 from pg_locks where locktype = 'advisory' and not granted`)).length;
+  let result: T | undefined;
+  const lines = await logged(async () => {
+    await other.query('begin');
+    await other.query(`set local deadlock_timeout = '30s'`);
+    await lock(second);
+    const writing = write();
+    await until('the write to wait for the article lock', async () => (await waiters()) === 1);
+    await lock(first);
+    await other.query('commit');
+    result = await writing;
+  });
+  const retried = lines.filter((l) => l.code === 'write_conflict_retried').map((l) => [l.write, l.sqlstate]);
+  return { result: result as T, retried };
+}
+
+/** Two of the dock feed's articles, in id order, that `user` has no mark on. */
+async function unmarkedPair(user: number): Promise<[number, number]> {
+  const rows = await tp.query(`select article_id from article_feed where feed_id = ${feeds[2]!} order by article_id limit 2`);
+  const [first, second] = rows.map((r) => Number(r.article_id)) as [number, number];
+  await tp.query(`delete from article_state where user_id = ${user} and article_id in (${first}, ${second})`);
+  return [first, second];
+}
+
+test('read marks deadlocked with another writer are written again, never an error to the reader', { skip }, async () => {
+  const [, , cyd] = users as [number, number, number];
+  await tp.store.subscribeUser(cyd, feeds[2]!, null, NOW);
+  const [first, second] = await unmarkedPair(cyd);
+  // Given in the other order: the statement still locks articles by id.
+  const { result, retried } = await deadlocked(first, second, () => tp.store.setArticleStates(cyd, [second, first], { read: true }, NOW));
+  assert.equal(result, 2);
+  assert.deepEqual(retried, [['setArticleStates', '40P01']]);
+  const read = await tp.query(`select 1 from article_state where user_id = ${cyd} and read_at is not null and article_id in (${first}, ${second})`);
+  assert.equal(read.length, 2);
+  assert.deepEqual(await drift(), []);
+});
+
+test('a refresh deadlocked with another writer is written again as a whole', { skip }, async () => {
+  const [, , cyd] = users as [number, number, number];
+  const [quay] = feeds as [number];
+  await tp.store.subscribeUser(cyd, quay, null, NOW);
+  const [first, second] = await unmarkedPair(cyd);
+  await tp.query(`delete from article_feed where feed_id = ${quay} and article_id in (${first}, ${second})`);
+  const links = [second, first].map((articleId) => ({ articleId, guid: null, linkKey: null }));
+  const refresh = { feedId: quay, fetchedAt: NOW, status: 'ok' as const, etag: 'after-deadlock', lastModified: null, nextCheckAt: NOW, articles: [], links };
+  const { result, retried } = await deadlocked(first, second, () => tp.store.saveRefresh(refresh));
+  assert.equal(result.linked, 2);
+  assert.deepEqual(retried, [['saveRefresh', '40P01']]);
+  assert.equal((await tp.store.getFeed(quay))?.etag, 'after-deadlock');
+  const linked = await tp.query(`select 1 from article_feed where feed_id = ${quay} and article_id in (${first}, ${second})`);
+  assert.equal(linked.length, 2);
+  assert.deepEqual(await drift(), []);
 });

@@ -22,7 +22,8 @@ export async function saveRefresh(db: Kysely<Database>, w: RefreshWrite): Promis
   return db.transaction().execute(async (trx) => {
     const { sourceId } = await recordFeedRefresh(trx, w);
     const outcome: RefreshOutcome = { created: 0, tombstoned: 0, updated: 0, linked: 0, unchanged: 0, articleIds: [], failedPageIds: [] };
-    for (const link of w.links) {
+    // In article order, as read marks lock them (subscriptions.ts markAllRead).
+    for (const link of [...w.links].sort((x, y) => x.articleId - y.articleId)) {
       if (await linkArticle(trx, link.articleId, w.feedId, link.guid, link.linkKey, w.fetchedAt)) outcome.linked++;
     }
     for (const a of w.articles) {

@@ -20,6 +20,7 @@ import * as serverLeases from './serverLeases.js';
 import type { ServerLease } from './serverLeases.js';
 import type { ArticleKeys, ArticleListItem, ArticleQuery, ArticleRef, ArticleWrite, FeedFailure, NewFeed, OpenedArticle, RefreshOutcome, RefreshWrite, SearchHit, SearchQuery, Store } from './store.js';
 import { openedArticle } from './openedArticle.js';
+import { retryingConflicts } from './conflictRetry.js';
 
 type SubscribedFeed = FeedWithSource & { folder: string | null; customTitle: string | null };
 
@@ -117,13 +118,13 @@ export class KyselyStore implements Store {
     return articles.findKnownArticle(this.db, feedId, sourceId, keys);
   }
   saveRefresh(w: RefreshWrite): Promise<RefreshOutcome> {
-    return articles.saveRefresh(this.db, w);
+    return retryingConflicts('saveRefresh', () => articles.saveRefresh(this.db, w));
   }
   isTombstoned(feedId: number, keys: ArticleKeys): Promise<boolean> {
     return articles.isTombstoned(this.db, feedId, keys);
   }
   deleteArticle(id: number, reason: string, at: string): Promise<boolean> {
-    return articles.deleteArticle(this.db, id, reason, at);
+    return retryingConflicts('deleteArticle', () => articles.deleteArticle(this.db, id, reason, at));
   }
   recentArticles(q: { since: string; feedId?: number; limit: number }): Promise<Article[]> {
     return recheckPlans.recentArticles(this.db, q);
@@ -279,13 +280,13 @@ export class KyselyStore implements Store {
 
   // subscriptions and read state
   subscribeUser(userId: number, feedId: number, folder: string | null, now: string, title: string | null = null): Promise<void> {
-    return subscriptions.subscribeUser(this.db, userId, feedId, folder, now, title);
+    return retryingConflicts('subscribeUser', () => subscriptions.subscribeUser(this.db, userId, feedId, folder, now, title));
   }
   subscribeToAll(userId: number, now: string): Promise<void> {
-    return subscriptions.subscribeToAll(this.db, userId, now);
+    return retryingConflicts('subscribeToAll', () => subscriptions.subscribeToAll(this.db, userId, now));
   }
   unsubscribeUser(userId: number, feedId: number): Promise<boolean> {
-    return subscriptions.unsubscribeUser(this.db, userId, feedId);
+    return retryingConflicts('unsubscribeUser', () => subscriptions.unsubscribeUser(this.db, userId, feedId));
   }
   updateSubscription(userId: number, feedId: number, change: { title?: string | null; folder?: string | null }): Promise<boolean> {
     return subscriptions.updateSubscription(this.db, userId, feedId, change);
@@ -303,10 +304,10 @@ export class KyselyStore implements Store {
     return subscriptions.articleVisibleTo(this.db, userId, articleId);
   }
   setArticleState(userId: number, articleId: number, state: { read?: boolean; starred?: boolean }, now: string): Promise<void> {
-    return subscriptions.setArticleState(this.db, userId, articleId, state, now);
+    return retryingConflicts('setArticleState', () => subscriptions.setArticleState(this.db, userId, articleId, state, now));
   }
   setArticleStates(userId: number, ids: readonly number[], state: { read?: boolean; starred?: boolean }, now: string): Promise<number> {
-    return subscriptions.setArticleStates(this.db, userId, ids, state, now);
+    return retryingConflicts('setArticleStates', () => subscriptions.setArticleStates(this.db, userId, ids, state, now));
   }
   unreadCounts(userId: number): Promise<Array<{ feedId: number; unread: number; newest: string }>> {
     return subscriptions.unreadCounts(this.db, userId);
@@ -315,10 +316,10 @@ export class KyselyStore implements Store {
     return subscriptions.sidebarFeeds(this.db, userId);
   }
   unreadReadSince(userId: number, since: string): Promise<number> {
-    return subscriptions.unreadReadSince(this.db, userId, since);
+    return retryingConflicts('unreadReadSince', () => subscriptions.unreadReadSince(this.db, userId, since));
   }
   markAllRead(userId: number, opts: { feedId?: number; folder?: string | null; entity?: string; upTo: string }, now: string): Promise<number> {
-    return subscriptions.markAllRead(this.db, userId, opts, now);
+    return retryingConflicts('markAllRead', () => subscriptions.markAllRead(this.db, userId, opts, now));
   }
 
   async dueFeedIds(now: string, limit: number): Promise<number[]> {

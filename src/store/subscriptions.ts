@@ -116,11 +116,17 @@ const stateUpserts = (['read', 'starred', 'both'] as const).map((set) =>
   ),
 );
 
+/**
+ * Rows are written in article order, as are setArticleStates' (and their chunks): the
+ * unread triggers lock each article (PostgreSQL 0014), and two writers that lock the same
+ * articles in one order cannot deadlock each other.
+ */
 export async function markAllRead(db: Db, userId: number, opts: { feedId?: number; folder?: string | null; entity?: string; upTo: string }, now: string): Promise<number> {
   const result = await sql`
     insert into article_state (user_id, article_id, read_at, starred_at)
     select ${userId}, a.id, ${now}, null from article a
     where ${articleFilter({ ...opts, userId })}
+    order by a.id
     on conflict (user_id, article_id) do update set read_at = coalesce(article_state.read_at, excluded.read_at)`.execute(db);
   return Number(result.numAffectedRows ?? 0);
 }
@@ -138,6 +144,7 @@ export async function setArticleStates(db: Db, userId: number, ids: readonly num
       insert into article_state (user_id, article_id, read_at, starred_at)
       select ${userId}, a.id, ${value(state.read)}, ${value(state.starred)} from article a
       where ${articleFilter({ userId, ids: ids.slice(i, i + STATE_CHUNK) })}
+      order by a.id
       on conflict (user_id, article_id) do update set read_at = ${kept('read_at', state.read)}, starred_at = ${kept('starred_at', state.starred)}`.execute(db);
     written += Number(result.numAffectedRows ?? 0);
   }

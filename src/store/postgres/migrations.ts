@@ -425,7 +425,7 @@ async function unreadTriggerFunctions(db: Kysely<unknown>, locked: boolean): Pro
 }
 
 /** The first keys of the unread triggers' advisory locks: article, feed, reader. */
-const UNREAD_LOCKS = [0x7d01, 0x7d02, 0x7d03] as const;
+export const UNREAD_LOCKS = [0x7d01, 0x7d02, 0x7d03] as const;
 
 /** SQL for the number of a feed's articles a reader has not read (migration 0011). */
 function unreadOf(user: string, feed: string) {
