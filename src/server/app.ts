@@ -50,7 +50,7 @@ import { BODY_LIMITS, DEFAULT_HTTP_LIMITS, guardConnections, serverOptions } fro
 import { registerMonitoring, watchEventLoop } from './monitoring.js';
 import { logger } from '../log/logger.js';
 import { frameSources } from '../html/iframeHosts.js';
-import { registerPageCache } from './pageCache.js';
+import { acceptsGzip, registerPageCache } from './pageCache.js';
 
 /** A number a form or query may carry (a feed, a source, a choice); anything else is no filter at all. */
 const optionalId = (v: string | undefined): number | undefined => (v && /^\d+$/.test(v) ? Number(v) : undefined);
@@ -143,7 +143,7 @@ export function buildApp(opts: {
       return reply.code(404).type('text/html; charset=utf-8').send(errorPage(404, 'Not found.'));
     }
     reply.type(asset.type).header('cache-control', 'public, max-age=31536000, immutable').header('vary', 'accept-encoding');
-    if (/\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''))) return reply.header('content-encoding', 'gzip').send(asset.gzip);
+    if (acceptsGzip(req.headers['accept-encoding'])) return reply.header('content-encoding', 'gzip').send(asset.gzip);
     return reply.send(asset.body);
   });
 

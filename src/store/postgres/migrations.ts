@@ -1,6 +1,7 @@
 import { sql, type ColumnDefinitionBuilder, type Kysely, type Migration } from 'kysely';
 import { logger } from '../../log/logger.js';
 import { createArticleEntityTable, createStoryTables } from '../storyTables.js';
+import { createUnreadTable, unreadOf } from '../unreadTable.js';
 
 /**
  * Versioned schema of the PostgreSQL store: the same tables and columns as the SQLite one
@@ -295,13 +296,7 @@ export const postgresMigrations: Record<string, Migration> = {
   '0012_unread_counts': {
     async up(db: Kysely<unknown>) {
       // See SQLite's 0017_unread_counts: the sidebar's unread counts, kept by the database.
-      await sql`create table subscription_unread (
-        user_id bigint not null, feed_id bigint not null, unread integer not null,
-        primary key (user_id, feed_id),
-        foreign key (user_id, feed_id) references subscription (user_id, feed_id) on delete cascade)`.execute(db);
-      await sql`create index subscription_unread_feed on subscription_unread (feed_id)`.execute(db);
-      await sql`insert into subscription_unread (user_id, feed_id, unread)
-        select s.user_id, s.feed_id, (${unreadOf('s.user_id', 's.feed_id')}) from subscription s`.execute(db);
+      await createUnreadTable(db, 'bigint');
       await unreadTriggerFunctions(db, false);
       await sql`create trigger subscription_unread after insert on subscription
         for each row execute function subscription_unread_insert()`.execute(db);
@@ -428,11 +423,6 @@ async function unreadTriggerFunctions(db: Kysely<unknown>, locked: boolean): Pro
 export const UNREAD_LOCKS = [0x7d01, 0x7d02, 0x7d03] as const;
 
 /** SQL for the number of a feed's articles a reader has not read (migration 0011). */
-function unreadOf(user: string, feed: string) {
-  return sql.raw(`select count(*) from article_feed f where f.feed_id = ${feed} and not exists
-    (select 1 from article_state r where r.user_id = ${user} and r.article_id = f.article_id and r.read_at is not null)`);
-}
-
 /** The article's tsvector in a search configuration, and its GIN index. */
 async function addSearchColumn(db: Kysely<unknown>, configuration: string): Promise<void> {
   const config = sql.lit(configuration);

@@ -2,6 +2,7 @@ import { sql, type Kysely, type Migration } from 'kysely';
 import { logger } from '../../log/logger.js';
 import { urlKey } from '../../model/identity.js';
 import { createArticleEntityTable, createStoryTables } from '../storyTables.js';
+import { createUnreadTable, unreadOf } from '../unreadTable.js';
 
 /**
  * Versioned schema. A migration, once released, is never edited: add a new one.
@@ -330,13 +331,7 @@ export const sqliteMigrations: Record<string, Migration> = {
       // (any process, any write path): counting them per page read every article of the
       // reader's feeds (140 ms of CPU per page at 100 k articles). Derived: `db copy` leaves
       // it to the target's triggers.
-      await sql`create table subscription_unread (
-        user_id integer not null, feed_id integer not null, unread integer not null,
-        primary key (user_id, feed_id),
-        foreign key (user_id, feed_id) references subscription (user_id, feed_id) on delete cascade)`.execute(db);
-      await sql`create index subscription_unread_feed on subscription_unread (feed_id)`.execute(db);
-      await sql`insert into subscription_unread (user_id, feed_id, unread)
-        select s.user_id, s.feed_id, (${unreadOf('s.user_id', 's.feed_id')}) from subscription s`.execute(db);
+      await createUnreadTable(db, 'integer');
       await sql`create trigger subscription_unread_insert after insert on subscription begin
         insert or replace into subscription_unread (user_id, feed_id, unread)
         values (new.user_id, new.feed_id, (${unreadOf('new.user_id', 'new.feed_id')}));
@@ -382,11 +377,6 @@ export const sqliteMigrations: Record<string, Migration> = {
 };
 
 /** SQL for the number of a feed's articles a reader has not read (migration 0016). */
-function unreadOf(user: string, feed: string) {
-  return sql.raw(`select count(*) from article_feed f where f.feed_id = ${feed} and not exists
-    (select 1 from article_state r where r.user_id = ${user} and r.article_id = f.article_id and r.read_at is not null)`);
-}
-
 /** Rows of the article table indexed between two progress lines of a long rebuild. */
 const REBUILD_BATCH = 100_000;
 /** The page cache of a rebuild, in KiB (SQLite's default is 2 MB). */
