@@ -8,7 +8,7 @@ export interface Member {
   vector: PackedVector;
   /** The names-only part of `vector`, normalised. */
   names: Vector;
-  /** The dates it names (see `datesOf`), normalised. */
+  /** The incident terms it names (see `incidentOf`), normalised. */
   when: Vector;
   at: number;
   /** Placement order: members stay sorted by it, so every pass sees the same order. */

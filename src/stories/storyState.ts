@@ -1,5 +1,5 @@
 import { AgeQueue } from './ageQueue.js';
-import { datesOf } from './dates.js';
+import { incidentOf } from './incident.js';
 import { CopyIndex, signatureOf } from './minhash.js';
 import { NeighbourIndex } from './neighbourIndex.js';
 import { packVector, ScoringTable, type PackedVector } from './packedVectors.js';
@@ -81,7 +81,7 @@ export interface StoryOptions extends Weights {
   joinCandidates: number;
   /** Documents after which the rolling document frequencies are halved. */
   dfHalfLife: number;
-  /** Share of the cosine of the dates two full texts name (see `datesOf`), when both name one (0: dates ignored). */
+  /** Share of the cosine of the incident terms two full texts name (dates, weekdays, ages: see `incidentOf`), when both name one (0: ignored). */
   whenShare: number;
   /**
    * A story of at most this many articles meets others in the merge pass with the join
@@ -114,7 +114,7 @@ export const DEFAULT_STORY_OPTIONS: StoryOptions = {
   mergeCandidates: 16,
   joinCandidates: 64,
   dfHalfLife: 50_000,
-  whenShare: 0.2,
+  whenShare: 0.3,
   mergeSmall: 3,
   name: 3,
   number: 1,
@@ -132,7 +132,7 @@ interface Story {
   namesNorm: number;
   /** `centroid` and `names` packed for scoring, made when first needed after a change. */
   packed: { centroid: PackedVector; names: PackedVector } | null;
-  /** The dates its articles name (see `datesOf`), summed. */
+  /** The incident terms its articles name (see `incidentOf`), summed. */
   when: Vector;
   whenNorm: number;
   size: number;
@@ -231,7 +231,7 @@ export function placeArticle(state: StoryState, article: StoryArticle): Placemen
   const counts = termCounts(article.title, text, o.title);
   state.df.add(counts.keys());
   const vector = weightedVector(counts, state.df, o);
-  const member = { id: article.id, vector: packVector(vector), names: namesOf(vector, counts, false), when: datesIn(`${article.title}\n${text}`), at: state.now, seq: state.placed };
+  const member = { id: article.id, vector: packVector(vector), names: namesOf(vector, counts, false), when: incidentIn(`${article.title}\n${text}`, timeOf(article.published)), at: state.now, seq: state.placed };
   const original = copyOriginal(state, article, text);
   const storyId = original ? storyOf(state, original) : bestStory(state, vector, member);
   state.neighbours.add(article.id, member.vector, state.now);
@@ -256,13 +256,13 @@ export function storyOf(state: StoryState, articleId: string): string | null {
   return id;
 }
 
-/** The dates a text names, normalised; the one empty vector when it names none (most do not). */
-function datesIn(text: string): Vector {
-  const dates = datesOf(text);
-  return dates.size ? normalised(dates) : NO_DATES;
+/** The incident terms a text names (see `incidentOf`), normalised; the one empty vector when it names none. */
+function incidentIn(text: string, published: number | null): Vector {
+  const terms = incidentOf(text, published);
+  return terms.size ? normalised(terms) : NO_INCIDENT;
 }
 
-const NO_DATES: Vector = new Map();
+const NO_INCIDENT: Vector = new Map();
 
 /**
  * Forgets articles placed, and stories retired, more than `forget.afterMs` ago. Safe: an
