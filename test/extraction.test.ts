@@ -55,3 +55,23 @@ test('a story Readability finds only on its second try (inside an unlikely-looki
   const a = extractArticle(articlePage({ title: 'Dredging', siteName: 'News', bodyHtml: body }), 'https://example.org/dredging');
   for (const n of [1, 2, 3, 4]) assert.match(a.text, new RegExp(`Paragraph ${n}:`));
 });
+
+test('a list of other stories inside the article goes with its heading; a list with prose in it and two linked lines stay', () => {
+  const teaser = (n: number) => `<a href="/other/${n}">Harbour story number ${n} that readers also liked this week</a>`;
+  const body = [
+    para(1),
+    `<h3>More from the harbour</h3><ul>${[1, 2, 3].map((n) => `<li>${teaser(n)}</li>`).join('')}</ul>`,
+    para(2),
+    [4, 5, 6].map((n) => `<p>${teaser(n)}</p>`).join(''),
+    para(3),
+    `<ul><li>The commission's <a href="/report">dredging report</a>, published in May, counts the cost.</li><li>${teaser(7)}</li><li>${teaser(8)}</li></ul>`,
+    `<p>${teaser(9)}</p><p>${teaser(10)}</p>`,
+  ].join('');
+  const a = extractArticle(articlePage({ title: 'Dredging', siteName: 'News', bodyHtml: body }), 'https://example.org/dredging');
+  for (const n of [1, 2, 3]) assert.match(a.text, new RegExp(`Paragraph ${n}:`));
+  for (const n of [1, 2, 3, 4, 5, 6]) assert.doesNotMatch(a.text, new RegExp(`number ${n} that`));
+  assert.doesNotMatch(a.text, /More from the harbour/);
+  assert.match(a.text, /dredging report/, 'a list with prose in it is content');
+  assert.match(a.text, /number 8 that/);
+  assert.match(a.text, /number 10 that/, 'two linked lines are too few to call a list of other stories');
+});

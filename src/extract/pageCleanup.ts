@@ -1,5 +1,5 @@
 import { collapseWhitespace } from '../text/whitespace.js';
-import { hasDescendantNamed, upperCased } from './elementWalk.js';
+import { elementsNamed, hasDescendantNamed, upperCased } from './elementWalk.js';
 /* eslint-disable @typescript-eslint/no-explicit-any */
 /**
  * DOM clean-up before Readability: real image URLs instead of lazy-load placeholders,
@@ -225,6 +225,7 @@ function linkDensity(el: any): number {
 const HOLDS_BLOCKS = upperCased(['p', 'img', 'figure', 'li', 'h2', 'h3']);
 
 export function removeArticleFurniture(article: any, title: string | null = null): void {
+  removeHeadlineLists(article);
   // The headline repeated at the top of the body (the reader shows it already).
   if (title) {
     const want = collapseWhitespace(title).toLowerCase();
@@ -276,5 +277,58 @@ export function removeArticleFurniture(article: any, title: string | null = null
       if (/^(?:tags?|topics?|categories|tagged)\b/i.test(t) && t.length < 20 && next && linkDensity(next) > 0.5 && text(next).length < 600) next.remove();
       el.remove();
     }
+  }
+}
+
+// ---- lists of other stories ----
+
+/** Shorter items are menus (handled above); longer ones are teasers with a summary, not a headline. */
+const HEADLINE_CHARS = { min: 15, max: 160 };
+/** Two linked lines in a row are often a story's own sources; three or more are a list of other stories. */
+const MIN_HEADLINES = 3;
+
+/**
+ * Whether an item is one headline and nothing else: words (a bare address is a source the
+ * story cites, not a teaser) that are (nearly) all link text.
+ */
+function isLinkedHeadline(el: any): boolean {
+  const t = text(el);
+  if (t.length < HEADLINE_CHARS.min || t.length > HEADLINE_CHARS.max || !t.includes(' ') || /^(?:https?:|www\.)/i.test(t)) return false;
+  return linkDensity(el) >= 0.9;
+}
+
+/** A short title over a list ("Related", "Holiday gift guides"): a heading that is not a sentence. */
+function isListTitle(el: any): boolean {
+  if (!el || !/^H[2-6]$/.test(el.tagName)) return false;
+  const t = text(el);
+  return t.length > 0 && t.length < 60 && !/[.!?:]$/.test(t);
+}
+
+/**
+ * "Read next" lists inside the story: two or more items in a row, each of which is only a
+ * linked headline (an <li> of a list, or paragraphs one after another). A list a story
+ * cites has prose around its links ("the report, published in…"); one that points readers
+ * elsewhere has none. The heading naming such a list goes with it.
+ */
+function removeHeadlineLists(article: any): void {
+  const runs: any[][] = [];
+  for (const list of elementsNamed(article, ['ul', 'ol'])) {
+    const items = Array.from(list.children) as any[];
+    if (items.length >= MIN_HEADLINES && items.every((li) => li.tagName === 'LI' && isLinkedHeadline(li))) runs.push([list]);
+  }
+  let run: any[] = [];
+  for (const p of elementsNamed(article, ['p'])) {
+    const linked = isLinkedHeadline(p);
+    if (linked && run.length && run[run.length - 1].nextElementSibling === p) run.push(p);
+    else {
+      if (run.length >= MIN_HEADLINES) runs.push(run);
+      run = linked ? [p] : [];
+    }
+  }
+  if (run.length >= MIN_HEADLINES) runs.push(run);
+  for (const els of runs) {
+    const before = els[0].previousElementSibling;
+    if (isListTitle(before)) before.remove();
+    for (const el of els) el.remove();
   }
 }
