@@ -122,6 +122,27 @@ test('an article body is kept between openings, until a new revision; the marks 
   assert.match(after, /aria-pressed="true">★ Starred</);
 });
 
+test('opening an article already read writes no mark: the first read time stays, Mark unread and a star still show', async () => {
+  const fay = await signedIn(tp.store, 'fay');
+  const id = ids.get('Story 2')!;
+  // A time as either database gives it back (text or a Date), in ms; null when unread.
+  const readAt = async () => {
+    const v = (await tp.query(`select read_at from article_state where user_id = ${fay.userId} and article_id = ${id}`))[0]?.read_at;
+    return v === null || v === undefined ? null : new Date(v as string | Date).getTime();
+  };
+  const first = Date.parse('2026-03-01T00:00:00Z');
+  await tp.store.setArticleState(fay.userId, id, { read: true }, '2026-03-01T00:00:00Z');
+  assert.match(await open(fay.cookie, `/articles/${id}`), /name="read" value="0">Mark unread</);
+  assert.equal(await readAt(), first, 'read before: the opening wrote nothing');
+  // Marked unread and starred elsewhere: the next opening shows the star and reads it again, now.
+  await tp.store.setArticleState(fay.userId, id, { read: false, starred: true }, '2026-03-02T00:00:00Z');
+  const reopened = await open(fay.cookie, `/articles/${id}`);
+  assert.match(reopened, /name="read" value="0">Mark unread</);
+  assert.match(reopened, /aria-pressed="true">★ Starred</);
+  const again = await readAt();
+  assert.ok(again !== null && again > first, 'read again, at the opening');
+});
+
 /** A significant edit of a stored article, as a page re-check would write it. */
 function edited(a: ArticleView, from: string, to: string) {
   const text = a.text.replace(from, to);

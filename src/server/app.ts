@@ -206,7 +206,9 @@ export function buildApp(opts: {
     // A page saved ahead for reading offline is not a page read.
     // Nor is coming back from this page's own buttons (`seen=0`): Mark unread must stay unread.
     const marksRead = reader !== undefined && req.headers['x-tidings-prefetch'] !== '1' && req.query.seen !== '0';
-    if (marksRead) await opts.store.setArticleState(reader, id, { read: true }, formatIso(now().getTime()));
+    // Already read: no write. It keeps the first read time, as Mark all read does, and an
+    // unchanged store lets the page cache keep this answer without asking the version again.
+    if (marksRead && !opened.state?.read) await opts.store.setArticleState(reader, id, { read: true }, formatIso(now().getTime()));
     const state = opened.state && { ...opened.state, read: opened.state.read || marksRead };
     reply.type('text/html; charset=utf-8');
     const context = listContextOf(req.query);
