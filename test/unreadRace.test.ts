@@ -4,12 +4,11 @@ import pg from 'pg';
 import { Kysely, PostgresDialect } from 'kysely';
 import { PublisherServer, articlePage, rssFeed } from './support/publisherServer.js';
 import { testPipeline, type TestPipeline } from './support/pipeline.js';
-import { storeTarget } from './support/stores.js';
+import { storeTarget, waitsForLock } from './support/stores.js';
 import { subscribe } from '../src/ingest/subscribe.js';
 import { refreshFeed } from '../src/ingest/refreshFeed.js';
-import { Writable } from 'node:stream';
 import { recountDriftedUnread, UNREAD_LOCKS } from '../src/store/postgres/migrations.js';
-import { createLogger, logger, setLogger } from '../src/log/logger.js';
+import { warningsDuring } from './support/warnings.js';
 import { until } from './support/until.js';
 
 /**
@@ -75,13 +74,6 @@ const subscribeSql = (user: number, feed: number) =>
   `insert into subscription (user_id, feed_id, folder, title, created_at) values (${user}, ${feed}, null, null, '${NOW}') on conflict do nothing`;
 const unsubscribeSql = (user: number, feed: number) => `delete from subscription where user_id = ${user} and feed_id = ${feed}`;
 
-/** Whether the connection's statement is waiting for a lock another transaction holds. */
-async function waiting(c: pg.Client): Promise<boolean> {
-  const pid = (c as unknown as { processID: number }).processID;
-  const rows = await tp.query(`select wait_event_type from pg_stat_activity where pid = ${pid}`);
-  return rows[0]?.wait_event_type === 'Lock';
-}
-
 /**
  * First's statement in an open transaction, then second's in another; second may wait for
  * first (a fixed trigger makes it), so first commits once second has run or waits.
@@ -93,7 +85,7 @@ async function interleave(first: string, second: string): Promise<void> {
   await b.query('begin');
   let done = false;
   const running = b.query(second).then(() => (done = true));
-  while (!done && !(await waiting(b))) await new Promise((r) => setTimeout(r, 5));
+  while (!done && !(await waitsForLock(tp, b))) await new Promise((r) => setTimeout(r, 5));
   await a.query('commit');
   await running;
   await b.query('commit');
@@ -177,19 +169,6 @@ test('counts that drifted before the locks are recounted once, by the migration'
   }
 });
 
-/** Lines the process logger writes at warn and above while `fn` runs. */
-async function logged(fn: () => Promise<void>): Promise<Array<Record<string, unknown>>> {
-  const lines: Array<Record<string, unknown>> = [];
-  const previous = logger();
-  setLogger(createLogger('warn', new Writable({ write: (chunk, _enc, done) => (lines.push(JSON.parse(String(chunk))), done()) })));
-  try {
-    await fn();
-  } finally {
-    setLogger(previous);
-  }
-  return lines;
-}
-
 /**
  * Runs `write` (a store call whose triggers lock article `first`, then `second`) into a
  * deadlock: another connection holds second's lock and, once the write waits for it, asks
@@ -201,7 +180,7 @@ async function deadlocked<T>(first: number, second: number, write: () => Promise
   const lock = (article: number) => other.query(`select unread_lock(${UNREAD_LOCKS[0]}, ${article}, false)`);
   const waiters = async () => (await tp.query(`select 1 from pg_locks where locktype = 'advisory' and not granted`)).length;
   let result: T | undefined;
-  const lines = await logged(async () => {
+  const lines = await warningsDuring(async () => {
     await other.query('begin');
     await other.query(`set local deadlock_timeout = '30s'`);
     await lock(second);

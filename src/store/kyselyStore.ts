@@ -20,7 +20,7 @@ import * as serverLeases from './serverLeases.js';
 import type { ServerLease } from './serverLeases.js';
 import type { ArticleKeys, ArticleListItem, ArticleQuery, ArticleRef, ArticleWrite, FeedFailure, NewFeed, OpenedArticle, RefreshOutcome, RefreshWrite, SearchHit, SearchQuery, Store } from './store.js';
 import { openedArticle } from './openedArticle.js';
-import { retryingConflicts } from './conflictRetry.js';
+import { retryingConflicts } from '../retry/conflictRetry.js';
 
 type SubscribedFeed = FeedWithSource & { folder: string | null; customTitle: string | null };
 
