@@ -4,6 +4,7 @@ import { PublisherServer, articlePage, rssFeed } from './support/publisherServer
 import { testPipeline, type TestPipeline } from './support/pipeline.js';
 import { subscribe } from '../src/ingest/subscribe.js';
 import { refreshFeed } from '../src/ingest/refreshFeed.js';
+import { warningsDuring } from './support/warnings.js';
 
 /**
  * The sidebar's unread counts are kept by database triggers (subscription_unread). Each
@@ -128,4 +129,35 @@ test('unsubscribing forgets the count; subscribing again counts afresh', async (
   // Renaming or refiling keeps the count.
   await tp.store.updateSubscription(eve, quayFeed, { title: 'The quay', folder: null });
   assert.deepEqual(await kept(eve), { [quayFeed]: 2 });
+});
+
+test('the rolling recount repairs a count set wrong by hand, a slice at a time, and leaves right ones alone', async () => {
+  const cy = await reader('cy');
+  await tp.store.subscribeUser(cy, quayFeed, null, NOW);
+  await tp.store.subscribeUser(cy, ferryFeed, null, NOW);
+  const right = await kept(cy);
+  await tp.query(`update subscription_unread set unread = unread + 5 where user_id = ${cy} and feed_id = ${ferryFeed}`);
+  assert.equal((await tp.store.sidebarFeeds(cy)).find((f) => f.id === ferryFeed)?.unread, right[ferryFeed]! + 5);
+  const subscriptions = (await tp.query('select count(*) as n from subscription')).map((r) => Number(r.n))[0]!;
+  let repaired = 0;
+  let checked = 0;
+  const lines = await warningsDuring(async () => {
+    // Slices of two: the whole table in rounds that each carry on where the last stopped.
+    while (checked < subscriptions) {
+      const slice = await tp.store.recountUnread(2);
+      assert.ok(slice.checked <= 2);
+      checked += slice.checked;
+      repaired += slice.repaired;
+    }
+  });
+  assert.equal(checked, subscriptions, 'every subscription once');
+  assert.equal(repaired, 1);
+  assert.deepEqual(await kept(cy), right);
+  assert.deepEqual(
+    lines.filter((l) => l.code === 'unread_count_repaired').map((l) => l.subscriptions),
+    [1],
+  );
+  // The next round starts again from the first subscription and finds nothing to repair.
+  const again = await tp.store.recountUnread(subscriptions + 1);
+  assert.deepEqual(again, { checked: subscriptions, repaired: 0 });
 });

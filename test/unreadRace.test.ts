@@ -4,12 +4,11 @@ import pg from 'pg';
 import { Kysely, PostgresDialect } from 'kysely';
 import { PublisherServer, articlePage, rssFeed } from './support/publisherServer.js';
 import { testPipeline, type TestPipeline } from './support/pipeline.js';
-import { storeTarget } from './support/stores.js';
+import { storeTarget, waitsForLock } from './support/stores.js';
 import { subscribe } from '../src/ingest/subscribe.js';
 import { refreshFeed } from '../src/ingest/refreshFeed.js';
-import { Writable } from 'node:stream';
 import { recountDriftedUnread, UNREAD_LOCKS } from '../src/store/postgres/migrations.js';
-import { createLogger, logger, setLogger } from '../src/log/logger.js';
+import { warningsDuring } from './support/warnings.js';
 import { until } from './support/until.js';
 
 /**
@@ -75,13 +74,6 @@ const subscribeSql = (user: number, feed: number) =>
   `insert into subscription (user_id, feed_id, folder, title, created_at) values (${user}, ${feed}, null, null, '${NOW}') on conflict do nothing`;
 const unsubscribeSql = (user: number, feed: number) => `delete from subscription where user_id = ${user} and feed_id = ${feed}`;
 
-/** Whether the connection's statement is waiting for a lock another transaction holds. */
-async function waiting(c: pg.Client): Promise<boolean> {
-  const pid = (c as unknown as { processID: number }).processID;
-  const rows = await tp.query(`select wait_event_type from pg_stat_activity where pid = ${pid}`);
-  return rows[0]?.wait_event_type === 'Lock';
-}
-
 /**
  * First's statement in an open transaction, then second's in another; second may wait for
  * first (a fixed trigger makes it), so first commits once second has run or waits.
@@ -93,7 +85,7 @@ async function interleave(first: string, second: string): Promise<void> {
   await b.query('begin');
   let done = false;
   const running = b.query(second).then(() => (done = true));
-  while (!done && !(await waiting(b))) await new Promise((r) => setTimeout(r, 5));
+  while (!done && !(await waitsForLock(tp, b))) await new Promise((r) => setTimeout(r, 5));
   await a.query('commit');
   await running;
   await b.query('commit');
@@ -177,19 +169,6 @@ test('counts that drifted before the locks are recounted once, by the migration'
   }
 });
 
-/** Lines the process logger writes at warn and above while `fn` runs. */
-async function logged(fn: () => Promise<void>): Promise<Array<Record<string, unknown>>> {
-  const lines: Array<Record<string, unknown>> = [];
-  const previous = logger();
-  setLogger(createLogger('warn', new Writable({ write: (chunk, _enc, done) => (lines.push(JSON.parse(String(chunk))), done()) })));
-  try {
-    await fn();
-  } finally {
-    setLogger(previous);
-  }
-  return lines;
-}
-
 /**
  * Runs `write` (a store call whose triggers lock article `first`, then `second`) into a
  * deadlock: another connection holds second's lock and, once the write waits for it, asks
@@ -201,7 +180,7 @@ async function deadlocked<T>(first: number, second: number, write: () => Promise
   const lock = (article: number) => other.query(`select unread_lock(${UNREAD_LOCKS[0]}, ${article}, false)`);
   const waiters = async () => (await tp.query(`select 1 from pg_locks where locktype = 'advisory' and not granted`)).length;
   let result: T | undefined;
-  const lines = await logged(async () => {
+  const lines = await warningsDuring(async () => {
     await other.query('begin');
     await other.query(`set local deadlock_timeout = '30s'`);
     await lock(second);
@@ -250,5 +229,80 @@ test('a refresh deadlocked with another writer is written again as a whole', { s
   assert.equal((await tp.store.getFeed(quay))?.etag, 'after-deadlock');
   const linked = await tp.query(`select 1 from article_feed where feed_id = ${quay} and article_id in (${first}, ${second})`);
   assert.equal(linked.length, 2);
+  assert.deepEqual(await drift(), []);
+});
+
+test('readers marking many articles beside refreshes bringing new ones: no deadlock to retry', { skip }, async () => {
+  const [ada, bob] = users as [number, number];
+  for (const user of [ada, bob]) for (const feed of feeds) await tp.query(subscribeSql(user, feed));
+  const known = (await tp.query('select distinct article_id from article_feed order by article_id')).map((r) => Number(r.article_id));
+  let seed = 11;
+  const pick = <T>(xs: readonly T[]): T => {
+    seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+    return xs[seed % xs.length]!;
+  };
+  // Two writers per reader at once, each marking a few articles of different feeds.
+  const marker = async (user: number) => {
+    for (let t = 0; t < 25; t++) {
+      const ids = [pick(known), pick(known), pick(known)];
+      await tp.store.setArticleStates(user, ids, { read: t % 3 !== 2 }, NOW);
+    }
+  };
+  const quay = feeds[0]!;
+  const published: Array<{ title: string; link: string; pubDate: string }> = [];
+  const refresher = async () => {
+    for (let round = 1; round <= 5; round++) {
+      for (const n of [1, 2]) {
+        const title = `quay late story ${round}.${n}`;
+        published.push({ title, link: server.url(`/quay/late/${round}/${n}`), pubDate: `Tue, 10 Mar 2026 0${round}:0${n}:00 GMT` });
+        server.set(`/quay/late/${round}/${n}`, { body: articlePage({ title, siteName: 'quay', bodyHtml: `<p>${title}. ${'The ferry timetable changes in spring. '.repeat(4)}</p>` }) });
+      }
+      server.set('/quay.xml', { type: 'application/rss+xml', body: rssFeed({ title: 'quay', link: server.url('/'), items: published }) });
+      await refreshFeed(tp.p, (await tp.store.getFeed(quay))!);
+    }
+  };
+  const lines = await warningsDuring(async () => {
+    await Promise.all([marker(ada), marker(ada), marker(bob), marker(bob), refresher()]);
+  });
+  const stored = await tp.query(`select 1 from article_feed l join article a on a.id = l.article_id where l.feed_id = ${quay} and a.title like 'quay late story%'`);
+  assert.equal(stored.length, 10, 'every new article stored and linked');
+  assert.deepEqual(
+    lines.filter((l) => l.code === 'write_conflict_retried'),
+    [],
+  );
+  assert.deepEqual(await drift(), []);
+});
+
+test('a reader marking articles while another of their writes is open waits for it first, with no deadlock to retry', { skip }, async () => {
+  const [, bob] = users as [number, number];
+  for (const feed of feeds) await tp.query(subscribeSql(bob, feed));
+  const [quay, ferry, dock] = feeds as [number, number, number];
+  // First and fourth in ferry alone, third in quay alone: third's count is not first's.
+  const [third, first, fourth, second] = [articles[0]!, articles[4]!, articles[5]!, articles[8]!];
+  for (const [article, feed] of [[third, quay], [first, ferry], [fourth, ferry], [second, dock]] as const) {
+    await tp.query(`delete from article_feed where article_id = ${article} and feed_id <> ${feed}`);
+    await tp.query(link(article, feed));
+  }
+  await tp.query(`delete from article_state where user_id = ${bob} and article_id in (${first}, ${second}, ${third}, ${fourth})`);
+  const other = clients[2]!;
+  const waiters = async () => (await tp.query('select 1 from pg_locks where not granted')).length;
+  // The other transaction looks for a deadlock only after 30 s: were there one, PostgreSQL
+  // would end the store's write, which would then be retried (and logged).
+  const lines = await warningsDuring(async () => {
+    await other.query('begin');
+    await other.query(`set local deadlock_timeout = '30s'`);
+    await other.query(read(bob, third, true));
+    const writing = tp.store.setArticleStates(bob, [first, second], { read: true }, NOW);
+    await until('the write to wait for the open one', async () => (await waiters()) > 0);
+    // Before 0015 the store's write held the count of bob's ferry subscription here (from
+    // its first article) and waited for bob's version row; this asks for that count.
+    await other.query(read(bob, fourth, true));
+    await other.query('commit');
+    assert.equal(await writing, 2);
+  });
+  assert.deepEqual(
+    lines.filter((l) => l.code === 'write_conflict_retried').map((l) => [l.write, l.sqlstate]),
+    [],
+  );
   assert.deepEqual(await drift(), []);
 });

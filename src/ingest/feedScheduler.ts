@@ -34,6 +34,10 @@ export interface SchedulerOptions {
   recheckBatch?: number;
   /** Where claims are noted so a restart can release them (the in-process queue only). */
   claims?: ClaimLedger;
+  /** How often a slice of the kept unread counts is recounted (default hourly). */
+  recountEveryMs?: number;
+  /** Subscriptions recounted each time (default 1,000): all of them over the hours, bounded each time. */
+  recountSlice?: number;
 }
 
 /**
@@ -72,7 +76,8 @@ export class ClaimLedger {
 /**
  * Decides what is due and sends it to the job queue, in one process at a time across all
  * machines (the lease): refresh-feed for due feeds, recheck-article for pages due to be
- * read again, renew-websub for leases ending soon. It runs nothing itself. Each feed's
+ * read again, renew-websub for leases ending soon; and, hourly, a recount of a slice of the
+ * kept unread counts (bounded store work, not a job). It runs nothing else itself. Each feed's
  * next check lives in the store, so the scheduler holds no state a crash could lose, and
  * claiming a feed as it is sent keeps the next tick (here or in a process that took the
  * lease over) from sending it twice.
@@ -83,6 +88,7 @@ export class FeedScheduler {
   private again = false;
   private stopping = false;
   private lastRenewal = 0;
+  private lastRecount = 0;
   /** Feeds claimed whose send failed (a cut connection): sent first at the next tick. */
   private readonly lease: SchedulerLease;
   readonly status: SchedulerStatus = { running: false, leaseHeld: false, lastTickAt: null, sent: 0 };
@@ -154,6 +160,11 @@ export class FeedScheduler {
       await this.sendRechecks(stats, now);
       // A full backlog means more may be due: look again soon rather than a tick later.
       if (await this.sendRefreshes(stats, now)) this.again = true;
+      // Triggers keep the counts; this repairs whatever drifted past them, a slice at a time.
+      if (now.getTime() - this.lastRecount >= (this.opts.recountEveryMs ?? 3600_000)) {
+        this.lastRecount = now.getTime();
+        await this.p.store.recountUnread(this.opts.recountSlice ?? 1000);
+      }
     } catch (err) {
       // Retried next tick.
       logError(err, 'scheduling due work failed');

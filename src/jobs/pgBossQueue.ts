@@ -2,6 +2,7 @@ import { setMaxListeners } from 'node:events';
 import PgBoss from 'pg-boss';
 import { logFailure } from '../log/logger.js';
 import { TidingsError } from '../model/errors.js';
+import { retryingConflicts } from '../retry/conflictRetry.js';
 import { failureRecord, pause, settleWithin, startAttempt, type Attempt, type AttemptInfo } from './jobAttempt.js';
 import {
   defaultJobPolicies,
@@ -112,7 +113,7 @@ export class PgBossQueue implements JobQueue {
       };
       // Processes starting together create the same queues: their DDL can deadlock, and
       // the loser just tries again (both steps are idempotent).
-      await acrossDeadlock(async () => {
+      await retryingConflicts('createQueue', async () => {
         await this.boss.createQueue(kind, settings);
         // An existing queue keeps its old settings otherwise.
         await this.boss.updateQueue(kind, settings);
@@ -272,17 +273,6 @@ async function acrossReconnect<T>(query: () => Promise<T>, tries: number): Promi
     } catch (err) {
       if (attempt >= tries || !isLostConnection(err)) throw err;
       await pause(250 * attempt);
-    }
-  }
-}
-
-async function acrossDeadlock(query: () => Promise<void>): Promise<void> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await query();
-    } catch (err) {
-      if (attempt >= 5 || (err as { code?: string }).code !== '40P01') throw err;
-      await pause(100 + Math.random() * 400 * attempt);
     }
   }
 }

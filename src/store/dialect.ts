@@ -21,6 +21,12 @@ export interface StoreDialect {
    * processes placing at once take turns (stories.ts, withStoryLock).
    */
   lockStories(trx: Transaction<Database>): Promise<void>;
+  /**
+   * Takes, for the rest of this transaction, what keeps the unread count of one
+   * subscription from moving while it is recounted (new links to the feed, the reader's
+   * read marks), so the recount's next statement counts every committed row.
+   */
+  lockUnreadCount(trx: Transaction<Database>, userId: number, feedId: number): Promise<void>;
 }
 
 export interface SearchPage {

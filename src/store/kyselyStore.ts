@@ -20,7 +20,11 @@ import * as serverLeases from './serverLeases.js';
 import type { ServerLease } from './serverLeases.js';
 import type { ArticleKeys, ArticleListItem, ArticleQuery, ArticleRef, ArticleWrite, FeedFailure, NewFeed, OpenedArticle, RefreshOutcome, RefreshWrite, SearchHit, SearchQuery, Store } from './store.js';
 import { openedArticle } from './openedArticle.js';
-import { retryingConflicts } from './conflictRetry.js';
+import { retryingConflicts } from '../retry/conflictRetry.js';
+import { logger } from '../log/logger.js';
+
+/** The setting where the rolling recount of unread counts stopped (a subscription key as JSON). */
+const UNREAD_RECOUNT_AFTER = 'unread_recount_after';
 
 type SubscribedFeed = FeedWithSource & { folder: string | null; customTitle: string | null };
 
@@ -314,6 +318,14 @@ export class KyselyStore implements Store {
   }
   sidebarFeeds(userId: number): Promise<SidebarFeed[]> {
     return subscriptions.sidebarFeeds(this.db, userId);
+  }
+  async recountUnread(limit: number): Promise<{ checked: number; repaired: number }> {
+    const raw = await this.getSetting(UNREAD_RECOUNT_AFTER);
+    const after = raw ? (JSON.parse(raw) as subscriptions.SubscriptionKey) : null;
+    const { checked, repaired, next } = await retryingConflicts('recountUnread', () => subscriptions.recountUnreadSlice(this.db, this.dialect, after, limit));
+    await this.setSetting(UNREAD_RECOUNT_AFTER, next ? JSON.stringify(next) : '');
+    if (repaired) logger().warn({ code: 'unread_count_repaired', subscriptions: repaired, checked }, 'kept unread counts that had drifted were recounted');
+    return { checked, repaired };
   }
   unreadReadSince(userId: number, since: string): Promise<number> {
     return retryingConflicts('unreadReadSince', () => subscriptions.unreadReadSince(this.db, userId, since));

@@ -162,6 +162,12 @@ export interface Store {
   /** The reader's feeds as the sidebar lists them: folder, then name; with unread counts. */
   sidebarFeeds(userId: number): Promise<SidebarFeed[]>;
   /**
+   * Recounts the kept unread counts of the next `limit` subscriptions, carrying on where
+   * the last call stopped (round and round), and repairs any that drifted (logged as
+   * unread_count_repaired). Returns how many were checked and repaired.
+   */
+  recountUnread(limit: number): Promise<{ checked: number; repaired: number }>;
+  /**
    * Marks many articles at once; ids the reader cannot see are skipped (never an error,
    * so one stale id does not fail a client's batch). Returns how many rows it wrote.
    */

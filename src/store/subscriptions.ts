@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import { subscriptionTitle, type FeedWithSource, type SidebarFeed } from '../model/article.js';
 import { formatIso } from '../text/dates.js';
 import { reusableQuery } from './reusableQuery.js';
+import { unreadOf } from './unreadTable.js';
 import { articleFilter } from './articleFilter.js';
 import type { StoreDialect } from './dialect.js';
 import { feedsWithSource } from './feeds.js';
@@ -214,4 +215,48 @@ export async function unfollowedFeeds(db: Db, userId: number, limit: number): Pr
     .limit(limit)
     .execute();
   return rows.map(toFeed).map((f) => ({ id: f.id, title: f.section ? `${f.sourceName} (${f.section})` : f.sourceName, siteUrl: f.siteUrl }));
+}
+
+/** A subscription's key, where a rolling recount of the unread counts stopped. */
+export interface SubscriptionKey {
+  userId: number;
+  feedId: number;
+}
+
+/**
+ * Recounts the kept unread counts (subscription_unread) of the next `limit` subscriptions
+ * after `after` (by reader, then feed), each in its own short transaction under the
+ * locks its triggers take, and sets those that drifted. Returns how many were checked and
+ * set, and where the next slice starts (null: this one reached the end).
+ */
+export async function recountUnreadSlice(
+  db: Db,
+  dialect: StoreDialect,
+  after: SubscriptionKey | null,
+  limit: number,
+): Promise<{ checked: number; repaired: number; next: SubscriptionKey | null }> {
+  const keysAfter = (from: SubscriptionKey | null) =>
+    db
+      .selectFrom('subscription')
+      .select(['user_id', 'feed_id'])
+      .$if(from !== null, (q) => q.where(sql<boolean>`(user_id, feed_id) > (${from!.userId}, ${from!.feedId})`))
+      .orderBy('user_id')
+      .orderBy('feed_id')
+      .limit(limit)
+      .execute();
+  let slice = await keysAfter(after);
+  // The last slice ended exactly at the end: this one starts the next round.
+  if (slice.length === 0 && after !== null) slice = await keysAfter(null);
+  let repaired = 0;
+  for (const { user_id: userId, feed_id: feedId } of slice) {
+    repaired += await db.transaction().execute(async (trx) => {
+      await dialect.lockUnreadCount(trx, userId, feedId);
+      const counted = unreadOf(String(userId), String(feedId));
+      const result = await sql`update subscription_unread set unread = (${counted})
+        where user_id = ${userId} and feed_id = ${feedId} and unread <> (${counted})`.execute(trx);
+      return Number(result.numAffectedRows ?? 0);
+    });
+  }
+  const last = slice.at(-1);
+  return { checked: slice.length, repaired, next: slice.length === limit && last ? { userId: last.user_id, feedId: last.feed_id } : null };
 }

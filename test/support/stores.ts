@@ -147,3 +147,10 @@ export function postgresReachable(): Promise<boolean> {
   return reachable;
 }
 
+
+/** Whether the client's statement is waiting for a lock another transaction holds (PostgreSQL). */
+export async function waitsForLock(database: TestDatabase, c: pg.Client): Promise<boolean> {
+  const pid = (c as unknown as { processID: number }).processID;
+  const rows = await database.query(`select wait_event_type from pg_stat_activity where pid = ${pid}`);
+  return rows[0]?.wait_event_type === 'Lock';
+}

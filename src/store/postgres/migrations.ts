@@ -297,7 +297,7 @@ export const postgresMigrations: Record<string, Migration> = {
     async up(db: Kysely<unknown>) {
       // See SQLite's 0017_unread_counts: the sidebar's unread counts, kept by the database.
       await createUnreadTable(db, 'bigint');
-      await unreadTriggerFunctions(db, false);
+      await unreadTriggerFunctions(db, 'unlocked');
       await sql`create trigger subscription_unread after insert on subscription
         for each row execute function subscription_unread_insert()`.execute(db);
       // A deleted article leaves the count of each subscriber who had not read it. Counted
@@ -327,6 +327,16 @@ export const postgresMigrations: Record<string, Migration> = {
       await recountDriftedUnread(db);
     },
   },
+  '0015_unread_reader_first': {
+    async up(db: Kysely<unknown>) {
+      // A reader's write (read marks, a new subscription) bumps their version row
+      // (0009's trigger, after the unread trigger of the same row), and held it while the
+      // next row's unread trigger asked for its article and counts: two writes of one
+      // reader took the row and the counts in opposite orders and deadlocked. The unread
+      // triggers now take the reader's row first, so those writes queue on it whole.
+      await unreadTriggerFunctions(db, 'readerFirst');
+    },
+  },
 };
 
 /**
@@ -348,7 +358,7 @@ async function lockUnreadTriggers(db: Kysely<unknown>): Promise<void> {
       if shared then perform pg_advisory_xact_lock_shared(kind, (id % 2147483647)::integer);
       else perform pg_advisory_xact_lock(kind, (id % 2147483647)::integer); end if;
     end $$`.execute(db);
-  await unreadTriggerFunctions(db, true);
+  await unreadTriggerFunctions(db, 'locked');
 }
 
 /**
@@ -364,13 +374,19 @@ export async function recountDriftedUnread(db: Kysely<unknown>): Promise<number>
   return repaired;
 }
 
-/** The functions of 0012's triggers; `locked` (0014) makes each first take its locks. */
-async function unreadTriggerFunctions(db: Kysely<unknown>, locked: boolean): Promise<void> {
+/**
+ * The functions of 0012's triggers: 'locked' (0014) makes each first take its advisory
+ * locks, 'readerFirst' (0015) has those of a reader's writes take the reader's version row
+ * before them.
+ */
+async function unreadTriggerFunctions(db: Kysely<unknown>, locks: 'unlocked' | 'locked' | 'readerFirst'): Promise<void> {
   const [article, feed, reader] = UNREAD_LOCKS;
-  const lock = (kind: number, id: string, shared = false) => sql.raw(locked ? `perform unread_lock(${kind}, ${id}, ${shared});` : '');
+  const lock = (kind: number, id: string, shared = false) => sql.raw(locks !== 'unlocked' ? `perform unread_lock(${kind}, ${id}, ${shared});` : '');
+  // The lock 0009's version trigger takes on the row when it bumps it.
+  const readerRow = (id: string) => sql.raw(locks === 'readerFirst' ? `perform 1 from "user" where id = ${id} for no key update;` : '');
   await sql`create or replace function subscription_unread_insert() returns trigger language plpgsql as $$
     begin
-      ${lock(feed, 'new.feed_id')} ${lock(reader, 'new.user_id')}
+      ${readerRow('new.user_id')} ${lock(feed, 'new.feed_id')} ${lock(reader, 'new.user_id')}
       insert into subscription_unread (user_id, feed_id, unread)
         values (new.user_id, new.feed_id, (${unreadOf('new.user_id', 'new.feed_id')}))
         on conflict (user_id, feed_id) do update set unread = excluded.unread;
@@ -411,7 +427,7 @@ async function unreadTriggerFunctions(db: Kysely<unknown>, locked: boolean): Pro
         delta := case when new.read_at is null then 1 else -1 end;
       end if;
       if delta <> 0 then
-        ${lock(article, 'state.article_id')} ${lock(reader, 'state.user_id', true)}
+        ${readerRow('state.user_id')} ${lock(article, 'state.article_id')} ${lock(reader, 'state.user_id', true)}
         update subscription_unread set unread = unread + delta
           where user_id = state.user_id and feed_id in (select feed_id from article_feed where article_id = state.article_id);
       end if;

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import { SEARCH_WINDOW, type StoreDialect } from '../dialect.js';
 import { searchParts } from '../searchQuery.js';
+import { UNREAD_LOCKS } from './migrations.js';
 
 /**
  * Title weighs five times the text, as SQLite's bm25(5, 1): weights of {D, C, B, A}.
@@ -38,6 +39,11 @@ export const postgresDialect: StoreDialect = {
   async lockStories(trx) {
     // Released when the transaction ends, whatever way it ends.
     await sql`select pg_advisory_xact_lock(${STORY_LOCK})`.execute(trx);
+  },
+  async lockUnreadCount(trx, userId, feedId) {
+    // The locks of a new subscription's trigger (migration 0014), in its order.
+    const [, feed, reader] = UNREAD_LOCKS;
+    await sql`select unread_lock(${feed}, ${feedId}, false), unread_lock(${reader}, ${userId}, false)`.execute(trx);
   },
 };
 

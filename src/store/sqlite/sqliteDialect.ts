@@ -32,6 +32,9 @@ export const sqliteDialect: StoreDialect = {
     // second process waits at this statement instead of failing to upgrade a read lock later.
     await sql`insert into setting (key, value) values ('stories.lock', '') on conflict (key) do update set value = excluded.value`.execute(trx);
   },
+  async lockUnreadCount() {
+    // One writer at a time: the recount is one statement, which no other write interleaves.
+  },
 };
 
 /** How many of the parts the title lacks, each a title-only match over the window's range of the index. */

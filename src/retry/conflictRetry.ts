@@ -2,9 +2,10 @@ import { logger } from '../log/logger.js';
 
 /**
  * PostgreSQL's codes for a transaction aborted only because another ran beside it: a
- * deadlock (40P01; two multi-row writers taking the unread triggers' article locks of
- * migration 0014 in opposite orders) or a serialization failure (40001). The aborted
- * write left nothing behind, and run again it succeeds. SQLite never raises them.
+ * deadlock (40P01; two writers taking the same locks in opposite orders: the store's
+ * writes, pg-boss creating the same queues from two processes) or a serialization
+ * failure (40001). The aborted write left nothing behind, and run again it succeeds.
+ * SQLite never raises them. Below the store and the job queue, which both use it.
  */
 const CONFLICT_CODES = new Set(['40P01', '40001']);
 /** Runs in all; a write that keeps losing is an error after these. */
@@ -13,9 +14,9 @@ const ATTEMPTS = 4;
 const BACKOFF_MS = 25;
 
 /**
- * Runs `write` (a whole transaction, or one statement on its own) and runs it again when
- * the database aborted it for a conflict with another transaction, after a short wait
- * jittered so the two writers do not meet again in step. Logged once per write that
+ * Runs `run` (a whole transaction, or one statement on its own; `write` names it in the
+ * log) and runs it again when the database aborted it for a conflict with another
+ * transaction, after a short wait jittered so the two writers do not meet again in step. Logged once per write that
  * needed it (code write_conflict_retried). Only for writes on the connection itself: an
  * enclosing transaction is aborted with them and cannot be run again here.
  */
