@@ -87,7 +87,8 @@ export function parseRssItem(item: XNode, docUrl: string | null, cdf = false): P
   if (cdf) return parseCdfItem(item, docUrl);
   const guidNode = child(item, 'guid');
   const guid = nonEmpty(textOf(guidNode)) ?? nonEmpty(textOf(child(item, 'atom:id'))) ?? nonEmpty(item.attrs['rdf:about'] ?? null);
-  const permalink = guidNode && (guidNode.attrs.isPermaLink ?? guidNode.attrs.ispermalink ?? 'true').toLowerCase() !== 'false' && guid && /^https?:\/\//i.test(guid) ? guid : null;
+  // Only "true" (or no attribute) makes a permalink: feedparser reads any other value as false.
+  const permalink = guidNode && (guidNode.attrs.isPermaLink ?? guidNode.attrs.ispermalink ?? 'true').trim().toLowerCase() === 'true' && guid && /^https?:\/\//i.test(guid) ? guid : null;
   const link = urlOf(child(item, 'link'), docUrl) ?? atomLink(item, 'alternate', docUrl) ?? (permalink ? resolveUrl(permalink, docUrl) : null);
   const summaryEl = child(item, 'summary');
   const description = summaryEl ?? firstChild(item, ['description', 'dc:description', 'itunes:summary', 'atom:summary']);
