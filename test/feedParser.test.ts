@@ -674,6 +674,15 @@ test('when a date element is repeated, the last one counts', () => {
   assert.equal(it.published, '2025-06-10T00:00:00Z');
 });
 
+test('when any single-valued element is repeated, the last one counts; precedence between names stays', () => {
+  const it = rssItem('<title>first</title><title>second</title><link>http://l.example/1</link><link>http://l.example/2</link><guid>a</guid><guid>b</guid><comments>http://c.example/1</comments><comments>http://c.example/2</comments><dc:title>dc</dc:title>', DC);
+  assert.deepEqual([it.title, it.link, it.id, it.comments], ['second', 'http://l.example/2', 'b', 'http://c.example/2']);
+  const f = parse(rss('<title>one</title><title>two</title><link>http://a.example/</link><link>http://b.example/</link><ttl>5</ttl><ttl>10</ttl>'));
+  assert.deepEqual([f.title, f.link, f.ttl], ['two', 'http://b.example/', 10]);
+  const e = atomEntry('<id>1</id><id>2</id><title>x</title><title>y</title><summary>s1</summary><summary>s2</summary>');
+  assert.deepEqual([e.id, e.title, e.summary], ['2', 'y', 's2']);
+});
+
 test('an Atom entry with both summary and content keeps both', () => {
   const e = atomEntry('<id>1</id><summary>short</summary><content type="html">&lt;p&gt;long&lt;/p&gt;</content>');
   assert.equal(e.summary, 'short');

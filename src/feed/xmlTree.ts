@@ -475,9 +475,13 @@ export function children(node: XNode, name: string): readonly XNode[] {
   return index(node).get(name) ?? NO_NODES;
 }
 
-export function firstChild(node: XNode, names: readonly string[]): XNode | undefined {
+/**
+ * The element of the first of `names` that is present: the names are in order of
+ * precedence, and when that element is repeated the last one counts, as in feedparser.
+ */
+export function childOfFirst(node: XNode, names: readonly string[]): XNode | undefined {
   for (const n of names) {
-    const c = child(node, n);
+    const c = lastChild(node, n);
     if (c) return c;
   }
   return undefined;
