@@ -321,6 +321,15 @@ test('an element in an unknown namespace does not stand in for a core one', () =
   assert.equal(it.link, 'http://real.example/');
 });
 
+test('elements in an unknown default namespace are read as the core ones', () => {
+  const f = parse('<rss version="2.0" xmlns="http://rss.example/unknown/"><channel><title>T</title><link>http://l.example/</link><item><title>I</title></item></channel></rss>');
+  assert.equal(f.format, 'rss20');
+  assert.deepEqual([f.title, f.link, f.items[0]!.title], ['T', 'http://l.example/', 'I']);
+  const a = parse('<feed xmlns="http://feeds.example/not-atom"><title>A</title><entry><id>1</id><title>E</title></entry></feed>');
+  assert.equal(a.format, 'atom10');
+  assert.deepEqual([a.title, a.items[0]!.title], ['A', 'E']);
+});
+
 // ---- dates ----
 
 test('RFC 822 dates in the forms feeds use', () => {
@@ -636,6 +645,18 @@ test('RSS link beats a permalink guid; a guid that is no permalink is no link', 
   assert.equal(rssItem('<guid>http://g.example/1</guid><link>http://l.example/1</link>').link, 'http://l.example/1');
   assert.equal(rssItem('<guid>http://g.example/1</guid>').link, 'http://g.example/1');
   assert.equal(rssItem('<guid isPermaLink="false">http://g.example/1</guid>').link, null);
+  // Only "true" (or no attribute) makes a permalink, as feedparser reads the attribute.
+  assert.equal(rssItem('<guid isPermaLink="maybe">http://g.example/1</guid>').link, null);
+  assert.equal(rssItem('<guid isPermaLink="true">http://g.example/1</guid>').link, 'http://g.example/1');
+});
+
+test('an Atom enclosure link inside an RSS item is an enclosure, in document order', () => {
+  const it = rssItem('<enclosure url="/a.mp3" type="audio/mpeg" length="1"/><atom:link rel="enclosure" href="/b.ogg" type="audio/ogg" length="2"/><atom:link rel="related" href="/c"/><enclosure url=""/>',
+    'xmlns:atom="http://www.w3.org/2005/Atom"');
+  assert.deepEqual(it.enclosures, [
+    { url: 'http://feeds.example/a.mp3', type: 'audio/mpeg', length: 1 },
+    { url: 'http://feeds.example/b.ogg', type: 'audio/ogg', length: 2 },
+  ]);
 });
 
 test('Atom: the alternate HTML link is the entry link, whatever order the links come in', () => {
@@ -651,6 +672,15 @@ test('Atom: a link without rel is an alternate link', () => {
 test('when a date element is repeated, the last one counts', () => {
   const it = rssItem('<pubDate>Mon, 09 Jun 2025 00:00:00 GMT</pubDate><pubDate>Tue, 10 Jun 2025 00:00:00 GMT</pubDate>');
   assert.equal(it.published, '2025-06-10T00:00:00Z');
+});
+
+test('when any single-valued element is repeated, the last one counts; precedence between names stays', () => {
+  const it = rssItem('<title>first</title><title>second</title><link>http://l.example/1</link><link>http://l.example/2</link><guid>a</guid><guid>b</guid><comments>http://c.example/1</comments><comments>http://c.example/2</comments><dc:title>dc</dc:title>', DC);
+  assert.deepEqual([it.title, it.link, it.id, it.comments], ['second', 'http://l.example/2', 'b', 'http://c.example/2']);
+  const f = parse(rss('<title>one</title><title>two</title><link>http://a.example/</link><link>http://b.example/</link><ttl>5</ttl><ttl>10</ttl>'));
+  assert.deepEqual([f.title, f.link, f.ttl], ['two', 'http://b.example/', 10]);
+  const e = atomEntry('<id>1</id><id>2</id><title>x</title><title>y</title><summary>s1</summary><summary>s2</summary>');
+  assert.deepEqual([e.id, e.title, e.summary], ['2', 'y', 's2']);
 });
 
 test('an Atom entry with both summary and content keeps both', () => {
@@ -712,6 +742,27 @@ test('a character XML forbids (a C0 control) makes the feed bozo, and the feed i
   assert.match(f.bozoReason ?? '', /U\+0007/);
   assert.deepEqual(f.items.map((i) => i.title), ['one']);
   assert.equal(parse(rss('<title>Tab\there</title>')).bozo, false);
+});
+
+test('a reference to a character XML forbids (&#0;) makes the feed bozo; other references do not', () => {
+  for (const ref of ['&#0;', '&#x0;', '&#xFFFE;', '&#27;']) {
+    const f = parse(rss(`<title>a${ref}b</title>`, '<item><title>one</title></item>'));
+    assert.equal(f.bozo, true, ref);
+    assert.match(f.bozoReason ?? '', /forbids/);
+    assert.deepEqual(f.items.map((i) => i.title), ['one']);
+  }
+  const ok = parse(rss('<title>a&#65;&#x9;&#x1F600;b</title>'));
+  assert.equal(ok.bozo, false);
+  assert.equal(ok.title, 'aA \u{1F600}b');
+});
+
+test('"--" inside a comment makes the feed bozo; an ordinary or empty comment does not', () => {
+  const f = parse(rss('<title>t</title><!-- one -- two -->', '<item><title>one</title></item>'));
+  assert.equal(f.bozo, true);
+  assert.match(f.bozoReason ?? '', /comment/);
+  assert.equal(f.items.length, 1);
+  assert.equal(parse(rss('<title>t</title><!-- ends in three dashes --->')).bozo, true);
+  assert.equal(parse(rss('<title>t</title><!-- a - b --><!---->')).bozo, false);
 });
 
 test('HTML named entities in XML text are decoded (feeds use them undeclared)', () => {

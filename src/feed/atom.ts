@@ -2,7 +2,7 @@ import type { Enclosure, FeedFormat, ParsedFeed, ParsedItem, Person } from '../m
 import { FeedItem } from './feedItem.js';
 import { atomPeople, dcCreators, mediaObjects } from './extensions.js';
 import { categoriesOf, dateOf, dedupePeople, htmlOf, lastChild, plainOf, urlOf } from './common.js';
-import { child, children, firstChild, resolveUrl, textOf, type XNode } from './xmlTree.js';
+import { child, children, childOfFirst, resolveUrl, textOf, type XNode } from './xmlTree.js';
 import { cleanText, languageTag, nonEmpty } from './text.js';
 
 /** Atom 1.0 and 0.3 adapted to ParsedFeed. Element names are `atom:*` whatever the prefix. */
@@ -14,11 +14,11 @@ export function parseAtomFeed(root: XNode, format: FeedFormat, docUrl: string | 
   const generatorNode = child(root, a('generator'));
   return {
     format,
-    title: plainOf(child(root, a('title')), 'text', 'title'),
+    title: plainOf(lastChild(root, a('title')), 'text', 'title'),
     link: alternate?.href ?? null,
     selfUrl: links.find((l) => l.rel === 'self')?.href ?? null,
     hubs: links.filter((l) => l.rel === 'hub').map((l) => l.href),
-    description: plainOf(firstChild(root, [a('subtitle'), a('tagline')]), 'text'),
+    description: plainOf(childOfFirst(root, [a('subtitle'), a('tagline')]), 'text'),
     language: languageTag(root.lang) ?? languageTag(textOf(child(root, 'dc:language'))),
     updated: dateOf([lastChild(root, a('updated')), lastChild(root, a('modified')), lastChild(root, 'dc:date')]),
     published: dateOf([lastChild(root, a('published')), lastChild(root, a('issued'))]),
@@ -26,7 +26,7 @@ export function parseAtomFeed(root: XNode, format: FeedFormat, docUrl: string | 
     image: icon ? { url: icon, title: null, link: null } : null,
     categories: categoriesOf(root, ['atom:category', 'dc:subject']),
     generator: generatorNode ? nonEmpty(cleanText(textOf(generatorNode))) ?? nonEmpty(generatorNode.attrs.uri ?? generatorNode.attrs.url ?? null) : null,
-    rights: plainOf(firstChild(root, [a('rights'), a('copyright'), 'dc:rights']), 'text'),
+    rights: plainOf(childOfFirst(root, [a('rights'), a('copyright'), 'dc:rights']), 'text'),
     ttl: null,
     syndication: null,
   };
@@ -60,10 +60,10 @@ export function parseEntry(entry: XNode, docUrl: string | null, format: FeedForm
   const published = dateOf([lastChild(entry, a('published')), lastChild(entry, a('issued')), lastChild(entry, a('created')), lastChild(entry, 'dc:date')]);
   const updated = dateOf([lastChild(entry, a('updated')), lastChild(entry, a('modified')), lastChild(entry, 'dc:date')]);
   return new FeedItem({
-    id: nonEmpty(textOf(child(entry, a('id')))),
-    title: plainOf(child(entry, a('title')) ?? child(entry, 'media:title'), textDefault, 'title'),
+    id: nonEmpty(textOf(lastChild(entry, a('id')))),
+    title: plainOf(lastChild(entry, a('title')) ?? child(entry, 'media:title'), textDefault, 'title'),
     link: alternate?.href ?? links.find((l) => l.rel !== 'self' && l.rel !== 'enclosure' && l.rel !== 'replies')?.href ?? null,
-    summary: htmlOf(child(entry, a('summary')), textDefault, docUrl),
+    summary: htmlOf(lastChild(entry, a('summary')), textDefault, docUrl),
     content: htmlOf(child(entry, a('content')), textDefault, docUrl),
     published,
     updated,

@@ -2,7 +2,7 @@ import type { Enclosure, Person } from '../model/feed.js';
 import { sanitizeHtml } from '../html/sanitizeHtml.js';
 import { readHtml, type HtmlSource, type LazyHtml, type RawHtml } from './feedItem.js';
 import { parseDate } from '../text/dates.js';
-import { children, hasElementChildren, innerXml, resolveUrl, textOf, type SourceSpan, type XNode } from './xmlTree.js';
+import { hasElementChildren, innerXml, resolveUrl, textOf, type SourceSpan, type XNode } from './xmlTree.js';
 import { cappedText, cleanText, nonEmpty, plainText, textToHtml, unwrapCdata, type FieldKind } from './text.js';
 
 /**
@@ -134,10 +134,15 @@ export function categoriesOf(node: XNode, names: readonly string[]): string[] {
   return out;
 }
 
+/**
+ * An RSS item's enclosures in document order: <enclosure url> and, since feedparser reads the
+ * Atom namespace anywhere, <atom:link rel="enclosure" href>.
+ */
 export function enclosuresOf(item: XNode, docUrl: string | null): Enclosure[] {
   const out: Enclosure[] = [];
-  for (const e of children(item, 'enclosure')) {
-    const url = resolveUrl(e.attrs.url, e.base ?? docUrl);
+  for (const e of item.children) {
+    const href = e.name === 'enclosure' ? e.attrs.url : e.name === 'atom:link' && (e.attrs.rel ?? '').trim().toLowerCase() === 'enclosure' ? e.attrs.href : undefined;
+    const url = nonEmpty(href ?? null) ? resolveUrl(href, e.base ?? docUrl) : null;
     if (!url) continue;
     const len = Number.parseInt(e.attrs.length ?? '', 10);
     out.push({ url, type: nonEmpty(e.attrs.type), length: Number.isFinite(len) ? len : null });

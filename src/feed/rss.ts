@@ -2,7 +2,7 @@ import type { FeedFormat, ParsedFeed, ParsedItem, Person } from '../model/feed.j
 import { FeedItem } from './feedItem.js';
 import { atomPeople, dcCreators, mediaObjects, parsePerson, personText } from './extensions.js';
 import { categoriesOf, dateOf, dedupePeople, enclosuresOf, htmlOf, lastChild, plainOf, urlOf } from './common.js';
-import { child, children, firstChild, resolveUrl, textOf, type XNode } from './xmlTree.js';
+import { child, children, childOfFirst, resolveUrl, textOf, type XNode } from './xmlTree.js';
 import { languageTag, nonEmpty } from './text.js';
 
 type ChannelPart = Omit<ParsedFeed, 'bozo' | 'bozoReason' | 'items'>;
@@ -16,7 +16,7 @@ export function parseRssChannel(root: XNode, format: FeedFormat, docUrl: string 
   if (channel === root && isCdf(channel)) return parseCdfChannel(channel, format, docUrl);
   // RSS 1.0 names its image in the channel (rdf:resource) and describes it beside the channel.
   const imageNode = [child(channel, 'image'), child(root, 'image')].find((n) => n && n.children.length) ?? child(channel, 'image');
-  const link = urlOf(child(channel, 'link'), docUrl) ?? atomLink(channel, 'alternate', docUrl);
+  const link = urlOf(lastChild(channel, 'link'), docUrl) ?? atomLink(channel, 'alternate', docUrl);
   const authors: Person[] = dedupePeople(
     [
       ...children(channel, 'managingeditor').map((n) => parsePerson(personText(n))),
@@ -26,23 +26,23 @@ export function parseRssChannel(root: XNode, format: FeedFormat, docUrl: string 
       ...children(channel, 'webmaster').map((n) => parsePerson(personText(n))),
     ].filter((p): p is Person => p !== null),
   );
-  const ttl = Number.parseInt(textOf(child(channel, 'ttl')).trim(), 10);
+  const ttl = Number.parseInt(textOf(lastChild(channel, 'ttl')).trim(), 10);
   return {
     format,
-    title: plainOf(firstChild(channel, ['title', 'dc:title', 'atom:title']), 'html', 'title'),
+    title: plainOf(childOfFirst(channel, ['title', 'dc:title', 'atom:title']), 'html', 'title'),
     link,
     selfUrl: atomLink(channel, 'self', docUrl),
     hubs: atomLinks(channel, 'hub', docUrl),
-    description: plainOf(firstChild(channel, ['description', 'dc:description', 'atom:subtitle', 'itunes:summary', 'itunes:subtitle'])),
+    description: plainOf(childOfFirst(channel, ['description', 'dc:description', 'atom:subtitle', 'itunes:summary', 'itunes:subtitle'])),
     // The language element, else the xml:lang of the document element (as feedparser reads it).
-    language: languageTag(textOf(firstChild(channel, ['language', 'dc:language']))) ?? languageTag(root.lang),
+    language: languageTag(textOf(childOfFirst(channel, ['language', 'dc:language']))) ?? languageTag(root.lang),
     updated: dateOf([lastChild(channel, 'lastbuilddate'), lastChild(channel, 'dc:date'), lastChild(channel, 'dcterms:modified'), lastChild(channel, 'atom:updated'), lastChild(channel, 'pubdate')]),
     published: dateOf([lastChild(channel, 'pubdate'), lastChild(channel, 'dc:date'), lastChild(channel, 'dcterms:issued')]),
     authors,
     image: imageOf(imageNode, docUrl) ?? itunesImage(channel, docUrl),
     categories: categoriesOf(channel, CATEGORY_NAMES),
     generator: nonEmpty(plainOf(child(channel, 'generator'))) ?? nonEmpty(child(channel, 'admin:generatoragent')?.attrs['rdf:resource'] ?? null),
-    rights: plainOf(firstChild(channel, ['copyright', 'dc:rights', 'dcterms:rights', 'atom:rights'])),
+    rights: plainOf(childOfFirst(channel, ['copyright', 'dc:rights', 'dcterms:rights', 'atom:rights'])),
     ttl: Number.isFinite(ttl) && ttl > 0 ? ttl : null,
     syndication: syndicationOf(channel),
   };
@@ -85,20 +85,21 @@ function atomLink(node: XNode, rel: string, docUrl: string | null): string | nul
 
 export function parseRssItem(item: XNode, docUrl: string | null, cdf = false): ParsedItem {
   if (cdf) return parseCdfItem(item, docUrl);
-  const guidNode = child(item, 'guid');
+  const guidNode = lastChild(item, 'guid');
   const guid = nonEmpty(textOf(guidNode)) ?? nonEmpty(textOf(child(item, 'atom:id'))) ?? nonEmpty(item.attrs['rdf:about'] ?? null);
-  const permalink = guidNode && (guidNode.attrs.isPermaLink ?? guidNode.attrs.ispermalink ?? 'true').toLowerCase() !== 'false' && guid && /^https?:\/\//i.test(guid) ? guid : null;
-  const link = urlOf(child(item, 'link'), docUrl) ?? atomLink(item, 'alternate', docUrl) ?? (permalink ? resolveUrl(permalink, docUrl) : null);
+  // Only "true" (or no attribute) makes a permalink: feedparser reads any other value as false.
+  const permalink = guidNode && (guidNode.attrs.isPermaLink ?? guidNode.attrs.ispermalink ?? 'true').trim().toLowerCase() === 'true' && guid && /^https?:\/\//i.test(guid) ? guid : null;
+  const link = urlOf(lastChild(item, 'link'), docUrl) ?? atomLink(item, 'alternate', docUrl) ?? (permalink ? resolveUrl(permalink, docUrl) : null);
   const summaryEl = child(item, 'summary');
-  const description = summaryEl ?? firstChild(item, ['description', 'dc:description', 'itunes:summary', 'atom:summary']);
+  const description = summaryEl ?? childOfFirst(item, ['description', 'dc:description', 'itunes:summary', 'atom:summary']);
   // A <summary> beside a <description> makes the description the full content.
-  const content = firstChild(item, ['content:encoded', 'xhtml:body', 'body', 'fullitem', 'atom:content']) ?? (summaryEl ? child(item, 'description') : undefined);
+  const content = childOfFirst(item, ['content:encoded', 'xhtml:body', 'body', 'fullitem', 'atom:content']) ?? (summaryEl ? child(item, 'description') : undefined);
   const authors = dedupePeople(
     [...children(item, 'author').map((n) => parsePerson(personText(n))), ...dcCreators(item), ...atomPeople(item, docUrl)].filter((p): p is Person => p !== null),
   );
   return new FeedItem({
     id: guid,
-    title: plainOf(firstChild(item, ['title', 'dc:title', 'media:title', 'atom:title']), 'html', 'title'),
+    title: plainOf(childOfFirst(item, ['title', 'dc:title', 'media:title', 'atom:title']), 'html', 'title'),
     link,
     summary: htmlOf(description, 'html', docUrl),
     content: htmlOf(content, 'html', docUrl),
@@ -108,7 +109,7 @@ export function parseRssItem(item: XNode, docUrl: string | null, cdf = false): P
     categories: categoriesOf(item, CATEGORY_NAMES),
     enclosures: enclosuresOf(item, docUrl),
     media: mediaObjects(item),
-    comments: urlOf(child(item, 'comments'), docUrl),
+    comments: urlOf(lastChild(item, 'comments'), docUrl),
   });
 }
 

@@ -115,6 +115,9 @@ export function scanXml(s: string, h: ScanHandler): void {
           h.error('unterminated comment');
           return;
         }
+        // XML 1.0 §2.5: "--" may not occur inside a comment (nor end it as "--->").
+        const dashes = s.indexOf('--', lt + 4);
+        if (dashes < end || (end > lt + 4 && s.charCodeAt(end - 1) === C.DASH)) h.error('"--" inside a comment');
         pos = end + 3;
         continue;
       }

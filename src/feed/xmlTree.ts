@@ -147,7 +147,7 @@ export function parseXml(text: string, documentUrl: string | null, stream?: Stre
       if (!wellFormedReference(raw, amp, declaredEntities)) {
         const semi = raw.indexOf(';', amp + 1);
         const name = semi > amp && semi - amp < 40 ? raw.slice(amp + 1, semi) : '';
-        flagBozo(/^[A-Za-z][\w.-]*$/.test(name) ? `undefined entity &${name};` : 'bare "&" in text');
+        flagBozo(referenceProblem(name));
         return;
       }
       amp = raw.indexOf('&', amp + 1);
@@ -184,7 +184,9 @@ export function parseXml(text: string, documentUrl: string | null, stream?: Stre
       return { name: prefix ? `${prefix.toLowerCase()}:${key}` : key, local, uri: null };
     }
     const canonical = canonicalPrefix(declared);
-    if (canonical === undefined) return { name: `{${declared}}${key}`, local, uri: declared };
+    // An unknown namespace keeps a prefixed element apart from the core ones, but an unknown
+    // default namespace does not: feedparser reads <rss xmlns="…unknown…"> as plain RSS.
+    if (canonical === undefined) return { name: prefix ? `{${declared}}${key}` : key, local, uri: declared };
     return { name: canonical ? `${canonical}:${key}` : key, local, uri: declared };
   };
 
@@ -216,8 +218,9 @@ export function parseXml(text: string, documentUrl: string | null, stream?: Stre
           }
         }
       }
-      if (stack.length === 0 && !scope.has('') && !qname.includes(':') && qname.toLowerCase() === 'feed') {
-        // An Atom feed that forgot its namespace is still Atom.
+      const defaultNs = scope.get('');
+      if (stack.length === 0 && (defaultNs === undefined || canonicalPrefix(defaultNs) === undefined) && !qname.includes(':') && qname.toLowerCase() === 'feed') {
+        // An Atom feed that forgot its namespace (or named one nobody knows) is still Atom.
         if (scope === parentScope) scope = new Map(parentScope);
         scope.set('', ATOM_10);
       }
@@ -300,6 +303,19 @@ export function parseXml(text: string, documentUrl: string | null, stream?: Stre
 
 const NO_DECLARED = new Map<string, string>();
 
+/** Why the reference `&name;` (or a bare '&' when `name` is empty) is not well-formed. */
+function referenceProblem(name: string): string {
+  if (/^[A-Za-z][\w.-]*$/.test(name)) return `undefined entity &${name};`;
+  if (/^#(?:[0-9]+|[xX][0-9a-fA-F]+)$/.test(name)) return `reference &${name}; to a character XML forbids`;
+  return 'bare "&" in text';
+}
+
+/** XML 1.0 §2.2 Char: a reference to anything else (`&#0;`, `&#xFFFE;`) is not well-formed. */
+function isXmlChar(code: number): boolean {
+  if (code < 0x20) return code === 0x9 || code === 0xa || code === 0xd;
+  return code <= 0xd7ff || (code >= 0xe000 && code <= 0xfffd) || (code >= 0x10000 && code <= 0x10ffff);
+}
+
 /** Is the '&' at `amp` one of the five XML entities, a numeric reference or a declared entity? */
 function wellFormedReference(s: string, amp: number, declared: Map<string, string>): boolean {
   switch (s.charCodeAt(amp + 1)) {
@@ -327,7 +343,8 @@ function wellFormedReference(s: string, amp: number, declared: Map<string, strin
         if (!ok) break;
         i++;
       }
-      return i > digitsFrom && s.charCodeAt(i) === 59;
+      if (i === digitsFrom || s.charCodeAt(i) !== 59) return false;
+      return isXmlChar(Number.parseInt(s.slice(digitsFrom, i), hex ? 16 : 10));
     }
   }
   if (declared.size === 0) return false;
@@ -458,9 +475,13 @@ export function children(node: XNode, name: string): readonly XNode[] {
   return index(node).get(name) ?? NO_NODES;
 }
 
-export function firstChild(node: XNode, names: readonly string[]): XNode | undefined {
+/**
+ * The element of the first of `names` that is present: the names are in order of
+ * precedence, and when that element is repeated the last one counts, as in feedparser.
+ */
+export function childOfFirst(node: XNode, names: readonly string[]): XNode | undefined {
   for (const n of names) {
-    const c = child(node, n);
+    const c = lastChild(node, n);
     if (c) return c;
   }
   return undefined;
