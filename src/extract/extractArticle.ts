@@ -168,7 +168,8 @@ function inspect(article: any, pageUrl: string, inspectBlocks: NonNullable<Extra
 function setDocumentUrl(document: any, url: string): void {
   // Readability resolves relative links against document.baseURI / documentURI.
   try {
-    let base = document.querySelector('base[href]');
+    // Not querySelector('base[href]'): linkedom compiles the selector and tests every element.
+    let base = [...document.getElementsByTagName('base')].find((b: any) => b.hasAttribute('href'));
     if (!base) {
       base = document.createElement('base');
       base.setAttribute('href', url);
