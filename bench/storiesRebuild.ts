@@ -109,7 +109,12 @@ for (let i = 1; i <= n; i++) {
   }
   if (placed.story === article.id) stories++;
   stored.place(i, e.n, placed);
-  if (i % MEMORY_EVERY === 0) memory.push(memoryNow(i));
+  if (i % MEMORY_EVERY === 0) {
+    memory.push(memoryNow(i));
+    // Progress on stderr: a run cut short (a long one on a loaded machine) still tells how far it got.
+    const cpu = process.cpuUsage();
+    process.stderr.write(`${JSON.stringify({ ...memory[memory.length - 1], cpuSeconds: (cpu.user + cpu.system) / 1e6, seconds: Number(process.hrtime.bigint() - t0) / 1e9 })}\n`);
+  }
 }
 const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
 const cpuTotal = process.cpuUsage();

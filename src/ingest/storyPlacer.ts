@@ -73,6 +73,8 @@ export interface StoryPlacerOptions {
 }
 
 const REPLAY_PAGE = 2000;
+/** Stored story ids kept before the first trim: a small map is not worth walking. */
+const STORED_STORIES_FLOOR = 4096;
 
 /**
  * The story step of ingestion. Articles are queued for it in their own transaction
@@ -93,6 +95,8 @@ export class StoryPlacer {
   private epoch = '';
   /** Story ids as stored, for stories whose first article this process replayed rather than placed. */
   private readonly storedStory = new Map<string, number>();
+  /** `storedStory`'s size after it was last trimmed (see forgetStoredStories). */
+  private keptStoredStories = STORED_STORIES_FLOOR;
   private queue: Promise<unknown> = Promise.resolve();
   private readonly batch: number;
   private readonly facts: FactsOf;
@@ -175,6 +179,7 @@ export class StoryPlacer {
   private async warm(): Promise<void> {
     this.placing = createPlacingState();
     this.storedStory.clear();
+    this.keptStoredStories = STORED_STORIES_FLOOR;
     this.seq = 0;
     this.epoch = await this.store.storyEpoch();
     const newest = await this.store.newestPlacedTime();
@@ -202,11 +207,26 @@ export class StoryPlacer {
   }
 
   private replay(rows: PlacedInput[]): void {
+    const stories = this.placing!.state.stories;
     for (const r of rows) {
       placeInOrder(this.placing!, storyArticle(r));
-      this.storedStory.set(String(r.id), r.storyId);
+      // Only an article that names a story here is looked up (`stored`): one that joined a story needs no entry.
+      if (stories.has(String(r.id))) this.storedStory.set(String(r.id), r.storyId);
       this.seq = r.seq;
     }
+    this.forgetStoredStories();
+  }
+
+  /**
+   * Drops the stored ids of stories the state has forgotten (see createStoryState's
+   * `forget`): nothing placed later names them, and a long-running process would otherwise
+   * keep one entry per story it ever replayed. Runs when the map doubled since the last time.
+   */
+  private forgetStoredStories(): void {
+    if (this.storedStory.size < this.keptStoredStories * 2) return;
+    const stories = this.placing!.state.stories;
+    for (const id of this.storedStory.keys()) if (!stories.has(id)) this.storedStory.delete(id);
+    this.keptStoredStories = Math.max(STORED_STORIES_FLOOR, this.storedStory.size);
   }
 }
 

@@ -232,7 +232,7 @@ async function saveStoryBatch(trx: Db, b: StoryBatch): Promise<void> {
     touched.add(sp.from);
     touched.add(sp.into);
   }
-  for (const id of [...touched].sort((x, y) => x - y)) await refreshStory(trx, id);
+  await refreshStories(trx, [...touched].sort((x, y) => x - y));
   if (b.done.length) await trx.deleteFrom('story_pending').where('article_id', 'in', b.done).execute();
   if (b.factsLater) await queueStoryWork(trx, b.factsLater.articles, 'facts_later', b.factsLater.at);
 }
@@ -299,38 +299,71 @@ export async function reindexEntitiesAfter(db: Kysely<Database>, afterId: number
   return Number(facts[facts.length - 1]!.article_id);
 }
 
-/** A story's row from its articles now: counts, first and last times, the earliest headline. */
-async function refreshStory(trx: Db, id: number): Promise<void> {
-  const agg = await trx
+/** Stories refreshed per round of queries: well under either dialect's limit on bound parameters. */
+const REFRESH_CHUNK = 500;
+
+/**
+ * The stories' rows from their articles now: counts, first and last times, the earliest
+ * headline; a story left with no article is deleted. A few queries for every
+ * REFRESH_CHUNK stories, not three per story: a rebuild's batch touches hundreds.
+ */
+async function refreshStories(trx: Db, ids: readonly number[]): Promise<void> {
+  for (let i = 0; i < ids.length; i += REFRESH_CHUNK) {
+    const chunk = ids.slice(i, i + REFRESH_CHUNK);
+    const [aggregates, titles] = [await storyAggregates(trx, chunk), await firstTitles(trx, chunk)];
+    const gone = chunk.filter((id) => !aggregates.has(id));
+    if (gone.length) await trx.deleteFrom('story').where('id', 'in', gone).execute();
+    const rows = [...aggregates].map(([id, agg]) => ({
+      id, title: titles.get(id)!, first_seen_at: String(agg.first), last_seen_at: String(agg.last),
+      article_count: Number(agg.n), source_count: Number(agg.sources), copy_count: Number(agg.copies),
+    }));
+    if (!rows.length) continue;
+    await trx
+      .insertInto('story')
+      .values(rows)
+      .onConflict((oc) =>
+        oc.column('id').doUpdateSet((eb) => ({
+          title: eb.ref('excluded.title'), first_seen_at: eb.ref('excluded.first_seen_at'), last_seen_at: eb.ref('excluded.last_seen_at'),
+          article_count: eb.ref('excluded.article_count'), source_count: eb.ref('excluded.source_count'), copy_count: eb.ref('excluded.copy_count'),
+        })),
+      )
+      .execute();
+  }
+}
+
+async function storyAggregates(trx: Db, ids: readonly number[]) {
+  const rows = await trx
     .selectFrom('article_story as x')
     .innerJoin('article as a', 'a.id', 'x.article_id')
-    .where('x.story_id', '=', id)
+    .where('x.story_id', 'in', ids)
+    .groupBy('x.story_id')
     .select((eb) => [
+      'x.story_id',
       eb.fn.countAll().as('n'),
       eb.fn.count('a.source_id').distinct().as('sources'),
       eb.fn.count('x.copy_of').as('copies'),
       eb.fn.min('a.published_at').as('first'),
       eb.fn.max('a.published_at').as('last'),
     ])
-    .executeTakeFirstOrThrow();
-  if (Number(agg.n) === 0) {
-    await trx.deleteFrom('story').where('id', '=', id).execute();
-    return;
-  }
-  const first = await trx
-    .selectFrom('article_story as x')
-    .innerJoin('article as a', 'a.id', 'x.article_id')
-    .select('a.title')
-    .where('x.story_id', '=', id)
-    .orderBy('a.published_at')
-    .orderBy('a.id')
-    .limit(1)
-    .executeTakeFirstOrThrow();
-  const row = {
-    title: first.title, first_seen_at: String(agg.first), last_seen_at: String(agg.last),
-    article_count: Number(agg.n), source_count: Number(agg.sources), copy_count: Number(agg.copies),
-  };
-  await trx.insertInto('story').values({ id, ...row }).onConflict((oc) => oc.column('id').doUpdateSet(row)).execute();
+    .execute();
+  return new Map(rows.map((r) => [Number(r.story_id), r]));
+}
+
+/** Each story's earliest headline (by publication time, then id). */
+async function firstTitles(trx: Db, ids: readonly number[]): Promise<Map<number, string>> {
+  const rows = await trx
+    .selectFrom((eb) =>
+      eb
+        .selectFrom('article_story as x')
+        .innerJoin('article as a', 'a.id', 'x.article_id')
+        .where('x.story_id', 'in', ids)
+        .select((ob) => ['x.story_id', 'a.title', ob.fn.agg<number>('row_number').over((w) => w.partitionBy('x.story_id').orderBy('a.published_at').orderBy('a.id')).as('rank')])
+        .as('ranked'),
+    )
+    .select(['ranked.story_id', 'ranked.title'])
+    .where('ranked.rank', '=', 1)
+    .execute();
+  return new Map(rows.map((r) => [Number(r.story_id), r.title]));
 }
 
 /** Queues articles for the story step, in the writer's transaction; a 'place' already queued stays. */

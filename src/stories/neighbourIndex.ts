@@ -153,4 +153,4 @@ export class NeighbourIndex {
   }
 }
 
-const EMPTY: PackedVector = { terms: [], hashes: new Int32Array(0), weights: new Float64Array(0) };
+const EMPTY: PackedVector = { terms: [], hashes: [], weights: [] };

@@ -2,14 +2,16 @@ import type { Vector } from './vectors.js';
 
 /**
  * A vector packed for scoring many times: its terms with their 32-bit hashes and weights
- * in typed arrays. Scoring it against a `ScoringTable` costs one probe of an integer table
+ * in arrays of numbers (plain arrays, which the collector moves and compacts: one small
+ * typed array per vector was a separately allocated backing store each, and the process
+ * kept growing past what was live). Scoring it against a `ScoringTable` costs one probe of an integer table
  * per term, where a `Map` lookup hashes and compares a string per term: placement scores
  * thousands of vectors, so this is most of its cost.
  */
 export interface PackedVector {
   readonly terms: readonly string[];
-  readonly hashes: Int32Array;
-  readonly weights: Float64Array;
+  readonly hashes: readonly number[];
+  readonly weights: readonly number[];
 }
 
 /** 32-bit FNV-1a of a term: stable, and cheap for the short strings terms are. */
@@ -24,13 +26,12 @@ export function termHash(term: string): number {
 
 export function packVector(v: Vector): PackedVector {
   const terms: string[] = [];
-  const hashes = new Int32Array(v.size);
-  const weights = new Float64Array(v.size);
-  let i = 0;
+  const hashes: number[] = [];
+  const weights: number[] = [];
   for (const [t, x] of v) {
     terms.push(t);
-    hashes[i] = termHash(t);
-    weights[i++] = x;
+    hashes.push(termHash(t));
+    weights.push(x);
   }
   return { terms, hashes, weights };
 }

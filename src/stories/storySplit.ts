@@ -75,7 +75,7 @@ export function sumOf(members: Member[], part: 'vector' | 'names' | 'when' = 've
 class LocalTerms {
   private readonly terms = new Map<string, number>();
   private readonly index: Int32Array[] = [];
-  private readonly weights: Float64Array[] = [];
+  private readonly weights: (readonly number[])[] = [];
   private readonly norms: number[] = [];
 
   constructor(members: Member[]) {
@@ -126,7 +126,7 @@ class LocalTerms {
   }
 }
 
-function normOf(v: Float64Array): number {
+function normOf(v: ArrayLike<number>): number {
   let s = 0;
   for (let i = 0; i < v.length; i++) s += v[i]! * v[i]!;
   return Math.sqrt(s);

@@ -1,6 +1,6 @@
 import { AgeQueue } from './ageQueue.js';
 import { incidentOf } from './incident.js';
-import { CopyIndex, signatureOf } from './minhash.js';
+import { CopyIndex, HASHES, signatureOf } from './minhash.js';
 import { NeighbourIndex } from './neighbourIndex.js';
 import { packVector, ScoringTable, type PackedVector } from './packedVectors.js';
 import { driftedPart, sumOf, type Member } from './storySplit.js';
@@ -290,13 +290,16 @@ function timeOf(p: string | number | null | undefined): number | null {
 }
 
 function copyOriginal(state: StoryState, article: StoryArticle, text: string): string | null {
-  const sig = signatureOf(`${article.title}\n${text}`);
+  const sig = signatureOf(`${article.title}\n${text}`, signature);
   if (!sig) return null;
   const hit = state.copies.findOriginal(sig, state.now);
   state.copies.add(article.id, sig, state.now);
   if (!hit) return null;
   return state.copyOf.get(hit.id) ?? hit.id;
 }
+
+// Scratch for the signature being placed: the copy index keeps its own copy of it.
+const signature = new Uint32Array(HASHES);
 
 function isOpen(state: StoryState, s: Story): boolean {
   return !s.mergedInto && state.now - s.lastAt <= state.options.windowMs;

@@ -19,33 +19,70 @@ export interface Weights {
 /**
  * Document frequency over a rolling window: every `halfLife` documents all counts are
  * halved, so terms of last month's stories stop looking rare and today's stop looking new.
+ *
+ * A halving moves the counts aside and carries them over a slice at each `add` after it
+ * (a count read before its turn is halved as it is read): halving every term at once was
+ * one placement that paid for the whole vocabulary. Each count is halved exactly as
+ * eagerly: the same values, so the same stories.
  */
 export class RollingDf {
-  private readonly df = new Map<string, number>();
+  private df = new Map<string, number>();
+  /** Counts from before the last halving, not yet carried over (each still to be halved once). */
+  private unhalved = new Map<string, number>();
+  /** Where the carrying over is: one walk per halving, not a walk from the start per slice. */
+  private carrying: Iterator<[string, number]> = this.unhalved.entries();
   private docs = 0;
   private sinceHalving = 0;
 
   constructor(private readonly halfLife: number) {}
 
   add(terms: Iterable<string>): void {
-    for (const t of terms) this.df.set(t, (this.df.get(t) ?? 0) + 1);
+    for (const t of terms) this.df.set(t, this.count(t) + 1);
     this.docs++;
     if (++this.sinceHalving >= this.halfLife) this.halve();
+    this.carryOver(CARRIED_PER_ADD);
   }
 
   idf(term: string): number {
-    return Math.log((this.docs + 1) / ((this.df.get(term) ?? 0) + 1)) + 1;
+    return Math.log((this.docs + 1) / (this.count(term) + 1)) + 1;
+  }
+
+  private count(term: string): number {
+    const n = this.df.get(term);
+    if (n !== undefined) return n;
+    const old = this.unhalved.get(term);
+    if (old === undefined) return 0;
+    return this.carry(term, old);
   }
 
   private halve(): void {
     this.sinceHalving = 0;
     this.docs /= 2;
-    for (const [t, n] of this.df) {
-      if (n < 1) this.df.delete(t);
-      else this.df.set(t, n / 2);
+    // A halving before the last one's slices are done finishes them first.
+    this.carryOver(Infinity);
+    [this.unhalved, this.df] = [this.df, this.unhalved];
+    this.carrying = this.unhalved.entries();
+  }
+
+  private carryOver(limit: number): void {
+    for (let left = limit; left > 0 && this.unhalved.size; left--) {
+      const next = this.carrying.next();
+      if (next.done) break;
+      this.carry(...next.value);
     }
   }
+
+  /** Moves one count over the last halving, halved (a count under one is dropped); returns it. */
+  private carry(term: string, n: number): number {
+    this.unhalved.delete(term);
+    const h = n < 1 ? 0 : n / 2;
+    if (h > 0) this.df.set(term, h);
+    return h;
+  }
 }
+
+/** Counts carried over a halving per document added: the vocabulary moves well within a half-life. */
+const CARRIED_PER_ADD = 64;
 
 const KIND_ORDER: Record<Word['kind'], number> = { word: 0, number: 1, name: 2 };
 
