@@ -54,9 +54,13 @@ interface FtsMatch {
   parts: string[];
 }
 
-/** The second index's matches, for a query that needs both: read once and kept as a set of rowids. */
+/**
+ * The second index's matches, for a query that needs both: read once and kept as a set of
+ * rowids. The + keeps SQLite from handing the set to FTS5 as rowid constraints, one MATCH
+ * per rowid (police arre* at 100 k: 3.1 s of CPU, 6-40 ms without).
+ */
 function alsoMatching(m: FtsMatch): RawBuilder<SqlBool> {
-  return sql<SqlBool>`f.rowid in (select rowid from ${sql.table(m.table)} where ${sql.table(m.table)} match ${m.parts.join(' ')})`;
+  return sql<SqlBool>`+f.rowid in (select rowid from ${sql.table(m.table)} where ${sql.table(m.table)} match ${m.parts.join(' ')})`;
 }
 
 /** How many of the parts the title lacks, each a title-only match over the window's range of its index. */
