@@ -37,7 +37,7 @@ after(async () => {
 async function dataTables(db: TestDatabase, postgres: boolean): Promise<string[]> {
   const rows = postgres
     ? await db.query(`select table_name as name from information_schema.tables where table_schema = current_schema()`)
-    : await db.query(`select name from sqlite_master where type = 'table' and name not like 'sqlite_%' and name not like 'article_fts%'`);
+    : await db.query(`select name from sqlite_master where type = 'table' and name not like 'sqlite_%' and name not like 'article_fts%' and name not like 'article_prefix_fts%'`);
   return rows.map((r) => String(r.name)).filter((n) => !n.startsWith('schema_migration')).sort();
 }
 

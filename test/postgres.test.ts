@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { tsQuery } from '../src/store/postgres/postgresDialect.js';
+import { tsQueries } from '../src/store/postgres/postgresDialect.js';
 import { postgresMigrations } from '../src/store/postgres/migrations.js';
 import { markHit } from '../src/render/searchHighlight.js';
 import type { KyselyStore } from '../src/store/kyselyStore.js';
@@ -13,11 +13,13 @@ import { freshDatabase, openTestStore, postgresReachable } from './support/store
 const skip = (await postgresReachable()) ? false : 'PostgreSQL is not reachable (TIDINGS_TEST_DATABASE_URL)';
 
 test('what a reader types becomes a safe tsquery: all words, phrases, prefixes, nothing read as syntax', () => {
-  assert.equal(tsQuery('ferry timetable'), "'ferry' & 'timetable'");
-  assert.equal(tsQuery('"northern channel" dredg*'), "('northern' <-> 'channel') & 'dredg':*");
-  assert.equal(tsQuery('title:ferry NEAR(a b) -x !y'), "'title' & 'ferry' & 'NEAR' & 'a' & 'b' & 'x' & 'y'");
-  assert.equal(tsQuery("o'neil & | <-> \\"), "'o' & 'neil'");
-  assert.equal(tsQuery('" * ( ) : & |'), null);
+  const words = (input: string) => tsQueries(input)?.words;
+  assert.equal(words('ferry timetable'), "'ferry' & 'timetable'");
+  assert.deepEqual(tsQueries('"northern channel" dredg* time*'), { words: "('northern' <-> 'channel')", prefixes: "'dredg':* & 'time':*", prefixParts: ["'dredg':*", "'time':*"] });
+  assert.deepEqual(tsQueries('timeta*'), { words: null, prefixes: "'timeta':*", prefixParts: ["'timeta':*"] });
+  assert.equal(words('title:ferry NEAR(a b) -x !y'), "'title' & 'ferry' & 'NEAR' & 'a' & 'b' & 'x' & 'y'");
+  assert.equal(words("o'neil & | <-> \\"), "'o' & 'neil'");
+  assert.equal(tsQueries('" * ( ) : & |'), null);
 });
 
 test('two processes starting at once on a new database: one migrates, the other waits and finds it done', { skip }, async () => {

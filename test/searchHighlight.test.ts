@@ -45,7 +45,9 @@ test('highlighting marks the forms of a word the stemmer matched, without case o
   assert.equal(m.snippetMarked, 'Two new \u0002libraries\u0003 open on Monday; the \u0002library\u0003 of the \u0002café\u0003 stays shut.');
   assert.equal(m.excerpt, 'Two new libraries open on Monday; the library of the café stays shut.');
   const prefixed = markHit(hit('Liberal librarians', 'x', [{ word: 'librar', prefix: true }]));
-  assert.equal(prefixed.titleMarked, 'Liberal \u0002librarians\u0003', 'a prefix marks words whose stem starts with it');
+  assert.equal(prefixed.titleMarked, 'Liberal \u0002librarians\u0003', 'a prefix marks the words it starts');
+  const longer = markHit(hit('Ferry timetables and times', 'x', [{ word: 'timeta', prefix: true }]));
+  assert.equal(longer.titleMarked, 'Ferry \u0002timetables\u0003 and times', 'a prefix longer than the stem ("timet") marks the word as written');
   const underscored = markHit(hit('snake_case and case', '', [{ word: 'case', prefix: false }]));
   assert.equal(underscored.titleMarked, 'snake_\u0002case\u0003 and \u0002case\u0003', 'as FTS5, _ splits words');
 });

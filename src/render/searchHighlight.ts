@@ -34,7 +34,10 @@ function unmarked(text: string): string {
 const WORD = /[\p{L}\p{N}\p{M}]+/gu;
 const WORD_CHAR = /[\p{L}\p{N}\p{M}]/u;
 
-/** What a query's terms match: stems of whole words, and stems a word's stem must start with (prefix*). */
+/**
+ * What a query's terms match: stems of whole words, and the starts of words as written
+ * (prefix*, matched by the index of unstemmed words: timeta* marks "timetable", stem "timet").
+ */
 interface Matcher {
   stems: ReadonlySet<string>;
   prefixes: readonly string[];
@@ -61,11 +64,11 @@ function newMatcher(terms: SearchTerm[]): Matcher {
   const prefixes: string[] = [];
   for (const t of terms) {
     for (const w of t.word.match(WORD) ?? []) {
-      if (t.prefix) prefixes.push(stemOf(w));
+      if (t.prefix) prefixes.push(folded(w));
       else stems.add(stemOf(w));
     }
   }
-  const heads = [...stems, ...prefixes].map(headOf);
+  const heads = [...[...stems].map(headOf), ...prefixes];
   // Reused: exec() starts at lastIndex, which firstMatch sets first.
   const headPattern = new RegExp(heads.map((h) => h.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|') || '(?!)', 'gi');
   return { stems, prefixes, headPattern, firsts: new Set(heads.map((h) => h.charCodeAt(0) | 32)) };
@@ -101,8 +104,10 @@ function folded(word: string): string {
 }
 
 function matches(word: string, m: Matcher): boolean {
-  const s = stemOf(word);
-  return m.stems.has(s) || m.prefixes.some((p) => s.startsWith(p));
+  if (m.stems.has(stemOf(word))) return true;
+  if (m.prefixes.length === 0) return false;
+  const w = folded(word);
+  return m.prefixes.some((p) => w.startsWith(p));
 }
 
 /** Matches wrapped in \u0002…\u0003, as FTS5's highlight() would. */

@@ -160,7 +160,7 @@ export const sqliteMigrations: Record<string, Migration> = {
       // Full-text search over title and text: an external-content FTS5 index kept in step
       // with the article table by triggers, so no write path can forget it.
       await sql`create virtual table article_fts using fts5(title, text, content='article', content_rowid='id', tokenize='unicode61 remove_diacritics 2')`.execute(db);
-      await createSearchTriggers(db);
+      await createIndexTriggers(db, 'article_fts');
       await sql`insert into article_fts(rowid, title, text) select id, title, text from article`.execute(db);
     },
   },
@@ -278,7 +278,7 @@ export const sqliteMigrations: Record<string, Migration> = {
       await sql`drop table article_fts`.execute(db);
       await sql`create virtual table article_fts using fts5(title, text, content='article', content_rowid='id',
         tokenize='porter unicode61 remove_diacritics 2', prefix='2 3')`.execute(db);
-      await createSearchTriggers(db);
+      await createIndexTriggers(db, 'article_fts');
       await sql`insert into article_fts(article_fts) values ('rebuild')`.execute(db);
       await sql`insert into article_fts(article_fts, rank) values ('rank', 'bm25(5.0, 1.0)')`.execute(db);
     },
@@ -384,6 +384,19 @@ export const sqliteMigrations: Record<string, Migration> = {
       await db.schema.dropIndex('article_river').ifExists().execute();
     },
   },
+  '0021_search_prefix_words': {
+    async up(db: Kysely<unknown>) {
+      // The stemmed index holds "timet" for "timetable", so timeta* found nothing. Prefixes
+      // now match the words as written, in a second index over the same rows with the prefix
+      // indexes; the stemmed one, asked only for whole words and phrases, is rebuilt without
+      // them. The new index keeps which column a word is in (titles rank first) but not its
+      // positions: no phrase holds a prefix.
+      await withRebuildCache(db, async () => {
+        await rebuildIndex(db, PREFIX_FTS, REBUILD_BATCH);
+        await rebuildIndex(db, { ...STEMMED_FTS, options: '' }, REBUILD_BATCH);
+      });
+    },
+  },
 };
 
 /** SQL for the number of a feed's articles a reader has not read (migration 0016). */
@@ -392,36 +405,67 @@ const REBUILD_BATCH = 100_000;
 /** The page cache of a rebuild, in KiB (SQLite's default is 2 MB). */
 const REBUILD_CACHE_KIB = 128 * 1024;
 
+/** An external-content FTS5 index of the article table's title and text. */
+interface FtsIndex {
+  table: string;
+  tokenize: string;
+  /** Further FTS5 options, written out after the tokenizer. */
+  options: string;
+}
+
+/** Whole words and phrases, by their Porter stem ("libraries" finds "library"). */
+const STEMMED_FTS: FtsIndex = { table: 'article_fts', tokenize: 'porter unicode61 remove_diacritics 2', options: '' };
 /**
- * Recreates the FTS5 index with these prefix lengths and fills it from the article table,
- * in one transaction: Kysely runs SQLite migrations outside any, and a crash midway must
- * leave the old index (the migration, not yet recorded, runs again). Filled in batches of
- * rows to log progress: minutes at millions of articles.
+ * Prefixes, matched against the words as written, with indexes of 1 to 6 letters (see 0019).
+ * detail=column keeps the title/text split without positions; columnsize=0 drops the
+ * per-row lengths only bm25 reads.
+ */
+const PREFIX_FTS: FtsIndex = {
+  table: 'article_prefix_fts',
+  tokenize: 'unicode61 remove_diacritics 2',
+  options: "prefix='1 2 3 4 5 6', detail=column, columnsize=0",
+};
+
+/**
+ * Recreates the stemmed FTS5 index with these prefix lengths and fills it from the article
+ * table (migration 0019; 0021 moved the prefix indexes to article_prefix_fts).
  */
 export async function rebuildSearchIndex(db: Kysely<unknown>, prefix: string, batch = REBUILD_BATCH): Promise<void> {
-  // A larger page cache while FTS5 merges its segments: 1 M articles 151 → 113 s, CPU 37 → 34 s.
+  await withRebuildCache(db, () => rebuildIndex(db, { ...STEMMED_FTS, options: `prefix='${prefix.replace(/'/g, "''")}'` }, batch));
+}
+
+/** A larger page cache while FTS5 merges its segments: 1 M articles 151 → 113 s, CPU 37 → 34 s. */
+async function withRebuildCache(db: Kysely<unknown>, rebuild: () => Promise<void>): Promise<void> {
   const { rows } = await sql<{ cache_size: number }>`pragma cache_size`.execute(db);
   await sql`pragma cache_size = ${sql.raw(String(-REBUILD_CACHE_KIB))}`.execute(db);
   try {
-    await rebuildInTransaction(db, prefix, batch);
+    await rebuild();
   } finally {
     await sql`pragma cache_size = ${sql.raw(String(rows[0]!.cache_size))}`.execute(db);
   }
 }
 
-async function rebuildInTransaction(db: Kysely<unknown>, prefix: string, batch: number): Promise<void> {
+/**
+ * Recreates an FTS5 index and fills it from the article table, in one transaction: Kysely
+ * runs SQLite migrations outside any, and a crash midway must leave the old index (the
+ * migration, not yet recorded, runs again). Filled in batches of rows to log progress:
+ * minutes at millions of articles.
+ */
+async function rebuildIndex(db: Kysely<unknown>, index: FtsIndex, batch: number): Promise<void> {
   await db.transaction().execute(async (trx) => {
-    for (const t of ['insert', 'delete', 'update']) await sql`drop trigger if exists ${sql.raw(`article_fts_${t}`)}`.execute(trx);
-    await sql`drop table if exists article_fts`.execute(trx);
-    await sql`create virtual table article_fts using fts5(title, text, content='article', content_rowid='id',
-      tokenize='porter unicode61 remove_diacritics 2', prefix=${sql.lit(prefix)})`.execute(trx);
-    await createSearchTriggers(trx);
-    await sql`insert into article_fts(article_fts, rank) values ('rank', 'bm25(5.0, 1.0)')`.execute(trx);
-    await fillSearchIndex(trx, batch);
+    const table = sql.raw(index.table);
+    for (const t of ['insert', 'delete', 'update']) await sql`drop trigger if exists ${sql.raw(`${index.table}_${t}`)}`.execute(trx);
+    await sql`drop table if exists ${table}`.execute(trx);
+    const options = index.options ? `, ${index.options}` : '';
+    await sql`create virtual table ${table} using fts5(title, text, content='article', content_rowid='id',
+      tokenize=${sql.lit(index.tokenize)}${sql.raw(options)})`.execute(trx);
+    await createIndexTriggers(trx, index.table);
+    if (index.table === STEMMED_FTS.table) await sql`insert into article_fts(article_fts, rank) values ('rank', 'bm25(5.0, 1.0)')`.execute(trx);
+    await fillIndex(trx, index.table, batch);
   });
 }
 
-async function fillSearchIndex(db: Kysely<unknown>, batch: number): Promise<void> {
+async function fillIndex(db: Kysely<unknown>, name: string, batch: number): Promise<void> {
   const { rows } = await sql<{ n: number; top: number | null }>`select count(*) as n, max(id) as top from article`.execute(db);
   const { n, top } = rows[0]!;
   const started = Date.now();
@@ -429,23 +473,25 @@ async function fillSearchIndex(db: Kysely<unknown>, batch: number): Promise<void
   for (let after = 0; after < (top ?? 0);) {
     const end = await sql<{ id: number }>`select id from article where id > ${after} order by id limit 1 offset ${batch - 1}`.execute(db);
     const last = end.rows[0]?.id ?? top!;
-    await sql`insert into article_fts(rowid, title, text) select id, title, text from article where id > ${after} and id <= ${last}`.execute(db);
+    await sql`insert into ${sql.raw(name)}(rowid, title, text) select id, title, text from article where id > ${after} and id <= ${last}`.execute(db);
     done = Math.min(n, done + batch);
     after = last;
-    if (n > batch) logger().info({ indexed: done, of: n, ms: Date.now() - started }, 'rebuilding the search index');
+    if (n > batch) logger().info({ index: name, indexed: done, of: n, ms: Date.now() - started }, 'rebuilding the search index');
   }
 }
 
-/** Keeps the external-content FTS5 index in step with the article table, so no write path can forget it. */
-async function createSearchTriggers(db: Kysely<unknown>): Promise<void> {
-  await sql`create trigger article_fts_insert after insert on article begin
-    insert into article_fts(rowid, title, text) values (new.id, new.title, new.text);
+/** Keeps an external-content FTS5 index in step with the article table, so no write path can forget it. */
+async function createIndexTriggers(db: Kysely<unknown>, name: string): Promise<void> {
+  const t = (suffix: string) => sql.raw(`${name}_${suffix}`);
+  const index = sql.raw(name);
+  await sql`create trigger ${t('insert')} after insert on article begin
+    insert into ${index}(rowid, title, text) values (new.id, new.title, new.text);
   end`.execute(db);
-  await sql`create trigger article_fts_delete after delete on article begin
-    insert into article_fts(article_fts, rowid, title, text) values ('delete', old.id, old.title, old.text);
+  await sql`create trigger ${t('delete')} after delete on article begin
+    insert into ${index}(${index}, rowid, title, text) values ('delete', old.id, old.title, old.text);
   end`.execute(db);
-  await sql`create trigger article_fts_update after update of title, text on article begin
-    insert into article_fts(article_fts, rowid, title, text) values ('delete', old.id, old.title, old.text);
-    insert into article_fts(rowid, title, text) values (new.id, new.title, new.text);
+  await sql`create trigger ${t('update')} after update of title, text on article begin
+    insert into ${index}(${index}, rowid, title, text) values ('delete', old.id, old.title, old.text);
+    insert into ${index}(rowid, title, text) values (new.id, new.title, new.text);
   end`.execute(db);
 }

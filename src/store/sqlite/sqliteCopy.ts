@@ -4,11 +4,11 @@ import { groupColumns, type CopyDialect } from '../copyDatabase.js';
 /** What `tidings db copy` does differently on SQLite. */
 export const sqliteCopyDialect: CopyDialect = {
   async listTables(db) {
-    // The FTS5 index (article_fts and its shadow tables) is rebuilt by the target's own
-    // triggers as articles arrive; sqlite_* tables are SQLite's bookkeeping.
+    // The FTS5 indexes (article_fts, article_prefix_fts and their shadow tables) are rebuilt
+    // by the target's own triggers as articles arrive; sqlite_* tables are SQLite's bookkeeping.
     const rows = await sql<{ table_name: string; column_name: string }>`
       select m.name as table_name, c.name as column_name from sqlite_master m, pragma_table_info(m.name) c
-      where m.type = 'table' and m.name not like 'sqlite\\_%' escape '\\' and m.name not like 'article\\_fts%' escape '\\'
+      where m.type = 'table' and m.name not like 'sqlite\\_%' escape '\\' and m.name not like 'article\\_fts%' escape '\\' and m.name not like 'article\\_prefix\\_fts%' escape '\\'
       order by m.name, c.cid`.execute(db);
     return groupColumns(rows.rows);
   },
