@@ -21,14 +21,6 @@ export interface ExtractionConfig {
 
 export const DEFAULT_EXTRACTION: ExtractionConfig = { threads: Math.min(2, availableParallelism()), timeoutMs: 10_000, memoryMb: 256 };
 
-/**
- * The young generation of each pool thread. V8's default (16 MB semi-spaces) is scavenged
- * several times per page, and a page's DOM that lives through two scavenges is copied into
- * the old generation only to die there; with room for most of a page's garbage the
- * collector does a fraction of that work. Threads only: the web server's heap is untouched.
- */
-export const YOUNG_GENERATION_MB = 96;
-
 /** How far below the main thread the pool's threads run (nice 0 → 10: about a tenth of its CPU weight). */
 export const THREAD_NICENESS = 10;
 
@@ -113,7 +105,7 @@ export class ExtractionPool {
       minThreads: 0,
       maxThreads: this.config.threads,
       idleTimeout: 30_000,
-      resourceLimits: { maxOldGenerationSizeMb: this.config.memoryMb, maxYoungGenerationSizeMb: YOUNG_GENERATION_MB },
+      resourceLimits: { maxOldGenerationSizeMb: this.config.memoryMb },
       // On Linux each thread has its own nice value: raised, the pool's threads give way to
       // the web server's event loop whenever both want a core, so a burst of pages cannot
       // slow every request. Elsewhere nice() would lower the whole process, so not there.
