@@ -305,7 +305,7 @@ function isListTitle(el: any): boolean {
 }
 
 /**
- * "Read next" lists inside the story: two or more items in a row, each of which is only a
+ * "Read next" lists inside the story: three or more items in a row, each of which is only a
  * linked headline (an <li> of a list, or paragraphs one after another). A list a story
  * cites has prose around its links ("the report, published in…"); one that points readers
  * elsewhere has none. The heading naming such a list goes with it.
