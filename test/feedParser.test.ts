@@ -815,3 +815,59 @@ test('a huge title is capped', () => {
   const f = parse(rss(`<title>${'word '.repeat(200_000)}</title>`));
   assert.ok(f.title!.length <= 1000);
 });
+
+// ---- content normalization, links and namespaces (feedparser reference documentation) ----
+
+test('an RSS title is plain text unless it looks like HTML: a closing tag or an entity, known elements only', () => {
+  const title = (t: string) => rssItem(`<title>${t}</title>`).title;
+  assert.equal(title('The &lt;blink&gt; tag'), 'The <blink> tag');
+  assert.equal(title('<![CDATA[Why x<y and y>z]]>'), 'Why x<y and y>z');
+  assert.equal(title('<![CDATA[Using <canvas> and <video>]]>'), 'Using <canvas> and <video>');
+  assert.equal(title('&lt;b&gt;Bold&lt;/b&gt; news'), 'Bold news');
+  assert.equal(title('Q&amp;amp;A'), 'Q&A');
+  assert.equal(title('&lt;made-up&gt;x&lt;/made-up&gt;'), '<made-up>x</made-up>');
+  assert.equal(title('&lt;script&gt;x()&lt;/script&gt; &amp;amp;'), '<script>x()</script> &amp;');
+  assert.equal(title('a &amp;notanentity; b'), 'a &notanentity; b');
+});
+
+test('the channel title and copyright are guessed the same way; an RSS description is HTML', () => {
+  const f = parse(rss('<title>&lt;T&gt; in generics</title><copyright>&lt;b&gt;©&lt;/b&gt; 2025</copyright><description>&lt;T&gt; in generics</description>'));
+  assert.equal(f.title, '<T> in generics');
+  assert.equal(f.rights, '© 2025');
+  assert.equal(f.description, 'in generics');
+});
+
+test('an Atom text construct is never guessed: type="text" keeps angle brackets and entities', () => {
+  const e = atomEntry('<id>1</id><title type="text">&lt;b&gt;not bold&lt;/b&gt; &amp;amp;</title>');
+  assert.equal(e.title, '<b>not bold</b> &amp;');
+});
+
+test('Atom: of two alternate HTML links the last one is the link; an alternate of another type only stands in', () => {
+  const f = parse(atom(`<title>t</title><link rel="alternate" type="text/html" hreflang="en" href="/en/"/>
+    <link rel="alternate" type="text/html" hreflang="fr" href="/fr/"/>
+    <entry><id>1</id><link href="/en/1"/><link rel="alternate" type="application/xhtml+xml" href="/x/1"/>
+      <link rel="alternate" type="application/atom+xml" href="/1.atom"/></entry>
+    <entry><id>2</id><link rel="alternate" type="application/atom+xml" href="/2.atom"/></entry>`));
+  assert.equal(f.link, 'http://feeds.example/fr/');
+  assert.equal(f.items[0]!.link, 'http://feeds.example/x/1');
+  assert.equal(f.items[1]!.link, 'http://feeds.example/2.atom');
+});
+
+test('xml:base applies to the iTunes image, the RSS 1.0 image resource and CDF HREF attributes', () => {
+  const it = parse(`<rss version="2.0" ${ITUNES}><channel xml:base="http://b.example/show/"><title>t</title><itunes:image href="art.jpg"/></channel></rss>`);
+  assert.equal(it.image?.url, 'http://b.example/show/art.jpg');
+  const rdf = parse(`<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns="http://purl.org/rss/1.0/" xml:base="http://r.example/site/">
+    <channel rdf:about="http://r.example/"><title>t</title><link>/</link><image rdf:resource="logo.png"/></channel></rdf:RDF>`);
+  assert.equal(rdf.image?.url, 'http://r.example/site/logo.png');
+  const cdf = parse('<CHANNEL HREF="home.html" xml:base="http://c.example/dir/"><TITLE>t</TITLE><ITEM HREF="a.html"><TITLE>a</TITLE></ITEM></CHANNEL>');
+  assert.equal(cdf.link, 'http://c.example/dir/home.html');
+  assert.equal(cdf.items[0]!.link, 'http://c.example/dir/a.html');
+});
+
+test('Media RSS: media:keywords are categories, split at commas; a media:group\'s categories are the item\'s', () => {
+  const it = rssItem(`<title>v</title><category>News</category><media:keywords>kitty, cat , ,big dog</media:keywords>
+    <media:group><media:category>Animals</media:category><media:keywords>news,pets</media:keywords></media:group>`, MEDIA);
+  assert.deepEqual(it.categories, ['News', 'Animals', 'kitty', 'cat', 'big dog', 'news', 'pets']);
+  const e = atomEntry('<id>1</id><media:keywords>a,b</media:keywords>', MEDIA);
+  assert.deepEqual(e.categories, ['a', 'b']);
+});

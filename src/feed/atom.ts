@@ -9,7 +9,7 @@ import { cleanText, languageTag, nonEmpty } from './text.js';
 export function parseAtomFeed(root: XNode, format: FeedFormat, docUrl: string | null): Omit<ParsedFeed, 'bozo' | 'bozoReason' | 'items'> {
   const a = (n: string) => `atom:${n}`;
   const links = linksOf(root, docUrl);
-  const alternate = links.find((l) => l.rel === 'alternate' && (!l.type || /html/.test(l.type))) ?? links.find((l) => l.rel === 'alternate');
+  const alternate = alternateOf(links);
   const icon = urlOf(child(root, a('logo')), docUrl) ?? urlOf(child(root, a('icon')), docUrl);
   const generatorNode = child(root, a('generator'));
   return {
@@ -34,6 +34,15 @@ export function parseAtomFeed(root: XNode, format: FeedFormat, docUrl: string | 
 
 interface AtomLink { rel: string; href: string; type: string | null; length: number | null }
 
+/**
+ * The page a feed or entry stands for: its alternate HTML link, the last one when there
+ * are several (feedparser sets the link at each one, RFC 4287 lets them differ only by
+ * type and hreflang); else an alternate link of another type.
+ */
+function alternateOf(links: AtomLink[]): AtomLink | undefined {
+  return links.findLast((l) => l.rel === 'alternate' && (!l.type || /html/.test(l.type))) ?? links.find((l) => l.rel === 'alternate');
+}
+
 function linksOf(node: XNode, docUrl: string | null): AtomLink[] {
   const out: AtomLink[] = [];
   for (const l of children(node, 'atom:link')) {
@@ -54,7 +63,7 @@ function peopleOf(node: XNode, docUrl: string | null): Person[] {
 export function parseEntry(entry: XNode, docUrl: string | null, format: FeedFormat): ParsedItem {
   const a = (n: string) => `atom:${n}`;
   const links = linksOf(entry, docUrl);
-  const alternate = links.find((l) => l.rel === 'alternate' && (!l.type || /html/.test(l.type))) ?? links.find((l) => l.rel === 'alternate');
+  const alternate = alternateOf(links);
   const enclosures: Enclosure[] = links.filter((l) => l.rel === 'enclosure').map((l) => ({ url: l.href, type: l.type, length: l.length }));
   const textDefault = format === 'atom03' ? 'text' : 'text';
   const published = dateOf([lastChild(entry, a('published')), lastChild(entry, a('issued')), lastChild(entry, a('created')), lastChild(entry, 'dc:date')]);
@@ -68,7 +77,7 @@ export function parseEntry(entry: XNode, docUrl: string | null, format: FeedForm
     published,
     updated,
     authors: peopleOf(entry, docUrl),
-    categories: categoriesOf(entry, ['atom:category', 'dc:subject', 'media:category']),
+    categories: categoriesOf(entry, ['atom:category', 'dc:subject', 'media:category', 'media:group', 'media:keywords']),
     enclosures,
     media: mediaObjects(entry),
     comments: links.find((l) => l.rel === 'replies' && (!l.type || /html/.test(l.type)))?.href ?? null,

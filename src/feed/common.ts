@@ -3,7 +3,7 @@ import { sanitizeHtml } from '../html/sanitizeHtml.js';
 import { readHtml, type HtmlSource, type LazyHtml, type RawHtml } from './feedItem.js';
 import { parseDate } from '../text/dates.js';
 import { hasElementChildren, innerXml, resolveUrl, textOf, type SourceSpan, type XNode } from './xmlTree.js';
-import { cappedText, cleanText, nonEmpty, plainText, textToHtml, unwrapCdata, type FieldKind } from './text.js';
+import { cappedText, cleanText, looksLikeHtml, nonEmpty, plainText, textToHtml, unwrapCdata, type FieldKind } from './text.js';
 
 /**
  * How an element's content is meant to be read. Atom says so in `type`; RSS elements are
@@ -81,11 +81,17 @@ export function sanitizedHtmlOf(node: XNode | undefined, fallback: ContentKind, 
   return raw ? nonEmpty(sanitizeHtml(raw.html, raw.base)) : null;
 }
 
-/** Plain text of an element that may hold markup. */
-export function plainOf(node: XNode | undefined, fallback: ContentKind = 'html', field: FieldKind = 'text'): string | null {
+/**
+ * Plain text of an element that may hold markup. `guess`: plain text unless it looks like
+ * HTML, as feedparser reads RSS text fields (titles, copyright) whatever their type says.
+ */
+export function plainOf(node: XNode | undefined, fallback: ContentKind | 'guess' = 'html', field: FieldKind = 'text'): string | null {
   if (!node) return null;
-  const kind = contentKind(node, fallback);
-  if (kind === 'text') return cleanText(textOf(node), field);
+  const kind = contentKind(node, fallback === 'guess' ? 'text' : fallback);
+  if (kind === 'text') {
+    const raw = textOf(node);
+    return fallback === 'guess' && looksLikeHtml(raw) ? plainText(raw, field) : cleanText(raw, field);
+  }
   if (kind === 'xhtml') return plainText(innerXml(node), field);
   return plainText(textOf(node), field);
 }
@@ -109,28 +115,34 @@ export function urlOf(node: XNode | undefined, docUrl: string | null): string | 
   return resolveUrl(t, node.base ?? docUrl);
 }
 
+/** Elements that hold a comma-separated list of keywords, each a category. */
+const KEYWORD_LISTS = ['itunes:keywords', 'media:keywords'];
+
 /**
  * Categories of a channel or item, in document order: the elements named in `names`
- * (term, text or label attribute, else their text), nested itunes:category levels, and
- * comma-separated itunes:keywords; duplicates dropped.
+ * (term, text or label attribute, else their text), nested itunes:category levels, the
+ * Media RSS categories of a media:group (they describe the item), and comma-separated
+ * itunes:keywords and media:keywords; duplicates dropped.
  */
 export function categoriesOf(node: XNode, names: readonly string[]): string[] {
   const out: string[] = [];
   const add = (t: string | null) => {
     if (t && !out.includes(t)) out.push(t);
   };
+  const keywords: XNode[] = [];
   const visit = (n: XNode) => {
     for (const c of n.children) {
-      if (c.name !== 'itunes:keywords' && names.includes(c.name)) {
+      if (!names.includes(c.name)) continue;
+      if (KEYWORD_LISTS.includes(c.name)) keywords.push(c);
+      else if (c.name === 'media:group') visit(c);
+      else {
         add(nonEmpty(c.attrs.term) ?? nonEmpty(c.attrs.text) ?? nonEmpty(c.attrs.label) ?? nonEmpty(plainText(textOf(c), 'category')));
         if (c.name === 'itunes:category') visit(c);
       }
     }
   };
   visit(node);
-  if (names.includes('itunes:keywords')) {
-    for (const c of node.children) if (c.name === 'itunes:keywords') for (const k of textOf(c).split(',')) add(cappedText(k, 'category') || null);
-  }
+  for (const k of keywords) for (const word of textOf(k).split(',')) add(cappedText(word, 'category') || null);
   return out;
 }
 

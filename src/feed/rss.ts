@@ -29,7 +29,7 @@ export function parseRssChannel(root: XNode, format: FeedFormat, docUrl: string 
   const ttl = Number.parseInt(textOf(lastChild(channel, 'ttl')).trim(), 10);
   return {
     format,
-    title: plainOf(childOfFirst(channel, ['title', 'dc:title', 'atom:title']), 'html', 'title'),
+    title: plainOf(childOfFirst(channel, ['title', 'dc:title', 'atom:title']), 'guess', 'title'),
     link,
     selfUrl: atomLink(channel, 'self', docUrl),
     hubs: atomLinks(channel, 'hub', docUrl),
@@ -42,7 +42,7 @@ export function parseRssChannel(root: XNode, format: FeedFormat, docUrl: string 
     image: imageOf(imageNode, docUrl) ?? itunesImage(channel, docUrl),
     categories: categoriesOf(channel, CATEGORY_NAMES),
     generator: nonEmpty(plainOf(child(channel, 'generator'))) ?? nonEmpty(child(channel, 'admin:generatoragent')?.attrs['rdf:resource'] ?? null),
-    rights: plainOf(childOfFirst(channel, ['copyright', 'dc:rights', 'dcterms:rights', 'atom:rights'])),
+    rights: plainOf(childOfFirst(channel, ['copyright', 'dc:rights', 'dcterms:rights', 'atom:rights']), 'guess'),
     ttl: Number.isFinite(ttl) && ttl > 0 ? ttl : null,
     syndication: syndicationOf(channel),
   };
@@ -50,17 +50,17 @@ export function parseRssChannel(root: XNode, format: FeedFormat, docUrl: string 
 
 function imageOf(imageNode: XNode | undefined, docUrl: string | null): ParsedFeed['image'] {
   if (!imageNode) return null;
-  const url = urlOf(child(imageNode, 'url'), docUrl) ?? resolveUrl(imageNode.attrs['rdf:resource'], docUrl);
-  return url ? { url, title: plainOf(child(imageNode, 'title'), 'html', 'title'), link: urlOf(child(imageNode, 'link'), docUrl) } : null;
+  const url = urlOf(child(imageNode, 'url'), docUrl) ?? resolveUrl(imageNode.attrs['rdf:resource'], imageNode.base ?? docUrl);
+  return url ? { url, title: plainOf(child(imageNode, 'title'), 'guess', 'title'), link: urlOf(child(imageNode, 'link'), docUrl) } : null;
 }
 
 function itunesImage(channel: XNode, docUrl: string | null): ParsedFeed['image'] {
   const n = child(channel, 'itunes:image') ?? children(channel, 'itunes:link').find((l) => (l.attrs.rel ?? '').toLowerCase() === 'image');
-  const url = n ? resolveUrl(n.attrs.href ?? n.attrs.url ?? textOf(n), docUrl) : null;
+  const url = n ? resolveUrl(n.attrs.href ?? n.attrs.url ?? textOf(n), n.base ?? docUrl) : null;
   return url ? { url, title: null, link: null } : null;
 }
 
-const CATEGORY_NAMES = ['category', 'dc:subject', 'atom:category', 'itunes:category', 'media:category', 'itunes:keywords'];
+const CATEGORY_NAMES = ['category', 'dc:subject', 'atom:category', 'itunes:category', 'media:category', 'media:group', 'itunes:keywords', 'media:keywords'];
 
 /** RSS <sy:updatePeriod>/<sy:updateFrequency> as seconds between updates. */
 function syndicationOf(channel: XNode): number | null {
@@ -99,7 +99,7 @@ export function parseRssItem(item: XNode, docUrl: string | null, cdf = false): P
   );
   return new FeedItem({
     id: guid,
-    title: plainOf(childOfFirst(item, ['title', 'dc:title', 'media:title', 'atom:title']), 'html', 'title'),
+    title: plainOf(childOfFirst(item, ['title', 'dc:title', 'media:title', 'atom:title']), 'guess', 'title'),
     link,
     summary: htmlOf(description, 'html', docUrl),
     content: htmlOf(content, 'html', docUrl),
@@ -124,8 +124,8 @@ function parseCdfChannel(channel: XNode, format: FeedFormat, docUrl: string | nu
   const lastmod = channel.attrs.LASTMOD ?? channel.attrs.lastmod;
   return {
     format,
-    title: plainOf(child(channel, 'title'), 'html', 'title'),
-    link: resolveUrl(channel.attrs.HREF ?? channel.attrs.href, docUrl),
+    title: plainOf(child(channel, 'title'), 'guess', 'title'),
+    link: resolveUrl(channel.attrs.HREF ?? channel.attrs.href, channel.base ?? docUrl),
     selfUrl: null,
     hubs: [],
     description: plainOf(child(channel, 'abstract')),
@@ -146,8 +146,8 @@ function parseCdfItem(item: XNode, docUrl: string | null): ParsedItem {
   const abstract = child(item, 'abstract');
   return new FeedItem({
     id: null,
-    title: plainOf(child(item, 'title'), 'html', 'title'),
-    link: resolveUrl(item.attrs.HREF ?? item.attrs.href, docUrl),
+    title: plainOf(child(item, 'title'), 'guess', 'title'),
+    link: resolveUrl(item.attrs.HREF ?? item.attrs.href, item.base ?? docUrl),
     summary: htmlOf(abstract, 'html', docUrl),
     content: null,
     published: null,

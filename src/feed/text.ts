@@ -1,4 +1,4 @@
-import { decodeHTML } from 'entities';
+import { decodeHTML, decodeHTMLStrict } from 'entities';
 import { escapeText } from '../html/escape.js';
 
 /**
@@ -88,6 +88,35 @@ export function plainText(s: string | null | undefined, kind: FieldKind = 'text'
   if (t.includes('<')) t = stripTags(cutUnclosedComment(dropScriptAndStyle(t)));
   if (hasEntity(t)) t = decodeHTML(t);
   return finalCap(collapse(t), kind);
+}
+
+// HTML elements a publisher may put in a text field on purpose: what feedparser's sanitizer
+// accepts. Any other name between angle brackets ("<blink>", "<T>", "<script>") means
+// the text talks about markup rather than carrying it.
+const TEXT_MARKUP = new Set(
+  ('a abbr acronym address area article aside audio b bdi bdo big blockquote br button canvas caption center ' +
+    'cite code col colgroup dd del details dfn dir div dl dt em fieldset figcaption figure font footer form ' +
+    'h1 h2 h3 h4 h5 h6 header hr i img input ins kbd label legend li main map mark menu meter nav ol optgroup ' +
+    'option output p picture pre progress q rp rt ruby s samp section select small source span strike strong ' +
+    'sub summary sup table tbody td textarea tfoot th thead time tr tt u ul var video wbr').split(' '),
+);
+
+/**
+ * Whether text in a field that is plain unless it looks like HTML (RSS titles and
+ * copyright; feedparser's content normalization) carries markup: it must close a tag or
+ * hold an entity, every tag must be a known HTML element, every entity a known one.
+ * "The <blink> tag" and "x<y" stay text; "<b>bold</b>" and "Q&amp;amp;A" are HTML.
+ */
+export function looksLikeHtml(s: string): boolean {
+  if (s.includes('<![CDATA[')) return true; // a section escaped once more (feedparser #440)
+  if (!s.includes('</') && !hasEntity(s)) return false;
+  let closes = false;
+  for (const m of s.matchAll(/<(\/?)([A-Za-z][A-Za-z0-9]*)/g)) {
+    if (!TEXT_MARKUP.has(m[2]!.toLowerCase())) return false;
+    if (m[1] && s.startsWith('>', m.index + m[0].length)) closes = true;
+  }
+  for (const m of s.matchAll(/&([A-Za-z][A-Za-z0-9]*);/g)) if (decodeHTMLStrict(m[0]) === m[0]) return false;
+  return closes || /&#?[A-Za-z0-9]+;/.test(s);
 }
 
 /** Collapses whitespace of text that is known to be plain. */
