@@ -871,3 +871,75 @@ test('Media RSS: media:keywords are categories, split at commas; a media:group\'
   const e = atomEntry('<id>1</id><media:keywords>a,b</media:keywords>', MEDIA);
   assert.deepEqual(e.categories, ['a', 'b']);
 });
+
+test('US-ASCII declared over bytes beyond ASCII: the declaration is overridden and the feed is bozo', () => {
+  const declared = parse(Uint8Array.from(Buffer.from('<?xml version="1.0" encoding="us-ascii"?><rss version="2.0"><channel><title>Café</title></channel></rss>')));
+  assert.equal(declared.title, 'Café');
+  assert.equal(declared.bozo, true);
+  const http = parse(bytes('<rss version="2.0"><channel><title>Caf', [0xe9], '</title></channel></rss>'), 'application/rss+xml; charset="US-ASCII"');
+  assert.equal(http.title, 'Café');
+  assert.equal(http.bozo, true);
+  const ascii = parse(Uint8Array.from(Buffer.from('<?xml version="1.0" encoding="ascii"?><rss version="2.0"><channel><title>Cafe</title></channel></rss>')));
+  assert.equal(ascii.bozo, false);
+});
+
+test('entry id: guid, else atom:id, else rdf:about; an empty guid hides none of them; no id is null, never the link', () => {
+  const ATOM_NS = 'xmlns:atom="http://www.w3.org/2005/Atom"';
+  assert.equal(rssItem('<atom:id>tag:a.example,2025:1</atom:id><link>http://a.example/1</link>', ATOM_NS).id, 'tag:a.example,2025:1');
+  assert.equal(rssItem('<guid> </guid><atom:id>tag:a.example,2025:2</atom:id>', ATOM_NS).id, 'tag:a.example,2025:2');
+  const rdf = parse(`<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns="http://purl.org/rss/1.0/">
+    <channel rdf:about="http://r.example/"><title>t</title></channel>
+    <item rdf:about="http://r.example/1"><guid></guid><title>One</title></item></rdf:RDF>`);
+  assert.equal(rdf.items[0]!.id, 'http://r.example/1');
+  assert.equal(rssItem('<title>no id</title><link>http://a.example/3</link>').id, null);
+  assert.equal(atomEntry('<title>no id</title><link href="http://a.example/4"/>').id, null);
+});
+
+test('title precedence: an RSS title beats dc:title in either order; media:title only stands in, and never from inside media:content', () => {
+  assert.equal(rssItem('<dc:title>DC</dc:title><title>Core</title>', DC).title, 'Core');
+  assert.equal(rssItem('<title>Core</title><dc:title>DC</dc:title>', DC).title, 'Core');
+  assert.equal(rssItem('<dc:title>DC</dc:title>', DC).title, 'DC');
+  assert.equal(rssItem('<title>Core</title><media:title>Media</media:title>', MEDIA).title, 'Core');
+  assert.equal(rssItem('<media:title>Media</media:title>', MEDIA).title, 'Media');
+  assert.equal(rssItem('<media:content url="http://m.example/v.mp4"><media:title>Clip</media:title></media:content>', MEDIA).title, null);
+});
+
+test('Podlove chapters, GeoRSS and Creative Commons licenses are read by nobody here and hide no core field', () => {
+  const NS = 'xmlns:psc="http://podlove.org/simple-chapters" xmlns:georss="http://www.georss.org/georss" ' +
+    'xmlns:gml="http://www.opengis.net/gml" xmlns:cc="http://web.resource.org/cc/" ' +
+    'xmlns:creativeCommons="http://backend.userland.com/creativeCommonsRssModule"';
+  const f = parse(rss('<link>http://p.example/</link><creativeCommons:license>http://creativecommons.org/licenses/by/4.0/</creativeCommons:license>',
+    `<item><psc:chapters version="1.2"><psc:chapter start="00:00:00" title="Intro" href="http://p.example/c1"/></psc:chapters>
+      <georss:point>45.256 -71.92</georss:point><georss:featurename>Lake</georss:featurename>
+      <georss:where><gml:Point><gml:pos>45 -71</gml:pos></gml:Point></georss:where>
+      <cc:license>http://creativecommons.org/licenses/by-sa/4.0/</cc:license><title>Episode 1</title></item>`, NS));
+  assert.equal(f.bozo, false);
+  assert.equal(f.link, 'http://p.example/');
+  assert.equal(f.rights, null);
+  const it = f.items[0]!;
+  assert.equal(it.title, 'Episode 1');
+  assert.equal(it.link, null);
+  assert.equal(it.summary, null);
+  assert.deepEqual(it.categories, []);
+});
+
+test('dcterms: issued is published, modified is updated, created stands in for published; valid is no date', () => {
+  const f = parse(rss('<dcterms:issued>2024-01-02</dcterms:issued><dcterms:modified>2024-01-03T10:00:00Z</dcterms:modified>',
+    '<item><dcterms:created>2024-01-01</dcterms:created><dcterms:valid>start=2024-01-01;end=2024-02-01</dcterms:valid></item>', DCTERMS));
+  assert.equal(f.published, '2024-01-02T00:00:00Z');
+  assert.equal(f.updated, '2024-01-03T10:00:00Z');
+  assert.equal(f.items[0]!.published, '2024-01-01T00:00:00Z');
+  const valid = rssItem('<dcterms:valid>start=2024-01-01;end=2024-02-01</dcterms:valid>', DCTERMS);
+  assert.equal(valid.published, null);
+  assert.equal(valid.updated, null);
+});
+
+test('iTunes: the owner is the publisher, not an author; episode details (duration, explicit, block) change no core field', () => {
+  const f = parse(rss(`<itunes:author>Host</itunes:author><itunes:owner><itunes:name>Network</itunes:name><itunes:email>net@p.example</itunes:email></itunes:owner>
+    <itunes:explicit>no</itunes:explicit><itunes:block>yes</itunes:block>`,
+  '<item><title>Ep</title><itunes:duration>01:02:03</itunes:duration><itunes:explicit>yes</itunes:explicit><itunes:episodeType>full</itunes:episodeType></item>', ITUNES));
+  assert.deepEqual(f.authors, [{ name: 'Host', email: null, url: null }]);
+  assert.equal(f.description, null);
+  assert.equal(f.items[0]!.title, 'Ep');
+  assert.equal(f.items[0]!.summary, null);
+});

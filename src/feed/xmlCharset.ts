@@ -10,7 +10,8 @@ export function decodeFeedBody(bytes: Uint8Array, contentType?: string | null): 
   const sniffed = sniffFourBytes(bytes);
   if (sniffed) return { text: sniffed, utf8: false, problem: mediaTypeProblem(contentType) };
   const decoded = decodeBody(bytes, contentType);
-  const problem = decoded.problem ?? rfc3023Problem(bytes, contentType) ?? declarationProblem(bytes) ?? undeclaredProblem(bytes, contentType, decoded.charset);
+  const problem = decoded.problem ?? rfc3023Problem(bytes, contentType) ?? declarationProblem(bytes) ?? asciiProblem(bytes, contentType) ??
+    undeclaredProblem(bytes, contentType, decoded.charset);
   return { text: decoded.text, utf8: decoded.charset === 'utf-8', problem };
 }
 
@@ -109,11 +110,30 @@ function undeclaredProblem(bytes: Uint8Array, contentType: string | null | undef
   return `no encoding declared, and the document is not UTF-8 (read as ${charset})`;
 }
 
-/** An encoding declared that no decoder knows: the document was read as UTF-8 or Windows-1252. */
-function declarationProblem(bytes: Uint8Array): string | null {
+/**
+ * US-ASCII declared (HTTP charset, else the XML declaration) over bytes beyond ASCII: the
+ * declaration is wrong, as a decoder that keeps to ASCII finds. Decoders here read the
+ * label as Windows-1252 (WHATWG), so the bytes are read as UTF-8 or Windows-1252, and the
+ * feed is bozo, as feedparser documents for an encoding it had to override.
+ */
+function asciiProblem(bytes: Uint8Array, contentType: string | null | undefined): string | null {
+  const http = /charset\s*=\s*["']?([^"';\s]+)/i.exec(contentType ?? '')?.[1];
+  const label = http ?? declaredEncoding(bytes);
+  if (!label || !/^(?:us-)?ascii$/i.test(label)) return null;
+  for (const b of bytes) if (b > 0x7f) return `declared ${label}, but the document is not ASCII`;
+  return null;
+}
+
+/** The encoding an XML declaration names, if any. */
+function declaredEncoding(bytes: Uint8Array): string | null {
   let head = '';
   for (let i = 0; i < Math.min(bytes.length, 200); i++) head += String.fromCharCode(bytes[i]!);
-  const declared = /^\s*<\?xml[^>]*\bencoding\s*=\s*["']([^"']*)["']/i.exec(head)?.[1]?.trim();
+  return /^\s*<\?xml[^>]*\bencoding\s*=\s*["']([^"']*)["']/i.exec(head)?.[1]?.trim() || null;
+}
+
+/** An encoding declared that no decoder knows: the document was read as UTF-8 or Windows-1252. */
+function declarationProblem(bytes: Uint8Array): string | null {
+  const declared = declaredEncoding(bytes);
   if (!declared) return null;
   try {
     new TextDecoder(declared);
