@@ -943,3 +943,18 @@ test('iTunes: the owner is the publisher, not an author; episode details (durati
   assert.equal(f.items[0]!.title, 'Ep');
   assert.equal(f.items[0]!.summary, null);
 });
+
+test('a link with an unsafe scheme (javascript:, data:, vbscript:) is no link; an unsafe xml:base is no base', () => {
+  const f = parse(rss('<link>javascript:alert(1)</link>', `<item><link> JavaScript:alert(2)</link><comments>data:text/html,x</comments>
+    <enclosure url="vbscript:x" type="audio/mpeg"/><enclosure url="http://e.example/ok.mp3" type="audio/mpeg"/></item>
+    <item><link>mailto:desk@news.example</link><comments>/c?a=b:c</comments></item>`));
+  assert.equal(f.link, null);
+  assert.equal(f.items[0]!.link, null);
+  assert.equal(f.items[0]!.comments, null);
+  assert.deepEqual(f.items[0]!.enclosures.map((e) => e.url), ['http://e.example/ok.mp3']);
+  assert.equal(f.items[1]!.link, 'mailto:desk@news.example');
+  assert.equal(f.items[1]!.comments, 'http://feeds.example/c?a=b:c');
+  const e = atomEntry('<id>1</id><link href="post"/><content type="html">&lt;a href="more"&gt;more&lt;/a&gt;</content>', 'xml:base="javascript:alert(1)//"');
+  assert.equal(e.link, 'http://feeds.example/blog/post');
+  assert.equal(e.content, '<a href="http://feeds.example/blog/more">more</a>');
+});

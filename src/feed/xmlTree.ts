@@ -408,22 +408,43 @@ function decoderFor(node: SourceSpan): (m: string, name: string) => string {
 // regex-safe: anchored; host labels are split by literal dots, so no two repeats overlap
 const NORMAL_ABSOLUTE = /^https?:\/\/[a-z0-9-]+(?:\.[a-z0-9-]+)*(?::[1-9]\d{0,4})?\/[A-Za-z0-9\-._~/%!$&'()*+,;=:@?]*$/;
 
+// Schemes a link may use: the web, mail, news, chat, podcasts and files. Any other
+// (javascript:, data:, vbscript:, file:) would run or read something where a reader
+// clicks, so such a link is no link and such an xml:base is no base (feedparser's
+// make_safe_absolute_uri does the same).
+const SAFE_SCHEMES = new Set(
+  ('http https ftp ftps sftp mailto tel sms news nntp snews magnet feed itms itms-podcasts podcast ' +
+    'irc ircs irc6 xmpp sip sips rtsp rtspu mms git ssh svn gopher telnet webcal geo').split(' '),
+);
+
+/** True when a URL (absolute or relative) names no scheme, or one in SAFE_SCHEMES. */
+function hasSafeScheme(url: string): boolean {
+  const colon = url.indexOf(':');
+  if (colon < 0) return true;
+  const scheme = url.slice(0, colon).toLowerCase();
+  // A colon after a path, query or fragment starts no scheme ("a/b:c", "?x=a:b").
+  return !/^[a-z][a-z0-9+.-]*$/.test(scheme) || SAFE_SCHEMES.has(scheme);
+}
+
+/** href resolved against base; null when there is none, or when it uses an unsafe scheme. */
 export function resolveUrl(href: string | null | undefined, base: string | null | undefined): string | null {
   if (href === null || href === undefined) return null;
   const h = href.trim();
   if (!h) return base ?? null;
   // Most links are already absolute and normal; URL parsing is the costliest step per item.
   if (NORMAL_ABSOLUTE.test(h) && !h.includes('/.')) return h;
+  let url: string;
   try {
-    return new URL(h, base ?? undefined).href;
+    url = new URL(h, base ?? undefined).href;
   } catch {
     try {
-      return new URL(h).href;
+      url = new URL(h).href;
     } catch {
       // Neither relative nor absolute: the link stays as the publisher wrote it.
-      return h;
+      url = h;
     }
   }
+  return hasSafeScheme(url) ? url : null;
 }
 
 // ---- navigation helpers used by the format adapters ----
