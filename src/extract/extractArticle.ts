@@ -13,6 +13,7 @@ import { formatIso } from '../text/dates.js';
 import { assertPageWithinLimits } from './pageComplexity.js';
 import { prunedMarkup } from './prunedMarkup.js';
 import { withShortcuts } from './readabilityShortcuts.js';
+import { installTagNameCache } from './linkedomTagNames.js';
 import { blockFeatures, defaultBlockWeights, leafBlocks, pruneBlocks, type BlockFeatures, type BlockWeights } from './contentBlocks.js';
 
 export interface ExtractOptions {
@@ -43,6 +44,8 @@ export interface ExtractedArticle {
 }
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
+
+installTagNameCache();
 
 /**
  * One article page → its main text. linkedom is the DOM: Readability needs only a small part
