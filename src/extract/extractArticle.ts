@@ -13,6 +13,7 @@ import { formatIso } from '../text/dates.js';
 import { assertPageWithinLimits } from './pageComplexity.js';
 import { prunedMarkup } from './prunedMarkup.js';
 import { withShortcuts } from './readabilityShortcuts.js';
+import { installTagNameCache } from './linkedomTagNames.js';
 import { blockFeatures, defaultBlockWeights, leafBlocks, pruneBlocks, type BlockFeatures, type BlockWeights } from './contentBlocks.js';
 
 export interface ExtractOptions {
@@ -44,6 +45,8 @@ export interface ExtractedArticle {
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 
+installTagNameCache();
+
 /**
  * One article page → its main text. linkedom is the DOM: Readability needs only a small part
  * of the DOM API and linkedom builds it several times faster than jsdom (see `npm run bench`).
@@ -64,18 +67,21 @@ export function extractArticle(html: string, pageUrl: string, options: ExtractOp
 function extractWithinLimits(html: string, pageUrl: string, options: ExtractOptions): ExtractedArticle {
   const selected = !!(options.rules?.keep?.length || options.rules?.remove?.length) || selectorsFor(pageUrl).length > 0;
   // Selectors may match anything on the page, so a page they look at is built whole.
+  let failed: FailedAttempt | null = null;
   if (!selected) {
-    const firstPass = extractFromMarkup(prunedMarkup(html, { emptyUnlikely: true }), pageUrl, options, true);
-    if (firstPass) return firstPass;
+    const firstPass = extractFromMarkup(prunedMarkup(html, { emptyUnlikely: true }), pageUrl, options, null);
+    if (!(firstPass instanceof FailedAttempt)) return firstPass;
+    failed = firstPass;
   }
-  return extractFromMarkup(prunedMarkup(html, { everyAttribute: selected }), pageUrl, options, false)!;
+  return extractFromMarkup(prunedMarkup(html, { everyAttribute: selected }), pageUrl, options, failed) as ExtractedArticle;
 }
 
 /**
- * `firstPassOnly`: the markup lacks what Readability's first pass removes unread, so the
- * result holds only if that pass is kept; null when Readability wanted to try again.
+ * `failed` null: the markup lacks what Readability's first pass removes unread, so the
+ * result holds only if that pass is kept; the failed attempt when Readability wanted to
+ * try again. Given a failed first attempt, Readability starts at its second.
  */
-function extractFromMarkup(markup: string, pageUrl: string, options: ExtractOptions, firstPassOnly: boolean): ExtractedArticle | null {
+function extractFromMarkup(markup: string, pageUrl: string, options: ExtractOptions, failed: FailedAttempt | null): ExtractedArticle | FailedAttempt {
   const weights = options.blockWeights === undefined ? defaultBlockWeights() : options.blockWeights;
   const { document } = parseHTML(markup) as any;
   if (!document?.documentElement) throw new TidingsError('extract_failed', 'page has no document element');
@@ -86,10 +92,9 @@ function extractFromMarkup(markup: string, pageUrl: string, options: ExtractOpti
   resolveLazyImages(document, pageUrl);
   normaliseFigures(document);
   removeNoise(document);
-  if (firstPassOnly) stopAtRetry(document);
   let parsed: ReturnType<Readability['parse']> = null;
   try {
-    parsed = withShortcuts(new Readability(document, {
+    const reader = withShortcuts(new Readability(document, {
       classesToPreserve: ['caption', 'credit'],
       keepClasses: false,
       serializer: (el: any) => {
@@ -98,9 +103,12 @@ function extractFromMarkup(markup: string, pageUrl: string, options: ExtractOpti
         if (weights) pruneBlocks(el, weights);
         return el.innerHTML;
       },
-    })).parse();
+    }));
+    if (failed) failed.resume(reader);
+    else stopAtRetry(document, reader);
+    parsed = reader.parse();
   } catch (err) {
-    if (err === RETRY) return null;
+    if (err instanceof FailedAttempt) return err;
     if (err instanceof RangeError) throw err;
     throw new TidingsError('extract_failed', `readability failed: ${(err as Error).message}`, { cause: err });
   }
@@ -108,25 +116,39 @@ function extractFromMarkup(markup: string, pageUrl: string, options: ExtractOpti
   return articleOf(parsed, parsed.content, meta, pageUrl);
 }
 
-/** Thrown out of Readability where it would start its second try on the page. */
-const RETRY = Symbol('retry');
+/**
+ * Readability's first try on a page, stopped where it would start its second (thrown out
+ * of Readability). It is kept as Readability keeps it: the article it found, that
+ * article's length, and the byline it found on the way (which later tries leave in).
+ */
+class FailedAttempt {
+  constructor(
+    readonly attempt: { articleContent: unknown; textLength: number },
+    readonly byline: string | null,
+  ) {}
+
+  /** Sets a fresh Readability on the whole page where this one stopped: at its second try. */
+  resume(reader: any): void {
+    reader._attempts.push(this.attempt);
+    reader._articleByline = this.byline;
+    reader._removeFlag(reader.FLAG_STRIP_UNLIKELYS);
+  }
+}
 
 /**
  * Readability copies the body's markup before its first try and writes it back before
  * each further one. A first pass that will be thrown away if it retries needs neither:
- * the copy is skipped (serialising the body is one of the dearest steps) and the write
- * stops Readability at once instead of after three more tries on the pruned page.
+ * the copy is skipped (serialising the body is one of the dearest steps), the write does
+ * nothing, and the first flag Readability drops to try again stops it with its attempt.
  */
-function stopAtRetry(document: any): void {
+function stopAtRetry(document: any, reader: any): void {
   const body = document.body;
   if (!body) return;
-  Object.defineProperty(body, 'innerHTML', {
-    configurable: true,
-    get: () => '',
-    set: () => {
-      throw RETRY;
-    },
-  });
+  Object.defineProperty(body, 'innerHTML', { configurable: true, get: () => '', set: () => {} });
+  reader._removeFlag = (flag: number) => {
+    if (flag !== reader.FLAG_STRIP_UNLIKELYS) throw new Error(`readability dropped flag ${flag} first`);
+    throw new FailedAttempt(reader._attempts[0], reader._articleByline);
+  };
 }
 
 type Parsed = NonNullable<ReturnType<Readability['parse']>>;
