@@ -5,7 +5,7 @@ import { NeighbourIndex } from './neighbourIndex.js';
 import { packVector, ScoringTable, type PackedVector } from './packedVectors.js';
 import { driftedPart, sumOf, type Member } from './storySplit.js';
 import { TermIndex } from './termIndex.js';
-import { RollingDf, addInto, dot, namesOf, norm, normalised, termCounts, topTerms, weightedVector, type Vector, type Weights } from './vectors.js';
+import { RollingDf, addInto, dot, namesOf, norm, normalise, termCounts, topTerms, weightedVector, type Vector, type Weights } from './vectors.js';
 
 /** One article as the clusterer sees it; `published` is ISO 8601 or ms since the epoch. */
 export interface StoryArticle {
@@ -256,7 +256,7 @@ export function storyOf(state: StoryState, articleId: string): string | null {
 /** The incident terms a text names (see `incidentOf`), normalised; the one empty vector when it names none. */
 function incidentIn(text: string, published: number | null): Vector {
   const terms = incidentOf(text, published);
-  return terms.size ? normalised(terms) : NO_INCIDENT;
+  return terms.size ? normalise(terms) : NO_INCIDENT;
 }
 
 const NO_INCIDENT: Vector = new Map();

@@ -113,14 +113,9 @@ export function weightedVector(counts: Map<string, { tf: number; kind: Word['kin
     terms.push(term);
     weights.push((1 + Math.log(c.tf)) * df.idf(term) * kind);
   }
-  const order = heaviestOrder(terms, weights).slice(0, w.terms);
-  // Normalised as `normalised` does it (same sums in the same order), without a map between.
-  let sum = 0;
-  for (const i of order) sum += weights[i]! * weights[i]!;
-  const n = Math.sqrt(sum) || 1;
   const out: Vector = new Map();
-  for (const i of order) out.set(terms[i]!, weights[i]! / n);
-  return out;
+  for (const i of heaviestOrder(terms, weights).slice(0, w.terms)) out.set(terms[i]!, weights[i]!);
+  return normalise(out);
 }
 
 /**
@@ -133,16 +128,17 @@ export function namesOf(v: Vector, counts: Map<string, { kind: Word['kind'] }>, 
     const kind = counts.get(t)?.kind;
     if (kind === 'name' || (numbers && kind === 'number')) out.set(t, x);
   }
-  return normalised(out);
+  return normalise(out);
 }
 
-export function normalised(v: Vector): Vector {
+/** Scales `v` to unit length in place (a map made for it: no second map per vector) and returns it. */
+export function normalise(v: Vector): Vector {
   let sum = 0;
   for (const x of v.values()) sum += x * x;
   const n = Math.sqrt(sum) || 1;
-  const out: Vector = new Map();
-  for (const [t, x] of v) out.set(t, x / n);
-  return out;
+  // Setting a key it holds keeps its place: the order, so every later sum, stays the same.
+  for (const [t, x] of v) v.set(t, x / n);
+  return v;
 }
 
 export function dot(a: Vector, b: Vector): number {
