@@ -4,7 +4,8 @@ import { CopyIndex, HASHES, signatureOf } from './minhash.js';
 import { NeighbourIndex } from './neighbourIndex.js';
 import { packVector, ScoringTable, type PackedVector } from './packedVectors.js';
 import { driftedPart, sumOf, type Member } from './storySplit.js';
-import { RollingDf, addInto, dot, namesOf, norm, normalised, termCounts, topTerms, weightedVector, type Vector, type Weights } from './vectors.js';
+import { TermIndex } from './termIndex.js';
+import { RollingDf, addInto, dot, namesOf, norm, normalise, termCounts, topTerms, weightedVector, type Vector, type Weights } from './vectors.js';
 
 /** One article as the clusterer sees it; `published` is ISO 8601 or ms since the epoch. */
 export interface StoryArticle {
@@ -147,9 +148,8 @@ interface Story {
   checkedAt: number;
   /** Waiting in the pass's merge queue. */
   queued: boolean;
-  /** The candidate lookup that last reached this story, and how many of its terms it shared. */
-  seenBy: number;
-  shared: number;
+  /** Its number in the term index while it is open (see `TermIndex`), else -1. */
+  slot: number;
 }
 
 /**
@@ -173,7 +173,7 @@ export interface StoryState {
   /** Stories that may still be open, in the order they opened: what the periodic pass visits. */
   readonly active: Set<Story>;
   /** term → open stories whose centroid has it among its heaviest terms. */
-  readonly index: Map<string, Set<Story>>;
+  readonly index: TermIndex<Story>;
   readonly storyOfArticle: Map<string, string>;
   readonly copyOf: Map<string, string>;
   /**
@@ -185,8 +185,6 @@ export interface StoryState {
   /** Stories not merged away (open or closed). */
   live: number;
   readonly pass: Pass;
-  /** Candidate lookups made (see `candidates`). */
-  lookups: number;
   now: number;
   placed: number;
 }
@@ -205,13 +203,12 @@ export function createStoryState(options: Partial<StoryOptions> = {}, memory: { 
     neighbours: new NeighbourIndex(o.windowMs, 64),
     stories: new Map(),
     active: new Set(),
-    index: new Map(),
+    index: new TermIndex(o.storiesPerTerm),
     storyOfArticle: new Map(),
     copyOf: new Map(),
     forget: memory.forget ? { afterMs: 2 * o.windowMs, articles: new AgeQueue(), stories: new AgeQueue() } : null,
     live: 0,
     pass: { merges: [], next: 0, splitsDue: false, splits: [] },
-    lookups: 0,
     now: 0,
     placed: 0,
   };
@@ -259,7 +256,7 @@ export function storyOf(state: StoryState, articleId: string): string | null {
 /** The incident terms a text names (see `incidentOf`), normalised; the one empty vector when it names none. */
 function incidentIn(text: string, published: number | null): Vector {
   const terms = incidentOf(text, published);
-  return terms.size ? normalised(terms) : NO_INCIDENT;
+  return terms.size ? normalise(terms) : NO_INCIDENT;
 }
 
 const NO_INCIDENT: Vector = new Map();
@@ -319,7 +316,7 @@ function bestStory(state: StoryState, v: Vector, m: Member): string | null {
   const words = queryWords.load(v);
   const names = queryNames.load(m.names);
   // The best score wins and ties go to the smaller id, so the candidates' order does not matter.
-  for (const s of mostShared(candidates(state, v.keys()), o.joinCandidates)) {
+  for (const s of candidates(state, v.keys(), o.joinCandidates)) {
     const p = packedOf(s);
     const wordsCos = words.dot(p.centroid) / (s.norm || 1);
     const namesCos = m.names.size && s.namesNorm ? names.dot(p.names) / s.namesNorm : null;
@@ -357,47 +354,23 @@ function facetCosine(a: Vector, aNorm: number, b: Vector, bNorm: number): number
 }
 
 /**
- * Open stories sharing an indexed term, in the order first reached; closed ones found on
- * the way leave the index. Each story counts its shared terms in its own fields, marked
- * with the lookup's number: thousands of postings cost no map of their own.
+ * The `limit` open stories sharing the most indexed terms with `terms` (ties: the first
+ * reached first), in the order first reached; closed ones found on the way leave the index.
  */
-function candidates(state: StoryState, terms: Iterable<string>, except?: Story): Story[] {
-  const lookup = ++state.lookups;
-  const found: Story[] = [];
-  for (const t of terms) {
-    for (const s of state.index.get(t) ?? []) {
-      if (s === except) continue;
-      if (s.seenBy === lookup) {
-        s.shared++;
-        continue;
-      }
-      s.seenBy = lookup;
-      s.shared = 1;
-      if (isOpen(state, s)) found.push(s);
-      else retire(state, s);
-    }
-  }
-  return found;
+function candidates(state: StoryState, terms: Iterable<string>, limit: number, except?: Story): Story[] {
+  const index = state.index;
+  const found = index.walk(terms, except?.slot ?? -1, (n) => {
+    const s = index.item(n);
+    if (isOpen(state, s)) return true;
+    retire(state, s);
+    return false;
+  });
+  return index.mostShared(found, limit).map((n) => index.item(n));
 }
 
 /** The `limit` candidates of `s` sharing most of its indexed terms, in id order (merges are made in this order). */
 function mergeCandidates(state: StoryState, s: Story): Story[] {
-  return mostShared(candidates(state, s.indexed, s), state.options.mergeCandidates).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-}
-
-/**
- * The `limit` candidates sharing the most indexed terms (ties in the order found), in
- * linear time: a count of candidates per number of shared terms gives the cut.
- */
-function mostShared<T extends { shared: number }>(found: T[], limit: number): T[] {
-  if (found.length <= limit) return found;
-  const perCount: number[] = [];
-  for (const c of found) perCount[c.shared] = (perCount[c.shared] ?? 0) + 1;
-  let cut = perCount.length - 1;
-  let above = 0;
-  while (cut > 0 && above + (perCount[cut] ?? 0) < limit) above += perCount[cut--] ?? 0;
-  let ties = limit - above;
-  return found.filter((c) => c.shared > cut || (c.shared === cut && ties-- > 0));
+  return candidates(state, s.indexed, state.options.mergeCandidates, s).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }
 
 function openStory(state: StoryState, m: Member): Story {
@@ -420,7 +393,7 @@ function storyOfMembers(state: StoryState, id: string, members: Member[]): Story
   addInto(when, sumOf(members, 'when'), o.centroidTerms);
   const short = members.filter((m) => m.vector.terms.length < o.shortTerms).length;
   const lastAt = Math.max(...members.map((m) => m.at));
-  return { id, centroid, norm: norm(centroid), names, namesNorm: norm(names), packed: null, when, whenNorm: norm(when), size: members.length, short, lastAt, indexed: [], mergedInto: null, changed: true, members, checkedAt: members.length, queued: false, seenBy: 0, shared: 0 };
+  return { id, centroid, norm: norm(centroid), names, namesNorm: norm(names), packed: null, when, whenNorm: norm(when), size: members.length, short, lastAt, indexed: [], mergedInto: null, changed: true, members, checkedAt: members.length, queued: false, slot: -1 };
 }
 
 function joinStory(state: StoryState, id: string, vector: Vector, m: Member): Story {
@@ -445,20 +418,15 @@ function joinStory(state: StoryState, id: string, vector: Vector, m: Member): St
 function reindex(state: StoryState, s: Story): void {
   unindex(state, s);
   s.indexed = topTerms(s.centroid, state.options.indexedTerms);
-  for (const t of s.indexed) {
-    const set = state.index.get(t);
-    if (!set) state.index.set(t, new Set([s]));
-    else {
-      set.add(s);
-      // A Set keeps insertion order and reindexing re-adds: the first is the longest unchanged.
-      if (set.size > state.options.storiesPerTerm) set.delete(set.values().next().value!);
-    }
-  }
+  if (s.slot < 0) s.slot = state.index.enter(s);
+  state.index.add(s.slot, s.indexed);
 }
 
 /** A story that closed or merged away: out of the index, its members and centroid no longer needed. */
 function retire(state: StoryState, s: Story): void {
   unindex(state, s);
+  if (s.slot >= 0) state.index.leave(s.slot);
+  s.slot = -1;
   s.members = [];
   // Closed or merged away, it is never scored again (its articles' copies would only come
   // within the window): what a million articles' worth of stories keep is their ids.
@@ -481,11 +449,7 @@ function openStories(state: StoryState): Story[] {
 }
 
 function unindex(state: StoryState, s: Story): void {
-  for (const t of s.indexed) {
-    const set = state.index.get(t);
-    set?.delete(s);
-    if (set?.size === 0) state.index.delete(t);
-  }
+  if (s.slot >= 0) state.index.remove(s.slot, s.indexed);
   s.indexed = [];
 }
 
@@ -632,7 +596,7 @@ function split(state: StoryState, s: Story, stay: Member[], leave: Member[], id:
   const size = s.size;
   unindex(state, s);
   const rest = storyOfMembers(state, s.id, stay);
-  Object.assign(s, { ...rest, size: size - leave.length, checkedAt: size - leave.length, short: Math.max(0, s.short - leave.filter((m) => m.vector.terms.length < state.options.shortTerms).length) });
+  Object.assign(s, { ...rest, slot: s.slot, size: size - leave.length, checkedAt: size - leave.length, short: Math.max(0, s.short - leave.filter((m) => m.vector.terms.length < state.options.shortTerms).length) });
   reindex(state, s);
   const cut = storyOfMembers(state, id, leave);
   leave.find((m) => m.id === id)!.named = true;

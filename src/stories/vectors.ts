@@ -106,13 +106,16 @@ export function termCounts(title: string, body: string, titleWeight: number): Ma
 
 /** TF-IDF with sublinear tf, names and numbers weighted up, the heaviest terms kept. */
 export function weightedVector(counts: Map<string, { tf: number; kind: Word['kind'] }>, df: RollingDf, w: Weights): Vector {
-  const scored: [string, number][] = [];
+  const terms: string[] = [];
+  const weights: number[] = [];
   for (const [term, c] of counts) {
     const kind = c.kind === 'name' ? w.name : c.kind === 'number' ? w.number : 1;
-    scored.push([term, (1 + Math.log(c.tf)) * df.idf(term) * kind]);
+    terms.push(term);
+    weights.push((1 + Math.log(c.tf)) * df.idf(term) * kind);
   }
-  scored.sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
-  return normalised(new Map(scored.slice(0, w.terms)));
+  const out: Vector = new Map();
+  for (const i of heaviestOrder(terms, weights).slice(0, w.terms)) out.set(terms[i]!, weights[i]!);
+  return normalise(out);
 }
 
 /**
@@ -125,16 +128,17 @@ export function namesOf(v: Vector, counts: Map<string, { kind: Word['kind'] }>, 
     const kind = counts.get(t)?.kind;
     if (kind === 'name' || (numbers && kind === 'number')) out.set(t, x);
   }
-  return normalised(out);
+  return normalise(out);
 }
 
-export function normalised(v: Vector): Vector {
+/** Scales `v` to unit length in place (a map made for it: no second map per vector) and returns it. */
+export function normalise(v: Vector): Vector {
   let sum = 0;
   for (const x of v.values()) sum += x * x;
   const n = Math.sqrt(sum) || 1;
-  const out: Vector = new Map();
-  for (const [t, x] of v) out.set(t, x / n);
-  return out;
+  // Setting a key it holds keeps its place: the order, so every later sum, stays the same.
+  for (const [t, x] of v) v.set(t, x / n);
+  return v;
 }
 
 export function dot(a: Vector, b: Vector): number {
@@ -153,18 +157,47 @@ export function norm(v: Vector): number {
   return Math.sqrt(s);
 }
 
-/** Adds `v` into `sum` in place, then keeps only the `keep` heaviest terms. */
+/** Adds `v` into `sum` in place, then keeps only the `keep` heaviest terms (heaviest first). */
 export function addInto(sum: Vector, v: Vector, keep: number): void {
   for (const [t, x] of v) sum.set(t, (sum.get(t) ?? 0) + x);
   if (sum.size <= keep) return;
-  const kept = [...sum].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, keep);
+  const { terms, weights, order } = heaviestFirst(sum);
   sum.clear();
-  for (const [t, x] of kept) sum.set(t, x);
+  for (let i = 0; i < keep; i++) sum.set(terms[order[i]!]!, weights[order[i]!]!);
 }
 
+/** The `n` heaviest terms of `v`, heaviest first (ties: the smaller term first). */
 export function topTerms(v: Vector, n: number): string[] {
-  return [...v]
-    .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
-    .slice(0, n)
-    .map(([t]) => t);
+  // A centroid `addInto` just cut is in that order already: a walk tells, no sort needed.
+  if (inHeaviestOrder(v)) return [...v.keys()].slice(0, n);
+  const { terms, order } = heaviestFirst(v);
+  return order.slice(0, n).map((i) => terms[i]!);
+}
+
+/**
+ * The terms and weights of `v`, and their positions heaviest first (ties: the smaller
+ * term first). Positions into two arrays rather than a [term, weight] pair per entry: a
+ * centroid is cut on every join, and the pairs were garbage for the collector.
+ */
+function heaviestFirst(v: Vector): { terms: string[]; weights: number[]; order: number[] } {
+  const terms = [...v.keys()];
+  const weights = [...v.values()];
+  return { terms, weights, order: heaviestOrder(terms, weights) };
+}
+
+/** Positions into `terms` and `weights`, heaviest first (ties: the smaller term first). */
+function heaviestOrder(terms: readonly string[], weights: readonly number[]): number[] {
+  const order = terms.map((_, i) => i);
+  return order.sort((a, b) => weights[b]! - weights[a]! || (terms[a]! < terms[b]! ? -1 : 1));
+}
+
+function inHeaviestOrder(v: Vector): boolean {
+  let prevTerm = '';
+  let prevWeight = Infinity;
+  for (const [t, x] of v) {
+    if (x > prevWeight || (x === prevWeight && t < prevTerm) || Number.isNaN(x)) return false;
+    prevTerm = t;
+    prevWeight = x;
+  }
+  return true;
 }

@@ -39,18 +39,36 @@ export function isTitleCase(line: string): boolean {
 export function wordsOf(text: string, capitalsMeanNames = true): Word[] {
   const out: Word[] = [];
   let sentenceStart = true;
+  // Cheap character tests first, each regex only where it can decide: this runs per
+  // token of every article placed.
   for (const m of text.matchAll(TOKEN)) {
-    const raw = trimToken(m[0]);
-    const prev = m.index > 0 ? text[m.index - 1] : '\n';
-    const startsSentence = sentenceStart || prev === '\n';
-    sentenceStart = /[.!?]$/.test(m[0]) && !/^\p{Lu}\.?$/u.test(raw);
+    const token = m[0];
+    const raw = trimToken(token);
+    const startsSentence = sentenceStart || m.index === 0 || text.charCodeAt(m.index - 1) === NEWLINE;
+    // A token ends with a dot at most (TOKEN has no ! or ?); an initial ("J.") ends no sentence.
+    sentenceStart = token.charCodeAt(token.length - 1) === DOT && !INITIAL.test(raw);
     if (!raw) continue;
     const lower = raw.toLowerCase();
-    if (STOP.has(lower) || (lower.length < 2 && !/\d/.test(lower))) continue;
-    if (/^[\d.,]+$/.test(raw)) out.push({ term: raw.replace(/,/g, ''), kind: 'number' });
-    else out.push({ term: stem(lower), kind: capitalsMeanNames && /^\p{Lu}/u.test(raw) && !startsSentence ? 'name' : 'word' });
+    if (STOP.has(lower) || (lower.length < 2 && !DIGIT.test(lower))) continue;
+    if (isDigit(raw.charCodeAt(0)) && NUMBER.test(raw)) out.push({ term: raw.replace(/,/g, ''), kind: 'number' });
+    else out.push({ term: stem(lower), kind: capitalsMeanNames && !startsSentence && CAPITAL.test(raw) ? 'name' : 'word' });
   }
   return out;
+}
+
+const NEWLINE = 10;
+const DOT = 46;
+// regex-safe: anchored, one character and an optional dot
+const INITIAL = /^\p{Lu}\.?$/u;
+// regex-safe: one character class
+const DIGIT = /\d/;
+// regex-safe: anchored, one character class
+const NUMBER = /^[\d.,]+$/;
+// regex-safe: anchored, one character
+const CAPITAL = /^\p{Lu}/u;
+
+function isDigit(code: number): boolean {
+  return code >= 48 && code <= 57;
 }
 
 function trimToken(t: string): string {
