@@ -146,8 +146,8 @@ test('a word and a prefix read the prefix index in widening rowid ranges, and fi
     const search = async (firstSpan: number) => (await searchWindow(db, 'harbour pilot*', all, { limit: 100, offset: 0 }, { window: 7, firstSpan })).map((r) => r.id).sort((a, b) => a - b);
     const newestSeven = [120, 108, 96, 84, 72, 60, 48].sort((a, b) => a - b);
     assert.deepEqual(await search(1_000_000), newestSeven, 'one range holding every article');
-    assert.deepEqual(await search(2), newestSeven, 'ranges of 2, 8, 32, 128 rowids');
-    assert.deepEqual(await search(30), newestSeven, 'ranges of 30 and 120');
+    assert.deepEqual(await search(2), newestSeven, 'ranges of 2, 16, 128 rowids');
+    assert.deepEqual(await search(30), newestSeven, 'ranges of 30 and 240');
     const whole = await searchWindow(db, 'harbour pilot*', all, { limit: 100, offset: 0 }, { window: 1000, firstSpan: 2 });
     assert.equal(whole.length, 10, 'every match when the window is larger than the matches');
     const paged = await searchWindow(db, 'harbour pilot*', all, { limit: 3, offset: 6 }, { window: 7, firstSpan: 2 });
