@@ -5,6 +5,7 @@
  */
 import pg from 'pg';
 import { openPostgresStore } from '../src/store/postgres/openPostgres.js';
+import { SEARCH_INDEX } from '../src/store/postgres/migrations.js';
 import { benchArticle, newsWords, seedReader } from './webLatency.js';
 
 /** The server the benches create their databases on (BENCH_DATABASE_URL names its maintenance database). */
@@ -59,7 +60,7 @@ export async function fillPostgres(url: string, n: number): Promise<{ cookie: st
   await c.connect();
   try {
     // One GIN build at the end is several times faster than keeping the index up row by row.
-    await c.query('drop index article_search');
+    await c.query(`drop index ${SEARCH_INDEX}`);
     await c.query('set synchronous_commit = off');
     const words = newsWords(42);
     for (let from = 0; from < n; from += BATCH) {
@@ -74,7 +75,7 @@ export async function fillPostgres(url: string, n: number): Promise<{ cookie: st
     }
     await c.query(`insert into article_feed (article_id, feed_id, link_key, first_seen_at) select id, $1, url_key, first_seen_at from article`, [feedId]);
     await c.query("set maintenance_work_mem = '512MB'");
-    await c.query('create index article_search on article using gin (search)');
+    await c.query(`create index ${SEARCH_INDEX} on article using gin (search, search_prefix)`);
     await c.query('analyze');
   } finally {
     await c.end();

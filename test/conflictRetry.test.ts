@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import pg from 'pg';
 import { retryingConflicts } from '../src/retry/conflictRetry.js';
 import { warningsDuring } from './support/warnings.js';
-import { freshDatabase, storeTarget, waitsForLock, type TestDatabase } from './support/stores.js';
+import { connectedClients, freshDatabase, storeTarget, waitsForLock, type TestDatabase } from './support/stores.js';
 import { until } from './support/until.js';
 
 /** The retry of writes PostgreSQL aborted for a conflict (deadlock 40P01, serialization 40001), shared by the store and the job queue. */
@@ -48,18 +48,14 @@ test('a write that keeps losing ends in its error after four runs', async () => 
 
 const skip = storeTarget !== 'postgres' && 'needs PostgreSQL (TIDINGS_TEST_STORE=postgres runs this)';
 let database: TestDatabase;
-const clients: pg.Client[] = [];
+let clients: pg.Client[] = [];
 
 before(async () => {
   if (skip) return;
   database = await freshDatabase('postgres');
   await database.query('create table tally (id integer primary key, n integer not null)');
   await database.query('insert into tally values (1, 0), (2, 0)');
-  for (let i = 0; i < 2; i++) {
-    const c = new pg.Client({ connectionString: database.location.databaseUrl });
-    await c.connect();
-    clients.push(c);
-  }
+  clients = await connectedClients(database.location.databaseUrl, 2);
 });
 after(async () => {
   if (skip) return;

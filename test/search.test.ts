@@ -2,15 +2,17 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { PublisherServer, articlePage, rssFeed } from './support/publisherServer.js';
 import { testPipeline, type TestPipeline } from './support/pipeline.js';
-import { runCli } from './support/cli.js';
+import { runCli, tempDir } from './support/cli.js';
 import { subscribe } from '../src/ingest/subscribe.js';
 import { refreshFeed } from '../src/ingest/refreshFeed.js';
-import { ftsQuery } from '../src/store/sqlite/sqliteDialect.js';
+import { ftsQuery, searchWindow } from '../src/store/sqlite/sqliteDialect.js';
+import { openSqliteStore } from '../src/store/sqlite/openSqlite.js';
 import { markHit } from '../src/render/searchHighlight.js';
 import { buildApp } from '../src/server/app.js';
 import { signedIn } from './support/webSession.js';
 import BetterSqlite3 from 'better-sqlite3';
-import { Kysely, SqliteDialect } from 'kysely';
+import { Kysely, SqliteDialect, sql, type SqlBool } from 'kysely';
+import path from 'node:path';
 import { storeTarget } from './support/stores.js';
 import { rebuildSearchIndex } from '../src/store/sqlite/migrations.js';
 
@@ -121,6 +123,38 @@ test('words, phrases and prefixes combine: every part must match', async () => {
   assert.deepEqual(await titles('"northern channel" dredg* librar*'), [dredging]);
   const [hit] = await tp.store.searchArticles({ text: '"winter ferry" timeta*', limit: 1 });
   assert.match(markHit(hit!).snippetMarked, /\u0002winter\u0003 \u0002ferry\u0003 \u0002timetable\u0003/);
+});
+
+test('a word and a prefix read the prefix index in widening rowid ranges, and find the same window as one full read', { skip: storeTarget !== 'sqlite' }, async () => {
+  const file = path.join(tempDir(), 'bounded.db');
+  const store = await openSqliteStore(file);
+  try {
+    const now = '2026-03-01T00:00:00Z';
+    await store.addFeed({ url: 'https://b.example/f.xml', siteUrl: 'https://b.example/', title: 'B', section: null, sourceName: 'B', sourceNameFrom: 'site', sourceHomepage: null, sourceOverride: null, sectionOverride: null, intervalSeconds: 1800, now });
+    // Article i holds "harbour" when i % 3 == 0 and a word starting "pilot" when i % 4 == 0 (ids are 1..120 in order).
+    const raw = new BetterSqlite3(file);
+    const add = raw.prepare(`insert into article (source_id, url, canonical_url, url_key, title, published_at, first_seen_at, text, html, lang, word_count, content_hash, extract_status)
+      values (1, ?, ?, ?, ?, ?, ?, ?, '', 'en', 10, ?, 'ok')`);
+    for (let i = 1; i <= 120; i++) {
+      const words = [i % 3 === 0 ? 'harbour' : 'quay', i % 4 === 0 ? ['pilots', 'piloting', 'pilotage'][i % 3] : 'crane', `item${i}`];
+      const url = `https://b.example/${i}`;
+      add.run(url, url, url, `Story ${i}`, `2026-01-01T00:${String(i % 60).padStart(2, '0')}:00Z`, now, words.join(' '), `h${i}`);
+    }
+    raw.close();
+    const db = store.kysely();
+    const all = sql<SqlBool>`1 = 1`;
+    const search = async (firstSpan: number) => (await searchWindow(db, 'harbour pilot*', all, { limit: 100, offset: 0 }, { window: 7, firstSpan })).map((r) => r.id).sort((a, b) => a - b);
+    const newestSeven = [120, 108, 96, 84, 72, 60, 48].sort((a, b) => a - b);
+    assert.deepEqual(await search(1_000_000), newestSeven, 'one range holding every article');
+    assert.deepEqual(await search(2), newestSeven, 'ranges of 2, 16, 128 rowids');
+    assert.deepEqual(await search(30), newestSeven, 'ranges of 30 and 240');
+    const whole = await searchWindow(db, 'harbour pilot*', all, { limit: 100, offset: 0 }, { window: 1000, firstSpan: 2 });
+    assert.equal(whole.length, 10, 'every match when the window is larger than the matches');
+    const paged = await searchWindow(db, 'harbour pilot*', all, { limit: 3, offset: 6 }, { window: 7, firstSpan: 2 });
+    assert.equal(paged.length, 1, 'a page near the end of the window');
+  } finally {
+    await store.close();
+  }
 });
 
 test('the SQLite search index rebuilds in batches, and a failed rebuild keeps the old one', { skip: storeTarget !== 'sqlite' }, async () => {

@@ -5,6 +5,8 @@ import { testPipeline, type TestPipeline } from './support/pipeline.js';
 import { subscribe } from '../src/ingest/subscribe.js';
 import { refreshFeed } from '../src/ingest/refreshFeed.js';
 import { warningsDuring } from './support/warnings.js';
+import { FeedScheduler } from '../src/ingest/feedScheduler.js';
+import type { JobQueue } from '../src/jobs/jobQueue.js';
 
 /**
  * The sidebar's unread counts are kept by database triggers (subscription_unread). Each
@@ -160,4 +162,33 @@ test('the rolling recount repairs a count set wrong by hand, a slice at a time, 
   // The next round starts again from the first subscription and finds nothing to repair.
   const again = await tp.store.recountUnread(subscriptions + 1);
   assert.deepEqual(again, { checked: subscriptions, repaired: 0 });
+});
+
+test('the scheduler recounts its first slice a quarter hour after it starts, not at its first tick, then hourly', async () => {
+  let clock = Date.parse('2026-03-02T09:00:00Z');
+  const own = await testPipeline({}, () => new Date(clock));
+  let recounts = 0;
+  const recount = own.store.recountUnread.bind(own.store);
+  own.store.recountUnread = (limit) => {
+    recounts++;
+    return recount(limit);
+  };
+  const queue = { stats: async () => ({ kinds: [], lastFailures: [] }), send: async () => null } as unknown as JobQueue;
+  const scheduler = new FeedScheduler(own.p, { queue, claimSeconds: 60, tickMs: 3600_000, recountEveryMs: 3600_000 });
+  const at = async (minutes: number) => {
+    clock = Date.parse('2026-03-02T09:00:00Z') + minutes * 60_000;
+    await scheduler.tick();
+    return recounts;
+  };
+  try {
+    await scheduler.start();
+    assert.equal(await at(0), 0, 'nothing at the first tick');
+    assert.equal(await at(14), 0);
+    assert.equal(await at(16), 1, 'the first slice after a quarter of the interval');
+    assert.equal(await at(60), 1);
+    assert.equal(await at(77), 2, 'then one interval after the last');
+  } finally {
+    await scheduler.stop();
+    await own.close();
+  }
 });

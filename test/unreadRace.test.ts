@@ -4,7 +4,7 @@ import pg from 'pg';
 import { Kysely, PostgresDialect } from 'kysely';
 import { PublisherServer, articlePage, rssFeed } from './support/publisherServer.js';
 import { testPipeline, type TestPipeline } from './support/pipeline.js';
-import { storeTarget, waitsForLock } from './support/stores.js';
+import { connectedClients, storeTarget, waitsForLock } from './support/stores.js';
 import { subscribe } from '../src/ingest/subscribe.js';
 import { refreshFeed } from '../src/ingest/refreshFeed.js';
 import { recountDriftedUnread, UNREAD_LOCKS } from '../src/store/postgres/migrations.js';
@@ -26,7 +26,7 @@ const NOW = '2026-03-05T00:00:00Z';
 const feeds: number[] = [];
 const articles: number[] = [];
 const users: number[] = [];
-const clients: pg.Client[] = [];
+let clients: pg.Client[] = [];
 
 before(async () => {
   if (skip) return;
@@ -42,11 +42,7 @@ before(async () => {
   }
   for (const r of await tp.query('select id from article order by id')) articles.push(Number(r.id));
   for (const name of ['ada', 'bob', 'cyd']) users.push((await tp.store.createUser({ name, passwordHash: 'x', isAdmin: false, now: NOW })).id);
-  for (let i = 0; i < 4; i++) {
-    const c = new pg.Client({ connectionString: tp.location.databaseUrl });
-    await c.connect();
-    clients.push(c);
-  }
+  clients = await connectedClients(tp.location.databaseUrl, 4);
 });
 after(async () => {
   if (skip) return;

@@ -82,13 +82,22 @@ export class ClaimLedger {
  * claiming a feed as it is sent keeps the next tick (here or in a process that took the
  * lease over) from sending it twice.
  */
+/**
+ * The first recount slice waits a quarter of the interval after the scheduler starts, not
+ * its first tick: at 100 k articles a slice counts every article of each subscription's feed,
+ * 15-17 ms of CPU a subscription on SQLite and 0.7-1.1 s on PostgreSQL (load ~18), which
+ * held up the first refreshes of a start. The stored cursor carries the round over restarts.
+ */
+const RECOUNT_FIRST_DELAY = 0.25;
+
 export class FeedScheduler {
   private timer: NodeJS.Timeout | null = null;
   private current: Promise<void> | null = null;
   private again = false;
   private stopping = false;
   private lastRenewal = 0;
-  private lastRecount = 0;
+  /** Null until the first tick, which sets it so the first slice waits (see RECOUNT_FIRST_DELAY). */
+  private lastRecount: number | null = null;
   /** Feeds claimed whose send failed (a cut connection): sent first at the next tick. */
   private readonly lease: SchedulerLease;
   readonly status: SchedulerStatus = { running: false, leaseHeld: false, lastTickAt: null, sent: 0 };
@@ -161,7 +170,9 @@ export class FeedScheduler {
       // A full backlog means more may be due: look again soon rather than a tick later.
       if (await this.sendRefreshes(stats, now)) this.again = true;
       // Triggers keep the counts; this repairs whatever drifted past them, a slice at a time.
-      if (now.getTime() - this.lastRecount >= (this.opts.recountEveryMs ?? 3600_000)) {
+      const every = this.opts.recountEveryMs ?? 3600_000;
+      this.lastRecount ??= now.getTime() - every + every * RECOUNT_FIRST_DELAY;
+      if (now.getTime() - this.lastRecount >= every) {
         this.lastRecount = now.getTime();
         await this.p.store.recountUnread(this.opts.recountSlice ?? 1000);
       }

@@ -154,3 +154,18 @@ export async function waitsForLock(database: TestDatabase, c: pg.Client): Promis
   const rows = await database.query(`select wait_event_type from pg_stat_activity where pid = ${pid}`);
   return rows[0]?.wait_event_type === 'Lock';
 }
+
+/**
+ * N connections of their own to a PostgreSQL database, for tests that interleave
+ * transactions by hand (a pool would hand one connection to two sides). The caller ends them.
+ */
+export async function connectedClients(url: string | undefined, n: number): Promise<pg.Client[]> {
+  if (!url) throw new Error('connectedClients needs a PostgreSQL database (a SQLite test store has no URL)');
+  const clients: pg.Client[] = [];
+  for (let i = 0; i < n; i++) {
+    const c = new pg.Client({ connectionString: url });
+    clients.push(c);
+    await c.connect();
+  }
+  return clients;
+}

@@ -20,7 +20,8 @@ export const postgresDialect: StoreDialect = {
     // Ranks the reader's newest SEARCH_WINDOW matches (see dialect.ts): the filters choose the window.
     // The tsqueries are written inline (not a CTE) so the planner estimates how common the words
     // are: common words walk the primary key backwards and stop after the window, rare ones
-    // use the GIN indexes. The window is materialized once and ranked by id, not searched again
+    // use the GIN index of both columns (0017), which intersects words and prefixes inside it.
+    // The window is materialized once and ranked by id, not searched again
     // (4.8 s → 21 ms for two words in most of 1 M articles).
     const words = query.words ? sql`to_tsquery('tidings_search_stemmed', ${query.words})` : null;
     const prefixes = query.prefixes ? sql`to_tsquery('tidings_search', ${query.prefixes})` : null;
