@@ -96,6 +96,7 @@ export function buildApp(opts: {
     ...serverOptions(limits),
   });
   guardConnections(app.server, limits);
+  shareReadsPerRequest(app, opts.store);
   // First hook of all: new connections get in every few milliseconds (requestAdmission.ts).
   const admit = requestAdmission(ADMITTED_PER_TURN);
   app.addHook('onRequest', (_req, _reply, done) => {
@@ -451,6 +452,21 @@ export function buildApp(opts: {
     reply.code(status).type('text/html; charset=utf-8').send(errorPage(status, status === 500 ? 'Something went wrong.' : 'Bad request.'));
   });
   return app;
+}
+
+/**
+ * A request's reads share a snapshot with the other requests in progress (on SQLite one
+ * lock instead of one per statement: store/sqlite/sharedReads.ts). Let go when the answer
+ * is sent or the connection closes, whichever comes first.
+ */
+function shareReadsPerRequest(app: FastifyInstance, store: Store): void {
+  const held = new WeakMap<object, () => void>();
+  app.addHook('onRequest', async (req, reply) => {
+    const release = store.shareReads();
+    held.set(req, release);
+    reply.raw.once('close', release);
+  });
+  app.addHook('onResponse', async (req) => held.get(req)?.());
 }
 
 /**

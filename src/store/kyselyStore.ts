@@ -23,6 +23,8 @@ import { openedArticle } from './openedArticle.js';
 import { retryingConflicts } from '../retry/conflictRetry.js';
 import { logger } from '../log/logger.js';
 
+const NOTHING_HELD = (): void => {};
+
 /** The setting where the rolling recount of unread counts stopped (a subscription key as JSON). */
 const UNREAD_RECOUNT_AFTER = 'unread_recount_after';
 
@@ -50,7 +52,13 @@ export class KyselyStore implements Store {
      * null where it cannot, and every reader version is read from the tables.
      */
     private readonly changeStamp: (() => string) | null = null,
+    /** Where reads can share a snapshot while requests are answered (SQLite: sharedReads.ts). */
+    private readonly holdReads: (() => () => void) | null = null,
   ) {}
+
+  shareReads(): () => void {
+    return this.holdReads?.() ?? NOTHING_HELD;
+  }
 
   /** Reader versions with the change stamp they were read under: unchanged while it stands. */
   private readonly versions = new LruMap<number, { stamp: string; version: string }>(10_000);

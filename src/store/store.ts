@@ -96,6 +96,11 @@ export interface Store {
   /** The live session with this token hash, or null when unknown or expired. */
   getSession(tokenHash: string, now: string): Promise<Session | null>;
   deleteSession(tokenHash: string): Promise<void>;
+  /**
+   * Lets reads share one snapshot (within an event-loop turn, never across a write) until
+   * the returned release is called: the server holds it while it answers a request.
+   */
+  shareReads(): () => void;
   /** Changes whenever the reader's pages could: `<articles>:<reader's state>` (readers.ts). */
   readerVersion(userId: number): Promise<string>;
   /** The message the session's next page shows (null clears it). */

@@ -8,12 +8,14 @@ import { migrateToLatest, pendingMigrations } from '../migrate.js';
 import { sqliteMigrations } from './migrations.js';
 import { sqliteDialect } from './sqliteDialect.js';
 import { LruMap } from '../../model/lruMap.js';
+import { SharedReads } from './sharedReads.js';
 
 /** Opens (creating folder and file on first use) and migrates the embedded SQLite store. */
 export async function openSqliteStore(file: string): Promise<KyselyStore> {
-  const { db, sqlite } = connect(file);
+  const { db, sqlite, reads } = connect(file);
   await migrateToLatest(db, sqliteMigrations);
-  return new KyselyStore(db, sqliteDialect, undefined, () => pendingMigrations(db, sqliteMigrations), changeStampOf(sqlite));
+  const pending = () => pendingMigrations(db, sqliteMigrations);
+  return new KyselyStore(db, sqliteDialect, undefined, pending, changeStampOf(sqlite), () => reads.hold());
 }
 
 /** `tidings migrate` on the SQLite file: the migrations it applied. */
@@ -26,14 +28,15 @@ export async function migrateSqliteFile(file: string): Promise<string[]> {
   }
 }
 
-function connect(file: string): { db: Kysely<Database>; sqlite: BetterSqlite3.Database } {
+function connect(file: string): { db: Kysely<Database>; sqlite: BetterSqlite3.Database; reads: SharedReads } {
   if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
   const sqlite = new BetterSqlite3(file);
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
-  return { db: new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) }), sqlite };
+  const reads = new SharedReads(sqlite);
+  return { db: new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite, 500, reads) }) }), sqlite, reads };
 }
 
 /**
@@ -53,14 +56,19 @@ function changeStampOf(sqlite: BetterSqlite3.Database): () => string {
  * over, so compiled statements are kept (the most recently used ones, a bounded number).
  * Safe because Kysely runs each statement to completion (the store never streams a query).
  */
-export function withStatementCache(db: BetterSqlite3.Database, max = 500): SqliteDatabase {
-  const cache = new LruMap<string, SqliteStatement>(max);
+export function withStatementCache(db: BetterSqlite3.Database, max = 500, reads = new SharedReads(db)): SqliteDatabase {
+  const cache = new LruMap<string, BetterSqlite3.Statement>(max);
   return {
-    close: () => db.close(),
+    close: () => {
+      reads.end();
+      db.close();
+    },
+    // Kysely runs each statement at once after preparing it: the transaction is settled here.
     prepare(sql: string): SqliteStatement {
       let statement = cache.get(sql);
       if (!statement) cache.set(sql, (statement = db.prepare(sql)));
-      return statement;
+      reads.before(sql, statement.readonly);
+      return statement as unknown as SqliteStatement;
     },
   };
 }
