@@ -11,6 +11,8 @@
  *    latency on PostgreSQL beside SQLite (scale.ts; BENCH_SCALE_* shrink it);
  *  - sync: a full sync of a 100,000-article account through Google Reader, Fever and
  *    Miniflux (clientSync.ts; BENCH_SYNC_ARTICLES).
+ *  - search: search cost by prefix length on the ECB+ news texts of ../shared, SQLite and
+ *    PostgreSQL (searchPrefix.ts; BENCH_SEARCH_ARTICLES, default 100,000).
  * CPU time (process.cpuUsage), after a warm-up, best of several rounds, no forced GC.
  * Parts: `npm run bench -- hostile` (or BENCH_PARTS=hostile,web) runs only those; all by default.
  * Results go to stdout as tables and to bench/results/latest.json (a partial run keeps the
@@ -313,7 +315,24 @@ async function foldPart(results: Results): Promise<void> {
   results.fold = r;
 }
 
-const PARTS = { feeds: feedsPart, extract: extractPart, web: webPart, hostile: hostilePart, scale: scalePart, sync: syncPart, stories: storiesPart, fold: foldPart };
+/** Words and prefixes on real news text, both stores (searchPrefix.ts); skipped without ../shared. */
+async function searchPart(results: Results): Promise<void> {
+  const { measureSearchPrefix, searchDocsPath } = await import('./searchPrefix.js');
+  const docs = searchDocsPath(shared);
+  if (!fs.existsSync(docs)) {
+    console.log(`\nsearch prefixes: skipped (${docs} not found)`);
+    return;
+  }
+  const n = Number(process.env.BENCH_SEARCH_ARTICLES ?? 100_000);
+  const load = os.loadavg().map((x) => x.toFixed(1)).join(' ');
+  const rows = await measureSearchPrefix(n, docs);
+  console.log(`\nSearch by prefix length: the 982 ECB+ news texts repeated to ${n.toLocaleString('en')} articles, 50 hits loaded, medians of 30 (load average ${load} at the start)`);
+  console.log('SQLite runs in this process (CPU ms is the search); PostgreSQL\'s work is in the wall time\n');
+  console.log(table(rows.map((r) => ({ store: r.store, query: r.text, hits: r.hits, 'wall ms': r.medianMs, 'CPU ms': r.cpuMs }))));
+  results.search = { articles: n, rows };
+}
+
+const PARTS = { feeds: feedsPart, extract: extractPart, web: webPart, hostile: hostilePart, scale: scalePart, sync: syncPart, stories: storiesPart, fold: foldPart, search: searchPart };
 type Part = keyof typeof PARTS;
 
 /** `npm run bench -- hostile web`, or BENCH_PARTS=hostile,web; all parts when none is named. */

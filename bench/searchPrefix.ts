@@ -10,9 +10,12 @@
  * query, the median wall time and this process's CPU time of 30 searches (after 3 warm-up
  * runs) through store.searchArticles, and how many hits: SQLite runs in this process, so its
  * CPU is the search's; PostgreSQL's work is in the wall time (a warm cache).
+ * `npm run bench -- search` runs both stores in scratch files and databases (measureSearchPrefix).
  */
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import BetterSqlite3 from 'better-sqlite3';
 import { openSqliteStore } from '../src/store/sqlite/openSqlite.js';
@@ -20,8 +23,14 @@ import { openPostgresStore } from '../src/store/postgres/openPostgres.js';
 import type { Store } from '../src/store/store.js';
 import { formatIso as iso } from '../src/text/dates.js';
 import { seedReader } from './webLatency.js';
+import { postgresReachable, scratchPostgres } from './postgresArticles.js';
 
-const DOCS = path.resolve(process.env.BENCH_SHARED ?? '../shared', 'datasets/ecbplus-story-clusters/ecbplus_docs.jsonl');
+/** The ECB+ documents under a checkout of the shared data. */
+export function searchDocsPath(shared: string): string {
+  return path.resolve(shared, 'datasets/ecbplus-story-clusters/ecbplus_docs.jsonl');
+}
+
+const DOCS = searchDocsPath(process.env.BENCH_SHARED ?? '../shared');
 const START = Date.parse('2020-01-01T00:00:00Z');
 const BATCH = 5_000;
 
@@ -30,15 +39,15 @@ export const QUERIES = ['pr*', 'pres*', 'preside*', 'ea*', 'eart*', 'earthqu*', 
 
 interface BenchArticle { url: string; title: string; text: string; at: string }
 
-function articles(n: number): (i: number) => BenchArticle {
-  const docs = fs.readFileSync(DOCS, 'utf8').trim().split('\n').map((l) => (JSON.parse(l) as { text: string }).text);
+function articles(n: number, file: string): (i: number) => BenchArticle {
+  const docs = fs.readFileSync(file, 'utf8').trim().split('\n').map((l) => (JSON.parse(l) as { text: string }).text);
   return (i) => {
     const text = docs[i % docs.length]!;
     return { url: `https://bench.example/p/${i}`, title: `${text.split(/\s+/).slice(0, 8).join(' ')} ${i}`, text, at: iso(START + (i * 60_000) % (n * 60_000)) };
   };
 }
 
-async function fillSqlite(file: string, n: number): Promise<void> {
+async function fillSqlite(file: string, n: number, docs: string): Promise<void> {
   const store = await openSqliteStore(file);
   const { feedId } = await seedReader(store);
   await store.close();
@@ -47,7 +56,7 @@ async function fillSqlite(file: string, n: number): Promise<void> {
   const ins = db.prepare(`insert into article (source_id, url, canonical_url, url_key, title, published_at, first_seen_at, text, html, lang, word_count, content_hash, extract_status)
     values (1, ?, ?, ?, ?, ?, ?, ?, '', 'en', 100, ?, 'ok')`);
   const link = db.prepare('insert into article_feed (article_id, feed_id, guid, link_key, first_seen_at) values (?, ?, null, ?, ?)');
-  const article = articles(n);
+  const article = articles(n, docs);
   const batch = db.transaction((from: number, to: number) => {
     for (let i = from; i < to; i++) {
       const a = article(i);
@@ -59,13 +68,13 @@ async function fillSqlite(file: string, n: number): Promise<void> {
   db.close();
 }
 
-async function fillPostgres(url: string, n: number): Promise<void> {
+async function fillPostgres(url: string, n: number, docs: string): Promise<void> {
   const store = await openPostgresStore(url);
   const { feedId } = await seedReader(store);
   await store.close();
   const c = new pg.Client({ connectionString: url });
   await c.connect();
-  const article = articles(n);
+  const article = articles(n, docs);
   try {
     await c.query('set synchronous_commit = off');
     for (let from = 0; from < n; from += BATCH) {
@@ -86,7 +95,10 @@ async function fillPostgres(url: string, n: number): Promise<void> {
   }
 }
 
-async function timeQueries(store: Store): Promise<void> {
+export interface SearchTiming { text: string; hits: number; medianMs: number; cpuMs: number }
+
+async function timeQueries(store: Store): Promise<SearchTiming[]> {
+  const rows: SearchTiming[] = [];
   for (const text of QUERIES) {
     let hits = 0;
     for (let i = 0; i < 3; i++) hits = (await store.searchArticles({ text, limit: 50 })).length;
@@ -101,22 +113,54 @@ async function timeQueries(store: Store): Promise<void> {
       ms.push(Number(process.hrtime.bigint() - t) / 1e6);
     }
     const median = (xs: number[]) => +xs.sort((a, b) => a - b)[15]!.toFixed(3);
-    console.log(JSON.stringify({ text, hits, medianMs: median(ms), cpuMs: median(cpu) }));
+    rows.push({ text, hits, medianMs: median(ms), cpuMs: median(cpu) });
   }
+  return rows;
 }
 
-async function main(): Promise<void> {
-  const [command, kind, where, n] = process.argv.slice(2);
-  if (command === 'fill') {
-    await (kind === 'postgres' ? fillPostgres(where!, Number(n)) : fillSqlite(where!, Number(n)));
-    return;
-  }
-  const store = kind === 'postgres' ? await openPostgresStore(where!, 1) : await openSqliteStore(where!);
+async function timeStore(open: () => Promise<Store>): Promise<SearchTiming[]> {
+  const store = await open();
   try {
-    await timeQueries(store);
+    return await timeQueries(store);
   } finally {
     await store.close();
   }
 }
 
-await main();
+/**
+ * The bench part: n articles of the ECB+ documents at `docs` in a scratch SQLite file and,
+ * when the bench's server answers, a scratch PostgreSQL database; each dropped after.
+ */
+export async function measureSearchPrefix(n: number, docs: string): Promise<Array<SearchTiming & { store: string }>> {
+  const rows: Array<SearchTiming & { store: string }> = [];
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tidings-search-'));
+  try {
+    const file = path.join(dir, 'search.db');
+    await fillSqlite(file, n, docs);
+    rows.push(...(await timeStore(() => openSqliteStore(file))).map((r) => ({ store: 'sqlite', ...r })));
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+  if (!(await postgresReachable())) return rows;
+  const scratch = await scratchPostgres('search');
+  try {
+    await fillPostgres(scratch.url, n, docs);
+    rows.push(...(await timeStore(() => openPostgresStore(scratch.url, 1))).map((r) => ({ store: 'postgres', ...r })));
+  } finally {
+    await scratch.drop();
+  }
+  return rows;
+}
+
+async function main(): Promise<void> {
+  const [command, kind, where, n] = process.argv.slice(2);
+  if (command === 'fill') {
+    await (kind === 'postgres' ? fillPostgres(where!, Number(n), DOCS) : fillSqlite(where!, Number(n), DOCS));
+    return;
+  }
+  const rows = await timeStore(() => (kind === 'postgres' ? openPostgresStore(where!, 1) : openSqliteStore(where!)));
+  for (const r of rows) console.log(JSON.stringify(r));
+}
+
+// Imported by run.ts as a bench part; run directly, the commands above.
+if (process.argv[1] === fileURLToPath(import.meta.url)) await main();
