@@ -13,6 +13,7 @@ import { formatIso } from '../text/dates.js';
 import { assertPageWithinLimits } from './pageComplexity.js';
 import { prunedMarkup } from './prunedMarkup.js';
 import { withShortcuts } from './readabilityShortcuts.js';
+import { MAYBE_CANDIDATE } from './unlikelyCandidates.js';
 import { blockFeatures, defaultBlockWeights, leafBlocks, pruneBlocks, type BlockFeatures, type BlockWeights } from './contentBlocks.js';
 
 export interface ExtractOptions {
@@ -89,7 +90,7 @@ function extractFromMarkup(markup: string, pageUrl: string, options: ExtractOpti
   if (firstPassOnly) stopAtRetry(document);
   let parsed: ReturnType<Readability['parse']> = null;
   try {
-    parsed = withShortcuts(new Readability(document, {
+    parsed = withCandidatePattern(withShortcuts(new Readability(document, {
       classesToPreserve: ['caption', 'credit'],
       keepClasses: false,
       serializer: (el: any) => {
@@ -98,7 +99,7 @@ function extractFromMarkup(markup: string, pageUrl: string, options: ExtractOpti
         if (weights) pruneBlocks(el, weights);
         return el.innerHTML;
       },
-    })).parse();
+    }))).parse();
   } catch (err) {
     if (err === RETRY) return null;
     if (err instanceof RangeError) throw err;
@@ -106,6 +107,13 @@ function extractFromMarkup(markup: string, pageUrl: string, options: ExtractOpti
   }
   if (!parsed || !parsed.content) throw new TidingsError('extract_failed', 'no article content found on the page');
   return articleOf(parsed, parsed.content, meta, pageUrl);
+}
+
+/** Readability with the pruner's okMaybeItsACandidate (it spares MathJax's formulas). */
+function withCandidatePattern(reader: Readability): Readability {
+  const r = reader as any;
+  r.REGEXPS = { ...r.REGEXPS, okMaybeItsACandidate: MAYBE_CANDIDATE };
+  return reader;
 }
 
 /** Thrown out of Readability where it would start its second try on the page. */
