@@ -164,7 +164,7 @@ function articleOf(parsed: Parsed, content: string, meta: PageMetadata, pageUrl:
 
 function inspect(article: any, pageUrl: string, inspectBlocks: NonNullable<ExtractOptions['inspectBlocks']>): void {
   const copy = article.cloneNode(true);
-  inspectBlocks(leafBlocks(article).map(blockFeatures), (keep) => {
+  inspectBlocks(blockFeatures(leafBlocks(article)), (keep) => {
     const kept = copy.cloneNode(true);
     leafBlocks(kept).forEach((b, i) => {
       if (!keep[i]) b.remove();
