@@ -35,11 +35,15 @@ const K = 5;
 const SEED = 'tidings-extraction-folds-1';
 
 export const GRID: BlockWeights[] = [];
-for (const edgeTrim of ['none', 'tail', 'both'] as const)
-  for (const linkMax of [1.01, 0.8, 0.66, 0.5, 0.33])
-    for (const shortChars of [0, 25, 50, 80])
-      for (const longChars of [100, 150, 250])
-        for (const edgesBad of [false, true]) for (const maxDrop of [0.2, 0.4]) GRID.push({ linkMax, shortChars, longChars, edgesBad, maxDrop, edgeTrim });
+for (const tailBoxShare of [0, 0.1, 0.2, 0.3])
+  for (const tailBoxProse of [2, 1000])
+    for (const edgeTrim of ['none', 'tail', 'both'] as const)
+      for (const linkMax of [1.01, 0.8, 0.66, 0.5, 0.33])
+        for (const shortChars of [0, 25, 50, 80])
+          for (const longChars of [100, 150, 250])
+            for (const edgesBad of [false, true])
+              for (const maxDrop of [0.2, 0.4])
+                GRID.push({ linkMax, shortChars, longChars, edgesBad, maxDrop, edgeTrim, tailBoxShare, tailBoxProse });
 
 /** FNV-1a: a page's fold depends only on its name and the seed. */
 function hash(s: string): number {
@@ -118,7 +122,7 @@ function fit(pages: Page[]): BlockWeights {
 }
 
 const f3 = (x: number) => x.toFixed(3);
-const describe = (w: BlockWeights) => `linkMax ${w.linkMax} shortChars ${w.shortChars} longChars ${w.longChars} edgesBad ${w.edgesBad} maxDrop ${w.maxDrop} edgeTrim ${w.edgeTrim}`;
+const describe = (w: BlockWeights) => `linkMax ${w.linkMax} shortChars ${w.shortChars} longChars ${w.longChars} edgesBad ${w.edgesBad} maxDrop ${w.maxDrop} edgeTrim ${w.edgeTrim} tailBoxShare ${w.tailBoxShare} tailBoxProse ${w.tailBoxProse}`;
 
 function byCorpus(label: string, held: Map<Page, BlockWeights | null>): string {
   const corpora = [...new Set([...held.keys()].map((p) => p.corpus))];

@@ -4,7 +4,7 @@ import { parseHTML } from 'linkedom';
 import { defaultBlockWeights, judgeKeepsAll, keepBlocks, leafBlocks, blockFeatures, type BlockWeights } from '../src/extract/contentBlocks.js';
 import { extractArticle } from '../src/extract/extractArticle.js';
 
-const JUDGE: BlockWeights = { linkMax: 0.5, shortChars: 40, longChars: 120, edgesBad: true, maxDrop: 0.5, edgeTrim: 'tail' };
+const JUDGE: BlockWeights = { linkMax: 0.5, shortChars: 40, longChars: 120, edgesBad: true, maxDrop: 0.5, edgeTrim: 'tail', tailBoxShare: 0, tailBoxProse: 0 };
 
 const para = (n: number) =>
   `<p>Paragraph ${n}: the ferry operators agreed on Wednesday to restore the winter timetable on the island routes, after a month in which crossings were cancelled at short notice.</p>`;
@@ -12,7 +12,7 @@ const linkList = (label: string) => `<p><a href="/a">${label} one</a> <a href="/
 
 function blocksOf(html: string) {
   const { document } = parseHTML(`<html><body><article>${html}</article></body></html>`);
-  return leafBlocks(document.querySelector('article')).map(blockFeatures);
+  return blockFeatures(leafBlocks(document.querySelector('article')));
 }
 
 function kept(html: string, w: BlockWeights): string[] {
@@ -75,15 +75,51 @@ test('the replay hook gives the text extraction would produce with a chosen set 
 
 test('the shipped weights are data with every weight set', () => {
   const w = defaultBlockWeights();
-  for (const k of ['linkMax', 'shortChars', 'longChars', 'maxDrop'] as const) assert.equal(typeof w[k], 'number');
+  for (const k of ['linkMax', 'shortChars', 'longChars', 'maxDrop', 'tailBoxShare', 'tailBoxProse'] as const) assert.equal(typeof w[k], 'number');
   assert.equal(typeof w.edgesBad, 'boolean');
   assert.ok(['none', 'tail', 'both'].includes(w.edgeTrim));
 });
 
 test('weights under which the judge keeps every block are known as such (extraction skips the work)', () => {
-  const inert: BlockWeights = { linkMax: 1.01, shortChars: 80, longChars: 300, edgesBad: false, maxDrop: 1, edgeTrim: 'none' };
+  const inert: BlockWeights = { linkMax: 1.01, shortChars: 80, longChars: 300, edgesBad: false, maxDrop: 1, edgeTrim: 'none', tailBoxShare: 0, tailBoxProse: 0 };
   assert.ok(judgeKeepsAll(inert));
   const body = `<p>x</p>${linkList('Alpha')}<p>Short line</p>${para(1)}<p>Tail line</p>`;
   assert.equal(kept(body, inert).length, blocksOf(body).length);
-  for (const w of [{ ...inert, linkMax: 0.9 }, { ...inert, edgesBad: true }, { ...inert, edgeTrim: 'tail' as const }]) assert.ok(!judgeKeepsAll(w));
+  for (const w of [{ ...inert, linkMax: 0.9 }, { ...inert, edgesBad: true }, { ...inert, edgeTrim: 'tail' as const }, { ...inert, tailBoxShare: 0.1 }]) assert.ok(!judgeKeepsAll(w));
+});
+
+const story = `<div class="body">${[1, 2, 3, 4, 5].map(para).join('')}</div>`;
+const bioBox = '<div class="bio"><h3>About the author</h3><p>Kari Lund covers the islands and their ferries for the paper.</p></div>';
+const BOX: BlockWeights = { linkMax: 1.01, shortChars: 0, longChars: 100, edgesBad: false, maxDrop: 0.5, edgeTrim: 'none', tailBoxShare: 0.2, tailBoxProse: 2 };
+
+test('the story column is where most prose sits; a box nested apart is outside it', () => {
+  const blocks = blocksOf(`${story}${bioBox}`);
+  assert.deepEqual(blocks.map((b) => b.column), [true, true, true, true, true, false, false]);
+  assert.deepEqual(blocks.map((b) => b.heading), [false, false, false, false, false, true, false]);
+});
+
+test('a small box opening with a heading after the story column goes, heading and all', () => {
+  const out = kept(`${story}${bioBox}`, BOX);
+  assert.equal(out.length, 5);
+  assert.ok(out.every((t) => t.startsWith('Paragraph')));
+  assert.equal(kept(`${story}${bioBox}`, { ...BOX, tailBoxShare: 0 }).length, 7, 'the share is a weight; 0 keeps the box');
+});
+
+test('what follows the column without a heading, a long tail and figures in the box stay', () => {
+  const note = '<div class="note"><p>Kari Lund covers the islands and their ferries for the paper.</p></div>';
+  assert.equal(kept(`${story}${note}`, BOX).length, 6, 'no heading: no box to take');
+  const sequel = `<div class="part-two"><h3>The crossing</h3>${[6, 7, 8, 9].map(para).join('')}</div>`;
+  assert.equal(kept(`${story}${sequel}`, BOX).length, 10, 'more than the share: the story going on');
+  const section = `<div class="part-two"><h3>The crossing</h3>${para(6)}${para(7)}${para(8)}</div>`;
+  const wide = { ...BOX, tailBoxShare: 0.5 };
+  assert.equal(kept(`${story}${section}`, wide).length, 9, 'more prose blocks than tailBoxProse: a section');
+  assert.equal(kept(`${story}${section}`, { ...wide, tailBoxProse: 3 }).length, 5);
+  const figure = '<figure><img src="/f.jpg"><figcaption>The ferry at dawn</figcaption></figure>';
+  const withFigure = kept(`${story}<div class="bio"><h3>About the author</h3>${figure}</div>`, BOX);
+  assert.ok(withFigure.includes('The ferry at dawn') && !withFigure.includes('About the author'));
+});
+
+test('a subheading inside the story column is not a box', () => {
+  const body = `<div class="body">${para(1)}${para(2)}${para(3)}<h3>What comes next</h3>${para(4)}</div>`;
+  assert.equal(kept(body, BOX).length, 5);
 });

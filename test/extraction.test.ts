@@ -75,3 +75,22 @@ test('a list of other stories inside the article goes with its heading; a list w
   assert.match(a.text, /number 8 that/);
   assert.match(a.text, /number 10 that/, 'two linked lines are too few to call a list of other stories');
 });
+
+test('MathJax formulas stay in the article and their MathML reads as text', () => {
+  // MathJax's context-menu class ("CtxtMenu") would make each formula an unlikely candidate.
+  const formula = (mml: string) =>
+    `<mjx-container class="MathJax CtxtMenu_Attached_0" jax="CHTML"><mjx-math aria-hidden="true"><mjx-c></mjx-c></mjx-math>` +
+    `<mjx-assistive-mml display="inline"><math xmlns="http://www.w3.org/1998/Math/MathML">${mml}</math></mjx-assistive-mml></mjx-container>`;
+  const body = [
+    para(1),
+    `<p>The depth follows ${formula('<mi>d</mi><mo>=</mo><mn>7</mn><mi>k</mi>')} along the channel.</p>`,
+    para(2),
+    formula('<mi>q</mi><mo>=</mo><mi>v</mi><mi>A</mi>'),
+    para(3),
+  ].join('');
+  const a = extractArticle(articlePage({ title: 'Dredging', siteName: 'News', bodyHtml: body }), 'https://example.org/dredging');
+  assert.match(a.html, /<math[^>]*>/);
+  assert.match(a.text, /d\s*=\s*7\s*k/);
+  assert.match(a.text, /q\s*=\s*v\s*A/);
+  assert.doesNotMatch(a.text, /CtxtMenu/);
+});

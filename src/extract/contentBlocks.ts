@@ -1,6 +1,7 @@
 /* eslint-disable @typescript-eslint/no-explicit-any */
 import { createRequire } from 'node:module';
 import { collapseWhitespace } from '../text/whitespace.js';
+import { elementsNamed } from './elementWalk.js';
 
 /**
  * A second judge of what is article text, with other blind spots than Readability's: it
@@ -24,6 +25,14 @@ export interface BlockWeights {
   maxDrop: number;
   /** Where blocks that are not full sentences go when no content block comes before/after them. */
   edgeTrim: 'none' | 'tail' | 'both';
+  /**
+   * A box after the story's column that opens with a heading ("About the author", "More
+   * news", "You may also like") goes, heading to the end, when it holds at most this
+   * share of the text; 0 keeps it. A longer one is more likely the story going on.
+   */
+  tailBoxShare: number;
+  /** ...and when it holds at most this many prose blocks (a bio has one or two, a section many). */
+  tailBoxProse: number;
 }
 
 /** What the judge sees of a block: enough to decide without the DOM (the fitting replays it). */
@@ -35,6 +44,14 @@ export interface BlockFeatures {
   sentence: boolean;
   /** Captions, code and tables are content whatever they look like. */
   fixed: boolean;
+  /** A heading (h1-h6): the title of a box when it opens a run of other blocks. */
+  heading: boolean;
+  /**
+   * The block sits directly in the story's column: the element holding the most
+   * characters of prose (sentences of some length, mostly not links). Boxes after a story
+   * (a bio, a promo, other stories) are usually nested in a container of their own.
+   */
+  column: boolean;
 }
 
 type BlockClass = 'good' | 'bad' | 'short' | 'neutral';
@@ -42,6 +59,9 @@ type BlockClass = 'good' | 'bad' | 'short' | 'neutral';
 const BLOCK_TAGS = new Set(['P', 'LI', 'H1', 'H2', 'H3', 'H4', 'H5', 'H6', 'BLOCKQUOTE', 'DT', 'DD', 'DIV', 'SECTION', 'ASIDE', 'FOOTER', 'HEADER', 'ADDRESS', 'UL', 'OL', 'DL']);
 const ATOMIC_TAGS = new Set(['FIGURE', 'TABLE', 'PRE']);
 const SENTENCE_END = /[.!?…。]["'”’)\]]?$/;
+/** Prose: a sentence at least this long (characters) whose link density is below PROSE_LINKS. */
+const PROSE_CHARS = 80;
+const PROSE_LINKS = 0.3;
 
 const require = createRequire(import.meta.url);
 let defaults: BlockWeights | null = null;
@@ -58,7 +78,7 @@ function textOf(el: any): string {
 
 function linkDensityOf(el: any, chars: number): number {
   let links = 0;
-  for (const a of Array.from(el.querySelectorAll('a')) as any[]) links += textOf(a).length;
+  for (const a of elementsNamed(el, ['a'])) links += textOf(a).length;
   return chars ? Math.min(1, links / chars) : 0;
 }
 
@@ -84,10 +104,45 @@ export function leafBlocks(root: any): any[] {
   return out;
 }
 
-export function blockFeatures(el: any): BlockFeatures {
+const FIXED_TAGS = new Set(['FIGURE', 'FIGCAPTION', 'PRE', 'TABLE']);
+
+/** Whether the element is or sits inside a figure, caption, code or table (closest() without a selector engine). */
+function withinFixed(el: any): boolean {
+  for (let at = el; at; at = at.parentNode) if (FIXED_TAGS.has(at.tagName)) return true;
+  return false;
+}
+
+type OwnFeatures = Omit<BlockFeatures, 'column'>;
+
+function ownFeatures(el: any): OwnFeatures {
   const text = textOf(el);
-  const fixed = ATOMIC_TAGS.has(el.tagName) || Boolean(el.closest?.('figure, figcaption, pre, table'));
-  return { text, chars: text.length, linkDensity: linkDensityOf(el, text.length), sentence: SENTENCE_END.test(text.slice(-3)), fixed };
+  const fixed = ATOMIC_TAGS.has(el.tagName) || withinFixed(el);
+  const sentence = SENTENCE_END.test(text.slice(-3));
+  const heading = /^H[1-6]$/.test(el.tagName);
+  return { text, chars: text.length, linkDensity: linkDensityOf(el, text.length), sentence, fixed, heading };
+}
+
+/** What a story's column is made of: a sentence of some length, mostly not links. */
+function isProse(b: OwnFeatures): boolean {
+  return b.sentence && b.chars >= PROSE_CHARS && b.linkDensity < PROSE_LINKS && !b.fixed;
+}
+
+/** The element holding the most characters of prose blocks directly (null: no prose). */
+function storyColumn(els: any[], own: OwnFeatures[]): any {
+  const chars = new Map<any, number>();
+  own.forEach((b, i) => {
+    if (isProse(b)) chars.set(els[i].parentNode, (chars.get(els[i].parentNode) ?? 0) + b.chars);
+  });
+  let column: any = null;
+  for (const [parent, n] of chars) if (column === null || n > chars.get(column)!) column = parent;
+  return column;
+}
+
+/** The features of the blocks (leafBlocks) of one article, in their order. */
+export function blockFeatures(els: any[]): BlockFeatures[] {
+  const own = els.map(ownFeatures);
+  const column = storyColumn(els, own);
+  return own.map((b, i) => ({ ...b, column: column !== null && els[i].parentNode === column }));
 }
 
 function initialClass(b: BlockFeatures, w: BlockWeights): BlockClass {
@@ -114,6 +169,7 @@ export function keepBlocks(blocks: BlockFeatures[], w: BlockWeights): boolean[] 
   const shortOnly = new Set<BlockClass>(['short']);
   const keep = resolved.map((c, i) => c === 'good' || (c === 'short' && !(neighbour(resolved, i, -1, w, shortOnly) === 'bad' && neighbour(resolved, i, 1, w, shortOnly) === 'bad')));
   trimEdges(blocks, classes, keep, w.edgeTrim);
+  trimTailBox(blocks, keep, w);
   const total = blocks.reduce((n, b) => n + b.chars, 0);
   const dropped = blocks.reduce((n, b, i) => n + (keep[i] ? 0 : b.chars), 0);
   return dropped > total * w.maxDrop ? blocks.map(() => true) : keep;
@@ -137,19 +193,31 @@ function trimEdges(blocks: BlockFeatures[], classes: BlockClass[], keep: boolean
   if (mode === 'both') for (let i = 0; i < first; i++) trim(i);
 }
 
+/** See BlockWeights.tailBoxShare and tailBoxProse. Figures stay, as everywhere. */
+function trimTailBox(blocks: BlockFeatures[], keep: boolean[], w: BlockWeights): void {
+  if (!(w.tailBoxShare > 0)) return;
+  const last = blocks.findLastIndex((b) => b.column);
+  const from = last < 0 ? -1 : blocks.findIndex((b, i) => i > last && b.heading);
+  if (from < 0) return;
+  const chars = (bs: BlockFeatures[]) => bs.reduce((n, b) => n + (b.fixed ? 0 : b.chars), 0);
+  const box = blocks.slice(from);
+  if (chars(box) > chars(blocks) * w.tailBoxShare || box.filter(isProse).length > w.tailBoxProse) return;
+  for (let i = from; i < blocks.length; i++) if (!blocks[i]!.fixed) keep[i] = false;
+}
+
 /**
  * Weights under which the judge keeps every block: nothing is over a link density above 1,
  * so nothing is bad, and without bad edges or trimming every block stays.
  */
 export function judgeKeepsAll(w: BlockWeights): boolean {
-  return w.linkMax >= 1 && !w.edgesBad && w.edgeTrim === 'none';
+  return w.linkMax >= 1 && !w.edgesBad && w.edgeTrim === 'none' && !(w.tailBoxShare > 0);
 }
 
 /** Removes the blocks the judge calls boilerplate from an article element. */
 export function pruneBlocks(article: any, w: BlockWeights): void {
   if (judgeKeepsAll(w)) return;
   const els = leafBlocks(article);
-  const keep = keepBlocks(els.map(blockFeatures), w);
+  const keep = keepBlocks(blockFeatures(els), w);
   els.forEach((el, i) => {
     if (!keep[i]) el.remove();
   });

@@ -14,6 +14,7 @@ import { assertPageWithinLimits } from './pageComplexity.js';
 import { prunedMarkup } from './prunedMarkup.js';
 import { withShortcuts } from './readabilityShortcuts.js';
 import { installTagNameCache } from './linkedomTagNames.js';
+import { MAYBE_CANDIDATE } from './unlikelyCandidates.js';
 import { blockFeatures, defaultBlockWeights, leafBlocks, pruneBlocks, type BlockFeatures, type BlockWeights } from './contentBlocks.js';
 
 export interface ExtractOptions {
@@ -94,7 +95,7 @@ function extractFromMarkup(markup: string, pageUrl: string, options: ExtractOpti
   removeNoise(document);
   let parsed: ReturnType<Readability['parse']> = null;
   try {
-    const reader = withShortcuts(new Readability(document, {
+    const reader = withCandidatePattern(withShortcuts(new Readability(document, {
       classesToPreserve: ['caption', 'credit'],
       keepClasses: false,
       serializer: (el: any) => {
@@ -103,7 +104,7 @@ function extractFromMarkup(markup: string, pageUrl: string, options: ExtractOpti
         if (weights) pruneBlocks(el, weights);
         return el.innerHTML;
       },
-    }));
+    })));
     if (failed) failed.resume(reader);
     else stopAtRetry(document, reader);
     parsed = reader.parse();
@@ -133,6 +134,12 @@ class FailedAttempt {
     reader._articleByline = this.byline;
     reader._removeFlag(reader.FLAG_STRIP_UNLIKELYS);
   }
+}
+/** Readability with the pruner's okMaybeItsACandidate (it spares MathJax's formulas). */
+function withCandidatePattern(reader: Readability): Readability {
+  const r = reader as any;
+  r.REGEXPS = { ...r.REGEXPS, okMaybeItsACandidate: MAYBE_CANDIDATE };
+  return reader;
 }
 
 /**
@@ -178,7 +185,7 @@ function articleOf(parsed: Parsed, content: string, meta: PageMetadata, pageUrl:
 
 function inspect(article: any, pageUrl: string, inspectBlocks: NonNullable<ExtractOptions['inspectBlocks']>): void {
   const copy = article.cloneNode(true);
-  inspectBlocks(leafBlocks(article).map(blockFeatures), (keep) => {
+  inspectBlocks(blockFeatures(leafBlocks(article)), (keep) => {
     const kept = copy.cloneNode(true);
     leafBlocks(kept).forEach((b, i) => {
       if (!keep[i]) b.remove();

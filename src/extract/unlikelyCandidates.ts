@@ -22,10 +22,15 @@ import { NOISE } from './pageCleanup.js';
  * little text it starts again on the whole page, and so must the caller.
  */
 
-/** Readability 0.6's REGEXPS.unlikelyCandidates, okMaybeItsACandidate and byline, and UNLIKELY_ROLES. */
+/**
+ * Readability 0.6's REGEXPS.unlikelyCandidates, okMaybeItsACandidate and byline, and
+ * UNLIKELY_ROLES. okMaybeItsACandidate adds "mathjax", as later Readability does: MathJax
+ * marks its formulas with a context-menu class ("CtxtMenu") that "menu" would remove.
+ * extractArticle gives Readability this same pattern, so that both decide alike.
+ */
 const UNLIKELY =
   /-ad-|ai2html|banner|breadcrumbs|combx|comment|community|cover-wrap|disqus|extra|footer|gdpr|header|legends|menu|related|remark|replies|rss|shoutbox|sidebar|skyscraper|social|sponsor|supplemental|ad-break|agegate|pagination|pager|popup|yom-remote/i;
-const MAYBE_CANDIDATE = /and|article|body|column|content|main|shadow/i;
+export const MAYBE_CANDIDATE = /and|article|body|column|content|main|mathjax|shadow/i;
 const BYLINE = /byline|author|dateline|writtenby|p-author/i;
 const UNLIKELY_ROLES = new Set(['menu', 'menubar', 'complementary', 'navigation', 'alert', 'alertdialog', 'dialog']);
 const CAPTION = /caption/i;

@@ -13,7 +13,7 @@ const BLOCK = new Set([
   'li', 'dt', 'dd', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'table', 'thead', 'tbody', 'tfoot', 'tr', 'caption',
   'details', 'summary', 'address', 'hr', 'picture', 'video', 'audio', 'iframe',
 ]);
-const SKIP = new Set(['script', 'style', 'noscript', 'template', 'head', 'title', 'svg', 'math', 'button', 'select', 'textarea']);
+const SKIP = new Set(['script', 'style', 'noscript', 'template', 'head', 'title', 'svg', 'button', 'select', 'textarea']);
 
 function isLineSpace(c: number): boolean {
   return c === 32 || c === 9 || c === 0xa0;
