@@ -826,7 +826,8 @@ test('an RSS title is plain text unless it looks like HTML: a closing tag or an 
   assert.equal(title('&lt;b&gt;Bold&lt;/b&gt; news'), 'Bold news');
   assert.equal(title('Q&amp;amp;A'), 'Q&A');
   assert.equal(title('&lt;made-up&gt;x&lt;/made-up&gt;'), '<made-up>x</made-up>');
-  assert.equal(title('&lt;script&gt;x()&lt;/script&gt; &amp;amp;'), '<script>x()</script> &amp;');
+  assert.equal(title('&lt;script&gt;x()&lt;/script&gt;Quay &amp;amp; tide'), 'Quay & tide');
+  assert.equal(title('&lt;p&gt;Using &lt;blink&gt;&lt;/p&gt;'), '<p>Using <blink></p>');
   assert.equal(title('a &amp;notanentity; b'), 'a &notanentity; b');
 });
 

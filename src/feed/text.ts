@@ -91,14 +91,15 @@ export function plainText(s: string | null | undefined, kind: FieldKind = 'text'
 }
 
 // HTML elements a publisher may put in a text field on purpose: what feedparser's sanitizer
-// accepts. Any other name between angle brackets ("<blink>", "<T>", "<script>") means
-// the text talks about markup rather than carrying it.
+// accepts. Any other name between angle brackets ("<blink>", "<T>") means the text talks
+// about markup rather than carrying it. Unlike feedparser, script and style count as
+// markup: text that carries them is HTML, and they go with their content, never shown.
 const TEXT_MARKUP = new Set(
   ('a abbr acronym address area article aside audio b bdi bdo big blockquote br button canvas caption center ' +
     'cite code col colgroup dd del details dfn dir div dl dt em fieldset figcaption figure font footer form ' +
     'h1 h2 h3 h4 h5 h6 header hr i img input ins kbd label legend li main map mark menu meter nav ol optgroup ' +
-    'option output p picture pre progress q rp rt ruby s samp section select small source span strike strong ' +
-    'sub summary sup table tbody td textarea tfoot th thead time tr tt u ul var video wbr').split(' '),
+    'option output p picture pre progress q rp rt ruby s samp script section select small source span strike strong ' +
+    'style sub summary sup table tbody td textarea tfoot th thead time tr tt u ul var video wbr').split(' '),
 );
 
 /**
