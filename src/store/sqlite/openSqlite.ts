@@ -15,7 +15,7 @@ export async function openSqliteStore(file: string): Promise<KyselyStore> {
   const { db, sqlite, reads } = connect(file);
   await migrateToLatest(db, sqliteMigrations);
   const pending = () => pendingMigrations(db, sqliteMigrations);
-  return new KyselyStore(db, sqliteDialect, undefined, pending, changeStampOf(sqlite), () => reads.hold());
+  return new KyselyStore(db, sqliteDialect, undefined, pending, changeStampOf(sqlite, reads), () => reads.hold());
 }
 
 /** `tidings migrate` on the SQLite file: the migrations it applied. */
@@ -44,10 +44,14 @@ function connect(file: string): { db: Kysely<Database>; sqlite: BetterSqlite3.Da
  * this connection, triggers included; a memory read) and any other connection's or
  * process's commit (data_version). Cheaper than the reader-version query it stands in for.
  */
-function changeStampOf(sqlite: BetterSqlite3.Database): () => string {
+function changeStampOf(sqlite: BetterSqlite3.Database, reads: SharedReads): () => string {
   const own = sqlite.prepare('select total_changes()').pluck();
   const others = sqlite.prepare('pragma data_version').pluck();
-  return () => `${own.get() as number}.${others.get() as number}`;
+  return () => {
+    // data_version takes the read lock too: asked in the turn's shared snapshot, as the version is.
+    reads.before('pragma data_version', true);
+    return `${own.get() as number}.${others.get() as number}`;
+  };
 }
 
 /**

@@ -1,4 +1,5 @@
 import type BetterSqlite3 from 'better-sqlite3';
+import { logError } from '../../log/loggedError.js';
 
 /**
  * Reads in one read transaction while requests are being answered. In WAL mode every
@@ -34,7 +35,17 @@ export class SharedReads {
     if (this.open || this.holders === 0 || this.db.inTransaction) return;
     this.db.exec('begin');
     this.open = true;
-    setImmediate(() => this.end());
+    setImmediate(() => this.endOfTurn());
+  }
+
+  /** Nothing waits on the end of a turn: a failure is logged, and the transaction rolled back. */
+  private endOfTurn(): void {
+    try {
+      this.end();
+    } catch (err) {
+      logError(err, 'ending the shared read transaction failed');
+      if (this.db.inTransaction) this.db.exec('rollback');
+    }
   }
 
   /** Commits the shared read transaction, if one is open (it has written nothing). */
