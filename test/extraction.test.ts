@@ -94,3 +94,13 @@ test('MathJax formulas stay in the article and their MathML reads as text', () =
   assert.match(a.text, /q\s*=\s*v\s*A/);
   assert.doesNotMatch(a.text, /CtxtMenu/);
 });
+
+test('a short page under a feed\'s own rules still gives its article (Readability tries it again whole)', () => {
+  // Under 500 characters Readability drops its flags one by one and tries again, and a
+  // page a feed's selectors look at has no first pass to hand that over to.
+  const body = '<div class="story"><p>The ferry timetable starts a week later, the operator said.</p></div><div class="promo"><p>Subscribe now.</p></div>';
+  const html = articlePage({ title: 'Ferry', siteName: 'Harbour Times', bodyHtml: body });
+  const article = extractArticle(html, 'https://example.org/h/1', { rules: { keep: ['.story'], remove: ['.promo'] } });
+  assert.match(article.text, /ferry timetable starts a week later/);
+  assert.doesNotMatch(article.text, /Subscribe/);
+});

@@ -70,19 +70,24 @@ function extractWithinLimits(html: string, pageUrl: string, options: ExtractOpti
   // Selectors may match anything on the page, so a page they look at is built whole.
   let failed: FailedAttempt | null = null;
   if (!selected) {
-    const firstPass = extractFromMarkup(prunedMarkup(html, { emptyUnlikely: true }), pageUrl, options, null);
+    const firstPass = extractFromMarkup(prunedMarkup(html, { emptyUnlikely: true }), pageUrl, options, 'first');
     if (!(firstPass instanceof FailedAttempt)) return firstPass;
     failed = firstPass;
   }
-  return extractFromMarkup(prunedMarkup(html, { everyAttribute: selected }), pageUrl, options, failed) as ExtractedArticle;
+  // Only a first pass stops at a retry, so the whole page always gives an article.
+  const page = prunedMarkup(html, { everyAttribute: selected });
+  return extractFromMarkup(page, pageUrl, options, failed ?? 'whole') as ExtractedArticle;
 }
 
 /**
- * `failed` null: the markup lacks what Readability's first pass removes unread, so the
- * result holds only if that pass is kept; the failed attempt when Readability wanted to
- * try again. Given a failed first attempt, Readability starts at its second.
+ * `start` 'first': the markup lacks what Readability's first pass removes unread, so the
+ * result holds only if that pass is kept; the failed attempt is returned when Readability
+ * wants to try again. Given a failed first attempt, Readability starts at its second;
+ * 'whole' runs Readability on the whole page from its first try to its last.
  */
-function extractFromMarkup(markup: string, pageUrl: string, options: ExtractOptions, failed: FailedAttempt | null): ExtractedArticle | FailedAttempt {
+function extractFromMarkup(
+  markup: string, pageUrl: string, options: ExtractOptions, start: 'first' | 'whole' | FailedAttempt,
+): ExtractedArticle | FailedAttempt {
   const weights = options.blockWeights === undefined ? defaultBlockWeights() : options.blockWeights;
   const { document } = parseHTML(markup) as any;
   if (!document?.documentElement) throw new TidingsError('extract_failed', 'page has no document element');
@@ -105,8 +110,8 @@ function extractFromMarkup(markup: string, pageUrl: string, options: ExtractOpti
         return el.innerHTML;
       },
     })));
-    if (failed) failed.resume(reader);
-    else stopAtRetry(document, reader);
+    if (start instanceof FailedAttempt) start.resume(reader);
+    else if (start === 'first') stopAtRetry(document, reader);
     parsed = reader.parse();
   } catch (err) {
     if (err instanceof FailedAttempt) return err;
