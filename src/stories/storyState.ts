@@ -88,6 +88,8 @@ export interface StoryOptions extends Weights {
    * threshold rather than the merge threshold (0: never).
    */
   mergeSmall: number;
+  /** Main people (see `mainPeopleOf`) kept among an article's incident terms (0: none). */
+  incidentPeople: number;
 }
 
 /** Tuned on one half of each evaluation set (npm run eval:stories prints both halves). */
@@ -116,6 +118,7 @@ export const DEFAULT_STORY_OPTIONS: StoryOptions = {
   dfHalfLife: 50_000,
   whenShare: 0.3,
   mergeSmall: 3,
+  incidentPeople: 2,
   name: 3,
   number: 1,
   title: 2,
@@ -231,7 +234,7 @@ export function placeArticle(state: StoryState, article: StoryArticle): Placemen
   const counts = termCounts(article.title, text, o.title);
   state.df.add(counts.keys());
   const vector = weightedVector(counts, state.df, o);
-  const member = { id: article.id, vector: packVector(vector), names: namesOf(vector, counts, false), when: incidentIn(`${article.title}\n${text}`, timeOf(article.published)), at: state.now, seq: state.placed };
+  const member = { id: article.id, vector: packVector(vector), names: namesOf(vector, counts, false), when: incidentIn(`${article.title}\n${text}`, timeOf(article.published), o.incidentPeople), at: state.now, seq: state.placed };
   const original = copyOriginal(state, article, text);
   const storyId = original ? storyOf(state, original) : bestStory(state, vector, member);
   state.neighbours.add(article.id, member.vector, state.now);
@@ -257,8 +260,8 @@ export function storyOf(state: StoryState, articleId: string): string | null {
 }
 
 /** The incident terms a text names (see `incidentOf`), normalised; the one empty vector when it names none. */
-function incidentIn(text: string, published: number | null): Vector {
-  const terms = incidentOf(text, published);
+function incidentIn(text: string, published: number | null, people: number): Vector {
+  const terms = incidentOf(text, published, people);
   return terms.size ? normalised(terms) : NO_INCIDENT;
 }
 
@@ -312,7 +315,8 @@ function bestStory(state: StoryState, v: Vector, m: Member): string | null {
   const near = state.neighbours.nearest(v, state.now);
   if (near && near.similarity >= (short ? o.neighbourThresholdShort : o.neighbourThreshold)) {
     const id = storyOf(state, near.id);
-    if (id && isOpen(state, state.stories.get(id)!)) return id;
+    const s = id === null ? null : state.stories.get(id)!;
+    if (s && isOpen(state, s) && (short || neighbourAgrees(o, near.similarity, m, s))) return s.id;
   }
   let best: Story | null = null;
   let bestScore = short ? o.joinThresholdShort : o.joinThreshold;
@@ -330,6 +334,16 @@ function bestStory(state: StoryState, v: Vector, m: Member): string | null {
     }
   }
   return best?.id ?? null;
+}
+
+/**
+ * Whether the neighbour's story still passes the neighbour threshold once the incident
+ * terms are weighed in, as `blended` weighs them: an article close in words to one of an
+ * older incident of its kind (another arrest, another fire at one chain's store) names
+ * another day, year or main person, and goes on to be scored against every candidate.
+ */
+function neighbourAgrees(o: StoryOptions, similarity: number, m: Member, s: Story): boolean {
+  return blended(o, similarity, null, facetCosine(m.when, 1, s.when, s.whenNorm)) >= o.neighbourThreshold;
 }
 
 // Scratch tables for the vectors being compared: placement is synchronous, so one of each serves every state.
