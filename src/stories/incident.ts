@@ -1,12 +1,10 @@
 import { datesOf } from './dates.js';
-import { mainPeopleOf } from './mainPeople.js';
 import type { Vector } from './vectors.js';
 
 /**
  * What tells one incident from another of its kind, as terms: the dates a text names (see
  * `datesOf`), the weekdays it says things happened on (resolved to a day when the article
- * has a publication time), the ages of the people in it ("33-year-old", "Reid, 33,") and
- * its main people (named in full, then by surname: "Mark Felt … Felt").
+ * has a publication time) and the ages of the people in it ("33-year-old", "Reid, 33,").
  * Two arrests or two shootings of one kind share their words and often their places; the
  * days they happened on and their people's ages rarely agree. Counts with their units
  * ("5 people") were tried and left out: the tuning half did not choose them (tolls also
@@ -25,19 +23,14 @@ const WEEKDAY = /\b(Sunday|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday)\b/
 /** Longest text read: a very long page names its incident early, and hostile input is capped. */
 const MAX_CHARS = 20_000;
 
-/**
- * Incident terms of `text`, each weighted by its count (not normalised); `published` in ms
- * resolves weekdays; the `people` main people (see `mainPeopleOf`) count one each ("who=felt").
- */
-export function incidentOf(text: string, published: number | null, people = 0): Vector {
+/** Incident terms of `text`, each weighted by its count (not normalised); `published` in ms resolves weekdays. */
+export function incidentOf(text: string, published: number | null): Vector {
   const capped = text.length > MAX_CHARS ? text.slice(0, MAX_CHARS) : text;
   const out: Vector = new Map();
   for (const [term, n] of datesOf(capped)) out.set(term[0] === 'y' ? `y=${term.slice(1)}` : `m=${term.slice(1)}`, n);
   for (const m of capped.matchAll(WEEKDAY)) add(out, dayTerm(m[1]!.toLowerCase(), published));
   for (const m of capped.matchAll(AGE_HYPHEN)) add(out, `age=${m[1]}`);
   for (const m of capped.matchAll(AGE_COMMA)) add(out, `age=${m[1]}`);
-  // One each, not their counts: the person named most would outweigh every date.
-  if (people > 0) for (const p of mainPeopleOf(capped, people)) out.set(`who=${p.name}`, 1);
   return out;
 }
 

@@ -88,8 +88,6 @@ export interface StoryOptions extends Weights {
    * threshold rather than the merge threshold (0: never).
    */
   mergeSmall: number;
-  /** Main people (see `mainPeopleOf`) kept among an article's incident terms (0: none). */
-  incidentPeople: number;
 }
 
 /** Tuned on one half of each evaluation set (npm run eval:stories prints both halves). */
@@ -116,9 +114,8 @@ export const DEFAULT_STORY_OPTIONS: StoryOptions = {
   mergeCandidates: 16,
   joinCandidates: 64,
   dfHalfLife: 50_000,
-  whenShare: 0.3,
+  whenShare: 0.4,
   mergeSmall: 3,
-  incidentPeople: 2,
   name: 3,
   number: 1,
   title: 2,
@@ -234,7 +231,7 @@ export function placeArticle(state: StoryState, article: StoryArticle): Placemen
   const counts = termCounts(article.title, text, o.title);
   state.df.add(counts.keys());
   const vector = weightedVector(counts, state.df, o);
-  const member = { id: article.id, vector: packVector(vector), names: namesOf(vector, counts, false), when: incidentIn(`${article.title}\n${text}`, timeOf(article.published), o.incidentPeople), at: state.now, seq: state.placed };
+  const member = { id: article.id, vector: packVector(vector), names: namesOf(vector, counts, false), when: incidentIn(`${article.title}\n${text}`, timeOf(article.published)), at: state.now, seq: state.placed };
   const original = copyOriginal(state, article, text);
   const storyId = original ? storyOf(state, original) : bestStory(state, vector, member);
   state.neighbours.add(article.id, member.vector, state.now);
@@ -260,8 +257,8 @@ export function storyOf(state: StoryState, articleId: string): string | null {
 }
 
 /** The incident terms a text names (see `incidentOf`), normalised; the one empty vector when it names none. */
-function incidentIn(text: string, published: number | null, people: number): Vector {
-  const terms = incidentOf(text, published, people);
+function incidentIn(text: string, published: number | null): Vector {
+  const terms = incidentOf(text, published);
   return terms.size ? normalised(terms) : NO_INCIDENT;
 }
 
@@ -339,8 +336,8 @@ function bestStory(state: StoryState, v: Vector, m: Member): string | null {
 /**
  * Whether the neighbour's story still passes the neighbour threshold once the incident
  * terms are weighed in, as `blended` weighs them: an article close in words to one of an
- * older incident of its kind (another arrest, another fire at one chain's store) names
- * another day, year or main person, and goes on to be scored against every candidate.
+ * older incident of its kind (another arrest, another fire at one chain's store) that
+ * names another day, year or age goes on to be scored against every candidate instead.
  */
 function neighbourAgrees(o: StoryOptions, similarity: number, m: Member, s: Story): boolean {
   return blended(o, similarity, null, facetCosine(m.when, 1, s.when, s.whenNorm)) >= o.neighbourThreshold;

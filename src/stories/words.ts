@@ -21,11 +21,6 @@ const STOP = new Set(
   ).split(' '),
 );
 
-/** Whether a lower-cased word is too common to tell texts apart ("the", "it", "said"). */
-export function isStopWord(lower: string): boolean {
-  return STOP.has(lower);
-}
-
 // regex-safe: one character class, linear
 const TOKEN = /[\p{L}\p{N}][\p{L}\p{N}'’.,-]*/gu;
 
