@@ -29,13 +29,6 @@ test('incident: no terms in a text without any, and hostile input is read only u
   assert.equal(incidentOf(long, null).size, 0, 'a weekday past the first 20,000 characters is not read');
 });
 
-/** The story of each article of `list` placed in order, with the incident terms given `whenShare`. */
-function storiesOf(list: StoryArticle[], whenShare: number): (string | null)[] {
-  const state = createStoryState({ whenShare });
-  for (const a of list) placeArticle(state, a);
-  return list.map((a) => storyOf(state, a.id));
-}
-
 const ARREST = [
   'Chargers receiver {name} was arrested on suspicion of drunken driving early {day} in San Diego, the California Highway Patrol said. ' +
     'The {age}-year-old was pulled over for speeding on a freeway and failed a field sobriety test.',
@@ -49,28 +42,11 @@ function arrest(id: string, name: string, day: string, age: number, text: 0 | 1)
 
 test('incident: two arrests of one kind told apart by their day and age, one arrest told twice kept together', () => {
   const list = [arrest('a1', 'Jackson', 'Tuesday', 25, 0), arrest('b1', 'Williams', 'Sunday', 32, 1), arrest('a2', 'Jackson', 'Tuesday', 25, 1)];
-  assert.deepEqual(storiesOf(list, DEFAULT_STORY_OPTIONS.whenShare), ['a1', 'b1', 'a1']);
-  assert.deepEqual(storiesOf(list, 0), ['a1', 'a1', 'a1'], 'without the incident terms the second arrest joins the first');
-});
-
-const FIRE = [
-  'A fire gutted the {shop} supermarket on the High Street in {town} late on {day}, and fifty firefighters fought the blaze through the night. ' +
-    'Residents living near the store were moved from their homes while crews tackled the flames on the roof. ' +
-    'Police said the fire was being treated as suspicious and asked witnesses to come forward. A {age}-year-old man was later arrested.',
-  'Fifty firefighters were called to the {shop} store in {town} on {day} night after flames broke out on its roof. ' +
-    'The supermarket was destroyed and neighbours spent the night in a community hall. ' +
-    'A {age}-year-old man has been arrested on suspicion of arson, police said.',
-];
-
-function fire(id: string, town: string, day: string, age: number, text: 0 | 1): StoryArticle {
-  const body = FIRE[text]!.replace('{shop}', 'Greenway').replace('{town}', town).replace('{day}', day).replace('{age}', String(age));
-  return { id, title: `Fire destroys Greenway store in ${town}`, text: body };
-}
-
-test('incident: an article close in words to another fire goes past that neighbour when its day and ages differ', () => {
-  // b1 shares most of a1's words (one template): its nearest neighbour, close enough for
-  // the shortcut on words alone; a2 is a1's fire told in other words.
-  const list = [fire('a1', 'Banstead', 'Friday', 31, 0), fire('b1', 'Wellington', 'Sunday', 24, 0), fire('a2', 'Banstead', 'Friday', 31, 1)];
-  assert.deepEqual(storiesOf(list, DEFAULT_STORY_OPTIONS.whenShare), ['a1', 'b1', 'a1']);
-  assert.deepEqual(storiesOf(list, 0), ['a1', 'a1', 'a1'], 'on words alone the second fire joins its neighbour');
+  const stories = (whenShare: number) => {
+    const state = createStoryState({ whenShare });
+    for (const a of list) placeArticle(state, a);
+    return list.map((a) => storyOf(state, a.id));
+  };
+  assert.deepEqual(stories(DEFAULT_STORY_OPTIONS.whenShare), ['a1', 'b1', 'a1']);
+  assert.deepEqual(stories(0), ['a1', 'a1', 'a1'], 'without the incident terms the second arrest joins the first');
 });

@@ -114,7 +114,7 @@ export const DEFAULT_STORY_OPTIONS: StoryOptions = {
   mergeCandidates: 16,
   joinCandidates: 64,
   dfHalfLife: 50_000,
-  whenShare: 0.4,
+  whenShare: 0.3,
   mergeSmall: 3,
   name: 3,
   number: 1,
@@ -312,8 +312,7 @@ function bestStory(state: StoryState, v: Vector, m: Member): string | null {
   const near = state.neighbours.nearest(v, state.now);
   if (near && near.similarity >= (short ? o.neighbourThresholdShort : o.neighbourThreshold)) {
     const id = storyOf(state, near.id);
-    const s = id === null ? null : state.stories.get(id)!;
-    if (s && isOpen(state, s) && (short || neighbourAgrees(o, near.similarity, m, s))) return s.id;
+    if (id && isOpen(state, state.stories.get(id)!)) return id;
   }
   let best: Story | null = null;
   let bestScore = short ? o.joinThresholdShort : o.joinThreshold;
@@ -331,16 +330,6 @@ function bestStory(state: StoryState, v: Vector, m: Member): string | null {
     }
   }
   return best?.id ?? null;
-}
-
-/**
- * Whether the neighbour's story still passes the neighbour threshold once the incident
- * terms are weighed in, as `blended` weighs them: an article close in words to one of an
- * older incident of its kind (another arrest, another fire at one chain's store) that
- * names another day, year or age goes on to be scored against every candidate instead.
- */
-function neighbourAgrees(o: StoryOptions, similarity: number, m: Member, s: Story): boolean {
-  return blended(o, similarity, null, facetCosine(m.when, 1, s.when, s.whenNorm)) >= o.neighbourThreshold;
 }
 
 // Scratch tables for the vectors being compared: placement is synchronous, so one of each serves every state.
