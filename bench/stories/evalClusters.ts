@@ -24,7 +24,7 @@ export const SHORT_GRID: Partial<StoryOptions>[] = [0.1, 0.15].flatMap((joinThre
   [6, 24, 48].flatMap((h) => [1, 2].map((number) => ({ joinThresholdShort, windowMs: h * HOUR, number }))),
 );
 export const LONG_GRID: Partial<StoryOptions>[] = [0.3, 0.35, 0.4].flatMap((joinThreshold) =>
-  [0, 0.5].flatMap((nameShare) => [0, 0.2, 0.3].map((whenShare) => ({ joinThreshold, nameShare, whenShare }))),
+  [0, 0.5].flatMap((nameShare) => [0, 0.2, 0.3, 0.4].map((whenShare) => ({ joinThreshold, nameShare, whenShare }))),
 );
 
 /**

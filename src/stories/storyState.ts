@@ -1,11 +1,11 @@
 import { AgeQueue } from './ageQueue.js';
-import { incidentOf } from './incident.js';
+import { incidentOf, isContextTerm } from './incident.js';
 import { CopyIndex, HASHES, signatureOf } from './minhash.js';
 import { NeighbourIndex } from './neighbourIndex.js';
 import { packVector, ScoringTable, type PackedVector } from './packedVectors.js';
 import { driftedPart, sumOf, type Member } from './storySplit.js';
 import { TermIndex } from './termIndex.js';
-import { RollingDf, addInto, dot, namesOf, norm, normalise, termCounts, topTerms, weightedVector, type Vector, type Weights } from './vectors.js';
+import { RollingDf, addInto, namesOf, norm, normalise, termCounts, topTerms, weightedVector, type Vector, type Weights } from './vectors.js';
 
 /** One article as the clusterer sees it; `published` is ISO 8601 or ms since the epoch. */
 export interface StoryArticle {
@@ -115,7 +115,7 @@ export const DEFAULT_STORY_OPTIONS: StoryOptions = {
   mergeCandidates: 16,
   joinCandidates: 64,
   dfHalfLife: 50_000,
-  whenShare: 0.3,
+  whenShare: 0.4,
   mergeSmall: 3,
   name: 3,
   number: 1,
@@ -309,7 +309,8 @@ function bestStory(state: StoryState, v: Vector, m: Member): string | null {
   const near = state.neighbours.nearest(v, state.now);
   if (near && near.similarity >= (short ? o.neighbourThresholdShort : o.neighbourThreshold)) {
     const id = storyOf(state, near.id);
-    if (id && isOpen(state, state.stories.get(id)!)) return id;
+    const s = id === null ? null : state.stories.get(id)!;
+    if (s && isOpen(state, s) && (short || neighbourAgrees(o, near.similarity, m, s))) return s.id;
   }
   let best: Story | null = null;
   let bestScore = short ? o.joinThresholdShort : o.joinThreshold;
@@ -320,13 +321,23 @@ function bestStory(state: StoryState, v: Vector, m: Member): string | null {
     const p = packedOf(s);
     const wordsCos = words.dot(p.centroid) / (s.norm || 1);
     const namesCos = m.names.size && s.namesNorm ? names.dot(p.names) / s.namesNorm : null;
-    const score = short ? wordsCos : blended(o, wordsCos, namesCos, facetCosine(m.when, 1, s.when, s.whenNorm));
+    const score = short ? wordsCos : blended(o, wordsCos, namesCos, incidentAgreement(m.when, 1, s.when, s.whenNorm));
     if (score > bestScore || (score === bestScore && best && s.id < best.id)) {
       best = s;
       bestScore = score;
     }
   }
   return best?.id ?? null;
+}
+
+/**
+ * Whether the neighbour's story still passes the neighbour threshold once the incident
+ * terms are weighed in, as `blended` weighs them: an article close in words to one of an
+ * older incident of its kind (another arrest, another fire at one chain's store) that
+ * names another day, year or age goes on to be scored against every candidate instead.
+ */
+function neighbourAgrees(o: StoryOptions, similarity: number, m: Member, s: Story): boolean {
+  return blended(o, similarity, null, incidentAgreement(m.when, 1, s.when, s.whenNorm)) >= o.neighbourThreshold;
 }
 
 // Scratch tables for the vectors being compared: placement is synchronous, so one of each serves every state.
@@ -340,17 +351,36 @@ function packedOf(s: Story): { centroid: PackedVector; names: PackedVector } {
 
 /**
  * Cosine of words blended with the cosine of names when both sides name someone, then with
- * the cosine of dates when both name one. Only for full texts: a headline names too few
- * people or dates to tell two events apart by them.
+ * the incident terms' agreement when both name one. Only for full texts: a headline names
+ * too few people or dates to tell two events apart by them.
  */
-function blended(o: StoryOptions, words: number, names: number | null, when: number | null): number {
+function blended(o: StoryOptions, words: number, names: number | null, when: Agreement | null): number {
   const named = names === null ? words : (1 - o.nameShare) * words + o.nameShare * names;
-  return when === null ? named : (1 - o.whenShare) * named + o.whenShare * when;
+  if (when === null) return named;
+  // Agreement on context terms (every event of that day names them) adds nothing; disagreement still counts.
+  const cosine = when.cosine <= named ? when.cosine : named + (when.cosine - named) * when.evidence;
+  return (1 - o.whenShare) * named + o.whenShare * cosine;
 }
 
-/** Cosine of two facet vectors given their norms, or null when either side is empty. */
-function facetCosine(a: Vector, aNorm: number, b: Vector, bNorm: number): number | null {
-  return a.size && b.size && aNorm && bNorm ? dot(a, b) / (aNorm * bNorm) : null;
+/** How far two incident vectors agree: their cosine, and the share of it owed to terms that are not context. */
+interface Agreement {
+  cosine: number;
+  evidence: number;
+}
+
+/** The agreement of two incident vectors given their norms, or null when either side is empty. */
+function incidentAgreement(a: Vector, aNorm: number, b: Vector, bNorm: number): Agreement | null {
+  if (!a.size || !b.size || !aNorm || !bNorm) return null;
+  const [small, large] = a.size <= b.size ? [a, b] : [b, a];
+  let all = 0;
+  let evidence = 0;
+  for (const [t, x] of small) {
+    const y = large.get(t);
+    if (y === undefined) continue;
+    all += x * y;
+    if (!isContextTerm(t)) evidence += x * y;
+  }
+  return { cosine: all / (aNorm * bNorm), evidence: all ? evidence / all : 0 };
 }
 
 /**
@@ -511,7 +541,7 @@ function mergeCheck(state: StoryState, s: Story, merges: { from: string; into: s
     const short = s.short * 2 > s.size && other.short * 2 > other.size;
     const words = queryWords.dot(p.centroid) / ((s.norm || 1) * (other.norm || 1));
     const names = s.namesNorm && other.namesNorm ? queryNames.dot(p.names) / (s.namesNorm * other.namesNorm) : null;
-    const sim = short ? words : blended(state.options, words, names, facetCosine(s.when, s.whenNorm, other.when, other.whenNorm));
+    const sim = short ? words : blended(state.options, words, names, incidentAgreement(s.when, s.whenNorm, other.when, other.whenNorm));
     if (sim < mergeThresholdOf(state.options, s, other, short)) continue;
     const [keep, gone] = state.placed && older(state, s, other) ? [s, other] : [other, s];
     merge(state, keep, gone);
