@@ -4,7 +4,7 @@ import { TidingsError } from '../model/errors.js';
 import { articleText, parsedArticle } from '../render/articleText.js';
 import { sanitizeHtml } from '../html/sanitizeHtml.js';
 import { readPageMetadata, type PageMetadata } from './pageMetadata.js';
-import { normaliseFigures, removeArticleFurniture, removeNoise, resolveLazyImages } from './pageCleanup.js';
+import { cleanPage, removeArticleFurniture } from './pageCleanup.js';
 import { imagesOf, type ExtractedImage } from './images.js';
 import { applySiteRules, selectorsFor } from './siteRules.js';
 import { applyFeedRules } from './feedRules.js';
@@ -90,9 +90,7 @@ function extractFromMarkup(markup: string, pageUrl: string, options: ExtractOpti
   const meta = readPageMetadata(document, pageUrl);
   const kept = applyFeedRules(document, options.rules);
   applySiteRules(document, meta.canonicalUrl ?? pageUrl, kept);
-  resolveLazyImages(document, pageUrl);
-  normaliseFigures(document);
-  removeNoise(document);
+  cleanPage(document, pageUrl);
   let parsed: ReturnType<Readability['parse']> = null;
   try {
     const reader = withCandidatePattern(withShortcuts(new Readability(document, {
