@@ -358,6 +358,7 @@ export function removeArticleFurniture(article: any, title: string | null = null
 const HEADLINE_CHARS = { min: 15, max: 160 };
 /** Two linked lines in a row are often a story's own sources; three or more are a list of other stories. */
 const MIN_HEADLINES = 3;
+const HEADLINE_LISTS = upperCased(['ul', 'ol']);
 
 /**
  * Whether an item is one headline and nothing else: words (a bare address is a source the
@@ -384,12 +385,12 @@ function isListTitle(el: any): boolean {
  */
 function removeHeadlineLists(article: any): void {
   const runs: any[][] = [];
-  for (const list of elementsNamed(article, ['ul', 'ol'])) {
+  for (const list of elementsNamed(article, HEADLINE_LISTS)) {
     const items = Array.from(list.children) as any[];
     if (items.length >= MIN_HEADLINES && items.every((li) => li.tagName === 'LI' && isLinkedHeadline(li))) runs.push([list]);
   }
   let run: any[] = [];
-  for (const p of elementsNamed(article, ['p'])) {
+  for (const p of elementsNamed(article, PARAGRAPH)) {
     const linked = isLinkedHeadline(p);
     if (linked && run.length && run[run.length - 1].nextElementSibling === p) run.push(p);
     else {
