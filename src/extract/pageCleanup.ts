@@ -107,8 +107,17 @@ function isCaptionDiv(div: any): boolean {
   return cls.includes('image-caption') || cls.includes('media-caption') || (cls.includes('wp-caption') && cls.split(/\s+/).includes('wp-caption'));
 }
 
+/**
+ * NOISE on class, id and itemprop one at a time: no word of it holds a space, so this is
+ * its test on classAndId without building that string for every element of the page.
+ */
 function isNoisy(el: any): boolean {
-  return (el.getAttribute('class') !== null || el.getAttribute('id') !== null) && NOISE.test(classAndId(el));
+  const cls = el.getAttribute('class');
+  const id = el.getAttribute('id');
+  if (cls === null && id === null) return false;
+  if ((cls !== null && NOISE.test(cls)) || (id !== null && NOISE.test(id))) return true;
+  const itemprop = el.getAttribute('itemprop');
+  return itemprop !== null && NOISE.test(itemprop);
 }
 
 function resolveLazyImage(img: any, pageUrl: string): void {
