@@ -1,7 +1,7 @@
 /* eslint-disable @typescript-eslint/no-explicit-any */
 import { createRequire } from 'node:module';
 import { collapseWhitespace } from '../text/whitespace.js';
-import { elementsNamed } from './elementWalk.js';
+import { closestNamed, elementsNamed, upperCased } from './elementWalk.js';
 
 /**
  * A second judge of what is article text, with other blind spots than Readability's: it
@@ -76,9 +76,11 @@ function textOf(el: any): string {
   return collapseWhitespace(String(el.textContent ?? ''));
 }
 
+const LINK = upperCased(['a']);
+
 function linkDensityOf(el: any, chars: number): number {
   let links = 0;
-  for (const a of elementsNamed(el, ['a'])) links += textOf(a).length;
+  for (const a of elementsNamed(el, LINK)) links += textOf(a).length;
   return chars ? Math.min(1, links / chars) : 0;
 }
 
@@ -104,19 +106,14 @@ export function leafBlocks(root: any): any[] {
   return out;
 }
 
+/** Figures, captions, code and tables: a block that is or sits inside one is fixed. */
 const FIXED_TAGS = new Set(['FIGURE', 'FIGCAPTION', 'PRE', 'TABLE']);
-
-/** Whether the element is or sits inside a figure, caption, code or table (closest() without a selector engine). */
-function withinFixed(el: any): boolean {
-  for (let at = el; at; at = at.parentNode) if (FIXED_TAGS.has(at.tagName)) return true;
-  return false;
-}
 
 type OwnFeatures = Omit<BlockFeatures, 'column'>;
 
 function ownFeatures(el: any): OwnFeatures {
   const text = textOf(el);
-  const fixed = ATOMIC_TAGS.has(el.tagName) || withinFixed(el);
+  const fixed = ATOMIC_TAGS.has(el.tagName) || closestNamed(el, FIXED_TAGS) !== null;
   const sentence = SENTENCE_END.test(text.slice(-3));
   const heading = /^H[1-6]$/.test(el.tagName);
   return { text, chars: text.length, linkDensity: linkDensityOf(el, text.length), sentence, fixed, heading };

@@ -4,9 +4,12 @@
  * on every querySelector call, which costs more than the walk when the selector only names tags.
  */
 
-/** The descendants of `root` whose tag is one of `tagNames`, in document order. */
-export function elementsNamed(root: any, tagNames: readonly string[]): any[] {
-  const wanted = upperCased(tagNames);
+/**
+ * The descendants of `root` whose tag is one of `tagNames`, in document order. A set is
+ * taken as it is (built once by upperCased); a list is upper-cased on every call.
+ */
+export function elementsNamed(root: any, tagNames: readonly string[] | ReadonlySet<string>): any[] {
+  const wanted = tagNames instanceof Set ? tagNames : upperCased(tagNames as readonly string[]);
   const out: any[] = [];
   let el = root.firstElementChild;
   while (el) {
@@ -16,8 +19,15 @@ export function elementsNamed(root: any, tagNames: readonly string[]): any[] {
   return out;
 }
 
+/** Every descendant element of `root`, in document order (querySelectorAll('*') without a selector engine). */
+export function descendantsOf(root: any): any[] {
+  const out: any[] = [];
+  for (let el = root.firstElementChild; el; el = nextInOrder(el, root)) out.push(el);
+  return out;
+}
+
 /** The element after `el` in document order, without leaving `root`. */
-function nextInOrder(el: any, root: any): any {
+export function nextInOrder(el: any, root: any): any {
   const child = el.firstElementChild;
   if (child) return child;
   for (let at = el; at && at !== root; at = at.parentNode) {
@@ -29,8 +39,19 @@ function nextInOrder(el: any, root: any): any {
 
 /** Whether `root` has a descendant whose tag is one of `tagNames` (a querySelector without a selector engine). */
 export function hasDescendantNamed(root: any, tagNames: ReadonlySet<string>): boolean {
-  for (let el = root.firstElementChild; el; el = nextInOrder(el, root)) if (tagNames.has(el.tagName)) return true;
-  return false;
+  return firstNamed(root, tagNames) !== null;
+}
+
+/** The first descendant of `root` whose tag is in `tagNames` (querySelector of tag names), or null. */
+export function firstNamed(root: any, tagNames: ReadonlySet<string>): any {
+  for (let el = root.firstElementChild; el; el = nextInOrder(el, root)) if (tagNames.has(el.tagName)) return el;
+  return null;
+}
+
+/** `el` or its nearest ancestor whose tag is in `tagNames` (closest() of tag names), or null. */
+export function closestNamed(el: any, tagNames: ReadonlySet<string>): any {
+  for (let at = el; at; at = at.parentNode) if (tagNames.has(at.tagName)) return at;
+  return null;
 }
 
 /** Tag names as linkedom's `tagName` gives them for HTML. */

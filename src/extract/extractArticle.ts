@@ -4,7 +4,7 @@ import { TidingsError } from '../model/errors.js';
 import { articleText, parsedArticle } from '../render/articleText.js';
 import { sanitizeHtml } from '../html/sanitizeHtml.js';
 import { readPageMetadata, type PageMetadata } from './pageMetadata.js';
-import { normaliseFigures, removeArticleFurniture, removeNoise, resolveLazyImages } from './pageCleanup.js';
+import { cleanPage, removeArticleFurniture } from './pageCleanup.js';
 import { imagesOf, type ExtractedImage } from './images.js';
 import { applySiteRules, selectorsFor } from './siteRules.js';
 import { applyFeedRules } from './feedRules.js';
@@ -95,9 +95,7 @@ function extractFromMarkup(
   const meta = readPageMetadata(document, pageUrl);
   const kept = applyFeedRules(document, options.rules);
   applySiteRules(document, meta.canonicalUrl ?? pageUrl, kept);
-  resolveLazyImages(document, pageUrl);
-  normaliseFigures(document);
-  removeNoise(document);
+  cleanPage(document, pageUrl);
   let parsed: ReturnType<Readability['parse']> = null;
   try {
     const reader = withCandidatePattern(withShortcuts(new Readability(document, {

@@ -1,11 +1,17 @@
 import { collapseWhitespace } from '../text/whitespace.js';
-import { elementsNamed, hasDescendantNamed, upperCased } from './elementWalk.js';
+import { closestNamed, descendantsOf, elementsNamed, firstNamed, hasDescendantNamed, upperCased } from './elementWalk.js';
 /* eslint-disable @typescript-eslint/no-explicit-any */
 /**
  * DOM clean-up before Readability: real image URLs instead of lazy-load placeholders,
  * figures rebuilt so caption and credit survive Readability's clean-up, and the boxes news
  * pages wrap around an article (share bars, newsletter sign-ups, "read next") taken out.
  */
+
+/** Tag names walked for (see elementWalk.ts). */
+const LINK = upperCased(['a']);
+const IMAGE = upperCased(['img']);
+const FIGURE = upperCased(['figure']);
+const FIGCAPTION = upperCased(['figcaption']);
 
 const LAZY_SRC_ATTRS = ['data-src', 'data-lazy-src', 'data-original', 'data-url', 'data-lazy', 'data-hi-res-src', 'data-full-src'];
 const LAZY_SRCSET_ATTRS = ['data-srcset', 'data-lazy-srcset'];
@@ -50,33 +56,95 @@ function namesPlaceholderImage(s: string): boolean {
   return false;
 }
 
-export function resolveLazyImages(document: any, pageUrl: string): void {
-  for (const img of Array.from(document.querySelectorAll('img, source')) as any[]) {
-    for (const attr of LAZY_SRC_ATTRS) {
-      const v = img.getAttribute(attr);
-      if (v && !v.startsWith('data:') && (isPlaceholder(img.getAttribute('src')) || img.tagName === 'SOURCE')) {
-        img.setAttribute('src', v);
-        break;
-      }
+/** What the clean-up before Readability acts on, found in one walk of the document. */
+interface PageParts {
+  /** img and source elements. */
+  media: any[];
+  /** divs a CMS marks as a captioned image (div.wp-caption, *image-caption, *media-caption). */
+  captionDivs: any[];
+  figures: any[];
+  /** Elements of the body whose class, id or itemprop names a box around the story (NOISE). */
+  noisy: any[];
+}
+
+/**
+ * The clean-up before Readability: lazy images, figures, noise boxes, in that order. One
+ * walk finds what all three act on (each used to select its own with querySelectorAll,
+ * which tests every element of the page against a compiled selector).
+ */
+export function cleanPage(document: any, pageUrl: string): void {
+  const parts = pageParts(document);
+  for (const img of parts.media) resolveLazyImage(img, pageUrl);
+  normaliseFigures(document, parts);
+  removeNoise(parts.noisy);
+}
+
+function pageParts(document: any): PageParts {
+  const parts: PageParts = { media: [], captionDivs: [], figures: [], noisy: [] };
+  const body = document.body;
+  let inBody = false;
+  for (let el = document.firstElementChild; el; ) {
+    const tag = el.tagName;
+    if (tag === 'IMG' || tag === 'SOURCE') parts.media.push(el);
+    else if (tag === 'FIGURE') parts.figures.push(el);
+    else if (tag === 'DIV' && isCaptionDiv(el)) parts.captionDivs.push(el);
+    if (inBody && isNoisy(el)) parts.noisy.push(el);
+    if (el === body) inBody = true;
+    // The next element in document order, noting when the walk leaves the body.
+    let next = el.firstElementChild;
+    for (let at = el; !next && at && at !== document; at = at.parentNode) {
+      if (at === body) inBody = false;
+      next = at.nextElementSibling;
     }
-    for (const attr of LAZY_SRCSET_ATTRS) {
-      const v = img.getAttribute(attr);
-      if (v) {
-        img.setAttribute('srcset', v);
-        break;
-      }
+    el = next;
+  }
+  return parts;
+}
+
+function isCaptionDiv(div: any): boolean {
+  const cls = div.getAttribute('class');
+  if (!cls) return false;
+  return cls.includes('image-caption') || cls.includes('media-caption') || (cls.includes('wp-caption') && cls.split(/\s+/).includes('wp-caption'));
+}
+
+/**
+ * NOISE on class, id and itemprop one at a time: no word of it holds a space, so this is
+ * its test on classAndId without building that string for every element of the page.
+ */
+function isNoisy(el: any): boolean {
+  const cls = el.getAttribute('class');
+  const id = el.getAttribute('id');
+  if (cls === null && id === null) return false;
+  if ((cls !== null && NOISE.test(cls)) || (id !== null && NOISE.test(id))) return true;
+  const itemprop = el.getAttribute('itemprop');
+  return itemprop !== null && NOISE.test(itemprop);
+}
+
+function resolveLazyImage(img: any, pageUrl: string): void {
+  for (const attr of LAZY_SRC_ATTRS) {
+    const v = img.getAttribute(attr);
+    if (v && !v.startsWith('data:') && (isPlaceholder(img.getAttribute('src')) || img.tagName === 'SOURCE')) {
+      img.setAttribute('src', v);
+      break;
     }
-    if (img.tagName === 'IMG' && isPlaceholder(img.getAttribute('src'))) {
-      const best = bestFromSrcset(img.getAttribute('srcset'));
-      if (best) img.setAttribute('src', best);
+  }
+  for (const attr of LAZY_SRCSET_ATTRS) {
+    const v = img.getAttribute(attr);
+    if (v) {
+      img.setAttribute('srcset', v);
+      break;
     }
-    if (img.tagName === 'IMG' && isTrackingPixel(img)) img.remove();
-    else if (img.getAttribute('src')) {
-      try {
-        img.setAttribute('src', new URL(img.getAttribute('src'), pageUrl).href);
-      } catch {
-        /* keep the attribute as written */
-      }
+  }
+  if (img.tagName === 'IMG' && isPlaceholder(img.getAttribute('src'))) {
+    const best = bestFromSrcset(img.getAttribute('srcset'));
+    if (best) img.setAttribute('src', best);
+  }
+  if (img.tagName === 'IMG' && isTrackingPixel(img)) img.remove();
+  else if (img.getAttribute('src')) {
+    try {
+      img.setAttribute('src', new URL(img.getAttribute('src'), pageUrl).href);
+    } catch {
+      /* keep the attribute as written */
     }
   }
 }
@@ -112,29 +180,35 @@ function text(el: any): string {
   return String(el.textContent ?? '').replace(/[\s\u00a0]+/g, ' ').trim();
 }
 
+const FIGURE_MEDIA = upperCased(['img', 'picture', 'video', 'iframe']);
+
 /** Rebuilds each figure as image(s) + `<figcaption><span class=caption/> <span class=credit/></figcaption>`. */
-export function normaliseFigures(document: any): void {
+function normaliseFigures(document: any, parts: PageParts): void {
   // WordPress and friends mark captioned images with a div, not a figure.
-  for (const div of Array.from(document.querySelectorAll('div.wp-caption, div[class*="image-caption"], div[class*="media-caption"]')) as any[]) {
-    if (div.querySelector('img') && !div.closest('figure')) {
+  let rebuilt = false;
+  for (const div of parts.captionDivs) {
+    if (hasDescendantNamed(div, IMAGE) && !closestNamed(div, FIGURE)) {
       const fig = document.createElement('figure');
       for (const c of Array.from(div.childNodes)) fig.appendChild(c);
       div.replaceWith(fig);
+      rebuilt = true;
     }
   }
-  for (const fig of Array.from(document.querySelectorAll('figure')) as any[]) {
-    if (fig.querySelector('figure')) continue; // galleries: their inner figures carry the captions
-    const media = fig.querySelector('img, picture, video, iframe');
+  const figures = rebuilt ? elementsNamed(document, FIGURE) : parts.figures;
+  for (const fig of figures) {
+    if (hasDescendantNamed(fig, FIGURE)) continue; // galleries: their inner figures carry the captions
+    const media = firstNamed(fig, FIGURE_MEDIA);
     if (!media) continue;
-    const creditEls = (Array.from(fig.querySelectorAll('*')) as any[]).filter(
-      (e) => CREDIT.test(classAndId(e)) && !e.querySelector('img') && text(e).length > 0 && text(e).length < 300,
+    const creditEls = descendantsOf(fig).filter(
+      (e) => CREDIT.test(classAndId(e)) && !hasDescendantNamed(e, IMAGE) && text(e).length > 0 && text(e).length < 300,
     );
     const outermostCredits = creditEls.filter((e) => !creditEls.some((o) => o !== e && o.contains(e)));
     const credit = outermostCredits.map(text).filter(Boolean).join(' ');
     for (const e of outermostCredits) e.remove();
-    let captionEl = fig.querySelector('figcaption');
+    let captionEl = firstNamed(fig, FIGCAPTION);
     if (!captionEl) {
-      captionEl = (Array.from(fig.querySelectorAll('*')) as any[]).find((e) => CAPTION.test(classAndId(e)) && !e.querySelector('img') && text(e).length > 0) ?? null;
+      // Walked again: the credits are gone from it.
+      captionEl = descendantsOf(fig).find((e) => CAPTION.test(classAndId(e)) && !hasDescendantNamed(e, IMAGE) && text(e).length > 0) ?? null;
     }
     const caption = captionEl ? text(captionEl) : '';
     if (captionEl) captionEl.remove();
@@ -160,15 +234,15 @@ export function normaliseFigures(document: any): void {
 export const NOISE =
   /(?:^|[-_\s])(?:share|sharing|social|newsletter|related|recirc|recirculation|promo|advert|advertisement|ads?|sponsor|sponsored|subscribe|subscription|signup|sign-up|outbrain|taboola|read-?next|read-?more|more-stories|most-popular|trending|comments?|paywall|donate)(?:[-_\s]|$)/i;
 
-export function removeNoise(document: any): void {
-  const body = document.body;
-  if (!body) return;
-  const candidates = (Array.from(body.querySelectorAll('[class], [id]')) as any[]).filter((el) => NOISE.test(classAndId(el)));
+const PARAGRAPH = upperCased(['p']);
+
+/** Removes the noisy elements (pageParts) that hold fewer than two paragraphs of text. */
+function removeNoise(candidates: any[]): void {
   for (const el of candidates) {
     if (!el.isConnected && el.parentNode === null) continue;
     if (el.tagName === 'BODY' || el.tagName === 'HTML' || el.tagName === 'ARTICLE' || el.tagName === 'MAIN') continue;
     // An article container can carry a class like "share-enabled": never remove real text.
-    const paragraphs = (Array.from(el.querySelectorAll('p')) as any[]).filter((p) => text(p).length > 120).length;
+    const paragraphs = elementsNamed(el, PARAGRAPH).filter((p) => text(p).length > 120).length;
     if (paragraphs >= 2) continue;
     el.remove();
   }
@@ -191,7 +265,7 @@ function isDateLine(t: string): boolean {
 
 /** Breadcrumbs run together: "HomeLatest NewsSome Headline", all links. */
 function isBreadcrumb(el: any, t: string): boolean {
-  return /^home(?=[A-Z]|\s*[›>»/|])/i.test(t) && el.querySelectorAll('a').length >= 2 && linkDensity(el) > 0.5;
+  return /^home(?=[A-Z]|\s*[›>»/|])/i.test(t) && elementsNamed(el, LINK).length >= 2 && linkDensity(el) > 0.5;
 }
 
 /** A "read this too" headline dropped into the story: one link, written in capitals. */
@@ -212,7 +286,7 @@ const DATELINE = /^\|?\s*(?:published|updated|posted|last updated|first publishe
 function linkDensity(el: any): number {
   const total = text(el).length || 1;
   let links = 0;
-  for (const a of Array.from(el.querySelectorAll('a')) as any[]) links += text(a).length;
+  for (const a of elementsNamed(el, LINK)) links += text(a).length;
   return links / total;
 }
 
@@ -223,43 +297,50 @@ function linkDensity(el: any): number {
  */
 /** An element holding one of these is not a furniture line (it holds text blocks or media). */
 const HOLDS_BLOCKS = upperCased(['p', 'img', 'figure', 'li', 'h2', 'h3']);
+/** The tags each step of removeArticleFurniture looks at (walked, not selected: see elementWalk.ts). */
+const HEADLINE_TAGS = upperCased(['h1', 'h2', 'p', 'div']);
+const MEDIA_BLOCKS = upperCased(['img', 'figure']);
+const LISTS = upperCased(['ul', 'ol', 'nav', 'menu']);
+const LIST_ITEM = upperCased(['li']);
+const LINE_TAGS = upperCased(['p', 'div', 'span', 'section', 'footer', 'aside', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'small', 'b', 'strong', 'li', 'dt', 'dd']);
+/** Code, tables and image captions are content whatever they look like. */
+const CONTENT_TAGS = upperCased(['pre', 'code', 'table', 'figure', 'figcaption']);
 
 export function removeArticleFurniture(article: any, title: string | null = null): void {
   removeHeadlineLists(article);
   // The headline repeated at the top of the body (the reader shows it already).
   if (title) {
     const want = collapseWhitespace(title).toLowerCase();
-    const first = (Array.from(article.querySelectorAll('h1, h2, p, div')) as any[]).slice(0, 6).find((e) => text(e).toLowerCase() === want);
-    if (first && !first.querySelector('img, figure')) first.remove();
+    const first = elementsNamed(article, HEADLINE_TAGS).slice(0, 6).find((e) => text(e).toLowerCase() === want);
+    if (first && !hasDescendantNamed(first, MEDIA_BLOCKS)) first.remove();
   }
-  for (const el of Array.from(article.querySelectorAll('ul, ol, nav, menu')) as any[]) {
+  for (const el of elementsNamed(article, LISTS)) {
     if (!el.isConnected && !el.parentNode) continue;
     const t = text(el);
-    const items = el.querySelectorAll('li').length;
     // Menus, and breadcrumbs (Home › News › Space): short items that are all links.
-    const lis = Array.from(el.querySelectorAll('li')) as any[];
-    const allLinked = lis.length > 0 && lis.every((li) => li.querySelector('a'));
+    const lis = elementsNamed(el, LIST_ITEM);
+    const items = lis.length;
+    const allLinked = lis.length > 0 && lis.every((li) => hasDescendantNamed(li, LINK));
     const menuLike = (items >= 4 && linkDensity(el) > 0.8 && t.length / items < 40) || (items >= 2 && items <= 6 && allLinked && linkDensity(el) > 0.6 && t.length / items < 25);
-    if (menuLike || (t.length === 0 && !el.querySelector('img'))) el.remove();
+    if (menuLike || (t.length === 0 && !hasDescendantNamed(el, IMAGE))) el.remove();
   }
   // The same figure twice in a row (a lead image repeated by the gallery that follows it).
   let previousCaption: string | null = null;
-  for (const fig of Array.from(article.querySelectorAll('figure')) as any[]) {
-    const caption = text(fig.querySelector('figcaption') ?? fig);
+  for (const fig of elementsNamed(article, FIGURE)) {
+    const caption = text(firstNamed(fig, FIGCAPTION) ?? fig);
     if (caption && caption === previousCaption) fig.remove();
     else previousCaption = caption || null;
   }
-  for (const li of Array.from(article.querySelectorAll('li')) as any[]) {
-    if (!text(li).replace(/[•·\s]/g, '') && !li.querySelector('img')) li.remove();
+  for (const li of elementsNamed(article, LIST_ITEM)) {
+    if (!text(li).replace(/[•·\s]/g, '') && !hasDescendantNamed(li, IMAGE)) li.remove();
   }
-  for (const el of Array.from(article.querySelectorAll('p, div, span, section, footer, aside, h1, h2, h3, h4, h5, h6, small, b, strong, li, dt, dd')) as any[]) {
+  for (const el of elementsNamed(article, LINE_TAGS)) {
     if (!el.parentNode) continue;
     // The tag test first: it spares the text of every container the article is made of.
     if (el.tagName !== 'P' && hasDescendantNamed(el, HOLDS_BLOCKS)) continue;
     const t = text(el);
     if (!t || t.length > 300) continue;
-    // Code, tables and image captions are content whatever they look like.
-    if (el.closest('pre, code, table, figure, figcaption')) continue;
+    if (closestNamed(el, CONTENT_TAGS)) continue;
     if (
       BOILERPLATE_ANYWHERE.test(t) ||
       DATELINE.test(t) ||
@@ -286,6 +367,7 @@ export function removeArticleFurniture(article: any, title: string | null = null
 const HEADLINE_CHARS = { min: 15, max: 160 };
 /** Two linked lines in a row are often a story's own sources; three or more are a list of other stories. */
 const MIN_HEADLINES = 3;
+const HEADLINE_LISTS = upperCased(['ul', 'ol']);
 
 /**
  * Whether an item is one headline and nothing else: words (a bare address is a source the
@@ -312,12 +394,12 @@ function isListTitle(el: any): boolean {
  */
 function removeHeadlineLists(article: any): void {
   const runs: any[][] = [];
-  for (const list of elementsNamed(article, ['ul', 'ol'])) {
+  for (const list of elementsNamed(article, HEADLINE_LISTS)) {
     const items = Array.from(list.children) as any[];
     if (items.length >= MIN_HEADLINES && items.every((li) => li.tagName === 'LI' && isLinkedHeadline(li))) runs.push([list]);
   }
   let run: any[] = [];
-  for (const p of elementsNamed(article, ['p'])) {
+  for (const p of elementsNamed(article, PARAGRAPH)) {
     const linked = isLinkedHeadline(p);
     if (linked && run.length && run[run.length - 1].nextElementSibling === p) run.push(p);
     else {
