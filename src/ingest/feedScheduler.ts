@@ -74,6 +74,14 @@ export class ClaimLedger {
 }
 
 /**
+ * The first recount slice waits a quarter of the interval after the scheduler starts, not
+ * its first tick: at 100 k articles a slice counts every article of each subscription's feed,
+ * 15-17 ms of CPU a subscription on SQLite and 0.7-1.1 s on PostgreSQL (load ~18), which
+ * held up the first refreshes of a start. The stored cursor carries the round over restarts.
+ */
+const RECOUNT_FIRST_DELAY = 0.25;
+
+/**
  * Decides what is due and sends it to the job queue, in one process at a time across all
  * machines (the lease): refresh-feed for due feeds, recheck-article for pages due to be
  * read again, renew-websub for leases ending soon; and, hourly, a recount of a slice of the
@@ -82,14 +90,6 @@ export class ClaimLedger {
  * claiming a feed as it is sent keeps the next tick (here or in a process that took the
  * lease over) from sending it twice.
  */
-/**
- * The first recount slice waits a quarter of the interval after the scheduler starts, not
- * its first tick: at 100 k articles a slice counts every article of each subscription's feed,
- * 15-17 ms of CPU a subscription on SQLite and 0.7-1.1 s on PostgreSQL (load ~18), which
- * held up the first refreshes of a start. The stored cursor carries the round over restarts.
- */
-const RECOUNT_FIRST_DELAY = 0.25;
-
 export class FeedScheduler {
   private timer: NodeJS.Timeout | null = null;
   private current: Promise<void> | null = null;
