@@ -96,7 +96,6 @@ export function buildApp(opts: {
     ...serverOptions(limits),
   });
   guardConnections(app.server, limits);
-  shareReadsPerRequest(app, opts.store);
   // First hook of all: new connections get in every few milliseconds (requestAdmission.ts).
   const admit = requestAdmission(ADMITTED_PER_TURN);
   app.addHook('onRequest', (_req, _reply, done) => {
@@ -104,6 +103,8 @@ export function buildApp(opts: {
     if (wait) void wait.then(() => done());
     else done();
   });
+  // Admitted requests, not those still waiting to get in, share their reads.
+  shareReadsPerRequest(app, opts.store);
   const now = opts.now ?? (() => new Date());
   const tz = opts.config.timeZone;
   const imageProxy = opts.config.imageProxy && !!opts.pipeline;
