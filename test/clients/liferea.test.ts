@@ -30,7 +30,7 @@ test('Liferea (Google Reader API source): signs in, lists, downloads every item,
   } catch (err) {
     throw new Error(`${(err as Error).message}\nrequests:\n${f.requests.map((r) => `${r.status} ${r.method} ${r.url}`).join('\n')}\nliferea log:\n${liferea.log().slice(-3000)}`, { cause: err });
   } finally {
-    liferea.stop();
+    await liferea.stop();
     await f.close();
   }
 });

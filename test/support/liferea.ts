@@ -25,6 +25,31 @@ export function lifereaMissing(): string | null {
   return missing.length ? `${missing.join(', ')} not installed (apt-get install liferea xvfb xauth dbus-x11 xdotool)` : null;
 }
 
+/** How long Liferea is given to exit on SIGTERM before SIGKILL. */
+const STOP_GRACE_MS = 5_000;
+
+/** Sends a signal to a process that may be gone already. */
+function signal(pid: number, name: NodeJS.Signals): void {
+  if (!pid) return;
+  try {
+    process.kill(pid, name);
+  } catch {
+    /* already gone */
+  }
+}
+
+/** Whether the child has exited (now or within `ms`). */
+function exited(child: ChildProcess, ms: number): Promise<boolean> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(true);
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => resolve(false), ms);
+    child.once('exit', () => {
+      clearTimeout(timer);
+      resolve(true);
+    });
+  });
+}
+
 /** Past this, the client is stopped whatever the test is doing. */
 const LIFETIME_MS = 120_000;
 
@@ -34,6 +59,7 @@ export class Liferea {
   private xvfb: ChildProcess | null = null;
   private display = '';
   private lifereaPid = 0;
+  private session: ChildProcess | null = null;
   private bus = '';
   private lifetime: NodeJS.Timeout | null = null;
 
@@ -60,7 +86,8 @@ export class Liferea {
     const log = fs.openSync(path.join(this.dir, 'liferea.log'), 'w');
     const child = spawn('dbus-run-session', ['--', 'sh', '-c', script], { env: this.env(), cwd: this.dir, stdio: ['ignore', log, log], detached: false });
     child.on('error', () => {});
-    this.lifetime = setTimeout(() => this.stop(), LIFETIME_MS);
+    this.session = child;
+    this.lifetime = setTimeout(() => void this.stop(), LIFETIME_MS);
     await until('Liferea to start', () => fs.existsSync(pidFile) && fs.readFileSync(pidFile, 'utf8').trim() !== '', 20_000);
     this.lifereaPid = Number(fs.readFileSync(pidFile, 'utf8').trim());
     this.bus = fs.readFileSync(busFile, 'utf8').trim();
@@ -87,18 +114,22 @@ export class Liferea {
     return fs.readFileSync(path.join(this.dir, 'liferea.log'), 'utf8');
   }
 
-  /** Stops Liferea and then Xvfb, each by its PID. */
-  stop(): void {
+  /**
+   * Stops Liferea, then Xvfb, each by its PID. Liferea blocks SIGTERM (GLib reads it on a
+   * thread) and has been seen to hang on it at exit, which kept the test process (and CI)
+   * waiting on its D-Bus session for ever: past a grace period it is killed.
+   */
+  async stop(): Promise<void> {
     if (this.lifetime) clearTimeout(this.lifetime);
     this.lifetime = null;
-    for (const pid of [this.lifereaPid, this.xvfb?.pid ?? 0]) {
-      if (!pid) continue;
-      try {
-        process.kill(pid, 'SIGTERM');
-      } catch {
-        /* already gone */
-      }
+    const session = this.session;
+    this.session = null;
+    signal(this.lifereaPid, 'SIGTERM');
+    if (session && !(await exited(session, STOP_GRACE_MS))) {
+      signal(this.lifereaPid, 'SIGKILL');
+      if (!(await exited(session, STOP_GRACE_MS))) signal(session.pid ?? 0, 'SIGKILL');
     }
+    signal(this.xvfb?.pid ?? 0, 'SIGTERM');
     this.lifereaPid = 0;
     this.xvfb = null;
   }
