@@ -28,8 +28,11 @@ export function descendantsOf(root: any): any[] {
 
 /** The element after `el` in document order, without leaving `root`. */
 export function nextInOrder(el: any, root: any): any {
-  const child = el.firstElementChild;
-  if (child) return child;
+  return el.firstElementChild ?? afterSubtree(el, root);
+}
+
+/** The first element after `el` and its descendants in document order, without leaving `root`. */
+export function afterSubtree(el: any, root: any): any {
   for (let at = el; at && at !== root; at = at.parentNode) {
     const sibling = at.nextElementSibling;
     if (sibling) return sibling;

@@ -1,5 +1,5 @@
 import { collapseWhitespace } from '../text/whitespace.js';
-import { closestNamed, descendantsOf, elementsNamed, firstNamed, hasDescendantNamed, upperCased } from './elementWalk.js';
+import { afterSubtree, closestNamed, descendantsOf, elementsNamed, firstNamed, hasDescendantNamed, nextInOrder, upperCased } from './elementWalk.js';
 /* eslint-disable @typescript-eslint/no-explicit-any */
 /**
  * DOM clean-up before Readability: real image URLs instead of lazy-load placeholders,
@@ -82,21 +82,17 @@ export function cleanPage(document: any, pageUrl: string): void {
 function pageParts(document: any): PageParts {
   const parts: PageParts = { media: [], captionDivs: [], figures: [], noisy: [] };
   const body = document.body;
+  // The body's descendants are the elements from the one after it up to the end of its subtree.
+  const afterBody = body ? afterSubtree(body, document) : null;
   let inBody = false;
-  for (let el = document.firstElementChild; el; ) {
+  for (let el = document.firstElementChild; el; el = nextInOrder(el, document)) {
+    if (el === afterBody) inBody = false;
     const tag = el.tagName;
     if (tag === 'IMG' || tag === 'SOURCE') parts.media.push(el);
     else if (tag === 'FIGURE') parts.figures.push(el);
     else if (tag === 'DIV' && isCaptionDiv(el)) parts.captionDivs.push(el);
     if (inBody && isNoisy(el)) parts.noisy.push(el);
     if (el === body) inBody = true;
-    // The next element in document order, noting when the walk leaves the body.
-    let next = el.firstElementChild;
-    for (let at = el; !next && at && at !== document; at = at.parentNode) {
-      if (at === body) inBody = false;
-      next = at.nextElementSibling;
-    }
-    el = next;
   }
   return parts;
 }

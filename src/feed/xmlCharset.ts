@@ -1,4 +1,4 @@
-import { decodeBody } from '../text/charset.js';
+import { decodeBody, headerCharset } from '../text/charset.js';
 
 /**
  * Feed bytes to text. On top of the detection every document gets (text/charset.ts), the
@@ -117,8 +117,7 @@ function undeclaredProblem(bytes: Uint8Array, contentType: string | null | undef
  * feed is bozo, as feedparser documents for an encoding it had to override.
  */
 function asciiProblem(bytes: Uint8Array, contentType: string | null | undefined): string | null {
-  const http = /charset\s*=\s*["']?([^"';\s]+)/i.exec(contentType ?? '')?.[1];
-  const label = http ?? declaredEncoding(bytes);
+  const label = headerCharset(contentType) ?? declaredEncoding(bytes);
   if (!label || !/^(?:us-)?ascii$/i.test(label)) return null;
   for (const b of bytes) if (b > 0x7f) return `declared ${label}, but the document is not ASCII`;
   return null;

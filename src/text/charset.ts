@@ -7,7 +7,7 @@ export function detectCharset(bytes: Uint8Array, contentType?: string | null): s
   if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) return 'utf-8';
   if (bytes[0] === 0xfe && bytes[1] === 0xff) return 'utf-16be';
   if (bytes[0] === 0xff && bytes[1] === 0xfe) return 'utf-16le';
-  const fromHeader = contentType ? /charset\s*=\s*["']?([\w.:-]+)/i.exec(contentType)?.[1] : undefined;
+  const fromHeader = headerCharset(contentType);
   if (fromHeader && isKnownCharset(fromHeader)) return normalise(fromHeader);
   // UTF-16 without BOM: a '<' followed or preceded by a zero byte.
   if (bytes[0] === 0x3c && bytes[1] === 0x00) return 'utf-16le';
@@ -19,6 +19,11 @@ export function detectCharset(bytes: Uint8Array, contentType?: string | null): s
     /<meta[^>]+charset\s*=\s*["']?([\w.:-]+)/i.exec(head)?.[1];
   if (meta && isKnownCharset(meta)) return normalise(meta);
   return 'utf-8';
+}
+
+/** The charset a Content-Type header names, if any. */
+export function headerCharset(contentType: string | null | undefined): string | undefined {
+  return contentType ? /charset\s*=\s*["']?([\w.:-]+)/i.exec(contentType)?.[1] : undefined;
 }
 
 function latin1Head(bytes: Uint8Array, n: number): string {
