@@ -674,13 +674,27 @@ test('when a date element is repeated, the last one counts', () => {
   assert.equal(it.published, '2025-06-10T00:00:00Z');
 });
 
-test('when any single-valued element is repeated, the last one counts; precedence between names stays', () => {
-  const it = rssItem('<title>first</title><title>second</title><link>http://l.example/1</link><link>http://l.example/2</link><guid>a</guid><guid>b</guid><comments>http://c.example/1</comments><comments>http://c.example/2</comments><dc:title>dc</dc:title>', DC);
-  assert.deepEqual([it.title, it.link, it.id, it.comments], ['second', 'http://l.example/2', 'b', 'http://c.example/2']);
+test('when any single-valued element is repeated, the last one counts; a title is the first one with text', () => {
+  // feedparser overwrites a field at each end tag, except the title: once one has text, a
+  // later title (or dc:title) at the same level is not stored.
+  const it = rssItem('<title></title><title>first</title><title>second</title><link>http://l.example/1</link><link>http://l.example/2</link><guid>a</guid><guid>b</guid><comments>http://c.example/1</comments><comments>http://c.example/2</comments><dc:title>dc</dc:title>', DC);
+  assert.deepEqual([it.title, it.link, it.id, it.comments], ['first', 'http://l.example/2', 'b', 'http://c.example/2']);
   const f = parse(rss('<title>one</title><title>two</title><link>http://a.example/</link><link>http://b.example/</link><ttl>5</ttl><ttl>10</ttl>'));
-  assert.deepEqual([f.title, f.link, f.ttl], ['two', 'http://b.example/', 10]);
-  const e = atomEntry('<id>1</id><id>2</id><title>x</title><title>y</title><summary>s1</summary><summary>s2</summary>');
-  assert.deepEqual([e.id, e.title, e.summary], ['2', 'y', 's2']);
+  assert.deepEqual([f.title, f.link, f.ttl], ['one', 'http://b.example/', 10]);
+  const e = atomEntry('<id>1</id><id>2</id><title>x</title><title>y</title>');
+  assert.deepEqual([e.id, e.title], ['2', 'x']);
+});
+
+test('a second summary-like element is the content when no content came before it, else it replaces the summary', () => {
+  // reference-entry-summary: "the first element will be available in summary and the second in content[0]".
+  const two = rssItem('<description>Desc</description><itunes:summary>iTunes</itunes:summary>', ITUNES);
+  assert.deepEqual([two.summary, two.content], ['Desc', 'iTunes']);
+  const after = rssItem('<content:encoded>Full</content:encoded><description>Desc</description><itunes:summary>iTunes</itunes:summary>', `${CONTENT} ${ITUNES}`);
+  assert.deepEqual([after.summary, after.content], ['iTunes', 'Full']);
+  const before = rssItem('<description>Desc</description><itunes:summary>iTunes</itunes:summary><content:encoded>Full</content:encoded>', `${CONTENT} ${ITUNES}`);
+  assert.deepEqual([before.summary, before.content], ['Desc', 'iTunes']);
+  const e = atomEntry('<id>1</id><summary>s1</summary><summary>s2</summary>');
+  assert.deepEqual([e.summary, e.content], ['s1', 's2']);
 });
 
 test('an Atom entry with both summary and content keeps both', () => {
@@ -896,11 +910,35 @@ test('entry id: guid, else atom:id, else rdf:about; an empty guid hides none of 
   assert.equal(atomEntry('<title>no id</title><link href="http://a.example/4"/>').id, null);
 });
 
-test('title precedence: an RSS title beats dc:title in either order; media:title only stands in, and never from inside media:content', () => {
-  assert.equal(rssItem('<dc:title>DC</dc:title><title>Core</title>', DC).title, 'Core');
+test('media:description is the summary only of an item with no summary or content of its own', () => {
+  const MEDIA_ATOM = 'xmlns:media="http://search.yahoo.com/mrss/"';
+  const e = atomEntry('<id>v1</id><title>Video</title><media:group><media:title>Video</media:title><media:description>What the video shows &amp; more</media:description></media:group>', MEDIA_ATOM);
+  assert.equal(e.summary, 'What the video shows &amp; more');
+  assert.equal(e.content, null);
+  const it = rssItem('<description>Text</description><media:content url="http://m.example/p.jpg"><media:description>Caption</media:description></media:content>', MEDIA);
+  assert.deepEqual([it.summary, it.content], ['Text', null]);
+  assert.equal(it.media[0]!.caption, 'Caption');
+});
+
+test('an item-level itunes:image is the episode artwork: an image of the item, never the feed image', () => {
+  const f = parse(rss('<title>Pod</title>', '<item><title>Ep</title><itunes:image href="art/ep1.jpg"/></item>', ITUNES));
+  assert.equal(f.image, null);
+  assert.deepEqual(f.items[0]!.media, [{ url: 'http://feeds.example/blog/art/ep1.jpg', type: null, medium: 'image', caption: null, credit: null }]);
+});
+
+test('feed description: itunes:subtitle (a subtitle to feedparser) comes before itunes:summary', () => {
+  const f = parse(rss('<title>Pod</title><itunes:summary>Long summary</itunes:summary><itunes:subtitle>Short subtitle</itunes:subtitle>', '', ITUNES));
+  assert.equal(f.description, 'Short subtitle');
+  assert.equal(parse(rss('<title>Pod</title><itunes:summary>Long summary</itunes:summary>', '', ITUNES)).description, 'Long summary');
+});
+
+test('title precedence: the first title or dc:title with text, in document order; media:title only stands in, and never from inside media:content', () => {
+  assert.equal(rssItem('<dc:title>DC</dc:title><title>Core</title>', DC).title, 'DC');
   assert.equal(rssItem('<title>Core</title><dc:title>DC</dc:title>', DC).title, 'Core');
+  assert.equal(rssItem('<title> </title><dc:title>DC</dc:title>', DC).title, 'DC');
   assert.equal(rssItem('<dc:title>DC</dc:title>', DC).title, 'DC');
   assert.equal(rssItem('<title>Core</title><media:title>Media</media:title>', MEDIA).title, 'Core');
+  assert.equal(rssItem('<media:title>Media</media:title><title>Core</title>', MEDIA).title, 'Core');
   assert.equal(rssItem('<media:title>Media</media:title>', MEDIA).title, 'Media');
   assert.equal(rssItem('<media:content url="http://m.example/v.mp4"><media:title>Clip</media:title></media:content>', MEDIA).title, null);
 });

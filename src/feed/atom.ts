@@ -1,7 +1,7 @@
 import type { Enclosure, FeedFormat, ParsedFeed, ParsedItem, Person } from '../model/feed.js';
 import { FeedItem } from './feedItem.js';
 import { atomPeople, dcCreators, mediaObjects } from './extensions.js';
-import { categoriesOf, dateOf, dedupePeople, htmlOf, lastChild, plainOf, urlOf } from './common.js';
+import { categoriesOf, dateOf, dedupePeople, htmlOf, lastChild, plainOf, summaryAndContent, titleOf, urlOf, type ContentKind } from './common.js';
 import { child, children, childOfFirst, resolveUrl, textOf, type XNode } from './xmlTree.js';
 import { cleanText, languageTag, nonEmpty } from './text.js';
 
@@ -14,7 +14,7 @@ export function parseAtomFeed(root: XNode, format: FeedFormat, docUrl: string | 
   const generatorNode = child(root, a('generator'));
   return {
     format,
-    title: plainOf(lastChild(root, a('title')), 'text', 'title'),
+    title: plainOf(titleOf(root, ATOM_TITLE), 'text', 'title'),
     link: alternate?.href ?? null,
     selfUrl: links.find((l) => l.rel === 'self')?.href ?? null,
     hubs: links.filter((l) => l.rel === 'hub').map((l) => l.href),
@@ -68,12 +68,13 @@ export function parseEntry(entry: XNode, docUrl: string | null, format: FeedForm
   const textDefault = format === 'atom03' ? 'text' : 'text';
   const published = dateOf([lastChild(entry, a('published')), lastChild(entry, a('issued')), lastChild(entry, a('created')), lastChild(entry, 'dc:date')]);
   const updated = dateOf([lastChild(entry, a('updated')), lastChild(entry, a('modified')), lastChild(entry, 'dc:date')]);
+  const { summary, content } = summaryAndContent(entry);
   return new FeedItem({
     id: nonEmpty(textOf(lastChild(entry, a('id')))),
-    title: plainOf(lastChild(entry, a('title')) ?? child(entry, 'media:title'), textDefault, 'title'),
+    title: plainOf(titleOf(entry, ATOM_TITLE), textDefault, 'title'),
     link: alternate?.href ?? links.find((l) => l.rel !== 'self' && l.rel !== 'enclosure' && l.rel !== 'replies')?.href ?? null,
-    summary: htmlOf(lastChild(entry, a('summary')), textDefault, docUrl),
-    content: htmlOf(child(entry, a('content')), textDefault, docUrl),
+    summary: htmlOf(summary, kindDefault(summary, textDefault), docUrl),
+    content: htmlOf(content, kindDefault(content, textDefault), docUrl),
     published,
     updated,
     authors: peopleOf(entry, docUrl),
@@ -83,3 +84,10 @@ export function parseEntry(entry: XNode, docUrl: string | null, format: FeedForm
     comments: links.find((l) => l.rel === 'replies' && (!l.type || /html/.test(l.type)))?.href ?? null,
   });
 }
+
+/** Atom text constructs and media:description are text unless typed; other namespaces' elements (content:encoded) are HTML. */
+function kindDefault(node: XNode | undefined, atomDefault: ContentKind): ContentKind {
+  return node && !node.name.startsWith('atom:') && node.name !== 'media:description' ? 'html' : atomDefault;
+}
+
+const ATOM_TITLE = ['atom:title', 'dc:title'];

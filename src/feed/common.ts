@@ -2,7 +2,7 @@ import type { Enclosure, Person } from '../model/feed.js';
 import { sanitizeHtml } from '../html/sanitizeHtml.js';
 import { readHtml, type HtmlSource, type LazyHtml, type RawHtml } from './feedItem.js';
 import { parseDate } from '../text/dates.js';
-import { hasElementChildren, innerXml, resolveUrl, textOf, type SourceSpan, type XNode } from './xmlTree.js';
+import { childOfFirst, hasElementChildren, innerXml, lastChild, resolveUrl, textOf, type SourceSpan, type XNode } from './xmlTree.js';
 import { cappedText, cleanText, looksLikeHtml, nonEmpty, plainText, textToHtml, unwrapCdata, type FieldKind } from './text.js';
 
 /**
@@ -17,7 +17,7 @@ export function contentKind(node: XNode, fallback: ContentKind): ContentKind {
   if (mode === 'escaped') return 'html';
   if (t === 'xhtml' || t === 'application/xhtml+xml' || mode === 'xml') return 'xhtml';
   if (t === 'html' || t === 'text/html') return 'html';
-  if (t === 'text' || t === 'text/plain') return 'text';
+  if (t === 'text' || t === 'text/plain' || t === 'plain') return 'text';
   if (hasElementChildren(node)) return 'xhtml';
   return fallback;
 }
@@ -107,6 +107,56 @@ export function dateOf(nodes: Array<XNode | undefined>, attrValue?: string): str
 }
 
 export { lastChild } from './xmlTree.js';
+
+/**
+ * The title element as feedparser picks it: the first title-like element (`names`: title,
+ * dc:title, atom:title) with text, in document order; a later one at the same level does not
+ * replace it. media:title, which names the media object, stands in only when no such element
+ * has text (feedparser stores it without blocking the real title).
+ */
+export function titleOf(node: XNode, names: readonly string[]): XNode | undefined {
+  for (const c of node.children) if (names.includes(c.name) && textOf(c).trim()) return c;
+  return lastChild(node, 'media:title') ?? childOfFirst(node, names);
+}
+
+// Elements that summarise an item, and elements that carry its full content, in any format:
+// feedparser reads RSS, Atom and iTunes names wherever they stand.
+const SUMMARY_NAMES = new Set(['description', 'dc:description', 'summary', 'atom:summary', 'itunes:summary']);
+const CONTENT_NAMES = new Set(['content:encoded', 'xhtml:body', 'body', 'fullitem', 'atom:content']);
+
+/**
+ * An item's summary and content elements as feedparser assigns them (reference-entry-summary),
+ * in document order: the first content element is the content; the first summary-like element
+ * (description, summary, itunes:summary, …) is the summary, and a second one is the content
+ * when no content element came before it, else it replaces the summary (each end tag
+ * overwrites the field). So description + itunes:summary give summary and content, but beside
+ * content:encoded the later of the two is the summary.
+ */
+export function summaryAndContent(item: XNode): { summary: XNode | undefined; content: XNode | undefined } {
+  let summary: XNode | undefined;
+  let content: XNode | undefined;
+  for (const c of item.children) {
+    if (CONTENT_NAMES.has(c.name)) content ??= c;
+    else if (!SUMMARY_NAMES.has(c.name)) continue;
+    else if (summary && !content) content = c;
+    else summary = c;
+  }
+  // feedparser reads media:description as a description wherever it stands. Only where the
+  // item has no summary or content of its own (YouTube's entries) does it stand in here: beside
+  // a description it would make a photo caption the item's content.
+  if (!summary && !content) summary = mediaDescriptionOf(item);
+  return { summary, content };
+}
+
+/** The first media:description of an item, of its media:group or of its media:content, in document order. */
+function mediaDescriptionOf(node: XNode): XNode | undefined {
+  for (const c of node.children) {
+    if (c.name === 'media:description') return c;
+    const inner = c.name === 'media:group' || c.name === 'media:content' ? mediaDescriptionOf(c) : undefined;
+    if (inner) return inner;
+  }
+  return undefined;
+}
 
 export function urlOf(node: XNode | undefined, docUrl: string | null): string | null {
   if (!node) return null;

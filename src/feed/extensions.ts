@@ -35,6 +35,11 @@ export function mediaObjects(item: XNode): MediaObject[] {
     }
   };
   visit(item, itemLevel);
+  // An episode's own artwork (itunes:image inside the item; feedparser keeps it on the entry,
+  // never as the feed's image) is an image of the item, after its Media RSS objects.
+  const art = child(item, 'itunes:image');
+  const artUrl = art ? resolveUrl(art.attrs.href ?? art.attrs.url, art.base) : null;
+  if (artUrl && !seen.has(artUrl)) out.push({ url: artUrl, type: null, medium: 'image', caption: null, credit: null });
   return out;
 }
 

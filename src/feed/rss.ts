@@ -1,7 +1,7 @@
 import type { FeedFormat, ParsedFeed, ParsedItem, Person } from '../model/feed.js';
 import { FeedItem } from './feedItem.js';
 import { atomPeople, dcCreators, mediaObjects, parsePerson, personText } from './extensions.js';
-import { categoriesOf, dateOf, dedupePeople, enclosuresOf, htmlOf, lastChild, plainOf, urlOf } from './common.js';
+import { categoriesOf, dateOf, dedupePeople, enclosuresOf, htmlOf, lastChild, plainOf, summaryAndContent, titleOf, urlOf } from './common.js';
 import { child, children, childOfFirst, resolveUrl, textOf, type XNode } from './xmlTree.js';
 import { languageTag, nonEmpty } from './text.js';
 
@@ -29,11 +29,11 @@ export function parseRssChannel(root: XNode, format: FeedFormat, docUrl: string 
   const ttl = Number.parseInt(textOf(lastChild(channel, 'ttl')).trim(), 10);
   return {
     format,
-    title: plainOf(childOfFirst(channel, ['title', 'dc:title', 'atom:title']), 'guess', 'title'),
+    title: plainOf(titleOf(channel, TITLE_NAMES), 'guess', 'title'),
     link,
     selfUrl: atomLink(channel, 'self', docUrl),
     hubs: atomLinks(channel, 'hub', docUrl),
-    description: plainOf(childOfFirst(channel, ['description', 'dc:description', 'atom:subtitle', 'itunes:summary', 'itunes:subtitle'])),
+    description: plainOf(childOfFirst(channel, ['description', 'dc:description', 'atom:subtitle', 'itunes:subtitle', 'itunes:summary'])),
     // The language element, else the xml:lang of the document element (as feedparser reads it).
     language: languageTag(textOf(childOfFirst(channel, ['language', 'dc:language']))) ?? languageTag(root.lang),
     updated: dateOf([lastChild(channel, 'lastbuilddate'), lastChild(channel, 'dc:date'), lastChild(channel, 'dcterms:modified'), lastChild(channel, 'atom:updated'), lastChild(channel, 'pubdate')]),
@@ -59,6 +59,8 @@ function itunesImage(channel: XNode, docUrl: string | null): ParsedFeed['image']
   const url = n ? resolveUrl(n.attrs.href ?? n.attrs.url ?? textOf(n), n.base ?? docUrl) : null;
   return url ? { url, title: null, link: null } : null;
 }
+
+const TITLE_NAMES = ['title', 'dc:title', 'atom:title'];
 
 const CATEGORY_NAMES = ['category', 'dc:subject', 'atom:category', 'itunes:category', 'media:category', 'media:group', 'itunes:keywords', 'media:keywords'];
 
@@ -90,18 +92,15 @@ export function parseRssItem(item: XNode, docUrl: string | null, cdf = false): P
   // Only "true" (or no attribute) makes a permalink: feedparser reads any other value as false.
   const permalink = guidNode && (guidNode.attrs.isPermaLink ?? guidNode.attrs.ispermalink ?? 'true').trim().toLowerCase() === 'true' && guid && /^https?:\/\//i.test(guid) ? guid : null;
   const link = urlOf(lastChild(item, 'link'), docUrl) ?? atomLink(item, 'alternate', docUrl) ?? (permalink ? resolveUrl(permalink, docUrl) : null);
-  const summaryEl = child(item, 'summary');
-  const description = summaryEl ?? childOfFirst(item, ['description', 'dc:description', 'itunes:summary', 'atom:summary']);
-  // A <summary> beside a <description> makes the description the full content.
-  const content = childOfFirst(item, ['content:encoded', 'xhtml:body', 'body', 'fullitem', 'atom:content']) ?? (summaryEl ? child(item, 'description') : undefined);
+  const { summary, content } = summaryAndContent(item);
   const authors = dedupePeople(
     [...children(item, 'author').map((n) => parsePerson(personText(n))), ...dcCreators(item), ...atomPeople(item, docUrl)].filter((p): p is Person => p !== null),
   );
   return new FeedItem({
     id: guid,
-    title: plainOf(childOfFirst(item, ['title', 'dc:title', 'media:title', 'atom:title']), 'guess', 'title'),
+    title: plainOf(titleOf(item, TITLE_NAMES), 'guess', 'title'),
     link,
-    summary: htmlOf(description, 'html', docUrl),
+    summary: htmlOf(summary, 'html', docUrl),
     content: htmlOf(content, 'html', docUrl),
     published: dateOf([lastChild(item, 'pubdate'), lastChild(item, 'dc:date'), lastChild(item, 'dcterms:issued'), lastChild(item, 'dcterms:created'), lastChild(item, 'atom:published')]),
     updated: dateOf([lastChild(item, 'atom:updated'), lastChild(item, 'dcterms:modified'), lastChild(item, 'dc:date'), lastChild(item, 'pubdate')]),
