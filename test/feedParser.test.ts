@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { parseFeed } from '../src/feed/parseFeed.js';
 import type { ParsedFeed, ParsedItem } from '../src/model/feed.js';
 import { parseDate } from '../src/text/dates.js';
+import { xmlDeclaredEncoding } from '../src/text/charset.js';
 
 // Behaviour tests of the feed parser, one small inline fixture each, written from what the
 // formats and feedparser's reference documentation say each element means (never from
@@ -462,6 +463,16 @@ test('UTF-16 with a byte-order mark', () => {
   const text = '<?xml version="1.0" encoding="utf-16"?><rss version="2.0"><channel><title>Über</title></channel></rss>';
   const le = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]);
   assert.equal(parse(new Uint8Array(le)).title, 'Über');
+});
+
+test('the XML declaration is read once, the same way for detection and the bozo checks: quotes of either kind, blanks around the label', () => {
+  assert.equal(xmlDeclaredEncoding(`<?xml version='1.0' encoding=' ISO-8859-1 '?><rss/>`), 'ISO-8859-1');
+  assert.equal(xmlDeclaredEncoding('\n <?xml version="1.0" encoding="utf-8"?>'), 'utf-8');
+  assert.equal(xmlDeclaredEncoding('<?xml version="1.0"?><?other encoding="utf-8"?>'), null);
+  assert.equal(xmlDeclaredEncoding('<rss><?xml version="1.0" encoding="utf-8"?>'), null);
+  // A label with blanks around it names the encoding for decoding too (it was read as UTF-8, bozo).
+  const f = parse(bytes('<?xml version="1.0" encoding=" iso-8859-1 "?><rss version="2.0"><channel><title>Caf', [0xe9], '</title></channel></rss>'));
+  assert.deepEqual([f.title, f.bozo], ['Caf\u00e9', false]);
 });
 
 test('the HTTP charset wins over the XML declaration (RFC 3023)', () => {

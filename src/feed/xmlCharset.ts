@@ -1,4 +1,4 @@
-import { decodeBody, headerCharset } from '../text/charset.js';
+import { decodeBody, headerCharset, xmlDeclaredEncoding, xmlDeclaredEncodingOf } from '../text/charset.js';
 
 /**
  * Feed bytes to text. On top of the detection every document gets (text/charset.ts), the
@@ -17,8 +17,8 @@ export function decodeFeedBody(bytes: Uint8Array, contentType?: string | null): 
 
 /** Text handed over already decoded counts as UTF-8 unless its XML declaration names another encoding. */
 export function declaresUtf8(text: string): boolean {
-  const declared = /^\s*<\?xml[^>]*\bencoding\s*=\s*["']([^"']*)["']/i.exec(text.slice(0, 200))?.[1];
-  return declared === undefined || /^utf-?8$/i.test(declared.trim());
+  const declared = xmlDeclaredEncoding(text.slice(0, 512));
+  return declared === null || /^utf-?8$/i.test(declared);
 }
 
 function sniffFourBytes(b: Uint8Array): string | null {
@@ -105,8 +105,7 @@ function rfc3023Problem(bytes: Uint8Array, contentType: string | null | undefine
 function undeclaredProblem(bytes: Uint8Array, contentType: string | null | undefined, charset: string): string | null {
   if (charset === 'utf-8' || charset.startsWith('utf-16') || /charset\s*=/i.test(contentType ?? '')) return null;
   if (bytes[0] === 0xef || bytes[0] === 0xfe || bytes[0] === 0xff) return null;
-  const head = String.fromCharCode(...bytes.subarray(0, 200));
-  if (/^\s*<\?xml[^>]*\bencoding\s*=/i.test(head)) return null;
+  if (xmlDeclaredEncodingOf(bytes)) return null;
   return `no encoding declared, and the document is not UTF-8 (read as ${charset})`;
 }
 
@@ -117,22 +116,15 @@ function undeclaredProblem(bytes: Uint8Array, contentType: string | null | undef
  * feed is bozo, as feedparser documents for an encoding it had to override.
  */
 function asciiProblem(bytes: Uint8Array, contentType: string | null | undefined): string | null {
-  const label = headerCharset(contentType) ?? declaredEncoding(bytes);
+  const label = headerCharset(contentType) ?? xmlDeclaredEncodingOf(bytes);
   if (!label || !/^(?:us-)?ascii$/i.test(label)) return null;
   for (const b of bytes) if (b > 0x7f) return `declared ${label}, but the document is not ASCII`;
   return null;
 }
 
-/** The encoding an XML declaration names, if any. */
-function declaredEncoding(bytes: Uint8Array): string | null {
-  let head = '';
-  for (let i = 0; i < Math.min(bytes.length, 200); i++) head += String.fromCharCode(bytes[i]!);
-  return /^\s*<\?xml[^>]*\bencoding\s*=\s*["']([^"']*)["']/i.exec(head)?.[1]?.trim() || null;
-}
-
 /** An encoding declared that no decoder knows: the document was read as UTF-8 or Windows-1252. */
 function declarationProblem(bytes: Uint8Array): string | null {
-  const declared = declaredEncoding(bytes);
+  const declared = xmlDeclaredEncodingOf(bytes);
   if (!declared) return null;
   try {
     new TextDecoder(declared);

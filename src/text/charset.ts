@@ -13,13 +13,30 @@ export function detectCharset(bytes: Uint8Array, contentType?: string | null): s
   if (bytes[0] === 0x3c && bytes[1] === 0x00) return 'utf-16le';
   if (bytes[0] === 0x00 && bytes[1] === 0x3c) return 'utf-16be';
   const head = latin1Head(bytes, 2048);
-  const xmlDecl = /^\s*<\?xml[^>]*\bencoding\s*=\s*["']([\w.:-]+)["']/i.exec(head)?.[1];
+  const xmlDecl = xmlDeclaredEncoding(head);
   if (xmlDecl && isKnownCharset(xmlDecl)) return normalise(xmlDecl);
   const meta =
     /<meta[^>]+charset\s*=\s*["']?([\w.:-]+)/i.exec(head)?.[1];
   if (meta && isKnownCharset(meta)) return normalise(meta);
   return 'utf-8';
 }
+
+/**
+ * The encoding an XML declaration at the start of `head` names (trimmed), or null. The one
+ * reading of the declaration: charset detection, the feed's bozo checks and already-decoded
+ * feed text all ask here.
+ */
+export function xmlDeclaredEncoding(head: string): string | null {
+  return /^\s*<\?xml[^>]*\bencoding\s*=\s*["']([^"']*)["']/i.exec(head)?.[1]?.trim() || null;
+}
+
+/** The encoding the XML declaration at the start of a document's bytes names, or null. */
+export function xmlDeclaredEncodingOf(bytes: Uint8Array): string | null {
+  return xmlDeclaredEncoding(latin1Head(bytes, XML_DECLARATION_SPAN));
+}
+
+// How far into a document its XML declaration can reach (it starts the document).
+const XML_DECLARATION_SPAN = 512;
 
 /** The charset a Content-Type header names, if any. */
 export function headerCharset(contentType: string | null | undefined): string | undefined {
@@ -100,7 +117,8 @@ function hasMultiByteUtf8(bytes: Uint8Array): boolean {
 function declaredCharset(bytes: Uint8Array, contentType?: string | null): boolean {
   if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) return true;
   if (contentType && /charset\s*=/i.test(contentType)) return true;
-  return /^\s*<\?xml[^>]*\bencoding\s*=|<meta[^>]+charset/i.test(latin1Head(bytes, 2048));
+  const head = latin1Head(bytes, 2048);
+  return xmlDeclaredEncoding(head) !== null || /<meta[^>]+charset/i.test(head);
 }
 
 const CP1252 =
