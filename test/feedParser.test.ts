@@ -943,6 +943,26 @@ test('feed description: itunes:subtitle (a subtitle to feedparser) comes before 
   assert.equal(parse(rss('<title>Pod</title><itunes:summary>Long summary</itunes:summary>', '', ITUNES)).description, 'Long summary');
 });
 
+test('a link-like element gives its address as url, uri or href: enclosure href, Atom link url, thumbnail text', () => {
+  const it = rssItem('<enclosure href="ep1.mp3" type="audio/mpeg" length="5"/><media:thumbnail>thumbs/1.jpg</media:thumbnail>', MEDIA);
+  assert.deepEqual(it.enclosures, [{ url: 'http://feeds.example/blog/ep1.mp3', type: 'audio/mpeg', length: 5 }]);
+  assert.equal(it.media[0]!.url, 'http://feeds.example/blog/thumbs/1.jpg');
+  assert.equal(atomEntry('<id>1</id><link rel="alternate" url="/posts/1"/>').link, 'http://feeds.example/posts/1');
+  assert.equal(atomEntry('<id>1</id><link rel="enclosure" uri="/a.mp3"/>').enclosures[0]!.url, 'http://feeds.example/a.mp3');
+});
+
+test('Atom XHTML content: the wrapping div is dropped only when nothing but white space stands beside it', () => {
+  const XHTML = 'xmlns:x="http://www.w3.org/1999/xhtml"';
+  assert.equal(atomEntry(`<id>1</id><content type="xhtml"> <x:div><x:b>only</x:b></x:div> </content>`, XHTML).content, '<b>only</b>');
+  assert.equal(atomEntry(`<id>1</id><content type="xhtml">Lead <x:div><x:b>x</x:b></x:div> tail</content>`, XHTML).content, 'Lead <div><b>x</b></div> tail');
+});
+
+test('xml:base inside XHTML content: the base of the content element resolves the whole markup, as feedparser documents', () => {
+  const XHTML = 'xmlns:x="http://www.w3.org/1999/xhtml"';
+  const e = atomEntry(`<id>1</id><content type="xhtml" xml:base="http://a.example/c/"><x:div xml:base="inner/"><x:a href="p.html">p</x:a></x:div></content>`, XHTML);
+  assert.equal(e.content, '<a href="http://a.example/c/p.html">p</a>');
+});
+
 test('title precedence: the first title or dc:title with text, in document order; media:title only stands in, and never from inside media:content', () => {
   assert.equal(rssItem('<dc:title>DC</dc:title><title>Core</title>', DC).title, 'DC');
   assert.equal(rssItem('<title>Core</title><dc:title>DC</dc:title>', DC).title, 'Core');

@@ -1,7 +1,7 @@
 import type { Enclosure, FeedFormat, ParsedFeed, ParsedItem, Person } from '../model/feed.js';
 import { FeedItem } from './feedItem.js';
 import { atomPeople, dcCreators, mediaObjects } from './extensions.js';
-import { categoriesOf, dateOf, dedupePeople, htmlOf, lastChild, plainOf, summaryAndContent, titleOf, urlOf, type ContentKind } from './common.js';
+import { hrefAttr, categoriesOf, dateOf, dedupePeople, htmlOf, lastChild, plainOf, summaryAndContent, titleOf, urlOf, type ContentKind } from './common.js';
 import { child, children, childOfFirst, resolveUrl, textOf, type XNode } from './xmlTree.js';
 import { cleanText, languageTag, nonEmpty } from './text.js';
 
@@ -47,7 +47,7 @@ function linksOf(node: XNode, docUrl: string | null): AtomLink[] {
   const out: AtomLink[] = [];
   for (const l of children(node, 'atom:link')) {
     // A link without href is no link (never the document itself, as '' would resolve to).
-    const raw = nonEmpty(l.attrs.href) ?? nonEmpty(textOf(l));
+    const raw = hrefAttr(l) ?? nonEmpty(textOf(l));
     const href = raw ? resolveUrl(raw, l.base ?? docUrl) : null;
     if (!href) continue;
     const len = Number.parseInt(l.attrs.length ?? '', 10);

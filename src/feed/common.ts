@@ -67,12 +67,22 @@ export function htmlOf(node: XNode | undefined, fallback: ContentKind, docUrl: s
   if (isBase64(node)) return new DocumentHtml('base64', node.src, node.start, node.end, node.ents, node.utf8, base);
   const kind = contentKind(node, fallback);
   if (kind === 'xhtml') {
-    // Atom 1.0 wraps XHTML content in one div that is not part of the content.
+    // Atom 1.0 wraps XHTML content in one div that is not part of the content; text beside
+    // the div is content, and then the div is too (feedparser strips it only when alone).
     const only = node.children.length === 1 ? node.children[0] : undefined;
-    const target = (node.attrs.type ?? '').toLowerCase() === 'xhtml' && only?.local === 'div' ? only : node;
+    const target = (node.attrs.type ?? '').toLowerCase() === 'xhtml' && only?.local === 'div' && standsAlone(node, only) ? only : node;
     return new DocumentHtml(kind, target.src, target.start, target.end, null, false, base);
   }
   return new DocumentHtml(kind, node.src, node.start, node.end, node.ents, node.utf8, base);
+}
+
+/** Whether nothing but white space stands beside `node`'s only child element. */
+function standsAlone(node: XNode, only: XNode): boolean {
+  const src = node.src;
+  const open = src.lastIndexOf('<', only.start - 1);
+  const selfClosing = only.end === only.start && src.charCodeAt(only.start - 2) === 47;
+  const after = selfClosing ? only.start : src.indexOf('>', only.end) + 1;
+  return !src.slice(node.start, open).trim() && (after <= 0 || !src.slice(after, node.end).trim());
 }
 
 /** Sanitized HTML of an element, for channel-level fields that are read at once. */
@@ -158,6 +168,14 @@ function mediaDescriptionOf(node: XNode): XNode | undefined {
   return undefined;
 }
 
+/**
+ * The address attribute of a link-like element (enclosure, link, media object): feedparser
+ * reads url, else uri, else href on any of them, so `<enclosure href>` and `<link url>` count.
+ */
+export function hrefAttr(node: XNode): string | null {
+  return nonEmpty(node.attrs.url) ?? nonEmpty(node.attrs.uri) ?? nonEmpty(node.attrs.href);
+}
+
 export function urlOf(node: XNode | undefined, docUrl: string | null): string | null {
   if (!node) return null;
   const t = textOf(node).trim();
@@ -203,8 +221,9 @@ export function categoriesOf(node: XNode, names: readonly string[]): string[] {
 export function enclosuresOf(item: XNode, docUrl: string | null): Enclosure[] {
   const out: Enclosure[] = [];
   for (const e of item.children) {
-    const href = e.name === 'enclosure' ? e.attrs.url : e.name === 'atom:link' && (e.attrs.rel ?? '').trim().toLowerCase() === 'enclosure' ? e.attrs.href : undefined;
-    const url = nonEmpty(href ?? null) ? resolveUrl(href, e.base ?? docUrl) : null;
+    const isEnclosure = e.name === 'enclosure' || (e.name === 'atom:link' && (e.attrs.rel ?? '').trim().toLowerCase() === 'enclosure');
+    const href = isEnclosure ? hrefAttr(e) : null;
+    const url = href ? resolveUrl(href, e.base ?? docUrl) : null;
     if (!url) continue;
     const len = Number.parseInt(e.attrs.length ?? '', 10);
     out.push({ url, type: nonEmpty(e.attrs.type), length: Number.isFinite(len) ? len : null });

@@ -19,7 +19,8 @@ export function mediaObjects(item: XNode): MediaObject[] {
           credit: mediaText(c, 'media:credit') ?? inherited.credit,
         });
       } else if (c.name === 'media:content' || c.name === 'media:thumbnail') {
-        const url = resolveUrl(c.attrs.url, c.base);
+        // A thumbnail may give its URL as text instead of the url attribute (feedparser reads both).
+        const url = resolveUrl(c.attrs.url ?? (c.name === 'media:thumbnail' ? nonEmpty(textOf(c)) : null), c.base);
         if (!url || seen.has(url)) continue;
         seen.add(url);
         const type = nonEmpty(c.attrs.type);

@@ -1,7 +1,7 @@
 import type { FeedFormat, ParsedFeed, ParsedItem, Person } from '../model/feed.js';
 import { FeedItem } from './feedItem.js';
 import { atomPeople, dcCreators, mediaObjects, parsePerson, personText } from './extensions.js';
-import { categoriesOf, dateOf, dedupePeople, enclosuresOf, htmlOf, lastChild, plainOf, summaryAndContent, titleOf, urlOf } from './common.js';
+import { hrefAttr, categoriesOf, dateOf, dedupePeople, enclosuresOf, htmlOf, lastChild, plainOf, summaryAndContent, titleOf, urlOf } from './common.js';
 import { child, children, childOfFirst, resolveUrl, textOf, type XNode } from './xmlTree.js';
 import { languageTag, nonEmpty } from './text.js';
 
@@ -77,7 +77,7 @@ function syndicationOf(channel: XNode): number | null {
 function atomLinks(node: XNode, rel: string, docUrl: string | null): string[] {
   return children(node, 'atom:link')
     .filter((l) => (l.attrs.rel ?? 'alternate').toLowerCase() === rel)
-    .map((l) => resolveUrl(l.attrs.href, l.base ?? docUrl))
+    .map((l) => resolveUrl(hrefAttr(l), l.base ?? docUrl))
     .filter((u): u is string => !!u);
 }
 
