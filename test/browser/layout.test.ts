@@ -88,6 +88,8 @@ test('three panes at 1280 px: feeds with unread counts | the list | the article;
   const id = await firstArticle();
   const { context, page } = await signedIn('ada');
   await page.goto(`${site.url}/articles/${id}`);
+  // app.js fills the list pane where it shows: wait for its rows.
+  await page.locator('nav.list-pane a[aria-current="page"]').waitFor();
   const box = async (sel: string) => (await page.locator(sel).first().boundingBox())!;
   const [side, list, main] = [await box('nav.sidebar'), await box('nav.list-pane'), await box('main')];
   assert.ok(side.x + side.width <= list.x + 1 && list.x + list.width <= main.x + 1, `side by side: ${side.x}, ${list.x}, ${main.x}`);

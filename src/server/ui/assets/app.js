@@ -3,7 +3,8 @@
  * it adds keyboard shortcuts: j/k next/previous article (on an article page: the next and
  * previous article of the list it was opened from), o or Enter open, m read/unread, s star,
  * r reload, g then a/u/s/f the all/unread/starred/feeds views, / search, ? help. It also
- * registers the service worker that keeps pages for reading offline.
+ * registers the service worker that keeps pages for reading offline, and fills an article
+ * page's list pane where it is shown (wide screens): the page itself walks no list.
  */
 (() => {
   'use strict';
@@ -96,7 +97,20 @@
       if (urls.length && reg.active && location.pathname === '/') reg.active.postMessage({ type: 'save', urls });
     });
   }
+  // The pane's rows, asked once, when the pane is first shown (it is hidden on phones).
+  const fillListPane = () => {
+    const pane = document.querySelector('nav.list-pane[data-rows]');
+    if (!pane || getComputedStyle(pane).display === 'none') return;
+    const rows = pane.dataset.rows;
+    pane.removeAttribute('data-rows');
+    fetch(rows, { credentials: 'same-origin' })
+      .then((r) => (r.ok ? r.text() : ''))
+      .then((html) => { if (html) pane.innerHTML = html; })
+      .catch(() => undefined);
+  };
+  window.addEventListener('resize', fillListPane);
   document.addEventListener('DOMContentLoaded', () => {
+    fillListPane();
     if (!again) return;
     sessionStorage.removeItem('tidings-selected');
     const i = items().findIndex((li) => li.dataset.id === again);
