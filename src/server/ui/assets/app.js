@@ -77,6 +77,8 @@
   // Come back to the article just acted on after a form round-trip.
   const again = sessionStorage.getItem('tidings-selected');
   document.addEventListener('submit', (e) => {
+    // A form may change what the kept pane rows show (marks, subscriptions): asked again after it.
+    sessionStorage.removeItem('tidings-pane');
     const li = e.target.closest && e.target.closest('.river > li');
     if (li) sessionStorage.setItem('tidings-selected', li.dataset.id || '');
   });
@@ -98,14 +100,40 @@
     });
   }
   // The pane's rows, asked once, when the pane is first shown (it is hidden on phones).
+  // Moving along the list (j/k, Next) mostly stays inside the rows already shown: those are
+  // kept for the tab and reused while the open article has PANE_MARGIN rows either side.
+  const PANE_KEPT = 'tidings-pane';
+  const PANE_MARGIN = 3;
+  const keptRows = (rows) => {
+    const m = /^\/articles\/(\d+)\/list(\?.*)?$/.exec(rows);
+    let kept = null;
+    try { kept = JSON.parse(sessionStorage.getItem(PANE_KEPT) || 'null'); } catch { kept = null; }
+    if (!m || !kept || kept.list !== (m[2] || '')) return null;
+    const box = document.createElement('div');
+    box.innerHTML = kept.html;
+    const links = Array.from(box.querySelectorAll('ol > li > a'));
+    const here = links.findIndex((a) => a.getAttribute('href') === '/articles/' + m[1] + (m[2] || ''));
+    if (here < PANE_MARGIN || here >= links.length - PANE_MARGIN) return null;
+    links.forEach((a) => a.removeAttribute('aria-current'));
+    links[here].setAttribute('aria-current', 'page');
+    links[here].parentElement.className = 'read';
+    return box.innerHTML;
+  };
+  const showRows = (pane, list, html) => {
+    pane.innerHTML = html;
+    try { sessionStorage.setItem(PANE_KEPT, JSON.stringify({ list, html })); } catch { /* storage full or off: ask each time */ }
+  };
   const fillListPane = () => {
     const pane = document.querySelector('nav.list-pane[data-rows]');
     if (!pane || getComputedStyle(pane).display === 'none') return;
     const rows = pane.dataset.rows;
     pane.removeAttribute('data-rows');
+    const list = rows.slice(rows.indexOf('/list') + 5);
+    const reused = keptRows(rows);
+    if (reused) return showRows(pane, list, reused);
     fetch(rows, { credentials: 'same-origin' })
       .then((r) => (r.ok ? r.text() : ''))
-      .then((html) => { if (html) pane.innerHTML = html; })
+      .then((html) => { if (html) showRows(pane, list, html); })
       .catch(() => undefined);
   };
   window.addEventListener('resize', fillListPane);
