@@ -17,7 +17,7 @@ export default tseslint.config(
     files: ['src/server/ui/assets/**/*.js'],
     languageOptions: {
       sourceType: 'script',
-      globals: { window: 'readonly', document: 'readonly', navigator: 'readonly', location: 'readonly', sessionStorage: 'readonly', caches: 'readonly' },
+      globals: { window: 'readonly', document: 'readonly', navigator: 'readonly', location: 'readonly', sessionStorage: 'readonly', caches: 'readonly', fetch: 'readonly', getComputedStyle: 'readonly' },
     },
   },
 );

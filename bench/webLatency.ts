@@ -196,6 +196,8 @@ function readerEndpoints(n: number): Endpoint[] {
     { name: 'river, first page, uncached', path: () => `/?n=${Math.floor(rnd() * 1e9)}` },
     { name: 'river, deep keyset page', path: () => `/?before=${encodeURIComponent(deepCursor)}` },
     { name: 'article page', path: () => `/articles/${1 + Math.floor(rnd() * n)}` },
+    // What app.js asks after an opening where the list pane shows (wide screens): the walks both ways.
+    { name: 'article list pane (wide screens)', path: () => `/articles/${1 + Math.floor(rnd() * n)}/list` },
     { name: 'feeds page (health, activity)', path: () => '/feeds' },
     { name: 'search', path: () => `/search?q=${twoWords()}` },
     // Every URL new, so the page cache never answers: the search itself.

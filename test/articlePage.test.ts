@@ -53,17 +53,40 @@ const pane = (body: string) =>
   [...body.matchAll(/<li class="(read|unread)"><a href="\/articles\/\d+[^"]*"( aria-current="page")?><span class="t">([^<]+)<\/span><span class="s">([^<]+)<\/span>/g)].map(
     (m) => `${m[3]}${m[2] ? '*' : ''} ${m[4]} ${m[1]}`,
   );
-const link = (body: string, rel: 'prev' | 'next') => /<a class="button" rel="(?:prev|next)"(?: href="\/articles\/(\d+)[^"]*")?[^>]*>/.exec(body.slice(body.indexOf(`rel="${rel}"`) - 20))?.[1];
+/**
+ * An article opened as a browser opens it, then what app.js and the buttons ask after:
+ * the list pane's rows, and the article previous and next lead to (undefined: back to the list).
+ */
+const openInList = async (cookie: string, url: string) => {
+  const body = await open(cookie, url);
+  const [path, query] = url.split('?') as [string, string | undefined];
+  const params = new URLSearchParams(query);
+  params.delete('seen');
+  const list = params.size ? `?${params}` : '';
+  const rows = await app.inject({ method: 'GET', url: `${path}/list${list}`, headers: { cookie } });
+  assert.equal(rows.statusCode, 200, `${path}/list${list}`);
+  const to = async (rel: 'prev' | 'next') => {
+    const res = await app.inject({ method: 'GET', url: `${path}/${rel}${list}`, headers: { cookie } });
+    assert.equal(res.statusCode, 303);
+    const location = String(res.headers.location);
+    const id = /^\/articles\/(\d+)/.exec(location)?.[1];
+    // Either way the list goes with it.
+    assert.equal(new URLSearchParams(location.split('?')[1]).toString(), params.toString(), location);
+    return id;
+  };
+  return { body, pane: pane(rows.body), prev: await to('prev'), next: await to('next') };
+};
 const titleOf = (id: string | undefined) => [...ids].find(([, v]) => String(v) === id)?.[0];
 
 test('the article page walks the list it was opened from, with the reader marks and names', async () => {
   const ada = await signedIn(tp.store, 'ada');
   await tp.store.setFoldsStories(ada.userId, false);
   await open(ada.cookie, `/articles/${ids.get('Story 2')}`);
-  const story3 = await open(ada.cookie, `/articles/${ids.get('Story 3')}`);
-  assert.equal(titleOf(link(story3, 'prev')), 'Story 4');
-  assert.equal(titleOf(link(story3, 'next')), 'Story 2');
-  assert.deepEqual(pane(story3), ['Story 5 Harbour Times unread', 'Story 4 Harbour Times unread', 'Story 3* Harbour Times read', 'Story 2 Harbour Times read', 'Story 1 Harbour Times unread']);
+  const opened3 = await openInList(ada.cookie, `/articles/${ids.get('Story 3')}`);
+  const story3 = opened3.body;
+  assert.equal(titleOf(opened3.prev), 'Story 4');
+  assert.equal(titleOf(opened3.next), 'Story 2');
+  assert.deepEqual(opened3.pane, ['Story 5 Harbour Times unread', 'Story 4 Harbour Times unread', 'Story 3* Harbour Times read', 'Story 2 Harbour Times read', 'Story 1 Harbour Times unread']);
   // Its story, counted as the story page counts it for this reader.
   const storyId = (await tp.store.storyIdsOf([ids.get('Story 3')!])).get(ids.get('Story 3')!);
   assert.ok(storyId !== undefined, 'the story step placed the article');
@@ -73,21 +96,31 @@ test('the article page walks the list it was opened from, with the reader marks 
 
   // A name the reader gave the feed is the name the pane shows.
   await tp.store.updateSubscription(ada.userId, feedId, { title: 'My Harbour' });
-  assert.deepEqual(pane(await open(ada.cookie, `/articles/${ids.get('Story 3')}?feed=${feedId}`)).slice(0, 2), ['Story 5 My Harbour unread', 'Story 4 My Harbour unread']);
+  assert.deepEqual((await openInList(ada.cookie, `/articles/${ids.get('Story 3')}?feed=${feedId}`)).pane.slice(0, 2), ['Story 5 My Harbour unread', 'Story 4 My Harbour unread']);
   // Hers alone: another reader of the feed still sees the publisher's name.
   const bea = await signedIn(tp.store, 'bea');
-  assert.deepEqual(pane(await open(bea.cookie, `/articles/${ids.get('Story 3')}?seen=0`)).slice(0, 2), ['Story 5 Harbour Times unread', 'Story 4 Harbour Times unread']);
+  assert.deepEqual((await openInList(bea.cookie, `/articles/${ids.get('Story 3')}?seen=0`)).pane.slice(0, 2), ['Story 5 Harbour Times unread', 'Story 4 Harbour Times unread']);
 
   // From the unread list, what was read is no neighbour; the links keep the list.
-  const unread = await open(ada.cookie, `/articles/${ids.get('Story 3')}?show=unread&seen=0`);
-  assert.equal(titleOf(link(unread, 'next')), 'Story 1');
-  assert.match(unread, /rel="next" href="\/articles\/\d+\?show=unread"/);
-  assert.deepEqual(pane(unread).map((r) => r.split(' ').slice(0, 2).join(' ')), ['Story 5', 'Story 4', 'Story 3*', 'Story 1']);
+  const unread = await openInList(ada.cookie, `/articles/${ids.get('Story 3')}?show=unread&seen=0`);
+  assert.equal(titleOf(unread.next), 'Story 1');
+  assert.match(unread.body, /rel="next" href="\/articles\/\d+\/next\?show=unread"/);
+  assert.deepEqual(unread.pane.map((r) => r.split(' ').slice(0, 2).join(' ')), ['Story 5', 'Story 4', 'Story 3*', 'Story 1']);
 
   // A feed the reader does not follow, and a name no article carries, have no neighbours.
-  const elsewhere = await open(ada.cookie, `/articles/${ids.get('Story 3')}?feed=${feedId + 1000}`);
-  assert.equal(link(elsewhere, 'prev'), undefined);
-  assert.equal(link(await open(ada.cookie, `/articles/${ids.get('Story 3')}?entity=Nobody%20Here`), 'next'), undefined);
+  const elsewhere = await openInList(ada.cookie, `/articles/${ids.get('Story 3')}?feed=${feedId + 1000}`);
+  assert.equal(elsewhere.prev, undefined);
+  assert.equal((await openInList(ada.cookie, `/articles/${ids.get('Story 3')}?entity=Nobody%20Here`)).next, undefined);
+  // At the end of the list, back to it, with a word on the list's page; the page itself walked nothing.
+  const last = await app.inject({ method: 'GET', url: `/articles/${ids.get('Story 1')}/next?feed=${feedId}`, headers: { cookie: ada.cookie } });
+  assert.equal(last.headers.location, `/?feed=${feedId}`);
+  assert.match(await open(ada.cookie, `/?feed=${feedId}`), /That was the last article in this list\./);
+  assert.equal(pane(story3).length, 0, 'the page carries no rows: app.js asks for them');
+  assert.match(story3, new RegExp(`<nav class="list-pane" aria-label="Articles in this list" data-rows="/articles/${ids.get('Story 3')}/list">`));
+  // Without a session, no rows: the sign-in page.
+  const stranger = await app.inject({ method: 'GET', url: `/articles/${ids.get('Story 3')}/list` });
+  assert.equal(stranger.statusCode, 303);
+  assert.equal(pane(stranger.body).length, 0);
 });
 
 test('an article body is kept between openings, until a new revision; the marks stay each reader own', async () => {

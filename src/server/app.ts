@@ -15,11 +15,11 @@ import { accountPage } from './ui/views/account.js';
 import { onboardingPage } from './ui/views/onboarding.js';
 import { pageChrome } from './ui/pageChrome.js';
 import { assetNamed, assetOfOldName } from './ui/assets.js';
-import type { ListContext } from './ui/components/sidebar.js';
 import { newSecret, secretHash } from '../accounts/tokens.js';
 import type { Pipeline } from '../ingest/pipeline.js';
 import { webSubRoutes } from './webSubRoutes.js';
 import { registerRecheckRoutes } from './recheckRoutes.js';
+import { entityParam, listContextOf, optionalId, registerArticleNeighbourRoutes } from './articleNeighbourRoutes.js';
 import { onboardingFor, registerOnboardingRoutes } from './onboardingRoutes.js';
 import { errorFlash, setFlash } from './flash.js';
 import formbody from '@fastify/formbody';
@@ -27,7 +27,6 @@ import { registerAuth, safeNext } from './auth.js';
 import { proxyImages, proxyKey, registerImageProxy } from './imageProxy.js';
 import { apiV1 } from './api/v1.js';
 import { formatIso, searchBound } from '../text/dates.js';
-import { MAX_ENTITY_KEY } from '../text/entityKey.js';
 import { DATE_HELP } from './api/v1.js';
 import { SERVICE_WORKER } from './ui/serviceWorker.js';
 import { requesterSignal } from './requesterSignal.js';
@@ -51,9 +50,6 @@ import { registerMonitoring, watchEventLoop } from './monitoring.js';
 import { logger } from '../log/logger.js';
 import { frameSources } from '../html/iframeHosts.js';
 import { acceptsGzip, registerPageCache } from './pageCache.js';
-
-/** A number a form or query may carry (a feed, a source, a choice); anything else is no filter at all. */
-const optionalId = (v: string | undefined): number | undefined => (v && /^\d+$/.test(v) ? Number(v) : undefined);
 
 const cspFor = (imageProxy: boolean) => [
   "default-src 'none'",
@@ -216,13 +212,12 @@ export function buildApp(opts: {
     const context = listContextOf(req.query);
     // Before the page's other parts: the first use makes the key, and the chrome signs with it too.
     const key = imageProxy ? await proxyKey(opts.store) : null;
-    const [body, chrome, around, story] = await Promise.all([
+    const [body, chrome, story] = await Promise.all([
       bodyOf(opened, key),
       chromeFor(req, context),
-      reader !== undefined ? articleNeighbours(opts.store, reader, article, context) : null,
       reader !== undefined && opened.storyId !== null ? storyOfArticle(opts.store, reader, id, opened.storyId) : null,
     ]);
-    return articlePage(article, { now: now(), timeZone: tz, body, chrome, context, story, state, ...(around ?? {}) });
+    return articlePage(article, { now: now(), timeZone: tz, body, chrome, context, story, state });
   });
 
   app.get<{ Params: { id: string } }>('/stories/:id', async (req, reply) => {
@@ -283,6 +278,7 @@ export function buildApp(opts: {
     return reply.redirect('/feeds', 303);
   });
 
+  registerArticleNeighbourRoutes(app, { store: opts.store });
   registerRecheckRoutes(app, { store: opts.store, ...(opts.pipeline ? { pipeline: opts.pipeline } : {}) });
   registerOnboardingRoutes(app, { store: opts.store, jobs: opts.jobs ?? null, now, ...(opts.pipeline ? { pipeline: opts.pipeline } : {}) });
 
@@ -486,21 +482,6 @@ async function feedsWithJobFailures(store: Store, jobs: Pick<JobQueue, 'feedFail
   return feeds.map((f) => ({ ...f, jobFailure: byFeed.get(f.id) ?? null }));
 }
 
-/** The list an article was opened from, as its link's query names it (`?feed=1&show=unread`). */
-function listContextOf(q: Record<string, string | undefined>): ListContext {
-  const show = q.show === 'unread' || q.show === 'starred' ? q.show : 'all';
-  const feed = optionalId(q.feed);
-  const folder = feed === undefined && q.folder ? q.folder.slice(0, 200) : undefined;
-  const entity = entityParam(q.entity);
-  return { show, ...(feed !== undefined ? { feed } : {}), ...(folder !== undefined ? { folder } : {}), ...(entity !== undefined ? { entity } : {}) };
-}
-
-/** `?entity=` as a reader typed or followed it: trimmed and capped; nothing when empty. */
-function entityParam(raw: string | undefined): string | undefined {
-  const name = raw?.replace(/\s+/g, ' ').trim().slice(0, MAX_ENTITY_KEY);
-  return name || undefined;
-}
-
 /** An opened article's body, rendered once per revision, link out and image proxy key (see ArticleBodies). */
 function articleBodies(store: Store, timeZone: string) {
   const bodies = new ArticleBodies();
@@ -523,22 +504,8 @@ async function storyOfArticle(store: Store, userId: number, articleId: number, s
   return { id: storyId, articles: found.articles, sources: found.sources, figures: figuresOf(found.self), entities };
 }
 
-/** The open article's neighbours in the list it was opened from (nearest first each way). */
-async function articleNeighbours(store: Store, userId: number, a: { id: number; publishedAt: string }, c: ListContext) {
-  const list = { show: c.show, ...(c.feed !== undefined ? { feedId: c.feed } : {}), ...(c.folder !== undefined ? { folder: c.folder } : {}), ...(c.entity !== undefined ? { entity: c.entity } : {}) };
-  const at = { publishedAt: a.publishedAt, id: a.id };
-  const [newer, older] = await Promise.all([
-    store.listNeighbours({ userId, list, at, side: 'newer', limit: NEIGHBOURS }),
-    store.listNeighbours({ userId, list, at, side: 'older', limit: NEIGHBOURS * 2 }),
-  ]);
-  return { newer, older };
-}
-
 /** Names an article page links to the river's entity filter. */
 const ARTICLE_ENTITIES = 12;
-
-/** Articles shown before the open one in the list pane; twice as many after it. */
-const NEIGHBOURS = 10;
 
 function iconSvg(reply: FastifyReply) {
   reply.type('image/svg+xml').header('cache-control', 'public, max-age=86400');

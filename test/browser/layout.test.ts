@@ -88,6 +88,8 @@ test('three panes at 1280 px: feeds with unread counts | the list | the article;
   const id = await firstArticle();
   const { context, page } = await signedIn('ada');
   await page.goto(`${site.url}/articles/${id}`);
+  // app.js fills the list pane where it shows: wait for its rows.
+  await page.locator('nav.list-pane a[aria-current="page"]').waitFor();
   const box = async (sel: string) => (await page.locator(sel).first().boundingBox())!;
   const [side, list, main] = [await box('nav.sidebar'), await box('nav.list-pane'), await box('main')];
   assert.ok(side.x + side.width <= list.x + 1 && list.x + list.width <= main.x + 1, `side by side: ${side.x}, ${list.x}, ${main.x}`);
@@ -98,6 +100,38 @@ test('three panes at 1280 px: feeds with unread counts | the list | the article;
   assert.equal(await page.locator('nav.list-pane').isVisible(), false);
   const [phoneMain, phoneSide] = [await box('main'), await box('nav.sidebar')];
   assert.ok(phoneSide.y >= phoneMain.y + phoneMain.height - 1, 'on a phone the sidebar comes after the article');
+  await context.close();
+});
+
+test('moving along the list keeps the pane rows it has, asking again only near their ends', { skip }, async () => {
+  const { context, page, errors } = await signedIn('ada');
+  const asked: string[] = [];
+  page.on('request', (r) => void (/\/articles\/\d+\/list/.test(r.url()) && asked.push(r.url())));
+  await page.goto(`${site.url}/`);
+  // The fifth of ten: four rows above it, five below.
+  await page.locator('.river h2 a').nth(4).click();
+  const current = () => page.locator('nav.list-pane a[aria-current="page"]').getAttribute('href');
+  await page.locator('nav.list-pane a[aria-current="page"]').waitFor();
+  assert.equal(await current(), new URL(page.url()).pathname);
+  assert.equal(asked.length, 1);
+  const rows = await page.locator('nav.list-pane li a').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
+  const step = async () => {
+    const from = page.url();
+    await page.keyboard.press('j');
+    await page.waitForURL((u) => u.href !== from);
+    await page.waitForFunction(() => document.querySelector('nav.list-pane a[aria-current="page"]')?.getAttribute('href') === location.pathname);
+  };
+  await step();
+  assert.equal(await current(), rows[5], 'the next row is the open one');
+  assert.equal(await page.locator('nav.list-pane li').nth(4).getAttribute('class'), 'read', 'the one left is read');
+  assert.equal(asked.length, 1, 'the rows shown were kept');
+  await step();
+  assert.equal(asked.length, 1);
+  // Three rows from the end: asked again.
+  await step();
+  assert.equal(asked.length, 2);
+  assert.equal(await current(), rows[7]);
+  assert.deepEqual(errors, []);
   await context.close();
 });
 

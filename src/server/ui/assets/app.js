@@ -3,7 +3,8 @@
  * it adds keyboard shortcuts: j/k next/previous article (on an article page: the next and
  * previous article of the list it was opened from), o or Enter open, m read/unread, s star,
  * r reload, g then a/u/s/f the all/unread/starred/feeds views, / search, ? help. It also
- * registers the service worker that keeps pages for reading offline.
+ * registers the service worker that keeps pages for reading offline, and fills an article
+ * page's list pane where it is shown (wide screens): the page itself walks no list.
  */
 (() => {
   'use strict';
@@ -76,6 +77,8 @@
   // Come back to the article just acted on after a form round-trip.
   const again = sessionStorage.getItem('tidings-selected');
   document.addEventListener('submit', (e) => {
+    // A form may change what the kept pane rows show (marks, subscriptions): asked again after it.
+    sessionStorage.removeItem('tidings-pane');
     const li = e.target.closest && e.target.closest('.river > li');
     if (li) sessionStorage.setItem('tidings-selected', li.dataset.id || '');
   });
@@ -96,7 +99,46 @@
       if (urls.length && reg.active && location.pathname === '/') reg.active.postMessage({ type: 'save', urls });
     });
   }
+  // The pane's rows, asked once, when the pane is first shown (it is hidden on phones).
+  // Moving along the list (j/k, Next) mostly stays inside the rows already shown: those are
+  // kept for the tab and reused while the open article has PANE_MARGIN rows either side.
+  const PANE_KEPT = 'tidings-pane';
+  const PANE_MARGIN = 3;
+  const keptRows = (rows) => {
+    const m = /^\/articles\/(\d+)\/list(\?.*)?$/.exec(rows);
+    let kept = null;
+    try { kept = JSON.parse(sessionStorage.getItem(PANE_KEPT) || 'null'); } catch { kept = null; }
+    if (!m || !kept || kept.list !== (m[2] || '')) return null;
+    const box = document.createElement('div');
+    box.innerHTML = kept.html;
+    const links = Array.from(box.querySelectorAll('ol > li > a'));
+    const here = links.findIndex((a) => a.getAttribute('href') === '/articles/' + m[1] + (m[2] || ''));
+    if (here < PANE_MARGIN || here >= links.length - PANE_MARGIN) return null;
+    links.forEach((a) => a.removeAttribute('aria-current'));
+    links[here].setAttribute('aria-current', 'page');
+    links[here].parentElement.className = 'read';
+    return box.innerHTML;
+  };
+  const showRows = (pane, list, html) => {
+    pane.innerHTML = html;
+    try { sessionStorage.setItem(PANE_KEPT, JSON.stringify({ list, html })); } catch { /* storage full or off: ask each time */ }
+  };
+  const fillListPane = () => {
+    const pane = document.querySelector('nav.list-pane[data-rows]');
+    if (!pane || getComputedStyle(pane).display === 'none') return;
+    const rows = pane.dataset.rows;
+    pane.removeAttribute('data-rows');
+    const list = rows.slice(rows.indexOf('/list') + 5);
+    const reused = keptRows(rows);
+    if (reused) return showRows(pane, list, reused);
+    fetch(rows, { credentials: 'same-origin' })
+      .then((r) => (r.ok ? r.text() : ''))
+      .then((html) => { if (html) showRows(pane, list, html); })
+      .catch(() => undefined);
+  };
+  window.addEventListener('resize', fillListPane);
   document.addEventListener('DOMContentLoaded', () => {
+    fillListPane();
     if (!again) return;
     sessionStorage.removeItem('tidings-selected');
     const i = items().findIndex((li) => li.dataset.id === again);

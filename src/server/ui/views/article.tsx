@@ -16,10 +16,8 @@ export interface ArticleOptions {
   chrome?: Chrome;
   /** The reader's marks on it (none without a session). */
   state?: { read: boolean; starred: boolean } | null;
-  /** The list the reader opened it from, and its neighbours there (nearest first each way). */
+  /** The list the reader opened it from (its neighbours are found when asked: articleNeighbourRoutes.ts). */
   context?: ListContext;
-  newer?: ArticleNeighbour[];
-  older?: ArticleNeighbour[];
   /** The story it is in, counted over what the reader sees. */
   story?: ArticleStory | null;
 }
@@ -42,8 +40,6 @@ export function articlePage(a: ArticleWithSource, opts: ArticleOptions): string 
   const title = collapseWhitespace(a.title);
   const updatedAt = updatedAtOf(a);
   const wasUpdated = Date.parse(updatedAt) > Date.parse(a.publishedAt);
-  const prev = opts.newer?.[0];
-  const next = opts.older?.[0];
   const main = (
     <article class="reading">
       {session && opts.state && (
@@ -54,8 +50,8 @@ export function articlePage(a: ArticleWithSource, opts: ArticleOptions): string 
             <button type="submit">Check for updates</button>
           </form>
           <span class="nav">
-            <NeighbourLink rel="prev" item={prev} query={query} label="← Previous" />
-            <NeighbourLink rel="next" item={next} query={query} label="Next →" />
+            <a class="button" rel="prev" href={`/articles/${a.id}/prev${query}`}>← Previous</a>
+            <a class="button" rel="next" href={`/articles/${a.id}/next${query}`}>Next →</a>
           </span>
         </div>
       )}
@@ -68,7 +64,13 @@ export function articlePage(a: ArticleWithSource, opts: ArticleOptions): string 
       <div class="article-text" dangerouslySetInnerHTML={{ __html: opts.body }} />
     </article>
   );
-  const list = session && (opts.newer || opts.older) ? <ListPane current={a} newer={opts.newer ?? []} older={opts.older ?? []} query={query} /> : null;
+  // The pane's rows are fetched by app.js where the pane is shown (wide screens): an opening
+  // on a phone, or without script, walks no list; without script the pane links back to it.
+  const list = session ? (
+    <nav class="list-pane" aria-label="Articles in this list" data-rows={`/articles/${a.id}/list${query}`}>
+      <BackToList query={query} />
+    </nav>
+  ) : null;
   return renderPage(title, chrome, main, list);
 }
 
@@ -115,13 +117,15 @@ export function EntityLink({ name }: { name: string }) {
   return <a href={`/?entity=${encodeURIComponent(name)}`} title={`Articles naming ${name}`}>{name}</a>;
 }
 
-function NeighbourLink({ rel, item, query, label }: { rel: 'prev' | 'next'; item: ArticleNeighbour | undefined; query: string; label: string }) {
-  if (!item) return <a class="button" rel={rel} aria-disabled="true">{label}</a>;
-  return <a class="button" rel={rel} href={`/articles/${item.id}${query}`} title={item.title}>{label}</a>;
+function BackToList({ query }: { query: string }) {
+  return <h2><a href={`/${query}`}>Back to the list</a></h2>;
 }
 
-/** The articles around this one in the list it came from, for the middle pane on wide screens. */
-function ListPane({ current, newer, older, query }: { current: ArticleWithSource; newer: ArticleNeighbour[]; older: ArticleNeighbour[]; query: string }) {
+/**
+ * The list pane's content: the articles around the open one in the list it came from,
+ * nearest first each way, the open one marked. Asked by app.js (GET /articles/ID/list).
+ */
+export function listPaneRows(current: { id: number; title: string; source: string }, newer: ArticleNeighbour[], older: ArticleNeighbour[], query: string): string {
   const row = (x: { id: number; title: string; source: string; read?: boolean }, here = false) => (
     <li class={x.read ? 'read' : 'unread'}>
       <a href={`/articles/${x.id}${query}`} aria-current={here ? 'page' : undefined}>
@@ -130,15 +134,15 @@ function ListPane({ current, newer, older, query }: { current: ArticleWithSource
       </a>
     </li>
   );
-  return (
-    <nav class="list-pane" aria-label="Articles in this list">
-      <h2><a href={`/${query}`}>Back to the list</a></h2>
+  return renderToString(
+    <>
+      <BackToList query={query} />
       <ol>
         {[...newer].reverse().map((x) => row(x))}
-        {row({ id: current.id, title: collapseWhitespace(current.title), source: current.sourceName, read: true }, true)}
+        {row({ ...current, title: collapseWhitespace(current.title), read: true }, true)}
         {older.map((x) => row(x))}
       </ol>
-    </nav>
+    </>,
   );
 }
 
