@@ -48,6 +48,13 @@ export const postgresDialect: StoreDialect = {
     const [, feed, reader] = UNREAD_LOCKS;
     await sql`select unread_lock(${feed}, ${feedId}, false), unread_lock(${reader}, ${userId}, false)`.execute(trx);
   },
+  async lockArticlesToLink(trx, articleIds) {
+    if (articleIds.length === 0) return;
+    // The article_feed trigger's lock (migration 0014) of each, in id order (0018). Ordered in a
+    // subquery: a volatile function beside an order by may be evaluated before the sort.
+    const [article] = UNREAD_LOCKS;
+    await sql`select count(unread_lock(${article}, s.id, false)) from (select distinct id from unnest(${[...articleIds]}::bigint[]) id order by id offset 0) s`.execute(trx);
+  },
 };
 
 /**
