@@ -36,6 +36,14 @@ export interface StoreDialect {
   lockArticlesToLink(trx: Transaction<Database>, articleIds: readonly number[]): Promise<void>;
 }
 
+/** How far a search reads (both dialects read the window in widening ranges of ids below the newest article). */
+export interface WindowBound {
+  /** The newest matches ranked (SEARCH_WINDOW; smaller in tests). */
+  window: number;
+  /** Ids below the newest article that the first range covers. */
+  firstSpan: number;
+}
+
 export interface SearchPage {
   limit: number;
   offset: number;
