@@ -6,6 +6,7 @@ import { runCli, tempDir } from './support/cli.js';
 import { subscribe } from '../src/ingest/subscribe.js';
 import { refreshFeed } from '../src/ingest/refreshFeed.js';
 import { ftsQuery, searchWindow } from '../src/store/sqlite/sqliteDialect.js';
+import { searchRanges } from '../src/store/postgres/postgresDialect.js';
 import { openSqliteStore } from '../src/store/sqlite/openSqlite.js';
 import { markHit } from '../src/render/searchHighlight.js';
 import { buildApp } from '../src/server/app.js';
@@ -155,6 +156,31 @@ test('a word and a prefix read the prefix index in widening rowid ranges, and fi
   } finally {
     await store.close();
   }
+});
+
+test('PostgreSQL reads the window in disjoint id ranges, each as large as the window still lacks, and finds the same window as one full read', { skip: storeTarget !== 'postgres' }, async () => {
+  // Article k of 120 (consecutive ids) holds "harbour" when k % 3 == 0 and a word starting "pilot" when k % 4 == 0.
+  const [{ id: sourceId }] = (await tp.query('select id from source order by id limit 1')) as [{ id: number }];
+  const ids: number[] = [];
+  for (let k = 1; k <= 120; k++) {
+    const words = [k % 3 === 0 ? 'harbour' : 'quay', k % 4 === 0 ? ['pilots', 'piloting', 'pilotage'][k % 3] : 'crane', `item${k}`];
+    const url = `https://ranges.example/${k}`;
+    const [row] = await tp.query(`insert into article (source_id, url, canonical_url, url_key, title, published_at, first_seen_at, text, html, lang, word_count, content_hash, extract_status)
+      values (${sourceId}, '${url}', '${url}', '${url}', 'Story ${k}', '2026-01-01T00:${String(k % 60).padStart(2, '0')}:00Z', '2026-03-01T00:00:00Z', '${words.join(' ')}', '', 'en', 10, 'r${k}', 'ok') returning id`);
+    ids.push(Number(row!.id));
+  }
+  const db = tp.store.kysely();
+  const ours = sql<SqlBool>`a.url like 'https://ranges.example/%'`;
+  const search = async (text: string, firstSpan: number, window = 7, page = { limit: 100, offset: 0 }) =>
+    (await searchRanges(db, text, ours, page, { window, firstSpan })).map((r) => r.id).sort((a, b) => a - b);
+  const newestSeven = [120, 108, 96, 84, 72, 60, 48].map((k) => ids[k - 1]!).sort((a, b) => a - b);
+  assert.deepEqual(await search('harbour pilot*', 1_000_000), newestSeven, 'one range holding every article');
+  assert.deepEqual(await search('harbour pilot*', 2), newestSeven, 'ranges of 2, 16, 128… ids');
+  assert.deepEqual(await search('harbour pilot*', 30), newestSeven, 'ranges of 30 and 240 ids');
+  assert.equal((await search('harbour pilot*', 2, 1000)).length, 10, 'every match when the window is larger than the matches');
+  assert.equal((await search('harbour pilot*', 2, 7, { limit: 3, offset: 6 })).length, 1, 'a page near the end of the window');
+  assert.deepEqual(await search('pilot*', 5), [120, 116, 112, 108, 104, 100, 96].map((k) => ids[k - 1]!).sort((a, b) => a - b), 'a prefix alone');
+  assert.deepEqual(await search('nowhere', 2), [], 'no match in any range');
 });
 
 test('the SQLite search index rebuilds in batches, and a failed rebuild keeps the old one', { skip: storeTarget !== 'sqlite' }, async () => {

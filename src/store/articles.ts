@@ -6,6 +6,7 @@ import { firstSection } from './articleList.js';
 import { recordFeedRefresh } from './feeds.js';
 import { toArticle, toImage, toRevision } from './rows.js';
 import type { ArticleKeys, ArticleWrite, RefreshOutcome, RefreshWrite } from './store.js';
+import type { StoreDialect } from './dialect.js';
 import { queueStoryWork } from './stories.js';
 
 /**
@@ -18,12 +19,15 @@ export async function findKnownArticle(db: Db, feedId: number, sourceId: number,
   return row ? toArticle(row) : null;
 }
 
-export async function saveRefresh(db: Kysely<Database>, w: RefreshWrite): Promise<RefreshOutcome> {
+export async function saveRefresh(db: Kysely<Database>, dialect: StoreDialect, w: RefreshWrite): Promise<RefreshOutcome> {
   return db.transaction().execute(async (trx) => {
     const { sourceId } = await recordFeedRefresh(trx, w);
     const outcome: RefreshOutcome = { created: 0, tombstoned: 0, updated: 0, linked: 0, unchanged: 0, articleIds: [], failedPageIds: [] };
-    // In article order, as read marks lock them (subscriptions.ts markAllRead).
-    for (const link of [...w.links].sort((x, y) => x.articleId - y.articleId)) {
+    // In article order, as read marks lock them (subscriptions.ts markAllRead), and all
+    // locked before the first link moves a count.
+    const links = [...w.links].sort((x, y) => x.articleId - y.articleId);
+    await dialect.lockArticlesToLink(trx, links.map((l) => l.articleId));
+    for (const link of links) {
       if (await linkArticle(trx, link.articleId, w.feedId, link.guid, link.linkKey, w.fetchedAt)) outcome.linked++;
     }
     for (const a of w.articles) {

@@ -27,6 +27,21 @@ export interface StoreDialect {
    * read marks), so the recount's next statement counts every committed row.
    */
   lockUnreadCount(trx: Transaction<Database>, userId: number, feedId: number): Promise<void>;
+  /**
+   * Takes, for the rest of this transaction, what a link of each of these stored articles to
+   * a feed will lock, all at once in id order, before the links move any unread count: a
+   * reader's read marks take their articles first too, so neither waits for an article while
+   * holding a count the other needs.
+   */
+  lockArticlesToLink(trx: Transaction<Database>, articleIds: readonly number[]): Promise<void>;
+}
+
+/** How far a search reads (both dialects read the window in widening ranges of ids below the newest article). */
+export interface WindowBound {
+  /** The newest matches ranked (SEARCH_WINDOW; smaller in tests). */
+  window: number;
+  /** Ids below the newest article that the first range covers. */
+  firstSpan: number;
 }
 
 export interface SearchPage {

@@ -130,7 +130,7 @@ export class KyselyStore implements Store {
     return articles.findKnownArticle(this.db, feedId, sourceId, keys);
   }
   saveRefresh(w: RefreshWrite): Promise<RefreshOutcome> {
-    return retryingConflicts('saveRefresh', () => articles.saveRefresh(this.db, w));
+    return retryingConflicts('saveRefresh', () => articles.saveRefresh(this.db, this.dialect, w));
   }
   isTombstoned(feedId: number, keys: ArticleKeys): Promise<boolean> {
     return articles.isTombstoned(this.db, feedId, keys);

@@ -365,6 +365,30 @@ export const postgresMigrations: Record<string, Migration> = {
       await sql`drop index article_search_prefix`.execute(db);
     },
   },
+  '0018_unread_locks_in_one_order': {
+    async up(db: Kysely<unknown>) {
+      // A read mark beside a refresh still deadlocked now and then (CI: 40P01 in
+      // setArticleStates). Each read mark's trigger took its article exclusively and then the
+      // counts of its feeds, so two readers marking the same article waited for each other
+      // while holding counts, and a refresh locked its feed's counts in heap order, not by
+      // reader: ada's marks held (ada, quay) and waited for an article bob's marks held, bob's
+      // waited for (bob, quay), which the refresh held while it waited for (ada, quay). Now
+      // every writer takes its articles before any count, in id order, and counts by reader:
+      // read marks share their article locks (a mark changes the counts of its own reader
+      // only; one reader's marks queue on the reader's row) and take them all in a before
+      // trigger, as the statement writes its rows in article order, before any after trigger
+      // counts; a link counts its feed's subscribers in reader order; a refresh locks the
+      // articles it links first (postgresDialect.lockArticlesToLink).
+      await unreadTriggerFunctions(db, 'ordered');
+      await sql`create or replace function article_state_article_lock() returns trigger language plpgsql as $$
+        begin
+          perform unread_lock(${sql.raw(String(UNREAD_LOCKS[0]))}, new.article_id, true);
+          return new;
+        end $$`.execute(db);
+      await sql`create trigger article_state_article_lock before insert or update of read_at on article_state
+        for each row execute function article_state_article_lock()`.execute(db);
+    },
+  },
 };
 
 /** The GIN index of the article's stemmed and unstemmed search vectors (0017). */
@@ -410,11 +434,14 @@ export async function recountDriftedUnread(db: Kysely<unknown>): Promise<number>
  * locks, 'readerFirst' (0015) has those of a reader's writes take the reader's version row
  * before them.
  */
-async function unreadTriggerFunctions(db: Kysely<unknown>, locks: 'unlocked' | 'locked' | 'readerFirst'): Promise<void> {
+async function unreadTriggerFunctions(db: Kysely<unknown>, locks: 'unlocked' | 'locked' | 'readerFirst' | 'ordered'): Promise<void> {
   const [article, feed, reader] = UNREAD_LOCKS;
   const lock = (kind: number, id: string, shared = false) => sql.raw(locks !== 'unlocked' ? `perform unread_lock(${kind}, ${id}, ${shared});` : '');
   // The lock 0009's version trigger takes on the row when it bumps it.
-  const readerRow = (id: string) => sql.raw(locks === 'readerFirst' ? `perform 1 from "user" where id = ${id} for no key update;` : '');
+  const readerRow = (id: string) => sql.raw(locks === 'readerFirst' || locks === 'ordered' ? `perform 1 from "user" where id = ${id} for no key update;` : '');
+  // 0018: the counts a link moves, locked by reader before they are moved (an update locks in heap order).
+  const feedCountsByReader = (id: string) =>
+    sql.raw(locks === 'ordered' ? `perform 1 from subscription_unread where feed_id = ${id} order by user_id for no key update;` : '');
   await sql`create or replace function subscription_unread_insert() returns trigger language plpgsql as $$
     begin
       ${readerRow('new.user_id')} ${lock(feed, 'new.feed_id')} ${lock(reader, 'new.user_id')}
@@ -437,7 +464,7 @@ async function unreadTriggerFunctions(db: Kysely<unknown>, locks: 'unlocked' | '
     begin
       if tg_op = 'DELETE' then link := old; else link := new; end if;
       if tg_op = 'DELETE' and not exists (select 1 from article where id = old.article_id) then return null; end if;
-      ${lock(article, 'link.article_id')} ${lock(feed, 'link.feed_id', true)}
+      ${lock(article, 'link.article_id')} ${lock(feed, 'link.feed_id', true)} ${feedCountsByReader('link.feed_id')}
       update subscription_unread u set unread = unread + (case when tg_op = 'DELETE' then -1 else 1 end)
         where u.feed_id = link.feed_id and not exists (select 1 from article_state s
           where s.user_id = u.user_id and s.article_id = link.article_id and s.read_at is not null);
@@ -458,7 +485,7 @@ async function unreadTriggerFunctions(db: Kysely<unknown>, locks: 'unlocked' | '
         delta := case when new.read_at is null then 1 else -1 end;
       end if;
       if delta <> 0 then
-        ${readerRow('state.user_id')} ${lock(article, 'state.article_id')} ${lock(reader, 'state.user_id', true)}
+        ${readerRow('state.user_id')} ${lock(article, 'state.article_id', locks === 'ordered')} ${lock(reader, 'state.user_id', true)}
         update subscription_unread set unread = unread + delta
           where user_id = state.user_id and feed_id in (select feed_id from article_feed where article_id = state.article_id);
       end if;

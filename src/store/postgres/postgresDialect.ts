@@ -1,40 +1,22 @@
-import { sql, type RawBuilder } from 'kysely';
-import { SEARCH_WINDOW, type StoreDialect } from '../dialect.js';
+import { sql, type Expression, type Kysely, type RawBuilder, type SqlBool } from 'kysely';
+import type { Database } from '../schema.js';
+import { SEARCH_WINDOW, type SearchPage, type StoreDialect, type WindowBound } from '../dialect.js';
 import { searchParts } from '../searchQuery.js';
 import { UNREAD_LOCKS } from './migrations.js';
+
+/** The advisory lock key of story placement (any constant no other part of Tidings uses). */
+const STORY_LOCK = 0x5701e5;
 
 /**
  * Title weighs five times the text, as SQLite's bm25(5, 1): weights of {D, C, B, A}.
  * Normalization 1 divides by 1 + log(length), so long texts do not win by length alone.
  */
-/** The advisory lock key of story placement (any constant no other part of Tidings uses). */
-const STORY_LOCK = 0x5701e5;
-
 const RANK_WEIGHTS = '{0.1, 0.2, 0.2, 1.0}';
 
 /** PostgreSQL: the article's generated tsvectors (GIN indexes) and timestamptz times. */
 export const postgresDialect: StoreDialect = {
-  async searchArticleIds(db, text, filter, page) {
-    const query = tsQueries(text);
-    if (!query) return [];
-    // Ranks the reader's newest SEARCH_WINDOW matches (see dialect.ts): the filters choose the window.
-    // The tsqueries are written inline (not a CTE) so the planner estimates how common the words
-    // are: common words walk the primary key backwards and stop after the window, rare ones
-    // use the GIN index of both columns (0017), which intersects words and prefixes inside it.
-    // The window is materialized once and ranked by id, not searched again
-    // (4.8 s → 21 ms for two words in most of 1 M articles).
-    const words = query.words ? sql`to_tsquery('tidings_search_stemmed', ${query.words})` : null;
-    const prefixes = query.prefixes ? sql`to_tsquery('tidings_search', ${query.prefixes})` : null;
-    const rows = await sql<{ id: number; rank: number }>`
-      with recent as materialized (
-        select a.id, a.published_at, a.title, a.search from article a
-        where ${words ? sql`a.search @@ ${words}` : sql`true`} and ${prefixes ? sql`a.search_prefix @@ ${prefixes}` : sql`true`}
-          and ${filter} order by a.id desc limit ${SEARCH_WINDOW})
-      select r.id, ${rankOf(words, query.prefixParts)} as rank
-      from recent r
-      order by rank, r.published_at desc, r.id desc
-      limit ${page.limit} offset ${page.offset}`.execute(db);
-    return rows.rows;
+  searchArticleIds(db, text, filter, page) {
+    return searchRanges(db, text, filter, page, { window: SEARCH_WINDOW, firstSpan: FIRST_SPAN });
   },
   utcDay(time) {
     return sql<string>`to_char(${time} at time zone 'UTC', 'YYYY-MM-DD')`;
@@ -48,7 +30,60 @@ export const postgresDialect: StoreDialect = {
     const [, feed, reader] = UNREAD_LOCKS;
     await sql`select unread_lock(${feed}, ${feedId}, false), unread_lock(${reader}, ${userId}, false)`.execute(trx);
   },
+  async lockArticlesToLink(trx, articleIds) {
+    if (articleIds.length === 0) return;
+    // The article_feed trigger's lock (migration 0014) of each, in id order (0018). Ordered in a
+    // subquery: a volatile function beside an order by may be evaluated before the sort.
+    const [article] = UNREAD_LOCKS;
+    await sql`select count(unread_lock(${article}, s.id, false)) from (select distinct id from unnest(${[...articleIds]}::bigint[]) id order by id offset 0) s`.execute(trx);
+  },
 };
+
+/**
+ * Ids the first range of a search covers: 16 windows; each next range reaches 8x as far
+ * below the newest article. Bounded, the planner costs a bitmap of the GIN index (0017)
+ * against a walk of the primary key by the rows in the range and picks each where it is
+ * cheaper. Unbounded, it walked the primary key for police arre* (one row in 10 matches:
+ * ~9,500 rows walked, both vectors fetched from TOAST for each) at 85-93 ms where the bitmap
+ * took 14-19, and took the bitmap for pres* at 360-408 ms where the walk takes 26 (50 k
+ * ECB+ articles, load ~17).
+ */
+const FIRST_SPAN = 16 * SEARCH_WINDOW;
+const SPAN_GROWTH = 8;
+
+/**
+ * The reader's newest `bound.window` matches (see dialect.ts), ranked: a page of them. The
+ * matches are read newest first in disjoint ranges of ids, each asked only for as many as
+ * the window still lacks, until it is full or no article is left below; then the window is
+ * ranked once. The same window as one unbounded read.
+ */
+export async function searchRanges(
+  db: Kysely<Database>, text: string, filter: Expression<SqlBool>, page: SearchPage, bound: WindowBound,
+): Promise<Array<{ id: number; rank: number }>> {
+  const query = tsQueries(text);
+  if (!query) return [];
+  const words = query.words ? sql`to_tsquery('tidings_search_stemmed', ${query.words})` : null;
+  const prefixes = query.prefixes ? sql`to_tsquery('tidings_search', ${query.prefixes})` : null;
+  const newest = Number((await sql<{ id: string | null }>`select max(id) as id from article`.execute(db)).rows[0]?.id ?? 0);
+  const window: number[] = [];
+  for (let below = newest + 1, span = bound.firstSpan; below > 0 && window.length < bound.window; span *= SPAN_GROWTH) {
+    const from = Math.max(0, newest + 1 - span);
+    // The tsqueries are written inline (not a CTE) so the planner estimates how common the words are.
+    const { rows } = await sql<{ id: string }>`select a.id from article a
+      where ${words ? sql`a.search @@ ${words}` : sql`true`} and ${prefixes ? sql`a.search_prefix @@ ${prefixes}` : sql`true`}
+        and a.id >= ${from} and a.id < ${below} and ${filter}
+      order by a.id desc limit ${bound.window - window.length}`.execute(db);
+    window.push(...rows.map((r) => Number(r.id)));
+    below = from;
+  }
+  if (window.length === 0) return [];
+  // Ranked by id, not searched again (4.8 s → 21 ms for two words in most of 1 M articles).
+  const ranked = await sql<{ id: string; rank: number }>`
+    select r.id, ${rankOf(words, query.prefixParts)} as rank from article r where r.id = any(${window}::bigint[])
+    order by rank, r.published_at desc, r.id desc
+    limit ${page.limit} offset ${page.offset}`.execute(db);
+  return ranked.rows.map((r) => ({ id: Number(r.id), rank: Number(r.rank) }));
+}
 
 /**
  * Lower is better: how many prefixes the title lacks (titles first, as SQLite ranks), less

@@ -1,6 +1,6 @@
 import { sql, type Expression, type Kysely, type RawBuilder, type SqlBool } from 'kysely';
 import { searchParts, type SearchPart } from '../searchQuery.js';
-import { SEARCH_WINDOW, type SearchPage, type StoreDialect } from '../dialect.js';
+import { SEARCH_WINDOW, type SearchPage, type StoreDialect, type WindowBound } from '../dialect.js';
 import type { Database } from '../schema.js';
 
 /**
@@ -25,6 +25,9 @@ export const sqliteDialect: StoreDialect = {
   async lockUnreadCount() {
     // One writer at a time: the recount is one statement, which no other write interleaves.
   },
+  async lockArticlesToLink() {
+    // One writer at a time: nothing to order.
+  },
 };
 
 /**
@@ -36,13 +39,6 @@ export const sqliteDialect: StoreDialect = {
  */
 const FIRST_SPAN = 128 * SEARCH_WINDOW;
 const GROWTH = 8;
-
-export interface WindowBound {
-  /** The newest matches ranked (SEARCH_WINDOW; smaller in tests). */
-  window: number;
-  /** Rowids below the newest article that the first round covers. */
-  firstSpan: number;
-}
 
 /**
  * A search over one index reads it newest first and stops at the window. A search over
