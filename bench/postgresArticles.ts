@@ -50,6 +50,7 @@ export async function postgresReachable(): Promise<boolean> {
 }
 
 const BATCH = 10_000;
+const LINK_BATCH = 2_000;
 
 /** n articles in one feed the bench reader follows; ids 1..n in publication order, as in the SQLite fill. */
 export async function fillPostgres(url: string, n: number): Promise<{ cookie: string }> {
@@ -73,7 +74,15 @@ export async function fillPostgres(url: string, n: number): Promise<{ cookie: st
         [rows.map((r) => r.url), rows.map((r) => r.urlKey), rows.map((r) => r.title), rows.map((r) => r.at), rows.map((r) => r.text), rows.map((_, k) => from + k)],
       );
     }
-    await c.query(`insert into article_feed (article_id, feed_id, link_key, first_seen_at) select id, $1, url_key, first_seen_at from article`, [feedId]);
+    // The unread trigger takes an advisory lock per linked article: one statement (one
+    // transaction) per range keeps them within the server's lock table.
+    for (let from = 0; from < n; from += LINK_BATCH) {
+      await c.query(
+        `insert into article_feed (article_id, feed_id, link_key, first_seen_at)
+         select id, $1, url_key, first_seen_at from article where id > $2 and id <= $3`,
+        [feedId, from, from + LINK_BATCH],
+      );
+    }
     await c.query("set maintenance_work_mem = '512MB'");
     await c.query(`create index ${SEARCH_INDEX} on article using gin (search, search_prefix)`);
     await c.query('analyze');
