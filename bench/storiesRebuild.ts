@@ -160,13 +160,16 @@ function place(i: number, article: StoryArticle, event: number, found: ArticleFe
 }
 
 const t0 = process.hrtime.bigint();
-const inFlight: { from: number; items: ReturnType<typeof nextArticle>[]; found: Promise<ArticleFeatures[]> | null }[] = [];
+const inFlight: { from: number; items: ReturnType<typeof nextArticle>[]; sampled: boolean; found: Promise<ArticleFeatures[]> | null }[] = [];
 let made = 0;
 for (;;) {
-  while (inFlight.length < AHEAD && made < n) {
+  // Nothing is sent to the thread past a batch with sampled placements until it is placed:
+  // the process's CPU time is what a sample reads, and the thread's work would count in it.
+  while (inFlight.length < AHEAD && made < n && !inFlight.some((b) => b.sampled)) {
     const from = made + 1;
     const items = Array.from({ length: Math.min(BATCH, n - made) }, () => nextArticle(++made));
-    inFlight.push({ from, items, found: features?.featurise(items.map((x) => x.article)) ?? null });
+    const sampled = checkpoints.some((c) => from <= c && made > c - SAMPLE);
+    inFlight.push({ from, items, sampled, found: sampled ? null : (features?.featurise(items.map((x) => x.article)) ?? null) });
   }
   const next = inFlight.shift();
   if (!next) break;
