@@ -9,12 +9,22 @@
  * another's text word for word (a wire copy). About 17,000 articles a day, so the story
  * window (48 h) holds some 35,000 articles whatever N is.
  */
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { FeatureThread } from '../src/stories/featureThread.js';
 import { createPlacingState, placeInOrder } from '../src/stories/placementOrder.js';
+import { DEFAULT_STORY_OPTIONS, type ArticleFeatures, type StoryArticle } from '../src/stories/storyState.js';
 import { StoredStories } from './stories/storedStories.js';
 
 const n = Number(process.argv[2] ?? 1_000_000);
 const checkpoints = [100_000, n].filter((c, i, all) => c <= n && all.indexOf(c) === i);
 const SAMPLE = 1000;
+/**
+ * BENCH_STORIES_HASH=1: a hash of every placement (story, copy, merges, splits) in the
+ * output, so a change meant to keep placements identical can be shown to (off by default:
+ * hashing costs CPU the timings should not count).
+ */
+const placementsHash = process.env.BENCH_STORIES_HASH === '1' ? createHash('sha256') : null;
 /** Articles between two readings of the process's memory (after a full collection when --expose-gc). */
 const MEMORY_EVERY = 50_000;
 
@@ -24,6 +34,24 @@ function memoryNow(stored: number): { stored: number; rssMb: number; heapMb: num
   // Typed arrays' backing stores live outside the heap: counted apart.
   return { stored, rssMb: m.rss / 1048576, heapMb: m.heapUsed / 1048576, arrayBuffersMb: m.arrayBuffers / 1048576 };
 }
+
+/**
+ * CPU seconds of this (the placing) thread alone, from Linux's per-thread counters (null
+ * elsewhere): with the feature thread, the process's CPU time counts both threads, and
+ * the placing thread's is what bounds the wall time on two cores.
+ */
+function placingThreadCpuSeconds(): number | null {
+  try {
+    const stat = readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8');
+    // Fields after the command's closing parenthesis; utime and stime are the 14th and 15th of the line.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+  } catch {
+    return null;
+  }
+}
+/** Linux's USER_HZ: what /proc counts CPU time in. */
+const CLOCK_TICKS = 100;
 
 /** Deterministic pseudo-random numbers (mulberry32), so every run places the same articles. */
 function random(seed: number): () => number {
@@ -88,8 +116,17 @@ const samples = new Map<number, number[]>();
 // CPU time too: on a shared, loaded machine wall time counts the time other processes ran.
 const cpuSamples = new Map<number, number[]>();
 let stories = 0;
-const t0 = process.hrtime.bigint();
-for (let i = 1; i <= n; i++) {
+/**
+ * Articles featurised per batch in the feature thread, and batches in flight: the thread
+ * works on the next batches while this one places (BENCH_STORIES_INLINE=1: all on this
+ * thread, as before the thread).
+ */
+const BATCH = 500;
+const AHEAD = 4;
+const features = process.env.BENCH_STORIES_INLINE === '1' ? null : new FeatureThread(DEFAULT_STORY_OPTIONS.title);
+
+/** Article `i` and its true event. */
+function nextArticle(i: number): { article: StoryArticle & { published: number }; event: number } {
   // A new event about one article in eight; events fade after a few hundred articles.
   if (open.length < 3 || rnd() < 0.12) open.push(newEvent());
   if (open.length > 300) open.splice(0, open.length - 300);
@@ -97,18 +134,23 @@ for (let i = 1; i <= n; i++) {
   const copy = e.texts.length && rnd() < 0.1 ? pick(e.texts) : null;
   const body = copy ?? writeUp(e);
   if (!copy) e.texts.push(body);
-  const article = { id: String(i), title: body.title, text: body.text, published: start + i * 5000, source: pick(OUTLETS) };
+  return { article: { id: String(i), title: body.title, text: body.text, published: start + i * 5000, source: pick(OUTLETS) }, event: e.n };
+}
+
+function place(i: number, article: StoryArticle, event: number, found: ArticleFeatures | undefined): void {
   const sampled = checkpoints.find((c) => i > c - SAMPLE && i <= c);
   const before = sampled ? process.hrtime.bigint() : 0n;
   const cpuBefore = sampled ? process.cpuUsage() : null;
-  const placed = placeInOrder(state, article);
+  // A sampled placement finds its own features: the cost of placing one new article as ingestion does.
+  const placed = placeInOrder(state, article, sampled ? undefined : found);
   if (sampled) {
     const cpu = process.cpuUsage(cpuBefore!);
     samples.set(sampled, [...(samples.get(sampled) ?? []), Number(process.hrtime.bigint() - before) / 1e6]);
     cpuSamples.set(sampled, [...(cpuSamples.get(sampled) ?? []), (cpu.user + cpu.system) / 1000]);
   }
   if (placed.story === article.id) stories++;
-  stored.place(i, e.n, placed);
+  placementsHash?.update(`${article.id}\t${JSON.stringify(placed)}\n`);
+  stored.place(i, event, placed);
   if (i % MEMORY_EVERY === 0) {
     memory.push(memoryNow(i));
     // Progress on stderr: a run cut short (a long one on a loaded machine) still tells how far it got.
@@ -116,6 +158,25 @@ for (let i = 1; i <= n; i++) {
     process.stderr.write(`${JSON.stringify({ ...memory[memory.length - 1], cpuSeconds: (cpu.user + cpu.system) / 1e6, seconds: Number(process.hrtime.bigint() - t0) / 1e9 })}\n`);
   }
 }
+
+const t0 = process.hrtime.bigint();
+const inFlight: { from: number; items: ReturnType<typeof nextArticle>[]; sampled: boolean; found: Promise<ArticleFeatures[]> | null }[] = [];
+let made = 0;
+for (;;) {
+  // Nothing is sent to the thread past a batch with sampled placements until it is placed:
+  // the process's CPU time is what a sample reads, and the thread's work would count in it.
+  while (inFlight.length < AHEAD && made < n && !inFlight.some((b) => b.sampled)) {
+    const from = made + 1;
+    const items = Array.from({ length: Math.min(BATCH, n - made) }, () => nextArticle(++made));
+    const sampled = checkpoints.some((c) => from <= c && made > c - SAMPLE);
+    inFlight.push({ from, items, sampled, found: sampled ? null : (features?.featurise(items.map((x) => x.article)) ?? null) });
+  }
+  const next = inFlight.shift();
+  if (!next) break;
+  const found = next.found ? await next.found : null;
+  next.items.forEach((x, j) => place(next.from + j, x.article, x.event, found?.[j]));
+}
+await features?.close();
 const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
 const cpuTotal = process.cpuUsage();
 const quantile = (xs: number[], q: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(q * xs.length))] ?? 0;
@@ -124,10 +185,12 @@ process.stdout.write(
     articles: n,
     seconds,
     cpuSeconds: (cpuTotal.user + cpuTotal.system) / 1e6,
+    placingThreadCpuSeconds: placingThreadCpuSeconds(),
     storiesOpened: stories,
     peakRssMb: process.resourceUsage().maxRSS / 1024,
     memory,
     quality: stored.pairwise(),
+    ...(placementsHash ? { placementsHash: placementsHash.digest('hex').slice(0, 16) } : {}),
     placement: [...samples].map(([stored, xs]) => {
       const cpu = cpuSamples.get(stored)!;
       return { stored, p50Ms: quantile(xs, 0.5), p99Ms: quantile(xs, 0.99), p50CpuMs: quantile(cpu, 0.5), p99CpuMs: quantile(cpu, 0.99), maxCpuMs: quantile(cpu, 1) };

@@ -108,6 +108,11 @@ test('a rebuild gives the same stories as ingestion', async () => {
   assert.equal(r.articles, 9);
   assert.equal(await placements(tp), ingested);
   assert.deepEqual(await tp.query('select id, title, article_count, source_count, copy_count from story order by id'), stories);
+  // Features found a batch ahead in a thread (two batches in flight here) or on the placing thread: the same.
+  for (const opts of [{ batch: 2 }, { batch: 2, featureThread: false }]) {
+    assert.equal((await rebuildStories(tp.store, opts)).articles, 9);
+    assert.equal(await placements(tp), ingested, JSON.stringify(opts));
+  }
   // The running process's state is from before the rebuild: its next step starts over, the same.
   assert.equal(await tp.p.stories!.placePending(), 0);
 });

@@ -4,7 +4,8 @@ import type { ExtractionPool } from '../extract/extractionPool.js';
 import type { ArticleFactsWrite, PlacedInput, StoryBatch, StoryInput, Store, StoryTransaction } from '../store/store.js';
 import { turnTaker } from './eventLoopTurns.js';
 import { createPlacingState, placeInOrder, type PlacingState } from '../stories/placementOrder.js';
-import { DEFAULT_STORY_OPTIONS, storyOf } from '../stories/storyState.js';
+import { FeatureThread } from '../stories/featureThread.js';
+import { DEFAULT_STORY_OPTIONS, storyOf, type ArticleFeatures } from '../stories/storyState.js';
 
 import type { Facts } from './factsWorker.js';
 
@@ -254,31 +255,82 @@ function storyArticle(a: StoryInput) {
  * stories as ingestion gave. Entities and figures are found again only for articles whose
  * text changed since. `onBatch` reports progress.
  */
-export async function rebuildStories(store: Store, opts: { batch?: number; facts?: FactsOf; onBatch?: (done: number, total: number) => void } = {}): Promise<{ articles: number; stories: number }> {
+export async function rebuildStories(store: Store, opts: { batch?: number; facts?: FactsOf; onBatch?: (done: number, total: number) => void; featureThread?: boolean } = {}): Promise<{ articles: number; stories: number }> {
   const facts = opts.facts ?? articleFacts;
   const batchSize = opts.batch ?? 1000;
   const total = await store.countArticlesForStories();
   await store.clearStories(`rebuild-${Date.now()}`);
   const placing = createPlacingState();
+  const ahead = new FeaturesAhead(opts.featureThread ?? true);
   let seq = 0;
-  let lastId = 0;
-  for (;;) {
-    const inputs = await store.storyInputsAfter(lastId, batchSize);
-    if (!inputs.length) break;
-    const found = newFacts(new Date(Date.now() + FACTS_RETRY_MS).toISOString());
-    const batch: StoryBatch = { placements: [], ...found.batch, merges: [], splits: [], done: inputs.map((a) => a.id) };
-    for (const a of inputs) {
-      await found.find(facts, a);
-      const placed = placeInOrder(placing, storyArticle(a));
-      batch.placements.push({ articleId: a.id, storyId: Number(placed.story), copyOf: placed.copyOf === null ? null : Number(placed.copyOf), seq: ++seq });
-      for (const m of placed.merges) batch.merges.push({ from: Number(m.from), into: Number(m.into) });
-      for (const sp of placed.splits) batch.splits.push({ from: Number(sp.from), into: Number(sp.into), articles: sp.articles.map(Number) });
+  let inputs = await store.storyInputsAfter(0, batchSize);
+  let features = ahead.of(inputs);
+  try {
+    while (inputs.length) {
+      // The next batch is read and featurised while this one is placed.
+      const nextInputs = await store.storyInputsAfter(inputs[inputs.length - 1]!.id, batchSize);
+      const nextFeatures = ahead.of(nextInputs);
+      const found = newFacts(new Date(Date.now() + FACTS_RETRY_MS).toISOString());
+      const batch: StoryBatch = { placements: [], ...found.batch, merges: [], splits: [], done: inputs.map((a) => a.id) };
+      const featured = await features;
+      for (const [i, a] of inputs.entries()) {
+        await found.find(facts, a);
+        const placed = placeInOrder(placing, storyArticle(a), featured?.[i]);
+        batch.placements.push({ articleId: a.id, storyId: Number(placed.story), copyOf: placed.copyOf === null ? null : Number(placed.copyOf), seq: ++seq });
+        for (const m of placed.merges) batch.merges.push({ from: Number(m.from), into: Number(m.into) });
+        for (const sp of placed.splits) batch.splits.push({ from: Number(sp.from), into: Number(sp.into), articles: sp.articles.map(Number) });
+      }
+      await store.withStoryLock((tx) => tx.save(batch));
+      opts.onBatch?.(seq, total);
+      [inputs, features] = [nextInputs, nextFeatures];
     }
-    await store.withStoryLock((tx) => tx.save(batch));
-    lastId = inputs[inputs.length - 1]!.id;
-    opts.onBatch?.(seq, total);
+  } finally {
+    await ahead.close();
   }
   return { articles: seq, stories: placing.state.live };
+}
+
+/**
+ * A rebuild's articles featurised in a thread of their own (see `FeatureThread`), a batch
+ * ahead of placement. Without the thread (it failed to start or died) a batch gets no
+ * features and placement finds them itself: the same stories, only slower; logged once.
+ */
+class FeaturesAhead {
+  private thread: FeatureThread | null = null;
+  private logged = false;
+
+  constructor(useThread: boolean) {
+    if (!useThread) return;
+    try {
+      this.thread = new FeatureThread(DEFAULT_STORY_OPTIONS.title);
+    } catch (err) {
+      this.failed(err);
+    }
+  }
+
+  async of(inputs: StoryInput[]): Promise<ArticleFeatures[] | null> {
+    if (!this.thread || !inputs.length) return null;
+    try {
+      return await this.thread.featurise(inputs.map(storyArticle));
+    } catch (err) {
+      this.failed(err);
+      return null;
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.thread?.close();
+  }
+
+  private failed(err: unknown): void {
+    const thread = this.thread;
+    this.thread = null;
+    void thread?.close();
+    // Two batches in flight fail together: one line.
+    if (this.logged) return;
+    this.logged = true;
+    logError(new TidingsError('features_thread_failed', `the rebuild's feature thread failed, features are found on the placing thread (same stories, slower): ${(err as Error).message}`, { cause: err }), 'stories rebuild');
+  }
 }
 
 /** The process's story step for a pipeline, made at first use: facts are found in the pipeline's facts threads. */

@@ -40,6 +40,7 @@ const WORDS: Record<ErrorCode, ErrorWords> = {
   stop_incomplete: { sentence: 'Part of Tidings did not stop cleanly; it was stopped anyway.', phrase: 'a part did not stop cleanly' },
   facts_failed: { sentence: 'The people, places and figures of an article could not be found; it is grouped without them.', phrase: 'finding people, places and figures failed' },
   facts_deferred: { sentence: 'Finding the people, places and figures of articles is busy or failing; they are grouped now and looked at again later.', phrase: 'finding people, places and figures was put off' },
+  features_thread_failed: { sentence: 'A helper thread of the stories rebuild failed; the rebuild goes on without it, more slowly.', phrase: 'a rebuild helper thread failed' },
   server_running: { sentence: 'The server that owns fetching could not take this work.', phrase: 'the running server could not take the work' },
   invalid_date: { sentence: 'That date is not a calendar day (use YYYY-MM-DD).', phrase: 'the date is not a calendar day' },
   invalid_opml: { sentence: 'That file is not a well-formed OPML subscription list.', phrase: 'the file is not a well-formed OPML list' },

@@ -30,6 +30,8 @@ export type ErrorCode =
   | 'facts_failed'
   /** The facts threads were saturated or failing: articles are grouped without facts for now and asked again later, never on the main thread. */
   | 'facts_deferred'
+  /** A stories rebuild's feature thread failed: features are found on the placing thread (the same stories, slower). */
+  | 'features_thread_failed'
   /** A running `tidings serve` owns fetching on this database and could not take the work. */
   | 'server_running'
   /** A date (search from/to) that is not a calendar day. */

@@ -30,7 +30,7 @@ const SEEDS = Uint32Array.from({ length: HASHES }, (_, i) => mix(0x9e3779b9 + i 
  * by spaces; each is hashed as it is walked, with no string made for it, and a minimum is
  * the same however often a shingle repeats.
  */
-export function signatureOf(text: string, into = new Uint32Array(HASHES)): Uint32Array | null {
+export function signatureOf(text: string, into: Uint32Array = new Uint32Array(HASHES)): Uint32Array | null {
   const words = text.toLowerCase().match(WORD) ?? [];
   if (words.length === 0) return null;
   const sig = into.fill(0xffffffff);

@@ -1,4 +1,4 @@
-import { createStoryState, placeArticle, storyOf, type StoryArticle, type StoryOptions, type StoryState } from './storyState.js';
+import { createStoryState, placeArticle, storyOf, type ArticleFeatures, type StoryArticle, type StoryOptions, type StoryState } from './storyState.js';
 
 /**
  * Placement as a store needs it: the same stories as placeArticle, with what each step's
@@ -24,7 +24,8 @@ export function createPlacingState(options: Partial<StoryOptions> = {}): Placing
   return { state: createStoryState(options, { forget: true }) };
 }
 
-export function placeInOrder(s: PlacingState, article: StoryArticle): PlacedArticle {
-  const p = placeArticle(s.state, article);
+/** `features`: the article's, when found ahead (see `FeatureThread`); else found here. */
+export function placeInOrder(s: PlacingState, article: StoryArticle, features?: ArticleFeatures): PlacedArticle {
+  const p = placeArticle(s.state, article, features);
   return { story: storyOf(s.state, article.id) ?? p.story, copyOf: p.copyOf ?? null, merges: p.regrouped?.merges ?? [], splits: p.regrouped?.splits ?? [] };
 }

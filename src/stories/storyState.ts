@@ -5,7 +5,7 @@ import { NeighbourIndex } from './neighbourIndex.js';
 import { packVector, ScoringTable, type PackedVector } from './packedVectors.js';
 import { driftedPart, sumOf, type Member } from './storySplit.js';
 import { TermIndex } from './termIndex.js';
-import { RollingDf, addInto, namesOf, norm, normalise, termCounts, topTerms, weightedVector, type Vector, type Weights } from './vectors.js';
+import { RollingDf, addInto, namesOf, norm, normalise, termCounts, topTerms, weightedVector, type TermCounts, type Vector, type Weights } from './vectors.js';
 
 /** One article as the clusterer sees it; `published` is ISO 8601 or ms since the epoch. */
 export interface StoryArticle {
@@ -221,15 +221,15 @@ export function createStoryState(options: Partial<StoryOptions> = {}, memory: { 
  * that merges stories that converged and splits ones that drifted, `passChecks` stories per
  * placement: `storyOf` then gives an article's current story.
  */
-export function placeArticle(state: StoryState, article: StoryArticle): Placement {
+export function placeArticle(state: StoryState, article: StoryArticle, features?: ArticleFeatures): Placement {
   const o = state.options;
-  state.now = Math.max(state.now, timeOf(article.published) ?? state.now);
-  const text = article.text ?? '';
-  const counts = termCounts(article.title, text, o.title);
+  const f = features ?? featuresOf(article, o.title, signature);
+  state.now = Math.max(state.now, f.published ?? state.now);
+  const counts = f.counts;
   state.df.add(counts.keys());
   const vector = weightedVector(counts, state.df, o);
-  const member = { id: article.id, vector: packVector(vector), names: namesOf(vector, counts, false), when: incidentIn(`${article.title}\n${text}`, timeOf(article.published)), at: state.now, seq: state.placed };
-  const original = copyOriginal(state, article, text);
+  const member = { id: article.id, vector: packVector(vector), names: namesOf(vector, counts, false), when: f.when.size ? f.when : NO_INCIDENT, at: state.now, seq: state.placed };
+  const original = copyOriginal(state, article.id, f.signature);
   const storyId = original ? storyOf(state, original) : bestStory(state, vector, member);
   state.neighbours.add(article.id, member.vector, state.now);
   const story = storyId ? joinStory(state, storyId, vector, member) : openStory(state, member);
@@ -251,6 +251,30 @@ export function storyOf(state: StoryState, articleId: string): string | null {
     s = state.stories.get(id);
   }
   return id;
+}
+
+/**
+ * What placement needs of an article that no placement before it changes: its term
+ * counts, its MinHash signature and its incident terms. Found on the placing thread by
+ * `placeArticle`, or ahead of it in another thread (a rebuild, see `featureThread.ts`):
+ * the same values either way, so the same stories.
+ */
+export interface ArticleFeatures {
+  counts: TermCounts;
+  /** Null when the text has no words (no copy is looked for). */
+  signature: Uint32Array | null;
+  /** The incident terms (see `incidentOf`), normalised. */
+  when: Vector;
+  /** `published` in ms, or null when absent or unreadable. */
+  published: number | null;
+}
+
+/** The features of `article` (`titleWeight`: the options' `title`); its signature into `into` when given. */
+export function featuresOf(article: StoryArticle, titleWeight: number, into?: Uint32Array): ArticleFeatures {
+  const text = article.text ?? '';
+  const published = timeOf(article.published);
+  const full = `${article.title}\n${text}`;
+  return { counts: termCounts(article.title, text, titleWeight), signature: signatureOf(full, into), when: incidentIn(full, published), published };
 }
 
 /** The incident terms a text names (see `incidentOf`), normalised; the one empty vector when it names none. */
@@ -286,11 +310,10 @@ function timeOf(p: string | number | null | undefined): number | null {
   return Number.isNaN(ms) ? null : ms;
 }
 
-function copyOriginal(state: StoryState, article: StoryArticle, text: string): string | null {
-  const sig = signatureOf(`${article.title}\n${text}`, signature);
+function copyOriginal(state: StoryState, id: string, sig: Uint32Array | null): string | null {
   if (!sig) return null;
   const hit = state.copies.findOriginal(sig, state.now);
-  state.copies.add(article.id, sig, state.now);
+  state.copies.add(id, sig, state.now);
   if (!hit) return null;
   return state.copyOf.get(hit.id) ?? hit.id;
 }

@@ -86,8 +86,11 @@ const CARRIED_PER_ADD = 64;
 
 const KIND_ORDER: Record<Word['kind'], number> = { word: 0, number: 1, name: 2 };
 
+/** Term → its frequency and the strongest kind it was seen as, in the order first seen. */
+export type TermCounts = Map<string, { tf: number; kind: Word['kind'] }>;
+
 /** Term frequencies of title and body, each term with the strongest kind it was seen as. */
-export function termCounts(title: string, body: string, titleWeight: number): Map<string, { tf: number; kind: Word['kind'] }> {
+export function termCounts(title: string, body: string, titleWeight: number): TermCounts {
   const counts = new Map<string, { tf: number; kind: Word['kind'] }>();
   const addAll = (words: Word[], w: number) => {
     for (const word of words) {
@@ -105,7 +108,7 @@ export function termCounts(title: string, body: string, titleWeight: number): Ma
 }
 
 /** TF-IDF with sublinear tf, names and numbers weighted up, the heaviest terms kept. */
-export function weightedVector(counts: Map<string, { tf: number; kind: Word['kind'] }>, df: RollingDf, w: Weights): Vector {
+export function weightedVector(counts: TermCounts, df: RollingDf, w: Weights): Vector {
   const terms: string[] = [];
   const weights: number[] = [];
   for (const [term, c] of counts) {
