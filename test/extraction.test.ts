@@ -37,6 +37,25 @@ test('page furniture inside the article is removed; the story, captions and code
   for (const gone of [/HARBOUR MASTER RETIRES/, /November 19, 2019/, /\bTags\b/, /dredging, /, /All rights reserved/, /newsletter/, /^Home/m]) assert.doesNotMatch(a.text, gone);
 });
 
+test('a card that pops up over a person\'s link goes; the sentence around the link stays', () => {
+  const card = '<span class="rollover"><span><img src="/p.jpg" alt=""><a href="/people/kari-lund">Kari Lund Berg</a><a href="/news/1">Harbour chief warns of silting in the channel</a> <a href="/news/2">Dredging contract goes to a local firm</a></span></span>';
+  const body = `<p>Harbour chief <a href="/people/kari-lund">Kari Lund</a>${card} said on Monday that the dredging would start in spring, weather permitting, and last the summer.</p>${para(1)}${para(2)}${para(3)}`;
+  const a = extractArticle(articlePage({ title: 'Dredging', siteName: 'News', bodyHtml: body }), 'https://example.org/dredging');
+  assert.match(a.text, /Harbour chief Kari Lund said on Monday that the dredging would start/);
+  assert.doesNotMatch(a.text, /Kari Lund Berg|Dredging contract goes/);
+  // Links in a row that the sentence itself makes are no card: they follow no link of the same address.
+  const cited = `<p>The reports (<a href="/r/1">the spring survey</a> <span><a href="/r/2">the autumn survey</a> <a href="/r/3">the winter survey</a></span>) agree on the silting rate of the channel.</p>${para(1)}${para(2)}`;
+  assert.match(extractArticle(articlePage({ title: 'Dredging', siteName: 'News', bodyHtml: cited }), 'https://example.org/dredging').text, /the autumn survey the winter survey/);
+});
+
+test('the headline at the top of the body goes also when the page title adds the site\'s name', () => {
+  const body = `<div><div><div><img src="/logo.png" alt="logo"></div><div><p>Dredging of the northern channel to start</p></div></div>${para(1)}${para(2)}${para(3)}</div>`;
+  const html = `<!doctype html><html><head><title>Dredging of the northern channel to start - Harbour Times</title></head><body><article>${body}</article></body></html>`;
+  const a = extractArticle(html, 'https://example.org/dredging');
+  assert.doesNotMatch(a.text, /Dredging of the northern channel to start/);
+  assert.match(a.text, /Paragraph 1:/);
+});
+
 test('lazy images resolve to real URLs, tracking pixels go, images keep caption and credit', () => {
   const body = `${para(1)}<figure><img src="data:image/gif;base64,R0lGODlhAQABAAAAACw=" data-srcset="/img/small.jpg 400w, /img/large.jpg 1200w" alt=""><figcaption>Harbour at dawn <span class="credit">Kari Lund</span></figcaption></figure><img src="https://track.example/pixel.gif" width="1" height="1">${para(2)}${para(3)}`;
   const a = extractArticle(articlePage({ title: 'Dawn', siteName: 'News', bodyHtml: body }), 'https://example.org/dawn');

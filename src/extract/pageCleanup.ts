@@ -304,11 +304,16 @@ const CONTENT_TAGS = upperCased(['pre', 'code', 'table', 'figure', 'figcaption']
 
 export function removeArticleFurniture(article: any, title: string | null = null): void {
   removeHeadlineLists(article);
+  removeHoverCards(article);
   // The headline repeated at the top of the body (the reader shows it already).
   if (title) {
-    const want = collapseWhitespace(title).toLowerCase();
-    const first = elementsNamed(article, HEADLINE_TAGS).slice(0, 6).find((e) => text(e).toLowerCase() === want);
-    if (first && !hasDescendantNamed(first, MEDIA_BLOCKS)) first.remove();
+    // Among the first lines: wrappers (longer than a headline) and empty boxes are not lines.
+    const lines = elementsNamed(article, HEADLINE_TAGS).filter((e) => {
+      const n = text(e).length;
+      return n > 0 && n <= HEADLINE_CHARS.max * 2;
+    });
+    const first = lines.slice(0, 6).find((e) => isHeadlineOf(text(e), title) && !hasDescendantNamed(e, MEDIA_BLOCKS));
+    if (first) first.remove();
   }
   for (const el of elementsNamed(article, LISTS)) {
     if (!el.isConnected && !el.parentNode) continue;
@@ -354,6 +359,48 @@ export function removeArticleFurniture(article: any, title: string | null = null
       if (/^(?:tags?|topics?|categories|tagged)\b/i.test(t) && t.length < 20 && next && linkDensity(next) > 0.5 && text(next).length < 600) next.remove();
       el.remove();
     }
+  }
+}
+
+/** Between a headline and the site's name in a page title: "Headline - Site", "Site | Headline". */
+const SITE_AFTER = /^\s+[-|–—:·»]\s+\S/;
+const SITE_BEFORE = /\S\s+[-|–—:·»]\s+$/;
+
+/**
+ * Whether a line is the page's headline: the title itself, or the title less the site's
+ * name that pages add before or after it (the heading on the page rarely carries it).
+ */
+export function isHeadlineOf(line: string, title: string): boolean {
+  const want = collapseWhitespace(title).toLowerCase();
+  const t = line.toLowerCase();
+  if (!t) return false;
+  if (t === want) return true;
+  if (t.length < 15) return false;
+  if (want.startsWith(t)) return SITE_AFTER.test(want.slice(t.length));
+  return want.endsWith(t) && SITE_BEFORE.test(want.slice(0, want.length - t.length));
+}
+
+// ---- cards that pop up over a link ----
+
+/** Inline elements a pop-up card is built of (a link is the card's trigger, not the card). */
+const INLINE_BOXES = upperCased(['span', 'small', 'em', 'i', 'b', 'strong', 'cite']);
+
+/**
+ * A person's or a term's card, shown on hovering the link it follows: the same link
+ * again, then more links (their other stories), nearly nothing but link text. In the
+ * text it reads as a run of headlines glued into the sentence, so it goes.
+ */
+function isHoverCard(el: any): boolean {
+  const trigger = el.previousElementSibling;
+  if (trigger?.tagName !== 'A' || !trigger.getAttribute('href')) return false;
+  const links = elementsNamed(el, LINK);
+  if (links.length < 2 || !links.some((a) => a.getAttribute('href') === trigger.getAttribute('href'))) return false;
+  return linkDensity(el) > 0.8;
+}
+
+function removeHoverCards(article: any): void {
+  for (const el of elementsNamed(article, INLINE_BOXES)) {
+    if (el.parentNode && isHoverCard(el)) el.remove();
   }
 }
 
