@@ -56,6 +56,17 @@ test('the headline at the top of the body goes also when the page title adds the
   assert.match(a.text, /Paragraph 1:/);
 });
 
+test('three or more teaser cards in a row (linked headline, a line of summary) inside the story go; sections with a linked title stay', () => {
+  const card = (n: number) => `<div><h3><a href="/s/${n}">Another story about the harbour number ${n}</a></h3><p>A line of summary for the story number ${n}, which the harbour commission discussed on Thursday after a month of cancelled crossings, with the ferry operators, the port authority and the dredging firm, to make the reader click.</p></div>`;
+  const page = (tail: string) => extractArticle(articlePage({ title: 'Dredging', siteName: 'News', bodyHtml: `<div>${para(1)}${para(2)}</div>${tail}<div>${para(3)}${para(4)}</div>` }), 'https://example.org/dredging').text;
+  const three = page(`<div>${[1, 2, 3].map(card).join('')}</div>`);
+  assert.doesNotMatch(three, /Another story about the harbour|A line of summary/);
+  assert.match(three, /Paragraph 4:/);
+  assert.match(page(`<div>${[1, 2].map(card).join('')}</div>`), /Another story about the harbour number 2/, 'two are not a list');
+  const section = (n: number) => `<section><h3><a href="/p/${n}">Harbour number ${n} and its ferries</a></h3>${para(10 + n)}${para(20 + n)}${para(30 + n)}</section>`;
+  assert.match(page([1, 2, 3].map(section).join('')), /Harbour number 3 and its ferries/, 'a section of the story has more than a line of summary');
+});
+
 test('lazy images resolve to real URLs, tracking pixels go, images keep caption and credit', () => {
   const body = `${para(1)}<figure><img src="data:image/gif;base64,R0lGODlhAQABAAAAACw=" data-srcset="/img/small.jpg 400w, /img/large.jpg 1200w" alt=""><figcaption>Harbour at dawn <span class="credit">Kari Lund</span></figcaption></figure><img src="https://track.example/pixel.gif" width="1" height="1">${para(2)}${para(3)}`;
   const a = extractArticle(articlePage({ title: 'Dawn', siteName: 'News', bodyHtml: body }), 'https://example.org/dawn');

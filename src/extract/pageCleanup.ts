@@ -380,6 +380,42 @@ export function isHeadlineOf(line: string, title: string): boolean {
   return want.endsWith(t) && SITE_BEFORE.test(want.slice(0, want.length - t.length));
 }
 
+const HEADINGS = upperCased(['h1', 'h2', 'h3', 'h4', 'h5', 'h6']);
+/** A teaser's summary is a sentence or two; more is a section of the story with a linked title. */
+const TEASER_MAX_CHARS = 400;
+
+/** A box that is another story's teaser: a heading that is all link, and little else. */
+function isTeaserCard(el: any): boolean {
+  const heading = firstNamed(el, HEADINGS);
+  if (!heading || !isLinkedHeadline(heading)) return false;
+  return text(el).length - text(heading).length <= TEASER_MAX_CHARS && elementsNamed(el, PARAGRAPH).filter((p) => text(p).length > 120).length <= 1;
+}
+
+/**
+ * Other stories' teasers in a row, each in a box of its own (a card: linked headline,
+ * a kicker, a line of summary): three or more sibling boxes that are all teasers.
+ */
+function teaserRuns(article: any): any[][] {
+  const runs: any[][] = [];
+  const visit = (parent: any) => {
+    let run: any[] = [];
+    const close = () => {
+      if (run.length >= MIN_HEADLINES) runs.push(run);
+      run = [];
+    };
+    for (const child of Array.from(parent.children) as any[]) {
+      if (child.tagName !== 'P' && !HEADINGS.has(child.tagName) && isTeaserCard(child)) run.push(child);
+      else {
+        close();
+        visit(child);
+      }
+    }
+    close();
+  };
+  visit(article);
+  return runs;
+}
+
 // ---- cards that pop up over a link ----
 
 /** Inline elements a pop-up card is built of (a link is the card's trigger, not the card). */
@@ -451,6 +487,7 @@ function removeHeadlineLists(article: any): void {
     }
   }
   if (run.length >= MIN_HEADLINES) runs.push(run);
+  runs.push(...teaserRuns(article));
   for (const els of runs) {
     const before = els[0].previousElementSibling;
     if (isListTitle(before)) before.remove();
