@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseHTML } from 'linkedom';
-import { defaultBlockWeights, judgeKeepsAll, keepBlocks, leafBlocks, blockFeatures, type BlockWeights } from '../src/extract/contentBlocks.js';
+import { defaultBlockWeights, keepBlocks, leafBlocks, blockFeatures, type BlockWeights } from '../src/extract/contentBlocks.js';
 import { extractArticle } from '../src/extract/extractArticle.js';
 
 const JUDGE: BlockWeights = { linkMax: 0.5, shortChars: 40, longChars: 120, edgesBad: true, maxDrop: 0.5, edgeTrim: 'tail', tailBoxShare: 0, tailBoxProse: 0 };
@@ -80,12 +80,30 @@ test('the shipped weights are data with every weight set', () => {
   assert.ok(['none', 'tail', 'both'].includes(w.edgeTrim));
 });
 
-test('weights under which the judge keeps every block are known as such (extraction skips the work)', () => {
+test('under inert weights the judge keeps every block that repeats nothing', () => {
   const inert: BlockWeights = { linkMax: 1.01, shortChars: 80, longChars: 300, edgesBad: false, maxDrop: 1, edgeTrim: 'none', tailBoxShare: 0, tailBoxProse: 0 };
-  assert.ok(judgeKeepsAll(inert));
   const body = `<p>x</p>${linkList('Alpha')}<p>Short line</p>${para(1)}<p>Tail line</p>`;
   assert.equal(kept(body, inert).length, blocksOf(body).length);
-  for (const w of [{ ...inert, linkMax: 0.9 }, { ...inert, edgesBad: true }, { ...inert, edgeTrim: 'tail' as const }, { ...inert, tailBoxShare: 0.1 }]) assert.ok(!judgeKeepsAll(w));
+});
+
+const INERT: BlockWeights = { linkMax: 1.01, shortChars: 0, longChars: 300, edgesBad: false, maxDrop: 1, edgeTrim: 'none', tailBoxShare: 0, tailBoxProse: 0 };
+const caption = 'In this Sunday photograph, the ferry leaves the harbour at dawn. (Photo/Ola Berg)';
+
+test('a line said again off the story column with no prose between goes; the first stays', () => {
+  const gallery = `<div class="gallery"><div><p>${caption}</p></div><div><p>${caption}</p></div><div><p>Photo: Ola Berg</p></div><div><div><p>${caption}</p></div></div></div>`;
+  const blocks = blocksOf(`${gallery}<div class="body">${[1, 2, 3].map(para).join('')}</div>`);
+  assert.deepEqual(blocks.map((b) => b.repeated), [false, true, false, true, false, false, false]);
+  const out = keepBlocks(blocks, INERT);
+  assert.deepEqual(blocks.filter((_, i) => out[i]).map((b) => b.text.slice(0, 12)), ['In this Sund', 'Photo: Ola B', 'Paragraph 1:', 'Paragraph 2:', 'Paragraph 3:']);
+});
+
+test('lines that come back after prose, the story\'s own paragraphs and list items are not repeats', () => {
+  const question = '<div class="q"><p>What brought you to the ferries?</p></div>';
+  const interview = `${question}<div class="a">${para(1)}</div>${question}<div class="a">${para(2)}</div>`;
+  assert.ok(blocksOf(interview).every((b) => !b.repeated), 'an interview asks each guest the same question');
+  assert.ok(blocksOf(`<div class="body">${para(1)}${para(1)}${para(2)}</div>`).every((b) => !b.repeated), 'the column may repeat itself');
+  const features = '<ul><li>Charges quickly in the case</li><li>Easy setup for all devices</li></ul>';
+  assert.ok(blocksOf(`${features}${features}`).every((b) => !b.repeated), 'products listed in a row share features');
 });
 
 const story = `<div class="body">${[1, 2, 3, 4, 5].map(para).join('')}</div>`;

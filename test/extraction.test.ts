@@ -37,6 +37,36 @@ test('page furniture inside the article is removed; the story, captions and code
   for (const gone of [/HARBOUR MASTER RETIRES/, /November 19, 2019/, /\bTags\b/, /dredging, /, /All rights reserved/, /newsletter/, /^Home/m]) assert.doesNotMatch(a.text, gone);
 });
 
+test('a card that pops up over a person\'s link goes; the sentence around the link stays', () => {
+  const card = '<span class="rollover"><span><img src="/p.jpg" alt=""><a href="/people/kari-lund">Kari Lund Berg</a><a href="/news/1">Harbour chief warns of silting in the channel</a> <a href="/news/2">Dredging contract goes to a local firm</a></span></span>';
+  const body = `<p>Harbour chief <a href="/people/kari-lund">Kari Lund</a>${card} said on Monday that the dredging would start in spring, weather permitting, and last the summer.</p>${para(1)}${para(2)}${para(3)}`;
+  const a = extractArticle(articlePage({ title: 'Dredging', siteName: 'News', bodyHtml: body }), 'https://example.org/dredging');
+  assert.match(a.text, /Harbour chief Kari Lund said on Monday that the dredging would start/);
+  assert.doesNotMatch(a.text, /Kari Lund Berg|Dredging contract goes/);
+  // Links in a row that the sentence itself makes are no card: they follow no link of the same address.
+  const cited = `<p>The reports (<a href="/r/1">the spring survey</a> <span><a href="/r/2">the autumn survey</a> <a href="/r/3">the winter survey</a></span>) agree on the silting rate of the channel.</p>${para(1)}${para(2)}`;
+  assert.match(extractArticle(articlePage({ title: 'Dredging', siteName: 'News', bodyHtml: cited }), 'https://example.org/dredging').text, /the autumn survey the winter survey/);
+});
+
+test('the headline at the top of the body goes also when the page title adds the site\'s name', () => {
+  const body = `<div><div><div><img src="/logo.png" alt="logo"></div><div><p>Dredging of the northern channel to start</p></div></div>${para(1)}${para(2)}${para(3)}</div>`;
+  const html = `<!doctype html><html><head><title>Dredging of the northern channel to start - Harbour Times</title></head><body><article>${body}</article></body></html>`;
+  const a = extractArticle(html, 'https://example.org/dredging');
+  assert.doesNotMatch(a.text, /Dredging of the northern channel to start/);
+  assert.match(a.text, /Paragraph 1:/);
+});
+
+test('three or more teaser cards in a row (linked headline, a line of summary) inside the story go; sections with a linked title stay', () => {
+  const card = (n: number) => `<div><h3><a href="/s/${n}">Another story about the harbour number ${n}</a></h3><p>A line of summary for the story number ${n}, which the harbour commission discussed on Thursday after a month of cancelled crossings, with the ferry operators, the port authority and the dredging firm, to make the reader click.</p></div>`;
+  const page = (tail: string) => extractArticle(articlePage({ title: 'Dredging', siteName: 'News', bodyHtml: `<div>${para(1)}${para(2)}</div>${tail}<div>${para(3)}${para(4)}</div>` }), 'https://example.org/dredging').text;
+  const three = page(`<div>${[1, 2, 3].map(card).join('')}</div>`);
+  assert.doesNotMatch(three, /Another story about the harbour|A line of summary/);
+  assert.match(three, /Paragraph 4:/);
+  assert.match(page(`<div>${[1, 2].map(card).join('')}</div>`), /Another story about the harbour number 2/, 'two are not a list');
+  const section = (n: number) => `<section><h3><a href="/p/${n}">Harbour number ${n} and its ferries</a></h3>${para(10 + n)}${para(20 + n)}${para(30 + n)}</section>`;
+  assert.match(page([1, 2, 3].map(section).join('')), /Harbour number 3 and its ferries/, 'a section of the story has more than a line of summary');
+});
+
 test('lazy images resolve to real URLs, tracking pixels go, images keep caption and credit', () => {
   const body = `${para(1)}<figure><img src="data:image/gif;base64,R0lGODlhAQABAAAAACw=" data-srcset="/img/small.jpg 400w, /img/large.jpg 1200w" alt=""><figcaption>Harbour at dawn <span class="credit">Kari Lund</span></figcaption></figure><img src="https://track.example/pixel.gif" width="1" height="1">${para(2)}${para(3)}`;
   const a = extractArticle(articlePage({ title: 'Dawn', siteName: 'News', bodyHtml: body }), 'https://example.org/dawn');

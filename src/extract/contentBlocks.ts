@@ -52,6 +52,14 @@ export interface BlockFeatures {
    * (a bio, a promo, other stories) are usually nested in a container of their own.
    */
   column: boolean;
+  /**
+   * Off the story's column, the block says word for word what an earlier block said with
+   * no prose between them: a gallery's caption written out again for its full-screen
+   * view, the same credit under every slide. The story's own paragraphs never count, nor
+   * a line that comes back after some prose (an interview's question, a refrain), nor a
+   * list item (products listed one after another share their features).
+   */
+  repeated: boolean;
 }
 
 type BlockClass = 'good' | 'bad' | 'short' | 'neutral';
@@ -62,6 +70,8 @@ const SENTENCE_END = /[.!?…。]["'”’)\]]?$/;
 /** Prose: a sentence at least this long (characters) whose link density is below PROSE_LINKS. */
 const PROSE_CHARS = 80;
 const PROSE_LINKS = 0.3;
+/** Shorter blocks may well repeat ("Buy now", a name, a refrain): only longer ones count as repeats. */
+const REPEAT_CHARS = 20;
 
 const require = createRequire(import.meta.url);
 let defaults: BlockWeights | null = null;
@@ -109,7 +119,7 @@ export function leafBlocks(root: any): any[] {
 /** Figures, captions, code and tables: a block that is or sits inside one is fixed. */
 const FIXED_TAGS = new Set(['FIGURE', 'FIGCAPTION', 'PRE', 'TABLE']);
 
-type OwnFeatures = Omit<BlockFeatures, 'column'>;
+type OwnFeatures = Omit<BlockFeatures, 'column' | 'repeated'>;
 
 function ownFeatures(el: any): OwnFeatures {
   const text = textOf(el);
@@ -139,7 +149,17 @@ function storyColumn(els: any[], own: OwnFeatures[]): any {
 export function blockFeatures(els: any[]): BlockFeatures[] {
   const own = els.map(ownFeatures);
   const column = storyColumn(els, own);
-  return own.map((b, i) => ({ ...b, column: column !== null && els[i].parentNode === column }));
+  // Each line's text → how many prose blocks came before it, when it was last seen.
+  const seen = new Map<string, number>();
+  let prose = 0;
+  return own.map((b, i) => {
+    const inColumn = column !== null && els[i].parentNode === column;
+    const key = b.chars >= REPEAT_CHARS ? b.text.toLowerCase() : null;
+    const repeated = key !== null && seen.get(key) === prose && !inColumn && !b.fixed && els[i].tagName !== 'LI';
+    if (key !== null) seen.set(key, prose);
+    if (isProse(b)) prose++;
+    return { ...b, column: inColumn, repeated };
+  });
 }
 
 function initialClass(b: BlockFeatures, w: BlockWeights): BlockClass {
@@ -165,6 +185,9 @@ export function keepBlocks(blocks: BlockFeatures[], w: BlockWeights): boolean[] 
   // …then short ones follow whatever surrounds them.
   const shortOnly = new Set<BlockClass>(['short']);
   const keep = resolved.map((c, i) => c === 'good' || (c === 'short' && !(neighbour(resolved, i, -1, w, shortOnly) === 'bad' && neighbour(resolved, i, 1, w, shortOnly) === 'bad')));
+  blocks.forEach((b, i) => {
+    if (b.repeated) keep[i] = false;
+  });
   trimEdges(blocks, classes, keep, w.edgeTrim);
   trimTailBox(blocks, keep, w);
   const total = blocks.reduce((n, b) => n + b.chars, 0);
@@ -202,17 +225,8 @@ function trimTailBox(blocks: BlockFeatures[], keep: boolean[], w: BlockWeights):
   for (let i = from; i < blocks.length; i++) if (!blocks[i]!.fixed) keep[i] = false;
 }
 
-/**
- * Weights under which the judge keeps every block: nothing is over a link density above 1,
- * so nothing is bad, and without bad edges or trimming every block stays.
- */
-export function judgeKeepsAll(w: BlockWeights): boolean {
-  return w.linkMax >= 1 && !w.edgesBad && w.edgeTrim === 'none' && !(w.tailBoxShare > 0);
-}
-
 /** Removes the blocks the judge calls boilerplate from an article element. */
 export function pruneBlocks(article: any, w: BlockWeights): void {
-  if (judgeKeepsAll(w)) return;
   const els = leafBlocks(article);
   const keep = keepBlocks(blockFeatures(els), w);
   els.forEach((el, i) => {

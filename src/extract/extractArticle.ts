@@ -102,7 +102,7 @@ function extractFromMarkup(
       classesToPreserve: ['caption', 'credit'],
       keepClasses: false,
       serializer: (el: any) => {
-        removeArticleFurniture(el, meta.title);
+        removeArticleFurniture(el, meta.title ?? (String(document.title ?? "") || null));
         if (options.inspectBlocks) inspect(el, pageUrl, options.inspectBlocks);
         if (weights) pruneBlocks(el, weights);
         return el.innerHTML;

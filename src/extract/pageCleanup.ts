@@ -304,11 +304,16 @@ const CONTENT_TAGS = upperCased(['pre', 'code', 'table', 'figure', 'figcaption']
 
 export function removeArticleFurniture(article: any, title: string | null = null): void {
   removeHeadlineLists(article);
+  removeHoverCards(article);
   // The headline repeated at the top of the body (the reader shows it already).
   if (title) {
-    const want = collapseWhitespace(title).toLowerCase();
-    const first = elementsNamed(article, HEADLINE_TAGS).slice(0, 6).find((e) => text(e).toLowerCase() === want);
-    if (first && !hasDescendantNamed(first, MEDIA_BLOCKS)) first.remove();
+    // Among the first lines: wrappers (longer than a headline) and empty boxes are not lines.
+    const lines = elementsNamed(article, HEADLINE_TAGS).filter((e) => {
+      const n = text(e).length;
+      return n > 0 && n <= HEADLINE_CHARS.max * 2;
+    });
+    const first = lines.slice(0, 6).find((e) => isHeadlineOf(text(e), title) && !hasDescendantNamed(e, MEDIA_BLOCKS));
+    if (first) first.remove();
   }
   for (const el of elementsNamed(article, LISTS)) {
     if (!el.isConnected && !el.parentNode) continue;
@@ -354,6 +359,84 @@ export function removeArticleFurniture(article: any, title: string | null = null
       if (/^(?:tags?|topics?|categories|tagged)\b/i.test(t) && t.length < 20 && next && linkDensity(next) > 0.5 && text(next).length < 600) next.remove();
       el.remove();
     }
+  }
+}
+
+/** Between a headline and the site's name in a page title: "Headline - Site", "Site | Headline". */
+const SITE_AFTER = /^\s+[-|–—:·»]\s+\S/;
+const SITE_BEFORE = /\S\s+[-|–—:·»]\s+$/;
+
+/**
+ * Whether a line is the page's headline: the title itself, or the title less the site's
+ * name that pages add before or after it (the heading on the page rarely carries it).
+ */
+export function isHeadlineOf(line: string, title: string): boolean {
+  const want = collapseWhitespace(title).toLowerCase();
+  const t = line.toLowerCase();
+  if (!t) return false;
+  if (t === want) return true;
+  if (t.length < 15) return false;
+  if (want.startsWith(t)) return SITE_AFTER.test(want.slice(t.length));
+  return want.endsWith(t) && SITE_BEFORE.test(want.slice(0, want.length - t.length));
+}
+
+const HEADINGS = upperCased(['h1', 'h2', 'h3', 'h4', 'h5', 'h6']);
+/** A teaser's summary is a sentence or two; more is a section of the story with a linked title. */
+const TEASER_MAX_CHARS = 400;
+
+/** A box that is another story's teaser: a heading that is all link, and little else. */
+function isTeaserCard(el: any): boolean {
+  const heading = firstNamed(el, HEADINGS);
+  if (!heading || !isLinkedHeadline(heading)) return false;
+  return text(el).length - text(heading).length <= TEASER_MAX_CHARS && elementsNamed(el, PARAGRAPH).filter((p) => text(p).length > 120).length <= 1;
+}
+
+/**
+ * Other stories' teasers in a row, each in a box of its own (a card: linked headline,
+ * a kicker, a line of summary): three or more sibling boxes that are all teasers.
+ */
+function teaserRuns(article: any): any[][] {
+  const runs: any[][] = [];
+  const visit = (parent: any) => {
+    let run: any[] = [];
+    const close = () => {
+      if (run.length >= MIN_HEADLINES) runs.push(run);
+      run = [];
+    };
+    for (const child of Array.from(parent.children) as any[]) {
+      if (child.tagName !== 'P' && !HEADINGS.has(child.tagName) && isTeaserCard(child)) run.push(child);
+      else {
+        close();
+        visit(child);
+      }
+    }
+    close();
+  };
+  visit(article);
+  return runs;
+}
+
+// ---- cards that pop up over a link ----
+
+/** Inline elements a pop-up card is built of (a link is the card's trigger, not the card). */
+const INLINE_BOXES = upperCased(['span', 'small', 'em', 'i', 'b', 'strong', 'cite']);
+
+/**
+ * A person's or a term's card, shown on hovering the link it follows: the same link
+ * again, then more links (their other stories), nearly nothing but link text. In the
+ * text it reads as a run of headlines glued into the sentence, so it goes.
+ */
+function isHoverCard(el: any): boolean {
+  const trigger = el.previousElementSibling;
+  if (trigger?.tagName !== 'A' || !trigger.getAttribute('href')) return false;
+  const links = elementsNamed(el, LINK);
+  if (links.length < 2 || !links.some((a) => a.getAttribute('href') === trigger.getAttribute('href'))) return false;
+  return linkDensity(el) > 0.8;
+}
+
+function removeHoverCards(article: any): void {
+  for (const el of elementsNamed(article, INLINE_BOXES)) {
+    if (el.parentNode && isHoverCard(el)) el.remove();
   }
 }
 
@@ -404,6 +487,7 @@ function removeHeadlineLists(article: any): void {
     }
   }
   if (run.length >= MIN_HEADLINES) runs.push(run);
+  runs.push(...teaserRuns(article));
   for (const els of runs) {
     const before = els[0].previousElementSibling;
     if (isListTitle(before)) before.remove();
