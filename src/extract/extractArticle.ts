@@ -14,6 +14,7 @@ import { assertPageWithinLimits } from './pageComplexity.js';
 import { prunedMarkup } from './prunedMarkup.js';
 import { withShortcuts } from './readabilityShortcuts.js';
 import { installTagNameCache } from './linkedomTagNames.js';
+import { installLazyListeners } from './linkedomListeners.js';
 import { MAYBE_CANDIDATE } from './unlikelyCandidates.js';
 import { blockFeatures, defaultBlockWeights, leafBlocks, pruneBlocks, type BlockFeatures, type BlockWeights } from './contentBlocks.js';
 
@@ -47,6 +48,7 @@ export interface ExtractedArticle {
 /* eslint-disable @typescript-eslint/no-explicit-any */
 
 installTagNameCache();
+installLazyListeners();
 
 /**
  * One article page → its main text. linkedom is the DOM: Readability needs only a small part
