@@ -241,3 +241,35 @@ test('accept-encoding is read as browsers and clients write it', () => {
   for (const yes of ['gzip', 'gzip, deflate, br, zstd', 'br;q=1.0, gzip;q=0.8', 'GZIP', '*', 'x-gzip']) assert.ok(acceptsGzip(yes), yes);
   for (const no of [undefined, '', 'identity', 'br', 'gzip;q=0', 'gzip; q=0.000', 'gzipped', '*;q=0', 'gzip;q=0, *']) assert.ok(!acceptsGzip(no), String(no));
 });
+
+test('an opening that marks the article read is not kept, yet its ETag revalidates and a later opening is kept', async () => {
+  const web = await unfoldedReader('opener');
+  let renders = 0;
+  const counted = new Proxy(tp.store, {
+    get(target, name, receiver) {
+      const value: unknown = Reflect.get(target, name, receiver);
+      if (name === 'openedArticle' && typeof value === 'function') return (...args: unknown[]) => { renders++; return value.apply(target, args); };
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+  const own = buildApp({ store: counted, config: tp.p.config });
+  try {
+    const [article] = await tp.store.listArticles({ limit: 1, userId: web.userId, show: 'unread' });
+    const open = (etag?: string) =>
+      own.inject({ method: 'GET', url: `/articles/${article!.id}`, headers: { cookie: web.cookie, 'accept-encoding': 'gzip', ...(etag ? { 'if-none-match': etag } : {}) } });
+    const first = await open();
+    assert.equal(first.statusCode, 200);
+    assert.equal(first.headers['content-encoding'], 'gzip');
+    assert.ok(zlib.gunzipSync(first.rawPayload).toString('utf8').includes(`<h1>${article!.title}</h1>`), 'the page, gzipped');
+    assert.equal((await tp.store.openedArticle(web.userId, article!.id))?.state?.read, true, 'opening it read it');
+    assert.equal((await open(first.headers.etag as string)).statusCode, 304, 'its ETag stands for the page as read');
+    const again = await open();
+    assert.equal(again.headers.etag, first.headers.etag);
+    assert.deepEqual(zlib.gunzipSync(again.rawPayload), zlib.gunzipSync(first.rawPayload));
+    assert.equal(renders, 2, 'the page that wrote was not kept: the next opening renders it');
+    await open();
+    assert.equal(renders, 2, 'an opening that wrote nothing is kept');
+  } finally {
+    await own.close();
+  }
+});

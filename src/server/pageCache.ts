@@ -101,14 +101,22 @@ export function registerPageCache(app: FastifyInstance, opts: PageCacheOptions):
     const after = await versionOf(pending.userId);
     if (contentPart(after) !== contentPart(pending.version)) return payload;
     const etag = etagOf(pending.key, after);
+    answer(reply, etag);
+    const gzip = acceptsGzip(req.headers['accept-encoding']);
+    if (after !== pending.version) {
+      // The answer moved the reader's own version (opening an unread article): the same URL
+      // is rarely asked again before the next change, so it is not kept, and compressed only
+      // for a client that takes gzip. Its ETag still stands for a later conditional GET.
+      if (!gzip) return payload;
+      reply.header('content-encoding', 'gzip');
+      return zlib.gzipSync(payload, { level: GZIP_LEVEL });
+    }
     const body = Buffer.isBuffer(payload) ? payload : Buffer.from(payload);
     const gzipped = zlib.gzipSync(body, { level: GZIP_LEVEL });
-    const kept = { version: after, etag, body, gzipped, contentType: String(reply.getHeader('content-type') ?? '') };
-    pages.set(pending.key, kept);
-    answer(reply, etag);
-    if (!acceptsGzip(req.headers['accept-encoding'])) return kept.body;
+    pages.set(pending.key, { version: after, etag, body, gzipped, contentType: String(reply.getHeader('content-type') ?? '') });
+    if (!gzip) return body;
     reply.header('content-encoding', 'gzip');
-    return kept.gzipped;
+    return gzipped;
   });
 }
 
