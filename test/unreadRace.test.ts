@@ -404,3 +404,30 @@ test('a refresh takes every article it links before it moves a count', { skip },
   assert.deepEqual(retried, []);
   assert.deepEqual(await drift(), []);
 });
+
+test('a refresh takes the stored articles its items are found to be before it moves a count', { skip }, async () => {
+  const [ada] = users as [number];
+  const [quay, ferry, dock] = feeds as [number, number, number];
+  for (const feed of feeds) await tp.query(subscribeSql(ada, feed));
+  const [first, second] = [articles[3]!, articles[9]!];
+  await onlyIn(ada, [[first, quay], [second, dock]]);
+  const [stored] = await tp.query(`select url, url_key, canonical_url, title, content_hash, published_at from article where id = ${second}`);
+  const s = stored as { url: string; url_key: string | null; canonical_url: string; title: string; content_hash: string; published_at: string };
+  // Ferry carries the first article (a link) and an item found by its URL to be the second
+  // (not in the links: the refresh finds it itself), with the text it has, so only linked.
+  const item = {
+    keys: { guid: `ferry-${second}`, canonicalUrl: s.canonical_url, linkKey: s.url_key ?? '', contentHash: s.content_hash },
+    url: s.url, title: s.title, byline: null, publishedAt: new Date(s.published_at).toISOString(), publisherUpdatedAt: null,
+    text: '', html: '', leadImageUrl: null, lang: null, wordCount: 0, feedHash: 'h', extractStatus: 'ok' as const, extractError: null,
+    images: [], seenAt: NOW, reason: 'feed_update' as const,
+  };
+  const refresh = { feedId: ferry, fetchedAt: NOW, status: 'ok' as const, etag: 'found-in-order', lastModified: null, nextCheckAt: NOW, articles: [item], links: [{ articleId: first, guid: null, linkKey: null }] };
+  // Ada's open mark of the second article keeps it. Before, the refresh linked the first
+  // (moving ada's count of ferry) and only then waited for the second, holding that count.
+  const { result, held, retried } = await waitingWrite(read(ada, second, true), () => tp.store.saveRefresh(refresh), ada, ferry);
+  assert.equal(result.linked, 2);
+  assert.equal(result.unchanged, 1);
+  assert.equal(held, false, "the refresh waits holding ada's count of ferry");
+  assert.deepEqual(retried, []);
+  assert.deepEqual(await drift(), []);
+});

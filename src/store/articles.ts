@@ -23,15 +23,17 @@ export async function saveRefresh(db: Kysely<Database>, dialect: StoreDialect, w
   return db.transaction().execute(async (trx) => {
     const { sourceId } = await recordFeedRefresh(trx, w);
     const outcome: RefreshOutcome = { created: 0, tombstoned: 0, updated: 0, linked: 0, unchanged: 0, articleIds: [], failedPageIds: [] };
-    // In article order, as read marks lock them (subscriptions.ts markAllRead), and all
-    // locked before the first link moves a count.
+    // Every stored article this refresh links (its links list and the items found by
+    // identity) locked in article order, as read marks lock them (subscriptions.ts
+    // markAllRead), before the first link moves a count.
     const links = [...w.links].sort((x, y) => x.articleId - y.articleId);
-    await dialect.lockArticlesToLink(trx, links.map((l) => l.articleId));
+    const found = await storedArticles(trx, w.feedId, sourceId, w.articles);
+    await dialect.lockArticlesToLink(trx, [...links.map((l) => l.articleId), ...found.ids()]);
     for (const link of links) {
       if (await linkArticle(trx, link.articleId, w.feedId, link.guid, link.linkKey, w.fetchedAt)) outcome.linked++;
     }
-    for (const a of w.articles) {
-      const existing = await findArticleRow(trx, w.feedId, sourceId, a.keys);
+    for (const [i, a] of w.articles.entries()) {
+      const existing = await found.current(i);
       if (!existing) {
         if (await tombstoned(trx, w.feedId, a.keys)) {
           outcome.tombstoned++;
@@ -137,6 +139,29 @@ export async function getArticle(db: Db, id: number): Promise<ArticleView | null
 export async function listRevisions(db: Db, articleId: number): Promise<Revision[]> {
   const rows = await db.selectFrom('revision').select(['id', 'article_id', 'seen_at', 'reason', 'title', 'text', 'content_hash']).where('article_id', '=', articleId).orderBy('id').execute();
   return rows.map(toRevision);
+}
+
+/**
+ * The stored article each item is, found before anything is written (to lock them first).
+ * current(i) gives item i's row as the refresh reaches it: read again when an earlier item
+ * wrote that article, or looked for again when none was found (an earlier item of the same
+ * refresh may have stored it).
+ */
+async function storedArticles(trx: Db, feedId: number, sourceId: number, articles: readonly ArticleWrite[]) {
+  const rows: Array<Selectable<ArticleTable> | undefined> = [];
+  for (const a of articles) rows.push(await findArticleRow(trx, feedId, sourceId, a.keys));
+  const reached = new Set<number>();
+  return {
+    ids: () => rows.flatMap((r) => (r ? [r.id] : [])),
+    async current(i: number): Promise<Selectable<ArticleTable> | undefined> {
+      const row = rows[i];
+      let now = row;
+      if (!row) now = await findArticleRow(trx, feedId, sourceId, articles[i]!.keys);
+      else if (reached.has(row.id)) now = await trx.selectFrom('article').selectAll().where('id', '=', row.id).executeTakeFirst();
+      if (now) reached.add(now.id);
+      return now;
+    },
+  };
 }
 
 async function findArticleRow(db: Db, feedId: number, sourceId: number, keys: ArticleKeys): Promise<Selectable<ArticleTable> | undefined> {
