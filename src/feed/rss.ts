@@ -16,14 +16,14 @@ export function parseRssChannel(root: XNode, format: FeedFormat, docUrl: string 
   if (channel === root && isCdf(channel)) return parseCdfChannel(channel, format, docUrl);
   // RSS 1.0 names its image in the channel (rdf:resource) and describes it beside the channel.
   const imageNode = [child(channel, 'image'), child(root, 'image')].find((n) => n && n.children.length) ?? child(channel, 'image');
-  const link = urlOf(lastChild(channel, 'link'), docUrl) ?? atomLink(channel, 'alternate', docUrl);
+  const link = pageLinkOf(channel, docUrl);
+  // webMaster names the publisher (feedparser's feed.publisher), not an author.
   const authors: Person[] = dedupePeople(
     [
       ...children(channel, 'managingeditor').map((n) => parsePerson(personText(n))),
       ...children(channel, 'author').map((n) => parsePerson(personText(n))),
       ...dcCreators(channel),
       ...atomPeople(channel, docUrl),
-      ...children(channel, 'webmaster').map((n) => parsePerson(personText(n))),
     ].filter((p): p is Person => p !== null),
   );
   const ttl = Number.parseInt(textOf(lastChild(channel, 'ttl')).trim(), 10);
@@ -85,13 +85,38 @@ function atomLink(node: XNode, rel: string, docUrl: string | null): string | nul
   return atomLinks(node, rel, docUrl)[0] ?? null;
 }
 
+/** Atom link types feedparser takes as the page itself (its html_types, short names included). */
+const PAGE_LINK_TYPES = new Set(['text/html', 'html', 'application/xhtml+xml', 'xhtml']);
+
+/**
+ * The page a channel or item stands for: the last in document order of its <link>s and
+ * Atom alternate links to HTML, as feedparser lets each overwrite the one before; else an
+ * Atom alternate link of another type.
+ */
+function pageLinkOf(node: XNode, docUrl: string | null): string | null {
+  const list = node.children;
+  for (let i = list.length - 1; i >= 0; i--) {
+    const c = list[i]!;
+    const url = c.name === 'link' ? urlOf(c, docUrl) : c.name === 'atom:link' && isPageLink(c) ? resolveUrl(hrefAttr(c), c.base ?? docUrl) : null;
+    if (url) return url;
+  }
+  return atomLink(node, 'alternate', docUrl);
+}
+
+function isPageLink(link: XNode): boolean {
+  const rel = (link.attrs.rel ?? 'alternate').trim().toLowerCase();
+  const type = (link.attrs.type ?? 'text/html').trim().toLowerCase();
+  return rel === 'alternate' && PAGE_LINK_TYPES.has(type);
+}
+
 export function parseRssItem(item: XNode, docUrl: string | null, cdf = false): ParsedItem {
   if (cdf) return parseCdfItem(item, docUrl);
   const guidNode = lastChild(item, 'guid');
   const guid = nonEmpty(textOf(guidNode)) ?? nonEmpty(textOf(child(item, 'atom:id'))) ?? nonEmpty(item.attrs['rdf:about'] ?? null);
-  // Only "true" (or no attribute) makes a permalink: feedparser reads any other value as false.
-  const permalink = guidNode && (guidNode.attrs.isPermaLink ?? guidNode.attrs.ispermalink ?? 'true').trim().toLowerCase() === 'true' && guid && /^https?:\/\//i.test(guid) ? guid : null;
-  const link = urlOf(lastChild(item, 'link'), docUrl) ?? atomLink(item, 'alternate', docUrl) ?? (permalink ? resolveUrl(permalink, docUrl) : null);
+  // Only exactly "true" (or no attribute) makes a permalink: feedparser compares the value
+  // as written, so "True" or " true" is false.
+  const permalink = guidNode && (guidNode.attrs.isPermaLink ?? guidNode.attrs.ispermalink ?? 'true') === 'true' && guid && /^https?:\/\//i.test(guid) ? guid : null;
+  const link = pageLinkOf(item, docUrl) ?? (permalink ? resolveUrl(permalink, docUrl) : null);
   const { summary, content } = summaryAndContent(item);
   const authors = dedupePeople(
     [...children(item, 'author').map((n) => parsePerson(personText(n))), ...dcCreators(item), ...atomPeople(item, docUrl)].filter((p): p is Person => p !== null),
