@@ -181,6 +181,18 @@ test('the syndication module gives the update interval', () => {
   assert.equal(parse(rss('<title>t</title><sy:updatePeriod>sometimes</sy:updatePeriod>', '', SY)).syndication, null);
 });
 
+test('RSS image and iTunes image: the later one in the document is the feed image', () => {
+  const img = '<image><url>http://i.example/rss.png</url><title>Logo</title><link>http://i.example/</link></image>';
+  const itunes = '<itunes:image href="http://i.example/art.jpg"/>';
+  assert.deepEqual(parse(rss(`<title>t</title>${img}${itunes}`, '', ITUNES)).image, { url: 'http://i.example/art.jpg', title: null, link: null });
+  assert.deepEqual(parse(rss(`<title>t</title>${itunes}${img}`, '', ITUNES)).image, { url: 'http://i.example/rss.png', title: 'Logo', link: 'http://i.example/' });
+  // An RSS image without a url gives no address, so the iTunes one stands.
+  assert.deepEqual(parse(rss(`<title>t</title>${itunes}<image><title>Logo</title></image>`, '', ITUNES)).image?.url, 'http://i.example/art.jpg');
+  // An iTunes image without an address attribute replaces nothing; its text is no address.
+  assert.deepEqual(parse(rss(`<title>t</title>${img}<itunes:image></itunes:image>`, '', ITUNES)).image?.url, 'http://i.example/rss.png');
+  assert.deepEqual(parse(rss(`<title>t</title>${img}<itunes:image>http://i.example/text.jpg</itunes:image>`, '', ITUNES)).image?.url, 'http://i.example/rss.png');
+});
+
 test('webMaster is the publisher, not an author; managingEditor is the author', () => {
   assert.deepEqual(parse(rss('<title>t</title><webMaster>web@x.example (Web Team)</webMaster>')).authors, []);
   const f = parse(rss('<title>t</title><webMaster>web@x.example (Web Team)</webMaster><managingEditor>ed@x.example (Ed Itor)</managingEditor>'));

@@ -39,7 +39,7 @@ export function parseRssChannel(root: XNode, format: FeedFormat, docUrl: string 
     updated: dateOf([lastChild(channel, 'lastbuilddate'), lastChild(channel, 'dc:date'), lastChild(channel, 'dcterms:modified'), lastChild(channel, 'atom:updated'), lastChild(channel, 'pubdate')]),
     published: dateOf([lastChild(channel, 'pubdate'), lastChild(channel, 'dc:date'), lastChild(channel, 'dcterms:issued')]),
     authors,
-    image: imageOf(imageNode, docUrl) ?? itunesImage(channel, docUrl),
+    image: channelImage(imageNode, channel, docUrl),
     categories: categoriesOf(channel, CATEGORY_NAMES),
     generator: nonEmpty(plainOf(child(channel, 'generator'))) ?? nonEmpty(child(channel, 'admin:generatoragent')?.attrs['rdf:resource'] ?? null),
     rights: plainOf(childOfFirst(channel, ['copyright', 'dc:rights', 'dcterms:rights', 'atom:rights']), 'guess'),
@@ -54,10 +54,20 @@ function imageOf(imageNode: XNode | undefined, docUrl: string | null): ParsedFee
   return url ? { url, title: plainOf(child(imageNode, 'title'), 'guess', 'title'), link: urlOf(child(imageNode, 'link'), docUrl) } : null;
 }
 
-function itunesImage(channel: XNode, docUrl: string | null): ParsedFeed['image'] {
+/**
+ * The RSS image or the iTunes image, whichever stands later in the document: feedparser's
+ * iTunes image replaces the image read before it (its title and link too), and a later
+ * RSS image's url replaces the iTunes address.
+ */
+function channelImage(imageNode: XNode | undefined, channel: XNode, docUrl: string | null): ParsedFeed['image'] {
+  const rss = imageOf(imageNode, docUrl);
   const n = child(channel, 'itunes:image') ?? children(channel, 'itunes:link').find((l) => (l.attrs.rel ?? '').toLowerCase() === 'image');
-  const url = n ? resolveUrl(n.attrs.href ?? n.attrs.url ?? textOf(n), n.base ?? docUrl) : null;
-  return url ? { url, title: null, link: null } : null;
+  // Only the href or url attribute gives the address (its text is none): an iTunes image
+  // without one replaces nothing.
+  const address = n ? (nonEmpty(n.attrs.href) ?? nonEmpty(n.attrs.url)) : null;
+  const url = address ? resolveUrl(address, n!.base ?? docUrl) : null;
+  if (!url) return rss;
+  return rss && imageNode!.start > n!.start ? rss : { url, title: null, link: null };
 }
 
 const TITLE_NAMES = ['title', 'dc:title', 'atom:title'];
