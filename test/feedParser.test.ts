@@ -191,6 +191,8 @@ test('RSS image and iTunes image: the later one in the document is the feed imag
   // An iTunes image without an address attribute replaces nothing; its text is no address.
   assert.deepEqual(parse(rss(`<title>t</title>${img}<itunes:image></itunes:image>`, '', ITUNES)).image?.url, 'http://i.example/rss.png');
   assert.deepEqual(parse(rss(`<title>t</title>${img}<itunes:image>http://i.example/text.jpg</itunes:image>`, '', ITUNES)).image?.url, 'http://i.example/rss.png');
+  // Of several iTunes images the last with an address counts.
+  assert.deepEqual(parse(rss(`<title>t</title>${itunes}<itunes:image href="http://i.example/late.jpg"/><itunes:image/>`, '', ITUNES)).image?.url, 'http://i.example/late.jpg');
 });
 
 test('webMaster is the publisher, not an author; managingEditor is the author', () => {
@@ -967,6 +969,9 @@ test('an item-level itunes:image is the episode artwork: an image of the item, n
   const f = parse(rss('<title>Pod</title>', '<item><title>Ep</title><itunes:image href="art/ep1.jpg"/></item>', ITUNES));
   assert.equal(f.image, null);
   assert.deepEqual(f.items[0]!.media, [{ url: 'http://feeds.example/blog/art/ep1.jpg', type: null, medium: 'image', caption: null, credit: null }]);
+  // Of several the last with an address counts; an empty href is none.
+  const several = rssItem('<itunes:image href="art/small.jpg"/><itunes:image href="art/large.jpg"/><itunes:image href=""/>', ITUNES);
+  assert.deepEqual(several.media.map((m) => m.url), ['http://feeds.example/blog/art/large.jpg']);
 });
 
 test('feed description: itunes:subtitle (a subtitle to feedparser) comes before itunes:summary', () => {

@@ -1,6 +1,6 @@
 import type { FeedFormat, ParsedFeed, ParsedItem, Person } from '../model/feed.js';
 import { FeedItem } from './feedItem.js';
-import { atomPeople, dcCreators, mediaObjects, parsePerson, personText } from './extensions.js';
+import { atomPeople, dcCreators, itunesImageAddress, lastItunesImage, mediaObjects, parsePerson, personText } from './extensions.js';
 import { hrefAttr, categoriesOf, dateOf, dedupePeople, enclosuresOf, htmlOf, lastChild, plainOf, summaryAndContent, titleOf, urlOf } from './common.js';
 import { child, children, childOfFirst, resolveUrl, textOf, type XNode } from './xmlTree.js';
 import { languageTag, nonEmpty } from './text.js';
@@ -61,11 +61,8 @@ function imageOf(imageNode: XNode | undefined, docUrl: string | null): ParsedFee
  */
 function channelImage(imageNode: XNode | undefined, channel: XNode, docUrl: string | null): ParsedFeed['image'] {
   const rss = imageOf(imageNode, docUrl);
-  const n = child(channel, 'itunes:image') ?? children(channel, 'itunes:link').find((l) => (l.attrs.rel ?? '').toLowerCase() === 'image');
-  // Only the href or url attribute gives the address (its text is none): an iTunes image
-  // without one replaces nothing.
-  const address = n ? (nonEmpty(n.attrs.href) ?? nonEmpty(n.attrs.url)) : null;
-  const url = address ? resolveUrl(address, n!.base ?? docUrl) : null;
+  const n = lastItunesImage(channel);
+  const url = n ? resolveUrl(itunesImageAddress(n), n.base ?? docUrl) : null;
   if (!url) return rss;
   return rss && imageNode!.start > n!.start ? rss : { url, title: null, link: null };
 }
