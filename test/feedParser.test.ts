@@ -36,6 +36,7 @@ const DCTERMS = 'xmlns:dcterms="http://purl.org/dc/terms/"';
 const CONTENT = 'xmlns:content="http://purl.org/rss/1.0/modules/content/"';
 const ITUNES = 'xmlns:itunes="http://www.itunes.com/dtds/podcast-1.0.dtd"';
 const MEDIA = 'xmlns:media="http://search.yahoo.com/mrss/"';
+const ATOM_NS = 'xmlns:atom="http://www.w3.org/2005/Atom"';
 
 // ---- formats ----
 
@@ -173,12 +174,31 @@ test('element names are matched without regard to case, as feedparser reads them
   assert.equal(atomEntry('<ID>1</ID><Title>Mixed</Title>').title, 'Mixed');
 });
 
-test('the syndication module gives the update interval; webMaster is an author too', () => {
+test('the syndication module gives the update interval', () => {
   const SY = 'xmlns:sy="http://purl.org/rss/1.0/modules/syndication/"';
   assert.equal(parse(rss('<title>t</title><sy:updatePeriod>daily</sy:updatePeriod><sy:updateFrequency>4</sy:updateFrequency>', '', SY)).syndication, 21600);
   assert.equal(parse(rss('<title>t</title><sy:updatePeriod>hourly</sy:updatePeriod>', '', SY)).syndication, 3600);
   assert.equal(parse(rss('<title>t</title><sy:updatePeriod>sometimes</sy:updatePeriod>', '', SY)).syndication, null);
-  assert.deepEqual(parse(rss('<title>t</title><webMaster>web@x.example (Web Team)</webMaster>')).authors, [{ name: 'Web Team', email: 'web@x.example', url: null }]);
+});
+
+test('RSS image and iTunes image: the later one in the document is the feed image', () => {
+  const img = '<image><url>http://i.example/rss.png</url><title>Logo</title><link>http://i.example/</link></image>';
+  const itunes = '<itunes:image href="http://i.example/art.jpg"/>';
+  assert.deepEqual(parse(rss(`<title>t</title>${img}${itunes}`, '', ITUNES)).image, { url: 'http://i.example/art.jpg', title: null, link: null });
+  assert.deepEqual(parse(rss(`<title>t</title>${itunes}${img}`, '', ITUNES)).image, { url: 'http://i.example/rss.png', title: 'Logo', link: 'http://i.example/' });
+  // An RSS image without a url gives no address, so the iTunes one stands.
+  assert.deepEqual(parse(rss(`<title>t</title>${itunes}<image><title>Logo</title></image>`, '', ITUNES)).image?.url, 'http://i.example/art.jpg');
+  // An iTunes image without an address attribute replaces nothing; its text is no address.
+  assert.deepEqual(parse(rss(`<title>t</title>${img}<itunes:image></itunes:image>`, '', ITUNES)).image?.url, 'http://i.example/rss.png');
+  assert.deepEqual(parse(rss(`<title>t</title>${img}<itunes:image>http://i.example/text.jpg</itunes:image>`, '', ITUNES)).image?.url, 'http://i.example/rss.png');
+  // Of several iTunes images the last with an address counts.
+  assert.deepEqual(parse(rss(`<title>t</title>${itunes}<itunes:image href="http://i.example/late.jpg"/><itunes:image/>`, '', ITUNES)).image?.url, 'http://i.example/late.jpg');
+});
+
+test('webMaster is the publisher, not an author; managingEditor is the author', () => {
+  assert.deepEqual(parse(rss('<title>t</title><webMaster>web@x.example (Web Team)</webMaster>')).authors, []);
+  const f = parse(rss('<title>t</title><webMaster>web@x.example (Web Team)</webMaster><managingEditor>ed@x.example (Ed Itor)</managingEditor>'));
+  assert.deepEqual(f.authors, [{ name: 'Ed Itor', email: 'ed@x.example', url: null }]);
 });
 
 test('CDF: upper-case CHANNEL and ITEM, the link and date in HREF and LASTMOD, TITLE and ABSTRACT', () => {
@@ -659,11 +679,26 @@ test('RSS link beats a permalink guid; a guid that is no permalink is no link', 
   // Only "true" (or no attribute) makes a permalink, as feedparser reads the attribute.
   assert.equal(rssItem('<guid isPermaLink="maybe">http://g.example/1</guid>').link, null);
   assert.equal(rssItem('<guid isPermaLink="true">http://g.example/1</guid>').link, 'http://g.example/1');
+  // The value is compared as written: "True" is not "true".
+  assert.equal(rssItem('<guid isPermaLink="True">http://g.example/1</guid>').link, null);
+  assert.equal(rssItem('<guid isPermaLink="True">http://g.example/1</guid>').id, 'http://g.example/1');
+});
+
+test('RSS <link> and Atom alternate HTML links in an item or channel: the last in document order wins', () => {
+  assert.equal(rssItem('<link>http://l.example/rss</link><atom:link rel="alternate" href="http://l.example/atom"/>', ATOM_NS).link, 'http://l.example/atom');
+  assert.equal(rssItem('<atom:link href="http://l.example/atom" type="text/html"/><link>http://l.example/rss</link>', ATOM_NS).link, 'http://l.example/rss');
+  // An alternate of another type is not the page while a page link stands beside it.
+  assert.equal(rssItem('<link>http://l.example/rss</link><atom:link rel="alternate" type="application/rss+xml" href="http://l.example/feed"/>', ATOM_NS).link, 'http://l.example/rss');
+  assert.equal(rssItem('<atom:link rel="alternate" type="application/rss+xml" href="http://l.example/feed"/>', ATOM_NS).link, 'http://l.example/feed');
+  assert.equal(rssItem('<link>http://l.example/rss</link><atom:link rel="related" href="http://l.example/rel"/>', ATOM_NS).link, 'http://l.example/rss');
+  // An empty <link> after an Atom link leaves the Atom link standing.
+  assert.equal(rssItem('<atom:link href="http://l.example/atom"/><link></link>', ATOM_NS).link, 'http://l.example/atom');
+  assert.equal(parse(rss('<title>t</title><link>http://l.example/home</link><atom:link rel="alternate" type="html" href="/other"/>', '', ATOM_NS)).link, 'http://feeds.example/other');
 });
 
 test('an Atom enclosure link inside an RSS item is an enclosure, in document order', () => {
   const it = rssItem('<enclosure url="/a.mp3" type="audio/mpeg" length="1"/><atom:link rel="enclosure" href="/b.ogg" type="audio/ogg" length="2"/><atom:link rel="related" href="/c"/><enclosure url=""/>',
-    'xmlns:atom="http://www.w3.org/2005/Atom"');
+    ATOM_NS);
   assert.deepEqual(it.enclosures, [
     { url: 'http://feeds.example/a.mp3', type: 'audio/mpeg', length: 1 },
     { url: 'http://feeds.example/b.ogg', type: 'audio/ogg', length: 2 },
@@ -910,7 +945,6 @@ test('US-ASCII declared over bytes beyond ASCII: the declaration is overridden a
 });
 
 test('entry id: guid, else atom:id, else rdf:about; an empty guid hides none of them; no id is null, never the link', () => {
-  const ATOM_NS = 'xmlns:atom="http://www.w3.org/2005/Atom"';
   assert.equal(rssItem('<atom:id>tag:a.example,2025:1</atom:id><link>http://a.example/1</link>', ATOM_NS).id, 'tag:a.example,2025:1');
   assert.equal(rssItem('<guid> </guid><atom:id>tag:a.example,2025:2</atom:id>', ATOM_NS).id, 'tag:a.example,2025:2');
   const rdf = parse(`<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns="http://purl.org/rss/1.0/">
@@ -935,6 +969,9 @@ test('an item-level itunes:image is the episode artwork: an image of the item, n
   const f = parse(rss('<title>Pod</title>', '<item><title>Ep</title><itunes:image href="art/ep1.jpg"/></item>', ITUNES));
   assert.equal(f.image, null);
   assert.deepEqual(f.items[0]!.media, [{ url: 'http://feeds.example/blog/art/ep1.jpg', type: null, medium: 'image', caption: null, credit: null }]);
+  // Of several the last with an address counts; an empty href is none.
+  const several = rssItem('<itunes:image href="art/small.jpg"/><itunes:image href="art/large.jpg"/><itunes:image href=""/>', ITUNES);
+  assert.deepEqual(several.media.map((m) => m.url), ['http://feeds.example/blog/art/large.jpg']);
 });
 
 test('feed description: itunes:subtitle (a subtitle to feedparser) comes before itunes:summary', () => {

@@ -38,10 +38,29 @@ export function mediaObjects(item: XNode): MediaObject[] {
   visit(item, itemLevel);
   // An episode's own artwork (itunes:image inside the item; feedparser keeps it on the entry,
   // never as the feed's image) is an image of the item, after its Media RSS objects.
-  const art = child(item, 'itunes:image');
-  const artUrl = art ? resolveUrl(art.attrs.href ?? art.attrs.url, art.base) : null;
+  const art = lastItunesImage(item);
+  const artUrl = art ? resolveUrl(itunesImageAddress(art), art.base) : null;
   if (artUrl && !seen.has(artUrl)) out.push({ url: artUrl, type: null, medium: 'image', caption: null, credit: null });
   return out;
+}
+
+/**
+ * The last itunes:image (or itunes:link rel="image") of a channel or item with an address:
+ * each replaces the one before.
+ */
+export function lastItunesImage(node: XNode): XNode | undefined {
+  const list = node.children;
+  for (let i = list.length - 1; i >= 0; i--) {
+    const c = list[i]!;
+    const isImage = c.name === 'itunes:image' || (c.name === 'itunes:link' && (c.attrs.rel ?? '').toLowerCase() === 'image');
+    if (isImage && itunesImageAddress(c)) return c;
+  }
+  return undefined;
+}
+
+/** Only the href or url attribute gives the address (the text is none), as feedparser reads it. */
+export function itunesImageAddress(n: XNode): string | null {
+  return nonEmpty(n.attrs.href) ?? nonEmpty(n.attrs.url);
 }
 
 function mediaText(node: XNode, name: string): string | null {

@@ -1,6 +1,6 @@
 import type { FeedFormat, ParsedFeed, ParsedItem, Person } from '../model/feed.js';
 import { FeedItem } from './feedItem.js';
-import { atomPeople, dcCreators, mediaObjects, parsePerson, personText } from './extensions.js';
+import { atomPeople, dcCreators, itunesImageAddress, lastItunesImage, mediaObjects, parsePerson, personText } from './extensions.js';
 import { hrefAttr, categoriesOf, dateOf, dedupePeople, enclosuresOf, htmlOf, lastChild, plainOf, summaryAndContent, titleOf, urlOf } from './common.js';
 import { child, children, childOfFirst, resolveUrl, textOf, type XNode } from './xmlTree.js';
 import { languageTag, nonEmpty } from './text.js';
@@ -16,14 +16,14 @@ export function parseRssChannel(root: XNode, format: FeedFormat, docUrl: string 
   if (channel === root && isCdf(channel)) return parseCdfChannel(channel, format, docUrl);
   // RSS 1.0 names its image in the channel (rdf:resource) and describes it beside the channel.
   const imageNode = [child(channel, 'image'), child(root, 'image')].find((n) => n && n.children.length) ?? child(channel, 'image');
-  const link = urlOf(lastChild(channel, 'link'), docUrl) ?? atomLink(channel, 'alternate', docUrl);
+  const link = pageLinkOf(channel, docUrl);
+  // webMaster names the publisher (feedparser's feed.publisher), not an author.
   const authors: Person[] = dedupePeople(
     [
       ...children(channel, 'managingeditor').map((n) => parsePerson(personText(n))),
       ...children(channel, 'author').map((n) => parsePerson(personText(n))),
       ...dcCreators(channel),
       ...atomPeople(channel, docUrl),
-      ...children(channel, 'webmaster').map((n) => parsePerson(personText(n))),
     ].filter((p): p is Person => p !== null),
   );
   const ttl = Number.parseInt(textOf(lastChild(channel, 'ttl')).trim(), 10);
@@ -39,7 +39,7 @@ export function parseRssChannel(root: XNode, format: FeedFormat, docUrl: string 
     updated: dateOf([lastChild(channel, 'lastbuilddate'), lastChild(channel, 'dc:date'), lastChild(channel, 'dcterms:modified'), lastChild(channel, 'atom:updated'), lastChild(channel, 'pubdate')]),
     published: dateOf([lastChild(channel, 'pubdate'), lastChild(channel, 'dc:date'), lastChild(channel, 'dcterms:issued')]),
     authors,
-    image: imageOf(imageNode, docUrl) ?? itunesImage(channel, docUrl),
+    image: channelImage(imageNode, channel, docUrl),
     categories: categoriesOf(channel, CATEGORY_NAMES),
     generator: nonEmpty(plainOf(child(channel, 'generator'))) ?? nonEmpty(child(channel, 'admin:generatoragent')?.attrs['rdf:resource'] ?? null),
     rights: plainOf(childOfFirst(channel, ['copyright', 'dc:rights', 'dcterms:rights', 'atom:rights']), 'guess'),
@@ -54,10 +54,17 @@ function imageOf(imageNode: XNode | undefined, docUrl: string | null): ParsedFee
   return url ? { url, title: plainOf(child(imageNode, 'title'), 'guess', 'title'), link: urlOf(child(imageNode, 'link'), docUrl) } : null;
 }
 
-function itunesImage(channel: XNode, docUrl: string | null): ParsedFeed['image'] {
-  const n = child(channel, 'itunes:image') ?? children(channel, 'itunes:link').find((l) => (l.attrs.rel ?? '').toLowerCase() === 'image');
-  const url = n ? resolveUrl(n.attrs.href ?? n.attrs.url ?? textOf(n), n.base ?? docUrl) : null;
-  return url ? { url, title: null, link: null } : null;
+/**
+ * The RSS image or the iTunes image, whichever stands later in the document: feedparser's
+ * iTunes image replaces the image read before it (its title and link too), and a later
+ * RSS image's url replaces the iTunes address.
+ */
+function channelImage(imageNode: XNode | undefined, channel: XNode, docUrl: string | null): ParsedFeed['image'] {
+  const rss = imageOf(imageNode, docUrl);
+  const n = lastItunesImage(channel);
+  const url = n ? resolveUrl(itunesImageAddress(n), n.base ?? docUrl) : null;
+  if (!url) return rss;
+  return rss && imageNode!.start > n!.start ? rss : { url, title: null, link: null };
 }
 
 const TITLE_NAMES = ['title', 'dc:title', 'atom:title'];
@@ -85,13 +92,38 @@ function atomLink(node: XNode, rel: string, docUrl: string | null): string | nul
   return atomLinks(node, rel, docUrl)[0] ?? null;
 }
 
+/** Atom link types feedparser takes as the page itself (its html_types, short names included). */
+const PAGE_LINK_TYPES = new Set(['text/html', 'html', 'application/xhtml+xml', 'xhtml']);
+
+/**
+ * The page a channel or item stands for: the last in document order of its <link>s and
+ * Atom alternate links to HTML, as feedparser lets each overwrite the one before; else an
+ * Atom alternate link of another type.
+ */
+function pageLinkOf(node: XNode, docUrl: string | null): string | null {
+  const list = node.children;
+  for (let i = list.length - 1; i >= 0; i--) {
+    const c = list[i]!;
+    const url = c.name === 'link' ? urlOf(c, docUrl) : c.name === 'atom:link' && isPageLink(c) ? resolveUrl(hrefAttr(c), c.base ?? docUrl) : null;
+    if (url) return url;
+  }
+  return atomLink(node, 'alternate', docUrl);
+}
+
+function isPageLink(link: XNode): boolean {
+  const rel = (link.attrs.rel ?? 'alternate').trim().toLowerCase();
+  const type = (link.attrs.type ?? 'text/html').trim().toLowerCase();
+  return rel === 'alternate' && PAGE_LINK_TYPES.has(type);
+}
+
 export function parseRssItem(item: XNode, docUrl: string | null, cdf = false): ParsedItem {
   if (cdf) return parseCdfItem(item, docUrl);
   const guidNode = lastChild(item, 'guid');
   const guid = nonEmpty(textOf(guidNode)) ?? nonEmpty(textOf(child(item, 'atom:id'))) ?? nonEmpty(item.attrs['rdf:about'] ?? null);
-  // Only "true" (or no attribute) makes a permalink: feedparser reads any other value as false.
-  const permalink = guidNode && (guidNode.attrs.isPermaLink ?? guidNode.attrs.ispermalink ?? 'true').trim().toLowerCase() === 'true' && guid && /^https?:\/\//i.test(guid) ? guid : null;
-  const link = urlOf(lastChild(item, 'link'), docUrl) ?? atomLink(item, 'alternate', docUrl) ?? (permalink ? resolveUrl(permalink, docUrl) : null);
+  // Only exactly "true" (or no attribute) makes a permalink: feedparser compares the value
+  // as written, so "True" or " true" is false.
+  const permalink = guidNode && (guidNode.attrs.isPermaLink ?? guidNode.attrs.ispermalink ?? 'true') === 'true' && guid && /^https?:\/\//i.test(guid) ? guid : null;
+  const link = pageLinkOf(item, docUrl) ?? (permalink ? resolveUrl(permalink, docUrl) : null);
   const { summary, content } = summaryAndContent(item);
   const authors = dedupePeople(
     [...children(item, 'author').map((n) => parsePerson(personText(n))), ...dcCreators(item), ...atomPeople(item, docUrl)].filter((p): p is Person => p !== null),
