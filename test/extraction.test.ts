@@ -134,3 +134,18 @@ test('a short page under a feed\'s own rules still gives its article (Readabilit
   assert.match(article.text, /ferry timetable starts a week later/);
   assert.doesNotMatch(article.text, /Subscribe/);
 });
+
+test('a sign-up box around an e-mail field goes whatever its class says; a box of story text with a field stays', () => {
+  // The class names nothing NOISE knows; the e-mail field is the signal. The pitch is
+  // worded so that no boilerplate phrase catches it.
+  const signup = '<div id="mailbox7"><div>Let the harbour come to you: the week in ships, each Friday morning.</div>' +
+    '<form><input name="emailAddress" placeholder="Your address"><button type="button">Go</button></form></div>';
+  const body = [para(1), para(2), signup, para(3), para(4)].join('');
+  const a = extractArticle(articlePage({ title: 'Dredging', siteName: 'News', bodyHtml: body }), 'https://example.org/dredging');
+  assert.match(a.text, /Paragraph 4/);
+  assert.doesNotMatch(a.text, /the week in ships/);
+  // A field inside the story's column must not take the story with it.
+  const column = `<div>${para(1)}${para(2)}<input type="email" name="q">${para(3)}</div>`;
+  const b = extractArticle(articlePage({ title: 'Dredging', siteName: 'News', bodyHtml: column }), 'https://example.org/dredging');
+  for (const n of [1, 2, 3]) assert.match(b.text, new RegExp(`Paragraph ${n}:`));
+});

@@ -65,6 +65,8 @@ interface PageParts {
   figures: any[];
   /** Elements of the body whose class, id or itemprop names a box around the story (NOISE). */
   noisy: any[];
+  /** Inputs that ask for an e-mail address (isEmailInput). */
+  emailInputs: any[];
 }
 
 /**
@@ -77,10 +79,11 @@ export function cleanPage(document: any, pageUrl: string): void {
   for (const img of parts.media) resolveLazyImage(img, pageUrl);
   normaliseFigures(document, parts);
   removeNoise(parts.noisy);
+  removeSignupBoxes(parts.emailInputs);
 }
 
 function pageParts(document: any): PageParts {
-  const parts: PageParts = { media: [], captionDivs: [], figures: [], noisy: [] };
+  const parts: PageParts = { media: [], captionDivs: [], figures: [], noisy: [], emailInputs: [] };
   const body = document.body;
   // The body's descendants are the elements from the one after it up to the end of its subtree.
   const afterBody = body ? afterSubtree(body, document) : null;
@@ -91,6 +94,7 @@ function pageParts(document: any): PageParts {
     if (tag === 'IMG' || tag === 'SOURCE') parts.media.push(el);
     else if (tag === 'FIGURE') parts.figures.push(el);
     else if (tag === 'DIV' && isCaptionDiv(el)) parts.captionDivs.push(el);
+    else if (tag === 'INPUT' && inBody && isEmailInput(el)) parts.emailInputs.push(el);
     if (inBody && isNoisy(el)) parts.noisy.push(el);
     if (el === body) inBody = true;
   }
@@ -241,6 +245,31 @@ function removeNoise(candidates: any[]): void {
     const paragraphs = elementsNamed(el, PARAGRAPH).filter((p) => text(p).length > 120).length;
     if (paragraphs >= 2) continue;
     el.remove();
+  }
+}
+
+const EMAIL_FIELD = /e-?mail/i;
+
+/** An input for an e-mail address: the type says so, or its name, id, placeholder or autofill hint. */
+function isEmailInput(input: any): boolean {
+  const type = (input.getAttribute('type') ?? 'text').toLowerCase();
+  if (type === 'email') return true;
+  if (type !== 'text') return false;
+  return ['name', 'id', 'placeholder', 'autocomplete'].some((attr) => EMAIL_FIELD.test(input.getAttribute(attr) ?? ''));
+}
+
+/**
+ * A box no longer than a pitch and a privacy note: what the sign-up around an e-mail field
+ * is, whatever its class is called (Readability drops the form but keeps the pitch).
+ */
+const SIGNUP_BOX_CHARS = 400;
+
+/** Removes each e-mail field with the largest box around it that holds no more text than a sign-up. */
+function removeSignupBoxes(inputs: any[]): void {
+  for (const input of inputs) {
+    let box = input;
+    for (let up = box.parentElement; up && up.tagName !== 'BODY' && text(up).length <= SIGNUP_BOX_CHARS; up = up.parentElement) box = up;
+    box.remove();
   }
 }
 
