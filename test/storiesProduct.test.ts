@@ -7,7 +7,8 @@ import { testPipeline, type TestPipeline } from './support/pipeline.js';
 import { runCli } from './support/cli.js';
 import { subscribe } from '../src/ingest/subscribe.js';
 import { refreshFeeds } from '../src/ingest/refreshRunner.js';
-import { FACTS_RETRY_MS, StoryPlacer, rebuildStories } from '../src/ingest/storyPlacer.js';
+import { FACTS_RETRY_MS, StoryPlacer, rebuildStories, type Facts } from '../src/ingest/storyPlacer.js';
+import type { StoryInput } from '../src/store/store.js';
 import { buildApp } from '../src/server/app.js';
 import { newSecret, secretHash } from '../src/accounts/tokens.js';
 
@@ -167,6 +168,25 @@ test('facts deferred by busy or failing threads: articles are placed without the
   assert.equal(await other.count('article_facts'), 9);
   assert.equal(await other.count('story_pending'), 0);
   assert.equal(await other.count('article_story'), 9, 'placed once');
+});
+
+test('a rebuild asks for a batch\'s facts all at once (a pool finds them while the batch is placed)', { timeout: 120_000 }, async (t) => {
+  const other = await testPipeline();
+  t.after(() => other.close());
+  const user = await other.store.createUser({ name: 'fa', passwordHash: 'x', isAdmin: false, now: '2026-11-20T00:00:00Z' });
+  other.p.stories = new StoryPlacer(other.store, { facts: () => ({ entities: [], figures: [], deferred: true }) });
+  await ingestOutlets(other, server, user.id);
+  assert.equal(await other.count('article_facts'), 0, 'no facts yet: the rebuild asks for all');
+  // Answers come only once the whole batch of three is asked: asked one by one, it would wait forever.
+  let waiting: (() => void)[] = [];
+  const facts = (a: StoryInput) => new Promise<Facts>((resolve) => {
+    waiting.push(() => resolve({ entities: [], figures: [{ value: a.id, unit: 'test', qualifier: null, text: a.title, attribution: null, sentence: '' }] }));
+    if (waiting.length < 3) return;
+    for (const answer of waiting) answer();
+    waiting = [];
+  });
+  assert.equal((await rebuildStories(other.store, { batch: 3, facts })).articles, 9);
+  assert.equal(await other.count('article_facts'), 9);
 });
 
 test('two processes placing in turn give the stories one process gives (each catches up on the other first)', async (t) => {

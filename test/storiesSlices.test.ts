@@ -49,6 +49,18 @@ for (const halfLife of [100, 20]) {
     }
     for (const t of vocabulary) assert.equal(sliced.idf(t), eager.idf(t), t);
   });
+
+  test(`rolling document frequency: the idf an add returns is the idf read after it, across halvings (half-life ${halfLife})`, () => {
+    const rnd = seeded(halfLife + 1);
+    const term = () => `t${Math.floor(3000 * rnd() ** 3)}`;
+    const [returning, eager] = [new RollingDf(halfLife), new EagerDf(halfLife)];
+    for (let doc = 0; doc < 20 * halfLife; doc++) {
+      const terms = [...new Set(Array.from({ length: 40 }, term))];
+      const idf = returning.addWithIdf(terms);
+      eager.add(terms);
+      assert.deepEqual(idf, terms.map((t) => eager.idf(t)), `doc ${doc}`);
+    }
+  });
 }
 
 test('copy index: past its first ring size and the window, copies find their earliest original and old ones are forgotten', () => {

@@ -21,8 +21,12 @@ export interface Pipeline {
 }
 
 export function createPipeline(store: Store, config: TidingsConfig, now: () => Date = () => new Date()): Pipeline {
-  const factsPool = new ExtractionPool({ ...config.extraction, threads: 1, memoryMb: Math.max(512, config.extraction.memoryMb ?? 0) });
-  return { store, fetcher: new Fetcher(config.fetch), extractor: new ExtractionPool(config.extraction), factsPool, config, now };
+  return { store, fetcher: new Fetcher(config.fetch), extractor: new ExtractionPool(config.extraction), factsPool: factsPoolOf(config.extraction), config, now };
+}
+
+/** The one thread entities and figures are found in, with room for the tagger (512 MB at least). */
+export function factsPoolOf(extraction: TidingsConfig['extraction'] = {}): ExtractionPool {
+  return new ExtractionPool({ ...extraction, threads: 1, memoryMb: Math.max(512, extraction.memoryMb ?? 0) });
 }
 
 /** Ends the fetcher's connections and the extraction and facts threads (the store is closed by its owner). */

@@ -238,12 +238,18 @@ function newFacts(later: string) {
     batch,
     /** Finds the facts of `a` unless they are up to date with its text. */
     async find(factsOf: FactsOf, a: StoryInput): Promise<void> {
-      if (a.factsHash === a.contentHash) return;
-      const { deferred, ...found } = await factsOf(a);
-      if (deferred) batch.factsLater.articles.push(a.id);
-      else batch.facts.push({ articleId: a.id, contentHash: a.contentHash, ...found });
+      if (a.factsHash !== a.contentHash) keep(a, await factsOf(a));
+    },
+    /** Finds the facts of all `inputs` at once (a pool finds them while the caller works), kept in their order. */
+    async findAll(factsOf: FactsOf, inputs: StoryInput[]): Promise<void> {
+      const found = await Promise.all(inputs.map((a) => (a.factsHash === a.contentHash ? null : factsOf(a))));
+      found.forEach((f, i) => f && keep(inputs[i]!, f));
     },
   };
+  function keep(a: StoryInput, { deferred, ...found }: Facts): void {
+    if (deferred) batch.factsLater.articles.push(a.id);
+    else batch.facts.push({ articleId: a.id, contentHash: a.contentHash, ...found });
+  }
 }
 
 function storyArticle(a: StoryInput) {
@@ -272,14 +278,19 @@ export async function rebuildStories(store: Store, opts: { batch?: number; facts
       const nextFeatures = ahead.of(nextInputs);
       const found = newFacts(new Date(Date.now() + FACTS_RETRY_MS).toISOString());
       const batch: StoryBatch = { placements: [], ...found.batch, merges: [], splits: [], done: inputs.map((a) => a.id) };
+      // Facts are asked for all at once before placing: from a pool they are found in its
+      // thread while this one places (awaited in turn, they held up every placement).
+      const factsFound = found.findAll(facts, inputs);
+      // Its failure is met when it is awaited, after placing; until then it is not unhandled.
+      factsFound.catch(() => undefined);
       const featured = await features;
       for (const [i, a] of inputs.entries()) {
-        await found.find(facts, a);
         const placed = placeInOrder(placing, storyArticle(a), featured?.[i]);
         batch.placements.push({ articleId: a.id, storyId: Number(placed.story), copyOf: placed.copyOf === null ? null : Number(placed.copyOf), seq: ++seq });
         for (const m of placed.merges) batch.merges.push({ from: Number(m.from), into: Number(m.into) });
         for (const sp of placed.splits) batch.splits.push({ from: Number(sp.from), into: Number(sp.into), articles: sp.articles.map(Number) });
       }
+      await factsFound;
       await store.withStoryLock((tx) => tx.save(batch));
       opts.onBatch?.(seq, total);
       [inputs, features] = [nextInputs, nextFeatures];

@@ -226,8 +226,7 @@ export function placeArticle(state: StoryState, article: StoryArticle, features?
   const f = features ?? featuresOf(article, o.title, signature);
   state.now = Math.max(state.now, f.published ?? state.now);
   const counts = f.counts;
-  state.df.add(counts.keys());
-  const vector = weightedVector(counts, state.df, o);
+  const vector = weightedVector(counts, state.df.addWithIdf(counts.keys()), o);
   const member = { id: article.id, vector: packVector(vector), names: namesOf(vector, counts, false), when: f.when.size ? f.when : NO_INCIDENT, at: state.now, seq: state.placed };
   const original = copyOriginal(state, article.id, f.signature);
   const storyId = original ? storyOf(state, original) : bestStory(state, vector, member);

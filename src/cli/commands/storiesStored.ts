@@ -78,13 +78,16 @@ export async function printStory(detail: StoryDetail, json: boolean): Promise<vo
 }
 
 async function rebuild(store: import('../../store/store.js').Store, json: boolean): Promise<void> {
-  const { rebuildStories } = await import('../../ingest/storyPlacer.js');
+  const { factsInPool, rebuildStories } = await import('../../ingest/storyPlacer.js');
+  const { factsPoolOf } = await import('../../ingest/pipeline.js');
   const { ProgressBar } = await import('../progressBar.js');
   const batch = 1000;
   const total = await store.countArticlesForStories();
   const bar = new ProgressBar(Math.ceil(total / batch), 'stories');
   const started = Date.now();
-  const r = await rebuildStories(store, { batch, onBatch: (done, all) => bar.tick(`${done}/${all} articles`) });
+  // Facts of changed texts are found in the pool's thread while the batch is placed.
+  const pool = factsPoolOf();
+  const r = await rebuildStories(store, { batch, facts: factsInPool(pool), onBatch: (done, all) => bar.tick(`${done}/${all} articles`) }).finally(() => pool.close());
   // Facts stored before the entity index existed are indexed now; those written since are already.
   for (let after: number | null = 0; after !== null; ) after = await store.reindexEntitiesAfter(after, batch);
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
