@@ -1,4 +1,4 @@
-import { test, before, after } from 'node:test';
+import { test, before, after, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import type { FastifyInstance } from 'fastify';
 import { PublisherServer } from './support/publisherServer.js';
@@ -170,13 +170,19 @@ test('facts deferred by busy or failing threads: articles are placed without the
   assert.equal(await other.count('article_story'), 9, 'placed once');
 });
 
-test('a rebuild asks for a batch\'s facts all at once (a pool finds them while the batch is placed)', { timeout: 120_000 }, async (t) => {
+/** A pipeline of its own that ingested the outlets with every article's facts deferred (none stored). */
+async function ingestedWithoutFacts(t: TestContext, reader: string): Promise<TestPipeline> {
   const other = await testPipeline();
   t.after(() => other.close());
-  const user = await other.store.createUser({ name: 'fa', passwordHash: 'x', isAdmin: false, now: '2026-11-20T00:00:00Z' });
+  const user = await other.store.createUser({ name: reader, passwordHash: 'x', isAdmin: false, now: '2026-11-20T00:00:00Z' });
   other.p.stories = new StoryPlacer(other.store, { facts: () => ({ entities: [], figures: [], deferred: true }) });
   await ingestOutlets(other, server, user.id);
-  assert.equal(await other.count('article_facts'), 0, 'no facts yet: the rebuild asks for all');
+  assert.equal(await other.count('article_facts'), 0, 'no facts yet: a rebuild asks for all');
+  return other;
+}
+
+test('a rebuild asks for a batch\'s facts all at once (a pool finds them while the batch is placed)', { timeout: 120_000 }, async (t) => {
+  const other = await ingestedWithoutFacts(t, 'fa');
   // Answers come only once the whole batch of three is asked: asked one by one, it would wait forever.
   let waiting: (() => void)[] = [];
   const facts = (a: StoryInput) => new Promise<Facts>((resolve) => {
@@ -187,6 +193,16 @@ test('a rebuild asks for a batch\'s facts all at once (a pool finds them while t
   });
   assert.equal((await rebuildStories(other.store, { batch: 3, facts })).articles, 9);
   assert.equal(await other.count('article_facts'), 9);
+});
+
+test('the rebuild command finds every article\'s facts in its one facts thread, none deferred', { timeout: 300_000 }, async (t) => {
+  const other = await ingestedWithoutFacts(t, 'ga');
+  const db = other.location.databaseUrl ? ['--database-url', other.location.databaseUrl] : ['--db', other.location.dbPath];
+  const r = await runCli(['stories', 'rebuild', '--json', ...db]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.doesNotMatch(r.stdout + r.stderr, /facts_deferred/);
+  assert.equal(await other.count('article_facts'), 9);
+  assert.equal(await other.count('story_pending'), 0, 'none is queued again for its facts');
 });
 
 test('two processes placing in turn give the stories one process gives (each catches up on the other first)', async (t) => {

@@ -93,6 +93,17 @@ test('saturated facts threads (a task already waiting) defer the next article in
   assert.equal(lines.filter((l) => l.code === 'facts_deferred').length, 1, JSON.stringify(lines));
 });
 
+test('with `wait`, requests past a saturated thread wait for it instead of being deferred', async (t) => {
+  const lines = captureLog(t);
+  const busy = new ExtractionPool({ threads: 1 });
+  t.after(() => busy.close());
+  const facts = factsInPool(busy, { timeoutMs: 600_000, wait: true });
+  const found = await Promise.all([10, 11, 12, 13].map((id) => facts(article(id, REPORT))));
+  const inline = await articleFacts(article(10, REPORT));
+  for (const f of found) assert.deepEqual(f, inline);
+  assert.equal(lines.filter((l) => l.code === 'facts_deferred').length, 0, JSON.stringify(lines));
+});
+
 test('a text over the time limit gets no facts instead of a stalled step, logged once with facts_failed', async (t) => {
   const lines = captureLog(t);
   assert.deepEqual(await factsInPool(pool, { timeoutMs: 1 })(article(5, REPORT.repeat(50))), { entities: [], figures: [] });

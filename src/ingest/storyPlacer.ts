@@ -40,8 +40,12 @@ export const FACTS_RETRY_MS = 10 * 60_000;
  * already waits for one) or a worker fails otherwise, the facts are deferred, never found
  * on the main thread: none now, asked again later (StoryPlacer requeues the article),
  * logged once with `facts_deferred` until facts are found again.
+ *
+ * `wait`: requests wait for a free thread instead of being deferred when the threads are
+ * saturated. For a caller that owns the pool and asks for many at once (the rebuild asks
+ * for a whole batch: with one thread, every request from the third on would be deferred).
  */
-export function factsInPool(pool: ExtractionPool, opts: { worker?: string; timeoutMs?: number } = {}): FactsOf {
+export function factsInPool(pool: ExtractionPool, opts: { worker?: string; timeoutMs?: number; wait?: boolean } = {}): FactsOf {
   let deferring = false;
   const defer = (a: StoryInput, why: string, cause?: unknown): Facts => {
     if (!deferring) logError(new TidingsError('facts_deferred', `entities and figures of article ${a.id} deferred (${why}); articles are asked again later, this is logged once until facts are found again`, { cause }), 'facts step deferred');
@@ -49,7 +53,7 @@ export function factsInPool(pool: ExtractionPool, opts: { worker?: string; timeo
     return { entities: [], figures: [], deferred: true };
   };
   return async (a) => {
-    if (pool.queued > 0) return defer(a, 'the facts threads are saturated');
+    if (!opts.wait && pool.queued > 0) return defer(a, 'the facts threads are saturated');
     try {
       const facts = await pool.runTask<string, Facts>(opts.worker ?? FACTS_WORKER, a.text || a.title, opts.timeoutMs ?? FACTS_TIMEOUT_MS);
       deferring = false;

@@ -85,9 +85,10 @@ async function rebuild(store: import('../../store/store.js').Store, json: boolea
   const total = await store.countArticlesForStories();
   const bar = new ProgressBar(Math.ceil(total / batch), 'stories');
   const started = Date.now();
-  // Facts of changed texts are found in the pool's thread while the batch is placed.
+  // Facts of changed texts are found in the pool's thread while the batch is placed. The
+  // pool is the rebuild's own and a batch is asked at once: requests wait for the thread.
   const pool = factsPoolOf();
-  const r = await rebuildStories(store, { batch, facts: factsInPool(pool), onBatch: (done, all) => bar.tick(`${done}/${all} articles`) }).finally(() => pool.close());
+  const r = await rebuildStories(store, { batch, facts: factsInPool(pool, { wait: true }), onBatch: (done, all) => bar.tick(`${done}/${all} articles`) }).finally(() => pool.close());
   // Facts stored before the entity index existed are indexed now; those written since are already.
   for (let after: number | null = 0; after !== null; ) after = await store.reindexEntitiesAfter(after, batch);
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
