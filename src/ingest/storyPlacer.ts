@@ -5,7 +5,7 @@ import type { ArticleFactsWrite, PlacedInput, StoryBatch, StoryInput, Store, Sto
 import { turnTaker } from './eventLoopTurns.js';
 import { createPlacingState, placeInOrder, type PlacingState } from '../stories/placementOrder.js';
 import { FeatureThread } from '../stories/featureThread.js';
-import { DEFAULT_STORY_OPTIONS, storyOf, type ArticleFeatures } from '../stories/storyState.js';
+import { DEFAULT_STORY_OPTIONS, storyOf, type ArticleFeatures, type StoryOptions } from '../stories/storyState.js';
 
 import type { Facts } from './factsWorker.js';
 
@@ -263,15 +263,17 @@ function storyArticle(a: StoryInput) {
 /**
  * Places every stored article again, in id (arrival) order, as ingestion does: the same
  * stories as ingestion gave. Entities and figures are found again only for articles whose
- * text changed since. `onBatch` reports progress.
+ * text changed since. `onBatch` reports progress. `options`: the clusterer's (default:
+ * DEFAULT_STORY_OPTIONS, what ingestion uses).
  */
-export async function rebuildStories(store: Store, opts: { batch?: number; facts?: FactsOf; onBatch?: (done: number, total: number) => void; featureThread?: boolean } = {}): Promise<{ articles: number; stories: number }> {
+export async function rebuildStories(store: Store, opts: { batch?: number; facts?: FactsOf; onBatch?: (done: number, total: number) => void; featureThread?: boolean; options?: Partial<StoryOptions> } = {}): Promise<{ articles: number; stories: number }> {
   const facts = opts.facts ?? articleFacts;
   const batchSize = opts.batch ?? 1000;
   const total = await store.countArticlesForStories();
   await store.clearStories(`rebuild-${Date.now()}`);
-  const placing = createPlacingState();
-  const ahead = new FeaturesAhead(opts.featureThread ?? true);
+  const placing = createPlacingState(opts.options);
+  // Features are found with the placing state's title weight: the ones placement would find.
+  const ahead = new FeaturesAhead(opts.featureThread ?? true, placing.state.options.title);
   let seq = 0;
   let inputs = await store.storyInputsAfter(0, batchSize);
   let features = ahead.of(inputs);
@@ -314,10 +316,10 @@ class FeaturesAhead {
   private thread: FeatureThread | null = null;
   private logged = false;
 
-  constructor(useThread: boolean) {
+  constructor(useThread: boolean, titleWeight: number) {
     if (!useThread) return;
     try {
-      this.thread = new FeatureThread(DEFAULT_STORY_OPTIONS.title);
+      this.thread = new FeatureThread(titleWeight);
     } catch (err) {
       this.failed(err);
     }
