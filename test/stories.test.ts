@@ -296,3 +296,12 @@ test('a placing state forgets articles and stories two windows old, and places e
   assert.ok(forgetting.stories.size < keeping.stories.size / 2, `${forgetting.stories.size} of ${keeping.stories.size} stories kept`);
   assert.equal(forgetting.live, keeping.live);
 });
+
+test('story options: a term weight that is not positive is refused with invalid_input, naming the option', () => {
+  for (const bad of [{ name: 0 }, { number: -1 }, { title: 0.3 }, { title: Number.NaN }]) {
+    const key = Object.keys(bad)[0]!;
+    assert.throws(() => createStoryState(bad), (err: Error & { code?: string }) => err.code === 'invalid_input' && err.message.includes(`story option ${key}`), JSON.stringify(bad));
+  }
+  // A headline-only word at title weight 0.4 still weighs 1 + ln(0.4) > 0.
+  assert.equal(createStoryState({ name: 0.5, number: 0.5, title: 0.4 }).options.title, 0.4);
+});

@@ -1,3 +1,4 @@
+import { TidingsError } from '../model/errors.js';
 import { AgeQueue } from './ageQueue.js';
 import { incidentOf, isContextTerm } from './incident.js';
 import { CopyIndex, HASHES, signatureOf } from './minhash.js';
@@ -190,12 +191,27 @@ export interface StoryState {
 }
 
 /**
+ * Every term weight must be positive: NeighbourIndex takes a partial product of 0 for an
+ * entry not yet reached, and a weight of 0 or less would make a reached one look unreached.
+ * Names and numbers multiply the weight; a headline-only word's sublinear tf is
+ * 1 + ln(title), positive only for a title weight over 1/e.
+ */
+function checkedWeights(o: StoryOptions): StoryOptions {
+  const floors: [keyof Weights, number][] = [['name', 0], ['number', 0], ['title', Math.exp(-1)]];
+  for (const [key, floor] of floors) {
+    const v = o[key];
+    if (!Number.isFinite(v) || v <= floor) throw new TidingsError('invalid_input', `story option ${key} is ${v}: it must be a number over ${floor === 0 ? 0 : '1/e (0.368)'}, so that every term weight is positive`);
+  }
+  return o;
+}
+
+/**
  * A fresh state. `forget`: placed articles and retired stories are forgotten two windows
  * on (what a store's long-running placer wants); without it every article's story stays
  * known (what `tidings stories cluster` prints at the end).
  */
 export function createStoryState(options: Partial<StoryOptions> = {}, memory: { forget?: boolean } = {}): StoryState {
-  const o = { ...DEFAULT_STORY_OPTIONS, ...options };
+  const o = checkedWeights({ ...DEFAULT_STORY_OPTIONS, ...options });
   return {
     options: o,
     df: new RollingDf(o.dfHalfLife),
