@@ -192,3 +192,27 @@ test('the scheduler recounts its first slice a quarter hour after it starts, not
     await own.close();
   }
 });
+
+test('marking all read reaches every article of a list longer than PostgreSQL holds locks for in one transaction', async () => {
+  // 20,000 articles: three times the default lock table (64 × 100 connections), which one
+  // statement over them all ran out of ("out of shared memory").
+  const many = 20_000;
+  publish('/bulk.xml', [{ title: 'Bulk story', path: '/b/1', pubDate: 'Mon, 02 Mar 2026 08:00:00 GMT' }]);
+  const bulkFeed = (await subscribe(tp.p, server.url('/bulk.xml'))).feed.id;
+  await refresh(bulkFeed);
+  await tp.query(`with recursive n(i) as (select 1 union all select i + 1 from n where i < ${many})
+    insert into article (source_id, url, canonical_url, url_key, title, published_at, first_seen_at, text, html, word_count, content_hash, extract_status)
+    select (select min(id) from source), 'https://bulk.test/' || i, 'https://bulk.test/' || i, 'bulk.test/' || i, 'Bulk ' || i,
+      '2026-03-01T00:00:00Z', '2026-03-01T00:00:00Z', '', '', 0, 'bulk' || i, 'ok' from n`);
+  const first = Number((await tp.query(`select min(id) as id from article where url like 'https://bulk.test/%'`))[0]!.id);
+  // Linked a range at a time, as the bench fill does: each link locks its article too.
+  for (let from = first; from < first + many; from += 2000) {
+    await tp.query(`insert into article_feed (article_id, feed_id, guid, link_key, first_seen_at)
+      select id, ${bulkFeed}, null, null, '2026-03-01T00:00:00Z' from article where id >= ${from} and id < ${from + 2000} and url like 'https://bulk.test/%'`);
+  }
+  const fay = await reader('fay');
+  await tp.store.subscribeUser(fay, bulkFeed, null, NOW);
+  assert.deepEqual(await kept(fay), { [bulkFeed]: many + 1 });
+  assert.equal(await tp.store.markAllRead(fay, { feedId: bulkFeed, upTo: '2099-01-01T00:00:00Z' }, NOW), many + 1);
+  assert.deepEqual(await kept(fay), { [bulkFeed]: 0 });
+});

@@ -431,3 +431,26 @@ test('a refresh takes the stored articles its items are found to be before it mo
   assert.deepEqual(retried, []);
   assert.deepEqual(await drift(), []);
 });
+
+test('a mark that moves no count (a star, a new read time) takes no article lock', { skip }, async () => {
+  const [, , cyd] = users as [number, number, number];
+  const article = articles[11]!;
+  const c = clients[3]!;
+  const articleLocks = async () =>
+    Number((await c.query(`select count(*) as n from pg_locks where locktype = 'advisory' and pid = pg_backend_pid() and classid = ${UNREAD_LOCKS[0]}`)).rows[0].n);
+  const held = async (statement: string) => {
+    await c.query('begin');
+    try {
+      await c.query(statement);
+      return await articleLocks();
+    } finally {
+      await c.query('commit');
+    }
+  };
+  const star = `insert into article_state (user_id, article_id, read_at, starred_at) values (${cyd}, ${article}, null, '${NOW}')`;
+  assert.equal(await held(star), 0, 'a star');
+  assert.equal(await held(`update article_state set read_at = '${NOW}' where user_id = ${cyd} and article_id = ${article}`), 1, 'read');
+  assert.equal(await held(`update article_state set read_at = '2026-03-06T00:00:00Z' where user_id = ${cyd} and article_id = ${article}`), 0, 'read again');
+  assert.equal(await held(`delete from article_state where user_id = ${cyd} and article_id = ${article}`), 1, 'a read mark removed');
+  assert.deepEqual(await drift(), []);
+});

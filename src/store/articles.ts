@@ -27,10 +27,14 @@ export async function saveRefresh(db: Kysely<Database>, dialect: StoreDialect, w
     // identity) locked in article order, as read marks lock them (subscriptions.ts
     // markAllRead), before the first link moves a count.
     const links = [...w.links].sort((x, y) => x.articleId - y.articleId);
-    const found = await storedArticles(trx, w.feedId, sourceId, w.articles);
-    await dialect.lockArticlesToLink(trx, [...links.map((l) => l.articleId), ...found.ids()]);
+    const found = await storedArticles(trx, w.feedId, sourceId, w.articles, dialect.locksArticlesToLink);
+    if (dialect.locksArticlesToLink) await dialect.lockArticlesToLink(trx, [...links.map((l) => l.articleId), ...found.ids()]);
+    const count = (link: LinkWrite) => {
+      if (link === 'linked') outcome.linked++;
+      if (link !== 'same') found.noteWritten();
+    };
     for (const link of links) {
-      if (await linkArticle(trx, link.articleId, w.feedId, link.guid, link.linkKey, w.fetchedAt)) outcome.linked++;
+      count(await linkArticle(trx, link.articleId, w.feedId, link.guid, link.linkKey, w.fetchedAt));
     }
     for (const [i, a] of w.articles.entries()) {
       const existing = await found.current(i);
@@ -40,6 +44,7 @@ export async function saveRefresh(db: Kysely<Database>, dialect: StoreDialect, w
           continue;
         }
         const id = await insertArticle(trx, sourceId, a);
+        found.noteWritten();
         await queueStoryWork(trx, [id], 'place', w.fetchedAt);
         await linkArticle(trx, id, w.feedId, a.keys.guid, a.keys.linkKey, a.seenAt);
         outcome.created++;
@@ -48,7 +53,7 @@ export async function saveRefresh(db: Kysely<Database>, dialect: StoreDialect, w
         continue;
       }
       outcome.articleIds.push(existing.id);
-      if (await linkArticle(trx, existing.id, w.feedId, a.keys.guid, a.keys.linkKey, a.seenAt)) outcome.linked++;
+      count(await linkArticle(trx, existing.id, w.feedId, a.keys.guid, a.keys.linkKey, a.seenAt));
       if ((existing.content_hash === a.keys.contentHash && existing.title === a.title) || a.significant === false) {
         await trx
           .updateTable('article')
@@ -64,6 +69,7 @@ export async function saveRefresh(db: Kysely<Database>, dialect: StoreDialect, w
         continue;
       }
       await updateArticle(trx, existing, a);
+      found.noteWritten();
       await queueStoryWork(trx, [existing.id], 'facts', w.fetchedAt);
       outcome.updated++;
       if (a.extractStatus === 'failed') outcome.failedPageIds.push(existing.id);
@@ -142,24 +148,35 @@ export async function listRevisions(db: Db, articleId: number): Promise<Revision
 }
 
 /**
- * The stored article each item is, found before anything is written (to lock them first).
- * current(i) gives item i's row as the refresh reaches it: read again when an earlier item
- * wrote that article, or looked for again when none was found (an earlier item of the same
- * refresh may have stored it).
+ * The stored article each item is. Where the dialect locks articles before linking them,
+ * each is found before anything is written (to lock them first), and current(i) gives item
+ * i's row as the refresh reaches it: read again when an earlier item wrote that article,
+ * looked for again when none was found and the refresh has since written what articles are
+ * found by (a new article, new text, a new or renamed link may be this item's). Elsewhere
+ * each is found as the refresh reaches it, once.
  */
-async function storedArticles(trx: Db, feedId: number, sourceId: number, articles: readonly ArticleWrite[]) {
-  const rows: Array<Selectable<ArticleTable> | undefined> = [];
-  for (const a of articles) rows.push(await findArticleRow(trx, feedId, sourceId, a.keys));
+async function storedArticles(trx: Db, feedId: number, sourceId: number, articles: readonly ArticleWrite[], upFront: boolean) {
+  const find = (i: number) => findArticleRow(trx, feedId, sourceId, articles[i]!.keys);
+  const rows: Array<Selectable<ArticleTable> | undefined> | null = upFront ? [] : null;
+  for (let i = 0; rows && i < articles.length; i++) rows.push(await find(i));
   const reached = new Set<number>();
+  let written = false;
+  const reach = (row: Selectable<ArticleTable> | undefined) => {
+    if (row) reached.add(row.id);
+    return row;
+  };
   return {
-    ids: () => rows.flatMap((r) => (r ? [r.id] : [])),
+    ids: () => (rows ?? []).flatMap((r) => (r ? [r.id] : [])),
+    /** This refresh wrote what items are found by (a new article, new text, a new or renamed link). */
+    noteWritten() {
+      written = true;
+    },
     async current(i: number): Promise<Selectable<ArticleTable> | undefined> {
-      const row = rows[i];
-      let now = row;
-      if (!row) now = await findArticleRow(trx, feedId, sourceId, articles[i]!.keys);
-      else if (reached.has(row.id)) now = await trx.selectFrom('article').selectAll().where('id', '=', row.id).executeTakeFirst();
-      if (now) reached.add(now.id);
-      return now;
+      const row = rows ? rows[i] : await find(i);
+      if (!rows) return reach(row);
+      if (!row) return written ? reach(await find(i)) : undefined;
+      if (!reached.has(row.id)) return reach(row);
+      return trx.selectFrom('article').selectAll().where('id', '=', row.id).executeTakeFirst();
     },
   };
 }
@@ -207,7 +224,10 @@ async function tombstoned(db: Db, feedId: number, keys: ArticleKeys): Promise<bo
   return hit !== undefined;
 }
 
-async function linkArticle(trx: Db, articleId: number, feedId: number, guid: string | null, linkKey: string | null, at: string): Promise<boolean> {
+/** What linkArticle wrote: a new link, new names (GUID, link) on the link there was, or nothing. */
+type LinkWrite = 'linked' | 'renamed' | 'same';
+
+async function linkArticle(trx: Db, articleId: number, feedId: number, guid: string | null, linkKey: string | null, at: string): Promise<LinkWrite> {
   const existing = await trx.selectFrom('article_feed').select(['guid', 'link_key']).where('article_id', '=', articleId).where('feed_id', '=', feedId).executeTakeFirst();
   if (existing) {
     // The feed renamed the item (new GUID scheme or link): remember the new names.
@@ -218,11 +238,12 @@ async function linkArticle(trx: Db, articleId: number, feedId: number, guid: str
         .where('article_id', '=', articleId)
         .where('feed_id', '=', feedId)
         .execute();
+      return 'renamed';
     }
-    return false;
+    return 'same';
   }
   await trx.insertInto('article_feed').values({ article_id: articleId, feed_id: feedId, guid, link_key: linkKey, first_seen_at: at }).execute();
-  return true;
+  return 'linked';
 }
 
 async function insertArticle(trx: Db, sourceId: number, a: ArticleWrite): Promise<number> {

@@ -34,6 +34,8 @@ export interface StoreDialect {
    * holding a count the other needs.
    */
   lockArticlesToLink(trx: Transaction<Database>, articleIds: readonly number[]): Promise<void>;
+  /** Whether lockArticlesToLink takes anything: without, a refresh need not find its articles before writing. */
+  readonly locksArticlesToLink: boolean;
 }
 
 /** How far a search reads (both dialects read the window in widening ranges of ids below the newest article). */

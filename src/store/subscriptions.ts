@@ -120,17 +120,31 @@ const stateUpserts = (['read', 'starred', 'both'] as const).map((set) =>
 /**
  * Rows are written in article order, as are setArticleStates' (and their chunks): the
  * unread triggers lock each article (PostgreSQL 0014), and two writers that lock the same
- * articles in one order cannot deadlock each other.
+ * articles in one order cannot deadlock each other. Those locks last until commit, so a
+ * whole list marked in one statement held one per article and ran PostgreSQL out of shared
+ * memory (its lock table holds max_locks_per_transaction × connections, 6,400 by default);
+ * each range of MARK_ALL_CHUNK articles is its own statement, committed before the next.
+ * A failure part-way leaves the ranges before it read, as marking them one by one would;
+ * a mark is idempotent (the first read time is kept), so a retry finishes the rest.
  */
 export async function markAllRead(db: Db, userId: number, opts: { feedId?: number; folder?: string | null; entity?: string; upTo: string }, now: string): Promise<number> {
-  const result = await sql`
-    insert into article_state (user_id, article_id, read_at, starred_at)
-    select ${userId}, a.id, ${now}, null from article a
-    where ${articleFilter({ ...opts, userId })}
-    order by a.id
-    on conflict (user_id, article_id) do update set read_at = coalesce(article_state.read_at, excluded.read_at)`.execute(db);
-  return Number(result.numAffectedRows ?? 0);
+  let marked = 0;
+  for (let after = 0; ; ) {
+    const { rows } = await sql<{ article_id: number | string }>`
+      insert into article_state (user_id, article_id, read_at, starred_at)
+      select ${userId}, a.id, ${now}, null from article a
+      where ${articleFilter({ ...opts, userId })} and a.id > ${after}
+      order by a.id limit ${MARK_ALL_CHUNK}
+      on conflict (user_id, article_id) do update set read_at = coalesce(article_state.read_at, excluded.read_at)
+      returning article_id`.execute(db);
+    marked += rows.length;
+    if (rows.length < MARK_ALL_CHUNK) return marked;
+    after = Math.max(...rows.map((r) => Number(r.article_id)));
+  }
 }
+
+/** Articles marked by one statement of markAllRead: as many as the bench fill links at once, a third of PostgreSQL's default lock table. */
+const MARK_ALL_CHUNK = 2000;
 
 /** Chunks keep the id lists well under every database's bound-parameter limit. */
 const STATE_CHUNK = 500;

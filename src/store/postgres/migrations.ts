@@ -389,6 +389,22 @@ export const postgresMigrations: Record<string, Migration> = {
         for each row execute function article_state_article_lock()`.execute(db);
     },
   },
+  '0019_read_mark_lock_once': {
+    async up(db: Kysely<unknown>) {
+      // 0018's before trigger took each read mark's article lock, and the after trigger took
+      // it again; the before trigger also locked for a mark that moves no count (a star, a
+      // read time changed). It now fires only when the row turns read or unread (what the
+      // after trigger counts), and the after trigger takes the article only for a delete,
+      // which the before trigger does not see. The same lock, shared, held to commit, taken
+      // at the same point (before the row is written), so the order of 0018 holds.
+      await unreadTriggerFunctions(db, 'lockedBefore');
+      await sql`drop trigger article_state_article_lock on article_state`.execute(db);
+      await sql`create trigger article_state_article_lock_insert before insert on article_state
+        for each row when (new.read_at is not null) execute function article_state_article_lock()`.execute(db);
+      await sql`create trigger article_state_article_lock_update before update of read_at on article_state
+        for each row when ((old.read_at is null) <> (new.read_at is null)) execute function article_state_article_lock()`.execute(db);
+    },
+  },
 };
 
 /** The GIN index of the article's stemmed and unstemmed search vectors (0017). */
@@ -432,16 +448,18 @@ export async function recountDriftedUnread(db: Kysely<unknown>): Promise<number>
 /**
  * The functions of 0012's triggers: 'locked' (0014) makes each first take its advisory
  * locks, 'readerFirst' (0015) has those of a reader's writes take the reader's version row
- * before them.
+ * before them, 'ordered' (0018) takes the counts by reader and read marks' articles shared,
+ * 'lockedBefore' (0019) leaves a read mark's article to the before trigger but for a delete.
  */
-async function unreadTriggerFunctions(db: Kysely<unknown>, locks: 'unlocked' | 'locked' | 'readerFirst' | 'ordered'): Promise<void> {
+async function unreadTriggerFunctions(db: Kysely<unknown>, locks: 'unlocked' | 'locked' | 'readerFirst' | 'ordered' | 'lockedBefore'): Promise<void> {
   const [article, feed, reader] = UNREAD_LOCKS;
+  const ordered = locks === 'ordered' || locks === 'lockedBefore';
   const lock = (kind: number, id: string, shared = false) => sql.raw(locks !== 'unlocked' ? `perform unread_lock(${kind}, ${id}, ${shared});` : '');
   // The lock 0009's version trigger takes on the row when it bumps it.
-  const readerRow = (id: string) => sql.raw(locks === 'readerFirst' || locks === 'ordered' ? `perform 1 from "user" where id = ${id} for no key update;` : '');
+  const readerRow = (id: string) => sql.raw(locks === 'readerFirst' || ordered ? `perform 1 from "user" where id = ${id} for no key update;` : '');
   // 0018: the counts a link moves, locked by reader before they are moved (an update locks in heap order).
   const feedCountsByReader = (id: string) =>
-    sql.raw(locks === 'ordered' ? `perform 1 from subscription_unread where feed_id = ${id} order by user_id for no key update;` : '');
+    sql.raw(ordered ? `perform 1 from subscription_unread where feed_id = ${id} order by user_id for no key update;` : '');
   await sql`create or replace function subscription_unread_insert() returns trigger language plpgsql as $$
     begin
       ${readerRow('new.user_id')} ${lock(feed, 'new.feed_id')} ${lock(reader, 'new.user_id')}
@@ -470,6 +488,9 @@ async function unreadTriggerFunctions(db: Kysely<unknown>, locks: 'unlocked' | '
           where s.user_id = u.user_id and s.article_id = link.article_id and s.read_at is not null);
       return null;
     end $$`.execute(db);
+  const stateArticleLock = locks === 'lockedBefore'
+    ? sql.raw(`if tg_op = 'DELETE' then perform unread_lock(${article}, state.article_id, true); end if;`)
+    : lock(article, 'state.article_id', ordered);
   await sql`create or replace function article_state_unread() returns trigger language plpgsql as $$
     declare
       delta integer := 0;
@@ -485,7 +506,7 @@ async function unreadTriggerFunctions(db: Kysely<unknown>, locks: 'unlocked' | '
         delta := case when new.read_at is null then 1 else -1 end;
       end if;
       if delta <> 0 then
-        ${readerRow('state.user_id')} ${lock(article, 'state.article_id', locks === 'ordered')} ${lock(reader, 'state.user_id', true)}
+        ${readerRow('state.user_id')} ${stateArticleLock} ${lock(reader, 'state.user_id', true)}
         update subscription_unread set unread = unread + delta
           where user_id = state.user_id and feed_id in (select feed_id from article_feed where article_id = state.article_id);
       end if;

@@ -30,6 +30,7 @@ export const postgresDialect: StoreDialect = {
     const [, feed, reader] = UNREAD_LOCKS;
     await sql`select unread_lock(${feed}, ${feedId}, false), unread_lock(${reader}, ${userId}, false)`.execute(trx);
   },
+  locksArticlesToLink: true,
   async lockArticlesToLink(trx, articleIds) {
     if (articleIds.length === 0) return;
     // The article_feed trigger's lock (migration 0014) of each, in id order (0018). Ordered in a

@@ -25,6 +25,7 @@ export const sqliteDialect: StoreDialect = {
   async lockUnreadCount() {
     // One writer at a time: the recount is one statement, which no other write interleaves.
   },
+  locksArticlesToLink: false,
   async lockArticlesToLink() {
     // One writer at a time: nothing to order.
   },
