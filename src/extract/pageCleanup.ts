@@ -334,16 +334,7 @@ const CONTENT_TAGS = upperCased(['pre', 'code', 'table', 'figure', 'figcaption']
 export function removeArticleFurniture(article: any, title: string | null = null): void {
   removeHeadlineLists(article);
   removeHoverCards(article);
-  // The headline repeated at the top of the body (the reader shows it already).
-  if (title) {
-    // Among the first lines: wrappers (longer than a headline) and empty boxes are not lines.
-    const lines = elementsNamed(article, HEADLINE_TAGS).filter((e) => {
-      const n = text(e).length;
-      return n > 0 && n <= HEADLINE_CHARS.max * 2;
-    });
-    const first = lines.slice(0, 6).find((e) => isHeadlineOf(text(e), title) && !hasDescendantNamed(e, MEDIA_BLOCKS));
-    if (first) first.remove();
-  }
+  if (title) repeatedHeadlineOf(article, title)?.remove();
   for (const el of elementsNamed(article, LISTS)) {
     if (!el.isConnected && !el.parentNode) continue;
     const t = text(el);
@@ -395,11 +386,29 @@ export function removeArticleFurniture(article: any, title: string | null = null
 const SITE_AFTER = /^\s+[-|–—:·»]\s+\S/;
 const SITE_BEFORE = /\S\s+[-|–—:·»]\s+$/;
 
+/** Lines at the top of the body where the headline is looked for. */
+const HEADLINE_LINES = 6;
+
+/**
+ * The headline repeated at the top of the body (the reader shows it already), among the
+ * first lines: wrappers (longer than a headline) and empty boxes are not lines.
+ */
+function repeatedHeadlineOf(article: any, title: string): any {
+  let lines = 0;
+  for (const e of elementsNamed(article, HEADLINE_TAGS)) {
+    const t = text(e);
+    if (t.length === 0 || t.length > HEADLINE_CHARS.max * 2) continue;
+    if (isHeadlineOf(t, title) && !hasDescendantNamed(e, MEDIA_BLOCKS)) return e;
+    if (++lines === HEADLINE_LINES) return undefined;
+  }
+  return undefined;
+}
+
 /**
  * Whether a line is the page's headline: the title itself, or the title less the site's
  * name that pages add before or after it (the heading on the page rarely carries it).
  */
-export function isHeadlineOf(line: string, title: string): boolean {
+function isHeadlineOf(line: string, title: string): boolean {
   const want = collapseWhitespace(title).toLowerCase();
   const t = line.toLowerCase();
   if (!t) return false;
