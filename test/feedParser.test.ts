@@ -711,6 +711,19 @@ test('Atom: the alternate HTML link is the entry link, whatever order the links 
   assert.equal(e.link, 'http://a.example/1.html');
 });
 
+test('an alternate link\'s type is HTML whatever its case or parameters, in Atom and in RSS alike', () => {
+  const types = ['text/html; charset=utf-8', 'TEXT/HTML', 'Application/XHTML+XML;charset=UTF-8', 'html'];
+  for (const type of types) {
+    const links = `<link rel="alternate" type="application/pdf" href="http://a.example/1.pdf"/><link rel="alternate" type="${type}" href="http://a.example/page"/>`;
+    assert.equal(atomEntry(`<id>1</id>${links}`).link, 'http://a.example/page', `Atom, ${type}`);
+    assert.equal(rssItem(links.replaceAll('<link', '<atom:link'), ATOM_NS).link, 'http://a.example/page', `RSS, ${type}`);
+  }
+  const pageBeforePdf = '<link rel="alternate" type="text/html;charset=utf-8" href="http://a.example/page"/><link rel="alternate" type="application/pdf" href="http://a.example/1.pdf"/>';
+  assert.equal(rssItem(`<link>http://a.example/rss</link>${pageBeforePdf.replaceAll('<link', '<atom:link')}`, ATOM_NS).link, 'http://a.example/page');
+  const replies = atomEntry('<id>1</id><link rel="replies" type="application/atom+xml" href="http://a.example/c.xml"/><link rel="replies" type="Text/HTML; charset=utf-8" href="http://a.example/c"/>');
+  assert.equal(replies.comments, 'http://a.example/c');
+});
+
 test('Atom: a link without rel is an alternate link', () => {
   assert.equal(atomEntry('<id>1</id><link href="http://a.example/x"/>').link, 'http://a.example/x');
 });

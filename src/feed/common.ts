@@ -183,6 +183,18 @@ export function urlOf(node: XNode | undefined, docUrl: string | null): string | 
   return resolveUrl(t, node.base ?? docUrl);
 }
 
+/** Media types feedparser takes as a web page (its html_types, with the short names it maps to them). */
+const HTML_TYPES = new Set(['text/html', 'html', 'application/xhtml+xml', 'xhtml']);
+
+/**
+ * Whether a link's type attribute names a web page: none given does, and the media type is
+ * compared without its case or parameters (`TEXT/HTML; charset=utf-8` is HTML).
+ */
+export function isHtmlType(type: string | null | undefined): boolean {
+  const mediaType = (type ?? '').split(';', 1)[0]!.trim().toLowerCase();
+  return !mediaType || HTML_TYPES.has(mediaType);
+}
+
 /** Elements that hold a comma-separated list of keywords, each a category. */
 const KEYWORD_LISTS = ['itunes:keywords', 'media:keywords'];
 
