@@ -744,16 +744,21 @@ test('when any single-valued element is repeated, the last one counts; a title i
   assert.deepEqual([e.id, e.title], ['2', 'x']);
 });
 
-test('a second summary-like element is the content when no content came before it, else it replaces the summary', () => {
+test('a second summary-like element is the content only when the item has no content element; the last one is the summary', () => {
   // reference-entry-summary: "the first element will be available in summary and the second in content[0]".
   const two = rssItem('<description>Desc</description><itunes:summary>iTunes</itunes:summary>', ITUNES);
   assert.deepEqual([two.summary, two.content], ['Desc', 'iTunes']);
   const after = rssItem('<content:encoded>Full</content:encoded><description>Desc</description><itunes:summary>iTunes</itunes:summary>', `${CONTENT} ${ITUNES}`);
   assert.deepEqual([after.summary, after.content], ['iTunes', 'Full']);
   const before = rssItem('<description>Desc</description><itunes:summary>iTunes</itunes:summary><content:encoded>Full</content:encoded>', `${CONTENT} ${ITUNES}`);
-  assert.deepEqual([before.summary, before.content], ['Desc', 'iTunes']);
+  // The full text wins over a summary promoted before it came, wherever it stands.
+  assert.deepEqual([before.summary, before.content], ['iTunes', 'Full']);
+  const three = rssItem('<description>Desc</description><itunes:summary>iTunes</itunes:summary><description>Again</description>', ITUNES);
+  assert.deepEqual([three.summary, three.content], ['Again', 'iTunes']);
   const e = atomEntry('<id>1</id><summary>s1</summary><summary>s2</summary>');
   assert.deepEqual([e.summary, e.content], ['s1', 's2']);
+  const atomFull = atomEntry('<id>1</id><summary>s1</summary><summary>s2</summary><content>Full text</content>');
+  assert.deepEqual([atomFull.summary, atomFull.content], ['s2', 'Full text']);
 });
 
 test('an Atom entry with both summary and content keeps both', () => {
