@@ -1,4 +1,5 @@
 import { collapseWhitespace } from '../text/whitespace.js';
+import { isProseBlock } from './contentBlocks.js';
 import { afterSubtree, closestNamed, descendantsOf, elementsNamed, firstNamed, hasDescendantNamed, nextInOrder, upperCased } from './elementWalk.js';
 /* eslint-disable @typescript-eslint/no-explicit-any */
 /**
@@ -264,13 +265,24 @@ function isEmailInput(input: any): boolean {
  */
 const SIGNUP_BOX_CHARS = 400;
 
-/** Removes each e-mail field with the largest box around it that holds no more text than a sign-up. */
+/**
+ * Removes each e-mail field with the largest box around it that holds no more text than a
+ * sign-up. A short news brief is no longer than that either: the climb stops before the
+ * story's container (article, main, the articleBody) and before any box that holds prose.
+ */
 function removeSignupBoxes(inputs: any[]): void {
   for (const input of inputs) {
     let box = input;
-    for (let up = box.parentElement; up && up.tagName !== 'BODY' && text(up).length <= SIGNUP_BOX_CHARS; up = up.parentElement) box = up;
+    for (let up = box.parentElement; up && isSignupBox(up); up = up.parentElement) box = up;
     box.remove();
   }
+}
+
+const STORY_CONTAINERS = upperCased(['body', 'article', 'main']);
+
+function isSignupBox(el: any): boolean {
+  if (STORY_CONTAINERS.has(el.tagName) || /\barticleBody\b/.test(el.getAttribute('itemprop') ?? '')) return false;
+  return text(el).length <= SIGNUP_BOX_CHARS && !elementsNamed(el, PARAGRAPH).some(isProseBlock);
 }
 
 // ---- after Readability: what it kept but a reader does not want ----
