@@ -149,3 +149,18 @@ test('a sign-up box around an e-mail field goes whatever its class says; a box o
   const b = extractArticle(articlePage({ title: 'Dredging', siteName: 'News', bodyHtml: column }), 'https://example.org/dredging');
   for (const n of [1, 2, 3]) assert.match(b.text, new RegExp(`Paragraph ${n}:`));
 });
+
+test('a newsletter field inside a short brief takes only its own box, not the story around it', () => {
+  // The whole page is shorter than a sign-up box may be: the climb from the field stops
+  // before the box that holds the brief's sentence, and before the article element.
+  const form = '<form><p>Get the harbour news first.</p><input type="email" name="signup"><button>Join</button></form>';
+  const brief = '<p>The ferry to the northern islands resumes its winter timetable on Monday, a week later than planned.</p>';
+  const a = extractArticle(articlePage({ title: 'Ferry', siteName: 'News', bodyHtml: `${brief}${form}` }), 'https://example.org/ferry');
+  assert.match(a.text, /ferry to the northern islands resumes/);
+  assert.doesNotMatch(a.text, /harbour news first/);
+  // Lines with no sentence end are not prose: the article element still bounds the climb.
+  const line = (n: number) => `<p>Ferry line ${n} resumes its winter timetable on Monday a week later than planned, the operator says</p>`;
+  const short = `<article><h1>Ferry back</h1>${line(1)}${line(2)}${line(3)}<div><input type="email"></div></article>`;
+  const b = extractArticle(`<html><head><title>Ferry back</title></head><body>${short}<footer>Harbour News</footer></body></html>`, 'https://example.org/back');
+  assert.match(b.text, /Ferry line 3 resumes/);
+});

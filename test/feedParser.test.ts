@@ -711,6 +711,19 @@ test('Atom: the alternate HTML link is the entry link, whatever order the links 
   assert.equal(e.link, 'http://a.example/1.html');
 });
 
+test('an alternate link\'s type is HTML whatever its case or parameters, in Atom and in RSS alike', () => {
+  const types = ['text/html; charset=utf-8', 'TEXT/HTML', 'Application/XHTML+XML;charset=UTF-8', 'html'];
+  for (const type of types) {
+    const links = `<link rel="alternate" type="application/pdf" href="http://a.example/1.pdf"/><link rel="alternate" type="${type}" href="http://a.example/page"/>`;
+    assert.equal(atomEntry(`<id>1</id>${links}`).link, 'http://a.example/page', `Atom, ${type}`);
+    assert.equal(rssItem(links.replaceAll('<link', '<atom:link'), ATOM_NS).link, 'http://a.example/page', `RSS, ${type}`);
+  }
+  const pageBeforePdf = '<link rel="alternate" type="text/html;charset=utf-8" href="http://a.example/page"/><link rel="alternate" type="application/pdf" href="http://a.example/1.pdf"/>';
+  assert.equal(rssItem(`<link>http://a.example/rss</link>${pageBeforePdf.replaceAll('<link', '<atom:link')}`, ATOM_NS).link, 'http://a.example/page');
+  const replies = atomEntry('<id>1</id><link rel="replies" type="application/atom+xml" href="http://a.example/c.xml"/><link rel="replies" type="Text/HTML; charset=utf-8" href="http://a.example/c"/>');
+  assert.equal(replies.comments, 'http://a.example/c');
+});
+
 test('Atom: a link without rel is an alternate link', () => {
   assert.equal(atomEntry('<id>1</id><link href="http://a.example/x"/>').link, 'http://a.example/x');
 });
@@ -731,16 +744,21 @@ test('when any single-valued element is repeated, the last one counts; a title i
   assert.deepEqual([e.id, e.title], ['2', 'x']);
 });
 
-test('a second summary-like element is the content when no content came before it, else it replaces the summary', () => {
+test('a second summary-like element is the content only when the item has no content element; the last one is the summary', () => {
   // reference-entry-summary: "the first element will be available in summary and the second in content[0]".
   const two = rssItem('<description>Desc</description><itunes:summary>iTunes</itunes:summary>', ITUNES);
   assert.deepEqual([two.summary, two.content], ['Desc', 'iTunes']);
   const after = rssItem('<content:encoded>Full</content:encoded><description>Desc</description><itunes:summary>iTunes</itunes:summary>', `${CONTENT} ${ITUNES}`);
   assert.deepEqual([after.summary, after.content], ['iTunes', 'Full']);
   const before = rssItem('<description>Desc</description><itunes:summary>iTunes</itunes:summary><content:encoded>Full</content:encoded>', `${CONTENT} ${ITUNES}`);
-  assert.deepEqual([before.summary, before.content], ['Desc', 'iTunes']);
+  // The full text wins over a summary promoted before it came, wherever it stands.
+  assert.deepEqual([before.summary, before.content], ['iTunes', 'Full']);
+  const three = rssItem('<description>Desc</description><itunes:summary>iTunes</itunes:summary><description>Again</description>', ITUNES);
+  assert.deepEqual([three.summary, three.content], ['Again', 'iTunes']);
   const e = atomEntry('<id>1</id><summary>s1</summary><summary>s2</summary>');
   assert.deepEqual([e.summary, e.content], ['s1', 's2']);
+  const atomFull = atomEntry('<id>1</id><summary>s1</summary><summary>s2</summary><content>Full text</content>');
+  assert.deepEqual([atomFull.summary, atomFull.content], ['s2', 'Full text']);
 });
 
 test('an Atom entry with both summary and content keeps both', () => {

@@ -134,6 +134,11 @@ function isProse(b: OwnFeatures): boolean {
   return b.sentence && b.chars >= PROSE_CHARS && b.linkDensity < PROSE_LINKS && !b.fixed;
 }
 
+/** A block of prose as the block judge counts it (a sentence of some length, mostly not links). */
+export function isProseBlock(el: any): boolean {
+  return isProse(ownFeatures(el));
+}
+
 /** The element holding the most characters of prose blocks directly (null: no prose). */
 function storyColumn(els: any[], own: OwnFeatures[]): any {
   const chars = new Map<any, number>();

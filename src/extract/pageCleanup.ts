@@ -1,4 +1,5 @@
 import { collapseWhitespace } from '../text/whitespace.js';
+import { isProseBlock } from './contentBlocks.js';
 import { afterSubtree, closestNamed, descendantsOf, elementsNamed, firstNamed, hasDescendantNamed, nextInOrder, upperCased } from './elementWalk.js';
 /* eslint-disable @typescript-eslint/no-explicit-any */
 /**
@@ -264,13 +265,24 @@ function isEmailInput(input: any): boolean {
  */
 const SIGNUP_BOX_CHARS = 400;
 
-/** Removes each e-mail field with the largest box around it that holds no more text than a sign-up. */
+/**
+ * Removes each e-mail field with the largest box around it that holds no more text than a
+ * sign-up. A short news brief is no longer than that either: the climb stops before the
+ * story's container (article, main, the articleBody) and before any box that holds prose.
+ */
 function removeSignupBoxes(inputs: any[]): void {
   for (const input of inputs) {
     let box = input;
-    for (let up = box.parentElement; up && up.tagName !== 'BODY' && text(up).length <= SIGNUP_BOX_CHARS; up = up.parentElement) box = up;
+    for (let up = box.parentElement; up && isSignupBox(up); up = up.parentElement) box = up;
     box.remove();
   }
+}
+
+const STORY_CONTAINERS = upperCased(['body', 'article', 'main']);
+
+function isSignupBox(el: any): boolean {
+  if (STORY_CONTAINERS.has(el.tagName) || /\barticleBody\b/.test(el.getAttribute('itemprop') ?? '')) return false;
+  return text(el).length <= SIGNUP_BOX_CHARS && !elementsNamed(el, PARAGRAPH).some(isProseBlock);
 }
 
 // ---- after Readability: what it kept but a reader does not want ----
@@ -334,16 +346,7 @@ const CONTENT_TAGS = upperCased(['pre', 'code', 'table', 'figure', 'figcaption']
 export function removeArticleFurniture(article: any, title: string | null = null): void {
   removeHeadlineLists(article);
   removeHoverCards(article);
-  // The headline repeated at the top of the body (the reader shows it already).
-  if (title) {
-    // Among the first lines: wrappers (longer than a headline) and empty boxes are not lines.
-    const lines = elementsNamed(article, HEADLINE_TAGS).filter((e) => {
-      const n = text(e).length;
-      return n > 0 && n <= HEADLINE_CHARS.max * 2;
-    });
-    const first = lines.slice(0, 6).find((e) => isHeadlineOf(text(e), title) && !hasDescendantNamed(e, MEDIA_BLOCKS));
-    if (first) first.remove();
-  }
+  if (title) repeatedHeadlineOf(article, title)?.remove();
   for (const el of elementsNamed(article, LISTS)) {
     if (!el.isConnected && !el.parentNode) continue;
     const t = text(el);
@@ -395,11 +398,29 @@ export function removeArticleFurniture(article: any, title: string | null = null
 const SITE_AFTER = /^\s+[-|–—:·»]\s+\S/;
 const SITE_BEFORE = /\S\s+[-|–—:·»]\s+$/;
 
+/** Lines at the top of the body where the headline is looked for. */
+const HEADLINE_LINES = 6;
+
+/**
+ * The headline repeated at the top of the body (the reader shows it already), among the
+ * first lines: wrappers (longer than a headline) and empty boxes are not lines.
+ */
+function repeatedHeadlineOf(article: any, title: string): any {
+  let lines = 0;
+  for (const e of elementsNamed(article, HEADLINE_TAGS)) {
+    const t = text(e);
+    if (t.length === 0 || t.length > HEADLINE_CHARS.max * 2) continue;
+    if (isHeadlineOf(t, title) && !hasDescendantNamed(e, MEDIA_BLOCKS)) return e;
+    if (++lines === HEADLINE_LINES) return undefined;
+  }
+  return undefined;
+}
+
 /**
  * Whether a line is the page's headline: the title itself, or the title less the site's
  * name that pages add before or after it (the heading on the page rarely carries it).
  */
-export function isHeadlineOf(line: string, title: string): boolean {
+function isHeadlineOf(line: string, title: string): boolean {
   const want = collapseWhitespace(title).toLowerCase();
   const t = line.toLowerCase();
   if (!t) return false;

@@ -1,7 +1,7 @@
 import type { Enclosure, FeedFormat, ParsedFeed, ParsedItem, Person } from '../model/feed.js';
 import { FeedItem } from './feedItem.js';
 import { atomPeople, dcCreators, mediaObjects } from './extensions.js';
-import { hrefAttr, categoriesOf, dateOf, dedupePeople, htmlOf, lastChild, plainOf, summaryAndContent, titleOf, urlOf, type ContentKind } from './common.js';
+import { hrefAttr, isHtmlType, categoriesOf, dateOf, dedupePeople, htmlOf, lastChild, plainOf, summaryAndContent, titleOf, urlOf, type ContentKind } from './common.js';
 import { child, children, childOfFirst, resolveUrl, textOf, type XNode } from './xmlTree.js';
 import { cleanText, languageTag, nonEmpty } from './text.js';
 
@@ -40,7 +40,7 @@ interface AtomLink { rel: string; href: string; type: string | null; length: num
  * type and hreflang); else an alternate link of another type.
  */
 function alternateOf(links: AtomLink[]): AtomLink | undefined {
-  return links.findLast((l) => l.rel === 'alternate' && (!l.type || /html/.test(l.type))) ?? links.find((l) => l.rel === 'alternate');
+  return links.findLast((l) => l.rel === 'alternate' && isHtmlType(l.type)) ?? links.find((l) => l.rel === 'alternate');
 }
 
 function linksOf(node: XNode, docUrl: string | null): AtomLink[] {
@@ -81,7 +81,7 @@ export function parseEntry(entry: XNode, docUrl: string | null, format: FeedForm
     categories: categoriesOf(entry, ['atom:category', 'dc:subject', 'media:category', 'media:group', 'media:keywords']),
     enclosures,
     media: mediaObjects(entry),
-    comments: links.find((l) => l.rel === 'replies' && (!l.type || /html/.test(l.type)))?.href ?? null,
+    comments: links.find((l) => l.rel === 'replies' && isHtmlType(l.type))?.href ?? null,
   });
 }
 

@@ -135,27 +135,33 @@ const SUMMARY_NAMES = new Set(['description', 'dc:description', 'summary', 'atom
 const CONTENT_NAMES = new Set(['content:encoded', 'xhtml:body', 'body', 'fullitem', 'atom:content']);
 
 /**
- * An item's summary and content elements as feedparser assigns them (reference-entry-summary),
- * in document order: the first content element is the content; the first summary-like element
- * (description, summary, itunes:summary, …) is the summary, and a second one is the content
- * when no content element came before it, else it replaces the summary (each end tag
- * overwrites the field). So description + itunes:summary give summary and content, but beside
- * content:encoded the later of the two is the summary.
+ * An item's summary and content elements (reference-entry-summary). The first content element
+ * (content:encoded, atom:content, xhtml:body, …), wherever it stands, is the content, and the
+ * last summary-like element (description, summary, itunes:summary, …) the summary: each end
+ * tag overwrites the field. Without a content element, a second summary-like element is the
+ * content, as feedparser makes it: description + itunes:summary give summary and content. (Beside
+ * a real content element feedparser lists such a summary as the first content when it comes
+ * first; the full text wins here, or the reader would lose it.)
  */
 export function summaryAndContent(item: XNode): { summary: XNode | undefined; content: XNode | undefined } {
-  let summary: XNode | undefined;
   let content: XNode | undefined;
+  let first: XNode | undefined;
+  let second: XNode | undefined;
+  let last: XNode | undefined;
   for (const c of item.children) {
     if (CONTENT_NAMES.has(c.name)) content ??= c;
-    else if (!SUMMARY_NAMES.has(c.name)) continue;
-    else if (summary && !content) content = c;
-    else summary = c;
+    if (!SUMMARY_NAMES.has(c.name)) continue;
+    if (!first) first = c;
+    else second ??= c;
+    last = c;
   }
+  if (content) return { summary: last, content };
   // feedparser reads media:description as a description wherever it stands. Only where the
   // item has no summary or content of its own (YouTube's entries) does it stand in here: beside
   // a description it would make a photo caption the item's content.
-  if (!summary && !content) summary = mediaDescriptionOf(item);
-  return { summary, content };
+  if (!first) return { summary: mediaDescriptionOf(item), content: undefined };
+  // A third summary-like element overwrites the summary, not the content the second became.
+  return { summary: last === second ? first : last, content: second };
 }
 
 /** The first media:description of an item, of its media:group or of its media:content, in document order. */
@@ -181,6 +187,18 @@ export function urlOf(node: XNode | undefined, docUrl: string | null): string | 
   const t = textOf(node).trim();
   if (!t) return null;
   return resolveUrl(t, node.base ?? docUrl);
+}
+
+/** Media types feedparser takes as a web page (its html_types, with the short names it maps to them). */
+const HTML_TYPES = new Set(['text/html', 'html', 'application/xhtml+xml', 'xhtml']);
+
+/**
+ * Whether a link's type attribute names a web page: none given does, and the media type is
+ * compared without its case or parameters (`TEXT/HTML; charset=utf-8` is HTML).
+ */
+export function isHtmlType(type: string | null | undefined): boolean {
+  const mediaType = (type ?? '').split(';', 1)[0]!.trim().toLowerCase();
+  return !mediaType || HTML_TYPES.has(mediaType);
 }
 
 /** Elements that hold a comma-separated list of keywords, each a category. */

@@ -1,7 +1,7 @@
 import type { FeedFormat, ParsedFeed, ParsedItem, Person } from '../model/feed.js';
 import { FeedItem } from './feedItem.js';
 import { atomPeople, dcCreators, itunesImageAddress, lastItunesImage, mediaObjects, parsePerson, personText } from './extensions.js';
-import { hrefAttr, categoriesOf, dateOf, dedupePeople, enclosuresOf, htmlOf, lastChild, plainOf, summaryAndContent, titleOf, urlOf } from './common.js';
+import { hrefAttr, isHtmlType, categoriesOf, dateOf, dedupePeople, enclosuresOf, htmlOf, lastChild, plainOf, summaryAndContent, titleOf, urlOf } from './common.js';
 import { child, children, childOfFirst, resolveUrl, textOf, type XNode } from './xmlTree.js';
 import { languageTag, nonEmpty } from './text.js';
 
@@ -92,9 +92,6 @@ function atomLink(node: XNode, rel: string, docUrl: string | null): string | nul
   return atomLinks(node, rel, docUrl)[0] ?? null;
 }
 
-/** Atom link types feedparser takes as the page itself (its html_types, short names included). */
-const PAGE_LINK_TYPES = new Set(['text/html', 'html', 'application/xhtml+xml', 'xhtml']);
-
 /**
  * The page a channel or item stands for: the last in document order of its <link>s and
  * Atom alternate links to HTML, as feedparser lets each overwrite the one before; else an
@@ -112,8 +109,7 @@ function pageLinkOf(node: XNode, docUrl: string | null): string | null {
 
 function isPageLink(link: XNode): boolean {
   const rel = (link.attrs.rel ?? 'alternate').trim().toLowerCase();
-  const type = (link.attrs.type ?? 'text/html').trim().toLowerCase();
-  return rel === 'alternate' && PAGE_LINK_TYPES.has(type);
+  return rel === 'alternate' && isHtmlType(link.attrs.type);
 }
 
 export function parseRssItem(item: XNode, docUrl: string | null, cdf = false): ParsedItem {
