@@ -19,7 +19,8 @@ import { newSecret, secretHash } from '../accounts/tokens.js';
 import type { Pipeline } from '../ingest/pipeline.js';
 import { webSubRoutes } from './webSubRoutes.js';
 import { registerRecheckRoutes } from './recheckRoutes.js';
-import { entityParam, listContextOf, optionalId, registerArticleNeighbourRoutes } from './articleNeighbourRoutes.js';
+import { registerArticleNeighbourRoutes } from './articleNeighbourRoutes.js';
+import { entityParam, listContextOf, optionalId } from './listContext.js';
 import { onboardingFor, registerOnboardingRoutes } from './onboardingRoutes.js';
 import { errorFlash, setFlash } from './flash.js';
 import formbody from '@fastify/formbody';
@@ -158,16 +159,15 @@ export function buildApp(opts: {
 
 
   app.get<{ Querystring: { feed?: string; before?: string; show?: string; folder?: string; entity?: string } }>('/', async (req, reply) => {
-    const feedId = req.query.feed !== undefined ? Number(req.query.feed) : undefined;
-    if (feedId !== undefined && !Number.isInteger(feedId)) return reply.code(400).type('text/html; charset=utf-8').send(errorPage(400, 'feed must be a number'));
+    // The river reads its list as an article opened from it does, so both name the same list.
+    const { feed: feedId, folder: listFolder, show, entity } = listContextOf(req.query);
+    if (req.query.feed !== undefined && feedId === undefined) return reply.code(400).type('text/html; charset=utf-8').send(errorPage(400, 'feed must be a number'));
     const before = parseCursor(req.query.before);
     // A feed the reader does not follow answers exactly as one that does not exist.
     const feed = feedId === undefined ? null : req.session ? await opts.store.subscribedFeed(req.session.user.id, feedId) : await opts.store.getFeed(feedId);
     if (feedId !== undefined && !feed) return reply.code(404).type('text/html').send(errorPage(404, 'No such feed.'));
     const pageSize = 50;
-    const show = req.query.show === 'unread' || req.query.show === 'starred' ? req.query.show : 'all';
     const userId = req.session?.user.id;
-    const entity = entityParam(req.query.entity);
     // Folding is a reader's setting; without a reader the river is every article, as before.
     const fold = userId !== undefined && (await opts.store.foldsStories(userId));
     const items = await opts.store.listArticles({
@@ -177,14 +177,14 @@ export function buildApp(opts: {
       ...(before ? { before } : {}),
       ...(entity !== undefined ? { entity } : {}),
       ...(userId !== undefined ? { userId, show } : {}),
-      ...(userId !== undefined && req.query.folder ? { folder: req.query.folder.slice(0, 200) } : {}),
+      ...(userId !== undefined && listFolder !== undefined ? { folder: listFolder } : {}),
     });
     const page = items.slice(0, pageSize);
     const last = page[page.length - 1];
     const nextCursor = items.length > pageSize && last ? `${encodeURIComponent(last.published)}_${last.id}` : null;
     reply.type('text/html; charset=utf-8');
-    const folder = req.query.folder?.slice(0, 200) ?? null;
-    const [feedSecret, chrome] = await Promise.all([secretShownHere(opts.store, req), chromeFor(req, { feed: feedId, folder: feedId === undefined ? folder ?? undefined : undefined, show })]);
+    const folder = listFolder ?? null;
+    const [feedSecret, chrome] = await Promise.all([secretShownHere(opts.store, req), chromeFor(req, { feed: feedId, folder: listFolder, show })]);
     if (chrome.session && chrome.sidebar?.feeds.length === 0 && feedId === undefined && !folder && !before) {
       // A reader who follows nothing yet is shown what they could follow instead of an empty river.
       const offer = await onboardingFor(opts.store, chrome.session.user.id, !!opts.pipeline);

@@ -1,11 +1,11 @@
 import type { FastifyInstance } from 'fastify';
 import type { Store } from '../store/store.js';
 import type { ArticleNeighbour } from '../model/article.js';
-import { MAX_ENTITY_KEY } from '../text/entityKey.js';
 import { listQuery, type ListContext } from './ui/components/sidebar.js';
 import { listPaneRows } from './ui/views/article.js';
 import { errorPage } from './ui/views/error.js';
 import { setFlash } from './flash.js';
+import { listContextOf } from './listContext.js';
 
 /**
  * An article's neighbours in the list it was opened from, found when a reader asks for
@@ -58,22 +58,4 @@ async function openedFor(store: Store, userId: number | undefined, rawId: string
 function neighboursOf(store: Store, userId: number, a: { id: number; publishedAt: string }, c: ListContext, side: 'newer' | 'older', limit: number): Promise<ArticleNeighbour[]> {
   const list = { show: c.show, ...(c.feed !== undefined ? { feedId: c.feed } : {}), ...(c.folder !== undefined ? { folder: c.folder } : {}), ...(c.entity !== undefined ? { entity: c.entity } : {}) };
   return store.listNeighbours({ userId, list, at: { publishedAt: a.publishedAt, id: a.id }, side, limit });
-}
-
-/** A number a form or query may carry (a feed, a source, a choice); anything else is no filter at all. */
-export const optionalId = (v: string | undefined): number | undefined => (v && /^\d+$/.test(v) ? Number(v) : undefined);
-
-/** The list an article was opened from, as its link's query names it (`?feed=1&show=unread`). */
-export function listContextOf(q: Record<string, string | undefined>): ListContext {
-  const show = q.show === 'unread' || q.show === 'starred' ? q.show : 'all';
-  const feed = optionalId(q.feed);
-  const folder = feed === undefined && q.folder ? q.folder.slice(0, 200) : undefined;
-  const entity = entityParam(q.entity);
-  return { show, ...(feed !== undefined ? { feed } : {}), ...(folder !== undefined ? { folder } : {}), ...(entity !== undefined ? { entity } : {}) };
-}
-
-/** `?entity=` as a reader typed or followed it: trimmed and capped; nothing when empty. */
-export function entityParam(raw: string | undefined): string | undefined {
-  const name = raw?.replace(/\s+/g, ' ').trim().slice(0, MAX_ENTITY_KEY);
-  return name || undefined;
 }
