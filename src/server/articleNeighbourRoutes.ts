@@ -5,7 +5,7 @@ import { listQuery, type ListContext } from './ui/components/sidebar.js';
 import { listPaneRows } from './ui/views/article.js';
 import { errorPage } from './ui/views/error.js';
 import { setFlash } from './flash.js';
-import { listContextOf } from './listContext.js';
+import { listContextOf, parseId } from './listContext.js';
 
 /**
  * An article's neighbours in the list it was opened from, found when a reader asks for
@@ -20,8 +20,10 @@ export function registerArticleNeighbourRoutes(app: FastifyInstance, opts: { sto
   const { store } = opts;
 
   app.get<{ Params: { id: string; side: string }; Querystring: Record<string, string | undefined> }>('/articles/:id/:side(next|prev)', async (req, reply) => {
-    const at = await openedFor(store, req.session?.user.id, req.params.id);
-    if (!at || !req.session) return reply.code(404).type('text/html; charset=utf-8').send(errorPage(404, 'No such article.'));
+    // Signed in first, before any store query (the global hook already sends others to sign in).
+    if (!req.session) return reply.code(404).type('text/html; charset=utf-8').send(errorPage(404, 'No such article.'));
+    const at = await openedFor(store, req.session.user.id, req.params.id);
+    if (!at) return reply.code(404).type('text/html; charset=utf-8').send(errorPage(404, 'No such article.'));
     const context = listContextOf(req.query);
     const query = listQuery(context);
     // Next is further down the list (older), previous further up (newer), as the river reads.
@@ -33,8 +35,10 @@ export function registerArticleNeighbourRoutes(app: FastifyInstance, opts: { sto
   });
 
   app.get<{ Params: { id: string }; Querystring: Record<string, string | undefined> }>('/articles/:id/list', async (req, reply) => {
-    const at = await openedFor(store, req.session?.user.id, req.params.id);
-    if (!at || !req.session) return reply.code(404).type('text/html; charset=utf-8').send(errorPage(404, 'No such article.'));
+    // Signed in first, before any store query (the global hook already sends others to sign in).
+    if (!req.session) return reply.code(404).type('text/html; charset=utf-8').send(errorPage(404, 'No such article.'));
+    const at = await openedFor(store, req.session.user.id, req.params.id);
+    if (!at) return reply.code(404).type('text/html; charset=utf-8').send(errorPage(404, 'No such article.'));
     const context = listContextOf(req.query);
     const [newer, older] = await Promise.all([
       neighboursOf(store, req.session.user.id, at, context, 'newer', NEIGHBOURS),
@@ -49,9 +53,9 @@ export function registerArticleNeighbourRoutes(app: FastifyInstance, opts: { sto
 const NEIGHBOURS = 10;
 
 /** The article as the reader sees it (null when they cannot), where its list is walked from. */
-async function openedFor(store: Store, userId: number | undefined, rawId: string) {
-  const id = Number(rawId);
-  if (userId === undefined || !Number.isSafeInteger(id)) return null;
+async function openedFor(store: Store, userId: number, rawId: string) {
+  const id = parseId(rawId);
+  if (id === undefined) return null;
   return (await store.openedArticle(userId, id))?.article ?? null;
 }
 
