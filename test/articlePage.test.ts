@@ -128,6 +128,10 @@ test('an id too long for a bigint is no such article or feed, never a server err
   const huge = '99999999999999999999';
   const story = ids.get('Story 3')!;
   const status = async (url: string) => (await app.inject({ method: 'GET', url, headers: { cookie: ivo.cookie } })).statusCode;
+  // The neighbour routes' slim lookup: the pane's row and the sort key, for a reader who sees it.
+  const at = await tp.store.neighbourPosition(ivo.userId, story);
+  assert.deepEqual(at && { ...at, publishedAt: new Date(at.publishedAt).toISOString() }, { id: story, title: 'Story 3', source: 'Harbour Times', publishedAt: '2026-03-03T08:00:00.000Z' });
+  assert.equal(await tp.store.neighbourPosition(ivo.userId, story + 1000), null);
   for (const url of [`/articles/${huge}`, `/articles/${huge}/next`, `/articles/${huge}/list`, `/stories/${huge}`]) assert.equal(await status(url), 404, url);
   // As a list's filter it is no filter: the article opens, its rows and neighbours are the river's.
   assert.equal(await status(`/articles/${story}?feed=${huge}`), 200);

@@ -45,18 +45,17 @@ export function registerArticleNeighbourRoutes(app: FastifyInstance, opts: { sto
       neighboursOf(store, req.session.user.id, at, context, 'older', NEIGHBOURS * 2),
     ]);
     reply.type('text/html; charset=utf-8');
-    return listPaneRows({ id: at.id, title: at.title, source: at.sourceName }, newer, older, listQuery(context));
+    return listPaneRows(at, newer, older, listQuery(context));
   });
 }
 
 /** Articles shown before the open one in the list pane; twice as many after it. */
 const NEIGHBOURS = 10;
 
-/** The article as the reader sees it (null when they cannot), where its list is walked from. */
+/** The article's place in the reader's lists (null when they cannot see it), where its list is walked from. */
 async function openedFor(store: Store, userId: number, rawId: string) {
   const id = parseId(rawId);
-  if (id === undefined) return null;
-  return (await store.openedArticle(userId, id))?.article ?? null;
+  return id === undefined ? null : store.neighbourPosition(userId, id);
 }
 
 function neighboursOf(store: Store, userId: number, a: { id: number; publishedAt: string }, c: ListContext, side: 'newer' | 'older', limit: number): Promise<ArticleNeighbour[]> {
