@@ -124,7 +124,9 @@
     const box = document.createElement('template');
     box.innerHTML = html;
     const top = box.content;
-    return !!top.querySelector(':scope > ol > li > a[aria-current="page"]') && !top.querySelector('form, main, header, script');
+    // (':scope' matches nothing in a fragment, so the top-level list is found among its children.)
+    const list = Array.from(top.children).find((el) => el.tagName === 'OL');
+    return !!list && !!list.querySelector(':scope > li > a[aria-current="page"]') && !top.querySelector('form, main, header, script');
   };
   const showRows = (pane, list, html) => {
     pane.innerHTML = html;
