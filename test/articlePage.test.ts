@@ -123,6 +123,26 @@ test('the article page walks the list it was opened from, with the reader marks 
   assert.equal(pane(stranger.body).length, 0);
 });
 
+test('an id too long for a bigint is no such article or feed, never a server error', async () => {
+  const ivo = await signedIn(tp.store, 'ivo');
+  const huge = '99999999999999999999';
+  const story = ids.get('Story 3')!;
+  const status = async (url: string) => (await app.inject({ method: 'GET', url, headers: { cookie: ivo.cookie } })).statusCode;
+  // The neighbour routes' slim lookup: the pane's row and the sort key, for a reader who sees it.
+  const at = await tp.store.neighbourPosition(ivo.userId, story);
+  assert.deepEqual(at && { ...at, publishedAt: new Date(at.publishedAt).toISOString() }, { id: story, title: 'Story 3', source: 'Harbour Times', publishedAt: '2026-03-03T08:00:00.000Z' });
+  assert.equal(await tp.store.neighbourPosition(ivo.userId, story + 1000), null);
+  for (const url of [`/articles/${huge}`, `/articles/${huge}/next`, `/articles/${huge}/list`, `/stories/${huge}`]) assert.equal(await status(url), 404, url);
+  // As a list's filter it is no filter: the article opens, its rows and neighbours are the river's.
+  assert.equal(await status(`/articles/${story}?feed=${huge}`), 200);
+  assert.equal(await status(`/articles/${story}/list?feed=${huge}`), 200);
+  assert.equal(await status(`/articles/${story}/next?feed=${huge}`), 303);
+  assert.equal(await status(`/search?q=harbour&feed=${huge}&source=${huge}`), 200);
+  assert.equal(await status(`/?feed=${huge}`), 400);
+  const state = await app.inject({ method: 'POST', url: `/articles/${huge}/state`, headers: { cookie: ivo.cookie, 'content-type': FORM }, payload: new URLSearchParams({ _csrf: ivo.csrf, read: '1', next: '/' }).toString() });
+  assert.equal(state.statusCode, 400);
+});
+
 test('an article body is kept between openings, until a new revision; the marks stay each reader own', async () => {
   const cleo = await signedIn(tp.store, 'cleo');
   const dan = await signedIn(tp.store, 'dan');

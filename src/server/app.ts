@@ -19,7 +19,8 @@ import { newSecret, secretHash } from '../accounts/tokens.js';
 import type { Pipeline } from '../ingest/pipeline.js';
 import { webSubRoutes } from './webSubRoutes.js';
 import { registerRecheckRoutes } from './recheckRoutes.js';
-import { entityParam, listContextOf, optionalId, registerArticleNeighbourRoutes } from './articleNeighbourRoutes.js';
+import { registerArticleNeighbourRoutes } from './articleNeighbourRoutes.js';
+import { entityParam, listContextOf, parseId } from './listContext.js';
 import { onboardingFor, registerOnboardingRoutes } from './onboardingRoutes.js';
 import { errorFlash, setFlash } from './flash.js';
 import formbody from '@fastify/formbody';
@@ -158,16 +159,15 @@ export function buildApp(opts: {
 
 
   app.get<{ Querystring: { feed?: string; before?: string; show?: string; folder?: string; entity?: string } }>('/', async (req, reply) => {
-    const feedId = req.query.feed !== undefined ? Number(req.query.feed) : undefined;
-    if (feedId !== undefined && !Number.isInteger(feedId)) return reply.code(400).type('text/html; charset=utf-8').send(errorPage(400, 'feed must be a number'));
+    // The river reads its list as an article opened from it does, so both name the same list.
+    const { feed: feedId, folder: listFolder, show, entity } = listContextOf(req.query);
+    if (req.query.feed !== undefined && feedId === undefined) return reply.code(400).type('text/html; charset=utf-8').send(errorPage(400, 'feed must be a number'));
     const before = parseCursor(req.query.before);
     // A feed the reader does not follow answers exactly as one that does not exist.
     const feed = feedId === undefined ? null : req.session ? await opts.store.subscribedFeed(req.session.user.id, feedId) : await opts.store.getFeed(feedId);
     if (feedId !== undefined && !feed) return reply.code(404).type('text/html').send(errorPage(404, 'No such feed.'));
     const pageSize = 50;
-    const show = req.query.show === 'unread' || req.query.show === 'starred' ? req.query.show : 'all';
     const userId = req.session?.user.id;
-    const entity = entityParam(req.query.entity);
     // Folding is a reader's setting; without a reader the river is every article, as before.
     const fold = userId !== undefined && (await opts.store.foldsStories(userId));
     const items = await opts.store.listArticles({
@@ -177,14 +177,14 @@ export function buildApp(opts: {
       ...(before ? { before } : {}),
       ...(entity !== undefined ? { entity } : {}),
       ...(userId !== undefined ? { userId, show } : {}),
-      ...(userId !== undefined && req.query.folder ? { folder: req.query.folder.slice(0, 200) } : {}),
+      ...(userId !== undefined && listFolder !== undefined ? { folder: listFolder } : {}),
     });
     const page = items.slice(0, pageSize);
     const last = page[page.length - 1];
     const nextCursor = items.length > pageSize && last ? `${encodeURIComponent(last.published)}_${last.id}` : null;
     reply.type('text/html; charset=utf-8');
-    const folder = req.query.folder?.slice(0, 200) ?? null;
-    const [feedSecret, chrome] = await Promise.all([secretShownHere(opts.store, req), chromeFor(req, { feed: feedId, folder: feedId === undefined ? folder ?? undefined : undefined, show })]);
+    const folder = listFolder ?? null;
+    const [feedSecret, chrome] = await Promise.all([secretShownHere(opts.store, req), chromeFor(req, { feed: feedId, folder: listFolder, show })]);
     if (chrome.session && chrome.sidebar?.feeds.length === 0 && feedId === undefined && !folder && !before) {
       // A reader who follows nothing yet is shown what they could follow instead of an empty river.
       const offer = await onboardingFor(opts.store, chrome.session.user.id, !!opts.pipeline);
@@ -195,9 +195,9 @@ export function buildApp(opts: {
   });
 
   app.get<{ Params: { id: string }; Querystring: Record<string, string | undefined> }>('/articles/:id', async (req, reply) => {
-    const id = Number(req.params.id);
+    const id = parseId(req.params.id);
     const reader = req.session?.user.id;
-    const opened = Number.isInteger(id) ? await opts.store.openedArticle(reader, id) : null;
+    const opened = id !== undefined ? await opts.store.openedArticle(reader, id) : null;
     if (!opened) return reply.code(404).type('text/html; charset=utf-8').send(errorPage(404, 'No such article.'));
     const article = opened.article;
     // Opening an article marks it read, as in every feed reader.
@@ -206,7 +206,7 @@ export function buildApp(opts: {
     const marksRead = reader !== undefined && req.headers['x-tidings-prefetch'] !== '1' && req.query.seen !== '0';
     // Already read: no write. It keeps the first read time, as Mark all read does, and an
     // unchanged store lets the page cache keep this answer without asking the version again.
-    if (marksRead && !opened.state?.read) await opts.store.setArticleState(reader, id, { read: true }, formatIso(now().getTime()));
+    if (marksRead && !opened.state?.read) await opts.store.setArticleState(reader, article.id, { read: true }, formatIso(now().getTime()));
     const state = opened.state && { ...opened.state, read: opened.state.read || marksRead };
     reply.type('text/html; charset=utf-8');
     const context = listContextOf(req.query);
@@ -215,15 +215,15 @@ export function buildApp(opts: {
     const [body, chrome, story] = await Promise.all([
       bodyOf(opened, key),
       chromeFor(req, context),
-      reader !== undefined && opened.storyId !== null ? storyOfArticle(opts.store, reader, id, opened.storyId) : null,
+      reader !== undefined && opened.storyId !== null ? storyOfArticle(opts.store, reader, article.id, opened.storyId) : null,
     ]);
     return articlePage(article, { now: now(), timeZone: tz, body, chrome, context, story, state });
   });
 
   app.get<{ Params: { id: string } }>('/stories/:id', async (req, reply) => {
-    const id = Number(req.params.id);
+    const id = parseId(req.params.id);
     // Without a reader, or with one who sees none of its articles, a story does not exist.
-    const detail = req.session && Number.isSafeInteger(id) ? await opts.store.storyDetail(req.session.user.id, id) : null;
+    const detail = req.session && id !== undefined ? await opts.store.storyDetail(req.session.user.id, id) : null;
     if (!detail) return reply.code(404).type('text/html; charset=utf-8').send(errorPage(404, 'No such story.'));
     const [{ storyReport }, chrome] = await Promise.all([import('../stories/storyReport.js'), chromeFor(req)]);
     reply.type('text/html; charset=utf-8');
@@ -231,8 +231,8 @@ export function buildApp(opts: {
   });
 
   app.post<{ Params: { id: string }; Body: Record<string, string | undefined> }>('/articles/:id/state', async (req, reply) => {
-    const id = Number(req.params.id);
-    if (!Number.isInteger(id) || !req.session) return reply.code(400).send('bad request');
+    const id = parseId(req.params.id);
+    if (id === undefined || !req.session) return reply.code(400).send('bad request');
     const b = req.body ?? {};
     const state: { read?: boolean; starred?: boolean } = {};
     if (b.read === '1' || b.read === '0') state.read = b.read === '1';
@@ -245,7 +245,7 @@ export function buildApp(opts: {
     if (!req.session) return reply.code(400).send('bad request');
     const b = req.body ?? {};
     const upTo = b.upTo && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/.test(b.upTo) ? b.upTo : formatIso(now().getTime());
-    const feedId = optionalId(b.feed);
+    const feedId = parseId(b.feed);
     const folder = b.folder?.trim().slice(0, 200) || undefined;
     const entity = entityParam(b.entity);
     const scope = { upTo, ...(feedId !== undefined ? { feedId } : {}), ...(folder ? { folder } : {}), ...(entity !== undefined ? { entity } : {}) };
@@ -263,8 +263,8 @@ export function buildApp(opts: {
   });
 
   app.post<{ Params: { id: string }; Body: Record<string, string | undefined> }>('/feeds/:id/edit', async (req, reply) => {
-    const id = Number(req.params.id);
-    if (!req.session || !Number.isInteger(id)) return reply.code(400).send('bad request');
+    const id = parseId(req.params.id);
+    if (!req.session || id === undefined) return reply.code(400).send('bad request');
     const clean = (v: string | undefined) => (v === undefined ? undefined : v.trim().slice(0, 200) || null);
     const changed = await opts.store.updateSubscription(req.session.user.id, id, { title: clean(req.body?.title), folder: clean(req.body?.folder) });
     if (!changed) return reply.code(404).type('text/html; charset=utf-8').send(errorPage(404, 'No such feed.'));
@@ -272,8 +272,8 @@ export function buildApp(opts: {
   });
 
   app.post<{ Params: { id: string } }>('/feeds/:id/unsubscribe', async (req, reply) => {
-    const id = Number(req.params.id);
-    if (!req.session || !Number.isInteger(id)) return reply.code(400).send('bad request');
+    const id = parseId(req.params.id);
+    if (!req.session || id === undefined) return reply.code(400).send('bad request');
     await opts.store.unsubscribeUser(req.session.user.id, id);
     return reply.redirect('/feeds', 303);
   });
@@ -356,12 +356,12 @@ export function buildApp(opts: {
     const to = req.query.to ? searchBound(req.query.to.slice(0, 40), true) : undefined;
     const badDate = from === null || to === null;
     const filters = {
-      feed: optionalId(req.query.feed),
+      feed: parseId(req.query.feed),
       from: from ?? undefined,
       to: to ?? undefined,
       show: (req.query.show === 'unread' || req.query.show === 'starred' ? req.query.show : 'all') as 'all' | 'unread' | 'starred',
       folder: req.query.folder?.trim().slice(0, 200) || undefined,
-      source: optionalId(req.query.source),
+      source: parseId(req.query.source),
     };
     const hits = q && !badDate
       ? await opts.store.searchArticles({
@@ -398,7 +398,7 @@ export function buildApp(opts: {
     const pipeline = opts.pipeline;
     if (!req.session || !pipeline) return reply.code(400).send('bad request');
     const url = (req.body?.url ?? '').trim();
-    const pick = optionalId(req.body?.pick);
+    const pick = parseId(req.body?.pick);
     const { subscribe, MultipleFeedsError } = await import('../ingest/subscribe.js');
     const { refreshFeed } = await import('../ingest/refreshFeed.js');
     try {

@@ -1,11 +1,11 @@
 import type { FastifyInstance } from 'fastify';
 import type { Store } from '../store/store.js';
 import type { ArticleNeighbour } from '../model/article.js';
-import { MAX_ENTITY_KEY } from '../text/entityKey.js';
 import { listQuery, type ListContext } from './ui/components/sidebar.js';
 import { listPaneRows } from './ui/views/article.js';
 import { errorPage } from './ui/views/error.js';
 import { setFlash } from './flash.js';
+import { listContextOf, parseId } from './listContext.js';
 
 /**
  * An article's neighbours in the list it was opened from, found when a reader asks for
@@ -20,8 +20,10 @@ export function registerArticleNeighbourRoutes(app: FastifyInstance, opts: { sto
   const { store } = opts;
 
   app.get<{ Params: { id: string; side: string }; Querystring: Record<string, string | undefined> }>('/articles/:id/:side(next|prev)', async (req, reply) => {
-    const at = await openedFor(store, req.session?.user.id, req.params.id);
-    if (!at || !req.session) return reply.code(404).type('text/html; charset=utf-8').send(errorPage(404, 'No such article.'));
+    // Signed in first, before any store query (the global hook already sends others to sign in).
+    if (!req.session) return reply.code(404).type('text/html; charset=utf-8').send(errorPage(404, 'No such article.'));
+    const at = await openedFor(store, req.session.user.id, req.params.id);
+    if (!at) return reply.code(404).type('text/html; charset=utf-8').send(errorPage(404, 'No such article.'));
     const context = listContextOf(req.query);
     const query = listQuery(context);
     // Next is further down the list (older), previous further up (newer), as the river reads.
@@ -33,47 +35,30 @@ export function registerArticleNeighbourRoutes(app: FastifyInstance, opts: { sto
   });
 
   app.get<{ Params: { id: string }; Querystring: Record<string, string | undefined> }>('/articles/:id/list', async (req, reply) => {
-    const at = await openedFor(store, req.session?.user.id, req.params.id);
-    if (!at || !req.session) return reply.code(404).type('text/html; charset=utf-8').send(errorPage(404, 'No such article.'));
+    // Signed in first, before any store query (the global hook already sends others to sign in).
+    if (!req.session) return reply.code(404).type('text/html; charset=utf-8').send(errorPage(404, 'No such article.'));
+    const at = await openedFor(store, req.session.user.id, req.params.id);
+    if (!at) return reply.code(404).type('text/html; charset=utf-8').send(errorPage(404, 'No such article.'));
     const context = listContextOf(req.query);
     const [newer, older] = await Promise.all([
       neighboursOf(store, req.session.user.id, at, context, 'newer', NEIGHBOURS),
       neighboursOf(store, req.session.user.id, at, context, 'older', NEIGHBOURS * 2),
     ]);
     reply.type('text/html; charset=utf-8');
-    return listPaneRows({ id: at.id, title: at.title, source: at.sourceName }, newer, older, listQuery(context));
+    return listPaneRows(at, newer, older, listQuery(context));
   });
 }
 
 /** Articles shown before the open one in the list pane; twice as many after it. */
 const NEIGHBOURS = 10;
 
-/** The article as the reader sees it (null when they cannot), where its list is walked from. */
-async function openedFor(store: Store, userId: number | undefined, rawId: string) {
-  const id = Number(rawId);
-  if (userId === undefined || !Number.isSafeInteger(id)) return null;
-  return (await store.openedArticle(userId, id))?.article ?? null;
+/** The article's place in the reader's lists (null when they cannot see it), where its list is walked from. */
+async function openedFor(store: Store, userId: number, rawId: string) {
+  const id = parseId(rawId);
+  return id === undefined ? null : store.neighbourPosition(userId, id);
 }
 
 function neighboursOf(store: Store, userId: number, a: { id: number; publishedAt: string }, c: ListContext, side: 'newer' | 'older', limit: number): Promise<ArticleNeighbour[]> {
   const list = { show: c.show, ...(c.feed !== undefined ? { feedId: c.feed } : {}), ...(c.folder !== undefined ? { folder: c.folder } : {}), ...(c.entity !== undefined ? { entity: c.entity } : {}) };
   return store.listNeighbours({ userId, list, at: { publishedAt: a.publishedAt, id: a.id }, side, limit });
-}
-
-/** A number a form or query may carry (a feed, a source, a choice); anything else is no filter at all. */
-export const optionalId = (v: string | undefined): number | undefined => (v && /^\d+$/.test(v) ? Number(v) : undefined);
-
-/** The list an article was opened from, as its link's query names it (`?feed=1&show=unread`). */
-export function listContextOf(q: Record<string, string | undefined>): ListContext {
-  const show = q.show === 'unread' || q.show === 'starred' ? q.show : 'all';
-  const feed = optionalId(q.feed);
-  const folder = feed === undefined && q.folder ? q.folder.slice(0, 200) : undefined;
-  const entity = entityParam(q.entity);
-  return { show, ...(feed !== undefined ? { feed } : {}), ...(folder !== undefined ? { folder } : {}), ...(entity !== undefined ? { entity } : {}) };
-}
-
-/** `?entity=` as a reader typed or followed it: trimmed and capped; nothing when empty. */
-export function entityParam(raw: string | undefined): string | undefined {
-  const name = raw?.replace(/\s+/g, ' ').trim().slice(0, MAX_ENTITY_KEY);
-  return name || undefined;
 }

@@ -183,6 +183,32 @@ export async function listNeighbours(db: Db, q: NeighbourQuery): Promise<Article
   return rows.map((r) => ({ id: Number(r.id), title: r.title, source: titles?.get(Number(r.id)) || r.source_name, read: !!r.read_at }));
 }
 
+/** Where an article sits in the reader's lists, and its row in the pane (the neighbours' route needs no more). */
+export interface NeighbourPosition {
+  id: number;
+  title: string;
+  source: string;
+  publishedAt: string;
+}
+
+/**
+ * The open article's place, for walking its list: only the row the pane shows and its sort
+ * key, where openedArticle also asks the story, revisions and section (every j/k and every
+ * /list paid for those). Null when the reader cannot see the article.
+ */
+export async function neighbourPosition(db: Db, userId: number, id: number): Promise<NeighbourPosition | null> {
+  const [row] = await positionRun(db, { userId, id });
+  return row ? { id: Number(row.id), title: row.title, source: row.source_name, publishedAt: row.published_at } : null;
+}
+
+const positionRun = reusableQuery((db, v: { userId: number; id: number }) =>
+  db
+    .selectFrom('article as a')
+    .innerJoin('source', 'source.id', 'a.source_id')
+    .select(['a.id', 'a.title', 'a.published_at', 'source.name as source_name'])
+    .where(articleFilter({ userId: v.userId, articleId: v.id })),
+);
+
 /**
  * Whether the reader renamed any feed: asked once per walk, not per row. Looking up each
  * row's own name cost a fifth of the walk's SQL, for the few readers who rename feeds.

@@ -3,7 +3,7 @@ import type { Article, ArticleNeighbour, ArticleView, FeedWithSource, Revision, 
 import type { Database } from './schema.js';
 import type { StoreDialect } from './dialect.js';
 import * as articles from './articles.js';
-import { countArticles, listArticleRefs, listArticles, listNeighbours, type NeighbourQuery } from './articleList.js';
+import { countArticles, listArticleRefs, listArticles, listNeighbours, neighbourPosition, type NeighbourPosition, type NeighbourQuery } from './articleList.js';
 import * as feeds from './feeds.js';
 import * as feedRules from './feedRules.js';
 import type { FeedRules } from '../model/feed.js';
@@ -183,6 +183,9 @@ export class KyselyStore implements Store {
   }
   listNeighbours(q: NeighbourQuery): Promise<ArticleNeighbour[]> {
     return listNeighbours(this.db, q);
+  }
+  neighbourPosition(userId: number, id: number): Promise<NeighbourPosition | null> {
+    return neighbourPosition(this.db, userId, id);
   }
   listArticleRefs(q: ArticleQuery): Promise<ArticleRef[]> {
     return listArticleRefs(this.db, q);

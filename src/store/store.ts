@@ -1,5 +1,5 @@
 import type { ArticleFilter } from './articleFilter.js';
-import type { NeighbourQuery } from './articleList.js';
+import type { NeighbourPosition, NeighbourQuery } from './articleList.js';
 import type { Article, ArticleImage, ArticleView, ArticleWithSource, FeedWithSource, Revision, Session, SidebarFeed, User, WebSubSubscription } from '../model/article.js';
 import type { ArticleListItem, ArticleNeighbour, SearchHit } from '../model/article.js';
 import type { FeedRules } from '../model/feed.js';
@@ -159,6 +159,8 @@ export interface Store {
   listArticles(query: ArticleQuery): Promise<ArticleListItem[]>;
   /** The articles either side of one in the list it was opened from, nearest first. */
   listNeighbours(query: NeighbourQuery): Promise<ArticleNeighbour[]>;
+  /** The open article's row and sort key, from which listNeighbours walks; null when the reader cannot see it. */
+  neighbourPosition(userId: number, id: number): Promise<NeighbourPosition | null>;
   /** The same selection as listArticles, ids and times only (no page-sized cap of its own). */
   listArticleRefs(query: ArticleQuery): Promise<ArticleRef[]>;
   countArticles(query: Omit<ArticleQuery, 'limit' | 'offset' | 'order' | 'content' | 'before'>): Promise<number>;

@@ -119,6 +119,15 @@
     links[here].parentElement.className = 'read';
     return box.innerHTML;
   };
+  // The pane's rows are a list with the open article marked, and nothing else: no page, no form.
+  const isPaneRows = (html) => {
+    const box = document.createElement('template');
+    box.innerHTML = html;
+    const top = box.content;
+    // (':scope' matches nothing in a fragment, so the top-level list is found among its children.)
+    const list = Array.from(top.children).find((el) => el.tagName === 'OL');
+    return !!list && !!list.querySelector(':scope > li > a[aria-current="page"]') && !top.querySelector('form, main, header, script');
+  };
   const showRows = (pane, list, html) => {
     pane.innerHTML = html;
     try { sessionStorage.setItem(PANE_KEPT, JSON.stringify({ list, html })); } catch { /* storage full or off: ask each time */ }
@@ -131,9 +140,11 @@
     const list = rows.slice(rows.indexOf('/list') + 5);
     const reused = keptRows(rows);
     if (reused) return showRows(pane, list, reused);
-    fetch(rows, { credentials: 'same-origin' })
-      .then((r) => (r.ok ? r.text() : ''))
-      .then((html) => { if (html) showRows(pane, list, html); })
+    // redirect 'error': a lapsed session answers 303 to /login, whose page must not fill the
+    // pane nor be kept for the tab; so is any answer that is not the pane's own rows.
+    fetch(rows, { credentials: 'same-origin', redirect: 'error' })
+      .then((r) => (r.ok && !r.redirected ? r.text() : ''))
+      .then((html) => { if (html && isPaneRows(html)) showRows(pane, list, html); })
       .catch(() => undefined);
   };
   window.addEventListener('resize', fillListPane);
