@@ -6,6 +6,7 @@ import { describeRefreshNow, refreshNow, type RefreshNowReport } from '../ingest
 import { errorPage } from './ui/views/error.js';
 import { errorFlash, setFlash, type Flash } from './flash.js';
 import { logError } from '../log/loggedError.js';
+import { parseId } from './listContext.js';
 
 /** How long "Refresh now" waits for its answer before the work carries on alone (its result then waits as a flash). */
 export const REFRESH_NOW_CAP_MS = 20_000;
@@ -39,8 +40,8 @@ export function registerRecheckRoutes(app: FastifyInstance, opts: { store: Store
   const { store, pipeline } = opts;
 
   app.post<{ Params: { id: string } }>('/articles/:id/recheck', async (req, reply) => {
-    const id = Number(req.params.id);
-    if (!req.session || !Number.isInteger(id)) return reply.code(400).send('bad request');
+    const id = parseId(req.params.id);
+    if (!req.session || id === undefined) return reply.code(400).send('bad request');
     try {
       await setFlash(store, req, recheckFlash(await recheckForReader(store, pipeline, req.session.user.id, id)));
     } catch (err) {
@@ -51,8 +52,8 @@ export function registerRecheckRoutes(app: FastifyInstance, opts: { store: Store
   });
 
   app.post<{ Params: { id: string } }>('/feeds/:id/refresh', async (req, reply) => {
-    const id = Number(req.params.id);
-    if (!req.session || !Number.isInteger(id) || !pipeline) return reply.code(400).send('bad request');
+    const id = parseId(req.params.id);
+    if (!req.session || id === undefined || !pipeline) return reply.code(400).send('bad request');
     const feed = await store.subscribedFeed(req.session.user.id, id);
     if (!feed) return notFound(reply, 'No such feed.');
     const work = refreshNow(pipeline, feed).then(refreshFlash, (err: unknown) => errorFlash(logError(err, 'refresh now failed', { feed: id })));

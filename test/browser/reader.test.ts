@@ -214,3 +214,36 @@ test('a lapsed session leaves the list pane empty: the sign-in page is neither s
   assert.notEqual(await page.evaluate(() => sessionStorage.getItem('tidings-pane')), null);
   await context.close();
 });
+
+test('Check for updates: the publisher edits the page, the click stores revision 2 and shows what changed', { skip }, async () => {
+  const context = await site.browser.newContext({ viewport: { width: 1200, height: 900 } });
+  const page = await context.newPage();
+  const ada = (await site.tp.store.getUserByName('ada'))!;
+  const all = await site.tp.store.listArticles({ userId: ada.id, show: 'all', limit: 10 });
+  const article = all.find((a) => a.title === 'Harbour story 3')!;
+  assert.equal((await site.tp.store.listRevisions(article.id)).length, 1);
+  // The publisher corrects its story: the keeper saw the ferry arrive late, not early.
+  site.publisher.set('/h/3', {
+    body: articlePage({
+      title: 'Harbour story 3',
+      siteName: 'Harbour Times',
+      published: '2026-03-03T08:00:00Z',
+      bodyHtml: `<p>Story 3: the lighthouse keeper saw the new ferry arrive late on a calm, bright morning.</p><p>${'Passengers praised the crew and the coffee on board. '.repeat(4)}</p>`,
+    }),
+  });
+  await signInByForm(page, site, 'ada', 'long enough password');
+  await page.goto(`${site.url}/articles/${article.id}`);
+  await page.click('.actions form[action$="/recheck"] button');
+  await page.waitForURL(new RegExp(`/articles/${article.id}$`));
+  assert.match((await page.locator('.flash-region').textContent()) ?? '', /Updated: revision 2/);
+  assert.match((await page.locator('details.changes summary').textContent()) ?? '', /revision 2 of 2/);
+  assert.equal(await page.locator('details.changes del').first().textContent(), 'early');
+  assert.equal(await page.locator('details.changes ins').first().textContent(), 'late');
+  assert.equal((await site.tp.store.listRevisions(article.id)).length, 2);
+  // Nothing changed since: a second click says so and stores nothing.
+  await page.click('.actions form[action$="/recheck"] button');
+  await page.waitForURL(new RegExp(`/articles/${article.id}$`));
+  assert.match((await page.locator('.flash-region').textContent()) ?? '', /No change/);
+  assert.equal((await site.tp.store.listRevisions(article.id)).length, 2);
+  await context.close();
+});
